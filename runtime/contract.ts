@@ -1,0 +1,158 @@
+/**
+ * The contract between generated matcher modules and the runtime. Generated modules
+ * `import type` from here and default-export a `RuleModule`; the loader refuses a module
+ * whose `contractVersion` differs from `CONTRACT_VERSION`. Bump the version on any change
+ * a module built by an older compiler could not satisfy.
+ */
+export const CONTRACT_VERSION = 1;
+
+/** Captures of one match: index 0 is the whole match (`$0`), then `$1..$n`; unmatched groups are `undefined`. */
+export type Captures = readonly (string | undefined)[];
+
+export interface MatchResult {
+  readonly captures: Captures;
+  /** Named groups, when the pattern has any. */
+  readonly groups?: Readonly<Record<string, string | undefined>>;
+}
+
+/** `N/T`: N matches in T seconds. */
+export interface Frequency {
+  readonly count: number;
+  readonly seconds: number;
+}
+
+/** One piece of an action word: literal text, a capture (`$N`), or the whole line (`$@`). */
+export type TemplatePart =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'capture'; readonly index: number }
+  | { readonly kind: 'line' };
+
+/**
+ * A compiled action. Without a shell, `argv` words are filled once from the match and the
+ * program is spawned directly. With `shell: true`, `command` runs under `/bin/sh -c` exactly
+ * as written and captures travel only as environment variables (`RULEC_0..`, `RULEC_LINE`).
+ */
+export type ActionSpec =
+  | { readonly shell: false; readonly argv: readonly (readonly TemplatePart[])[]; readonly source: string }
+  | { readonly shell: true; readonly command: string; readonly source: string };
+
+/** How a line's own timestamp is read when windows count in log time. */
+export interface TimestampSpec {
+  readonly format: 'auto' | 'syslog' | 'iso8601' | 'epoch';
+  /** Year for year-less syslog stamps; undefined means the year that places the stamp at or before now. */
+  readonly year?: number;
+  /** IANA zone or `UTC` for stamps without an offset; undefined means the host's zone. */
+  readonly zone?: string;
+}
+
+/** Per-item counting key. `line`: one counter for the item; `crc`: CRC-32 of `$0`; `capture`: the value of `$N`. */
+export type KeySpec =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'crc' }
+  | { readonly kind: 'capture'; readonly index: number };
+
+/** One logNOT-style item: a regex on a file, its windows, thresholds and actions. */
+export interface ItemSpec {
+  readonly name: string;
+  readonly path: string;
+  readonly fileType: 'file' | 'fifo';
+  readonly start: 'end' | 'beginning';
+  /** Runs the item's regex on one line (already capped and without its line break). */
+  readonly match: (line: string) => MatchResult | null;
+  /** Number of capture groups, so `$N` beyond it was already rejected at compile time. */
+  readonly groupCount: number;
+  readonly upbound: Frequency | null;
+  readonly upboundAction: ActionSpec | null;
+  readonly downbound: Frequency | null;
+  readonly downboundAction: ActionSpec | null;
+  readonly key: KeySpec;
+  readonly maxKeys: number;
+  /** Bytes; the size action fires at each multiple crossed. */
+  readonly size: number | null;
+  readonly sizeAction: ActionSpec | null;
+  /** Which clock windows count in when running live; replay (`rulec test --replay`) always uses `log`. */
+  readonly clock: 'arrival' | 'log';
+  readonly timestamp: TimestampSpec;
+  readonly lineMax: number;
+  /** Seconds to keep reading a renamed file after rotation. */
+  readonly rotateWait: number;
+  /** Seconds before a running action is killed; 0 means never. */
+  readonly actionTimeout: number;
+}
+
+/**
+ * All items reading one path share one reader and one prefilter. `candidates` returns the
+ * indices (into `RuleModule.items`) of the items whose regex may match the line; a line no
+ * item can match returns an empty array after one cheap pass.
+ */
+export interface SourceSpec {
+  readonly path: string;
+  readonly fileType: 'file' | 'fifo';
+  readonly start: 'end' | 'beginning';
+  readonly items: readonly number[];
+  readonly candidates: (line: string) => readonly number[];
+}
+
+/** A regex test of a MailLog `watch` block: operands AND-ed inside a group, groups OR-ed. */
+export interface MatchGroupSpec {
+  readonly operands: readonly { readonly negated: boolean; readonly test: (line: string) => boolean }[];
+}
+
+/** MailLog-style blocks and the Snort listener; run by `rulec report` / `rulec snort`. */
+export type BlockSpec =
+  | {
+      readonly kind: 'command';
+      readonly exec: string;
+      readonly description: string | null;
+      readonly mimeFile: string | null;
+    }
+  | {
+      readonly kind: 'monitor';
+      readonly dirs: readonly string[];
+      readonly description: string | null;
+      readonly mimeFile: string | null;
+    }
+  | {
+      readonly kind: 'watch';
+      readonly logfile: string;
+      readonly description: string | null;
+      readonly mimeFile: string | null;
+      readonly trim: boolean;
+      readonly ignore: readonly MatchGroupSpec[];
+      readonly filter: readonly MatchGroupSpec[];
+    }
+  | {
+      readonly kind: 'snort';
+      readonly logdir: string;
+      readonly variant: 'snort2' | 'snort3' | 'legacy';
+      readonly handlers: readonly { readonly name: string; readonly options: Readonly<Record<string, string>> }[];
+    }
+  | {
+      readonly kind: 'custom';
+      readonly alias: string;
+      readonly module: string;
+      readonly path: string;
+      readonly directives: readonly { readonly name: string; readonly args: readonly string[] }[];
+    };
+
+/** Engine-wide settings from `[general]`. */
+export interface EngineSettings {
+  readonly actionThreads: number;
+  readonly uid: string | null;
+  readonly gid: string | null;
+  /** Checkpoint directory; null disables checkpoints. */
+  readonly stateDir: string | null;
+}
+
+/** What a generated module default-exports. */
+export interface RuleModule {
+  readonly contractVersion: number;
+  /** The rule file it was compiled from, relative as given to the compiler. */
+  readonly name: string;
+  /** MailLog `set key value` settings, verbatim. */
+  readonly settings: Readonly<Record<string, string>>;
+  readonly engine: EngineSettings;
+  readonly items: readonly ItemSpec[];
+  readonly sources: readonly SourceSpec[];
+  readonly blocks: readonly BlockSpec[];
+}
