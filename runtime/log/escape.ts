@@ -1,0 +1,22 @@
+const NAMED: Readonly<Record<number, string>> = { 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 92: '\\\\' };
+
+/**
+ * C0, DEL, C1, the Unicode line/paragraph separators and bidi controls: anything that could
+ * start a new log line, drive a terminal (ANSI escapes begin with ESC or C1 CSI) or reorder text.
+ */
+const UNSAFE = /[\x00-\x1f\x7f-\x9f\\\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Makes attacker-controlled text safe to write as part of one log line: control characters
+ * become `\n`, `\x1b`, `\u2028`... and the backslash doubles so an escape cannot be forged.
+ */
+export function escapeControl(text: string): string {
+  UNSAFE.lastIndex = 0;
+  if (!UNSAFE.test(text)) return text;
+  return text.replace(UNSAFE, (ch) => {
+    const code = ch.charCodeAt(0);
+    const named = NAMED[code];
+    if (named !== undefined) return named;
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}

@@ -1,0 +1,116 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { escapeControl } from './escape.js';
+
+/** Severity, lowest first. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+const RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/** Where and what the engine logs about itself. */
+export interface LoggerOptions {
+  /** Lowest level written; default `info`. */
+  readonly level?: LogLevel;
+  /** Append to this file; reopened by `reopen()` (SIGHUP after rotation). */
+  readonly file?: string | null;
+  /** Also write to stdout (`true`) or to the given stream. */
+  readonly stdout?: boolean | { write(text: string): unknown };
+  /** Source of the time on each line; default the wall clock. */
+  readonly now?: () => number;
+}
+
+/**
+ * The engine's own log: one line per message, `<ISO time> <level> [<item>] <message>`. Item
+ * names and messages are escaped (control characters, ANSI, line breaks) because they carry
+ * log-derived text. Writing never throws: a failing file is reported once on stderr.
+ */
+export class Logger {
+  private readonly level: number;
+  private readonly file: string | null;
+  private readonly out: { write(text: string): unknown } | null;
+  private readonly now: () => number;
+  private fd: number | null = null;
+  private fileFailed = false;
+
+  constructor(options: LoggerOptions = {}) {
+    this.level = RANK[options.level ?? 'info'];
+    this.file = options.file ?? null;
+    const stdout = options.stdout ?? false;
+    this.out = stdout === true ? process.stdout : stdout === false ? null : stdout;
+    this.now = options.now ?? Date.now;
+    this.open();
+  }
+
+  /** True when messages of `level` are written (skip building costly messages otherwise). */
+  enabled(level: LogLevel): boolean {
+    return RANK[level] >= this.level;
+  }
+
+  debug(item: string | null, message: string): void {
+    this.log('debug', item, message);
+  }
+
+  info(item: string | null, message: string): void {
+    this.log('info', item, message);
+  }
+
+  warn(item: string | null, message: string): void {
+    this.log('warn', item, message);
+  }
+
+  error(item: string | null, message: string): void {
+    this.log('error', item, message);
+  }
+
+  /** Writes one line if `level` is enabled; `item` is the rule item the message is about, or null. */
+  log(level: LogLevel, item: string | null, message: string): void {
+    if (RANK[level] < this.level) return;
+    const who = item === null ? '' : `[${escapeControl(item)}] `;
+    const line = `${new Date(this.now()).toISOString()} ${level} ${who}${escapeControl(message)}\n`;
+    if (this.out !== null) this.out.write(line);
+    if (this.fd !== null) {
+      try {
+        writeSync(this.fd, line);
+      } catch (err) {
+        this.fail(err);
+      }
+    }
+  }
+
+  /** Closes and reopens the log file, so a rotated log continues in a fresh file. */
+  reopen(): void {
+    this.closeFile();
+    this.fileFailed = false;
+    this.open();
+  }
+
+  /** Closes the file; later messages go to stdout only. */
+  close(): void {
+    this.closeFile();
+  }
+
+  private open(): void {
+    if (this.file === null) return;
+    try {
+      this.fd = openSync(this.file, 'a', 0o640);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private closeFile(): void {
+    if (this.fd === null) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // Nothing more to do with a descriptor that will not close.
+    }
+    this.fd = null;
+  }
+
+  private fail(err: unknown): void {
+    this.fd = null;
+    if (this.fileFailed) return;
+    this.fileFailed = true;
+    process.stderr.write(`rulec: cannot write log file ${escapeControl(String(this.file))}: ${escapeControl(String(err))}\n`);
+  }
+}

@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Logger } from '../../../runtime/log/logger.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rulec-log-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('Logger', () => {
+  it('writes time, level, item and escaped message to a file, filtering by level', () => {
+    const file = join(tempDir(), 'rulec.log');
+    const log = new Logger({ file, level: 'info', now: () => Date.UTC(2026, 0, 2, 3, 4, 5) });
+    log.debug('SSH', 'hidden');
+    log.info('SSH', 'fired for \x1b[2Jevil\nforged line');
+    log.error(null, 'engine-wide');
+    log.close();
+    expect(readFileSync(file, 'utf8')).toBe(
+      '2026-01-02T03:04:05.000Z info [SSH] fired for \\x1b[2Jevil\\nforged line\n' +
+        '2026-01-02T03:04:05.000Z error engine-wide\n',
+    );
+  });
+
+  it('writes to a stream and a file at once, and escapes item names', () => {
+    const file = join(tempDir(), 'both.log');
+    const lines: string[] = [];
+    const log = new Logger({ file, stdout: { write: (t: string) => lines.push(t) }, now: () => 0 });
+    log.warn('it\rem', 'x');
+    log.close();
+    expect(lines).toEqual(['1970-01-01T00:00:00.000Z warn [it\\rem] x\n']);
+    expect(readFileSync(file, 'utf8')).toBe(lines[0]);
+  });
+
+  it('reopen() continues in a new file after the old one was rotated away', () => {
+    const dir = tempDir();
+    const file = join(dir, 'r.log');
+    const log = new Logger({ file, now: () => 0 });
+    log.info(null, 'one');
+    renameSync(file, join(dir, 'r.log.1'));
+    log.info(null, 'two');
+    log.reopen();
+    log.info(null, 'three');
+    log.close();
+    expect(readFileSync(join(dir, 'r.log.1'), 'utf8')).toContain('one');
+    expect(readFileSync(join(dir, 'r.log.1'), 'utf8')).toContain('two');
+    expect(readFileSync(file, 'utf8')).toBe('1970-01-01T00:00:00.000Z info three\n');
+  });
+
+  it('does not throw when the file cannot be opened', () => {
+    const log = new Logger({ file: join(tempDir(), 'missing', 'dir', 'x.log') });
+    expect(() => log.error(null, 'still fine')).not.toThrow();
+  });
+});
