@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Checkpoint, CheckpointLoad, CheckpointStore } from './types.js';
+
+const FORMAT = 1;
+
+/**
+ * A checkpoint store keeping one small JSON file per followed path in `dir` (created on first
+ * save). Each save writes a temporary file, syncs it and renames it over the old one, so a
+ * crash leaves either the previous checkpoint or the new one, never a torn file.
+ */
+export function createCheckpointStore(dir: string): CheckpointStore {
+  // Saves to one path are chained so two in flight cannot rename out of order.
+  const chains = new Map<string, Promise<string | null>>();
+  let tmpSeq = 0;
+
+  const fileFor = (path: string): string =>
+    join(dir, `${createHash('sha256').update(path).digest('hex').slice(0, 32)}.json`);
+
+  async function write(path: string, checkpoint: Checkpoint): Promise<string | null> {
+    const target = fileFor(path);
+    const tmp = `${target}.${process.pid}.${tmpSeq++}.tmp`;
+    try {
+      await mkdir(dir, { recursive: true });
+      const handle = await open(tmp, 'w', 0o600);
+      try {
+        await handle.writeFile(`${JSON.stringify({ format: FORMAT, path, ...checkpoint })}\n`);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(tmp, target);
+      return null;
+    } catch (err) {
+      await unlink(tmp).catch(() => undefined);
+      return `cannot save checkpoint for ${path}: ${(err as Error).message}`;
+    }
+  }
+
+  return {
+    async load(path: string): Promise<CheckpointLoad> {
+      let text: string;
+      try {
+        text = await readFile(fileFor(path), 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { value: null, problem: null };
+        return { value: null, problem: `cannot read checkpoint for ${path}: ${(err as Error).message}` };
+      }
+      const value = parseCheckpoint(text, path);
+      return value === null ? { value: null, problem: `ignoring a corrupt checkpoint for ${path}` } : { value, problem: null };
+    },
+    save(path: string, checkpoint: Checkpoint): Promise<string | null> {
+      const next = (chains.get(path) ?? Promise.resolve(null)).then(() => write(path, checkpoint));
+      chains.set(path, next);
+      return next;
+    },
+  };
+}
+
+function parseCheckpoint(text: string, path: string): Checkpoint | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof raw !== 'object' || raw === null) return null;
+  const r = raw as Record<string, unknown>;
+  const fp = r['fingerprint'] as Record<string, unknown> | undefined;
+  const decimal = (v: unknown): v is string => typeof v === 'string' && /^\d+$/.test(v);
+  const count = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+  if (
+    r['format'] !== FORMAT ||
+    r['path'] !== path ||
+    !decimal(r['dev']) ||
+    !decimal(r['ino']) ||
+    !count(r['offset']) ||
+    typeof r['discarding'] !== 'boolean' ||
+    typeof fp !== 'object' ||
+    fp === null ||
+    !count(fp['length']) ||
+    typeof fp['sha256'] !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(fp['sha256'])
+  ) {
+    return null;
+  }
+  return {
+    dev: r['dev'],
+    ino: r['ino'],
+    offset: r['offset'],
+    discarding: r['discarding'],
+    fingerprint: { length: fp['length'], sha256: fp['sha256'] },
+  };
+}

@@ -1,0 +1,49 @@
+import { watch, type FSWatcher } from 'node:fs';
+
+/**
+ * Watches directories with plain `fs.watch` (inotify on Linux) and reports every event.
+ *
+ * Why not chokidar here: a tailer wants one wake-up per append with no added latency and
+ * must see rename, unlink and create separately. chokidar stats each event before emitting
+ * and, with `atomic`, holds unlink/add pairs back for 100 ms, which would cost the engine its
+ * ~10 ms goal and blur rotation. The tailer stats the path itself anyway, and a short poll
+ * covers what inotify coalesces or misses (a rotated file moved to another directory).
+ */
+export class DirWatcher {
+  private readonly watchers = new Map<string, FSWatcher>();
+
+  constructor(
+    private readonly onEvent: (dir: string, name: string | null) => void,
+    private readonly onError: (dir: string, message: string) => void,
+  ) {}
+
+  /** Watches exactly `dirs`; a directory that cannot be watched yet is retried on the next call. */
+  update(dirs: readonly string[]): void {
+    for (const [dir, w] of this.watchers) {
+      if (!dirs.includes(dir)) {
+        w.close();
+        this.watchers.delete(dir);
+      }
+    }
+    for (const dir of dirs) {
+      if (this.watchers.has(dir)) continue;
+      try {
+        const w = watch(dir, { persistent: true }, (_event, name) => this.onEvent(dir, name === null ? null : String(name)));
+        w.on('error', (err: Error) => {
+          // The directory went away or became unreadable; the poll keeps things going meanwhile.
+          w.close();
+          if (this.watchers.get(dir) === w) this.watchers.delete(dir);
+          this.onError(dir, err.message);
+        });
+        this.watchers.set(dir, w);
+      } catch {
+        // Missing directory: the file is missing too, and the poll notices when both appear.
+      }
+    }
+  }
+
+  close(): void {
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+  }
+}

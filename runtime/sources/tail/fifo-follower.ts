@@ -1,0 +1,145 @@
+import { closeSync, constants, fstatSync, openSync, statSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { resolve } from 'node:path';
+import { LineSplitter } from './line-splitter.js';
+import type { TailHandlers, TailNotice } from './types.js';
+
+/**
+ * Reads a named pipe as a stream. The pipe is opened read-write and non-blocking: opening
+ * never waits for a writer, and since we hold a write end ourselves the reader never sees
+ * EOF when a writer closes, so writers may come and go with no reopen and no lost window.
+ * Without write permission it falls back to read-only and reopens after each EOF on the
+ * next poll. A pipe replaced by another (new inode) or removed is noticed by the poll.
+ */
+export class FifoFollower {
+  private socket: Socket | null = null;
+  private ino: bigint | null = null;
+  private splitter: LineSplitter;
+  private bytes = 0;
+  private cutTotal = 0;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private missingNoticed = false;
+  private lastError = '';
+  private readonly abs: string;
+
+  constructor(
+    private readonly settings: { readonly path: string; readonly lineMax: number; readonly pollMs: number },
+    private readonly handlers: TailHandlers,
+  ) {
+    this.abs = resolve(settings.path);
+    this.splitter = new LineSplitter(settings.lineMax, 0);
+  }
+
+  begin(): void {
+    this.poll();
+    this.pollTimer = setInterval(() => this.poll(), this.settings.pollMs);
+  }
+
+  halt(): void {
+    this.stopped = true;
+    if (this.pollTimer !== null) clearInterval(this.pollTimer);
+    this.pollTimer = null;
+    this.drop();
+  }
+
+  private poll(): void {
+    if (this.stopped) return;
+    let st;
+    try {
+      st = statSync(this.abs, { bigint: true, throwIfNoEntry: false });
+    } catch (err) {
+      this.errorOnce((err as Error).message);
+      return;
+    }
+    if (st === undefined) {
+      this.drop();
+      if (!this.missingNoticed) this.notice({ kind: 'missing', path: this.settings.path });
+      this.missingNoticed = true;
+      return;
+    }
+    this.missingNoticed = false;
+    if (!st.isFIFO()) {
+      this.drop();
+      this.errorOnce('not a FIFO');
+      return;
+    }
+    if (this.socket !== null && st.ino === this.ino) return;
+    this.drop();
+    this.open();
+  }
+
+  private open(): void {
+    let fd: number;
+    try {
+      fd = openPipe(this.abs);
+      const st = fstatSync(fd, { bigint: true });
+      if (!st.isFIFO()) {
+        closeSync(fd);
+        this.errorOnce('not a FIFO');
+        return;
+      }
+      this.ino = st.ino;
+    } catch (err) {
+      this.errorOnce((err as Error).message);
+      return;
+    }
+    this.lastError = '';
+    const socket = new Socket({ fd, readable: true, writable: false });
+    this.socket = socket;
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    // Read-only fallback: the last writer closed. Reopen on the next poll.
+    socket.on('end', () => this.drop(socket));
+    socket.on('error', (err: Error) => {
+      this.notice({ kind: 'error', path: this.settings.path, message: err.message });
+      this.drop(socket);
+    });
+    this.notice({ kind: 'opened', path: this.settings.path, offset: this.bytes });
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.stopped) return;
+    this.bytes += chunk.length;
+    const { lines, cuts } = this.splitter.push(chunk);
+    if (cuts > 0) {
+      this.cutTotal += cuts;
+      this.notice({ kind: 'line-cut', path: this.settings.path, total: this.cutTotal, lineMax: this.settings.lineMax });
+    }
+    if (lines.length === 0) return;
+    try {
+      this.handlers.lines(lines, { path: this.settings.path, endOffset: this.splitter.consumed, rotated: false });
+    } catch (err) {
+      this.notice({ kind: 'error', path: this.settings.path, message: `lines handler threw: ${(err as Error).message}` });
+    }
+  }
+
+  private drop(which: Socket | null = this.socket): void {
+    if (which === null || which !== this.socket) return;
+    this.socket = null;
+    this.ino = null;
+    which.destroy();
+  }
+
+  private errorOnce(message: string): void {
+    if (message === this.lastError) return;
+    this.lastError = message;
+    this.notice({ kind: 'error', path: this.settings.path, message });
+  }
+
+  private notice(event: TailNotice): void {
+    try {
+      this.handlers.notice?.(event);
+    } catch {
+      // A failing notice handler must not break reading.
+    }
+  }
+}
+
+function openPipe(path: string): number {
+  try {
+    return openSync(path, constants.O_RDWR | constants.O_NONBLOCK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EACCES') throw err;
+    return openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  }
+}

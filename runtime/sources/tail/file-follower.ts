@@ -1,0 +1,290 @@
+import { lstatSync, readSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { DirWatcher } from './dir-watcher.js';
+import { startsWith } from './fingerprint.js';
+import { OpenFile, type ReadOutcome } from './open-file.js';
+import type { Checkpoint, TailHandlers, TailNotice } from './types.js';
+
+/** Settings a follower runs with, defaults already applied. */
+export interface FollowSettings {
+  readonly path: string;
+  readonly start: 'end' | 'beginning';
+  readonly rotateWaitMs: number;
+  readonly lineMax: number;
+  readonly pollMs: number;
+}
+
+const READ_BUFFER = 256 * 1024;
+// Bytes read per file per turn before yielding, so a huge backlog never stalls the event loop.
+const TURN_BUDGET = 4 * 1024 * 1024;
+
+/**
+ * Follows one regular file by path: reads appends, and survives rename-and-create,
+ * copytruncate, truncation, delete-and-recreate, symlink retargeting and a missing file.
+ * Everything runs synchronously inside one guarded `check`, so delivery is in order and a
+ * handler that calls `stop()` cannot re-enter.
+ */
+export class FileFollower {
+  private current: OpenFile | null = null;
+  private readonly retiring: OpenFile[] = [];
+  private readonly watcher: DirWatcher;
+  private readonly buf = Buffer.allocUnsafe(READ_BUFFER);
+  private readonly abs: string;
+  private target: string;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private busy = false;
+  private again = false;
+  private continuation = false;
+  private missingNoticed = false;
+  private lastError = '';
+  private cutTotal = 0;
+  private lastSize = -1;
+
+  constructor(
+    private readonly settings: FollowSettings,
+    private readonly handlers: TailHandlers,
+  ) {
+    this.abs = resolve(settings.path);
+    this.target = this.abs;
+    this.watcher = new DirWatcher(
+      (dir, name) => this.onEvent(dir, name),
+      (dir, message) => this.notice({ kind: 'error', path: settings.path, message: `watching ${dir}: ${message}` }),
+    );
+  }
+
+  /** Opens the file (resuming from `checkpoint` when it is still the same file) and starts following. */
+  begin(checkpoint: Checkpoint | null): void {
+    this.openCurrent(checkpoint, true);
+    this.refreshWatches();
+    this.pollTimer = setInterval(() => this.check(true), this.settings.pollMs);
+    this.check(false);
+  }
+
+  /** Where handled lines of the followed file end, or null while no file is open. */
+  checkpoint(): Checkpoint | null {
+    const f = this.current;
+    if (f === null) return null;
+    return { dev: String(f.dev), ino: String(f.ino), fingerprint: f.fingerprint, ...f.handled };
+  }
+
+  /** Stops watching and reading; call `close` once the last checkpoint was taken. */
+  halt(): void {
+    this.stopped = true;
+    if (this.pollTimer !== null) clearInterval(this.pollTimer);
+    this.pollTimer = null;
+    this.watcher.close();
+  }
+
+  close(): void {
+    this.current?.close();
+    this.current = null;
+    for (const f of this.retiring.splice(0)) f.close();
+  }
+
+  private onEvent(dir: string, name: string | null): void {
+    // Events for unrelated files in a busy directory cost nothing but this comparison.
+    const ours =
+      name === null ||
+      this.retiring.length > 0 ||
+      (dir === dirname(this.abs) && name === basename(this.abs)) ||
+      (dir === dirname(this.target) && name === basename(this.target));
+    if (ours) this.check(false);
+  }
+
+  private check(poll: boolean): void {
+    if (this.stopped) return;
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = true;
+    try {
+      let verify = poll;
+      do {
+        this.again = false;
+        this.step(verify);
+        verify = false;
+      } while (this.again && !this.stopped);
+    } catch (err) {
+      this.notice({ kind: 'error', path: this.settings.path, message: (err as Error).message });
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private step(poll: boolean): void {
+    let more = false;
+    const now = Date.now();
+    for (const f of [...this.retiring]) {
+      const outcome = this.readOut(f, true);
+      if (outcome === 'aborted') return;
+      if (outcome === 'budget') more = true;
+      else if (f.retireAt !== null && now >= f.retireAt) this.retire(f);
+    }
+    if (this.stopped) return;
+    this.identify(poll);
+    if (this.current !== null) {
+      const outcome = this.readOut(this.current, false);
+      if (outcome === 'aborted') return;
+      if (outcome === 'budget') more = true;
+      if (this.current.readPos !== this.lastSize) {
+        this.lastSize = this.current.readPos;
+        this.handlers.size?.(this.lastSize);
+      }
+    }
+    if (poll) this.refreshWatches();
+    if (more && !this.continuation) {
+      this.continuation = true;
+      setImmediate(() => {
+        this.continuation = false;
+        this.check(false);
+      });
+    }
+  }
+
+  /** Compares what the path names now with the open file and switches, rewinds or waits. */
+  private identify(poll: boolean): void {
+    const path = this.settings.path;
+    let st;
+    try {
+      st = statSync(this.abs, { bigint: true, throwIfNoEntry: false });
+    } catch (err) {
+      this.errorOnce((err as Error).message);
+      return;
+    }
+    const cur = this.current;
+    if (st === undefined) {
+      if (cur !== null) this.rotateAway(cur, 'removed');
+      if (!this.missingNoticed) this.notice({ kind: 'missing', path });
+      this.missingNoticed = true;
+      return;
+    }
+    if (cur === null) {
+      this.openCurrent(null, false);
+      return;
+    }
+    if (st.dev !== cur.dev || st.ino !== cur.ino) {
+      // Finish what the old file holds before the new one's lines come in.
+      if (this.readOut(cur, false) === 'aborted') return;
+      this.rotateAway(cur, 'replaced');
+      this.openCurrent(null, false);
+      return;
+    }
+    // Same inode: shorter than what was read means truncation; a changed head means it was
+    // truncated and rewritten past our offset between two looks.
+    if (Number(st.size) < cur.readPos || (poll && !startsWith(cur.fd, cur.fingerprint))) {
+      const from = cur.readPos;
+      cur.rewind();
+      this.lastSize = -1;
+      this.notice({ kind: 'truncated', path, from, to: Number(st.size) });
+    }
+  }
+
+  private openCurrent(checkpoint: Checkpoint | null, initial: boolean): void {
+    const path = this.settings.path;
+    let resumed = false;
+    try {
+      this.current = OpenFile.open(this.abs, this.settings.lineMax, (fd, size, dev, ino) => {
+        if (checkpoint !== null) {
+          const stale = staleReason(checkpoint, fd, size, dev, ino);
+          if (stale === null) {
+            resumed = true;
+            return { offset: checkpoint.offset, discarding: checkpoint.discarding };
+          }
+          this.notice({ kind: 'checkpoint-stale', path, reason: stale });
+        }
+        // A file that shows up while we follow the path is new: all of it is unread.
+        if (!initial || this.settings.start === 'beginning' || size === 0) return { offset: 0, discarding: false };
+        // Starting at the end inside a line: drop its tail rather than deliver half a line.
+        return { offset: size, discarding: lastByte(fd, size) !== 0x0a };
+      });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
+        if (!this.missingNoticed) this.notice({ kind: 'missing', path });
+        this.missingNoticed = true;
+      } else {
+        this.errorOnce((err as Error).message);
+      }
+      return;
+    }
+    this.missingNoticed = false;
+    this.lastError = '';
+    this.lastSize = -1;
+    const offset = this.current.readPos;
+    this.notice(resumed ? { kind: 'resumed', path, offset } : { kind: 'opened', path, offset });
+    this.refreshWatches();
+  }
+
+  private rotateAway(f: OpenFile, reason: 'replaced' | 'removed'): void {
+    f.retireAt = Date.now() + this.settings.rotateWaitMs;
+    this.retiring.push(f);
+    this.current = null;
+    this.notice({ kind: 'rotated', path: this.settings.path, reason });
+  }
+
+  private retire(f: OpenFile): void {
+    const rest = f.flush();
+    if (rest !== null) this.deliver([rest], f.handled.offset, true);
+    f.close();
+    this.retiring.splice(this.retiring.indexOf(f), 1);
+    this.notice({ kind: 'retired', path: this.settings.path, bytesAfterRotation: f.bytesAfterRotation });
+  }
+
+  private readOut(f: OpenFile, rotated: boolean): ReadOutcome {
+    return f.read(this.buf, TURN_BUDGET, (lines, endOffset, cuts) => {
+      if (cuts > 0) {
+        this.cutTotal += cuts;
+        this.notice({ kind: 'line-cut', path: this.settings.path, total: this.cutTotal, lineMax: this.settings.lineMax });
+      }
+      return lines.length === 0 || this.deliver(lines, endOffset, rotated);
+    });
+  }
+
+  private deliver(lines: string[], endOffset: number, rotated: boolean): boolean {
+    try {
+      this.handlers.lines(lines, { path: this.settings.path, endOffset, rotated });
+    } catch (err) {
+      this.notice({ kind: 'error', path: this.settings.path, message: `lines handler threw: ${(err as Error).message}` });
+    }
+    return !this.stopped;
+  }
+
+  private refreshWatches(): void {
+    try {
+      this.target = lstatSync(this.abs).isSymbolicLink() ? realpathSync(this.abs) : this.abs;
+    } catch {
+      this.target = this.abs;
+    }
+    const dirs = [dirname(this.abs)];
+    if (dirname(this.target) !== dirs[0]) dirs.push(dirname(this.target));
+    this.watcher.update(dirs);
+  }
+
+  private errorOnce(message: string): void {
+    if (message === this.lastError) return;
+    this.lastError = message;
+    this.notice({ kind: 'error', path: this.settings.path, message });
+  }
+
+  private notice(event: TailNotice): void {
+    try {
+      this.handlers.notice?.(event);
+    } catch {
+      // A failing notice handler must not break tailing; there is nowhere else to report it.
+    }
+  }
+}
+
+function staleReason(cp: Checkpoint, fd: number, size: number, dev: bigint, ino: bigint): string | null {
+  if (cp.dev !== String(dev) || cp.ino !== String(ino)) return 'another file now has this path';
+  if (cp.offset > size) return 'the file is shorter than the saved offset';
+  if (!startsWith(fd, cp.fingerprint)) return 'the file was rewritten (its head differs)';
+  return null;
+}
+
+function lastByte(fd: number, size: number): number {
+  const one = Buffer.alloc(1);
+  return readSync(fd, one, 0, 1, size - 1) === 1 ? (one[0] ?? -1) : -1;
+}

@@ -1,0 +1,101 @@
+import { FifoFollower } from './fifo-follower.js';
+import { FileFollower } from './file-follower.js';
+import {
+  DEFAULT_CHECKPOINT_INTERVAL,
+  DEFAULT_LINE_MAX,
+  DEFAULT_POLL_INTERVAL,
+  DEFAULT_ROTATE_WAIT,
+  type TailHandlers,
+  type TailOptions,
+} from './types.js';
+
+// Below this a cut could not even hold one multi-byte character plus context.
+const MIN_LINE_MAX = 16;
+
+/**
+ * Follows one path (one reader per path; the engine fans lines out to its items) and hands
+ * complete lines to `handlers.lines`, synchronously and in order. Never throws once started:
+ * every failure becomes a notice. With a checkpoint store it resumes where handled lines
+ * ended, saving every `checkpointInterval` ms and on `stop()`.
+ */
+export class FileTailer {
+  private file: FileFollower | null = null;
+  private fifo: FifoFollower | null = null;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private lastSaved = '';
+  private state: 'new' | 'running' | 'stopped' = 'new';
+
+  constructor(
+    private readonly opts: TailOptions,
+    private readonly handlers: TailHandlers,
+  ) {}
+
+  /** Loads the checkpoint, opens the path (or waits for it) and starts following. Call once. */
+  async start(): Promise<void> {
+    if (this.state !== 'new') return;
+    this.state = 'running';
+    const lineMax = Math.max(MIN_LINE_MAX, Math.floor(this.opts.lineMax ?? DEFAULT_LINE_MAX));
+    const pollMs = Math.max(10, this.opts.pollInterval ?? DEFAULT_POLL_INTERVAL);
+    if (this.opts.fileType === 'fifo') {
+      this.fifo = new FifoFollower({ path: this.opts.path, lineMax, pollMs }, this.handlers);
+      this.fifo.begin();
+      return;
+    }
+    const store = this.opts.checkpoint ?? null;
+    const loaded = store === null ? { value: null, problem: null } : await store.load(this.opts.path);
+    if (loaded.problem !== null) this.notice(loaded.problem);
+    if (this.state !== 'running') return;
+    this.file = new FileFollower(
+      {
+        path: this.opts.path,
+        start: this.opts.start,
+        rotateWaitMs: Math.max(0, (this.opts.rotateWait ?? DEFAULT_ROTATE_WAIT) * 1000),
+        lineMax,
+        pollMs,
+      },
+      this.handlers,
+    );
+    this.file.begin(loaded.value);
+    if (store !== null) {
+      this.saveTimer = setInterval(() => void this.save(), this.opts.checkpointInterval ?? DEFAULT_CHECKPOINT_INTERVAL);
+    }
+  }
+
+  /** Stops following, saves the checkpoint of handled lines and closes every descriptor. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    if (this.saveTimer !== null) clearInterval(this.saveTimer);
+    this.saveTimer = null;
+    this.fifo?.halt();
+    const file = this.file;
+    if (file === null) return;
+    file.halt();
+    // Called from inside a `lines` handler, let that batch finish so it counts as handled.
+    await Promise.resolve();
+    await this.save();
+    file.close();
+  }
+
+  private async save(): Promise<void> {
+    const store = this.opts.checkpoint ?? null;
+    const cp = this.file?.checkpoint() ?? null;
+    if (store === null || cp === null) return;
+    const key = JSON.stringify(cp);
+    if (key === this.lastSaved) return;
+    this.lastSaved = key;
+    const problem = await store.save(this.opts.path, cp);
+    if (problem !== null) {
+      this.lastSaved = '';
+      this.notice(problem);
+    }
+  }
+
+  private notice(message: string): void {
+    try {
+      this.handlers.notice?.({ kind: 'error', path: this.opts.path, message });
+    } catch {
+      // Nowhere else to report a failing notice handler.
+    }
+  }
+}

@@ -1,0 +1,13 @@
+export { FileTailer } from './file-tailer.js';
+export { createCheckpointStore } from './checkpoint-store.js';
+export { LineSplitter } from './line-splitter.js';
+export type {
+  Checkpoint,
+  CheckpointLoad,
+  CheckpointStore,
+  Fingerprint,
+  LineBatchInfo,
+  TailHandlers,
+  TailNotice,
+  TailOptions,
+} from './types.js';

@@ -1,0 +1,134 @@
+/** What one `push` produced. */
+export interface SplitResult {
+  readonly lines: string[];
+  /** Lines cut to the cap in this push. */
+  readonly cuts: number;
+}
+
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Turns a byte stream into lines: splits on `\n`, strips one trailing `\r`, decodes UTF-8
+ * (invalid bytes become U+FFFD), holds a partial last line until its newline, and caps line
+ * length so a newline-free flood neither stalls nor grows memory past `lineMax`.
+ *
+ * `consumed` is the stream offset up to which every byte is either part of a returned line or
+ * deliberately dropped; with `discarding` it is the exact resume point for a checkpoint.
+ */
+export class LineSplitter {
+  private pending: Buffer[] = [];
+  private pendingLength = 0;
+  private discardingNow: boolean;
+  private consumedOffset: number;
+
+  constructor(
+    private readonly lineMax: number,
+    startOffset: number,
+    discarding = false,
+  ) {
+    this.consumedOffset = startOffset;
+    this.discardingNow = discarding;
+  }
+
+  get consumed(): number {
+    return this.consumedOffset;
+  }
+
+  get discarding(): boolean {
+    return this.discardingNow;
+  }
+
+  /** Bytes of an unfinished line held back. */
+  get held(): number {
+    return this.pendingLength;
+  }
+
+  /** Splits `chunk`, which must follow directly on the bytes pushed before. `chunk` may be reused afterwards. */
+  push(chunk: Buffer): SplitResult {
+    const lines: string[] = [];
+    let cuts = 0;
+    let pos = 0;
+    while (pos < chunk.length) {
+      const nl = chunk.indexOf(NEWLINE, pos);
+      if (this.discardingNow) {
+        const next = nl === -1 ? chunk.length : nl + 1;
+        this.consumedOffset += next - pos;
+        pos = next;
+        if (nl !== -1) this.discardingNow = false;
+        continue;
+      }
+      const end = nl === -1 ? chunk.length : nl;
+      const room = this.lineMax - this.pendingLength;
+      if (end - pos > room) {
+        lines.push(this.cut(chunk, pos, room));
+        cuts++;
+        this.consumedOffset += this.pendingLength + (end - pos);
+        this.clearPending();
+        if (nl === -1) {
+          this.discardingNow = true;
+          pos = chunk.length;
+        } else {
+          this.consumedOffset += 1;
+          pos = nl + 1;
+        }
+      } else if (nl === -1) {
+        // Copy: the caller reuses its read buffer.
+        this.pending.push(Buffer.from(chunk.subarray(pos)));
+        this.pendingLength += chunk.length - pos;
+        pos = chunk.length;
+      } else {
+        lines.push(this.complete(chunk, pos, end));
+        this.consumedOffset += this.pendingLength + (end - pos) + 1;
+        this.clearPending();
+        pos = nl + 1;
+      }
+    }
+    return { lines, cuts };
+  }
+
+  /** Returns the held partial line (or null) and counts it as consumed: for a file nobody writes to any more. */
+  flush(): string | null {
+    if (this.pendingLength === 0) return null;
+    const line = Buffer.concat(this.pending, this.pendingLength).toString('utf8');
+    this.consumedOffset += this.pendingLength;
+    this.clearPending();
+    return line;
+  }
+
+  /** Starts over at `offset` (after truncation); returns how many held bytes were dropped. */
+  reset(offset: number): number {
+    const dropped = this.pendingLength;
+    this.clearPending();
+    this.discardingNow = false;
+    this.consumedOffset = offset;
+    return dropped;
+  }
+
+  private complete(chunk: Buffer, start: number, end: number): string {
+    const bytes =
+      this.pendingLength === 0
+        ? chunk.subarray(start, end)
+        : Buffer.concat([...this.pending, chunk.subarray(start, end)], this.pendingLength + end - start);
+    const stop = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
+    return bytes.toString('utf8', 0, stop);
+  }
+
+  private cut(chunk: Buffer, start: number, room: number): string {
+    const bytes = Buffer.concat([...this.pending, chunk.subarray(start, start + room)], this.lineMax);
+    let stop = bytes.length;
+    const after = chunk[start + room];
+    // Cut before a character split by the cap rather than emit a replacement character for it.
+    if (after !== undefined && (after & 0xc0) === 0x80) {
+      let back = stop;
+      while (back > 0 && stop - back < 3 && ((bytes[back - 1] ?? 0) & 0xc0) === 0x80) back--;
+      if (back > 0 && ((bytes[back - 1] ?? 0) & 0xc0) === 0xc0) stop = back - 1;
+    }
+    return bytes.toString('utf8', 0, stop);
+  }
+
+  private clearPending(): void {
+    this.pending = [];
+    this.pendingLength = 0;
+  }
+}
