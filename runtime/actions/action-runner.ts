@@ -1,0 +1,155 @@
+import type { Logger } from '../log/logger.js';
+import type { ActionRequest, ActionSink } from './action-sink.js';
+import { actionEnv, fillArgv } from './fill-argv.js';
+import { runAction, type ActionOutcome } from './run-action.js';
+
+/** Tuning for the action queue; every field has a default. */
+export interface ActionRunnerOptions {
+  /** Actions running at once (`athread_count`); default 2. */
+  readonly threads?: number;
+  /** Waiting actions kept; beyond it the oldest is dropped and counted. Default 1000. */
+  readonly queueCap?: number;
+  /** Bytes of stdout and of stderr kept for the log; default 4096. */
+  readonly outputCap?: number;
+  /** Between SIGTERM and SIGKILL on timeout; default 2000 ms. */
+  readonly killGraceMs?: number;
+  /** Environment the `RULEC_*` variables are added to; default `process.env`. */
+  readonly baseEnv?: NodeJS.ProcessEnv;
+}
+
+/** Counters since start. */
+export interface ActionStats {
+  readonly submitted: number;
+  readonly dropped: number;
+  readonly succeeded: number;
+  /** Non-zero exit or killed by a signal. */
+  readonly exitedBadly: number;
+  readonly timedOut: number;
+  /** Could not start (missing program, bad argument...). */
+  readonly spawnFailed: number;
+  readonly running: number;
+  readonly queued: number;
+}
+
+/** Characters of each argv word shown in the log. */
+const LOG_WORD_MAX = 200;
+
+/**
+ * The engine's `ActionSink`: a bounded queue served by `threads` workers that run each action
+ * as a child process (argv, no shell, unless the action opted in) and log how it ended. A failing
+ * action is logged and counted; nothing it does can stop the engine.
+ */
+export class ActionRunner implements ActionSink {
+  private readonly threads: number;
+  private readonly queueCap: number;
+  private readonly outputCap: number;
+  private readonly killGraceMs: number;
+  private readonly baseEnv: NodeJS.ProcessEnv;
+  private queue: (ActionRequest | undefined)[] = [];
+  private head = 0;
+  private running = 0;
+  private waiters: (() => void)[] = [];
+  private counts = { submitted: 0, dropped: 0, succeeded: 0, exitedBadly: 0, timedOut: 0, spawnFailed: 0 };
+
+  constructor(private readonly log: Logger, options: ActionRunnerOptions = {}) {
+    this.threads = Math.max(1, options.threads ?? 2);
+    this.queueCap = Math.max(1, options.queueCap ?? 1000);
+    this.outputCap = options.outputCap ?? 4096;
+    this.killGraceMs = options.killGraceMs ?? 2000;
+    this.baseEnv = options.baseEnv ?? process.env;
+  }
+
+  submit(request: ActionRequest): void {
+    this.counts.submitted++;
+    if (this.queue.length - this.head >= this.queueCap) {
+      const oldest = this.queue[this.head];
+      this.queue[this.head++] = undefined;
+      this.counts.dropped++;
+      // Under a flood, log the 1st, 2nd, 4th, 8th... drop rather than one line per drop.
+      if ((this.counts.dropped & (this.counts.dropped - 1)) === 0) {
+        const what = `action queue full (${this.queueCap}): dropped the oldest ${oldest?.kind ?? ''} action`;
+        this.log.warn(oldest?.item.name ?? null, `${what} (${this.counts.dropped} dropped so far)`);
+      }
+    }
+    this.queue.push(request);
+    this.pump();
+  }
+
+  /** Resolves true once nothing is queued or running, false if `timeoutMs` passes first. */
+  drain(timeoutMs: number): Promise<boolean> {
+    if (this.idle()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== wake);
+        resolve(false);
+      }, timeoutMs);
+      const wake = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.waiters.push(wake);
+    });
+  }
+
+  stats(): ActionStats {
+    return { ...this.counts, running: this.running, queued: this.queue.length - this.head };
+  }
+
+  private idle(): boolean {
+    return this.running === 0 && this.queue.length === this.head;
+  }
+
+  private pump(): void {
+    while (this.running < this.threads && this.head < this.queue.length) {
+      const next = this.queue[this.head];
+      this.queue[this.head++] = undefined;
+      if (next === undefined) continue;
+      this.running++;
+      void this.execute(next).then(() => {
+        this.running--;
+        this.pump();
+        if (this.idle()) for (const wake of this.waiters.splice(0)) wake();
+      });
+    }
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private async execute(request: ActionRequest): Promise<void> {
+    const { item, spec, captures, line } = request;
+    const argv = fillArgv(spec, captures, line);
+    const env = { ...this.baseEnv, ...actionEnv(spec, captures, line, request.env) };
+    const outcome = await runAction(argv, {
+      env,
+      timeoutMs: item.actionTimeout * 1000,
+      killGraceMs: this.killGraceMs,
+      outputCap: this.outputCap,
+    });
+    this.report(request, argv, outcome);
+  }
+
+  private report(request: ActionRequest, argv: readonly string[], outcome: ActionOutcome): void {
+    const name = request.item.name;
+    const shown = argv.map((w) => (w.length > LOG_WORD_MAX ? `${w.slice(0, LOG_WORD_MAX)}…(${w.length} chars)` : w));
+    const what = `${request.kind} action ${JSON.stringify(shown)}`;
+    if (outcome.kind === 'failed') {
+      this.counts.spawnFailed++;
+      this.log.error(name, `${what} could not start: ${outcome.error}`);
+      return;
+    }
+    const output = `${outcome.stdout === '' ? '' : ` stdout: ${outcome.stdout}`}${outcome.stderr === '' ? '' : ` stderr: ${outcome.stderr}`}${outcome.truncated ? ' (output truncated)' : ''}`;
+    if (outcome.timedOut) {
+      this.counts.timedOut++;
+      this.log.error(name, `${what} timed out after ${request.item.actionTimeout}s, killed by ${outcome.signal ?? 'exit'}${output}`);
+    } else if (outcome.code === 0) {
+      this.counts.succeeded++;
+      this.log.info(name, `${what} exited 0${output}`);
+    } else {
+      this.counts.exitedBadly++;
+      const how = outcome.signal !== null ? `was killed by ${outcome.signal}` : `exited ${outcome.code ?? '?'}`;
+      this.log.warn(name, `${what} ${how}${output}`);
+    }
+  }
+}

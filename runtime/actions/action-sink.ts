@@ -1,0 +1,22 @@
+import type { ActionSpec, Captures, ItemSpec } from '../contract.js';
+
+/** Why an action fires: too many matches, too few, or the file grew past a multiple of `size`. */
+export type FireKind = 'upbound' | 'downbound' | 'size';
+
+/**
+ * One fired action, as the engine hands it over. `captures` and `line` are the match that fired
+ * it (empty for down-bound and size); `env` carries the extra `RULEC_*` variables of its kind.
+ */
+export interface ActionRequest {
+  readonly item: ItemSpec;
+  readonly kind: FireKind;
+  readonly spec: ActionSpec;
+  readonly captures: Captures;
+  readonly line: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** Where the engine sends fired actions; `submit` must return at once and never throw. */
+export interface ActionSink {
+  submit(request: ActionRequest): void;
+}

@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ActionRunner } from '../../../runtime/actions/action-runner.js';
+import type { ActionRequest } from '../../../runtime/actions/action-sink.js';
+import type { ActionSpec, Captures, ItemSpec } from '../../../runtime/contract.js';
+import { Logger } from '../../../runtime/log/logger.js';
+import { cap, dumpAction, item, tempDir, text, whole, type TempDir } from './helpers.js';
+
+let dir: TempDir;
+let logged: string[];
+
+function runner(threads = 2, queueCap = 1000): ActionRunner {
+  logged = [];
+  const log = new Logger({ level: 'debug', stdout: { write: (t: string) => logged.push(t) } });
+  return new ActionRunner(log, { threads, queueCap, killGraceMs: 300, baseEnv: { ...process.env, DUMP_FILE: dir.dump } });
+}
+
+function request(spec: ActionSpec, captures: Captures = [], line = '', it: ItemSpec = item()): ActionRequest {
+  return { item: it, kind: 'upbound', spec, captures, line, env: { RULEC_ITEM: it.name } };
+}
+
+afterEach(() => dir?.remove());
+
+describe('ActionRunner with hostile log text', () => {
+  it('hands every hostile capture to a real child byte-exact as one argv word, and runs nothing else', async () => {
+    dir = tempDir();
+    const pwned = join(dir.path, 'pwned');
+    const hostile = [
+      '; rm -rf x',
+      `$(touch ${pwned})`,
+      `\`touch ${pwned}\``,
+      `'"'"'; touch ${pwned}; echo "`,
+      'text with $1 and $@ and $0 inside',
+      'two\nlines\r\nand a tab\t',
+      '\x1b[31mred\x1b[0m \x1b]0;title\x07',
+      `&& touch ${pwned} || touch ${pwned} | touch ${pwned} > ${pwned}`,
+      '   ',
+      'ünïcödé ✓ \u2028',
+      '-rf',
+    ];
+    const big = 'A'.repeat(100_000) + '$1' + 'B'.repeat(20_000);
+    const captures = [hostile.join(' '), ...hostile, big];
+    const spec = dumpAction(...hostile.map((_, i) => [cap(i + 1)]), [cap(hostile.length + 1)], [whole]);
+    const r = runner();
+    r.submit(request(spec, captures, `line $(touch ${pwned})`));
+    expect(await r.drain(10_000)).toBe(true);
+    const [got] = dir.records();
+    expect(got?.argv).toEqual([...hostile, big, `line $(touch ${pwned})`]);
+    expect(dir.has('pwned')).toBe(false);
+    expect(r.stats()).toMatchObject({ succeeded: 1, spawnFailed: 0 });
+  });
+
+  it('logs a 1 MiB argument the system refuses (E2BIG) and goes on with the next action', async () => {
+    dir = tempDir();
+    const r = runner(1);
+    r.submit(request(dumpAction([whole]), [], 'x'.repeat(1 << 20)));
+    r.submit(request(dumpAction([text('after')])));
+    expect(await r.drain(10_000)).toBe(true);
+    expect(dir.records().map((x) => x.argv)).toEqual([['after']]);
+    expect(r.stats()).toMatchObject({ spawnFailed: 1, succeeded: 1 });
+    expect(logged.some((l) => l.includes('could not start') && l.includes('E2BIG') && l.includes('(1048576 chars)'))).toBe(true);
+  });
+
+  it('logs a NUL byte in an argument as a failure instead of throwing', async () => {
+    dir = tempDir();
+    const r = runner();
+    r.submit(request(dumpAction([cap(1)]), ['x', 'a\0b']));
+    expect(await r.drain(5_000)).toBe(true);
+    expect(r.stats().spawnFailed).toBe(1);
+    expect(dir.records()).toEqual([]);
+  });
+});
+
+describe('ActionRunner shell opt-in', () => {
+  it('runs the command under /bin/sh with captures only in RULEC_* variables', async () => {
+    dir = tempDir();
+    const out = join(dir.path, 'shell-out');
+    const pwned = join(dir.path, 'pwned');
+    const spec: ActionSpec = {
+      shell: true,
+      command: `printf '%s|%s|%s|%s' "$RULEC_0" "$RULEC_1" "$RULEC_LINE" "$RULEC_ITEM" > '${out}'`,
+      source: 'x',
+    };
+    const r = runner();
+    r.submit(request(spec, [`$(touch ${pwned})`, '`id`'], '; touch ' + pwned));
+    expect(await r.drain(5_000)).toBe(true);
+    expect(readFileSync(out, 'utf8')).toBe(`$(touch ${pwned})|\`id\`|; touch ${pwned}|T`);
+    expect(dir.has('pwned')).toBe(false);
+  });
+});
+
+describe('ActionRunner failures and limits', () => {
+  it('logs a missing program and a failing exit, and keeps running later actions', async () => {
+    dir = tempDir();
+    const r = runner(1);
+    r.submit(request({ shell: false, argv: [[text('/nonexistent/rulec-nothing')]], source: 'x' }));
+    r.submit(request({ shell: false, argv: [[text(process.execPath)], [text('-e')], [text('console.error("boom"); process.exit(3)')]], source: 'x' }));
+    r.submit(request(dumpAction([text('still')])));
+    expect(await r.drain(10_000)).toBe(true);
+    expect(r.stats()).toMatchObject({ spawnFailed: 1, exitedBadly: 1, succeeded: 1 });
+    expect(logged.some((l) => l.includes('ENOENT'))).toBe(true);
+    expect(logged.some((l) => l.includes('exited 3') && l.includes('stderr: boom'))).toBe(true);
+    expect(dir.records().map((x) => x.argv)).toEqual([['still']]);
+  });
+
+  it('kills a hung action at actionTimeout, even one that ignores SIGTERM', async () => {
+    dir = tempDir();
+    const r = runner();
+    const stubborn = 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000)';
+    const started = Date.now();
+    r.submit(request({ shell: false, argv: [[text(process.execPath)], [text('-e')], [text(stubborn)]], source: 'x' }, [], '', item({ actionTimeout: 0.3 })));
+    r.submit(request({ shell: true, command: 'sleep 30', source: 'x' }, [], '', item({ actionTimeout: 0.3 })));
+    expect(await r.drain(10_000)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(r.stats().timedOut).toBe(2);
+    expect(logged.filter((l) => l.includes('timed out')).length).toBe(2);
+    expect(logged.some((l) => l.includes('SIGKILL'))).toBe(true);
+  });
+
+  it('drops the oldest waiting action beyond the queue cap, counted and logged', async () => {
+    dir = tempDir();
+    const r = runner(1, 2);
+    for (let i = 0; i < 5; i++) r.submit(request(dumpAction([text(String(i))])));
+    expect(await r.drain(10_000)).toBe(true);
+    // 0 starts at once; 1..4 compete for two places, so 1 and 2 are dropped.
+    expect(dir.records().map((x) => x.argv[0])).toEqual(['0', '3', '4']);
+    expect(r.stats().dropped).toBe(2);
+    expect(logged.some((l) => l.includes('queue full'))).toBe(true);
+  });
+
+  it('runs up to `threads` actions at once', async () => {
+    dir = tempDir();
+    const r = runner(3);
+    const sleeper: ActionSpec = { shell: false, argv: [[text(process.execPath)], [text('-e')], [text('setTimeout(() => {}, 600)')]], source: 'x' };
+    const started = Date.now();
+    for (let i = 0; i < 3; i++) r.submit(request(sleeper));
+    expect(r.stats()).toMatchObject({ running: 3, queued: 0 });
+    expect(await r.drain(10_000)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1_700);
+  });
+
+  it('drain reports false when time runs out first', async () => {
+    dir = tempDir();
+    const r = runner();
+    r.submit(request({ shell: true, command: 'sleep 1', source: 'x' }));
+    expect(await r.drain(50)).toBe(false);
+    expect(await r.drain(5_000)).toBe(true);
+  });
+});
