@@ -1,0 +1,125 @@
+/** MailLog blocks (`command`, `monitor`, `watch`), the Snort listener and custom module blocks. */
+import type { BlockStatement, CommandStatement } from '../../grammar/ast.js';
+import { didYouMean } from '../did-you-mean.js';
+import type { BlockModel, ModuleDeclaration } from '../model.js';
+import { suggestion, wordValue } from './context.js';
+import type { CheckContext } from './context.js';
+import { readBody, single } from './directives.js';
+import { BLOCK_DIRECTIVES, BUILTIN_BLOCKS } from './keys.js';
+import { cover } from './locate.js';
+import { listOf } from './read-value.js';
+import { checkWatch } from './watch.js';
+
+const SNORT_VARIANTS = ['snort2', 'snort3', 'legacy'] as const;
+
+/**
+ * Checks one top-level block. `aliases` holds the `module` aliases declared so far;
+ * `laterModules` every `module` line of the program, to explain a block used too early.
+ */
+export function checkBlock(
+  ctx: CheckContext,
+  block: BlockStatement,
+  aliases: ReadonlyMap<string, ModuleDeclaration>,
+  laterModules: ReadonlyMap<string, CommandStatement>,
+): BlockModel | null {
+  const kind = block.name.value;
+  switch (kind) {
+    case 'command': {
+      const body = readBody(ctx, block, BLOCK_DIRECTIVES.command, false);
+      const exec = single(body, 'exec');
+      if (exec === undefined) return null;
+      return { kind, span: block.span, exec: exec.value, ...describe(body) };
+    }
+    case 'monitor': {
+      const body = readBody(ctx, block, BLOCK_DIRECTIVES.monitor, false);
+      const dirs = (body.directives.get('dir') ?? []).flatMap((line) => line.args.map((word) => word.value));
+      if (dirs.length === 0) return null;
+      return { kind, span: block.span, dirs, ...describe(body) };
+    }
+    case 'watch':
+      return checkWatch(ctx, block);
+    case 'snort':
+      return checkSnort(ctx, block);
+  }
+  const declaration = aliases.get(kind);
+  if (declaration !== undefined) return checkCustom(ctx, block, declaration);
+  const later = laterModules.get(kind);
+  if (later !== undefined) {
+    ctx.error('R315', `custom block \`${kind}\` is used before its \`module\` line`, block.name.span, {
+      labels: [{ span: later.span, message: 'declared here' }],
+    });
+    return null;
+  }
+  ctx.error('R315', `unknown block kind \`${kind}\``, block.name.span, {
+    notes: suggestion(didYouMean(kind, [...BUILTIN_BLOCKS, ...aliases.keys()])),
+  });
+  return null;
+}
+
+function describe(body: ReturnType<typeof readBody>): { description: string | null; mimeFile: string | null } {
+  return {
+    description: single(body, 'description')?.value ?? null,
+    mimeFile: single(body, 'mime_file')?.value ?? null,
+  };
+}
+
+function checkSnort(ctx: CheckContext, block: BlockStatement): BlockModel | null {
+  const body = readBody(ctx, block, BLOCK_DIRECTIVES.snort, false);
+  const variantWord = single(body, 'variant');
+  let variant: (typeof SNORT_VARIANTS)[number] = 'snort2';
+  if (variantWord !== undefined) {
+    const found = SNORT_VARIANTS.find((v) => v === variantWord.value);
+    if (found === undefined) {
+      ctx.error('R321', `\`variant\` must be ${listOf(SNORT_VARIANTS)}, not \`${variantWord.value}\``, ctx.at(wordValue(variantWord)), {
+        notes: suggestion(didYouMean(variantWord.value, SNORT_VARIANTS)),
+      });
+    } else {
+      variant = found;
+    }
+  }
+  const handlers = (body.directives.get('handler') ?? []).map((line) => {
+    const [name, ...options] = line.args;
+    const parsed: Record<string, string> = {};
+    for (const option of options) {
+      const equals = option.value.indexOf('=');
+      if (equals <= 0) {
+        ctx.error('R318', `handler option \`${option.value}\` must be key=value`, ctx.at(wordValue(option)));
+        continue;
+      }
+      Object.defineProperty(parsed, option.value.slice(0, equals), {
+        value: option.value.slice(equals + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return { name: name?.value ?? '', options: parsed };
+  });
+  const logdir = single(body, 'logdir');
+  if (logdir === undefined) return null;
+  return { kind: 'snort', span: block.span, logdir: logdir.value, variant, handlers };
+}
+
+function checkCustom(ctx: CheckContext, block: BlockStatement, declaration: ModuleDeclaration): BlockModel {
+  if (block.args.length > 0) {
+    ctx.error('R318', `\`${declaration.alias}\` takes no arguments before its <<${block.tag} body`, cover(block.args[0]!.span, block.args.at(-1)!.span));
+  }
+  const directives: { name: string; args: string[] }[] = [];
+  for (const statement of block.body) {
+    if (statement.kind === 'command') {
+      directives.push({ name: statement.name.value, args: statement.args.map((word) => word.value) });
+    } else if (statement.kind === 'match' || statement.kind === 'group') {
+      ctx.error('R316', `\`${statement.mode}\` is only allowed in a \`watch\` block`, statement.modeSpan);
+    } else if (statement.kind === 'block') {
+      ctx.error('R316', `a \`${statement.name.value}\` block cannot be nested in \`${declaration.alias}\``, statement.name.span);
+    }
+  }
+  return {
+    kind: 'custom',
+    span: block.span,
+    alias: declaration.alias,
+    module: declaration.name,
+    path: declaration.path,
+    directives,
+  };
+}

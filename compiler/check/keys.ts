@@ -1,0 +1,84 @@
+/** The names the checker knows: INI keys, MailLog settings, block kinds and their directives. */
+
+/** Keys an item section may set; each may also appear in `[general]` as a default. */
+export const ITEM_KEYS = [
+  'path',
+  'regex',
+  'upbound_action',
+  'upbound_freq',
+  'downbound_action',
+  'downbound_freq',
+  'usecrc',
+  'key',
+  'size',
+  'size_action',
+  'start',
+  'file_type',
+  'rotate_wait',
+  'line_max',
+  'action_timeout',
+  'max_keys',
+  'shell',
+  'clock',
+  'time_format',
+  'time_year',
+  'time_zone',
+] as const;
+
+export type ItemKey = (typeof ITEM_KEYS)[number];
+
+/** Keys that only `[general]` may set. */
+export const GENERAL_ONLY_KEYS = ['athread_count', 'uid', 'gid', 'state'] as const;
+
+export type GeneralKey = (typeof GENERAL_ONLY_KEYS)[number];
+
+export const ALL_INI_KEYS: readonly string[] = [...ITEM_KEYS, ...GENERAL_ONLY_KEYS];
+
+/** MailLog `set` settings. */
+export const SETTING_KEYS = ['pgp', 'to', 'from', 'smtp', 'debug', 'subject', 'host', 'spool'] as const;
+
+export const BUILTIN_BLOCKS = ['command', 'monitor', 'watch', 'snort'] as const;
+
+export type BuiltinBlock = (typeof BUILTIN_BLOCKS)[number];
+
+/** Words a `module` alias may not take: the built-in blocks and the top-level commands. */
+export const RESERVED_WORDS: readonly string[] = [
+  ...BUILTIN_BLOCKS,
+  'set',
+  'source',
+  'module',
+  'do',
+  'end',
+  'ignore',
+  'filter',
+];
+
+/** How many arguments a directive takes and whether it may repeat. */
+export interface DirectiveSpec {
+  readonly min: number;
+  readonly max: number;
+  readonly repeatable: boolean;
+  readonly required: boolean;
+}
+
+const one = (required = false): DirectiveSpec => ({ min: 1, max: 1, repeatable: false, required });
+
+/** The directives of each built-in block. */
+export const BLOCK_DIRECTIVES: Readonly<Record<BuiltinBlock, Readonly<Record<string, DirectiveSpec>>>> = {
+  command: { exec: one(true), description: one(), mime_file: one() },
+  monitor: {
+    dir: { min: 1, max: Infinity, repeatable: true, required: true },
+    description: one(),
+    mime_file: one(),
+  },
+  watch: { logfile: one(true), description: one(), mime_file: one(), trim: one() },
+  snort: {
+    logdir: one(true),
+    variant: one(),
+    handler: { min: 1, max: Infinity, repeatable: true, required: false },
+  },
+};
+
+export function isBuiltinBlock(name: string): name is BuiltinBlock {
+  return (BUILTIN_BLOCKS as readonly string[]).includes(name);
+}
