@@ -1,0 +1,63 @@
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCheckpointStore } from '../../../../runtime/sources/tail/checkpoint-store.js';
+import type { Checkpoint } from '../../../../runtime/sources/tail/types.js';
+import { scratch } from './helpers.js';
+
+const cp = (offset: number): Checkpoint => ({
+  dev: '2049',
+  ino: '18446744073709551615',
+  fingerprint: { length: 256, sha256: 'a'.repeat(64) },
+  offset,
+  discarding: false,
+});
+
+let cleanup: (() => void) | null = null;
+afterEach(() => {
+  cleanup?.();
+  cleanup = null;
+});
+
+describe('createCheckpointStore', () => {
+  it('returns nothing for an unknown path and round-trips a checkpoint per path, creating the directory', async () => {
+    const s = scratch();
+    cleanup = s.cleanup;
+    const store = createCheckpointStore(join(s.dir, 'state', 'deep'));
+    expect(await store.load('/var/log/a')).toEqual({ value: null, problem: null });
+    expect(await store.save('/var/log/a', cp(10))).toBeNull();
+    expect(await store.save('/var/log/b', cp(20))).toBeNull();
+    expect((await store.load('/var/log/a')).value).toEqual(cp(10));
+    expect((await store.load('/var/log/b')).value).toEqual(cp(20));
+  });
+
+  it('keeps the last of many overlapping saves and leaves no temporary files', async () => {
+    const s = scratch();
+    cleanup = s.cleanup;
+    const store = createCheckpointStore(s.dir);
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.save('/p', cp(i))));
+    expect((await store.load('/p')).value?.offset).toBe(49);
+    expect(readdirSync(s.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(s.dir)).toHaveLength(1);
+  });
+
+  it('reports a corrupt checkpoint as a problem instead of throwing', async () => {
+    const s = scratch();
+    cleanup = s.cleanup;
+    const store = createCheckpointStore(s.dir);
+    await store.save('/p', cp(5));
+    const [file] = readdirSync(s.dir);
+    writeFileSync(join(s.dir, file!), '{"format":1,"path":"/p","offset":"x"');
+    const loaded = await store.load('/p');
+    expect(loaded.value).toBeNull();
+    expect(loaded.problem).toMatch(/corrupt/);
+  });
+
+  it('reports an unwritable directory as a message', async () => {
+    const s = scratch();
+    cleanup = s.cleanup;
+    writeFileSync(join(s.dir, 'file'), '');
+    const store = createCheckpointStore(join(s.dir, 'file', 'sub'));
+    expect(await store.save('/p', cp(1))).toMatch(/cannot save checkpoint/);
+  });
+});

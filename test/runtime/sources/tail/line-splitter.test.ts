@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { LineSplitter } from '../../../../runtime/sources/tail/line-splitter.js';
+
+const b = (s: string | number[]): Buffer => (typeof s === 'string' ? Buffer.from(s, 'utf8') : Buffer.from(s));
+
+describe('LineSplitter', () => {
+  it('holds a partial line until its newline and counts consumed bytes only for complete lines', () => {
+    const sp = new LineSplitter(1024, 100);
+    expect(sp.push(b('one\ntw')).lines).toEqual(['one']);
+    expect(sp.consumed).toBe(104);
+    expect(sp.held).toBe(2);
+    expect(sp.push(b('o')).lines).toEqual([]);
+    expect(sp.push(b('\n')).lines).toEqual(['two']);
+    expect(sp.consumed).toBe(108);
+  });
+
+  it('strips one trailing CR and keeps empty lines', () => {
+    const sp = new LineSplitter(1024, 0);
+    expect(sp.push(b('a\r\n\n\r\r\nb\r')).lines).toEqual(['a', '', '\r']);
+    expect(sp.push(b('\n')).lines).toEqual(['b']);
+  });
+
+  it('decodes invalid UTF-8 as U+FFFD and a character split across chunks intact', () => {
+    const sp = new LineSplitter(1024, 0);
+    expect(sp.push(b([0x61, 0xff, 0xc3, 0x0a])).lines).toEqual(['a\ufffd\ufffd']);
+    const euro = b('€\n');
+    expect(sp.push(euro.subarray(0, 1)).lines).toEqual([]);
+    expect(sp.push(euro.subarray(1)).lines).toEqual(['€']);
+  });
+
+  it('cuts a 1 MiB line fed in pieces to the cap once, drops the rest, and keeps later lines intact', () => {
+    const cap = 64 * 1024;
+    const sp = new LineSplitter(cap, 0);
+    const piece = Buffer.alloc(100_000, 0x41);
+    const out: string[] = [];
+    let cuts = 0;
+    for (let sent = 0; sent < 1024 * 1024; sent += piece.length) {
+      const r = sp.push(piece);
+      out.push(...r.lines);
+      cuts += r.cuts;
+      expect(sp.held).toBeLessThanOrEqual(cap);
+    }
+    const tail = sp.push(b('AAA\nnext\n'));
+    out.push(...tail.lines);
+    cuts += tail.cuts;
+    expect(cuts).toBe(1);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toBe('A'.repeat(cap));
+    expect(out[1]).toBe('next');
+    expect(sp.consumed).toBe(11 * 100_000 + 9);
+    expect(sp.discarding).toBe(false);
+  });
+
+  it('does not split a multi-byte character at the cap', () => {
+    const sp = new LineSplitter(16, 0);
+    const r = sp.push(b(`${'a'.repeat(15)}€tail\n`));
+    expect(r.lines).toEqual(['a'.repeat(15)]);
+    expect(r.cuts).toBe(1);
+  });
+
+  it('resumes in discarding mode by dropping up to the next newline', () => {
+    const sp = new LineSplitter(1024, 50, true);
+    expect(sp.push(b('rest of an old line\nfresh\n')).lines).toEqual(['fresh']);
+    expect(sp.consumed).toBe(50 + 26);
+  });
+
+  it('flush returns the held partial line and reset drops it', () => {
+    const sp = new LineSplitter(1024, 0);
+    sp.push(b('x\npartial'));
+    expect(sp.flush()).toBe('partial');
+    expect(sp.consumed).toBe(9);
+    sp.push(b('held'));
+    expect(sp.reset(0)).toBe(4);
+    expect(sp.push(b('new\n')).lines).toEqual(['new']);
+    expect(sp.consumed).toBe(4);
+  });
+});
