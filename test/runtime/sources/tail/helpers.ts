@@ -150,3 +150,11 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
+
+/** Lines in the writer's format (same length for the same count of digits), as one string. */
+export function numberedText(first: number, count: number, pad = 60): string {
+  let text = '';
+  const stamp = (performance.timeOrigin + performance.now()).toFixed(3);
+  for (let n = first; n < first + count; n++) text += `line ${String(n).padStart(7, '0')} t=${stamp} ${'x'.repeat(pad)}\n`;
+  return text;
+}

@@ -1,0 +1,32 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { collectingTailer, scratch, sleep, startWriter, tally, waitFor } from './helpers.js';
+
+let cleanup: (() => void) | null = null;
+afterEach(() => {
+  cleanup?.();
+  cleanup = null;
+});
+
+describe('FIFO sources', () => {
+  it('reads a FIFO as a stream across writers that come and go, waiting for it to exist', async () => {
+    const s = scratch();
+    cleanup = s.cleanup;
+    const path = join(s.dir, 'pipe');
+    const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'fifo', pollInterval: 50 });
+    await sleep(150);
+    execFileSync('mkfifo', [path]);
+    await waitFor(() => got.notices.some((n) => n.kind === 'opened'), 2000);
+    const w1 = startWriter(path, 0, 1000, 2000);
+    await w1.done;
+    // The first writer closed its end; a second one opens the same pipe.
+    const w2 = startWriter(path, 1000, 1000, 2000);
+    await w2.done;
+    await waitFor(() => got.numbers.length >= 2000, 2000);
+    await tailer.stop();
+
+    expect(got.notices.filter((n) => n.kind === 'missing')).toHaveLength(1);
+    expect(tally(got.numbers, 0, 2000)).toEqual({ missing: [], duplicated: [] });
+  });
+});

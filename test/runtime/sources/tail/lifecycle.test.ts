@@ -1,0 +1,152 @@
+import { appendFileSync, mkdirSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FileTailer } from '../../../../runtime/sources/tail/file-tailer.js';
+import { collectingTailer, numberedText, scratch, sleep, startWriter, tally, waitFor } from './helpers.js';
+
+let cleanup: (() => void) | null = null;
+afterEach(() => {
+  cleanup?.();
+  cleanup = null;
+});
+
+function setup(): string {
+  const s = scratch();
+  cleanup = s.cleanup;
+  return s.dir;
+}
+
+describe('FileTailer lifecycle', () => {
+  it('starts at the end by default and at 0 with start = beginning', async () => {
+    const path = join(setup(), 'app.log');
+    writeFileSync(path, numberedText(0, 100));
+    const atEnd = await collectingTailer({ path, start: 'end', fileType: 'file' });
+    const atStart = await collectingTailer({ path, start: 'beginning', fileType: 'file' });
+    appendFileSync(path, numberedText(100, 50));
+    await waitFor(() => atEnd.got.numbers.length >= 50 && atStart.got.numbers.length >= 150, 2000);
+    await atEnd.tailer.stop();
+    await atStart.tailer.stop();
+    expect(tally(atEnd.got.numbers, 100, 50)).toEqual({ missing: [], duplicated: [] });
+    expect(atEnd.got.numbers).toHaveLength(50);
+    expect(tally(atStart.got.numbers, 0, 150)).toEqual({ missing: [], duplicated: [] });
+  });
+
+  it('skips the tail of a line it starts in the middle of', async () => {
+    const path = join(setup(), 'app.log');
+    writeFileSync(path, `${numberedText(0, 3)}half a li`);
+    const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file' });
+    appendFileSync(path, `ne\n${numberedText(3, 2)}`);
+    await waitFor(() => got.numbers.length >= 2, 2000);
+    await tailer.stop();
+    expect(got.numbers).toEqual([3, 4]);
+    expect(got.other).toEqual([]);
+  });
+
+  it('waits for a missing file (noticed once) and reads it from 0 when it appears, even in a missing directory', async () => {
+    const dir = join(setup(), 'later');
+    const path = join(dir, 'app.log');
+    const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', pollInterval: 50 });
+    await sleep(300);
+    mkdirSync(dir);
+    const writer = startWriter(path, 0, 1000, 2000);
+    await writer.done;
+    await waitFor(() => got.numbers.length >= 1000, 2000);
+    await tailer.stop();
+    expect(got.notices.filter((n) => n.kind === 'missing')).toHaveLength(1);
+    expect(tally(got.numbers, 0, 1000)).toEqual({ missing: [], duplicated: [] });
+  });
+
+  it('holds a partial line until its newline arrives', async () => {
+    const path = join(setup(), 'app.log');
+    writeFileSync(path, '');
+    const seen: string[] = [];
+    const tailer = new FileTailer({ path, start: 'end', fileType: 'file' }, { lines: (l) => seen.push(...l) });
+    await tailer.start();
+    appendFileSync(path, 'first half');
+    await sleep(300);
+    expect(seen).toEqual([]);
+    appendFileSync(path, ', second half\r\nnext');
+    await waitFor(() => seen.length >= 1, 2000);
+    await sleep(50);
+    await tailer.stop();
+    expect(seen).toEqual(['first half, second half']);
+  });
+
+  it('cuts a 1 MiB line to lineMax once, reports it, and reads the following lines correctly', async () => {
+    const path = join(setup(), 'app.log');
+    writeFileSync(path, '');
+    const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file' });
+    appendFileSync(path, numberedText(0, 10));
+    // The long line arrives in several appends, as a slow writer would produce it.
+    for (let i = 0; i < 4; i++) {
+      appendFileSync(path, 'B'.repeat(256 * 1024));
+      await sleep(20);
+    }
+    appendFileSync(path, `\n${numberedText(10, 10)}`);
+    await waitFor(() => got.numbers.length >= 20, 2000);
+    await tailer.stop();
+    expect(got.numbers).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(got.other).toEqual(['B'.repeat(64 * 1024)]);
+    const cuts = got.notices.filter((n) => n.kind === 'line-cut');
+    expect(cuts).toEqual([{ kind: 'line-cut', path, total: 1, lineMax: 64 * 1024 }]);
+  });
+
+  it('a file deleted and recreated at the same size between two looks is read as a new file', async () => {
+    const path = join(setup(), 'app.log');
+    writeFileSync(path, '');
+    const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', rotateWait: 0.2 });
+    appendFileSync(path, numberedText(0, 100));
+    await waitFor(() => got.numbers.length >= 100, 2000);
+    // One synchronous block: the tailer cannot look in between.
+    unlinkSync(path);
+    writeFileSync(path, numberedText(100, 100));
+    await waitFor(() => got.numbers.length >= 200, 2000);
+    await tailer.stop();
+    expect(tally(got.numbers, 0, 200)).toEqual({ missing: [], duplicated: [] });
+  });
+
+  it('turns a throwing handler into a notice and keeps going', async () => {
+    const path = join(setup(), 'app.log');
+    writeFileSync(path, '');
+    const seen: string[] = [];
+    const notices: string[] = [];
+    const tailer = new FileTailer(
+      { path, start: 'end', fileType: 'file' },
+      {
+        lines(lines) {
+          seen.push(...lines);
+          if (lines.includes('boom')) throw new Error('handler failed');
+        },
+        notice: (n) => notices.push(n.kind === 'error' ? n.message : n.kind),
+      },
+    );
+    await tailer.start();
+    appendFileSync(path, 'boom\n');
+    await waitFor(() => seen.length >= 1, 2000);
+    appendFileSync(path, 'after\n');
+    await waitFor(() => seen.length >= 2, 2000);
+    await tailer.stop();
+    expect(seen).toEqual(['boom', 'after']);
+    expect(notices).toContain('lines handler threw: handler failed');
+  });
+
+  it('stop() closes every descriptor and delivers nothing afterwards', async () => {
+    const path = join(setup(), 'app.log');
+    writeFileSync(path, '');
+    const fds = (): number => readdirSync('/proc/self/fd').length;
+    const before = fds();
+    const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', rotateWait: 30 });
+    appendFileSync(path, numberedText(0, 5));
+    await waitFor(() => got.numbers.length >= 5, 2000);
+    unlinkSync(path);
+    appendFileSync(path, numberedText(5, 5));
+    await waitFor(() => got.numbers.length >= 10, 2000);
+    expect(fds()).toBeGreaterThan(before);
+    await tailer.stop();
+    appendFileSync(path, numberedText(10, 5));
+    await sleep(300);
+    expect(got.numbers).toHaveLength(10);
+    expect(fds()).toBe(before);
+    expect(statSync(path).size).toBeGreaterThan(0);
+  });
+});
