@@ -1,0 +1,134 @@
+import { complement, jsChar, rangesBody, type SetRef } from './char-sets.js';
+import type { Alternation, Assertion, ClassItem, Node } from './pcre-ast.js';
+
+/** The JS flags the whole pattern is compiled with; scoped options were resolved per node. */
+export interface JsFlags {
+  readonly multiline: boolean;
+  readonly dotAll: boolean;
+  readonly unicode: boolean;
+}
+
+/** A run of JS output and the source range it came from. */
+export interface Segment {
+  readonly jsStart: number;
+  readonly jsEnd: number;
+  readonly srcStart: number;
+  readonly srcEnd: number;
+}
+
+/** Writes a parsed PCRE pattern as JS regex source, recording where each piece came from. */
+export function emitJs(ast: Alternation, flags: JsFlags): { js: string; segments: Segment[] } {
+  const e = new Emitter(flags);
+  e.alternation(ast);
+  return { js: e.out, segments: e.segments };
+}
+
+class Emitter {
+  out = '';
+  readonly segments: Segment[] = [];
+  /** A digit right after `\1` would extend the reference, so it is written as `\x3N`. */
+  private afterNumericBackref = false;
+
+  constructor(private readonly flags: JsFlags) {}
+
+  private put(text: string, srcStart: number, srcEnd: number): void {
+    if (text === '') return;
+    this.segments.push({ jsStart: this.out.length, jsEnd: this.out.length + text.length, srcStart, srcEnd });
+    this.out += text;
+    this.afterNumericBackref = false;
+  }
+
+  alternation(alt: Alternation): void {
+    alt.branches.forEach((branch, i) => {
+      if (i > 0) {
+        const prev = alt.branches[i - 1]!;
+        const at = prev.length > 0 ? prev[prev.length - 1]!.end : alt.start;
+        this.put('|', at, at + 1);
+      }
+      for (const node of branch) this.node(node);
+    });
+  }
+
+  private node(n: Node): void {
+    switch (n.kind) {
+      case 'alt':
+        this.alternation(n);
+        return;
+      case 'group': {
+        const open = n.look === 'ahead' ? '(?=' : n.look === 'not-ahead' ? '(?!' : n.look === 'behind' ? '(?<=' : n.look === 'not-behind' ? '(?<!' : n.index === null ? '(?:' : n.name !== null ? `(?<${n.name}>` : '(';
+        this.put(open, n.start, n.bodyStart);
+        this.alternation(n.body);
+        this.put(')', Math.max(n.bodyStart, n.end - 1), n.end);
+        return;
+      }
+      case 'quant': {
+        this.node(n.body);
+        const range = n.max === Infinity ? (n.min === 0 ? '*' : n.min === 1 ? '+' : `{${n.min},}`) : n.min === 0 && n.max === 1 ? '?' : n.min === n.max ? `{${n.min}}` : `{${n.min},${n.max}}`;
+        this.put(range + (n.lazy ? '?' : ''), n.quantStart, n.end);
+        return;
+      }
+      case 'char': {
+        const digit = n.cp >= 0x30 && n.cp <= 0x39 && this.afterNumericBackref;
+        this.put(digit ? `\\x${n.cp.toString(16)}` : jsChar(n.cp, false), n.start, n.end);
+        return;
+      }
+      case 'class':
+        this.put(`[${n.negated ? '^' : ''}${n.items.map((item) => this.classItem(item)).join('')}]`, n.start, n.end);
+        return;
+      case 'set':
+        this.put(n.dotAll && this.flags.dotAll ? '.' : this.standaloneSet(n.set), n.start, n.end);
+        return;
+      case 'assert':
+        this.put(this.assertion(n), n.start, n.end);
+        return;
+      case 'backref':
+        this.put(n.name !== null ? `\\k<${n.name}>` : `\\${n.index}`, n.start, n.end);
+        this.afterNumericBackref = n.name === null;
+        return;
+      case 'raw':
+        this.put(n.js, n.start, n.end);
+        return;
+    }
+  }
+
+  private classItem(item: ClassItem): string {
+    if (item.kind === 'char') return jsChar(item.cp, true);
+    if (item.kind === 'range') return `${jsChar(item.from, true)}-${jsChar(item.to, true)}`;
+    const set = item.set;
+    if (set.kind !== 'ranges') return simpleSet(set);
+    return rangesBody(set.negated ? complement(set.ranges, this.flags.unicode ? 0x10ffff : 0xffff) : set.ranges);
+  }
+
+  private standaloneSet(set: SetRef): string {
+    if (set.kind !== 'ranges') return simpleSet(set);
+    if (set.negated && set.ranges.length === 0) return '[\\s\\S]';
+    return `[${set.negated ? '^' : ''}${rangesBody(set.ranges)}]`;
+  }
+
+  private assertion(a: Assertion): string {
+    // Without the JS m flag `^`/`$` are absolute; with it, absolute anchors need lookarounds.
+    const absStart = this.flags.multiline ? '(?<![\\s\\S])' : '^';
+    const absEnd = this.flags.multiline ? '(?![\\s\\S])' : '$';
+    switch (a.which) {
+      case 'start':
+        return a.multiline ? (this.flags.multiline ? '^' : '(?<![^\\n])') : absStart;
+      case 'end':
+        return a.multiline ? (this.flags.multiline ? '$' : '(?![^\\n])') : absEnd;
+      case 'abs-start':
+        return absStart;
+      case 'abs-end':
+        return absEnd;
+      case 'end-or-newline':
+        return `(?=\\n?${absEnd})`;
+      case 'word':
+        return '\\b';
+      case 'not-word':
+        return '\\B';
+    }
+  }
+}
+
+function simpleSet(set: Exclude<SetRef, { kind: 'ranges' }>): string {
+  if (set.kind === 'escape') return `\\${set.letter}`;
+  return `\\${set.negated ? 'P' : 'p'}{${set.name}}`;
+}

@@ -1,0 +1,463 @@
+import { posixClass, type SetRef } from './char-sets.js';
+import { Cursor, type ParseProblem } from './cursor.js';
+import type { Alternation, CharClass, ClassItem, Group, Node } from './pcre-ast.js';
+import { readEscape, type GroupInfo } from './pcre-escape.js';
+
+/** Options that PCRE scopes to the rest of the enclosing group; `i` is global only (see translate.ts). */
+export interface ScopedOptions {
+  dotAll: boolean;
+  multiline: boolean;
+  extended: boolean;
+}
+
+/** The parse of one pattern: its tree, groups in PCRE numbering, and what went wrong. */
+export interface ParsedPattern {
+  readonly ast: Alternation;
+  readonly groupCount: number;
+  /** Names by group number (index 0 unused). */
+  readonly names: readonly (string | null)[];
+  readonly needsUnicode: boolean;
+  readonly problems: readonly ParseProblem[];
+}
+
+const UNTRANSLATABLE_OPTIONS: Readonly<Record<string, string>> = {
+  J: 'inline option (?J) (duplicate group names)',
+  U: 'inline option (?U) (ungreedy)',
+  X: 'inline option (?X)',
+  n: 'inline option (?n) (no auto capture)',
+};
+
+/**
+ * Parses PCRE syntax from `start` on. Two passes: the first numbers and names the groups, so the
+ * second can resolve forward and relative references and tell `\10` from an octal escape.
+ */
+export function parsePcre(source: string, start: number, options: ScopedOptions, caseless: boolean): ParsedPattern {
+  const first = new PcreParser(source, start, options, caseless, { total: 0, names: new Map() });
+  first.run();
+  const second = new PcreParser(source, start, options, caseless, { total: first.groupCount, names: first.nameMap });
+  const ast = second.run();
+  return {
+    ast,
+    groupCount: second.groupCount,
+    names: second.names,
+    needsUnicode: second.c.needsUnicode,
+    problems: second.c.problems,
+  };
+}
+
+interface KnownGroups extends GroupInfo {
+  readonly names: ReadonlyMap<string, number>;
+}
+
+class PcreParser {
+  readonly c: Cursor;
+  groupCount = 0;
+  readonly names: (string | null)[] = [null];
+  readonly nameMap = new Map<string, number>();
+  private opts: ScopedOptions;
+  private quoting = false;
+
+  constructor(source: string, start: number, options: ScopedOptions, private readonly caseless: boolean, private readonly known: KnownGroups) {
+    this.c = new Cursor(source);
+    this.c.pos = start;
+    this.opts = { ...options };
+  }
+
+  run(): Alternation {
+    const ast = this.alternation(this.c.pos);
+    while (!this.c.done) {
+      // Only an unmatched `)` stops the top level early.
+      this.c.invalid(this.c.pos, this.c.pos + 1, 'unmatched closing parenthesis');
+      this.c.pos++;
+      const more = this.alternation(this.c.pos);
+      (ast.branches as Node[][]).push(...(more.branches as Node[][]));
+    }
+    return { ...ast, end: this.c.source.length };
+  }
+
+  private alternation(start: number): Alternation {
+    const branches: Node[][] = [this.sequence()];
+    while (this.c.peek() === '|' && !this.quoting) {
+      this.c.pos++;
+      branches.push(this.sequence());
+    }
+    return { kind: 'alt', branches, start, end: this.c.pos };
+  }
+
+  private sequence(): Node[] {
+    const items: Node[] = [];
+    for (;;) {
+      this.skipExtended();
+      if (this.c.done) return items;
+      const ch = this.c.peek();
+      if (!this.quoting && (ch === '|' || ch === ')')) return items;
+      const atom = this.atom();
+      if (atom) items.push(this.quantified(atom));
+    }
+  }
+
+  /** Skips white space and `#` comments under the `x` option. */
+  private skipExtended(): void {
+    if (!this.opts.extended || this.quoting) return;
+    for (;;) {
+      const ch = this.c.peek();
+      if (ch !== '' && ' \t\n\r\f\v'.includes(ch)) this.c.pos++;
+      else if (ch === '#') {
+        const nl = this.c.source.indexOf('\n', this.c.pos);
+        this.c.pos = nl < 0 ? this.c.source.length : nl + 1;
+      } else return;
+    }
+  }
+
+  /** One atom, or null for something that produces nothing (a comment, an option setting, an error). */
+  private atom(): Node | null {
+    const c = this.c;
+    const start = c.pos;
+    if (this.quoting) {
+      if (c.startsWith('\\E')) {
+        c.pos += 2;
+        this.quoting = false;
+        return null;
+      }
+      return { kind: 'char', cp: c.nextCodePoint(), start, end: c.pos };
+    }
+    const ch = c.peek();
+    switch (ch) {
+      case '(':
+        return this.group();
+      case '[':
+        return this.charClass();
+      case '.':
+        c.pos++;
+        return this.opts.dotAll
+          ? { kind: 'set', set: { kind: 'ranges', ranges: [], negated: true }, dotAll: true, start, end: c.pos }
+          : { kind: 'set', set: { kind: 'ranges', ranges: [[10, 10]], negated: true }, start, end: c.pos };
+      case '^':
+      case '$':
+        c.pos++;
+        return { kind: 'assert', which: ch === '^' ? 'start' : 'end', multiline: this.opts.multiline, start, end: c.pos };
+      case '*':
+      case '+':
+      case '?':
+        c.pos++;
+        c.invalid(start, c.pos, `quantifier \`${ch}\` does not follow a repeatable item`);
+        return null;
+      case '{':
+        const q = quantifierAt(c.source, c.pos);
+        if (q) {
+          c.pos += q.length;
+          c.invalid(start, c.pos, `quantifier \`${q.text}\` does not follow a repeatable item`);
+          return null;
+        }
+        c.pos++;
+        return { kind: 'char', cp: 0x7b, start, end: c.pos };
+      case '\\':
+        return this.escape();
+      default:
+        return { kind: 'char', cp: c.nextCodePoint(), start, end: c.pos };
+    }
+  }
+
+  private escape(): Node | null {
+    const start = this.c.pos;
+    const e = readEscape(this.c, false, this.known);
+    const end = this.c.pos;
+    switch (e.kind) {
+      case 'char':
+        return { kind: 'char', cp: e.cp, start, end };
+      case 'set':
+        return { kind: 'set', set: e.set, start, end };
+      case 'assert':
+        return { kind: 'assert', which: e.which, multiline: false, start, end };
+      case 'newline-sequence':
+        return { kind: 'raw', js: '(?:\\r\\n|[\\n-\\r\\x85\\u2028\\u2029])', start, end };
+      case 'quote':
+        this.quoting = true;
+        return null;
+      case 'end-quote':
+      case 'error':
+        return null;
+      case 'backref':
+        return this.backref(e.ref, e.relative, start, end);
+    }
+  }
+
+  private backref(ref: number | string, relative: boolean, start: number, end: number): Node | null {
+    let index: number | undefined;
+    let name: string | null = null;
+    if (typeof ref === 'string') {
+      index = this.known.names.get(ref);
+      name = ref;
+      if (index === undefined) {
+        this.c.invalid(start, end, `reference to a group named \`${ref}\` that does not exist`);
+        return null;
+      }
+    } else if (relative) {
+      index = ref < 0 ? this.groupCount + 1 + ref : this.groupCount + ref;
+    } else {
+      index = ref;
+    }
+    if (index < 1 || index > this.known.total) {
+      if (this.known.total > 0 || index < 1) this.c.invalid(start, end, `reference to group ${index} that does not exist`);
+      else this.c.invalid(start, end, `reference to group ${index}, but the pattern has no groups`);
+      return null;
+    }
+    return { kind: 'backref', index, name, start, end };
+  }
+
+  private quantified(atom: Node): Node {
+    const c = this.c;
+    if (this.quoting) {
+      // PCRE applies a quantifier after `\E` to the last quoted character.
+      if (!c.startsWith('\\E')) return atom;
+      c.pos += 2;
+      this.quoting = false;
+    }
+    const save = c.pos;
+    this.skipExtended();
+    const quantStart = c.pos;
+    const q = quantifierAt(c.source, c.pos);
+    if (!q) {
+      c.pos = save;
+      return atom;
+    }
+    c.pos += q.length;
+    let lazy = false;
+    if (c.peek() === '?') {
+      lazy = true;
+      c.pos++;
+    } else if (c.peek() === '+') {
+      c.pos++;
+      c.untranslatable(quantStart, c.pos, `possessive quantifier \`${c.source.slice(quantStart, c.pos)}\``);
+    }
+    if (q.min > q.max) c.invalid(quantStart, c.pos, `numbers out of order in \`${q.text}\``);
+    if (q.max !== Infinity && q.max > 65535) c.invalid(quantStart, c.pos, `number too big in \`${q.text}\``);
+    if (atom.kind === 'assert' || (atom.kind === 'group' && atom.look !== null)) {
+      c.untranslatable(quantStart, c.pos, 'a quantifier on an assertion');
+      return atom;
+    }
+    const next = this.c.peek();
+    if (next === '*' || next === '+' || next === '?' || (next === '{' && quantifierAt(c.source, c.pos))) {
+      c.invalid(c.pos, c.pos + 1, 'a quantifier cannot follow another quantifier');
+    }
+    return { kind: 'quant', min: q.min, max: q.max, lazy, body: atom, quantStart, start: atom.start, end: c.pos };
+  }
+
+  private group(): Node | null {
+    const c = this.c;
+    const start = c.pos;
+    const rest = c.source.slice(start);
+    const enclose = (index: number | null, name: string | null, look: Group['look'], headLength: number): Group => {
+      c.pos = start + headLength;
+      const saved = { ...this.opts };
+      const body = this.alternation(c.pos);
+      this.opts = saved;
+      if (c.peek() === ')') c.pos++;
+      else c.invalid(start, c.pos, 'missing closing parenthesis');
+      return { kind: 'group', index, name, look, body, bodyStart: start + headLength, start, end: c.pos };
+    };
+    const skipTo = (close: number, feature: string): null => {
+      c.pos = close < 0 ? c.source.length : close + 1;
+      c.untranslatable(start, c.pos, feature);
+      return null;
+    };
+
+    if (rest.startsWith('(*')) return skipTo(c.source.indexOf(')', start), 'backtracking control verb or option (*...)');
+    if (!rest.startsWith('(?')) {
+      const index = ++this.groupCount;
+      this.names.push(null);
+      return enclose(index, null, null, 1);
+    }
+    const named = /^\(\?(?:P?<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')/.exec(rest);
+    if (named) {
+      const name = (named[1] ?? named[2])!;
+      const index = ++this.groupCount;
+      this.names.push(name);
+      if (this.nameMap.has(name)) c.invalid(start, start + named[0].length, `two groups are named \`${name}\``);
+      else this.nameMap.set(name, index);
+      return enclose(index, name, null, named[0].length);
+    }
+    const head = rest.slice(2, 4);
+    if (rest.startsWith('(?#')) {
+      const close = c.source.indexOf(')', start);
+      if (close < 0) {
+        c.pos = c.source.length;
+        c.invalid(start, c.pos, 'missing ) after a (?# comment');
+      } else c.pos = close + 1;
+      return null;
+    }
+    if (head.startsWith(':')) return enclose(null, null, null, 3);
+    if (head.startsWith('=')) return enclose(null, null, 'ahead', 3);
+    if (head.startsWith('!')) return enclose(null, null, 'not-ahead', 3);
+    if (head === '<=') return enclose(null, null, 'behind', 4);
+    if (head === '<!') return enclose(null, null, 'not-behind', 4);
+    if (head.startsWith('>') || head.startsWith('|')) {
+      c.untranslatable(start, start + 3, head.startsWith('>') ? 'atomic group (?>...)' : 'branch reset group (?|...)');
+      return enclose(null, null, null, 3);
+    }
+    if (head.startsWith('(')) {
+      const condEnd = matchingParen(c.source, start + 2);
+      c.untranslatable(start, condEnd, 'conditional group (?(...)...)');
+      c.pos = condEnd;
+      const saved = { ...this.opts };
+      this.alternation(c.pos);
+      this.opts = saved;
+      if (c.peek() === ')') c.pos++;
+      return null;
+    }
+    const recursion = /^\(\?(?:R|[+-]?\d+|&[A-Za-z_]\w*|P>[A-Za-z_]\w*)\)/.exec(rest);
+    if (recursion) return skipTo(start + recursion[0].length - 1, `recursion or subroutine call ${recursion[0]}`);
+    const namedRef = /^\(\?P=([A-Za-z_]\w*)\)/.exec(rest);
+    if (namedRef) {
+      c.pos = start + namedRef[0].length;
+      return this.backref(namedRef[1]!, false, start, c.pos);
+    }
+    if (head.startsWith('C')) return skipTo(c.source.indexOf(')', start), 'callout (?C...)');
+    const option = /^\(\?([A-Za-z^]*)(?:-([A-Za-z]*))?([:)])/.exec(rest);
+    if (option) return this.optionGroup(start, option[1]!, option[2] ?? '', option[3] === ':', option[0].length, enclose);
+    c.pos = start + 2;
+    c.invalid(start, c.pos, 'unrecognized character after (?');
+    return null;
+  }
+
+  /** `(?s)`, `(?x-s:...)` and the like inside the pattern: `s`, `m` and `x` are rewritten exactly; `i` cannot be. */
+  private optionGroup(start: number, on: string, off: string, scoped: boolean, length: number, enclose: (i: null, n: null, l: null, h: number) => Group): Node | null {
+    const c = this.c;
+    const spanEnd = start + length;
+    const next = { ...this.opts };
+    let ok = true;
+    for (const [letters, value] of [[on, true], [off, false]] as const) {
+      for (const letter of letters) {
+        if (letter === 's') next.dotAll = value;
+        else if (letter === 'm') next.multiline = value;
+        else if (letter === 'x') next.extended = value;
+        else if (letter === 'i') {
+          if (value !== this.caseless) {
+            ok = false;
+            c.untranslatable(start, spanEnd, `inline flag ${c.source.slice(start, spanEnd)} inside the pattern (JavaScript on Node 20 has no scoped modifiers; put (?i) at the very start or use the i flag)`);
+          }
+        } else if (UNTRANSLATABLE_OPTIONS[letter] !== undefined || letter === '^') {
+          ok = false;
+          c.untranslatable(start, spanEnd, UNTRANSLATABLE_OPTIONS[letter] ?? 'inline option (?^)');
+        } else {
+          ok = false;
+          c.invalid(start, spanEnd, `unknown inline option \`${letter}\``);
+        }
+      }
+    }
+    if (!scoped) {
+      c.pos = spanEnd;
+      if (ok) this.opts = next;
+      return null;
+    }
+    const saved = this.opts;
+    this.opts = next;
+    const group = enclose(null, null, null, length);
+    this.opts = saved;
+    return group;
+  }
+
+  private charClass(): CharClass {
+    const c = this.c;
+    const start = c.pos;
+    c.pos++;
+    const negated = c.peek() === '^';
+    if (negated) c.pos++;
+    const items: ClassItem[] = [];
+    let first = true;
+    for (;;) {
+      if (c.done) {
+        c.invalid(start, c.pos, 'missing ] at the end of a character class');
+        break;
+      }
+      if (c.peek() === ']' && !first && !this.quoting) {
+        c.pos++;
+        break;
+      }
+      first = false;
+      const item = this.classAtom();
+      if (!item) continue;
+      if (item.kind === 'char' && c.peek() === '-' && c.peek(1) !== ']' && c.peek(1) !== '' && !this.quoting) {
+        const dash = c.pos;
+        c.pos++;
+        const to = this.classAtom();
+        if (to?.kind === 'char') {
+          if (to.cp < item.cp) c.invalid(item.start, to.end, 'range out of order in character class');
+          else items.push({ kind: 'range', from: item.cp, to: to.cp, start: item.start, end: to.end });
+          continue;
+        }
+        if (to) c.invalid(item.start, to.end, 'invalid range in character class');
+        items.push(item, { kind: 'char', cp: 0x2d, start: dash, end: dash + 1 });
+        continue;
+      }
+      items.push(item);
+    }
+    return { kind: 'class', negated, items, start, end: c.pos };
+  }
+
+  private classAtom(): ClassItem | null {
+    const c = this.c;
+    const start = c.pos;
+    if (this.quoting) {
+      if (c.startsWith('\\E')) {
+        c.pos += 2;
+        this.quoting = false;
+        return null;
+      }
+      return { kind: 'char', cp: c.nextCodePoint(), start, end: c.pos };
+    }
+    const posix = /^\[:(\^?)([a-z]+):\]/.exec(c.source.slice(start));
+    if (posix) {
+      c.pos += posix[0].length;
+      const ranges = posixClass(posix[2]!);
+      if (!ranges) {
+        c.invalid(start, c.pos, `unknown POSIX class name \`${posix[2]}\``);
+        return null;
+      }
+      const set: SetRef = { kind: 'ranges', ranges, negated: posix[1] === '^' };
+      return { kind: 'set', set, start, end: c.pos };
+    }
+    if (/^\[[.=]/.test(c.source.slice(start))) {
+      const close = c.source.indexOf(']', start + 2);
+      c.pos = close < 0 ? c.source.length : close + 1;
+      c.invalid(start, c.pos, 'POSIX collating elements are not supported');
+      return null;
+    }
+    if (c.peek() !== '\\') return { kind: 'char', cp: c.nextCodePoint(), start, end: c.pos };
+    const e = readEscape(c, true, this.known);
+    if (e.kind === 'char') return { kind: 'char', cp: e.cp, start, end: c.pos };
+    if (e.kind === 'set') return { kind: 'set', set: e.set, start, end: c.pos };
+    if (e.kind === 'quote') this.quoting = true;
+    else if (e.kind !== 'end-quote' && e.kind !== 'error') c.invalid(start, c.pos, 'this escape is not allowed inside a character class');
+    return null;
+  }
+}
+
+/** A quantifier `*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}` or `{,m}` at `pos`, or undefined (then `{` is literal). */
+function quantifierAt(source: string, pos: number): { min: number; max: number; length: number; text: string } | undefined {
+  const ch = source[pos];
+  if (ch === '*') return { min: 0, max: Infinity, length: 1, text: ch };
+  if (ch === '+') return { min: 1, max: Infinity, length: 1, text: ch };
+  if (ch === '?') return { min: 0, max: 1, length: 1, text: ch };
+  if (ch !== '{') return undefined;
+  const m = /^\{(\d*)(,?)(\d*)\}/.exec(source.slice(pos, pos + 24));
+  if (!m || (m[1] === '' && m[3] === '') || (m[1] === '' && m[2] === '')) return undefined;
+  const min = m[1] === '' ? 0 : Number(m[1]);
+  const max = m[2] === '' ? min : m[3] === '' ? Infinity : Number(m[3]);
+  return { min, max, length: m[0].length, text: m[0] };
+}
+
+/** The index just after the `)` closing the parenthesis at `open`, skipping escapes and classes. */
+function matchingParen(source: string, open: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = open; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '\\') i++;
+    else if (inClass) inClass = ch !== ']';
+    else if (ch === '[') inClass = true;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i + 1;
+  }
+  return source.length;
+}

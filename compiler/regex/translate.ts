@@ -1,0 +1,157 @@
+import { emitJs, type Segment } from './js-emitter.js';
+import { parsePcre } from './pcre-parser.js';
+import { requiredLiterals } from './required-literals.js';
+
+/** A problem in a pattern; offsets are relative to the pattern text (see `translateRegex` for flags). */
+export interface RegexProblem {
+  start: number;
+  end: number;
+  message: string;
+  code: 'R307' | 'R308';
+}
+
+/** A PCRE pattern translated to a JS `RegExp` that behaves the same on one line of text. */
+export interface TranslatedRegex {
+  /** Source and flags for `new RegExp(js, flags)`; flags are a subset of `imsu`. */
+  js: string;
+  flags: string;
+  /** Capturing groups, numbered as PCRE numbers them (named groups count too). */
+  groupCount: number;
+  /** Names of the named groups, in group-number order. */
+  groupNames: string[];
+  /** Group number of each named group (added next to `groupNames`, which lacks the numbers). */
+  namedGroups: Readonly<Record<string, number>>;
+  caseInsensitive: boolean;
+  /** Substrings every match contains, longest first (lower-cased when case-insensitive); [] if none is provable. */
+  requiredLiterals: string[];
+  /** Maps an index in `js` back to an index in the source pattern. */
+  sourceOffset(jsIndex: number): number;
+}
+
+const segmentsOf = new WeakMap<TranslatedRegex, { segments: readonly Segment[]; sourceLength: number }>();
+
+/**
+ * Translates a Perl/PCRE pattern (no delimiters) with Perl flags (`i`, `m`, `s`, `x`) into a JS
+ * regex. Never throws. Constructs JS cannot express are R308 at their exact span; malformed
+ * patterns are R307. A problem with a flag is reported at `source.length + 1 + index`, i.e. where
+ * the flag stands when the pattern is written `/source/flags` and offsets count from after the
+ * opening slash.
+ */
+export function translateRegex(source: string, perlFlags: string): { value: TranslatedRegex | null; problems: RegexProblem[] } {
+  const problems: RegexProblem[] = [];
+  const options = { caseless: false, multiline: false, dotAll: false, extended: false };
+  [...perlFlags].forEach((flag, i) => {
+    if (!setOption(options, flag, true)) {
+      const at = source.length + 1 + i;
+      problems.push({ start: at, end: at + 1, message: `cannot be translated to JavaScript: the \`${flag}\` flag (only i, m, s and x are accepted)`, code: 'R308' });
+    }
+  });
+  const start = leadingOptions(source, options);
+  const parsed = parsePcre(source, start, { dotAll: options.dotAll, multiline: options.multiline, extended: options.extended }, options.caseless);
+  problems.push(...parsed.problems);
+  if (problems.length > 0) return { value: null, problems: sortProblems(problems) };
+
+  const flags = { multiline: options.multiline, dotAll: options.dotAll, unicode: parsed.needsUnicode };
+  const { js, segments } = emitJs(parsed.ast, flags);
+  const jsFlags = `${options.caseless ? 'i' : ''}${flags.multiline ? 'm' : ''}${flags.dotAll ? 's' : ''}${flags.unicode ? 'u' : ''}`;
+  try {
+    new RegExp(js, jsFlags);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message.replace(/^.*: /, '') : String(err);
+    return { value: null, problems: [{ start: 0, end: source.length, message: `invalid regex: ${detail}`, code: 'R307' }] };
+  }
+  const groupNames: string[] = [];
+  const namedGroups: Record<string, number> = {};
+  parsed.names.forEach((name, index) => {
+    if (name === null) return;
+    groupNames.push(name);
+    namedGroups[name] = index;
+  });
+  const value: TranslatedRegex = {
+    js,
+    flags: jsFlags,
+    groupCount: parsed.groupCount,
+    groupNames,
+    namedGroups,
+    caseInsensitive: options.caseless,
+    requiredLiterals: requiredLiterals(parsed.ast, options.caseless, flags.unicode),
+    sourceOffset: (jsIndex) => mapStart(segments, jsIndex, source.length),
+  };
+  segmentsOf.set(value, { segments, sourceLength: source.length });
+  return { value, problems: [] };
+}
+
+/**
+ * The source range of `js.slice(jsStart, jsEnd)`: exact where the JS is a verbatim copy, else
+ * widened to whole source constructs (a `\x{263A}` written as `\u263A` maps to all of itself).
+ */
+export function sourceRange(t: TranslatedRegex, jsStart: number, jsEnd: number): { start: number; end: number } {
+  const known = segmentsOf.get(t);
+  if (!known) return { start: t.sourceOffset(jsStart), end: t.sourceOffset(Math.max(jsStart, jsEnd - 1)) + 1 };
+  const start = mapStart(known.segments, jsStart, known.sourceLength);
+  const last = findSegment(known.segments, Math.max(jsStart, jsEnd - 1));
+  if (!last) return { start, end: known.sourceLength };
+  const verbatim = last.jsEnd - last.jsStart === last.srcEnd - last.srcStart;
+  const end = verbatim ? last.srcStart + (jsEnd - last.jsStart) : last.srcEnd;
+  return { start, end: Math.max(start, end) };
+}
+
+function mapStart(segments: readonly Segment[], jsIndex: number, sourceLength: number): number {
+  const seg = findSegment(segments, jsIndex);
+  if (!seg) return sourceLength;
+  const verbatim = seg.jsEnd - seg.jsStart === seg.srcEnd - seg.srcStart;
+  return verbatim ? seg.srcStart + (jsIndex - seg.jsStart) : seg.srcStart;
+}
+
+function findSegment(segments: readonly Segment[], jsIndex: number): Segment | undefined {
+  let low = 0;
+  let high = segments.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const seg = segments[mid]!;
+    if (jsIndex < seg.jsStart) high = mid - 1;
+    else if (jsIndex >= seg.jsEnd) low = mid + 1;
+    else return seg;
+  }
+  return undefined;
+}
+
+type Options = { caseless: boolean; multiline: boolean; dotAll: boolean; extended: boolean };
+
+function setOption(options: Options, letter: string, value: boolean): boolean {
+  if (letter === 'i') options.caseless = value;
+  else if (letter === 'm') options.multiline = value;
+  else if (letter === 's') options.dotAll = value;
+  else if (letter === 'x') options.extended = value;
+  else return false;
+  return true;
+}
+
+/** Applies `(?i)`, `(?sx)`, `(?-i)`... at the very start of the pattern, where they cover all of it, and returns where the pattern proper begins. */
+function leadingOptions(source: string, options: Options): number {
+  let pos = 0;
+  for (;;) {
+    if (options.extended) pos = skipExtended(source, pos);
+    const m = /^\(\?([imsx]*)(?:-([imsx]*))?\)/.exec(source.slice(pos));
+    if (!m) return pos;
+    for (const letter of m[1]!) setOption(options, letter, true);
+    for (const letter of m[2] ?? '') setOption(options, letter, false);
+    pos += m[0].length;
+  }
+}
+
+function skipExtended(source: string, from: number): number {
+  let pos = from;
+  for (;;) {
+    const ch = source[pos];
+    if (ch !== undefined && ' \t\n\r\f\v'.includes(ch)) pos++;
+    else if (ch === '#') {
+      const nl = source.indexOf('\n', pos);
+      pos = nl < 0 ? source.length : nl + 1;
+    } else return pos;
+  }
+}
+
+function sortProblems(problems: RegexProblem[]): RegexProblem[] {
+  return problems.sort((a, b) => a.start - b.start || a.end - b.end);
+}
