@@ -1,0 +1,183 @@
+import { resolve } from 'node:path';
+import type { RuleModule } from '../contract.js';
+import { ActionRunner } from '../actions/action-runner.js';
+import { LiveClock } from '../clock/clock.js';
+import { escapeControl } from '../log/escape.js';
+import { Logger } from '../log/logger.js';
+import { DAEMON_USAGE, parseDaemonArgs, type DaemonArgs } from './args.js';
+import { isDetachedChild, reportReady, spawnDetached } from './detach.js';
+import { checkModule } from './loader.js';
+import { removePidFile, writePidFile } from './pid-file.js';
+import { dropPrivileges } from './privileges.js';
+import { installSignals } from './signals.js';
+import { Supervisor } from './supervisor.js';
+import { RUNTIME_VERSION } from './version.js';
+
+/** Options of `runMain` beyond the command line. */
+export interface RunMainOptions {
+  /** Produces a fresh rule set on SIGUSR1; a rejection (e.g. check errors) keeps the running set. */
+  readonly reload?: () => Promise<RuleModule[]>;
+}
+
+/** SIGTERM must end the process within 5 s: stopping the readers takes some, draining the rest. */
+const DRAIN_MS = 4_000;
+
+/**
+ * The daemon: runs `modules` with logNOT's command line (see `DAEMON_USAGE`) until SIGTERM or
+ * SIGINT, then drains the action queue and resolves 0. Resolves 2 on usage errors or a module of
+ * another contract version, 1 when it cannot start. This is also what `bundle.mjs` calls.
+ */
+export async function runMain(
+  modules: readonly RuleModule[],
+  argv: readonly string[],
+  options: RunMainOptions = {},
+): Promise<number> {
+  const parsed = parseDaemonArgs(argv);
+  if (parsed.value.help) {
+    process.stdout.write(`${DAEMON_USAGE}\n`);
+    return 0;
+  }
+  if (parsed.errors.length > 0) {
+    for (const error of parsed.errors) process.stderr.write(`rulec: ${error}\n`);
+    process.stderr.write(`${DAEMON_USAGE}\n`);
+    return 2;
+  }
+  if (parsed.value.version) {
+    process.stdout.write(`rulec ${RUNTIME_VERSION}\n`);
+    return 0;
+  }
+  const checked: RuleModule[] = [];
+  for (const [i, candidate] of modules.entries()) {
+    const result = checkModule(candidate, `rule module ${i + 1}`);
+    if (result.error !== null) {
+      process.stderr.write(`rulec: ${escapeControl(result.error)}\n`);
+      return 2;
+    }
+    checked.push(result.value);
+  }
+  if (parsed.value.test !== null) {
+    // A bare bundle has nothing to check beyond loading; `rulec run -t` checks the rule file.
+    const items = checked.reduce((n, m) => n + m.items.length, 0);
+    process.stdout.write(`${parsed.value.test}: loads: ${checked.length} module(s), ${items} item(s)\n`);
+    return 0;
+  }
+  const args = absolutePaths(parsed.value);
+  if (args.daemon && !isDetachedChild()) {
+    const started = await spawnDetached(args.logFile!);
+    if ('error' in started) {
+      process.stderr.write(`rulec: ${started.error}\n`);
+      return 1;
+    }
+    return 0;
+  }
+  return serve(checked, args, options);
+}
+
+/** Makes file arguments independent of `-w`, so parent and background copy agree on them. */
+function absolutePaths(args: DaemonArgs): DaemonArgs {
+  const abs = (p: string | null): string | null => (p === null ? null : resolve(p));
+  return { ...args, logFile: abs(args.logFile), pidFile: abs(args.pidFile) };
+}
+
+async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: RunMainOptions): Promise<number> {
+  const log = new Logger({
+    level: args.verbose ? 'debug' : 'info',
+    file: args.logFile,
+    // A background copy's stdout already is the log file; do not write each line twice.
+    stdout: args.stdout ? true : args.logFile === null ? process.stderr : false,
+  });
+  if (args.chdir !== null) {
+    try {
+      process.chdir(args.chdir);
+    } catch (error) {
+      log.error(null, `cannot change directory to ${args.chdir}: ${(error as Error).message}`);
+      return 1;
+    }
+  }
+  if (args.pidFile !== null) {
+    try {
+      writePidFile(args.pidFile);
+    } catch (error) {
+      log.error(null, `cannot write pid file ${args.pidFile}: ${(error as Error).message}`);
+      return 1;
+    }
+  }
+  const general = modules[0]?.engine;
+  const dropped = dropPrivileges(args.uid ?? general?.uid ?? null, args.gid ?? general?.gid ?? null);
+  if (dropped !== null) {
+    log.error(null, dropped);
+    if (args.pidFile !== null) removePidFile(args.pidFile);
+    return 1;
+  }
+
+  const actions = new ActionRunner(log, { threads: general?.actionThreads ?? 2 });
+  const supervisor = new Supervisor({ clock: new LiveClock(), actions, log });
+  await supervisor.start(modules);
+  const items = modules.reduce((n, m) => n + m.items.length, 0);
+  log.info(null, `rulec ${RUNTIME_VERSION} running ${items} item(s) from ${modules.map((m) => m.name).join(', ')} (pid ${process.pid})`);
+  reportReady();
+
+  return new Promise<number>((done) => {
+    let reloading: Promise<void> = Promise.resolve();
+    let stopping = false;
+    const reload = (): void => {
+      reloading = reloading.then(async () => {
+        if (stopping) return;
+        if (options.reload === undefined) {
+          log.warn(null, 'SIGUSR1: this build cannot reload its rules; restart it with a new bundle');
+          return;
+        }
+        const fresh = await loadFresh(options.reload);
+        if ('error' in fresh) {
+          log.error(null, `reload failed, keeping the running rules: ${fresh.error}`);
+          return;
+        }
+        if (stopping) return;
+        await supervisor.replace(fresh.modules);
+        log.info(null, `reloaded: ${fresh.modules.reduce((n, m) => n + m.items.length, 0)} item(s)`);
+      });
+    };
+    const uninstall = installSignals({
+      hangup: () => {
+        log.reopen();
+        log.info(null, 'SIGHUP: reopened the log file');
+      },
+      reload,
+      terminate: (signal) => {
+        if (stopping) return;
+        stopping = true;
+        log.info(null, `${signal}: stopping`);
+        void (async () => {
+          await reloading;
+          await supervisor.stop();
+          const drained = await actions.drain(DRAIN_MS);
+          const stats = actions.stats();
+          if (!drained) log.warn(null, `${stats.running + stats.queued} action(s) still running at exit`);
+          log.info(null, `stopped: ${supervisor.stats().linesRead} line(s) read, ${stats.submitted} action(s) submitted`);
+          if (args.pidFile !== null) removePidFile(args.pidFile);
+          uninstall();
+          log.close();
+          // Actions still running would keep the process alive past the promised 5 s.
+          if (!drained) setTimeout(() => process.exit(0), 100).unref();
+          done(0);
+        })();
+      },
+    });
+  });
+}
+
+async function loadFresh(reload: () => Promise<RuleModule[]>): Promise<{ modules: RuleModule[] } | { error: string }> {
+  let candidates: RuleModule[];
+  try {
+    candidates = await reload();
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+  const modules: RuleModule[] = [];
+  for (const [i, candidate] of candidates.entries()) {
+    const result = checkModule(candidate, `rule module ${i + 1}`);
+    if (result.error !== null) return { error: result.error };
+    modules.push(result.value);
+  }
+  return { modules };
+}

@@ -1,0 +1,162 @@
+import type { RuleModule, SourceSpec } from '../contract.js';
+import type { ActionSink } from '../actions/action-sink.js';
+import type { Clock } from '../clock/clock.js';
+import { Engine } from '../engine/engine.js';
+import type { ItemStats } from '../engine/item-state.js';
+import type { Logger } from '../log/logger.js';
+import { createCheckpointStore, FileTailer, type CheckpointStore, type TailNotice } from '../sources/tail/index.js';
+
+/** Where one followed path's lines go: an engine and the index of the source in its module. */
+interface Route {
+  readonly engine: Engine;
+  readonly sourceIndex: number;
+}
+
+/** One reader per path; its routes are swapped on reload while the reader keeps its position. */
+interface Follow {
+  readonly tailer: FileTailer;
+  routes: readonly Route[];
+}
+
+/** What the supervisor needs from its surroundings. */
+export interface SupervisorDeps {
+  readonly clock: Clock;
+  readonly actions: ActionSink;
+  readonly log: Logger;
+}
+
+/**
+ * Runs a set of rule modules live: one Engine per module, one FileTailer per distinct path
+ * (items of several modules on one path share it), lines and sizes fanned out to every engine
+ * reading that path. `replace` swaps the rule set while tailers of paths still in use keep
+ * running, so no line is read twice or skipped across a reload.
+ */
+export class Supervisor {
+  private engines: Engine[] = [];
+  private readonly follows = new Map<string, Follow>();
+  private checkpoints: CheckpointStore | null = null;
+  private linesRead = 0;
+
+  constructor(private readonly deps: SupervisorDeps) {}
+
+  /** Starts engines and tailers for `modules`; call once, then `replace` for reloads. */
+  async start(modules: readonly RuleModule[]): Promise<void> {
+    const stateDir = modules.find((m) => m.engine.stateDir !== null)?.engine.stateDir ?? null;
+    this.checkpoints = stateDir === null ? null : createCheckpointStore(stateDir);
+    await this.replace(modules);
+  }
+
+  /** Swaps the running rule set for `modules`, keeping tailers of paths both sets read. */
+  async replace(modules: readonly RuleModule[]): Promise<void> {
+    const engines = modules.map((module) => new Engine(module, { ...this.deps }));
+    const wanted = new Map<string, { spec: SourceSpec; module: RuleModule; routes: Route[] }>();
+    modules.forEach((module, m) => {
+      module.sources.forEach((spec, sourceIndex) => {
+        const entry = wanted.get(spec.path) ?? { spec, module, routes: [] };
+        entry.routes.push({ engine: engines[m]!, sourceIndex });
+        wanted.set(spec.path, entry);
+      });
+    });
+
+    for (const engine of this.engines) engine.stop();
+    this.engines = engines;
+    for (const engine of engines) engine.start();
+
+    const stopping: Promise<void>[] = [];
+    for (const [path, follow] of this.follows) {
+      const entry = wanted.get(path);
+      if (entry === undefined) {
+        this.follows.delete(path);
+        stopping.push(follow.tailer.stop());
+        this.deps.log.info(null, `stopped following ${path}`);
+      } else {
+        follow.routes = entry.routes;
+      }
+    }
+    await Promise.all(stopping);
+
+    const starting: Promise<void>[] = [];
+    for (const [path, entry] of wanted) {
+      if (this.follows.has(path)) continue;
+      const follow = this.follow(path, entry.spec, entry.module);
+      this.follows.set(path, follow);
+      starting.push(follow.tailer.start());
+    }
+    await Promise.all(starting);
+  }
+
+  /** Stops every tailer (saving checkpoints) and every engine's timers. */
+  async stop(): Promise<void> {
+    const tailers = [...this.follows.values()].map((f) => f.tailer.stop());
+    this.follows.clear();
+    await Promise.all(tailers);
+    for (const engine of this.engines) engine.stop();
+  }
+
+  /** Lines delivered by all tailers since start, and per-item counters of the current rule set. */
+  stats(): { linesRead: number; items: ItemStats[] } {
+    return { linesRead: this.linesRead, items: this.engines.flatMap((e) => e.stats().items) };
+  }
+
+  private follow(path: string, spec: SourceSpec, module: RuleModule): Follow {
+    const items = spec.items.map((i) => module.items[i]!);
+    const first = items[0];
+    const follow: Follow = {
+      routes: [],
+      tailer: new FileTailer(
+        {
+          path,
+          start: spec.start,
+          fileType: spec.fileType,
+          rotateWait: Math.max(...items.map((item) => item.rotateWait), first?.rotateWait ?? 5),
+          lineMax: Math.max(...items.map((item) => item.lineMax), first?.lineMax ?? 65536),
+          checkpoint: this.checkpoints,
+        },
+        {
+          lines: (lines) => {
+            this.linesRead += lines.length;
+            for (const route of follow.routes) route.engine.onLines(route.sourceIndex, lines);
+          },
+          size: (bytes) => {
+            for (const route of follow.routes) route.engine.onSize(route.sourceIndex, bytes);
+          },
+          notice: (event) => this.notice(event),
+        },
+      ),
+    };
+    return follow;
+  }
+
+  private notice(event: TailNotice): void {
+    const log = this.deps.log;
+    switch (event.kind) {
+      case 'missing':
+        log.warn(null, `${event.path} does not exist yet; waiting for it`);
+        break;
+      case 'opened':
+        log.info(null, `following ${event.path} from offset ${event.offset}`);
+        break;
+      case 'resumed':
+        log.info(null, `resumed ${event.path} at checkpoint offset ${event.offset}`);
+        break;
+      case 'checkpoint-stale':
+        log.info(null, `checkpoint of ${event.path} not used: ${event.reason}`);
+        break;
+      case 'rotated':
+        log.info(null, `${event.path} was ${event.reason}; reading the new file from the start`);
+        break;
+      case 'retired':
+        log.info(null, `stopped reading the rotated ${event.path} (${event.bytesAfterRotation} bytes after rotation)`);
+        break;
+      case 'truncated':
+        log.warn(null, `${event.path} was truncated from ${event.from} to ${event.to} bytes`);
+        break;
+      case 'line-cut':
+        log.warn(null, `${event.path}: a line longer than ${event.lineMax} bytes was cut (${event.total} so far)`);
+        break;
+      case 'error':
+        log.error(null, `${event.path}: ${event.message}`);
+        break;
+    }
+  }
+}
