@@ -1,0 +1,275 @@
+import type { ActionSink } from '../actions/action-sink.js';
+import type { Clock, TimerHandle } from '../clock/clock.js';
+import { parseLogTime } from '../clock/timestamp.js';
+import type { Captures, MatchResult, RuleModule, SourceSpec, TimestampSpec } from '../contract.js';
+import type { Logger } from '../log/logger.js';
+import { crcOf, ItemState, type ItemStats } from './item-state.js';
+import type { WindowTable } from './window-table.js';
+
+/** What the engine needs from outside; `replay` counts every window in log time. */
+export interface EngineDeps {
+  readonly clock: Clock;
+  readonly actions: ActionSink;
+  readonly log: Logger;
+  readonly replay?: boolean;
+}
+
+/** Counters of one source since start. */
+export interface SourceStats {
+  readonly path: string;
+  readonly lines: number;
+  /** Lines longer than every item's `lineMax` on this source, cut before the prefilter. */
+  readonly cutLines: number;
+}
+
+/** Counters since start, per source and per item. */
+export interface EngineStats {
+  readonly lines: number;
+  /** Lines on which a generated `candidates` or `match` threw (the line is skipped). */
+  readonly matchErrors: number;
+  readonly sources: readonly SourceStats[];
+  readonly items: readonly ItemStats[];
+}
+
+interface SourceState {
+  readonly spec: SourceSpec;
+  readonly lineCap: number;
+  readonly sized: readonly ItemState[];
+  lines: number;
+  cutLines: number;
+}
+
+const NO_CAPTURES: Captures = [];
+/** Down-bound checks run per item per call when replayed log time leaps; the rest are counted as skipped. */
+const MAX_CATCH_UP = 1000;
+
+/**
+ * Runs one `RuleModule`: matches lines, counts them in per-key sliding windows, watches
+ * down-bound silences and file sizes, and submits fired actions. A line's time is its arrival
+ * (`clock.now()` once per batch) unless the item counts in log time or `replay` is on, then the
+ * time parsed from the line. In replay, down-bound checks also run in log time as lines advance
+ * it; live, they run on clock timers. Never throws on bad input.
+ */
+export class Engine {
+  private readonly items: ItemState[];
+  private readonly sources: SourceState[];
+  private readonly clock: Clock;
+  private readonly actions: ActionSink;
+  private readonly log: Logger;
+  private readonly replay: boolean;
+  private readonly timers = new Map<ItemState, TimerHandle>();
+  private started = false;
+  private stopped = false;
+  private matchErrors = 0;
+  /** Index of the line being scanned, so a throwing matcher skips only that line. */
+  private at = 0;
+  private lastLogTime = Number.NaN;
+  private logNow = Number.NaN;
+  private cacheLine: string | null = null;
+  private cacheSpec: TimestampSpec | null = null;
+  private cacheTime: number | null = null;
+
+  constructor(module: RuleModule, deps: EngineDeps) {
+    this.clock = deps.clock;
+    this.actions = deps.actions;
+    this.log = deps.log;
+    this.replay = deps.replay === true;
+    this.items = module.items.map((spec) => new ItemState(spec, this.replay || spec.clock === 'log'));
+    this.sources = module.sources.map((spec) => {
+      const own = spec.items.map((i) => this.items[i]).filter((s): s is ItemState => s !== undefined);
+      const caps = own.map((s) => lineCap(s.spec.lineMax));
+      return {
+        spec,
+        lineCap: caps.length === 0 ? Infinity : Math.max(...caps),
+        sized: own.filter((s) => s.size !== null),
+        lines: 0,
+        cutLines: 0,
+      };
+    });
+  }
+
+  /** Arms the down-bound timers (live mode); the first check is one window after start. */
+  start(): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    if (this.replay) return;
+    const now = this.clock.now();
+    for (const st of this.items) if (st.down !== null) this.arm(st, now + st.down.windowMs);
+  }
+
+  /** Cancels timers; later lines and sizes are ignored. */
+  stop(): void {
+    this.stopped = true;
+    for (const handle of this.timers.values()) this.clock.cancel(handle);
+    this.timers.clear();
+  }
+
+  /** Matches, counts and fires for complete lines (without their line breaks) read from `sources[sourceIndex]`. */
+  onLines(sourceIndex: number, lines: readonly string[]): void {
+    const src = this.sources[sourceIndex];
+    if (src === undefined || this.stopped) return;
+    src.lines += lines.length;
+    const arrival = this.clock.now();
+    let from = 0;
+    while (from < lines.length) {
+      try {
+        this.scan(src, lines, from, arrival);
+        break;
+      } catch (err) {
+        from = this.at + 1;
+        this.matchErrors++;
+        if ((this.matchErrors & (this.matchErrors - 1)) === 0) {
+          this.log.error(null, `matcher threw on a line of ${src.spec.path} (${this.matchErrors} so far): ${String(err)}`);
+        }
+      }
+    }
+    if (this.replay && !Number.isNaN(this.logNow)) {
+      for (const st of this.items) if (st.down !== null) this.catchUp(st, this.logNow);
+    }
+  }
+
+  /** The current size in bytes of `sources[sourceIndex]`'s file; fires size actions at each multiple reached. */
+  onSize(sourceIndex: number, bytes: number): void {
+    const src = this.sources[sourceIndex];
+    if (src === undefined || this.stopped) return;
+    for (const st of src.sized) {
+      const threshold = st.size?.observe(bytes) ?? null;
+      const action = st.spec.sizeAction;
+      if (threshold === null || action === null) continue;
+      st.sizeFires++;
+      this.actions.submit({
+        item: st.spec, kind: 'size', spec: action, captures: NO_CAPTURES, line: '',
+        env: { RULEC_ITEM: st.spec.name, RULEC_PATH: src.spec.path, RULEC_SIZE: String(bytes), RULEC_THRESHOLD: String(threshold) },
+      });
+    }
+  }
+
+  stats(): EngineStats {
+    return {
+      lines: this.sources.reduce((n, s) => n + s.lines, 0),
+      matchErrors: this.matchErrors,
+      sources: this.sources.map((s) => ({ path: s.spec.path, lines: s.lines, cutLines: s.cutLines })),
+      items: this.items.map((s) => s.stats()),
+    };
+  }
+
+  private scan(src: SourceState, lines: readonly string[], from: number, arrival: number): void {
+    const items = this.items;
+    const cap = src.lineCap;
+    for (let li = from; li < lines.length; li++) {
+      this.at = li;
+      const full = lines[li] as string;
+      let line = full;
+      if (line.length > cap) {
+        line = line.slice(0, cap);
+        src.cutLines++;
+      }
+      const candidates = src.spec.candidates(line);
+      for (let c = 0; c < candidates.length; c++) {
+        const st = items[candidates[c] as number];
+        if (st === undefined) continue;
+        let text = line;
+        const max = st.spec.lineMax;
+        if (full.length > max && max > 0) {
+          st.cutLines++;
+          if (text.length > max) text = text.slice(0, max);
+        }
+        const m = st.spec.match(text);
+        if (m === null) continue;
+        st.matched++;
+        const t = st.logTime ? this.logTimeOf(text, st) : arrival;
+        this.count(st, m, text, t, arrival);
+      }
+    }
+  }
+
+  private count(st: ItemState, m: MatchResult, line: string, t: number, arrival: number): void {
+    const down = st.down;
+    if (down !== null) {
+      if (this.replay) {
+        this.catchUp(st, t);
+        down.record(t);
+      } else {
+        down.record(arrival);
+      }
+    }
+    const action = st.spec.upboundAction;
+    if (action === null) return;
+    const table = st.table;
+    if (table !== null && !table.hit(this.slotOf(st, table, m.captures), t)) return;
+    st.upboundFires++;
+    this.actions.submit({ item: st.spec, kind: 'upbound', spec: action, captures: m.captures, line, env: st.upEnv });
+  }
+
+  private slotOf(st: ItemState, table: WindowTable, captures: Captures): number {
+    const key = st.spec.key;
+    if (key.kind === 'none') return table.slotFor(0);
+    if (key.kind === 'crc') return table.slotFor(crcOf(captures[0] ?? ''));
+    return table.slotFor(captures[key.index] ?? '');
+  }
+
+  /** The line's own time; without one, the last known log time (or arrival before any), counted. */
+  private logTimeOf(line: string, st: ItemState): number {
+    const spec = st.spec.timestamp;
+    if (line !== this.cacheLine || spec !== this.cacheSpec) {
+      this.cacheLine = line;
+      this.cacheSpec = spec;
+      this.cacheTime = parseLogTime(line, spec, this.clock.now());
+      if (this.cacheTime !== null) this.noteLogTime(this.cacheTime);
+    }
+    if (this.cacheTime !== null) return this.cacheTime;
+    st.untimedLines++;
+    return Number.isNaN(this.lastLogTime) ? this.clock.now() : this.lastLogTime;
+  }
+
+  private noteLogTime(t: number): void {
+    if (Number.isNaN(this.logNow) && this.replay) {
+      for (const st of this.items) if (st.down !== null) st.downNext = t + st.down.windowMs;
+    }
+    this.lastLogTime = t;
+    if (!(t <= this.logNow)) this.logNow = t;
+  }
+
+  /** Replay: runs every down-bound check due up to log time `now`, in order. */
+  private catchUp(st: ItemState, now: number): void {
+    const down = st.down;
+    if (down === null || Number.isNaN(st.downNext)) return;
+    for (let guard = 0; st.downNext <= now; guard++) {
+      if (guard === MAX_CATCH_UP) {
+        const skipped = Math.floor((now - st.downNext) / down.windowMs) + 1;
+        st.downboundSkipped += skipped;
+        st.downNext += skipped * down.windowMs;
+        return;
+      }
+      st.downNext = this.checkDown(st, st.downNext);
+    }
+  }
+
+  /** Fires the down-bound if fewer than N matches fell in the window ending `now`; returns the next check time. */
+  private checkDown(st: ItemState, now: number): number {
+    const down = st.down;
+    const action = st.spec.downboundAction;
+    if (down === null || action === null) return Infinity;
+    const count = down.countAt(now);
+    if (count >= down.count) return down.nextShortfall(now);
+    st.downboundFires++;
+    this.actions.submit({
+      item: st.spec, kind: 'downbound', spec: action, captures: NO_CAPTURES, line: '',
+      env: { RULEC_ITEM: st.spec.name, RULEC_COUNT: String(count), RULEC_WINDOW: String(down.windowMs / 1000) },
+    });
+    return now + down.windowMs;
+  }
+
+  private arm(st: ItemState, atMs: number): void {
+    this.timers.set(st, this.clock.setTimer(atMs, () => {
+      this.timers.delete(st);
+      if (this.stopped) return;
+      this.arm(st, this.checkDown(st, this.clock.now()));
+    }));
+  }
+}
+
+/** `lineMax` of 0 (or nonsense) means no cap. */
+function lineCap(lineMax: number): number {
+  return lineMax > 0 ? lineMax : Infinity;
+}

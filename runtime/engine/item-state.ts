@@ -1,0 +1,72 @@
+import crc32 from 'crc/crc32';
+import type { ItemSpec } from '../contract.js';
+import { DownboundWindow } from './downbound-window.js';
+import { SizeThreshold } from './size-threshold.js';
+import { WindowTable } from './window-table.js';
+
+/** Counters of one item since start. */
+export interface ItemStats {
+  readonly name: string;
+  /** Lines the item's regex matched. */
+  readonly matched: number;
+  /** Live counting keys (1 for an item without keys once it matched). */
+  readonly keys: number;
+  readonly upboundFires: number;
+  readonly downboundFires: number;
+  readonly sizeFires: number;
+  /** Keys evicted at `maxKeys`. */
+  readonly evictions: number;
+  /** Lines cut to the item's `lineMax` before matching. */
+  readonly cutLines: number;
+  /** Matched lines counted in log time without a readable time (they took the last known one). */
+  readonly untimedLines: number;
+  /** Down-bound periods skipped because log time jumped further than 1000 windows at once. */
+  readonly downboundSkipped: number;
+}
+
+/** CRC-32 of a string's UTF-8 bytes. */
+export const crcOf = (text: string): number => crc32(text);
+
+/** The engine's mutable state for one item; fields are public for the engine's hot loop. */
+export class ItemState {
+  readonly upEnv: Readonly<Record<string, string>>;
+  /** Null when every match fires (no up-bound frequency, or `0/T`). */
+  readonly table: WindowTable | null;
+  readonly down: DownboundWindow | null;
+  readonly size: SizeThreshold | null;
+  matched = 0;
+  upboundFires = 0;
+  downboundFires = 0;
+  sizeFires = 0;
+  cutLines = 0;
+  untimedLines = 0;
+  downboundSkipped = 0;
+  /** Log-time mode: the next moment the down-bound is checked (NaN until a log time is known). */
+  downNext = Number.NaN;
+
+  constructor(readonly spec: ItemSpec, readonly logTime: boolean) {
+    this.upEnv = { RULEC_ITEM: spec.name };
+    const up = spec.upbound;
+    this.table = up !== null && up.count > 0 && up.seconds > 0 ? new WindowTable(up.count, up.seconds, spec.maxKeys, crcOf) : null;
+    const down = spec.downbound;
+    this.down = down !== null && down.count > 0 && down.seconds > 0 && spec.downboundAction !== null
+      ? new DownboundWindow(down.count, down.seconds)
+      : null;
+    this.size = spec.size !== null && spec.size > 0 && spec.sizeAction !== null ? new SizeThreshold(spec.size) : null;
+  }
+
+  stats(): ItemStats {
+    return {
+      name: this.spec.name,
+      matched: this.matched,
+      keys: this.table?.size ?? (this.matched > 0 ? 1 : 0),
+      upboundFires: this.upboundFires,
+      downboundFires: this.downboundFires,
+      sizeFires: this.sizeFires,
+      evictions: this.table?.evictions ?? 0,
+      cutLines: this.cutLines,
+      untimedLines: this.untimedLines,
+      downboundSkipped: this.downboundSkipped,
+    };
+  }
+}

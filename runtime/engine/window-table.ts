@@ -1,0 +1,159 @@
+/** A counting key: a CRC-32 number or a capture's text. */
+export type WindowKey = string | number;
+
+/** Longer capture keys are stored shortened (prefix, CRC-32 and length) so keys stay small. */
+const KEY_MAX = 256;
+
+/**
+ * Exact sliding windows `N/T` for up to `maxKeys` keys. Each key owns a ring of its last N match
+ * times in one shared Float64Array (8·N bytes per key); keys form an LRU list in Int32Arrays so
+ * the least recently used is evicted when a new key arrives at the cap. Storage doubles as keys
+ * arrive, up to the cap.
+ */
+export class WindowTable {
+  /** Keys evicted to make room, since start. */
+  evictions = 0;
+  private readonly n: number;
+  private readonly windowMs: number;
+  private readonly maxKeys: number;
+  private readonly index = new Map<WindowKey, number>();
+  private keys: WindowKey[] = [];
+  private times: Float64Array;
+  private len: Int32Array;
+  private pos: Int32Array;
+  private prev: Int32Array;
+  private next: Int32Array;
+  private used = 0;
+  private capacity: number;
+  /** Most and least recently used slots, -1 when empty. */
+  private head = -1;
+  private tail = -1;
+
+  constructor(count: number, seconds: number, maxKeys: number, private readonly hashLong: (text: string) => number) {
+    this.n = Math.max(1, Math.floor(count));
+    this.windowMs = seconds * 1000;
+    this.maxKeys = Math.max(1, Math.floor(maxKeys));
+    this.capacity = Math.min(this.maxKeys, 16);
+    this.times = new Float64Array(this.capacity * this.n);
+    this.len = new Int32Array(this.capacity);
+    this.pos = new Int32Array(this.capacity);
+    this.prev = new Int32Array(this.capacity);
+    this.next = new Int32Array(this.capacity);
+  }
+
+  /** Live keys. */
+  get size(): number {
+    return this.used;
+  }
+
+  /** The slot of `key`, created (evicting the least recently used at the cap) if new; marks it used. */
+  slotFor(key: WindowKey): number {
+    let slot = this.index.get(key);
+    if (slot !== undefined) {
+      this.touch(slot);
+      return slot;
+    }
+    if (typeof key === 'string' && key.length > KEY_MAX) {
+      key = `${key.slice(0, KEY_MAX / 2)}\u0000${this.hashLong(key)}:${key.length}`;
+      slot = this.index.get(key);
+      if (slot !== undefined) {
+        this.touch(slot);
+        return slot;
+      }
+    }
+    return this.insert(ownCopy(key));
+  }
+
+  /**
+   * Records a match of the key in `slot` at `t` ms. Returns true, and clears the key's window,
+   * when more than N matches fell in the last T seconds (the window is (t − T, t]). A time before
+   * the key's newest counts as the newest, so log time running backwards cannot corrupt the ring.
+   */
+  hit(slot: number, t: number): boolean {
+    const n = this.n;
+    const base = slot * n;
+    const len = this.len[slot] ?? 0;
+    let at = this.pos[slot] ?? 0;
+    if (len > 0) {
+      const newest = this.times[base + (at === 0 ? n - 1 : at - 1)] ?? t;
+      if (t < newest) t = newest;
+    }
+    if (len === n && (this.times[base + at] ?? 0) > t - this.windowMs) {
+      this.len[slot] = 0;
+      this.pos[slot] = 0;
+      return true;
+    }
+    this.times[base + at] = t;
+    at++;
+    this.pos[slot] = at === n ? 0 : at;
+    if (len < n) this.len[slot] = len + 1;
+    return false;
+  }
+
+  private insert(key: WindowKey): number {
+    let slot: number;
+    if (this.used < this.maxKeys) {
+      if (this.used === this.capacity) this.grow();
+      slot = this.used++;
+    } else {
+      slot = this.tail;
+      this.unlink(slot);
+      const old = this.keys[slot];
+      if (old !== undefined) this.index.delete(old);
+      this.evictions++;
+    }
+    this.keys[slot] = key;
+    this.index.set(key, slot);
+    this.len[slot] = 0;
+    this.pos[slot] = 0;
+    this.pushHead(slot);
+    return slot;
+  }
+
+  private touch(slot: number): void {
+    if (slot === this.head) return;
+    this.unlink(slot);
+    this.pushHead(slot);
+  }
+
+  private unlink(slot: number): void {
+    const p = this.prev[slot] ?? -1;
+    const q = this.next[slot] ?? -1;
+    if (p === -1) this.head = q;
+    else this.next[p] = q;
+    if (q === -1) this.tail = p;
+    else this.prev[q] = p;
+  }
+
+  private pushHead(slot: number): void {
+    this.prev[slot] = -1;
+    this.next[slot] = this.head;
+    if (this.head !== -1) this.prev[this.head] = slot;
+    this.head = slot;
+    if (this.tail === -1) this.tail = slot;
+  }
+
+  private grow(): void {
+    const capacity = Math.min(this.maxKeys, this.capacity * 2);
+    const widen = <T extends Float64Array | Int32Array>(old: T, make: (size: number) => T, per: number): T => {
+      const fresh = make(capacity * per);
+      fresh.set(old);
+      return fresh;
+    };
+    this.times = widen(this.times, (s) => new Float64Array(s), this.n);
+    this.len = widen(this.len, (s) => new Int32Array(s), 1);
+    this.pos = widen(this.pos, (s) => new Int32Array(s), 1);
+    this.prev = widen(this.prev, (s) => new Int32Array(s), 1);
+    this.next = widen(this.next, (s) => new Int32Array(s), 1);
+    this.capacity = capacity;
+  }
+}
+
+/**
+ * A capture is a slice of its line; V8 keeps the whole line alive behind a slice, so a stored
+ * key gets its own copy (only on insert, never on lookup).
+ */
+function ownCopy(key: WindowKey): WindowKey {
+  if (typeof key === 'number' || key.length < 13) return key;
+  return Buffer.from(key, 'utf16le').toString('utf16le');
+}
