@@ -1,0 +1,80 @@
+/**
+ * `bundle.mjs`: the generated module and the runtime daemon in one ESM file that runs with
+ * `node bundle.mjs` on a machine without node_modules. esbuild inlines every dependency; the
+ * banner gives the CommonJS ones the `require` they expect.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, type Plugin } from 'esbuild';
+import type { Diagnostic, Result } from '../grammar/diagnostic.js';
+import type { GeneratedFile } from './generate/index.js';
+import { packageRoot } from './manifest.js';
+
+const GENERATED = 'rulec-generated';
+
+const BANNER = [
+  "import { createRequire as __rulecCreateRequire } from 'node:module';",
+  'const require = __rulecCreateRequire(import.meta.url);',
+].join('\n');
+
+/** The runtime entry (`runMain`) relative to the package root: built JS when present, else the source. */
+export function runtimeEntry(root: string = packageRoot()): string | null {
+  for (const candidate of ['out/runtime/daemon/main.js', 'runtime/daemon/main.ts']) {
+    if (existsSync(join(root, candidate))) return candidate;
+  }
+  return null;
+}
+
+/** Serves the generated module from memory, so no path of the output directory reaches the bundle. */
+function generatedModule(module: GeneratedFile, root: string): Plugin {
+  return {
+    name: GENERATED,
+    setup(plugin) {
+      plugin.onResolve({ filter: /^rulec-generated$/ }, () => ({ path: module.path, namespace: GENERATED }));
+      plugin.onLoad({ filter: /.*/, namespace: GENERATED }, () => ({ contents: module.text, loader: 'ts', resolveDir: root }));
+    },
+  };
+}
+
+function failure(file: string, message: string): Diagnostic {
+  return { code: 'R401', severity: 'error', message: `bundling failed: ${message}`, span: { file, start: 0, end: 0 } };
+}
+
+/**
+ * Bundles the generated module with the runtime daemon: the bundle calls
+ * `runMain([module], process.argv.slice(2))` and sets the exit code it returns.
+ * `ruleFile` names the rule file in diagnostics.
+ */
+export async function bundleModule(module: GeneratedFile, ruleFile: string): Promise<Result<string | null>> {
+  const root = packageRoot();
+  const entry = runtimeEntry(root);
+  if (entry === null) {
+    return { value: null, diagnostics: [failure(ruleFile, 'the runtime entry runtime/daemon/main is not part of this installation')] };
+  }
+  const contents = [
+    `import ruleModule from ${JSON.stringify(GENERATED)};`,
+    `import { runMain } from ${JSON.stringify(`./${entry}`)};`,
+    'process.exitCode = await runMain([ruleModule], process.argv.slice(2));',
+  ].join('\n');
+  try {
+    const result = await build({
+      stdin: { contents, resolveDir: root, sourcefile: 'rulec-bundle-entry.ts', loader: 'ts' },
+      absWorkingDir: root,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      write: false,
+      banner: { js: BANNER },
+      legalComments: 'none',
+      logLevel: 'silent',
+      plugins: [generatedModule(module, root)],
+    });
+    const output = result.outputFiles[0];
+    if (output === undefined) return { value: null, diagnostics: [failure(ruleFile, 'esbuild produced no output')] };
+    return { value: output.text, diagnostics: [] };
+  } catch (error) {
+    const messages = (error as { errors?: { text: string }[] }).errors?.map((e) => e.text) ?? [(error as Error).message];
+    return { value: null, diagnostics: messages.map((m) => failure(ruleFile, m)) };
+  }
+}

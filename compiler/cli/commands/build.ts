@@ -1,0 +1,27 @@
+/** `rulec build FILE [-o DIR]`: the generated module, bundle.mjs and manifest.json. */
+import { build } from '../../api.js';
+import { hasErrors } from '../../../grammar/diagnostic.js';
+import { parseCommandArgs } from '../args.js';
+import { UsageError, type Command } from '../command.js';
+import { renderText, summary } from '../render.js';
+
+export const buildCommand: Command = {
+  name: 'build',
+  summary: 'compile a rule file into DIR: <name>.ts, bundle.mjs (runs with node alone), manifest.json',
+  usage: 'rulec build FILE [-o DIR]   (DIR defaults to dist)',
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, {
+      out: { type: 'string', short: 'o', default: 'dist' },
+    });
+    if (positionals.length !== 1) throw new UsageError('build takes exactly one rule file');
+    const outDir = values.out as string;
+    const result = await build(positionals[0]!, outDir);
+    if (result.diagnostics.length > 0) io.err(`${renderText(result.diagnostics, result.sources)}\n${summary(result.diagnostics)}\n`);
+    if (hasErrors(result.diagnostics)) {
+      io.err('rulec: build refused: the rule file has errors\n');
+      return 1;
+    }
+    io.out(`${result.written.join('\n')}\n`);
+    return 0;
+  },
+};

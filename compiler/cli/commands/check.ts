@@ -1,0 +1,36 @@
+/** `rulec check FILE... [--format text|json|github] [--strict]`: CI validation. */
+import { checkFiles } from '../../api.js';
+import type { Diagnostic } from '../../../grammar/diagnostic.js';
+import { parseCommandArgs } from '../args.js';
+import { UsageError, type Command } from '../command.js';
+import { orderDiagnostics, renderGithub, renderJson, renderText, summary } from '../render.js';
+
+const FORMATS = ['text', 'json', 'github'] as const;
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'check rule files; exit 1 on errors (and warnings with --strict)',
+  usage: 'rulec check FILE... [--format text|json|github] [--strict]',
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, {
+      format: { type: 'string', short: 'f', default: 'text' },
+      strict: { type: 'boolean', default: false },
+    });
+    const format = values.format as string;
+    if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format \`${format}\` (text, json or github)`);
+    if (positionals.length === 0) throw new UsageError('no rule file given');
+
+    const results = checkFiles(positionals);
+    const sources = new Map(results.flatMap((r) => [...r.sources]));
+    const diagnostics: Diagnostic[] = orderDiagnostics(
+      results.flatMap((r) => r.diagnostics),
+      sources,
+    );
+    if (format === 'json') io.out(renderJson(diagnostics, sources));
+    else if (format === 'github') io.out(renderGithub(diagnostics, sources));
+    else if (diagnostics.length > 0) io.err(`${renderText(diagnostics, sources)}\n${summary(diagnostics)}\n`);
+
+    const failing = diagnostics.some((d) => d.severity === 'error' || (values.strict === true && d.severity === 'warning'));
+    return failing ? 1 : 0;
+  },
+};

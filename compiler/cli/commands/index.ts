@@ -1,0 +1,14 @@
+/**
+ * The registry of `rulec` subcommands, in the order `rulec --help` lists them.
+ * Adding a command is one import and one entry.
+ */
+import type { Command } from '../command.js';
+import { buildCommand } from './build.js';
+import { checkCommand } from './check.js';
+import { generateCommand } from './generate.js';
+
+export const commands: readonly Command[] = [
+  checkCommand,
+  buildCommand,
+  generateCommand,
+];

@@ -1,0 +1,135 @@
+/**
+ * The starter file `rulec generate` prints: every block kind, every item key explained. It
+ * must pass `rulec check` with no errors and no warnings (a test holds it to that).
+ */
+export const STARTER_RULES = `# rulec starter rules. Check with \`rulec check FILE\`, build with \`rulec build FILE\`.
+# Comments: a line starting with # (or ; in an INI section), or a heredoc with no command:
+<<__EOC
+Everything up to the terminator line is a comment, handy to switch off a whole block.
+__EOC
+
+# ---------------------------------------------------------------------------------------
+# MailLog-style global settings for reports (\`rulec report\`): set KEY VALUE
+set to      "ops@example.com"
+set from    "rulec@example.com"
+set smtp    "smtp.example.com"
+set subject "rulec report"
+# set pgp   keys/ops.asc        an OpenPGP public key file; reports are encrypted or not sent
+# set host  web-1               the host name reports show
+# set spool /var/spool/rulec    where reports wait while SMTP is down
+# set debug                     turn debugging on
+#
+# source "common.rules"         include another rule file (relative to this one)
+
+# ---------------------------------------------------------------------------------------
+# logNOT-style items: one [SECTION] per log item. Values run to the end of the line, so
+# comments go on their own lines.
+[general]
+; Defaults for every item; any item key below may also be set here.
+; athread_count: how many actions may run at once (1..64).
+athread_count = 2
+; uid / gid: user and group to run as after opening the logs (names or numbers).
+; uid = rulec
+; gid = adm
+; state: directory for read positions, so a restart resumes where it stopped.
+; state = /var/lib/rulec
+
+[SSH_BRUTE_FORCE]
+; path (required): the log file to follow.
+path = /var/log/auth.log
+; regex: a Perl-compatible regular expression; $1..$n are its groups, $0 the whole match.
+regex = Failed password for (?:invalid user )?(\\S+) from (\\S+)
+; upbound_freq N/T: act when more than N lines match within T seconds (0/T: every match).
+upbound_freq = 5/60
+; upbound_action: a program and its arguments, run WITHOUT a shell; $N fills one argument
+; each, $@ is the whole line. (shell = true runs it under /bin/sh instead, with captures
+; only in the environment as RULEC_0.. and RULEC_LINE; check warns about it.)
+upbound_action = /usr/local/sbin/block-address "$2" "$1"
+; key: count per value of a capture ($N or a named group); usecrc = true counts per CRC-32
+; of the whole match instead.
+key = $2
+; max_keys: how many distinct keys are tracked; the least recently seen is dropped.
+max_keys = 100000
+; start: read new lines from the end (default) or the beginning of the file.
+start = end
+; file_type: file or fifo.
+file_type = file
+; clock: arrival (when the line is read) or log (the time stamp in the line).
+clock = arrival
+; time_format / time_year / time_zone: how log time stamps are read (auto, syslog,
+; iso8601, epoch); the year and zone for stamps that lack them.
+time_format = syslog
+time_year = 2024
+time_zone = UTC
+; line_max: longer lines are cut to this size.
+line_max = 64K
+; rotate_wait: how long to keep reading a rotated file.
+rotate_wait = 5s
+; action_timeout: a running action is killed after this long (0: never).
+action_timeout = 60s
+
+[SSHD_SILENT]
+path = /var/log/auth.log
+regex = sshd\\[\\d+\\]:
+; downbound_freq N/T: act when fewer than N lines matched in the last T seconds.
+downbound_freq = 1/3600
+downbound_action = /usr/local/bin/notify-admin "no sshd activity for an hour"
+usecrc = false
+
+[AUTH_LOG_SIZE]
+path = /var/log/auth.log
+regex = .*
+; size: act each time the file grows past another multiple of this (B, K, M, G).
+size = 100M
+size_action = /usr/local/bin/notify-admin "auth.log passed another 100M" $@
+
+# ---------------------------------------------------------------------------------------
+# MailLog-style blocks (\`rulec report\`): NAME <<TAG, then directives, then TAG alone.
+command <<__CMD
+    exec 'df -h'
+    description "Disk usage"
+    mime_file "df.txt"
+__CMD
+
+monitor <<__MON
+    description "MD5 sums of system binaries"
+    mime_file "monitor.txt"
+    dir /etc
+    dir /usr/bin /usr/sbin
+__MON
+
+watch <<__WATCH
+    logfile /var/log/messages
+    description "Unusual messages"
+    mime_file "messages.txt"
+    trim 'yes'
+    # Lines matching any ignore are dropped (=~ matches, !~ does not match).
+    ignore =~ /-- MARK --/
+    # do ignore ... end: dropped only when ALL patterns inside hold.
+    do ignore
+        =~ /sshd/
+        =~ /session (opened|closed)/
+    end
+    # filter: when present, only lines passing a filter are kept.
+    do filter
+        !~ /CRON/
+        =~ /error|fail/i
+    end
+__WATCH
+
+# ---------------------------------------------------------------------------------------
+# The Snort alert socket listener (\`rulec snort\`).
+snort <<__SNORT
+    logdir /var/log/snort
+    variant snort2
+    handler http url=http://127.0.0.1:8080/alerts
+__SNORT
+
+# ---------------------------------------------------------------------------------------
+# A custom block: module NAME ALIAS PATH declares ALIAS; its block takes any directives.
+module DiskReport disk_report /usr/local/lib/rulec/disk-report.mjs
+disk_report <<__DISK
+    threshold "90%"
+    mount /var
+__DISK
+`;

@@ -1,0 +1,139 @@
+/**
+ * Diagnostics for people and machines: text with the source line and carets, JSON, and
+ * GitHub Actions workflow commands. Line and column are 1-based; the column counts UTF-16
+ * code units, as editors and `file:line:col` links do.
+ */
+import { LineIndex, type Diagnostic, type Severity } from '../../grammar/diagnostic.js';
+
+/** One diagnostic as `rulec check --format json` prints it. */
+export interface JsonDiagnostic {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly severity: Severity;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Line indexes per file, built once per rendering. */
+class Locator {
+  private readonly indexes = new Map<string, LineIndex>();
+
+  constructor(private readonly sources: ReadonlyMap<string, string>) {}
+
+  index(file: string): LineIndex {
+    let index = this.indexes.get(file);
+    if (index === undefined) {
+      index = new LineIndex(this.sources.get(file) ?? '');
+      this.indexes.set(file, index);
+    }
+    return index;
+  }
+}
+
+/** Sorts by file (in the order the sources were read), then offset; keeps one copy of repeats. */
+export function orderDiagnostics(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): Diagnostic[] {
+  const fileOrder = new Map([...sources.keys()].map((file, i) => [file, i]));
+  const seen = new Set<string>();
+  const unique = diagnostics.filter((d) => {
+    const key = JSON.stringify([d.code, d.severity, d.message, d.span]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const rank = (d: Diagnostic): number => fileOrder.get(d.span.file) ?? fileOrder.size;
+  return unique
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => rank(a.d) - rank(b.d) || (a.d.span.file < b.d.span.file ? -1 : a.d.span.file > b.d.span.file ? 1 : 0) || a.d.span.start - b.d.span.start || a.i - b.i)
+    .map(({ d }) => d);
+}
+
+// Control characters would move the cursor or recolour the terminal; one placeholder each keeps the carets aligned.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+function caretLine(lineText: string, startColumn: number, width: number): string {
+  const prefix = lineText.slice(0, startColumn - 1).replace(/[^\t]/g, ' ');
+  return `${prefix}${'^'.repeat(Math.max(1, width))}`;
+}
+
+/** `file:line:col: error[R301]: message`, the source line with carets, then labels and notes. */
+export function renderText(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): string {
+  const locator = new Locator(sources);
+  const blocks = orderDiagnostics(diagnostics, sources).map((d) => {
+    const index = locator.index(d.span.file);
+    const start = index.position(d.span.start);
+    const lineText = index.lineText(start.line);
+    // Carets cover the span on its first line only.
+    const width = Math.min(d.span.end - d.span.start, lineText.length - (start.column - 1));
+    const gutter = String(start.line).length;
+    const pad = ' '.repeat(gutter);
+    const lines = [
+      `${d.span.file}:${start.line}:${start.column}: ${d.severity}[${d.code}]: ${d.message}`,
+      `${start.line} | ${lineText.replace(CONTROL, '\ufffd')}`,
+      `${pad} | ${caretLine(lineText, start.column, width)}`,
+    ];
+    for (const label of d.labels ?? []) {
+      const at = locator.index(label.span.file).position(label.span.start);
+      lines.push(`${pad} = ${label.message}: ${label.span.file}:${at.line}:${at.column}`);
+    }
+    for (const note of d.notes ?? []) lines.push(`${pad} = note: ${note}`);
+    return `${lines.join('\n')}\n`;
+  });
+  return blocks.join('\n');
+}
+
+/** One-line summary such as `2 errors, 1 warning`. */
+export function summary(diagnostics: readonly Diagnostic[]): string {
+  const count = (severity: Severity): number => diagnostics.filter((d) => d.severity === severity).length;
+  const part = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${part(count('error'), 'error')}, ${part(count('warning'), 'warning')}`;
+}
+
+/** The diagnostics as JSON objects with 1-based line/column and an exclusive end. */
+export function toJson(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): JsonDiagnostic[] {
+  const locator = new Locator(sources);
+  return orderDiagnostics(diagnostics, sources).map((d) => {
+    const index = locator.index(d.span.file);
+    const start = index.position(d.span.start);
+    const end = index.position(d.span.end);
+    return {
+      file: d.span.file,
+      line: start.line,
+      column: start.column,
+      endLine: end.line,
+      endColumn: end.column,
+      severity: d.severity,
+      code: d.code,
+      message: d.message,
+    };
+  });
+}
+
+export function renderJson(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): string {
+  return `${JSON.stringify(toJson(diagnostics, sources), null, 2)}\n`;
+}
+
+// Workflow-command escaping, as @actions/core does it.
+const escapeData = (text: string): string => text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+const escapeProperty = (text: string): string => escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
+
+const GITHUB_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
+
+/** `::error file=F,line=L,col=C,endLine=..,endColumn=..,title=R301::message` per diagnostic. */
+export function renderGithub(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): string {
+  return toJson(diagnostics, sources)
+    .map((d) => {
+      const properties = [
+        `file=${escapeProperty(d.file)}`,
+        `line=${d.line}`,
+        `col=${d.column}`,
+        `endLine=${d.endLine}`,
+        `endColumn=${d.endColumn}`,
+        `title=${escapeProperty(d.code)}`,
+      ].join(',');
+      return `::${GITHUB_LEVEL[d.severity]} ${properties}::${escapeData(d.message)}\n`;
+    })
+    .join('');
+}

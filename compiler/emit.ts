@@ -1,0 +1,30 @@
+/**
+ * The only writer of build output. Each file is written to a temporary name and renamed, so
+ * a reader never sees half a bundle; names must stay inside the output directory.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+
+/** One file to write, relative to the output directory. */
+export interface OutputFile {
+  readonly path: string;
+  readonly data: string | Uint8Array;
+}
+
+/** Writes the files under `outDir` (created as needed); returns the paths written. */
+export function emitFiles(outDir: string, files: readonly OutputFile[]): string[] {
+  const written: string[] = [];
+  for (const file of files) {
+    const relative = normalize(file.path);
+    if (isAbsolute(relative) || relative === '..' || relative.startsWith(`..${sep}`)) {
+      throw new Error(`refusing to write outside the output directory: ${file.path}`);
+    }
+    const target = join(outDir, relative);
+    mkdirSync(dirname(target), { recursive: true });
+    const temporary = `${target}.${process.pid}.tmp`;
+    writeFileSync(temporary, file.data);
+    renameSync(temporary, target);
+    written.push(target);
+  }
+  return written;
+}
