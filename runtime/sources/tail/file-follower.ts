@@ -3,6 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { DirWatcher } from './dir-watcher.js';
 import { startsWith } from './fingerprint.js';
 import { OpenFile, type ReadOutcome } from './open-file.js';
+import { findRotated, staleReason } from './resume.js';
 import type { Checkpoint, TailHandlers, TailNotice } from './types.js';
 
 /** Settings a follower runs with, defaults already applied. */
@@ -55,7 +56,10 @@ export class FileFollower {
 
   /** Opens the file (resuming from `checkpoint` when it is still the same file) and starts following. */
   begin(checkpoint: Checkpoint | null): void {
-    this.openCurrent(checkpoint, true);
+    const successor = checkpoint !== null && this.adoptRotated(checkpoint);
+    // When the checkpointed file was found under another name, whatever the path names now
+    // was created after it, so all of it is unread.
+    this.openCurrent(successor ? null : checkpoint, !successor);
     this.refreshWatches();
     this.pollTimer = setInterval(() => this.check(true), this.settings.pollMs);
     this.check(false);
@@ -217,6 +221,21 @@ export class FileFollower {
     this.refreshWatches();
   }
 
+  /** Adopts the checkpointed file if a rotation renamed it while we were down; returns whether it did. */
+  private adoptRotated(cp: Checkpoint): boolean {
+    try {
+      const found = findRotated(this.abs, cp, this.settings.lineMax);
+      if (found === null) return false;
+      found.file.retireAt = Date.now() + this.settings.rotateWaitMs;
+      this.retiring.push(found.file);
+      this.notice({ kind: 'resumed-rotated', path: this.settings.path, file: found.name, offset: found.file.readPos });
+      return true;
+    } catch (err) {
+      this.notice({ kind: 'error', path: this.settings.path, message: `looking for the rotated file: ${(err as Error).message}` });
+      return false;
+    }
+  }
+
   private rotateAway(f: OpenFile, reason: 'replaced' | 'removed'): void {
     f.retireAt = Date.now() + this.settings.rotateWaitMs;
     this.retiring.push(f);
@@ -275,13 +294,6 @@ export class FileFollower {
       // A failing notice handler must not break tailing; there is nowhere else to report it.
     }
   }
-}
-
-function staleReason(cp: Checkpoint, fd: number, size: number, dev: bigint, ino: bigint): string | null {
-  if (cp.dev !== String(dev) || cp.ino !== String(ino)) return 'another file now has this path';
-  if (cp.offset > size) return 'the file is shorter than the saved offset';
-  if (!startsWith(fd, cp.fingerprint)) return 'the file was rewritten (its head differs)';
-  return null;
 }
 
 function lastByte(fd: number, size: number): number {

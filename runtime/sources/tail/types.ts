@@ -64,6 +64,8 @@ export type TailNotice =
   | { readonly kind: 'missing'; readonly path: string }
   | { readonly kind: 'opened'; readonly path: string; readonly offset: number }
   | { readonly kind: 'resumed'; readonly path: string; readonly offset: number }
+  /** The checkpointed file was rotated while stopped and is read out under its new name. */
+  | { readonly kind: 'resumed-rotated'; readonly path: string; readonly file: string; readonly offset: number }
   | { readonly kind: 'checkpoint-stale'; readonly path: string; readonly reason: string }
   | { readonly kind: 'rotated'; readonly path: string; readonly reason: 'replaced' | 'removed' }
   | { readonly kind: 'retired'; readonly path: string; readonly bytesAfterRotation: number }

@@ -1,4 +1,4 @@
-import { openSync, statSync, unlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { openSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCheckpointStore } from '../../../../runtime/sources/tail/checkpoint-store.js';
@@ -38,6 +38,28 @@ describe('checkpoints across restarts', () => {
     expect(stoppedAt).toBeLessThan(4000);
     expect(tally([...first.got.numbers, ...second.got.numbers], 0, 4000)).toEqual({ missing: [], duplicated: [] });
     expect(second.got.notices.some((n) => n.kind === 'resumed')).toBe(true);
+  });
+
+  it('a restart after a rotation that happened while stopped reads the rest of the renamed file, then the new one', async () => {
+    const dir = setup();
+    const path = join(dir, 'app.log');
+    const state = join(dir, 'state');
+    writeFileSync(path, '');
+    const first = await collectingTailer({ path, start: 'end', fileType: 'file', checkpoint: createCheckpointStore(state) });
+    const writer = startWriter(path, 0, 4000, 2000);
+    await sleep(600);
+    await first.tailer.stop();
+    renameSync(path, `${path}.1`);
+    await sleep(200); // still writing to the renamed file
+    await writer.reopen();
+    await sleep(200);
+    const second = await collectingTailer({ path, start: 'end', fileType: 'file', rotateWait: 1, checkpoint: createCheckpointStore(state) });
+    await writer.done;
+    await waitFor(() => first.got.numbers.length + second.got.numbers.length >= 4000, 3000);
+    await second.tailer.stop();
+
+    expect(tally([...first.got.numbers, ...second.got.numbers], 0, 4000)).toEqual({ missing: [], duplicated: [] });
+    expect(second.got.notices).toContainEqual(expect.objectContaining({ kind: 'resumed-rotated', file: 'app.log.1' }));
   });
 
   it('inode reuse: a new file of the same size (likely the same inode) is not resumed into', async () => {

@@ -103,10 +103,11 @@ describe('rotation under a live writer', () => {
     expect(got.notices.filter((n) => n.kind === 'truncated')).toHaveLength(1);
   });
 
-  it('copytruncate: loses or duplicates at most a few lines per rotation (measured over 5 runs)', async () => {
+  it('copytruncate: loses at most the lines of its inherent window and duplicates none (measured over 5 runs)', async () => {
     const runs = 5;
     let lost = 0;
     let duplicated = 0;
+    let worst = 0;
     for (let run = 0; run < runs; run++) {
       const s = scratch();
       try {
@@ -122,14 +123,17 @@ describe('rotation under a live writer', () => {
         await tailer.stop();
         const t = tally(got.numbers, 0, 2000);
         lost += t.missing.length;
+        worst = Math.max(worst, t.missing.length);
         duplicated += t.duplicated.length;
         expect(got.notices.some((n) => n.kind === 'truncated')).toBe(true);
       } finally {
         s.cleanup();
       }
     }
-    console.log(`copytruncate: ${lost} lost, ${duplicated} duplicated over ${runs} runs of 2000 lines`);
+    console.log(`copytruncate: ${lost} lost (worst run ${worst}), ${duplicated} duplicated over ${runs} runs of 2000 lines`);
+    // Only lines appended between our last read and the truncation can be lost: our reaction
+    // time times the rate. 50 lines is 25 ms at 2,000 lines/s, generous for a loaded machine.
     expect(duplicated).toBe(0);
-    expect(lost).toBeLessThanOrEqual(runs * 5);
+    expect(worst).toBeLessThanOrEqual(50);
   });
 });

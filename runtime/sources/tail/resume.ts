@@ -1,0 +1,41 @@
+import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { startsWith } from './fingerprint.js';
+import { OpenFile } from './open-file.js';
+import type { Checkpoint } from './types.js';
+
+// Directory entries examined when looking for a file rotated while we were down.
+const MAX_SIBLINGS = 10_000;
+
+/** Why `cp` does not describe the open file `fd`, or null when reading may resume at `cp.offset`. */
+export function staleReason(cp: Checkpoint, fd: number, size: number, dev: bigint, ino: bigint): string | null {
+  if (cp.dev !== String(dev) || cp.ino !== String(ino)) return 'another file now has this path';
+  if (cp.offset > size) return 'the file is shorter than the saved offset';
+  if (!startsWith(fd, cp.fingerprint)) return 'the file was rewritten (its head differs)';
+  return null;
+}
+
+/**
+ * When `abs` no longer names the checkpointed file, looks for that file (same device, inode
+ * and head) among its siblings, i.e. renamed by a rotation while we were stopped, and opens
+ * it at the saved offset. Returns null when `abs` is still that file or it is gone.
+ * Throws on I/O errors.
+ */
+export function findRotated(abs: string, cp: Checkpoint, lineMax: number): { file: OpenFile; name: string } | null {
+  const now = statSync(abs, { bigint: true, throwIfNoEntry: false });
+  if (now !== undefined && String(now.dev) === cp.dev && String(now.ino) === cp.ino) return null;
+  const dir = dirname(abs);
+  for (const name of readdirSync(dir).slice(0, MAX_SIBLINGS)) {
+    const st = lstatSync(join(dir, name), { bigint: true, throwIfNoEntry: false });
+    if (st === undefined || !st.isFile() || String(st.dev) !== cp.dev || String(st.ino) !== cp.ino) continue;
+    let stale = false;
+    const file = OpenFile.open(join(dir, name), lineMax, (fd, size, dev, ino) => {
+      stale = staleReason(cp, fd, size, dev, ino) !== null;
+      return { offset: Math.min(cp.offset, size), discarding: cp.discarding };
+    });
+    if (!stale) return { file, name };
+    file.close();
+    return null;
+  }
+  return null;
+}
