@@ -6,9 +6,15 @@ import type { Command } from '../command.js';
 import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
 import { generateCommand } from './generate.js';
+import { regexCommand } from './regex.js';
+import { runCommand } from './run.js';
+import { testCommand } from './test.js';
 
 export const commands: readonly Command[] = [
   checkCommand,
   buildCommand,
   generateCommand,
+  runCommand,
+  testCommand,
+  regexCommand,
 ];

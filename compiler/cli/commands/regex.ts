@@ -1,0 +1,66 @@
+/**
+ * `rulec regex REGEX [--flags imsx] < LINES`: the captures of each matching line, as
+ * `lognot -T` showed them. REGEX is PCRE syntax, translated exactly as rule files are.
+ */
+import { createInterface } from 'node:readline';
+import { lintRedos } from '../../regex/redos.js';
+import { translateRegex } from '../../regex/translate.js';
+import { escapeControl } from '../../../runtime/log/escape.js';
+import { parseCommandArgs } from '../args.js';
+import { UsageError, type Command, type Io } from '../command.js';
+
+/** Lines are cut here before matching, as the engine's default `line_max` does. */
+const LINE_MAX = 64 * 1024;
+
+/** The pattern with a caret line under `[start, end)`, for problems inside it. */
+function pointAt(pattern: string, start: number, end: number): string {
+  const shown = escapeControl(pattern.slice(0, start)).length;
+  const width = Math.max(1, escapeControl(pattern.slice(start, end)).length);
+  return `  ${escapeControl(pattern)}\n  ${' '.repeat(shown)}${'^'.repeat(width)}\n`;
+}
+
+function show(value: string | undefined): string {
+  return value === undefined ? '(unset)' : `"${escapeControl(value)}"`;
+}
+
+/** Prints one matching line and its captures. */
+function printMatch(io: Io, lineNo: number, line: string, m: RegExpExecArray, names: Readonly<Record<string, number>>): void {
+  io.out(`${lineNo}: ${escapeControl(line)}\n`);
+  m.forEach((value, i) => io.out(`  $${i} = ${show(value)}\n`));
+  for (const [name, index] of Object.entries(names)) io.out(`  $${name} ($${index}) = ${show(m[index])}\n`);
+}
+
+export const regexCommand: Command = {
+  name: 'regex',
+  summary: 'show the captures of a PCRE regex on each line of standard input (lognot -T)',
+  usage: 'rulec regex REGEX [--flags imsx] < LINES',
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { flags: { type: 'string', default: '' } });
+    if (positionals.length !== 1) throw new UsageError('give exactly one REGEX (quote it for the shell)');
+    const source = positionals[0]!;
+    const flags = values.flags as string;
+    const translated = translateRegex(source, flags);
+    for (const problem of translated.problems) {
+      io.err(`rulec regex: error[${problem.code}]: ${problem.message}\n${pointAt(`${source}/${flags}`, problem.start, problem.end)}`);
+    }
+    if (translated.value === null || translated.problems.length > 0) return 1;
+    const t = translated.value;
+    for (const warning of lintRedos(t, source)) {
+      io.err(`rulec regex: warning[R309]: ${warning.message}\n${pointAt(source, warning.start, warning.end)}`);
+    }
+    const regex = new RegExp(t.js, t.flags);
+    let lineNo = 0;
+    let matched = 0;
+    const input = createInterface({ input: process.stdin, crlfDelay: Infinity });
+    for await (const raw of input) {
+      lineNo++;
+      const line = raw.length > LINE_MAX ? raw.slice(0, LINE_MAX) : raw;
+      const m = regex.exec(line);
+      if (m === null) continue;
+      matched++;
+      printMatch(io, lineNo, line, m, t.namedGroups);
+    }
+    io.out(`${matched} of ${lineNo} line(s) matched\n`);
+    return 0;
+  },
+};

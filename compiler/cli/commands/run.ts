@@ -1,0 +1,100 @@
+/**
+ * `rulec run FILE|BUNDLE [-d] [-p PID] [-u UID] [-g GID] [-l LOG] [-s] [-w DIR] [-v] [-t FILE]`:
+ * a `.rules` file is compiled in memory and run by the daemon (SIGUSR1 recompiles it); a
+ * `.mjs` bundle is run with node. `-t FILE` checks FILE as `rulec check` does.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { checkFiles, compileToJs } from '../../api.js';
+import { hasErrors, type Diagnostic } from '../../../grammar/diagnostic.js';
+import type { RuleModule } from '../../../runtime/contract.js';
+import { DAEMON_USAGE, parseDaemonArgs } from '../../../runtime/daemon/args.js';
+import { importModule } from '../../../runtime/daemon/loader.js';
+import { runMain } from '../../../runtime/daemon/main.js';
+import { UsageError, type Command, type Io } from '../command.js';
+import { orderDiagnostics, renderText, summary } from '../render.js';
+
+/** A rule file compiled and imported in memory, or the diagnostics that stopped it. */
+export interface LoadedRules {
+  readonly module: RuleModule | null;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Diagnostics as text (source lines and carets), empty when there are none. */
+  readonly report: string;
+}
+
+/**
+ * Compiles a `.rules` file to JavaScript, writes it to a private temp file, imports it and
+ * removes the file again (the module stays loaded). Each call imports a fresh copy.
+ */
+export async function loadRuleFile(path: string): Promise<LoadedRules> {
+  const compiled = compileToJs(path);
+  const ordered = orderDiagnostics(compiled.diagnostics, compiled.sources);
+  const report = ordered.length === 0 ? '' : `${renderText(ordered, compiled.sources)}\n${summary(ordered)}\n`;
+  if (compiled.js === null || hasErrors(ordered)) return { module: null, diagnostics: ordered, report };
+  const dir = mkdtempSync(join(tmpdir(), 'rulec-run-'));
+  try {
+    const file = join(dir, 'rules.mjs');
+    writeFileSync(file, compiled.js, { mode: 0o600 });
+    const loaded = await importModule(file);
+    if (loaded.error !== null) return { module: null, diagnostics: ordered, report: `${report}rulec: ${loaded.error}\n` };
+    return { module: loaded.value, diagnostics: ordered, report };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function checkOnly(file: string, io: Io): number {
+  const [result] = checkFiles([file]);
+  const diagnostics = orderDiagnostics(result?.diagnostics ?? [], result?.sources ?? new Map());
+  if (diagnostics.length > 0) io.err(`${renderText(diagnostics, result?.sources ?? new Map())}\n${summary(diagnostics)}\n`);
+  if (hasErrors(diagnostics)) return 1;
+  io.out(`${file}: ok\n`);
+  return 0;
+}
+
+/** Runs a bundle as its own node process, passing signals on so it can drain and reload. */
+function runBundle(bundle: string, args: readonly string[]): Promise<number> {
+  const child = spawn(process.execPath, [bundle, ...args], { stdio: 'inherit' });
+  const signals: NodeJS.Signals[] = ['SIGHUP', 'SIGUSR1', 'SIGTERM', 'SIGINT'];
+  const forward = (signal: NodeJS.Signals): void => void child.kill(signal);
+  for (const signal of signals) process.on(signal, forward);
+  return new Promise((done) => {
+    const finish = (code: number): void => {
+      for (const signal of signals) process.off(signal, forward);
+      done(code);
+    };
+    child.on('error', () => finish(2));
+    child.on('exit', (code, signal) => finish(code ?? (signal === null ? 2 : 1)));
+  });
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run a rule file or a built bundle.mjs as the watching daemon (logNOT flags)',
+  usage: DAEMON_USAGE.replace(/^usage: /, ''),
+  async run(args, io) {
+    const parsed = parseDaemonArgs(args);
+    if (parsed.errors.length > 0) throw new UsageError(parsed.errors.join('; '));
+    if (parsed.value.version || parsed.value.help) return runMain([], args);
+    const file = parsed.value.config;
+    // A bundle verifies itself with `-t`; it ignores its own name among its arguments.
+    if (file !== null && /\.m?js$/.test(file)) return runBundle(file, args);
+    if (parsed.value.test !== null) return checkOnly(parsed.value.test, io);
+    if (file === null) throw new UsageError('no rule file or bundle given');
+
+    // `-w` changes the directory before reloads, so reloads must not depend on the current one.
+    const path = resolve(file);
+    const first = await loadRuleFile(path);
+    if (first.report !== '') io.err(first.report);
+    if (first.module === null) return 1;
+    return runMain([first.module], args, {
+      reload: async () => {
+        const next = await loadRuleFile(path);
+        if (next.module === null) throw new Error(`${file} has errors:\n${next.report}`);
+        return [next.module];
+      },
+    });
+  },
+};

@@ -1,0 +1,108 @@
+/**
+ * `rulec test FILE... [--log LOG | < LOG] [--replay] [--format text|json] [--missed]`: what
+ * each item would match and fire on LOG, executing nothing. Every item reads LOG instead of
+ * its own path.
+ */
+import { readFileSync } from 'node:fs';
+import type { ItemStats } from '../../../runtime/engine/item-state.js';
+import { DryRun, type DryRunEvent } from '../../../runtime/daemon/dry-run.js';
+import { escapeControl } from '../../../runtime/log/escape.js';
+import { parseCommandArgs } from '../args.js';
+import { UsageError, type Command, type Io } from '../command.js';
+import { loadRuleFile } from './run.js';
+
+/** Splits a log into lines as the tailer does: on `\n`, without a trailing `\r` or empty last line. */
+function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+}
+
+function readLog(path: string | undefined): string[] {
+  try {
+    return splitLines(readFileSync(path ?? 0, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read ${path ?? 'standard input'}: ${(error as Error).message}`);
+  }
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** Text lines for one event (text format); matches are summed up per item instead. */
+function fireText(event: DryRunEvent & { type: 'fire' }): string {
+  const key = event.key === null ? '' : ` key ${escapeControl(event.key)}`;
+  const time = event.time === null ? '' : ` at ${iso(event.time)}`;
+  return `fire ${escapeControl(event.item)} ${event.kind} line ${event.line}${key}${time}: ${escapeControl(JSON.stringify(event.argv))}\n`;
+}
+
+function itemText(stats: ItemStats, keys: number): string {
+  const fires = stats.upboundFires + stats.downboundFires + stats.sizeFires;
+  const kinds = [
+    stats.upboundFires > 0 ? `upbound ${stats.upboundFires}` : null,
+    stats.downboundFires > 0 ? `downbound ${stats.downboundFires}` : null,
+    stats.sizeFires > 0 ? `size ${stats.sizeFires}` : null,
+  ].filter((k) => k !== null);
+  return `${escapeControl(stats.name)}: ${stats.matched} line(s) matched, ${keys} distinct key(s), ${fires} fire(s)${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}\n`;
+}
+
+async function testFile(file: string, lines: readonly string[], opts: { replay: boolean; json: boolean; missed: boolean; logName: string }, io: Io): Promise<number> {
+  const loaded = await loadRuleFile(file);
+  if (loaded.report !== '') io.err(loaded.report);
+  if (loaded.module === null) return 1;
+  const keys = new Map<string, Set<string | null>>();
+  const emit = (event: DryRunEvent): void => {
+    if (event.type === 'match') {
+      const seen = keys.get(event.item) ?? new Set();
+      seen.add(event.key);
+      keys.set(event.item, seen);
+      if (opts.json) io.out(`${JSON.stringify({ type: 'match', item: event.item, line: event.line, key: event.key, captures: event.captures })}\n`);
+    } else if (opts.json) {
+      io.out(`${JSON.stringify({ type: 'fire', item: event.item, kind: event.kind, line: event.line, key: event.key, time: iso(event.time), argv: event.argv })}\n`);
+    } else {
+      io.out(fireText(event));
+    }
+  };
+  const run = new DryRun(loaded.module, { replay: opts.replay, startMs: Date.now(), onEvent: emit });
+  const missed: number[] = [];
+  lines.forEach((line, i) => {
+    if (!run.feed(line) && opts.missed) missed.push(i);
+  });
+  const result = run.finish();
+  if (opts.json) {
+    for (const line of missed) io.out(`${JSON.stringify({ type: 'missed', line: line + 1, text: lines[line] })}\n`);
+    for (const stats of result.items) {
+      io.out(`${JSON.stringify({ type: 'item', item: stats.name, matched: stats.matched, keys: keys.get(stats.name)?.size ?? 0, upbound: stats.upboundFires, downbound: stats.downboundFires, size: stats.sizeFires })}\n`);
+    }
+    return 0;
+  }
+  io.out(`${escapeControl(file)} over ${escapeControl(opts.logName)}: ${result.lines} line(s), ${result.lines - result.missed} matched by some item\n`);
+  for (const stats of result.items) io.out(itemText(stats, keys.get(stats.name)?.size ?? 0));
+  if (opts.missed) {
+    io.out(`${missed.length} line(s) no item matched:\n`);
+    for (const line of missed) io.out(`  ${line + 1}: ${escapeControl(lines[line]!)}\n`);
+  }
+  return 0;
+}
+
+export const testCommand: Command = {
+  name: 'test',
+  summary: 'show what each item matches and would fire on a log (nothing runs)',
+  usage: 'rulec test FILE... [--log LOG | < LOG] [--replay] [--format text|json] [--missed]',
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, {
+      log: { type: 'string', short: 'l' },
+      replay: { type: 'boolean', default: false },
+      format: { type: 'string', short: 'f', default: 'text' },
+      missed: { type: 'boolean', default: false },
+    });
+    const format = values.format as string;
+    if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format \`${format}\` (text or json)`);
+    if (positionals.length === 0) throw new UsageError('no rule file given');
+    const logPath = values.log as string | undefined;
+    const lines = readLog(logPath);
+    const opts = { replay: values.replay === true, json: format === 'json', missed: values.missed === true, logName: logPath ?? 'standard input' };
+    let status = 0;
+    for (const file of positionals) status = Math.max(status, await testFile(file, lines, opts, io));
+    return status;
+  },
+};

@@ -1,0 +1,116 @@
+import type { ActionRequest, ActionSink, FireKind } from '../actions/action-sink.js';
+import { fillArgv } from '../actions/fill-argv.js';
+import { ManualClock } from '../clock/manual-clock.js';
+import { parseLogTime } from '../clock/timestamp.js';
+import type { Captures, ItemSpec, RuleModule } from '../contract.js';
+import { Engine } from '../engine/engine.js';
+import { crcOf, type ItemStats } from '../engine/item-state.js';
+import { Logger } from '../log/logger.js';
+
+/** A line an item matched; `line` counts from 1. */
+export interface MatchEvent {
+  readonly type: 'match';
+  readonly item: string;
+  readonly line: number;
+  /** The counting key (`$N`, or the CRC-32 of `$0` in hex); null for items counted as one. */
+  readonly key: string | null;
+  readonly captures: Captures;
+}
+
+/** An action that would run. `time` is the log time (ms) under replay, else null. */
+export interface FireEvent {
+  readonly type: 'fire';
+  readonly item: string;
+  readonly kind: FireKind;
+  /** The line being read when it fired (for down-bound and size: when it was noticed). */
+  readonly line: number;
+  readonly key: string | null;
+  readonly time: number | null;
+  readonly argv: readonly string[];
+}
+
+export type DryRunEvent = MatchEvent | FireEvent;
+
+/** Options of a dry run. */
+export interface DryRunOptions {
+  /** Count windows in the lines' own time (and report it), as `rulec test --replay`. */
+  readonly replay: boolean;
+  /** Start of the manual clock; also the "now" that year-less stamps are placed before. */
+  readonly startMs: number;
+  readonly onEvent: (event: DryRunEvent) => void;
+}
+
+/**
+ * Runs a rule module over log lines without executing anything (`rulec test`): every item
+ * reads these lines instead of its path, the Engine counts on a manual clock (or in log time
+ * with `replay`), and fired actions are reported with the argv they would have run.
+ */
+export class DryRun {
+  private readonly engine: Engine;
+  private readonly clock: ManualClock;
+  private lineNo = 0;
+  private bytes = 0;
+  private missed = 0;
+  private line = '';
+
+  constructor(private readonly module: RuleModule, private readonly options: DryRunOptions) {
+    this.clock = new ManualClock(options.startMs);
+    const sink: ActionSink = { submit: (request) => this.fired(request) };
+    // Engine messages (matcher errors) are its own business here; the report says what matched.
+    this.engine = new Engine(module, { clock: this.clock, actions: sink, log: new Logger({ level: 'error' }), replay: options.replay });
+    this.engine.start();
+  }
+
+  /** Feeds one line (without its line break); returns true when some item matched it. */
+  feed(line: string): boolean {
+    this.lineNo++;
+    this.line = line;
+    this.bytes += Buffer.byteLength(line) + 1;
+    let matched = false;
+    for (const item of this.module.items) {
+      const text = item.lineMax > 0 && line.length > item.lineMax ? line.slice(0, item.lineMax) : line;
+      const m = item.match(text);
+      if (m === null) continue;
+      matched = true;
+      this.options.onEvent({ type: 'match', item: item.name, line: this.lineNo, key: keyOf(item, m.captures), captures: m.captures });
+    }
+    if (!matched) this.missed++;
+    const batch = [line];
+    for (let s = 0; s < this.module.sources.length; s++) {
+      this.engine.onLines(s, batch);
+      this.engine.onSize(s, this.bytes);
+    }
+    return matched;
+  }
+
+  /** Per-item counters, lines read and lines no item matched. */
+  finish(): { lines: number; missed: number; items: readonly ItemStats[] } {
+    this.engine.stop();
+    return { lines: this.lineNo, missed: this.missed, items: this.engine.stats().items };
+  }
+
+  private fired(request: ActionRequest): void {
+    const { item, kind } = request;
+    const key = kind === 'upbound' ? keyOf(item, request.captures) : null;
+    let time: number | null = null;
+    if (this.options.replay) {
+      time = kind === 'upbound' ? parseLogTime(request.line, item.timestamp, this.clock.now()) : null;
+      time ??= this.lastLogTime(item);
+    }
+    const argv = fillArgv(request.spec, request.captures, request.line);
+    this.options.onEvent({ type: 'fire', item: item.name, kind, line: this.lineNo, key, time, argv });
+  }
+
+  /** The log time of the line being read, for fires not tied to a match. */
+  private lastLogTime(item: ItemSpec): number | null {
+    return parseLogTime(this.line, item.timestamp, this.clock.now());
+  }
+}
+
+/** The key an item counts a match under, as text. */
+function keyOf(item: ItemSpec, captures: Captures): string | null {
+  const key = item.key;
+  if (key.kind === 'none') return null;
+  if (key.kind === 'crc') return crcOf(captures[0] ?? '').toString(16).padStart(8, '0');
+  return captures[key.index] ?? '';
+}
