@@ -53,20 +53,31 @@ function namedZone(zone: string): ZoneContext | null {
     const wall = Date.UTC(f.year ?? 1970, (f.month ?? 1) - 1, f.day ?? 1, f.hour ?? 0, f.minute ?? 0, f.second ?? 0);
     return wall - (epoch - (((epoch % 1000) + 1000) % 1000));
   };
-  let lastHour = Number.NaN;
-  let lastOffset = 0;
+  // Local hour → offset; bounded so a replay spanning years cannot grow it without end.
+  const offsets = new Map<number, number>();
+  let yearHour = Number.NaN;
+  let year = 0;
   return {
     toEpoch: (wall) => {
       const hour = Math.floor(wall / 3_600_000);
-      if (hour === lastHour) return wall - lastOffset;
+      const known = offsets.get(hour);
+      if (known !== undefined) return wall - known;
       const guess = offsetAt(wall);
       let epoch = wall - guess;
       const actual = offsetAt(epoch);
       if (actual !== guess) epoch = wall - actual;
-      lastHour = hour;
-      lastOffset = wall - epoch;
+      if (offsets.size >= 4096) offsets.clear();
+      offsets.set(hour, wall - epoch);
       return epoch;
     },
-    wallYear: (epoch) => new Date(epoch + offsetAt(epoch)).getUTCFullYear(),
+    wallYear: (epoch) => {
+      // `now` barely moves during a replay: recompute the year once per hour of it.
+      const hour = Math.floor(epoch / 3_600_000);
+      if (hour !== yearHour) {
+        yearHour = hour;
+        year = new Date(epoch + offsetAt(epoch)).getUTCFullYear();
+      }
+      return year;
+    },
   };
 }
