@@ -105,11 +105,13 @@ export class ActionRunner implements ActionSink {
       this.queue[this.head++] = undefined;
       if (next === undefined) continue;
       this.running++;
-      void this.execute(next).then(() => {
-        this.running--;
-        this.pump();
-        if (this.idle()) for (const wake of this.waiters.splice(0)) wake();
-      });
+      void this.execute(next)
+        .catch((err: unknown) => this.log.error(next.item.name, `action failed: ${String(err)}`))
+        .then(() => {
+          this.running--;
+          this.pump();
+          if (this.idle()) for (const wake of this.waiters.splice(0)) wake();
+        });
     }
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);

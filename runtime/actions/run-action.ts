@@ -53,6 +53,7 @@ export function runAction(argv: readonly string[], options: RunOptions): Promise
     let done = false;
     let termTimer: NodeJS.Timeout | null = null;
     let killTimer: NodeJS.Timeout | null = null;
+    let lateTimer: NodeJS.Timeout | null = null;
     const signalGroup = (signal: NodeJS.Signals): void => {
       if (child.pid === undefined) return;
       try {
@@ -73,6 +74,7 @@ export function runAction(argv: readonly string[], options: RunOptions): Promise
       done = true;
       if (termTimer !== null) clearTimeout(termTimer);
       if (killTimer !== null) clearTimeout(killTimer);
+      if (lateTimer !== null) clearTimeout(lateTimer);
       resolve(outcome);
     };
     const exited = (code: number | null, signal: NodeJS.Signals | null): void => {
@@ -85,12 +87,11 @@ export function runAction(argv: readonly string[], options: RunOptions): Promise
     child.on('close', exited);
     // A grandchild that left the group can hold the pipes open forever: stop waiting for them.
     child.on('exit', (code, signal) => {
-      const late = setTimeout(() => {
+      lateTimer = setTimeout(() => {
         child.stdout?.destroy();
         child.stderr?.destroy();
         exited(code, signal);
       }, options.killGraceMs);
-      late.unref();
     });
   });
 }
