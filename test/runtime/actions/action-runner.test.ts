@@ -118,6 +118,16 @@ describe('ActionRunner failures and limits', () => {
     expect(logged.some((l) => l.includes('SIGKILL'))).toBe(true);
   });
 
+  it('does not wait for a grandchild that left the group but holds the output pipes', async () => {
+    dir = tempDir();
+    const r = runner();
+    const started = Date.now();
+    r.submit(request({ shell: true, command: 'setsid sleep 4 & exit 0', source: 'x' }));
+    expect(await r.drain(3_000)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect(r.stats().succeeded).toBe(1);
+  });
+
   it('drops the oldest waiting action beyond the queue cap, counted and logged', async () => {
     dir = tempDir();
     const r = runner(1, 2);
