@@ -390,6 +390,10 @@ class PcreParser {
         items.push(item, { kind: 'char', cp: 0x2d, start: dash, end: dash + 1 });
         continue;
       }
+      if (item.kind === 'set' && c.peek() === '-' && c.peek(1) !== ']' && c.peek(1) !== '' && !this.quoting) {
+        // Perl reads `[\d-z]` as a literal hyphen with a warning; PCRE refuses it.
+        c.invalid(item.start, c.pos + 2, 'invalid range in character class');
+      }
       items.push(item);
     }
     return { kind: 'class', negated, items, start, end: c.pos };

@@ -1,3 +1,4 @@
+import { uncertainBackrefs } from './backref-check.js';
 import { emitJs, type Segment } from './js-emitter.js';
 import { parsePcre } from './pcre-parser.js';
 import { requiredLiterals } from './required-literals.js';
@@ -49,6 +50,7 @@ export function translateRegex(source: string, perlFlags: string): { value: Tran
   const start = leadingOptions(source, options);
   const parsed = parsePcre(source, start, { dotAll: options.dotAll, multiline: options.multiline, extended: options.extended }, options.caseless);
   problems.push(...parsed.problems);
+  if (parsed.problems.length === 0) problems.push(...uncertainBackrefs(parsed.ast));
   if (problems.length > 0) return { value: null, problems: sortProblems(problems) };
 
   const flags = { multiline: options.multiline, dotAll: options.dotAll, unicode: parsed.needsUnicode };
