@@ -1,6 +1,7 @@
 /**
- * What the entry scanner must know about the file read so far: whether values may continue
- * on following lines (top level only) and which aliases earlier `module` lines declared.
+ * What the line-start scanners must know about the file read so far: which lines continue a
+ * command through a backslash-newline, whether INI values may continue on following lines
+ * (top level only), and which aliases earlier `module` lines declared.
  * Reset before each tokenize call; updated incrementally from the tokens matched so far.
  */
 import type { IToken } from 'chevrotain';
@@ -13,12 +14,24 @@ export class LexContext {
   private aliasSet = new Set<string>();
   private seen = 0;
   private lineWords: string[] = [];
+  private continued = new Set<number>();
 
   reset(continuation: boolean): void {
+    this.continued = new Set();
     this.continuation = continuation;
     this.aliasSet = new Set();
     this.seen = 0;
     this.lineWords = [];
+  }
+
+  /** Records that the line starting at `lineStart` continues a command (backslash-newline). */
+  markContinued(lineStart: number): void {
+    this.continued.add(lineStart);
+  }
+
+  /** Whether the line starting at `lineStart` is a fresh line rather than a continued one. */
+  isFresh(lineStart: number): boolean {
+    return !this.continued.has(lineStart);
   }
 
   /** Aliases declared by `module Name alias path` lines among `tokens`. */

@@ -75,14 +75,19 @@ function nextLineStart(text: string, offset: number): number {
   return nl < 0 ? text.length : nl + 1;
 }
 
-/** True when only spaces and tabs stand between the start of the line and `offset`. */
+/** True when only blanks stand between the start of the line and `offset`. */
 export function atLineStart(text: string, offset: number): boolean {
   for (let i = offset - 1; i >= 0; i--) {
     const c = text.charCodeAt(i);
     if (c === 10) return true;
-    if (c !== 32 && c !== 9) return false;
+    if (c !== 32 && c !== 9 && c !== 0xfeff) return false;
   }
   return true;
+}
+
+/** Offset of the first character of the line holding `offset`. */
+export function lineStartOf(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
 function trimRange(text: string, start: number, end: number): [number, number] {

@@ -6,12 +6,24 @@
 import { createToken, Lexer } from 'chevrotain';
 import type { CustomPatternMatcherFunc, CustomPatternMatcherReturn, IToken, TokenType } from 'chevrotain';
 import { lexContext } from './lex-context.js';
-import { scanComment, scanEntry, scanHeader, scanHeredoc, scanRegex, scanWord } from './scanners.js';
+import { lineStartOf, scanComment, scanEntry, scanHeader, scanHeredoc, scanRegex, scanWord } from './scanners.js';
 
 function matched(text: string, offset: number, end: number, payload?: unknown): CustomPatternMatcherReturn {
   const result = [text.slice(offset, end)] as CustomPatternMatcherReturn;
   if (payload !== undefined) result.payload = payload;
   return result;
+}
+
+/** A line that a backslash-newline joined to the command before it is no fresh line. */
+function fresh(text: string, offset: number): boolean {
+  return lexContext.isFresh(lineStartOf(text, offset));
+}
+
+/** Remembers the lines a backslash-newline inside `image` (at `offset`) continues. */
+function markContinued(image: string, offset: number): void {
+  for (let nl = image.indexOf('\n'); nl >= 0; nl = image.indexOf('\n', nl + 1)) {
+    lexContext.markContinued(offset + nl + 1);
+  }
 }
 
 const heredoc: CustomPatternMatcherFunc = (text, offset) => {
@@ -20,11 +32,12 @@ const heredoc: CustomPatternMatcherFunc = (text, offset) => {
 };
 
 const header: CustomPatternMatcherFunc = (text, offset) => {
-  const scan = scanHeader(text, offset);
+  const scan = fresh(text, offset) ? scanHeader(text, offset) : null;
   return scan ? matched(text, offset, scan.end, scan.payload) : null;
 };
 
 const entry: CustomPatternMatcherFunc = (text, offset, tokens: IToken[]) => {
+  if (!fresh(text, offset)) return null;
   const aliases = lexContext.continuation ? lexContext.aliases(tokens) : undefined;
   const scan = scanEntry(text, offset, aliases);
   return scan ? matched(text, offset, scan.end, scan.payload) : null;
@@ -32,20 +45,33 @@ const entry: CustomPatternMatcherFunc = (text, offset, tokens: IToken[]) => {
 
 const comment: CustomPatternMatcherFunc = (text, offset) => {
   const end = scanComment(text, offset);
-  return end < 0 ? null : matched(text, offset, end);
+  if (end < 0 || (text.charCodeAt(offset) === 59 && !fresh(text, offset))) return null;
+  return matched(text, offset, end);
 };
 
 const word: CustomPatternMatcherFunc = (text, offset) => {
   const end = scanWord(text, offset);
-  return end < 0 ? null : matched(text, offset, end);
+  if (end < 0) return null;
+  const result = matched(text, offset, end);
+  markContinued(result[0], offset);
+  return result;
+};
+
+const BACKSLASH_NEWLINE = /\\\r?\n/y;
+const lineContinuation: CustomPatternMatcherFunc = (text, offset) => {
+  BACKSLASH_NEWLINE.lastIndex = offset;
+  if (!BACKSLASH_NEWLINE.test(text)) return null;
+  const end = BACKSLASH_NEWLINE.lastIndex;
+  lexContext.markContinued(end);
+  return matched(text, offset, end);
 };
 
 export const Newline = createToken({ name: 'Newline', pattern: /\r?\n/, line_breaks: true });
-export const Blank = createToken({ name: 'Blank', pattern: /(?:[ \t\f\v]|\r(?!\n))+/, group: Lexer.SKIPPED });
+export const Blank = createToken({ name: 'Blank', pattern: /(?:[ \t\f\v\ufeff]|\r(?!\n))+/, group: Lexer.SKIPPED });
 /** Backslash-newline between words joins the lines, as in sh. */
 export const LineContinuation = createToken({
   name: 'LineContinuation',
-  pattern: /\\\r?\n/,
+  pattern: { exec: lineContinuation },
   group: Lexer.SKIPPED,
   line_breaks: true,
 });

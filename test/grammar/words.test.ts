@@ -85,3 +85,17 @@ describe('lexical errors', () => {
     expect(r.value.statements).toHaveLength(2);
   });
 });
+
+describe('backslash-newline', () => {
+  it('joins a command with its next line, which then is no INI or comment line', () => {
+    const text = 'set a \\\n[b]=c \\\n; d\n[real]\n';
+    const [command, section] = statementsOf(text);
+    expect(as(command, 'command').args.map((a) => a.value)).toEqual(['a', '[b]=c', ';', 'd']);
+    expect(as(section, 'section').name).toBe('real');
+  });
+
+  it('does not continue a comment or an entry value ending in a backslash', () => {
+    const text = '# C:\\logs\\\n[a]\nk = v\\\n[b]\n';
+    expect(statementsOf(text).map((s) => as(s, 'section').name)).toEqual(['a', 'b']);
+  });
+});
