@@ -3,7 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { DirWatcher } from './dir-watcher.js';
 import { startsWith } from './fingerprint.js';
 import { OpenFile, type ReadOutcome } from './open-file.js';
-import { findRotated, staleReason } from './resume.js';
+import { findCopy, findRotated, staleReason } from './find-file.js';
 import type { Checkpoint, TailHandlers, TailNotice } from './types.js';
 
 /** Settings a follower runs with, defaults already applied. */
@@ -179,9 +179,10 @@ export class FileFollower {
     // truncated and rewritten past our offset between two looks.
     if (Number(st.size) < cur.readPos || (poll && !startsWith(cur.fd, cur.fingerprint))) {
       const from = cur.readPos;
+      const copy = this.readCopy(cur);
       cur.rewind();
       this.lastSize = -1;
-      this.notice({ kind: 'truncated', path, from, to: Number(st.size) });
+      this.notice({ kind: 'truncated', path, from, to: Number(st.size), copy });
     }
   }
 
@@ -219,6 +220,25 @@ export class FileFollower {
     const offset = this.current.readPos;
     this.notice(resumed ? { kind: 'resumed', path, offset } : { kind: 'opened', path, offset });
     this.refreshWatches();
+  }
+
+  /**
+   * copytruncate: the copy holds what was appended between our last read and the copy, so
+   * read that from it before starting over. Returns the copy's name when one was found.
+   */
+  private readCopy(cur: OpenFile): string | null {
+    let found;
+    try {
+      found = findCopy(this.abs, cur.fingerprint, cur.handled.offset + 1, cur.ino, this.settings.lineMax, cur.handled);
+    } catch (err) {
+      this.notice({ kind: 'error', path: this.settings.path, message: `looking for a copy: ${(err as Error).message}` });
+      return null;
+    }
+    if (found === null) return null;
+    // A copy is complete once the truncation it precedes happened; read it out now.
+    while (this.readOut(found.file, true) === 'budget');
+    found.file.close();
+    return found.name;
   }
 
   /** Adopts the checkpointed file if a rotation renamed it while we were down; returns whether it did. */

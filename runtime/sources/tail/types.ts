@@ -69,7 +69,8 @@ export type TailNotice =
   | { readonly kind: 'checkpoint-stale'; readonly path: string; readonly reason: string }
   | { readonly kind: 'rotated'; readonly path: string; readonly reason: 'replaced' | 'removed' }
   | { readonly kind: 'retired'; readonly path: string; readonly bytesAfterRotation: number }
-  | { readonly kind: 'truncated'; readonly path: string; readonly from: number; readonly to: number }
+  /** `copy`: the sibling a copytruncate left, from which the lines appended before it were read. */
+  | { readonly kind: 'truncated'; readonly path: string; readonly from: number; readonly to: number; readonly copy: string | null }
   | { readonly kind: 'line-cut'; readonly path: string; readonly total: number; readonly lineMax: number }
   | { readonly kind: 'error'; readonly path: string; readonly message: string };
 

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { renameSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, renameSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collectingTailer, scratch, sleep, startWriter, tally, waitFor } from './helpers.js';
+import { collectingTailer, numberedText, scratch, sleep, startWriter, tally, waitFor } from './helpers.js';
 
 const execFileAsync = promisify(execFile);
 const RATE = 2000;
@@ -101,6 +101,27 @@ describe('rotation under a live writer', () => {
 
     expect(tally(got.numbers, 0, 2000)).toEqual({ missing: [], duplicated: [] });
     expect(got.notices.filter((n) => n.kind === 'truncated')).toHaveLength(1);
+  });
+
+  it('copytruncate: lines appended after our last read are recovered from the copy', async () => {
+    const s = scratch();
+    cleanup = s.cleanup;
+    const path = join(s.dir, 'app.log');
+    writeFileSync(path, '');
+    const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file' });
+    appendFileSync(path, numberedText(0, 100));
+    await waitFor(() => got.numbers.length >= 100, 2000);
+    // One synchronous block, so the tailer cannot read in between: append, copy, truncate.
+    appendFileSync(path, `${numberedText(100, 50)}partial`);
+    copyFileSync(path, `${path}.1`);
+    truncateSync(path, 0);
+    appendFileSync(path, numberedText(150, 50));
+    await waitFor(() => got.numbers.length >= 200, 2000);
+    await tailer.stop();
+
+    expect(tally(got.numbers, 0, 200)).toEqual({ missing: [], duplicated: [] });
+    expect(got.other).toEqual([]);
+    expect(got.notices).toContainEqual(expect.objectContaining({ kind: 'truncated', copy: 'app.log.1' }));
   });
 
   it('copytruncate: loses at most the lines of its inherent window and duplicates none (measured over 5 runs)', async () => {

@@ -1,8 +1,8 @@
-import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startsWith } from './fingerprint.js';
 import { OpenFile } from './open-file.js';
-import type { Checkpoint } from './types.js';
+import type { Checkpoint, Fingerprint } from './types.js';
 
 // Directory entries examined when looking for a file rotated while we were down.
 const MAX_SIBLINGS = 10_000;
@@ -36,6 +36,37 @@ export function findRotated(abs: string, cp: Checkpoint, lineMax: number): { fil
     if (!stale) return { file, name };
     file.close();
     return null;
+  }
+  return null;
+}
+
+/**
+ * After a truncation, looks among the siblings of `abs` for the copy `copytruncate` made just
+ * before it: another regular file at least `minSize` bytes long that starts with the bytes
+ * `head` was taken from. Bytes the copy holds past our read position would otherwise be lost.
+ * Returns the copy opened at `at`, or null. Throws on I/O errors.
+ */
+export function findCopy(
+  abs: string,
+  head: Fingerprint,
+  minSize: number,
+  ino: bigint,
+  lineMax: number,
+  at: { offset: number; discarding: boolean },
+): { file: OpenFile; name: string } | null {
+  const dir = dirname(abs);
+  for (const name of readdirSync(dir).slice(0, MAX_SIBLINGS)) {
+    const path = join(dir, name);
+    const st = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+    if (st === undefined || !st.isFile() || st.ino === ino || Number(st.size) < minSize) continue;
+    let same: boolean;
+    const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      same = startsWith(fd, head);
+    } finally {
+      closeSync(fd);
+    }
+    if (same) return { file: OpenFile.open(path, lineMax, () => at), name };
   }
   return null;
 }
