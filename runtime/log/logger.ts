@@ -26,7 +26,7 @@ export interface LoggerOptions {
 export class Logger {
   private readonly level: number;
   private readonly file: string | null;
-  private readonly out: { write(text: string): unknown } | null;
+  private out: { write(text: string): unknown } | null;
   private readonly now: () => number;
   private fd: number | null = null;
   private fileFailed = false;
@@ -36,6 +36,11 @@ export class Logger {
     this.file = options.file ?? null;
     const stdout = options.stdout ?? false;
     this.out = stdout === true ? process.stdout : stdout === false ? null : stdout;
+    // A closed stdout (a pipe to `head`) raises EPIPE as an 'error' event: stop writing there
+    // instead of crashing the engine.
+    if (stdout === true) process.stdout.once('error', () => {
+      this.out = null;
+    });
     this.now = options.now ?? Date.now;
     this.open();
   }

@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Logger } from '../../../runtime/log/logger.js';
 
@@ -56,5 +59,23 @@ describe('Logger', () => {
   it('does not throw when the file cannot be opened', () => {
     const log = new Logger({ file: join(tempDir(), 'missing', 'dir', 'x.log') });
     expect(() => log.error(null, 'still fine')).not.toThrow();
+  });
+});
+
+describe('Logger on a closed stdout', () => {
+  it('keeps the process alive when the reader of stdout goes away (EPIPE)', async () => {
+    const dir = tempDir();
+    const outfile = join(dir, 'probe.mjs');
+    await build({
+      entryPoints: [fileURLToPath(new URL('./epipe-probe.ts', import.meta.url))],
+      bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'silent',
+    });
+    const child = spawn(process.execPath, [outfile], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+    child.stdout.once('data', () => child.stdout.destroy());
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('survived\n');
+    expect(code).toBe(0);
   });
 });
