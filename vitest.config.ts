@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Builds out/ (when stale) for the tests that spawn bin/rulec.js.
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Real-time tests (tailing, rotation, actions) measure wall-clock behaviour; on a

@@ -16,11 +16,9 @@ import { generate, type GeneratedFile } from './generate/index.js';
 import { loadProgram, nodeHost, type LoadHost } from './load.js';
 import { createManifest, manifestText } from './manifest.js';
 import type { RuleModel } from './model.js';
+import { UserError } from './user-error.js';
 
-/** A problem the user fixes outside the rule text; the CLI prints its message alone. */
-export class UserError extends Error {
-  override readonly name = 'UserError';
-}
+export { UserError };
 
 /** What checking one entry file found. */
 export interface CheckedFile {

@@ -1,8 +1,10 @@
 /**
  * `rulec`: dispatches to the commands in `commands/index.ts`. Returns the exit code
  * (0 ok, 1 findings or failures, 2 usage or internal error); never exits the process.
+ * Commands load the compiler lazily, so `--help` and the runtime commands do not pay for
+ * ts-morph and esbuild.
  */
-import { UserError } from '../api.js';
+import { UserError } from '../user-error.js';
 import { didYouMean } from '../did-you-mean.js';
 import { packageVersion } from '../manifest.js';
 import { UsageError, type Command, type Io } from './command.js';

@@ -1,5 +1,4 @@
 /** `rulec build FILE [-o DIR]`: the generated module, bundle.mjs and manifest.json. */
-import { build } from '../../api.js';
 import { hasErrors } from '../../../grammar/diagnostic.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
@@ -15,6 +14,7 @@ export const buildCommand: Command = {
     });
     if (positionals.length !== 1) throw new UsageError('build takes exactly one rule file');
     const outDir = values.out as string;
+    const { build } = await import('../../api.js');
     const result = await build(positionals[0]!, outDir);
     if (result.diagnostics.length > 0) io.err(`${renderText(result.diagnostics, result.sources)}\n${summary(result.diagnostics)}\n`);
     if (hasErrors(result.diagnostics)) {

@@ -1,5 +1,4 @@
 /** `rulec check FILE... [--format text|json|github] [--strict]`: CI validation. */
-import { checkFiles } from '../../api.js';
 import type { Diagnostic } from '../../../grammar/diagnostic.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
@@ -20,6 +19,7 @@ export const checkCommand: Command = {
     if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format \`${format}\` (text, json or github)`);
     if (positionals.length === 0) throw new UsageError('no rule file given');
 
+    const { checkFiles } = await import('../../api.js');
     const results = checkFiles(positionals);
     const sources = new Map(results.flatMap((r) => [...r.sources]));
     const diagnostics: Diagnostic[] = orderDiagnostics(

@@ -5,6 +5,7 @@
 import type { Command } from '../command.js';
 import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
+import { demoCommand } from './demo.js';
 import { generateCommand } from './generate.js';
 import { regexCommand } from './regex.js';
 import { runCommand } from './run.js';
@@ -17,4 +18,5 @@ export const commands: readonly Command[] = [
   runCommand,
   testCommand,
   regexCommand,
+  demoCommand,
 ];

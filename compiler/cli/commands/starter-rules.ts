@@ -71,7 +71,8 @@ action_timeout = 60s
 [SSHD_SILENT]
 path = /var/log/auth.log
 regex = sshd\\[\\d+\\]:
-; downbound_freq N/T: act when fewer than N lines matched in the last T seconds.
+; downbound_freq N/T: act when fewer than N lines matched in the last T seconds, and
+; again every T while it stays quiet; downbound_action is what runs.
 downbound_freq = 1/3600
 downbound_action = /usr/local/bin/notify-admin "no sshd activity for an hour"
 usecrc = false
@@ -79,7 +80,8 @@ usecrc = false
 [AUTH_LOG_SIZE]
 path = /var/log/auth.log
 regex = .*
-; size: act each time the file grows past another multiple of this (B, K, M, G).
+; size: act each time the file grows past another multiple of this (B, K, M, G);
+; size_action is what runs.
 size = 100M
 size_action = /usr/local/bin/notify-admin "auth.log passed another 100M" $@
 

@@ -1,0 +1,39 @@
+/** Build time for 200 rules (goal < 5 s), against transpiling the generated module alone. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ts } from 'ts-morph';
+import { build, compile } from '../compiler/api.js';
+import { hasErrors } from '../grammar/diagnostic.js';
+import { medianMs, templateRules, type Benchmark } from './bench.js';
+
+const RULES = 200;
+
+export const buildBench: Benchmark = {
+  name: 'compiler-build',
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), 'rulec-bench-build-'));
+    try {
+      const file = join(dir, 'bench.rules');
+      writeFileSync(file, templateRules(RULES));
+      const compiled = compile(file);
+      if (hasErrors(compiled.diagnostics)) throw new Error('bench rule file has errors');
+      const module = compiled.files[0]!.text;
+      const compileMs = await medianMs(3, () => compile(file));
+      const buildMs = await medianMs(3, async () => {
+        const built = await build(file, join(dir, 'dist'));
+        if (built.written.length === 0) throw new Error('build wrote nothing');
+      });
+      const transpileMs = await medianMs(3, () =>
+        ts.transpileModule(module, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }),
+      );
+      const baseline = { name: 'transpile the generated module alone', value: transpileMs };
+      return [
+        { name: `check + generate, ${RULES} rules`, value: compileMs, unit: 'ms', baseline },
+        { name: `build (check, generate, bundle, manifest, write), ${RULES} rules`, value: buildMs, unit: 'ms', goal: '< 5000 ms', baseline },
+      ];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

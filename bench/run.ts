@@ -1,0 +1,22 @@
+/**
+ * `npm run bench`: runs every registered benchmark (or those whose name contains the first
+ * argument) and prints each figure beside its baseline. Benchmarks are never unit tests.
+ * To add one: export a `Benchmark` from `bench/<name>.ts` and list it below.
+ */
+import type { Benchmark } from './bench.js';
+import { formatFigure } from './bench.js';
+import { buildBench } from './compiler-build.js';
+import { checkBench } from './compiler-check.js';
+import { prefilterBench } from './compiler-prefilter.js';
+
+const benchmarks: readonly Benchmark[] = [
+  checkBench,
+  buildBench,
+  prefilterBench,
+];
+
+const filter = process.argv[2] ?? '';
+for (const bench of benchmarks.filter((b) => b.name.includes(filter))) {
+  const figures = await bench.run();
+  for (const figure of figures) console.log(formatFigure(bench.name, figure));
+}

@@ -1,0 +1,147 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LineIndex } from '../../grammar/diagnostic.js';
+import { runCli, tempDir } from './run-cli.js';
+
+const CLEAN = `[SSH]
+path = /var/log/auth.log
+regex = Failed password for (\\S+) from (\\S+)
+upbound_freq = 5/60
+upbound_action = /bin/echo "$2"
+`;
+
+// Two errors: a misspelt key (R301) and a capture the regex lacks (R310).
+const BAD = `[SSH]
+path = /var/log/auth.log
+regex = Failed password for (\\S+) from (\\S+)
+upbund_freq = 5/60
+upbound_action = /bin/echo "$3"
+`;
+
+// Only a warning: shell actions (R312).
+const WARN = `[SH]
+path = /var/log/x.log
+regex = x
+shell = true
+upbound_action = echo hi
+`;
+
+// Only an info: typographic quotes read as ASCII ones (R323).
+const INFO = `[Q]
+path = /var/log/x.log
+regex = x (\\d+)
+upbound_action = /bin/echo \u201chello there\u201d
+`;
+
+/** Where `needle` starts in `text`, as the 1-based line and column a diagnostic must carry. */
+function at(text: string, needle: string): { line: number; column: number } {
+  const offset = text.indexOf(needle);
+  if (offset < 0) throw new Error(`${needle} not in text`);
+  return new LineIndex(text).position(offset);
+}
+
+interface JsonOut {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: string;
+  code: string;
+  message: string;
+}
+
+describe('rulec check', () => {
+  let dir: string;
+  let remove: () => void;
+  beforeAll(() => {
+    ({ dir, remove } = tempDir('rulec-check-'));
+    writeFileSync(join(dir, 'clean.rules'), CLEAN);
+    writeFileSync(join(dir, 'bad.rules'), BAD);
+    writeFileSync(join(dir, 'warn.rules'), WARN);
+    writeFileSync(join(dir, 'info.rules'), INFO);
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub/main.rules'), 'source "inc.rules"\n');
+    writeFileSync(join(dir, 'sub/inc.rules'), BAD);
+  });
+  afterAll(() => remove());
+
+  it('is silent and exits 0 on a clean file', async () => {
+    const result = await runCli(['check', 'clean.rules'], { cwd: dir });
+    expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('prints file:line:col, the source line and carets, and notes; exits 1', async () => {
+    const result = await runCli(['check', 'bad.rules'], { cwd: dir });
+    expect(result.code).toBe(1);
+    const key = at(BAD, 'upbund_freq');
+    const capture = at(BAD, '$3');
+    const lines = result.stderr.split('\n');
+    const first = lines.findIndex((l) => l.startsWith(`bad.rules:${key.line}:${key.column}: error[R301]: `));
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(lines[first + 1]).toBe(`${key.line} | upbund_freq = 5/60`);
+    expect(lines[first + 2]).toBe(`  | ${'^'.repeat('upbund_freq'.length)}`);
+    expect(lines.slice(first + 3)).toContain('  = note: did you mean `upbound_freq`?');
+    const second = lines.findIndex((l) => l.startsWith(`bad.rules:${capture.line}:${capture.column}: error[R310]: `));
+    expect(second).toBeGreaterThan(first);
+    expect(lines[second + 2]).toBe(`  | ${' '.repeat(capture.column - 1)}^^`);
+    expect(result.stderr).toContain('2 errors, 0 warnings');
+  });
+
+  it('prints JSON with 1-based positions and exclusive ends', async () => {
+    const result = await runCli(['check', '--format', 'json', 'bad.rules', 'clean.rules'], { cwd: dir });
+    expect(result.code).toBe(1);
+    const out = JSON.parse(result.stdout) as JsonOut[];
+    const key = at(BAD, 'upbund_freq');
+    const capture = at(BAD, '$3');
+    expect(out.map((d) => ({ ...d, message: typeof d.message }))).toEqual([
+      { file: 'bad.rules', ...key, endLine: key.line, endColumn: key.column + 11, severity: 'error', code: 'R301', message: 'string' },
+      { file: 'bad.rules', ...capture, endLine: capture.line, endColumn: capture.column + 2, severity: 'error', code: 'R310', message: 'string' },
+    ]);
+  });
+
+  it('prints GitHub workflow commands', async () => {
+    const result = await runCli(['check', '--format', 'github', 'bad.rules', 'warn.rules', 'info.rules'], { cwd: dir });
+    expect(result.code).toBe(1);
+    const key = at(BAD, 'upbund_freq');
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(
+      new RegExp(`^::error file=bad\\.rules,line=${key.line},col=${key.column},endLine=${key.line},endColumn=${key.column + 11},title=R301::\\S`),
+    );
+    expect(lines.some((l) => /^::warning file=warn\.rules,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=R312::/.test(l))).toBe(true);
+    expect(lines.some((l) => /^::notice file=info\.rules,.*title=R323::/.test(l))).toBe(true);
+    expect(lines.every((l) => /^::(error|warning|notice) file=/.test(l))).toBe(true);
+  });
+
+  it('fails on warnings only with --strict, never on info', async () => {
+    expect((await runCli(['check', 'warn.rules'], { cwd: dir })).code).toBe(0);
+    const strict = await runCli(['check', '--strict', 'warn.rules'], { cwd: dir });
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/^warn\.rules:\d+:\d+: warning\[R312\]: /m);
+    const info = await runCli(['check', '--strict', 'info.rules'], { cwd: dir });
+    expect(info.code).toBe(0);
+    expect(info.stderr).toMatch(/^info\.rules:\d+:\d+: info\[R323\]: /m);
+  });
+
+  it('names included files as the user reaches them', async () => {
+    const result = await runCli(['check', '--format', 'json', 'sub/main.rules'], { cwd: dir });
+    expect(result.code).toBe(1);
+    const out = JSON.parse(result.stdout) as JsonOut[];
+    expect(out.map((d) => [d.file, d.code])).toEqual([
+      ['sub/inc.rules', 'R301'],
+      ['sub/inc.rules', 'R310'],
+    ]);
+  });
+
+  it('exits 2 on usage errors and unreadable files', async () => {
+    const none = await runCli(['check'], { cwd: dir });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('usage: rulec check FILE...');
+    expect((await runCli(['check', '--format', 'xml', 'clean.rules'], { cwd: dir })).code).toBe(2);
+    expect((await runCli(['check', '--nope', 'clean.rules'], { cwd: dir })).code).toBe(2);
+    const missing = await runCli(['check', 'missing.rules'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('rulec check: cannot read missing.rules\n');
+  });
+});

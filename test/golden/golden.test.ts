@@ -1,0 +1,40 @@
+/**
+ * Golden files: each case's input.rules compiles to exactly its expected.ts. Regenerate with
+ * `UPDATE_GOLDEN=1 npx vitest run test/golden` and review the diff. The expected modules
+ * are also type-checked against runtime/contract.ts, as a user's editor would see them.
+ */
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Project, ts } from 'ts-morph';
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../compiler/api.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const update = process.env.UPDATE_GOLDEN === '1';
+const cases = readdirSync(here).filter((name) => statSync(join(here, name)).isDirectory());
+
+describe('golden', () => {
+  it('has the cases the generator must keep stable', () => {
+    expect(cases).toEqual(expect.arrayContaining(['lognot-seed', 'maillog-watch', 'hostile-literals', 'shared-path', 'shell-true']));
+  });
+
+  for (const name of cases) {
+    it(name, () => {
+      const compiled = compile(join(here, name, 'input.rules'));
+      expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      const text = compiled.files[0]!.text;
+      const expectedPath = join(here, name, 'expected.ts');
+      if (update) writeFileSync(expectedPath, text);
+      expect(existsSync(expectedPath), `${expectedPath} missing: run with UPDATE_GOLDEN=1`).toBe(true);
+      expect(text).toBe(readFileSync(expectedPath, 'utf8'));
+    });
+  }
+
+  it('expected modules type-check against runtime/contract.ts', () => {
+    const project = new Project({ tsConfigFilePath: join(here, '../../tsconfig.json'), skipAddingFilesFromTsConfig: true });
+    const files = cases.map((name) => project.addSourceFileAtPath(join(here, name, 'expected.ts')));
+    const errors = ts.sortAndDeduplicateDiagnostics(files.flatMap((f) => f.getPreEmitDiagnostics().map((d) => d.compilerObject)));
+    expect(errors.map((d) => `${d.file?.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)).toEqual([]);
+  }, 60_000);
+});
