@@ -79,6 +79,7 @@ export class Supervisor {
     for (const [path, entry] of wanted) {
       if (this.follows.has(path)) continue;
       const follow = this.follow(path, entry.spec, entry.module);
+      follow.routes = entry.routes;
       this.follows.set(path, follow);
       starting.push(follow.tailer.start());
     }

@@ -1,0 +1,81 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CONTRACT_VERSION, type ActionSpec, type ItemSpec, type RuleModule, type TemplatePart } from '../../../runtime/contract.js';
+
+/** `node marker.mjs RECORDS WORD...` appends the words as one JSON line to RECORDS. */
+export const MARKER = fileURLToPath(new URL('./marker.mjs', import.meta.url));
+
+export const text = (t: string): TemplatePart => ({ kind: 'text', text: t });
+export const cap = (index: number): TemplatePart => ({ kind: 'capture', index });
+
+/** An action running the marker with `records` as its file and one word per template. */
+export function markerAction(records: string, ...words: TemplatePart[][]): ActionSpec {
+  return { shell: false, argv: [[text(process.execPath)], [text(MARKER)], [text(records)], ...words], source: 'test' };
+}
+
+/** An item matching `regex` (captures as `$N`); everything else as the checker's defaults. */
+export function item(name: string, path: string, regex: RegExp, overrides: Partial<ItemSpec> = {}): ItemSpec {
+  return {
+    name, path, fileType: 'file', start: 'end',
+    match: (line) => {
+      const m = regex.exec(line);
+      return m === null ? null : { captures: [...m] };
+    },
+    groupCount: 0,
+    upbound: null, upboundAction: null, downbound: null, downboundAction: null,
+    key: { kind: 'none' }, maxKeys: 1000, size: null, sizeAction: null,
+    clock: 'arrival', timestamp: { format: 'auto' }, lineMax: 65536, rotateWait: 1, actionTimeout: 10,
+    ...overrides,
+  };
+}
+
+/** A module with one source per distinct path, every item a candidate for every line. */
+export function ruleModule(items: readonly ItemSpec[], name = 'test.rules'): RuleModule {
+  const paths = [...new Set(items.map((i) => i.path))];
+  return {
+    contractVersion: CONTRACT_VERSION,
+    name,
+    settings: {},
+    engine: { actionThreads: 2, uid: null, gid: null, stateDir: null },
+    items,
+    sources: paths.map((path) => {
+      const own = items.flatMap((it, i) => (it.path === path ? [i] : []));
+      return { path, fileType: 'file', start: 'end', items: own, candidates: () => own };
+    }),
+    blocks: [],
+  };
+}
+
+export interface TempDir {
+  readonly path: string;
+  file(name: string): string;
+  /** The JSON lines of a records file, [] while it does not exist. */
+  records(name: string): string[][];
+  remove(): void;
+}
+
+export function tempDir(prefix = 'rulec-daemon-'): TempDir {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  const file = (name: string): string => join(path, name);
+  return {
+    path,
+    file,
+    records: (name) =>
+      existsSync(file(name))
+        ? readFileSync(file(name), 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as string[])
+        : [],
+    remove: () => rmSync(path, { recursive: true, force: true }),
+  };
+}
+
+/** Polls `check` every 20 ms until it returns true or `timeoutMs` passes; returns its last answer. */
+export async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return check();
+}

@@ -1,0 +1,51 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CONTRACT_VERSION } from '../../../runtime/contract.js';
+import { checkModule, importModule } from '../../../runtime/daemon/loader.js';
+import { removePidFile, writePidFile } from '../../../runtime/daemon/pid-file.js';
+import { RUNTIME_VERSION } from '../../../runtime/daemon/version.js';
+import { ruleModule, tempDir, type TempDir } from './helpers.js';
+
+let dir: TempDir;
+afterEach(() => dir?.remove());
+
+describe('module loading', () => {
+  it('accepts a module of this contract version and refuses another version with a clear message', () => {
+    const good = ruleModule([]);
+    expect(checkModule(good, 'm').value).toBe(good);
+    const old = { ...good, contractVersion: CONTRACT_VERSION + 1 };
+    expect(checkModule(old, 'old.mjs').error).toMatch(/old\.mjs: contract version \d+ does not match this runtime's \d+; rebuild/);
+    expect(checkModule(null, 'x').error).toMatch(/not a rule module/);
+    expect(checkModule({ contractVersion: CONTRACT_VERSION }, 'x').error).toMatch(/items, sources or blocks missing/);
+  });
+
+  it('imports a module file from disk and reports a file that throws while loading', async () => {
+    dir = tempDir();
+    const file = dir.file('m.mjs');
+    writeFileSync(file, `export default { contractVersion: ${CONTRACT_VERSION}, name: 'm', settings: {}, engine: {}, items: [], sources: [], blocks: [] };\n`);
+    expect((await importModule(file)).value?.name).toBe('m');
+    const broken = dir.file('broken.mjs');
+    writeFileSync(broken, 'throw new Error("boom");\n');
+    expect((await importModule(broken)).error).toMatch(/broken\.mjs: cannot load: boom/);
+  });
+});
+
+describe('pid file', () => {
+  it('writes the pid and removes only its own file', () => {
+    dir = tempDir();
+    const file = dir.file('r.pid');
+    writePidFile(file, 12345);
+    expect(readFileSync(file, 'utf8')).toBe('12345\n');
+    removePidFile(file, 999);
+    expect(readFileSync(file, 'utf8')).toBe('12345\n');
+    removePidFile(file, 12345);
+    expect(() => readFileSync(file)).toThrow();
+  });
+});
+
+describe('version', () => {
+  it('matches package.json', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(RUNTIME_VERSION).toBe(pkg.version);
+  });
+});

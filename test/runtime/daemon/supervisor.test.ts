@@ -1,0 +1,88 @@
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ActionRunner } from '../../../runtime/actions/action-runner.js';
+import { LiveClock } from '../../../runtime/clock/clock.js';
+import { Supervisor } from '../../../runtime/daemon/supervisor.js';
+import { Logger } from '../../../runtime/log/logger.js';
+import { cap, item, markerAction, ruleModule, tempDir, waitFor, type TempDir } from './helpers.js';
+
+let dir: TempDir;
+let supervisor: Supervisor | null = null;
+afterEach(async () => {
+  await supervisor?.stop();
+  supervisor = null;
+  dir?.remove();
+});
+
+function start(logged: string[]): { supervisor: Supervisor; actions: ActionRunner } {
+  const log = new Logger({ stdout: { write: (t: string) => logged.push(t) } });
+  const actions = new ActionRunner(log);
+  supervisor = new Supervisor({ clock: new LiveClock(), actions, log });
+  return { supervisor, actions };
+}
+
+describe('Supervisor', () => {
+  it('follows a file from its end and runs a real action per match', async () => {
+    dir = tempDir();
+    const logFile = dir.file('app.log');
+    writeFileSync(logFile, 'ERROR before-start\n');
+    const records = dir.file('records');
+    const errors = item('ERRORS', logFile, /ERROR (\w+)/, { upboundAction: markerAction(records, [cap(1)]) });
+    const { supervisor: s, actions } = start([]);
+    await s.start([ruleModule([errors])]);
+
+    appendFileSync(logFile, 'ERROR one\nINFO nothing\nERROR two\n');
+    expect(await waitFor(() => dir.records('records').length === 2)).toBe(true);
+    expect(await actions.drain(5_000)).toBe(true);
+    // Two action threads: the order in which the children finish is not fixed.
+    expect(dir.records('records').map((r) => r[0]).sort()).toEqual(['one', 'two']);
+    expect(s.stats().linesRead).toBe(3);
+    expect(s.stats().items[0]).toMatchObject({ name: 'ERRORS', matched: 2, upboundFires: 2 });
+  });
+
+  it('feeds one reader per path to items of several modules, and reload keeps the position', async () => {
+    dir = tempDir();
+    const logFile = dir.file('app.log');
+    writeFileSync(logFile, '');
+    const records = dir.file('records');
+    const a = item('A', logFile, /ERROR (\w+)/, { upboundAction: markerAction(records, [cap(1)]) });
+    const b = item('B', logFile, /(\w+) failed/, { upboundAction: markerAction(records, [cap(1)]) });
+    const logged: string[] = [];
+    const { supervisor: s, actions } = start(logged);
+    await s.start([ruleModule([a]), ruleModule([b])]);
+
+    appendFileSync(logFile, 'ERROR disk\nbackup failed\n');
+    expect(await waitFor(() => dir.records('records').length === 2)).toBe(true);
+
+    const c = item('C', logFile, /WARN (\w+)/, { upboundAction: markerAction(records, [cap(1)]) });
+    await s.replace([ruleModule([c])]);
+    appendFileSync(logFile, 'ERROR ignored-now\nWARN fan\n');
+    expect(await waitFor(() => dir.records('records').length === 3)).toBe(true);
+    expect(await actions.drain(5_000)).toBe(true);
+    const words = dir.records('records').map((r) => r[0]).sort();
+    // Lines before the reload were not read again (no second `disk`), and the new rule sees new lines.
+    expect(words).toEqual(['backup', 'disk', 'fan']);
+    expect(s.stats().linesRead).toBe(4);
+    expect(logged.filter((l) => l.includes('following')).length).toBe(1);
+  });
+
+  it('stops the reader of a path the new rule set no longer reads', async () => {
+    dir = tempDir();
+    const first = dir.file('one.log');
+    const second = dir.file('two.log');
+    writeFileSync(first, '');
+    writeFileSync(second, '');
+    const records = dir.file('records');
+    const logged: string[] = [];
+    const { supervisor: s, actions } = start(logged);
+    await s.start([ruleModule([item('ONE', first, /(x\d)/, { upboundAction: markerAction(records, [cap(1)]) })])]);
+    await s.replace([ruleModule([item('TWO', second, /(y\d)/, { upboundAction: markerAction(records, [cap(1)]) })])]);
+    appendFileSync(first, 'x1\n');
+    appendFileSync(second, 'y1\n');
+    expect(await waitFor(() => dir.records('records').length === 1)).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await actions.drain(5_000)).toBe(true);
+    expect(dir.records('records')).toEqual([['y1']]);
+    expect(logged.some((l) => l.includes(`stopped following ${first}`))).toBe(true);
+  });
+});
