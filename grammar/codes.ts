@@ -26,6 +26,7 @@ export const codes = {
   R207: { title: 'source not allowed here' },
   R208: { title: 'INI section inside a heredoc block' },
   R209: { title: 'value continued on the next line' },
+  R210: { title: 'blocks nested too deeply' },
 
   // Checks
   R301: { title: 'unknown key' },

@@ -11,7 +11,7 @@ export { GRAMMAR_VERSION } from './version.js';
 /** Parses one file. Never throws: bad input yields diagnostics, sorted by position. */
 export function parse(text: string, file: string): Result<RulesFile> {
   const diagnostics: Diagnostic[] = [];
-  const statements = parseRange({ file, text, diagnostics }, 0, text.length, true);
+  const statements = parseRange({ file, text, diagnostics }, 0, text.length, 0);
   diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return {
     value: { kind: 'file', file, text, statements, span: { file, start: 0, end: text.length } },

@@ -30,22 +30,28 @@ export function excerpt(raw: string): string {
   return line.length > 40 ? `${line.slice(0, 39)}…` : line;
 }
 
-/** Lexes, parses and converts `[start, end)` of the file. */
-export function parseRange(ctx: Context, start: number, end: number, topLevel: boolean, parentTag?: string): Statement[] {
-  return new Converter(ctx, start, topLevel, parentTag).run(ctx.text.slice(start, end));
+/** How deep blocks may nest; deeper bodies are reported, not parsed (bounds stack and time). */
+export const MAX_BLOCK_DEPTH = 32;
+
+/** Lexes, parses and converts `[start, end)` of the file; `depth` counts enclosing blocks. */
+export function parseRange(ctx: Context, start: number, end: number, depth: number, parentTag?: string): Statement[] {
+  return new Converter(ctx, start, depth, parentTag).run(ctx.text.slice(start, end));
 }
 
 class Converter {
   /** End of the last real token seen: where a token inserted by recovery (NaN offset) goes. */
   private lastEnd: number;
 
+  private readonly topLevel: boolean;
+
   constructor(
     private readonly ctx: Context,
     private readonly base: number,
-    private readonly topLevel: boolean,
+    private readonly depth: number,
     private readonly parentTag: string | undefined,
   ) {
     this.lastEnd = base;
+    this.topLevel = depth === 0;
   }
 
   run(slice: string): Statement[] {
@@ -274,7 +280,9 @@ class Converter {
     this.lineEnd(this.nodes(children, 'lineEnd')[0], false);
     const bodyStart = this.base + payload.bodyStart;
     const bodyEnd = this.base + payload.bodyEnd;
-    const body = parseRange(this.ctx, bodyStart, bodyEnd, false, payload.tag);
+    let body: Statement[] = [];
+    if (this.depth < MAX_BLOCK_DEPTH) body = parseRange(this.ctx, bodyStart, bodyEnd, this.depth + 1, payload.tag);
+    else this.report('R210', `blocks nested more than ${MAX_BLOCK_DEPTH} deep; this body is not read`, openerSpan);
     return {
       kind: 'block', name, args, tag: payload.tag, body, bodySpan: { file: this.ctx.file, start: bodyStart, end: bodyEnd },
       openerSpan, span: this.join(name.span, span),

@@ -6,7 +6,7 @@
 import { createToken, Lexer } from 'chevrotain';
 import type { CustomPatternMatcherFunc, CustomPatternMatcherReturn, IToken, TokenType } from 'chevrotain';
 import { lexContext } from './lex-context.js';
-import { lineStartOf, scanComment, scanEntry, scanHeader, scanHeredoc, scanRegex, scanWord } from './scanners.js';
+import { atLineStart, lineStartOf, scanComment, scanEntry, scanHeader, scanHeredoc, scanRegex, scanWord } from './scanners.js';
 
 function matched(text: string, offset: number, end: number, payload?: unknown): CustomPatternMatcherReturn {
   const result = [text.slice(offset, end)] as CustomPatternMatcherReturn;
@@ -32,12 +32,12 @@ const heredoc: CustomPatternMatcherFunc = (text, offset) => {
 };
 
 const header: CustomPatternMatcherFunc = (text, offset) => {
-  const scan = fresh(text, offset) ? scanHeader(text, offset) : null;
-  return scan ? matched(text, offset, scan.end, scan.payload) : null;
+  const scan = scanHeader(text, offset);
+  return scan && fresh(text, offset) ? matched(text, offset, scan.end, scan.payload) : null;
 };
 
 const entry: CustomPatternMatcherFunc = (text, offset, tokens: IToken[]) => {
-  if (!fresh(text, offset)) return null;
+  if (!atLineStart(text, offset) || !fresh(text, offset)) return null;
   const aliases = lexContext.continuation ? lexContext.aliases(tokens) : undefined;
   const scan = scanEntry(text, offset, aliases);
   return scan ? matched(text, offset, scan.end, scan.payload) : null;
@@ -91,7 +91,7 @@ export const RegexLiteral = createToken({ name: 'RegexLiteral', pattern: { exec:
 /** Any shell word, keywords included: command arguments accept them all. */
 export const AnyWord = createToken({ name: 'AnyWord', pattern: Lexer.NA });
 const keyword = (name: string, text: string): TokenType =>
-  createToken({ name, pattern: new RegExp(`${text}(?![^\\s])`), categories: [AnyWord] });
+  createToken({ name, pattern: new RegExp(`${text}(?![^ \\t\\r\\n\\f\\v])`), categories: [AnyWord] });
 export const KwDo = keyword('KwDo', 'do');
 export const KwEnd = keyword('KwEnd', 'end');
 export const KwIgnore = keyword('KwIgnore', 'ignore');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Statement } from '../../grammar/ast.js';
 import { codes } from '../../grammar/codes.js';
 import { parse } from '../../grammar/index.js';
+import { MAX_BLOCK_DEPTH } from '../../grammar/to-ast.js';
 import { GRAMMAR_VERSION } from '../../grammar/version.js';
 import { located, parseText } from '../helpers/grammar.js';
 
@@ -34,6 +35,7 @@ describe('error recovery', () => {
     const pieces = [
       'set a "b', "x 'y", '<<T', 'T', 'watch <<W', 'W', '[s', '[s]', 'k = v', 'k =~', '=~ /a', '!~ /b/i', 'do',
       'do ignore', 'end', 'ignore', 'filter =~', '#', ';', '\\', '"', '\x00', '\r', '\t', '  ', 'a#b', '$@', '“q”',
+      '\uD800', '\u2028', '\u00a0', '\ufeff', '=', 'x=~', '[', ']',
     ];
     let seed = 12345;
     const next = (n: number): number => {
@@ -51,6 +53,8 @@ describe('error recovery', () => {
       for (const d of r.diagnostics) {
         expect(Object.keys(codes)).toContain(d.code);
         expect(d.message).not.toContain('\n');
+        // The grammar has an alternative for every line, so Chevrotain's generic errors never show.
+        expect(d.message).not.toMatch(/^syntax error:/);
         expect(d.span.start).toBeGreaterThanOrEqual(0);
         expect(d.span.end).toBeLessThanOrEqual(text.length);
       }
@@ -61,6 +65,34 @@ describe('error recovery', () => {
       };
       r.value.statements.forEach(check);
     }
+  });
+});
+
+describe('limits', () => {
+  it('stops reading bodies nested deeper than the limit, and says so', () => {
+    const depth = MAX_BLOCK_DEPTH + 5;
+    const open = Array.from({ length: depth }, (_, i) => `b${i} <<T${i}`);
+    const close = Array.from({ length: depth }, (_, i) => `T${depth - 1 - i}`);
+    const text = [...open, ...close].join('\n');
+    const r = parseText(text);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['R210']);
+    expect(located(text, r.diagnostics)).toEqual([`${MAX_BLOCK_DEPTH + 1}:${String(MAX_BLOCK_DEPTH).length + 3} R210`]);
+  });
+
+  it('survives thousands of unterminated nested openers without overflowing the stack', () => {
+    const text = Array.from({ length: 3000 }, (_, i) => `b <<T${i}`).join('\n');
+    const r = parseText(text);
+    expect(r.diagnostics.filter((d) => d.code === 'R103')).toHaveLength(MAX_BLOCK_DEPTH + 1);
+    expect(r.diagnostics.filter((d) => d.code === 'R210')).toHaveLength(1);
+  });
+
+  it('lexes a very long line in linear time', () => {
+    const text = `set ${'word '.repeat(50_000)}\n[a]\nk = ${'v'.repeat(100_000)}\n`;
+    const started = performance.now();
+    const r = parseText(text);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.value.statements).toHaveLength(2);
   });
 });
 
