@@ -49,7 +49,7 @@ class Linter {
 
   alternatives(alts: readonly AST.Alternative[]): void {
     for (const alt of alts) {
-      this.adjacent(flatten(alt.elements));
+      this.adjacent(alt.elements);
       for (const el of alt.elements) this.element(el);
     }
   }
@@ -102,15 +102,23 @@ class Linter {
     }
   }
 
-  /** (c): two unbounded quantifiers over overlapping characters with only optional parts between. */
-  private adjacent(seq: Seq): void {
+  /** (c): two unbounded quantifiers with only optional parts between, where the first can end with a character the second can start with. */
+  private adjacent(elements: Seq): void {
+    // Leaves of opened-up groups remember their group, so `(\d+)(\d+)` is named whole.
+    const outer = new Map<AST.Element, AST.Element>();
+    const seq = elements.flatMap((el) => {
+      const leaves = flatten([el]);
+      if (leaves.length > 0 && leaves[leaves.length - 1] !== el) outer.set(leaves[leaves.length - 1]!, el);
+      if (leaves.length > 0 && leaves[0] !== el) outer.set(leaves[0]!, el);
+      return leaves;
+    });
     for (let i = 0; i < seq.length; i++) {
       const a = seq[i]!;
       if (a.type !== 'Quantifier' || a.max !== Infinity || !canConsume(a.element)) continue;
       for (let j = i + 1; j < seq.length; j++) {
         const b = seq[j]!;
-        if (b.type === 'Quantifier' && b.max === Infinity && canConsume(b.element) && overlaps(this.allChars(a.element), this.allChars(b.element))) {
-          this.warnRange(a.start, b.end, `adjacent quantifiers \`%s\` over overlapping characters can split the same text in many ways`);
+        if (b.type === 'Quantifier' && b.max === Infinity && canConsume(b.element) && overlaps(this.edgeChars(a.element, 'last'), this.edgeChars(b.element, 'first'))) {
+          this.warnRange((outer.get(a) ?? a).start, (outer.get(b) ?? b).end, `adjacent quantifiers \`%s\` over overlapping characters can split the same text in many ways`);
           break;
         }
         if (!nullable(b)) break;
