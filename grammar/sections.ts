@@ -16,50 +16,50 @@ export interface HeaderLine {
 /** One converted line: a statement, or an INI line still to be scoped. */
 export type Item = Statement | HeaderLine | Entry;
 
-interface OpenSection {
-  readonly name: string;
-  readonly nameSpan: Span;
-  readonly implicit: boolean;
-  readonly start: number;
-  readonly entries: Entry[];
-  end: number;
-  readonly index: number;
-}
+/** A section still taking entries; it becomes a Section node when the next one starts. */
+class OpenSection {
+  readonly entries: Entry[] = [];
+  private end: number;
 
-function close(open: OpenSection, out: Statement[]): void {
-  const { name, nameSpan, implicit, entries } = open;
-  const span = { file: nameSpan.file, start: open.start, end: open.end };
-  const section: Section = { kind: 'section', name, nameSpan, implicit, entries, span };
-  out[open.index] = section;
+  constructor(
+    private readonly name: string,
+    private readonly nameSpan: Span,
+    private readonly implicit: boolean,
+    private readonly start: number,
+    end: number,
+  ) {
+    this.end = end;
+  }
+
+  add(entry: Entry): void {
+    this.entries.push(entry);
+    this.end = entry.span.end;
+  }
+
+  close(): Section {
+    const { name, nameSpan, implicit, entries } = this;
+    return { kind: 'section', name, nameSpan, implicit, entries, span: { file: nameSpan.file, start: this.start, end: this.end } };
+  }
 }
 
 /** Applies the top-level scoping rule; entries no section can take are reported as R202. */
 export function scopeSections(items: readonly Item[], diagnostics: Diagnostic[]): Statement[] {
-  const out: Statement[] = [];
+  const out: (Statement | OpenSection)[] = [];
   let open: OpenSection | undefined;
   let closer: Statement | undefined;
   let sawStatement = false;
   for (const item of items) {
     if (item.kind === 'header-line') {
-      if (open) close(open, out);
-      open = {
-        name: item.name, nameSpan: item.nameSpan, implicit: false, start: item.span.start,
-        end: item.span.end, entries: [], index: out.length,
-      };
-      out.push(undefined as unknown as Statement);
+      open = new OpenSection(item.name, item.nameSpan, false, item.span.start, item.span.end);
+      out.push(open);
     } else if (item.kind === 'entry') {
       if (!open && !sawStatement) {
         const nameSpan = { file: item.span.file, start: item.span.start, end: item.span.start };
-        open = {
-          name: 'general', nameSpan, implicit: true, start: item.span.start, end: item.span.end,
-          entries: [], index: out.length,
-        };
-        out.push(undefined as unknown as Statement);
+        open = new OpenSection('general', nameSpan, true, item.span.start, item.span.end);
+        out.push(open);
       }
-      if (open) {
-        open.entries.push(item);
-        open.end = item.span.end;
-      } else {
+      if (open) open.add(item);
+      else {
         diagnostics.push({
           code: 'R202',
           severity: 'error',
@@ -70,15 +70,13 @@ export function scopeSections(items: readonly Item[], diagnostics: Diagnostic[])
         });
       }
     } else {
-      if (open) close(open, out);
       open = undefined;
       closer = item;
       sawStatement = true;
       out.push(item);
     }
   }
-  if (open) close(open, out);
-  return out;
+  return out.map((s) => (s instanceof OpenSection ? s.close() : s));
 }
 
 /** Inside a heredoc body INI lines have no meaning: each is reported as R208 and dropped. */

@@ -17,6 +17,13 @@ describe('INI sections', () => {
     expect(sliceOf(text, s.span)).toBe(text.slice(0, -1));
   });
 
+  it('spans a section with no entries over its header, and allows a comment after it', () => {
+    const text = '[empty]   # nothing yet\n[next]\n';
+    const [empty, next] = statementsOf(text);
+    expect(sliceOf(text, as(empty, 'section').span)).toBe('[empty]');
+    expect(as(next, 'section').entries).toEqual([]);
+  });
+
   it('trims the name between the brackets', () => {
     expect(as(statementsOf('[ item name ]\nk=v')[0], 'section').name).toBe('item name');
   });
