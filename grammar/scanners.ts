@@ -4,7 +4,7 @@
  * lexed (a heredoc body is lexed as a slice; the caller adds the slice's base offset).
  */
 
-/** A heredoc from `<<` to the end of its terminator line (or of the text when unterminated). */
+/** A heredoc from `<<` to the end of its terminator tag (or of the text when unterminated). */
 export interface HeredocPayload {
   readonly tag: string;
   readonly tagEnd: number;
@@ -115,7 +115,7 @@ export function scanHeredoc(text: string, offset: number): Scan<HeredocPayload> 
     const [s, e] = trimRange(text, lineStart, lineEnd);
     if (e - s === tag.length && text.startsWith(tag, s)) {
       return {
-        end: lineEnd,
+        end: e,
         payload: { tag, tagEnd, restStart, restEnd, bodyStart, bodyEnd: lineStart, terminated: true },
       };
     }

@@ -99,6 +99,15 @@ describe('heredoc blocks', () => {
     expect([b.name.value, b.tag, b.body.length]).toEqual(['cat', 'EOF', 1]);
   });
 
+  it('reads CRLF files the same as LF files', () => {
+    const lf = '[a]\nk = v \nwatch <<__END\n  ignore =~ /x/\n  do filter\n    !~ /y/\n  end\n  __END  \nset a "b"\n';
+    const crlf = lf.replaceAll('\n', '\r\n');
+    const shape = (text: string) => JSON.stringify(statementsOf(text), (k, v) => (k === 'span' || k.endsWith('Span') ? undefined : v));
+    expect(shape(crlf)).toBe(shape(lf));
+    const block = as(statementsOf(crlf)[1], 'block');
+    expect(sliceOf(crlf, block.span).endsWith('__END')).toBe(true);
+  });
+
   it('reports diagnostics inside a body at their place in the whole file', () => {
     const text = 'set a b\nwatch <<W\n  ok line\n  bad "quote\nW\n';
     const r = parseText(text);
