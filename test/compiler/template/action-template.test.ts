@@ -1,0 +1,160 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { compileActionTemplate, SHELL_ACTION_WARNING, type TemplateProblem } from '../../../compiler/template/action-template.js';
+import type { ActionSpec, TemplatePart } from '../../../runtime/contract.js';
+
+const T = (text: string): TemplatePart => ({ kind: 'text', text });
+const C = (index: number): TemplatePart => ({ kind: 'capture', index });
+const LINE: TemplatePart = { kind: 'line' };
+
+function argv(raw: string, groupCount = 3): readonly (readonly TemplatePart[])[] {
+  const r = compileActionTemplate(raw, { shell: false, groupCount });
+  expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  const v = r.value as Extract<ActionSpec, { shell: false }>;
+  expect(v.shell).toBe(false);
+  expect(v.source).toBe(raw);
+  return v.argv;
+}
+
+/** Problems as `[code, severity, underlined text]`. */
+function problems(raw: string, groupCount = 3): [string, string, string][] {
+  return compileActionTemplate(raw, { shell: false, groupCount }).problems.map((p: TemplateProblem) => [p.code, p.severity, raw.slice(p.start, p.end)]);
+}
+
+/** Fills a compiled argv as the runtime does: each part fills its own word, nothing is re-read. */
+function fill(words: readonly (readonly TemplatePart[])[], captures: readonly (string | undefined)[], line: string): string[] {
+  return words.map((w) => w.map((p) => (p.kind === 'text' ? p.text : p.kind === 'line' ? line : (captures[p.index] ?? ''))).join(''));
+}
+
+describe('compileActionTemplate: the seed actions', () => {
+  it('/root/block_source "$2"', () => {
+    expect(argv('/root/block_source "$2"', 2)).toEqual([[T('/root/block_source')], [C(2)]]);
+  });
+
+  it('/sbin/iptables -I SSHD -s $2 -j DROP', () => {
+    expect(argv('/sbin/iptables -I SSHD -s $2 -j DROP', 2)).toEqual([
+      [T('/sbin/iptables')], [T('-I')], [T('SSHD')], [T('-s')], [C(2)], [T('-j')], [T('DROP')],
+    ]);
+  });
+
+  it('/root/scripts/email_warning $@', () => {
+    expect(argv('/root/scripts/email_warning $@', 0)).toEqual([[T('/root/scripts/email_warning')], [LINE]]);
+  });
+
+  it('reads the seed\'s typographic quotes as quotes, with an info', () => {
+    const raw = '/root/scripts/email_warning \u201cMessage about log size\u201d';
+    const r = compileActionTemplate(raw, { shell: false, groupCount: 0 });
+    expect(r.value).toEqual({ shell: false, argv: [[T('/root/scripts/email_warning')], [T('Message about log size')]], source: raw });
+    expect(problems(raw, 0)).toEqual([
+      ['R323', 'info', '\u201c'],
+      ['R323', 'info', '\u201d'],
+    ]);
+  });
+
+  it('tolerates the trailing blank the seed leaves after a value', () => {
+    expect(argv('/root/block_source "$2" ', 2)).toEqual([[T('/root/block_source')], [C(2)]]);
+  });
+});
+
+describe('compileActionTemplate: words and substitution', () => {
+  it.each([
+    ['/bin/x a${1}b', [[T('/bin/x')], [T('a'), C(1), T('b')]]],
+    ['/bin/x $12', [[T('/bin/x')], [C(12)]]],
+    ["/bin/x '$1 and $2'", [[T('/bin/x')], [C(1), T(' and '), C(2)]]],
+    ['/bin/x "$@"', [[T('/bin/x')], [LINE]]],
+    ['/bin/x $@x', [[T('/bin/x')], [LINE, T('x')]]],
+    ['/bin/x $0', [[T('/bin/x')], [C(0)]]],
+    ['/bin/x \\$1 "\\$2" \'\\$3\'', [[T('/bin/x')], [T('$1')], [T('$2')], [T('$3')]]],
+    ['/bin/x \\\\ "\\\\" \'\\\\\'', [[T('/bin/x')], [T('\\')], [T('\\')], [T('\\')]]],
+    ['/bin/x "a \\"b\\" \\x"', [[T('/bin/x')], [T('a "b" \\x')]]],
+    ["/bin/x 'it''s' '\\x'", [[T('/bin/x')], [T('its')], [T('\\x')]]],
+    ['/bin/x $ 5$ $x ${', undefined],
+    ['/bin/x "" \'\'', [[T('/bin/x')], [T('')], [T('')]]],
+    ['/bin/x a"b c"d', [[T('/bin/x')], [T('ab cd')]]],
+    ['  /bin/x\t\ta  ', [[T('/bin/x')], [T('a')]]],
+    ['/bin/x "it\'s"', [[T('/bin/x')], [T("it's")]]],
+    ['/bin/x \u201cdon\u2019t\u201d', [[T('/bin/x')], [T('don\u2019t')]]],
+    ['/bin/x "$(reboot)" \'`id`\'', [[T('/bin/x')], [T('$(reboot)')], [T('`id`')]]],
+    ['/bin/x *.log ~/a', [[T('/bin/x')], [T('*.log')], [T('~/a')]]],
+  ] as const)('%j', (raw, expected) => {
+    if (expected === undefined) {
+      expect(problems(raw)).toEqual([['R311', 'error', '${']]);
+      return;
+    }
+    expect(argv(raw, 12)).toEqual(expected);
+  });
+
+  it('keeps a bare $ literal', () => {
+    expect(argv('/bin/x $ 5$ $x', 0)).toEqual([[T('/bin/x')], [T('$')], [T('5$')], [T('$x')]]);
+  });
+});
+
+describe('compileActionTemplate: problems', () => {
+  it.each([
+    ['/bin/x $3', 2, [['R310', 'error', '$3']]],
+    ['/bin/x $10', 2, [['R310', 'error', '$10']]],
+    ['/bin/x "${4}"', 3, [['R310', 'error', '${4}']]],
+    ['/bin/x $1', 0, [['R310', 'error', '$1']]],
+    ['/bin/x ${a}', 3, [['R311', 'error', '${a}']]],
+    ['/bin/x "abc', 3, [['R311', 'error', '"abc']]],
+    ["/bin/x 'abc", 3, [['R311', 'error', "'abc"]]],
+    ['/bin/x \u201cabc', 3, [['R323', 'info', '\u201c'], ['R311', 'error', '\u201cabc']]],
+    ['/bin/x abc\\', 3, [['R311', 'error', '\\']]],
+    ['', 3, [['R311', 'error', '']]],
+    ['   ', 3, [['R311', 'error', '   ']]],
+    ['""', 3, []],
+    ['$1 --flag', 3, [['R311', 'error', '$1']]],
+    ['/bin/$1', 3, [['R311', 'error', '/bin/$1']]],
+    ['/bin/echo $1; rm -rf /', 3, [['R311', 'error', ';']]],
+    ['/bin/echo $1 > /tmp/x', 3, [['R311', 'error', '>']]],
+    ['/bin/echo $(reboot)', 3, [['R311', 'error', '('], ['R311', 'error', ')']]],
+    ['/bin/echo `id`', 3, [['R311', 'error', '`'], ['R311', 'error', '`']]],
+    ['/bin/echo a | sh', 3, [['R311', 'error', '|']]],
+    ['/bin/echo a & b', 3, [['R311', 'error', '&']]],
+    ['/bin/echo $1 # block it', 3, [['R311', 'error', '#']]],
+    ['/bin/echo $1 $0', -1, [['R310', 'error', '$1'], ['R310', 'error', '$0']]],
+    ['/bin/echo $@', -1, [['R310', 'error', '$@']]],
+  ] as const)('%j with %i groups', (raw, groups, expected) => {
+    expect(problems(raw, groups)).toEqual(expected);
+    const r = compileActionTemplate(raw, { shell: false, groupCount: groups });
+    expect(r.value === null).toBe(expected.some(([, severity]) => severity === 'error'));
+  });
+
+  it('keeps # inside a word and quoted', () => {
+    expect(argv('/bin/x a#b "#c"')).toEqual([[T('/bin/x')], [T('a#b')], [T('#c')]]);
+  });
+
+  it('names the group count in the R310 message', () => {
+    const [p] = compileActionTemplate('/bin/x $3', { shell: false, groupCount: 2 }).problems;
+    expect(p!.message).toContain('only 2 capture groups');
+  });
+});
+
+describe('compileActionTemplate: shell = true', () => {
+  it('keeps the command verbatim and substitutes nothing', () => {
+    const raw = '/root/block_source "$2" | logger -t rulec';
+    expect(compileActionTemplate(raw, { shell: true, groupCount: 0 })).toEqual({ value: { shell: true, command: raw, source: raw }, problems: [] });
+  });
+
+  it('still refuses an empty command', () => {
+    expect(compileActionTemplate(' ', { shell: true, groupCount: 0 }).value).toBeNull();
+  });
+
+  it('offers the checker the R312 wording', () => {
+    expect(SHELL_ACTION_WARNING).toContain('RULEC_0');
+    expect(SHELL_ACTION_WARNING).toContain('RULEC_LINE');
+    expect(SHELL_ACTION_WARNING).toContain('"$RULEC_1"');
+  });
+});
+
+describe('hostile log text through a compiled template', () => {
+  it('reaches a real process as exactly one argument each, never substituted again', () => {
+    const words = argv(`${process.execPath} -e "process.stdout.write(JSON.stringify(process.argv.slice(1)))" -- $1 "x$2y" '$@'`, 2);
+    const hostile = ['$2; rm -rf / #', '`reboot` $(id) "quoted" \'single\' \\ $@'];
+    const line = 'Failed password for $1 from $(touch /tmp/pwned)';
+    const filled = fill(words, ['whole', ...hostile], line);
+    const run = spawnSync(filled[0]!, filled.slice(1), { encoding: 'utf8', timeout: 10_000 });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual([hostile[0], `x${hostile[1]}y`, line]);
+  });
+});
