@@ -105,7 +105,8 @@ class Converter {
   }
 
   private statement(node: CstNode): Item | undefined {
-    const [kind, list] = Object.entries(node.children)[0]!;
+    // A node that error recovery left empty has no children at all.
+    const [kind, list] = Object.entries(node.children)[0] ?? ['', []];
     const child = list[0] as CstNode;
     switch (kind) {
       case 'header': return this.header(child.children);
