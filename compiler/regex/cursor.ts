@@ -12,6 +12,8 @@ export class Cursor {
   readonly problems: ParseProblem[] = [];
   /** Set when the output needs the JS `u` flag (astral characters, `\p{..}`). */
   needsUnicode = false;
+  /** Inside `\Q...\E`, where every character is literal. */
+  quoting = false;
 
   constructor(readonly source: string) {}
 

@@ -1,6 +1,7 @@
-import { posixClass, type SetRef } from './char-sets.js';
 import { Cursor, type ParseProblem } from './cursor.js';
-import type { Alternation, CharClass, ClassItem, Group, Node } from './pcre-ast.js';
+import type { Alternation, Group, Node } from './pcre-ast.js';
+import { readCharClass } from './pcre-class.js';
+import { matchingParen, quantifierAt } from './pcre-syntax.js';
 import { readEscape, type GroupInfo } from './pcre-escape.js';
 
 /** Options that PCRE scopes to the rest of the enclosing group; `i` is global only (see translate.ts). */
@@ -55,7 +56,6 @@ class PcreParser {
   readonly names: (string | null)[] = [null];
   readonly nameMap = new Map<string, number>();
   private opts: ScopedOptions;
-  private quoting = false;
 
   constructor(source: string, start: number, options: ScopedOptions, private readonly caseless: boolean, private readonly known: KnownGroups) {
     this.c = new Cursor(source);
@@ -77,7 +77,7 @@ class PcreParser {
 
   private alternation(start: number): Alternation {
     const branches: Node[][] = [this.sequence()];
-    while (this.c.peek() === '|' && !this.quoting) {
+    while (this.c.peek() === '|' && !this.c.quoting) {
       this.c.pos++;
       branches.push(this.sequence());
     }
@@ -90,7 +90,7 @@ class PcreParser {
       this.skipExtended();
       if (this.c.done) return items;
       const ch = this.c.peek();
-      if (!this.quoting && (ch === '|' || ch === ')')) return items;
+      if (!this.c.quoting && (ch === '|' || ch === ')')) return items;
       const atom = this.atom();
       if (atom) items.push(this.quantified(atom));
     }
@@ -98,7 +98,7 @@ class PcreParser {
 
   /** Skips white space and `#` comments under the `x` option. */
   private skipExtended(): void {
-    if (!this.opts.extended || this.quoting) return;
+    if (!this.opts.extended || this.c.quoting) return;
     for (;;) {
       const ch = this.c.peek();
       if (ch !== '' && ' \t\n\r\f\v'.includes(ch)) this.c.pos++;
@@ -113,10 +113,10 @@ class PcreParser {
   private atom(): Node | null {
     const c = this.c;
     const start = c.pos;
-    if (this.quoting) {
+    if (this.c.quoting) {
       if (c.startsWith('\\E')) {
         c.pos += 2;
-        this.quoting = false;
+        this.c.quoting = false;
         return null;
       }
       return { kind: 'char', cp: c.nextCodePoint(), start, end: c.pos };
@@ -126,7 +126,7 @@ class PcreParser {
       case '(':
         return this.group();
       case '[':
-        return this.charClass();
+        return readCharClass(this.c, this.known);
       case '.':
         c.pos++;
         return this.opts.dotAll
@@ -172,7 +172,7 @@ class PcreParser {
       case 'newline-sequence':
         return { kind: 'raw', js: '(?:\\r\\n|[\\n-\\r\\x85\\u2028\\u2029])', start, end };
       case 'quote':
-        this.quoting = true;
+        this.c.quoting = true;
         return null;
       case 'end-quote':
       case 'error':
@@ -207,11 +207,11 @@ class PcreParser {
 
   private quantified(atom: Node): Node {
     const c = this.c;
-    if (this.quoting) {
+    if (this.c.quoting) {
       // PCRE applies a quantifier after `\E` to the last quoted character.
       if (!c.startsWith('\\E')) return atom;
       c.pos += 2;
-      this.quoting = false;
+      this.c.quoting = false;
     }
     const save = c.pos;
     this.skipExtended();
@@ -356,112 +356,4 @@ class PcreParser {
     this.opts = saved;
     return group;
   }
-
-  private charClass(): CharClass {
-    const c = this.c;
-    const start = c.pos;
-    c.pos++;
-    const negated = c.peek() === '^';
-    if (negated) c.pos++;
-    const items: ClassItem[] = [];
-    let first = true;
-    for (;;) {
-      if (c.done) {
-        c.invalid(start, c.pos, 'missing ] at the end of a character class');
-        break;
-      }
-      if (c.peek() === ']' && !first && !this.quoting) {
-        c.pos++;
-        break;
-      }
-      first = false;
-      const item = this.classAtom();
-      if (!item) continue;
-      if (item.kind === 'char' && c.peek() === '-' && c.peek(1) !== ']' && c.peek(1) !== '' && !this.quoting) {
-        const dash = c.pos;
-        c.pos++;
-        const to = this.classAtom();
-        if (to?.kind === 'char') {
-          if (to.cp < item.cp) c.invalid(item.start, to.end, 'range out of order in character class');
-          else items.push({ kind: 'range', from: item.cp, to: to.cp, start: item.start, end: to.end });
-          continue;
-        }
-        if (to) c.invalid(item.start, to.end, 'invalid range in character class');
-        items.push(item, { kind: 'char', cp: 0x2d, start: dash, end: dash + 1 });
-        continue;
-      }
-      if (item.kind === 'set' && c.peek() === '-' && c.peek(1) !== ']' && c.peek(1) !== '' && !this.quoting) {
-        // Perl reads `[\d-z]` as a literal hyphen with a warning; PCRE refuses it.
-        c.invalid(item.start, c.pos + 2, 'invalid range in character class');
-      }
-      items.push(item);
-    }
-    return { kind: 'class', negated, items, start, end: c.pos };
-  }
-
-  private classAtom(): ClassItem | null {
-    const c = this.c;
-    const start = c.pos;
-    if (this.quoting) {
-      if (c.startsWith('\\E')) {
-        c.pos += 2;
-        this.quoting = false;
-        return null;
-      }
-      return { kind: 'char', cp: c.nextCodePoint(), start, end: c.pos };
-    }
-    const posix = /^\[:(\^?)([a-z]+):\]/.exec(c.source.slice(start));
-    if (posix) {
-      c.pos += posix[0].length;
-      const ranges = posixClass(posix[2]!);
-      if (!ranges) {
-        c.invalid(start, c.pos, `unknown POSIX class name \`${posix[2]}\``);
-        return null;
-      }
-      const set: SetRef = { kind: 'ranges', ranges, negated: posix[1] === '^' };
-      return { kind: 'set', set, start, end: c.pos };
-    }
-    if (/^\[[.=]/.test(c.source.slice(start))) {
-      const close = c.source.indexOf(']', start + 2);
-      c.pos = close < 0 ? c.source.length : close + 1;
-      c.invalid(start, c.pos, 'POSIX collating elements are not supported');
-      return null;
-    }
-    if (c.peek() !== '\\') return { kind: 'char', cp: c.nextCodePoint(), start, end: c.pos };
-    const e = readEscape(c, true, this.known);
-    if (e.kind === 'char') return { kind: 'char', cp: e.cp, start, end: c.pos };
-    if (e.kind === 'set') return { kind: 'set', set: e.set, start, end: c.pos };
-    if (e.kind === 'quote') this.quoting = true;
-    else if (e.kind !== 'end-quote' && e.kind !== 'error') c.invalid(start, c.pos, 'this escape is not allowed inside a character class');
-    return null;
-  }
-}
-
-/** A quantifier `*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}` or `{,m}` at `pos`, or undefined (then `{` is literal). */
-function quantifierAt(source: string, pos: number): { min: number; max: number; length: number; text: string } | undefined {
-  const ch = source[pos];
-  if (ch === '*') return { min: 0, max: Infinity, length: 1, text: ch };
-  if (ch === '+') return { min: 1, max: Infinity, length: 1, text: ch };
-  if (ch === '?') return { min: 0, max: 1, length: 1, text: ch };
-  if (ch !== '{') return undefined;
-  const m = /^\{(\d*)(,?)(\d*)\}/.exec(source.slice(pos, pos + 24));
-  if (!m || (m[1] === '' && m[3] === '') || (m[1] === '' && m[2] === '')) return undefined;
-  const min = m[1] === '' ? 0 : Number(m[1]);
-  const max = m[2] === '' ? min : m[3] === '' ? Infinity : Number(m[3]);
-  return { min, max, length: m[0].length, text: m[0] };
-}
-
-/** The index just after the `)` closing the parenthesis at `open`, skipping escapes and classes. */
-function matchingParen(source: string, open: number): number {
-  let depth = 0;
-  let inClass = false;
-  for (let i = open; i < source.length; i++) {
-    const ch = source[i];
-    if (ch === '\\') i++;
-    else if (inClass) inClass = ch !== ']';
-    else if (ch === '[') inClass = true;
-    else if (ch === '(') depth++;
-    else if (ch === ')' && --depth === 0) return i + 1;
-  }
-  return source.length;
 }
