@@ -1,0 +1,74 @@
+/** Helpers for the `rulec run` tests: a daemon child process, rule files and records. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+
+import { fileURLToPath } from 'node:url';
+import { BIN } from './run-cli.js';
+
+/** `node marker.mjs RECORDS WORD...` appends its words as one JSON line to RECORDS. */
+export const MARKER = fileURLToPath(new URL('../runtime/daemon/marker.mjs', import.meta.url));
+/** Like MARKER, but sleeps a second first: an action still running when SIGTERM arrives. */
+export const SLOW_MARKER = fileURLToPath(new URL('./run-slow-marker.mjs', import.meta.url));
+
+export interface Daemon {
+  readonly child: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code once the process is gone. */
+  readonly exited: Promise<number | null>;
+}
+
+/** Starts `node bin/rulec.js run ...args` in `cwd`; killed with SIGKILL after `timeoutMs`. */
+export function startRun(args: readonly string[], cwd: string, timeoutMs = 25_000): Daemon {
+  const child = spawn(process.execPath, [BIN, 'run', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (output += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (output += c));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+  return { child, output: () => output, exited };
+}
+
+/** One INI item on `log` whose action runs `script RECORDS WORDS...`. */
+export function itemText(name: string, log: string, regex: string, script: string, records: string, words: string, extra = ''): string {
+  return `[${name}]\npath = ${log}\nregex = ${regex}\nupbound_action = ${process.execPath} ${script} ${records} ${words}\n${extra}`;
+}
+
+export function writeRules(file: string, text: string): void {
+  writeFileSync(file, text);
+}
+
+/** The JSON lines of a records file, [] while it does not exist. */
+export function records(file: string): string[][] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as string[]);
+}
+
+export function read(file: string): string {
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
+
+/** Polls `check` every 25 ms until true or `timeoutMs` passes; returns its last answer. */
+export async function waitFor(check: () => boolean, timeoutMs = 8_000): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return check();
+}
+
+/** True while a process with this pid exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+

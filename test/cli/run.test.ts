@@ -1,0 +1,163 @@
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from './run-cli.js';
+import { alive, itemText, MARKER, read, records, SLOW_MARKER, startRun, waitFor, writeRules, type Daemon } from './run-helpers.js';
+
+let cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const fn of cleanup.splice(0)) fn();
+});
+
+function setup(): { dir: string; log: string; own: string; rec: string; rules: string } {
+  const { dir, remove } = tempDir('rulec-run-');
+  cleanup.push(remove);
+  const log = join(dir, 'app.log');
+  writeFileSync(log, 'ERROR before-start\n');
+  return { dir, log, own: join(dir, 'rulec.log'), rec: join(dir, 'records'), rules: join(dir, 'app.rules') };
+}
+
+function daemon(args: readonly string[], cwd: string): Daemon {
+  const d = startRun(args, cwd);
+  cleanup.push(() => d.child.kill('SIGKILL'));
+  return d;
+}
+
+async function stopWithin(d: Daemon, ms: number): Promise<{ code: number | null; took: number }> {
+  const started = Date.now();
+  d.child.kill('SIGTERM');
+  const code = await Promise.race([d.exited, new Promise<'late'>((r) => setTimeout(() => r('late'), ms + 2_000))]);
+  return { code: code === 'late' ? -1 : code, took: Date.now() - started };
+}
+
+describe('rulec run FILE.rules', () => {
+  it('runs a real action per matching line, writes the pid file, and SIGTERM exits 0 after draining', async () => {
+    const t = setup();
+    writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', SLOW_MARKER, t.rec, '"$1"'));
+    const d = daemon([t.rules, '-l', t.own, '-p', join(t.dir, 'rulec.pid')], t.dir);
+    expect(await waitFor(() => read(t.own).includes('running 1 item(s)'))).toBe(true);
+    expect(readFileSync(join(t.dir, 'rulec.pid'), 'utf8').trim()).toBe(String(d.child.pid));
+
+    appendFileSync(t.log, 'INFO fine\nERROR disk\n');
+    // Give the engine time to submit; the slow action is then still running (it sleeps 1 s).
+    await new Promise((r) => setTimeout(r, 400));
+    expect(records(t.rec)).toEqual([]);
+    const { code, took } = await stopWithin(d, 5_000);
+    expect(code).toBe(0);
+    expect(took).toBeLessThan(5_000);
+    expect(records(t.rec)).toEqual([['disk']]);
+    expect(existsSync(join(t.dir, 'rulec.pid'))).toBe(false);
+    expect(read(t.own)).not.toContain('before-start');
+  });
+
+  it('-d detaches: the parent exits 0 once the pid file exists, SIGTERM stops the background copy within 5 s', async () => {
+    const t = setup();
+    const pidFile = join(t.dir, 'rulec.pid');
+    writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', SLOW_MARKER, t.rec, '"$1"'));
+    const parent = daemon([t.rules, '-d', '-l', t.own, '-p', pidFile], t.dir);
+    expect(await parent.exited).toBe(0);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    expect(pid).not.toBe(parent.child.pid);
+    expect(alive(pid)).toBe(true);
+    cleanup.push(() => alive(pid) && process.kill(pid, 'SIGKILL'));
+
+    appendFileSync(t.log, 'ERROR detached\n');
+    expect(await waitFor(() => read(t.own).includes('[ERRORS]') || records(t.rec).length > 0, 3_000)).toBe(true);
+    const started = Date.now();
+    process.kill(pid, 'SIGTERM');
+    expect(await waitFor(() => !alive(pid), 5_000)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(records(t.rec)).toEqual([['detached']]);
+    expect(read(t.own)).toMatch(/SIGTERM: stopping[\s\S]*stopped: 1 line\(s\) read, 1 action\(s\) submitted/);
+    expect(existsSync(pidFile)).toBe(false);
+  });
+
+  it('SIGHUP reopens the own log file after it was renamed', async () => {
+    const t = setup();
+    writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', MARKER, t.rec, '"$1"'));
+    const d = daemon([t.rules, '-l', t.own], t.dir);
+    expect(await waitFor(() => read(t.own).includes('running 1 item(s)'))).toBe(true);
+    renameSync(t.own, `${t.own}.1`);
+    d.child.kill('SIGHUP');
+    expect(await waitFor(() => read(t.own).includes('SIGHUP: reopened the log file'))).toBe(true);
+    appendFileSync(t.log, 'ERROR afterrotation\n');
+    expect(await waitFor(() => read(t.own).includes('afterrotation'))).toBe(true);
+    expect(read(`${t.own}.1`)).not.toContain('afterrotation');
+    expect((await stopWithin(d, 5_000)).code).toBe(0);
+  });
+
+  it('SIGUSR1 reloads a changed rule file, and keeps the running rules when the new file has errors', async () => {
+    const t = setup();
+    writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', MARKER, t.rec, '"$1"'));
+    const d = daemon([t.rules, '-l', t.own], t.dir);
+    expect(await waitFor(() => read(t.own).includes('running 1 item(s)'))).toBe(true);
+
+    writeRules(t.rules, itemText('WARNINGS', t.log, 'WARN (\\w+)', MARKER, t.rec, '"$1"'));
+    d.child.kill('SIGUSR1');
+    expect(await waitFor(() => read(t.own).includes('reloaded: 1 item(s)'))).toBe(true);
+    appendFileSync(t.log, 'ERROR oldrule\nWARN newrule\n');
+    expect(await waitFor(() => records(t.rec).length === 1)).toBe(true);
+
+    writeRules(t.rules, '[BROKEN]\nregex = (unclosed\nupbound_action = /bin/true\n');
+    d.child.kill('SIGUSR1');
+    expect(await waitFor(() => read(t.own).includes('reload failed, keeping the running rules'))).toBe(true);
+    appendFileSync(t.log, 'WARN stillwatched\n');
+    expect(await waitFor(() => records(t.rec).length === 2)).toBe(true);
+    expect((await stopWithin(d, 5_000)).code).toBe(0);
+    expect(records(t.rec)).toEqual([['newrule'], ['stillwatched']]);
+    // The reading position survived both reloads: no line was read twice.
+    expect(read(t.own)).toMatch(/stopped: 3 line\(s\) read/);
+  });
+
+  it('hands hostile log text to the action byte-exact as single argv words, runs nothing else, and escapes its own log', async () => {
+    const t = setup();
+    const regex = '^HOSTILE (.*)$';
+    // One action thread, so the records come in line order.
+    writeRules(t.rules, `[general]\nathread_count = 1\n\n${itemText('HOSTILE', t.log, regex, MARKER, t.rec, '"$1" "$@"')}`);
+    const d = daemon([t.rules, '-l', t.own], t.dir);
+    expect(await waitFor(() => read(t.own).includes('running 1 item(s)'))).toBe(true);
+    const pwned = join(t.dir, 'pwned');
+    // `; rm -rf x` would remove this if it ever reached a shell (the daemon runs in t.dir).
+    writeFileSync(join(t.dir, 'x'), 'keep');
+    const hostile = [
+      '; rm -rf x',
+      `$(touch ${pwned})`,
+      `\`touch ${pwned}\``,
+      'costs $1 and $@ and ${2}',
+      `'; touch ${pwned}; echo '`,
+      '\x1b[31mred\x1b[0m \x1b]0;title\x07 \u009b2J',
+    ];
+    const huge = 'X'.repeat(1024 * 1024);
+    appendFileSync(t.log, `${hostile.map((h) => `HOSTILE ${h}`).join('\n')}\nHOSTILE ${huge}\nHOSTILE after-the-huge-line\n`);
+    expect(await waitFor(() => records(t.rec).length === hostile.length + 2)).toBe(true);
+    expect((await stopWithin(d, 5_000)).code).toBe(0);
+
+    const got = records(t.rec);
+    expect(got.slice(0, hostile.length)).toEqual(hostile.map((h) => [h, `HOSTILE ${h}`]));
+    // A 1 MiB line is cut to line_max (64 KiB) before matching: one argv word may not exceed
+    // the kernel's 128 KiB limit anyway. The cut text arrives exactly, the next line intact.
+    const cut = got[hostile.length]!;
+    expect(cut[1]).toBe(`HOSTILE ${huge}`.slice(0, 64 * 1024));
+    expect(cut[0]).toBe(cut[1]!.slice('HOSTILE '.length));
+    expect(got[hostile.length + 1]).toEqual(['after-the-huge-line', 'HOSTILE after-the-huge-line']);
+    expect(existsSync(pwned)).toBe(false);
+    expect(existsSync(join(t.dir, 'x'))).toBe(true);
+    const own = read(t.own);
+    expect(own).toContain('red');
+    expect(own).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+  });
+
+  it('-t checks a rule file like rulec check, and refuses a rule file with errors', async () => {
+    const t = setup();
+    writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', MARKER, t.rec, '"$1"'));
+    const ok = daemon(['-t', t.rules], t.dir);
+    expect(await ok.exited).toBe(0);
+    expect(ok.output()).toContain(`${t.rules}: ok`);
+    writeRules(t.rules, '[BROKEN]\npath = /x\nregex = (unclosed\nupbound_action = /bin/true\n');
+    const bad = daemon(['-t', t.rules], t.dir);
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toMatch(/error\[R307\]/);
+    const refused = daemon([t.rules, '-s'], t.dir);
+    expect(await refused.exited).toBe(1);
+  });
+});
