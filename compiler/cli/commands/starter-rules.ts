@@ -81,9 +81,9 @@ usecrc = false
 path = /var/log/auth.log
 regex = .*
 ; size: act each time the file grows past another multiple of this (B, K, M, G);
-; size_action is what runs.
+; size_action is what runs (no line matched it, so no $N or $@ there).
 size = 100M
-size_action = /usr/local/bin/notify-admin "auth.log passed another 100M" $@
+size_action = /usr/local/bin/notify-admin "auth.log passed another 100M"
 
 # ---------------------------------------------------------------------------------------
 # MailLog-style blocks (\`rulec report\`): NAME <<TAG, then directives, then TAG alone.
