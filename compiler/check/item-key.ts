@@ -8,6 +8,7 @@ import { entryValue, suggestion } from './context.js';
 import type { CheckContext } from './context.js';
 import type { ItemKey } from './keys.js';
 import { readBoolean } from './read-value.js';
+import { groupNumber } from './regex.js';
 
 /** How the item's entries are looked up: its own, or with `[general]` defaults. */
 export interface EntryLookup {
@@ -55,19 +56,13 @@ function captureIndex(ctx: CheckContext, entry: Entry, regex: RegexModel, inheri
     ctx.error('R310', `\`key\` names \`$${index}\` but the regex has ${groups(regex.groupCount)}`, ctx.at(entryValue(entry)), { labels });
     return undefined;
   }
-  const index = namedGroupIndex(regex, reference);
+  const index = groupNumber(regex, reference);
   if (index !== undefined) return index;
   ctx.error('R310', `\`key\` names group \`${reference}\` but the regex has no group of that name`, ctx.at(entryValue(entry)), {
     labels,
-    notes: suggestion(didYouMean(reference, regex.groupNames.filter((n) => n !== ''))),
+    notes: suggestion(didYouMean(reference, regex.groupNames)),
   });
   return undefined;
-}
-
-/** `groupNames[i]` names group `i + 1` (empty for an unnamed group). */
-function namedGroupIndex(regex: RegexModel, name: string): number | undefined {
-  const position = regex.groupNames.indexOf(name);
-  return position < 0 ? undefined : position + 1;
 }
 
 function groups(count: number): string {

@@ -6,6 +6,7 @@ import type { Entry, Section } from '../../grammar/ast.js';
 import type { DiagnosticLabel } from '../../grammar/diagnostic.js';
 import type { KeySpec, TimestampSpec } from '../../runtime/contract.js';
 import type { ItemModel, RegexModel } from '../model.js';
+import { SHELL_ACTION_WARNING } from '../template/action-template.js';
 import { checkAction } from './action.js';
 import type { ActionRole } from './action.js';
 import { entryValue } from './context.js';
@@ -85,12 +86,7 @@ export class ItemReader {
     };
     const shellEntry = get('shell');
     if (shell && shellEntry !== undefined) {
-      ctx.warning(
-        'R312',
-        'shell action: captures travel only as environment variables RULEC_0..RULEC_n and RULEC_LINE, `$N` is not substituted',
-        shellEntry.span,
-        { notes: ['quote them in the command, e.g. "$RULEC_1"'] },
-      );
+      ctx.warning('R312', SHELL_ACTION_WARNING, shellEntry.span);
     }
     // Everything below depends on the item's own regex and keys.
     if (section === null) return null;

@@ -26,6 +26,8 @@ export function spanWithin(
   const whole = value.span;
   const from = clamp(start, 0, value.text.length);
   const to = clamp(end, from, value.text.length);
+  // The whole value is the whole node, quotes included.
+  if (from === 0 && to === value.text.length) return whole;
   const source = fileText?.slice(whole.start, whole.end);
   if (source === undefined || source === value.text || source.length !== whole.end - whole.start) {
     // Source identical (or unavailable): offsets map one to one, capped at the value's span.

@@ -9,6 +9,9 @@ import { translateRegex } from '../regex/translate.js';
 import type { CheckContext } from './context.js';
 import type { Located } from './locate.js';
 
+// The model lists group names only; the numbers `key = $name` needs stay here.
+const namedGroupsOf = new WeakMap<RegexModel, Readonly<Record<string, number>>>();
+
 /**
  * Translates `pattern` (flags as written after the closing slash, if any) into a RegexModel,
  * reporting R307/R308 errors and R309 warnings. Null when the pattern cannot be used.
@@ -46,7 +49,7 @@ export function checkRegex(
       ctx.at(pattern, warning.start, warning.end),
     );
   }
-  return {
+  const model: RegexModel = {
     source,
     js: translated.js,
     flags: translated.flags,
@@ -56,14 +59,20 @@ export function checkRegex(
     caseInsensitive: translated.caseInsensitive,
     span: modelSpan,
   };
+  namedGroupsOf.set(model, translated.namedGroups);
+  return model;
 }
 
-/** Offsets past the end of the pattern point at its flags (the translator sees them as one string). */
+/** The number of the group called `name`, if the regex has one. */
+export function groupNumber(regex: RegexModel, name: string): number | undefined {
+  const named = namedGroupsOf.get(regex);
+  return named !== undefined && Object.hasOwn(named, name) ? named[name] : undefined;
+}
+
+/** The translator counts a flag's offset as if written `/pattern/flags` from after the first slash. */
 function problemSpan(ctx: CheckContext, pattern: Located, flags: Located | undefined, start: number, end: number): Span {
-  const length = pattern.text.length;
-  if (flags !== undefined && flags.text.length > 0 && start >= length && length > 0) {
-    return ctx.at(flags, start - length, end - length);
-  }
+  const flagsFrom = pattern.text.length + 1;
+  if (flags !== undefined && start >= flagsFrom) return ctx.at(flags, start - flagsFrom, end - flagsFrom);
   return ctx.at(pattern, start, end);
 }
 

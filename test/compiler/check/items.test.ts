@@ -1,0 +1,377 @@
+import { describe, expect, it } from 'vitest';
+import { checkFiles, checkText, marked, problems } from './check-helper.js';
+
+const BASE = 'path = /var/log/auth.log\nupbound_action = /bin/true\n';
+
+function item(body: string, name = 'ITEM'): string {
+  return `[${name}]\n${body}`;
+}
+
+describe('items: model', () => {
+  it('builds an item with every default', () => {
+    const c = checkText(item(BASE));
+    expect(problems(c)).toEqual([]);
+    const [only] = c.model.items;
+    expect(c.model.items).toHaveLength(1);
+    expect(only).toMatchObject({
+      name: 'ITEM',
+      path: '/var/log/auth.log',
+      fileType: 'file',
+      start: 'end',
+      upbound: null,
+      downbound: null,
+      downboundAction: null,
+      key: { kind: 'none' },
+      maxKeys: 100_000,
+      size: null,
+      sizeAction: null,
+      clock: 'arrival',
+      timestamp: { format: 'auto' },
+      lineMax: 65536,
+      rotateWait: 5,
+      actionTimeout: 60,
+    });
+    expect(only!.regex.source).toBe('.*');
+    expect(only!.regex.groupCount).toBe(0);
+    expect(only!.upboundAction?.spec).toMatchObject({ shell: false, argv: [[{ kind: 'text', text: '/bin/true' }]] });
+  });
+
+  it('reads every optional key', () => {
+    const c = checkText(
+      item(
+        [
+          'path = /var/log/app.fifo',
+          'regex = ^(?<user>\\S+) failed from (\\S+)$',
+          'upbound_freq = 5/30',
+          'upbound_action = /bin/block $2',
+          'downbound_freq = 1/600',
+          'downbound_action = /bin/alarm quiet',
+          'key = $user',
+          'size = 100M',
+          'size_action = /bin/rotate',
+          'start = beginning',
+          'file_type = fifo',
+          'rotate_wait = 10s',
+          'line_max = 1M',
+          'action_timeout = 0',
+          'max_keys = 500',
+          'clock = log',
+          'time_format = syslog',
+          'time_year = 2024',
+          'time_zone = Europe/Paris',
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(problems(c)).toEqual([]);
+    expect(c.model.items[0]).toMatchObject({
+      path: '/var/log/app.fifo',
+      fileType: 'fifo',
+      start: 'beginning',
+      upbound: { count: 5, seconds: 30 },
+      downbound: { count: 1, seconds: 600 },
+      key: { kind: 'capture', index: 1 },
+      size: 100 * 1024 * 1024,
+      maxKeys: 500,
+      clock: 'log',
+      timestamp: { format: 'syslog', year: 2024, zone: 'Europe/Paris' },
+      lineMax: 1024 * 1024,
+      rotateWait: 10,
+      actionTimeout: 0,
+    });
+    expect(c.model.items[0]!.regex.groupCount).toBe(2);
+    expect(c.model.items[0]!.upboundAction?.spec).toMatchObject({
+      argv: [[{ kind: 'text', text: '/bin/block' }], [{ kind: 'capture', index: 2 }]],
+    });
+    expect(c.model.items[0]!.sizeAction).not.toBeNull();
+    expect(c.model.items[0]!.downboundAction).not.toBeNull();
+  });
+
+  it('reads 0/T and 0/0 as "every match" for an up-bound and "disabled" for a down-bound', () => {
+    const c = checkText(
+      item(`${BASE}upbound_freq = 0/30\n`, 'A') +
+        item(`${BASE}upbound_freq = 0/0\ndownbound_freq = 0/60\ndownbound_action = /bin/x\n`, 'B'),
+      true,
+    );
+    expect(c.model.items.map((i) => [i.upbound, i.downbound])).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+    // A down-bound action with a disabled frequency never runs: say so.
+    const d = c.only('R302');
+    expect(d.severity).toBe('warning');
+    expect(c.text(d)).toBe('downbound_action');
+  });
+
+  it('keeps items in file order across includes and lists the files', () => {
+    const c = checkFiles({
+      'main.rules': `${item(BASE, 'FIRST')}source "more/two.rules"\n${item(BASE, 'LAST')}`,
+      'more/two.rules': item(BASE, 'MIDDLE'),
+    });
+    expect(problems(c)).toEqual([]);
+    expect(c.model.items.map((i) => i.name)).toEqual(['FIRST', 'MIDDLE', 'LAST']);
+    expect(c.model.files).toEqual(['main.rules', 'more/two.rules']);
+    expect(c.model.name).toBe('main.rules');
+  });
+});
+
+describe('items: keys', () => {
+  it('counts per CRC with usecrc and per capture with key', () => {
+    const c = checkText(
+      item(`${BASE}regex = (a)(b)\nusecrc = TRUE\n`, 'CRC') + item(`${BASE}regex = (a)(b)\nkey = $2\n`, 'CAP') + item(`${BASE}usecrc = no\n`, 'OFF'),
+    );
+    expect(problems(c)).toEqual([]);
+    expect(c.model.items.map((i) => i.key)).toEqual([{ kind: 'crc' }, { kind: 'capture', index: 2 }, { kind: 'none' }]);
+  });
+
+  it('reports a key beyond the groups at the value (R310)', () => {
+    const m = marked(item(`${BASE}regex = (a)\nkey = <|$3|>\n`));
+    const c = checkText(m.text);
+    const d = c.only('R310');
+    expect(d.span).toMatchObject(m.marks[0]!);
+    expect(d.message).toContain('1 capture group');
+  });
+
+  it('reports an unknown group name with a suggestion', () => {
+    const c = checkText(item(`${BASE}regex = (?<source>\\S+)\nkey = $sourc\n`));
+    const d = c.only('R310');
+    expect(d.notes).toEqual(['did you mean `source`?']);
+  });
+
+  it('refuses usecrc = true together with key (R321)', () => {
+    const c = checkText(item(`${BASE}regex = (a)\nusecrc = true\nkey = $1\n`));
+    const d = c.only('R321');
+    expect(d.severity).toBe('error');
+    expect(c.text(d)).toBe('key');
+    expect(d.labels?.map((l) => c.text({ ...d, span: l.span }))).toEqual(['usecrc = true']);
+  });
+
+  it('warns that max_keys does nothing without a key (R326)', () => {
+    const c = checkText(item(`${BASE}max_keys = 10\n`));
+    expect(c.only('R326').severity).toBe('warning');
+  });
+});
+
+describe('items: values', () => {
+  it.each([
+    ['upbound_freq', '5/<|x|>', 'R303'],
+    ['downbound_freq', '<|often|>', 'R303'],
+    ['size', '10<|Q|>', 'R304'],
+    ['line_max', '<|0|>', 'R304'],
+    ['usecrc', '<|maybe|>', 'R305'],
+    ['shell', '<|2|>', 'R305'],
+    ['max_keys', '<|many|>', 'R306'],
+    ['rotate_wait', '5<|y|>', 'R306'],
+    ['action_timeout', '<|soon|>', 'R306'],
+    ['time_year', '<|1800|>', 'R306'],
+    ['start', '<|middle|>', 'R321'],
+    ['file_type', '<|socket|>', 'R321'],
+    ['clock', '<|wall|>', 'R321'],
+    ['time_format', '<|rfc3339|>', 'R321'],
+    ['time_zone', '<|Mars/Olympus|>', 'R321'],
+  ])('reports a bad %s value at the bad part (%s → %s)', (key, value, code) => {
+    const m = marked(`[ITEM]\n${BASE}${key} = ${value}\n`);
+    const c = checkText(m.text);
+    const d = c.diagnostics.find((x) => x.code === code);
+    expect(d, c.codes().join(',')).toBeDefined();
+    expect(d!.severity).toBe('error');
+    expect(d!.span).toMatchObject(m.marks[0]!);
+  });
+
+  it('suggests the closest word for an enumerated value', () => {
+    const c = checkText(item(`${BASE}start = begining\n`));
+    expect(c.only('R321').notes).toEqual(['did you mean `beginning`?']);
+  });
+
+  it('accepts UTC and IANA zones', () => {
+    const c = checkText(item(`${BASE}time_zone = UTC\n`, 'A') + item(`${BASE}time_zone = America/New_York\n`, 'B'));
+    expect(problems(c)).toEqual([]);
+    expect(c.model.items.map((i) => i.timestamp.zone)).toEqual(['UTC', 'America/New_York']);
+  });
+});
+
+describe('items: structure', () => {
+  it('requires a path (R302 at the section name)', () => {
+    const m = marked('[<|NOPATH|>]\nupbound_action = /bin/true\n');
+    const c = checkText(m.text);
+    const d = c.only('R302');
+    expect(d.span).toMatchObject(m.marks[0]!);
+    expect(c.model.items).toEqual([]);
+  });
+
+  it('requires an action (R322)', () => {
+    const c = checkText('[QUIET]\npath = /x\n');
+    const d = c.only('R322');
+    expect(c.text(d)).toBe('QUIET');
+  });
+
+  it('pairs size with size_action (R302 on whichever is alone)', () => {
+    const c = checkText(item(`${BASE}size = 1M\n`, 'A') + item('path = /x\nsize_action = /bin/true\n', 'B'));
+    const found = c.diagnostics.filter((d) => d.code === 'R302').map((d) => c.text(d));
+    expect(found).toEqual(['size = 1M', 'size_action = /bin/true']);
+  });
+
+  it('warns about a frequency without its action (R325)', () => {
+    const c = checkText('[A]\npath = /x\nsize = 1K\nsize_action = /bin/s\nupbound_freq = 3/60\ndownbound_freq = 1/60\n');
+    const found = c.diagnostics.filter((d) => d.code === 'R325');
+    expect(found.map((d) => [d.severity, c.text(d)])).toEqual([
+      ['warning', 'upbound_freq = 3/60'],
+      ['warning', 'downbound_freq = 1/60'],
+    ]);
+  });
+
+  it('reports an unknown key with a did-you-mean note (R301)', () => {
+    const m = marked(`[ITEM]\n${BASE}<|upbound_frq|> = 3/60\n`);
+    const c = checkText(m.text);
+    const d = c.only('R301');
+    expect(d.span).toMatchObject(m.marks[0]!);
+    expect(d.notes).toEqual(['did you mean `upbound_freq`?']);
+  });
+
+  it('reports a duplicate key with a label at the first (R314)', () => {
+    const m = marked(`[ITEM]\n${BASE}<|regex|> = a\n<|regex|> = b\n`);
+    const c = checkText(m.text);
+    const d = c.only('R314');
+    expect(d.severity).toBe('error');
+    expect(d.span).toMatchObject(m.marks[1]!);
+    expect(d.labels?.[0]?.span).toMatchObject(m.marks[0]!);
+    expect(c.model.items[0]!.regex.source).toBe('a');
+  });
+
+  it('reports a duplicate section name with a label at the first (R313)', () => {
+    const m = marked(`[<|TWICE|>]\n${BASE}[<|TWICE|>]\n${BASE}`);
+    const c = checkText(m.text);
+    const d = c.only('R313');
+    expect(d.span).toMatchObject(m.marks[1]!);
+    expect(d.labels?.[0]?.span).toMatchObject(m.marks[0]!);
+  });
+
+  it('keeps general-only keys out of items (R320)', () => {
+    const c = checkText(item(`${BASE}athread_count = 4\nuid = nobody\n`));
+    expect(c.diagnostics.filter((d) => d.code === 'R320').map((d) => c.text(d))).toEqual(['athread_count', 'uid']);
+  });
+
+  it('warns at the shell entry when actions run under a shell (R312)', () => {
+    const m = marked(`[ITEM]\n${BASE.replace('/bin/true', 'echo "$RULEC_1" | logger')}<|shell = yes|>\n`);
+    const c = checkText(m.text);
+    const d = c.only('R312');
+    expect(d.severity).toBe('warning');
+    expect(d.span).toMatchObject(m.marks[0]!);
+    expect(c.model.items[0]!.upboundAction?.spec).toEqual({
+      shell: true,
+      command: 'echo "$RULEC_1" | logger',
+      source: 'echo "$RULEC_1" | logger',
+    });
+  });
+});
+
+describe('[general]', () => {
+  it('sets engine settings with defaults', () => {
+    expect(checkText(item(BASE)).model.engine).toEqual({ actionThreads: 2, uid: null, gid: null, stateDir: null });
+    const c = checkText(`athread_count = 8\nuid = nobody\ngid = adm\nstate = /var/lib/rulec\n${item(BASE)}`);
+    expect(problems(c)).toEqual([]);
+    expect(c.model.engine).toEqual({ actionThreads: 8, uid: 'nobody', gid: 'adm', stateDir: '/var/lib/rulec' });
+  });
+
+  it('bounds athread_count to 1..64 (R306)', () => {
+    const m = marked('[general]\nathread_count = <|65|>\n');
+    const c = checkText(m.text);
+    expect(c.only('R306').span).toMatchObject(m.marks[0]!);
+    expect(c.model.engine.actionThreads).toBe(2);
+  });
+
+  it('gives defaults to every item, wherever [general] appears', () => {
+    const c = checkText(
+      [
+        '[A]',
+        'path = /var/log/a',
+        'upbound_action = /bin/a $1',
+        '[general]',
+        'regex = user (\\S+)',
+        'upbound_freq = 3/60',
+        'path = /var/log/default',
+        '[B]',
+        'upbound_action = /bin/b',
+        'regex = other',
+        '',
+      ].join('\n'),
+    );
+    expect(problems(c)).toEqual([]);
+    expect(c.model.items.map((i) => [i.name, i.path, i.regex.source, i.upbound])).toEqual([
+      ['A', '/var/log/a', 'user (\\S+)', { count: 3, seconds: 60 }],
+      ['B', '/var/log/default', 'other', { count: 3, seconds: 60 }],
+    ]);
+  });
+
+  it('reads an implicit [general] before the first section', () => {
+    const c = checkText(`path = /var/log/all\nupbound_action = /bin/x\n[ONE]\nregex = a\n[TWO]\nregex = b\n`);
+    expect(problems(c)).toEqual([]);
+    expect(c.model.items.map((i) => i.path)).toEqual(['/var/log/all', '/var/log/all']);
+  });
+
+  it('reports a bad default once, at [general]', () => {
+    const m = marked(`[general]\nupbound_freq = <|lots|>\n${item(BASE, 'A')}${item(BASE, 'B')}`);
+    const c = checkText(m.text);
+    expect(c.only('R303').span).toMatchObject(m.marks[0]!);
+  });
+
+  it('names the item when an inherited action does not fit its regex', () => {
+    const c = checkText(`[general]\nupbound_action = /bin/x $2\n[A]\npath = /a\nregex = (x)(y)\n[B]\npath = /b\nregex = (x)\n`);
+    const d = c.only('R310');
+    expect(c.text(d)).toBe('$2');
+    expect(d.labels?.map((l) => l.message)).toEqual(['read by item `B`']);
+  });
+});
+
+describe('regexes and actions', () => {
+  it('points a regex problem inside the pattern', () => {
+    const m = marked(`[ITEM]\n${BASE}regex = ^user <|(?|a|b)|> done\n`);
+    const c = checkText(m.text);
+    const d = c.diagnostics.find((x) => x.code === 'R308' || x.code === 'R307');
+    expect(d, c.codes().join(',')).toBeDefined();
+    expect(d!.span.start).toBeGreaterThanOrEqual(m.marks[0]!.start);
+    expect(d!.span.end).toBeLessThanOrEqual(m.marks[0]!.end);
+    expect(c.model.items).toEqual([]);
+  });
+
+  it('warns about catastrophic backtracking naming the sub-pattern (R309)', () => {
+    const c = checkText(item(`${BASE}regex = ^(a+)+$\n`));
+    const d = c.only('R309');
+    expect(d.severity).toBe('warning');
+    expect(d.message).toContain('(a+)+');
+    expect(c.text(d)).toContain('a+');
+  });
+
+  it('reports $N beyond the groups at the exact `$N` (R310)', () => {
+    const m = marked(`[ITEM]\npath = /x\nregex = from (\\S+)\nupbound_action = /bin/block $1 <|$3|>\n`);
+    const c = checkText(m.text);
+    const d = c.only('R310');
+    expect(d.span).toMatchObject(m.marks[0]!);
+    expect(c.model.items[0]!.upboundAction).toBeNull();
+  });
+
+  it('refuses captures in down-bound and size actions', () => {
+    const m = marked('[ITEM]\npath = /x\nregex = (a)\ndownbound_freq = 1/60\ndownbound_action = /bin/x <|$1|>\nsize = 1K\nsize_action = /bin/y <|$@|>\n');
+    const c = checkText(m.text);
+    const found = c.diagnostics.filter((d) => d.code === 'R310');
+    expect(found.map((d) => d.span)).toMatchObject(m.marks);
+  });
+
+  it('reports an unterminated quote in an action (R311)', () => {
+    const c = checkText(item('path = /x\nupbound_action = /bin/x "open\n'));
+    expect(c.only('R311').severity).toBe('error');
+  });
+
+  it('reads typographic quotes as ASCII quotes with an info (R323)', () => {
+    const c = checkText(item('path = /x\nsize = 1M\nsize_action = /bin/warn “about size”\n'));
+    expect(problems(c)).toEqual([]);
+    const infos = c.diagnostics.filter((d) => d.code === 'R323');
+    expect(infos.map((d) => [d.severity, c.text(d)])).toEqual([
+      ['info', '“'],
+      ['info', '”'],
+    ]);
+    expect(c.model.items[0]!.sizeAction?.spec).toMatchObject({
+      argv: [[{ kind: 'text', text: '/bin/warn' }], [{ kind: 'text', text: 'about size' }]],
+    });
+  });
+});
