@@ -5,18 +5,20 @@
  * exception may escape and every diagnostic span must lie inside the file it names.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { ts } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
 import { STARTER_RULES } from '../../compiler/cli/commands/starter-rules.js';
 import { check } from '../../compiler/check/index.js';
 import { generate } from '../../compiler/generate/index.js';
 import { loadProgram, type LoadHost } from '../../compiler/load.js';
 import type { Diagnostic, Span } from '../../grammar/diagnostic.js';
+import type { RuleModule } from '../../runtime/contract.js';
 import { hasErrors } from '../../grammar/diagnostic.js';
 
 const FILES = 10_000;
 const BUDGET_MS = 60_000;
 const MINIMUM = 2_000;
-const GENERATE_SAMPLE = 150;
+const GENERATE_SAMPLE = 300;
 
 const seedDir = new URL('../fixtures/seeds/', import.meta.url);
 const SEEDS = [
@@ -109,8 +111,22 @@ function spanProblems(diagnostics: readonly Diagnostic[], texts: ReadonlyMap<str
   return problems;
 }
 
+/** Loads a generated module from a data: URL and runs every matcher and prefilter on the rule text's own lines. */
+async function exercise(text: string, lines: readonly string[]): Promise<void> {
+  const js = ts.transpileModule(text, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const module = ((await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)) as { default: RuleModule }).default;
+  for (const line of lines) {
+    for (const source of module.sources) {
+      const candidates = new Set(source.candidates(line));
+      for (const i of source.items) {
+        if (module.items[i]!.match(line) !== null && !candidates.has(i)) throw new Error(`prefilter dropped item ${i} on ${JSON.stringify(line)}`);
+      }
+    }
+  }
+}
+
 describe('fuzz: load → check (→ generate)', () => {
-  it(`survives ${FILES} mutated rule files`, () => {
+  it(`survives ${FILES} mutated rule files`, async () => {
     const random = prng(0x5eed);
     const started = Date.now();
     let ran = 0;
@@ -131,7 +147,9 @@ describe('fuzz: load → check (→ generate)', () => {
         clean = !hasErrors(diagnostics);
         if (clean && generated < GENERATE_SAMPLE) {
           generated++;
-          diagnostics.push(...generate(checked.value).diagnostics);
+          const output = generate(checked.value);
+          diagnostics.push(...output.diagnostics);
+          if (output.value[0] !== undefined) await exercise(output.value[0].text, texts.get('main.rules')!.split('\n'));
         }
       } catch (error) {
         throw new Error(`exception on input ${JSON.stringify(texts.get('main.rules'))}: ${(error as Error).stack}`);
