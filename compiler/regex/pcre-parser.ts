@@ -21,6 +21,8 @@ export interface ParsedPattern {
   readonly problems: readonly ParseProblem[];
 }
 
+const MAX_DEPTH = 200;
+
 const UNTRANSLATABLE_OPTIONS: Readonly<Record<string, string>> = {
   J: 'inline option (?J) (duplicate group names)',
   U: 'inline option (?U) (ungreedy)',
@@ -56,6 +58,9 @@ class PcreParser {
   readonly names: (string | null)[] = [null];
   readonly nameMap = new Map<string, number>();
   private opts: ScopedOptions;
+  private depth = 0;
+  /** Set once nesting went too deep; the enclosing groups then stay quiet about their `)`. */
+  private aborted = false;
 
   constructor(source: string, start: number, options: ScopedOptions, private readonly caseless: boolean, private readonly known: KnownGroups) {
     this.c = new Cursor(source);
@@ -249,11 +254,20 @@ class PcreParser {
     const rest = c.source.slice(start);
     const enclose = (index: number | null, name: string | null, look: Group['look'], headLength: number): Group => {
       c.pos = start + headLength;
+      if (this.depth >= MAX_DEPTH) {
+        // Every later stage recurses over the tree; a bound keeps hostile input from overflowing the stack.
+        c.invalid(start, c.source.length, `groups nested more than ${MAX_DEPTH} deep`);
+        c.pos = c.source.length;
+        this.aborted = true;
+        return { kind: 'group', index, name, look, body: { kind: 'alt', branches: [[]], start: c.pos, end: c.pos }, bodyStart: c.pos, start, end: c.pos };
+      }
       const saved = { ...this.opts };
+      this.depth++;
       const body = this.alternation(c.pos);
+      this.depth--;
       this.opts = saved;
       if (c.peek() === ')') c.pos++;
-      else c.invalid(start, c.pos, 'missing closing parenthesis');
+      else if (!this.aborted) c.invalid(start, c.pos, 'missing closing parenthesis');
       return { kind: 'group', index, name, look, body, bodyStart: start + headLength, start, end: c.pos };
     };
     const skipTo = (close: number, feature: string): null => {
@@ -298,11 +312,8 @@ class PcreParser {
     if (head.startsWith('(')) {
       const condEnd = matchingParen(c.source, start + 2);
       c.untranslatable(start, condEnd, 'conditional group (?(...)...)');
-      c.pos = condEnd;
-      const saved = { ...this.opts };
-      this.alternation(c.pos);
-      this.opts = saved;
-      if (c.peek() === ')') c.pos++;
+      // Parsed only to report what else is wrong inside.
+      enclose(null, null, null, condEnd - start);
       return null;
     }
     const recursion = /^\(\?(?:R|[+-]?\d+|&[A-Za-z_]\w*|P>[A-Za-z_]\w*)\)/.exec(rest);

@@ -253,3 +253,39 @@ describe('translateRegex problems', () => {
     }
   });
 });
+
+describe('translateRegex on random input', () => {
+  it('never throws, keeps spans in range, and only returns patterns V8 compiles (seeded, 3000 cases)', () => {
+    let s = 7;
+    const random = (): number => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const alphabet = ['(', ')', '[', ']', '{', '}', '\\', '?', '*', '+', '|', '^', '$', '.', '-', ':', '<', '>', "'", '=', '!', '#', ' ', 'a', 'b', '1', '2', ',', 'P', 'k', 'g', 'x', 'Q', 'E', 'p', 'd', 's', 'i', 'R', '\u263a', '\u{1F600}'];
+    let translated = 0;
+    for (let n = 0; n < 3000; n++) {
+      const length = 1 + Math.floor(random() * 16);
+      let source = '';
+      for (let i = 0; i < length; i++) source += alphabet[Math.floor(random() * alphabet.length)];
+      const flags = random() < 0.2 ? 'x' : random() < 0.1 ? 'is' : '';
+      const r = translateRegex(source, flags);
+      for (const p of r.problems) {
+        expect(p.start).toBeGreaterThanOrEqual(0);
+        expect(p.end).toBeLessThanOrEqual(source.length + 1 + flags.length);
+      }
+      if (r.value) {
+        translated++;
+        expect(() => new RegExp(r.value!.js, r.value!.flags)).not.toThrow();
+        expect(r.value.sourceOffset(0)).toBeLessThanOrEqual(source.length);
+      }
+    }
+    expect(translated).toBeGreaterThan(300);
+  });
+
+  it('bounds nesting depth instead of overflowing the stack', () => {
+    const deep = '('.repeat(50_000) + 'a' + ')'.repeat(50_000);
+    const r = translateRegex(deep, '');
+    expect(r.value).toBeNull();
+    expect(r.problems.map((p) => p.message)).toEqual(['groups nested more than 200 deep']);
+    expect(translateRegex('(?(1)'.repeat(20_000), '').value).toBeNull();
+    const ok200 = '(?:'.repeat(150) + 'a' + ')'.repeat(150);
+    expect(translateRegex(ok200, '').value?.requiredLiterals).toEqual(['a']);
+  });
+});

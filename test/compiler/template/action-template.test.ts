@@ -158,3 +158,26 @@ describe('hostile log text through a compiled template', () => {
     expect(JSON.parse(run.stdout)).toEqual([hostile[0], `x${hostile[1]}y`, line]);
   });
 });
+
+describe('compileActionTemplate on random input', () => {
+  it('never throws and keeps spans inside the value (seeded, 3000 cases)', () => {
+    let s = 11;
+    const random = (): number => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const alphabet = ['$', '@', '{', '}', '1', '0', '9', '"', "'", '\\', ' ', '\t', 'a', '/', ';', '#', '\u201c', '\u201d', '\u2018', '\u2019', '\u{1F600}'];
+    let compiled = 0;
+    for (let n = 0; n < 3000; n++) {
+      let raw = '/bin/x ';
+      const length = Math.floor(random() * 14);
+      for (let i = 0; i < length; i++) raw += alphabet[Math.floor(random() * alphabet.length)];
+      const r = compileActionTemplate(raw, { shell: false, groupCount: Math.floor(random() * 4) - 1 });
+      for (const p of r.problems) {
+        expect(p.start).toBeGreaterThanOrEqual(0);
+        expect(p.end).toBeLessThanOrEqual(raw.length);
+        expect(p.end).toBeGreaterThan(p.start);
+      }
+      if (r.value) compiled++;
+      expect(r.value === null).toBe(r.problems.some((p) => p.severity === 'error'));
+    }
+    expect(compiled).toBeGreaterThan(300);
+  });
+});
