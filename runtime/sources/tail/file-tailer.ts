@@ -24,6 +24,8 @@ export class FileTailer {
   private saveTimer: NodeJS.Timeout | null = null;
   private lastSaved = '';
   private state: 'new' | 'running' | 'stopped' = 'new';
+  private stopping: Promise<void> | null = null;
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly opts: TailOptions,
@@ -56,14 +58,19 @@ export class FileTailer {
       this.handlers,
     );
     this.file.begin(loaded.value);
-    if (store !== null) {
+    // A lines handler may have stopped us already.
+    if (store !== null && this.state === 'running') {
       this.saveTimer = setInterval(() => void this.save(), this.opts.checkpointInterval ?? DEFAULT_CHECKPOINT_INTERVAL);
     }
   }
 
-  /** Stops following, saves the checkpoint of handled lines and closes every descriptor. */
-  async stop(): Promise<void> {
-    if (this.state === 'stopped') return;
+  /** Stops following, saves the checkpoint of handled lines and closes every descriptor. Every call resolves when that is done. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
     this.state = 'stopped';
     if (this.saveTimer !== null) clearInterval(this.saveTimer);
     this.saveTimer = null;
@@ -77,7 +84,13 @@ export class FileTailer {
     file.close();
   }
 
-  private async save(): Promise<void> {
+  /** Chained, so the save `stop()` awaits lands after any periodic one still in flight. */
+  private save(): Promise<void> {
+    this.saving = this.saving.then(() => this.saveNow());
+    return this.saving;
+  }
+
+  private async saveNow(): Promise<void> {
     const store = this.opts.checkpoint ?? null;
     const cp = this.file?.checkpoint() ?? null;
     if (store === null || cp === null) return;

@@ -1,7 +1,8 @@
-import { openSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { appendFileSync, openSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCheckpointStore } from '../../../../runtime/sources/tail/checkpoint-store.js';
+import { FileTailer } from '../../../../runtime/sources/tail/file-tailer.js';
 import { collectingTailer, numberedText, scratch, sleep, startWriter, tally, waitFor } from './helpers.js';
 
 let cleanup: (() => void) | null = null;
@@ -60,6 +61,53 @@ describe('checkpoints across restarts', () => {
 
     expect(tally([...first.got.numbers, ...second.got.numbers], 0, 4000)).toEqual({ missing: [], duplicated: [] });
     expect(second.got.notices).toContainEqual(expect.objectContaining({ kind: 'resumed-rotated', file: 'app.log.1' }));
+  });
+
+  it('stop() called from inside the lines handler counts that batch as handled', async () => {
+    const dir = setup();
+    const path = join(dir, 'app.log');
+    const state = join(dir, 'state');
+    writeFileSync(path, numberedText(0, 10));
+    const firstSeen: string[] = [];
+    const first = new FileTailer(
+      { path, start: 'beginning', fileType: 'file', checkpoint: createCheckpointStore(state) },
+      {
+        lines(lines) {
+          firstSeen.push(...lines);
+          void first.stop();
+        },
+      },
+    );
+    await first.start();
+    await waitFor(() => firstSeen.length > 0, 2000);
+    await first.stop();
+    appendFileSync(path, numberedText(10, 10));
+    const second = await collectingTailer({ path, start: 'beginning', fileType: 'file', checkpoint: createCheckpointStore(state) });
+    await waitFor(() => second.got.numbers.length >= 10, 2000);
+    await second.tailer.stop();
+
+    expect(firstSeen).toHaveLength(10);
+    expect(tally(second.got.numbers, 10, 10)).toEqual({ missing: [], duplicated: [] });
+    expect(second.got.numbers).toHaveLength(10);
+  });
+
+  it('a restart inside a cut long line does not deliver its remainder or the cut again', async () => {
+    const dir = setup();
+    const path = join(dir, 'app.log');
+    const state = join(dir, 'state');
+    writeFileSync(path, '');
+    const first = await collectingTailer({ path, start: 'end', fileType: 'file', lineMax: 1024, checkpoint: createCheckpointStore(state) });
+    appendFileSync(path, 'L'.repeat(5000));
+    await waitFor(() => first.got.other.length >= 1, 2000);
+    await first.tailer.stop();
+    appendFileSync(path, `${'L'.repeat(5000)}\n${numberedText(0, 5)}`);
+    const second = await collectingTailer({ path, start: 'beginning', fileType: 'file', lineMax: 1024, checkpoint: createCheckpointStore(state) });
+    await waitFor(() => second.got.numbers.length >= 5, 2000);
+    await second.tailer.stop();
+
+    expect(first.got.other).toEqual(['L'.repeat(1024)]);
+    expect(second.got.other).toEqual([]);
+    expect(second.got.numbers).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('inode reuse: a new file of the same size (likely the same inode) is not resumed into', async () => {
