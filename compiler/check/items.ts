@@ -92,7 +92,8 @@ export class ItemReader {
     if (section === null) return null;
 
     const name = section.name;
-    const groupCount = regex?.groupCount ?? 0;
+    // With a broken regex the group count is unknown: do not pile capture errors onto the regex error.
+    const groupCount = regex?.groupCount ?? Number.MAX_SAFE_INTEGER;
     const inherited = (entry: Entry): DiagnosticLabel | undefined =>
       item.entries.get(entry.key) === entry ? undefined : { span: section.nameSpan, message: `read by item \`${name}\`` };
     const action = (key: ItemKey, role: ActionRole) => {
@@ -114,7 +115,7 @@ export class ItemReader {
     }
     this.checkPairs(own, get, downboundRead === null || get('downbound_freq') === undefined);
     const maxKeysEntry = own('max_keys');
-    if (maxKeysEntry !== undefined && key.kind === 'none') {
+    if (maxKeysEntry !== undefined && key.kind === 'none' && get('key') === undefined) {
       ctx.warning('R326', '`max_keys` has no effect: the item counts all its lines under one key', maxKeysEntry.span, {
         notes: ['set `usecrc = true` or `key = $N` to count per key'],
       });

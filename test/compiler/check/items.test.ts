@@ -334,6 +334,28 @@ describe('regexes and actions', () => {
     expect(c.model.items).toEqual([]);
   });
 
+  it('follows a regex continued on the next line to the exact sub-span', () => {
+    const c = checkText('[ITEM]\npath = /x\nregex = error: PAM: failure for (.*)\n   from (a++) port\nupbound_action = /bin/x $9\n');
+    const d = c.only('R308');
+    expect([c.where(d), c.text(d)]).toEqual(['main.rules:4:11', '++']);
+    // The group count of a broken regex is unknown: no capture error piles onto it.
+    expect(problems(c).map((x) => x.code)).toEqual(['R308']);
+  });
+
+  it('points a bad flag of a match operand at the flag', () => {
+    const m = marked('watch <<__W\n  logfile /x\n  ignore =~ /MARK/i<|g|>\n__W\n');
+    const c = checkText(m.text);
+    expect(c.only('R308').span).toMatchObject(m.marks[0]!);
+  });
+
+  it('reports problems of an included file in that file', () => {
+    const c = checkFiles({
+      'main.rules': `${item(BASE, 'MAIN')}source "inc/more.rules"\n`,
+      'inc/more.rules': '[MORE]\npath = /y\nupbound_action = /bin/y\nupbound_freq = 3/z\n',
+    });
+    expect(c.diagnostics.map((d) => `${c.where(d)} ${d.code}`)).toEqual(['inc/more.rules:4:18 R303']);
+  });
+
   it('warns about catastrophic backtracking naming the sub-pattern (R309)', () => {
     const c = checkText(item(`${BASE}regex = ^(a+)+$\n`));
     const d = c.only('R309');
