@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { REPO, runCli } from './run-cli.js';
+
+describe('rulec demo', () => {
+  it('watches its synthetic log, fires brute force, absence and size alarms, and prints a summary within 15 s', async () => {
+    const started = Date.now();
+    const result = await runCli(['demo'], { cwd: REPO, timeoutMs: 25_000 });
+    const took = Date.now() - started;
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(took).toBeLessThan(15_000);
+    const out = result.stdout;
+    const written = Number(/lines written (\d+)/.exec(out)?.[1]);
+    const read = Number(/lines read (\d+)/.exec(out)?.[1]);
+    expect(written).toBeGreaterThan(2_000);
+    expect(read).toBe(written);
+    const fires = (item: string, kind: string): number => Number(new RegExp(`${item}: \\d+ matched, fires: .*${kind} (\\d+)`).exec(out)?.[1]);
+    // Two bursting addresses: 8 failures in 1 s and 12 in 2 s, each more than 5 in 10 s.
+    expect(fires('BRUTE_FORCE', 'upbound')).toBeGreaterThanOrEqual(2);
+    expect(fires('HEARTBEAT_LOST', 'downbound')).toBeGreaterThanOrEqual(1);
+    expect(fires('LOG_SIZE', 'size')).toBeGreaterThanOrEqual(2);
+    const total = fires('BRUTE_FORCE', 'upbound') + fires('HEARTBEAT_LOST', 'downbound') + fires('LOG_SIZE', 'size');
+    // Every fire ran the notify script, which counted itself in notify.log.
+    expect(out).toContain(`actions run ${total} (submitted ${total}, exited 0 ${total}, failed 0)`);
+    expect(out).toMatch(/\[demo-notify\] brute force from 203\.0\.113\.7/);
+    expect(out).toMatch(/\[demo-notify\] brute force from 198\.51\.100\.23/);
+    expect(out).toMatch(/\[demo-notify\] heartbeat missing/);
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { REPO, runCli } from './run-cli.js';
+
+describe('rulec regex', () => {
+  it('prints the captures of each matching line, numbered and named, PCRE syntax translated', async () => {
+    const input = [
+      'Mar 27 14:54:57 h sshd[2967]: Failed password for invalid user pi from 203.0.113.5 port 50378 ssh2',
+      'no match here',
+      'Mar 27 14:55:00 h sshd[2968]: Failed password for root from 2001:db8::1 port 22 ssh2',
+    ].join('\n');
+    const regex = '\\AMar.*Failed password for (?:invalid user )?(?P<user>\\S+) from (\\S+) port \\d+ ssh2\\Z';
+    const result = await runCli(['regex', regex], { cwd: REPO, input });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        `1: ${input.split('\n')[0]}`,
+        `  $0 = "${input.split('\n')[0]}"`,
+        '  $1 = "pi"',
+        '  $2 = "203.0.113.5"',
+        '  $user ($1) = "pi"',
+        `3: ${input.split('\n')[2]}`,
+        `  $0 = "${input.split('\n')[2]}"`,
+        '  $1 = "root"',
+        '  $2 = "2001:db8::1"',
+        '  $user ($1) = "root"',
+        '2 of 3 line(s) matched',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('escapes control characters of the input and shows unset groups', async () => {
+    const result = await runCli(['regex', '(a)|(b)', '--flags', 'i'], { cwd: REPO, input: 'B\x1b[31m\n' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('1: B\\x1b[31m\n  $0 = "B"\n  $1 = (unset)\n  $2 = "B"\n1 of 1 line(s) matched\n');
+  });
+
+  it('points at the part of a pattern JavaScript cannot express, and exits 1', async () => {
+    const result = await runCli(['regex', 'a(?>bc)d'], { cwd: REPO, input: 'abcd\n' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/error\[R308\].*atomic/i);
+    // The carets start under `(?>`, right after the `a`.
+    expect(result.stderr).toMatch(/\n  a\(\?>bc\)d\/\n {3}\^+\n/);
+  });
+
+  it('warns about a pattern that may backtrack catastrophically but still runs it', async () => {
+    const result = await runCli(['regex', '(a+)+$'], { cwd: REPO, input: 'aaa\n' });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/warning\[R309\]/);
+    expect(result.stdout).toContain('1 of 1 line(s) matched');
+  });
+});

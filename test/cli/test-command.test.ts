@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO, runCli } from './run-cli.js';
+
+const CORPUS = join(REPO, '../shared/corpus/elastic/auth.log');
+const RULES = join(REPO, 'rules/ssh-brute-force.rules');
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** The corpus lines and, computed here with plain JS regexes, what the shipped rule should find. */
+function expected(): { failed: number[]; fails: { line: number; ip: string; time: number }[]; keys: number } {
+  const lines = readFileSync(CORPUS, 'utf8').split('\n');
+  const pattern = / sshd\[\d+\]: Failed password for (?:invalid user )?\S* from (\S+) port \d+ ssh2$/;
+  const failed: number[] = [];
+  const windows = new Map<string, number[]>();
+  const fails: { line: number; ip: string; time: number }[] = [];
+  // The year that places a year-less stamp at or before now, in the host's zone (the rule sets no zone).
+  const now = new Date();
+  lines.forEach((line, i) => {
+    const m = pattern.exec(line);
+    if (m === null) return;
+    failed.push(i + 1);
+    const [mon, day, clock] = line.split(/ +/);
+    const [h, mi, s] = clock!.split(':').map(Number);
+    let time = new Date(now.getFullYear(), MONTHS.indexOf(mon!), Number(day), h, mi, s).getTime();
+    if (time > now.getTime()) time = new Date(now.getFullYear() - 1, MONTHS.indexOf(mon!), Number(day), h, mi, s).getTime();
+    // 5/60 per source address: the 6th match within 60 s fires, then the address counts afresh.
+    const recent = (windows.get(m[1]!) ?? []).filter((t) => t > time - 60_000);
+    recent.push(time);
+    if (recent.length > 5) {
+      fails.push({ line: i + 1, ip: m[1]!, time });
+      windows.set(m[1]!, []);
+    } else windows.set(m[1]!, recent);
+  });
+  return { failed, fails, keys: new Set(failed.map((n) => pattern.exec(lines[n - 1]!)![1])).size };
+}
+
+interface Event {
+  type: string;
+  item: string;
+  line: number;
+  key: string | null;
+  time?: string | null;
+  argv?: string[];
+  captures?: (string | null)[];
+}
+
+describe('rulec test', () => {
+  it('reports in JSON every match and every fire of the shipped ssh rule on a real auth log, in log time', async () => {
+    const want = expected();
+    expect(want.failed.length).toBeGreaterThan(500);
+    expect(want.fails.length).toBeGreaterThan(10);
+    const result = await runCli(['test', RULES, '--log', CORPUS, '--replay', '--format', 'json'], { cwd: REPO, timeoutMs: 60_000 });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event);
+    const matches = events.filter((e) => e.type === 'match' && e.item === 'SSH_FAILED_PASSWORD');
+    expect(matches.map((m) => m.line)).toEqual(want.failed);
+    expect(matches[0]?.captures?.length).toBe(3);
+    const fires = events.filter((e) => e.type === 'fire' && e.item === 'SSH_FAILED_PASSWORD');
+    expect(fires.map((f) => [f.line, f.key, f.time])).toEqual(want.fails.map((f) => [f.line, f.ip, new Date(f.time).toISOString()]));
+    expect(fires[0]?.argv).toEqual(['/usr/bin/logger', '-t', 'rulec-ssh-brute-force', 'failed passwords from', want.fails[0]!.ip]);
+    const summary = events.find((e) => e.type === 'item' && e.item === 'SSH_FAILED_PASSWORD') as unknown as { matched: number; keys: number; upbound: number };
+    expect(summary).toMatchObject({ matched: want.failed.length, keys: want.keys, upbound: want.fails.length });
+  });
+
+  it('prints per item counts and each fire as text, reading the log from standard input', async () => {
+    const want = expected();
+    const result = await runCli(['test', RULES], { cwd: REPO, input: readFileSync(CORPUS, 'utf8'), timeoutMs: 60_000 });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`SSH_FAILED_PASSWORD: ${want.failed.length} line(s) matched, ${want.keys} distinct key(s)`);
+    // Without --replay every line arrives at once: windows see no time pass, times are not shown.
+    expect(result.stdout).toMatch(/^fire SSH_FAILED_PASSWORD upbound line \d+ key \S+: \["\/usr\/bin\/logger"/m);
+    expect(result.stdout).not.toMatch(/^fire .* at \d{4}-/m);
+  });
+
+  it('--missed lists the lines no item matched', async () => {
+    const log = 'Mar  1 10:00:00 h sshd[1]: Failed password for root from 192.0.2.1 port 22 ssh2\nsomething else\n';
+    const result = await runCli(['test', RULES, '--missed'], { cwd: REPO, input: log });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('1 line(s) no item matched:\n  2: something else\n');
+  });
+
+  it('fails with the diagnostics of a rule file that has errors', async () => {
+    const result = await runCli(['test', 'test/cli/no-such.rules'], { cwd: REPO, input: '' });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('no-such.rules');
+  });
+});

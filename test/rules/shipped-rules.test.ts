@@ -1,0 +1,60 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { checkFiles } from '../../compiler/api.js';
+import { loadRuleFile } from '../../compiler/cli/commands/run.js';
+import { DryRun, type DryRunEvent } from '../../runtime/daemon/dry-run.js';
+
+const RULES = fileURLToPath(new URL('../../rules/', import.meta.url));
+const names = readdirSync(RULES).filter((f) => f.endsWith('.rules')).map((f) => f.slice(0, -'.rules'.length));
+
+function lines(file: string): string[] {
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+}
+
+/** Replays a sample log (log time, as `rulec test --replay`) and returns every event. */
+async function replay(name: string, log: string): Promise<{ events: DryRunEvent[]; alerting: Set<string> }> {
+  const loaded = await loadRuleFile(join(RULES, `${name}.rules`));
+  expect(loaded.report).toBe('');
+  const module = loaded.module!;
+  const events: DryRunEvent[] = [];
+  const run = new DryRun(module, { replay: true, startMs: Date.now(), onEvent: (e) => events.push(e) });
+  for (const line of lines(log)) run.feed(line);
+  run.finish();
+  // Items whose matches count towards an alarm; a size-only item matches every line by design.
+  const alerting = new Set(module.items.filter((i) => i.upboundAction !== null || i.downboundAction !== null).map((i) => i.name));
+  return { events, alerting };
+}
+
+describe('shipped rule sets', () => {
+  it('ships demo and ssh-brute-force, each with positive and negative samples', () => {
+    expect(names).toEqual(expect.arrayContaining(['demo', 'ssh-brute-force']));
+    for (const name of names) {
+      expect(existsSync(join(RULES, `${name}.pos.log`)), `${name}.pos.log`).toBe(true);
+      expect(existsSync(join(RULES, `${name}.neg.log`)), `${name}.neg.log`).toBe(true);
+    }
+  });
+
+  describe.each(names)('%s', (name) => {
+    it('checks with no errors and no warnings', () => {
+      const [result] = checkFiles([join(RULES, `${name}.rules`)]);
+      expect(result!.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    });
+
+    it('matches every positive line with an alerting item, and every alarm fires on the positives', async () => {
+      const pos = lines(join(RULES, `${name}.pos.log`));
+      const { events, alerting } = await replay(name, join(RULES, `${name}.pos.log`));
+      const matched = new Set(events.filter((e) => e.type === 'match' && alerting.has(e.item)).map((e) => e.line));
+      const unmatched = pos.filter((_, i) => !matched.has(i + 1));
+      expect(unmatched).toEqual([]);
+      const fired = new Set(events.filter((e) => e.type === 'fire').map((e) => e.item));
+      expect([...fired].sort()).toEqual([...alerting].sort());
+    });
+
+    it('fires nothing on the negative samples', async () => {
+      const { events } = await replay(name, join(RULES, `${name}.neg.log`));
+      expect(events.filter((e) => e.type === 'fire')).toEqual([]);
+    });
+  });
+});
