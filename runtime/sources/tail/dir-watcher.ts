@@ -1,4 +1,5 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { lstatSync, realpathSync, watch, type FSWatcher } from 'node:fs';
+import { dirname } from 'node:path';
 
 /**
  * Watches directories with plain `fs.watch` (inotify on Linux) and reports every event.
@@ -46,4 +47,20 @@ export class DirWatcher {
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
   }
+}
+
+/**
+ * What to watch for the absolute path `abs`: its directory, and when it is a symlink also the
+ * directory of the file it resolves to (appends to the target raise events only there).
+ */
+export function watchTargets(abs: string): { target: string; dirs: string[] } {
+  let target = abs;
+  try {
+    if (lstatSync(abs).isSymbolicLink()) target = realpathSync(abs);
+  } catch {
+    // Missing or dangling: watch the link's directory and wait.
+  }
+  const dirs = [dirname(abs)];
+  if (dirname(target) !== dirs[0]) dirs.push(dirname(target));
+  return { target, dirs };
 }

@@ -1,8 +1,8 @@
-import { lstatSync, readSync, realpathSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { DirWatcher } from './dir-watcher.js';
+import { DirWatcher, watchTargets } from './dir-watcher.js';
 import { startsWith } from './fingerprint.js';
-import { OpenFile, type ReadOutcome } from './open-file.js';
+import { endsInsideLine, OpenFile, type ReadOutcome } from './open-file.js';
 import { findCopy, findRotated, staleReason } from './find-file.js';
 import type { Checkpoint, TailHandlers, TailNotice } from './types.js';
 
@@ -128,6 +128,7 @@ export class FileFollower {
     }
     if (this.stopped) return;
     this.identify(poll);
+    if (this.stopped) return;
     if (this.current !== null) {
       const outcome = this.readOut(this.current, false);
       if (outcome === 'aborted') return;
@@ -202,7 +203,7 @@ export class FileFollower {
         // A file that shows up while we follow the path is new: all of it is unread.
         if (!initial || this.settings.start === 'beginning' || size === 0) return { offset: 0, discarding: false };
         // Starting at the end inside a line: drop its tail rather than deliver half a line.
-        return { offset: size, discarding: lastByte(fd, size) !== 0x0a };
+        return { offset: size, discarding: endsInsideLine(fd, size) };
       });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -272,6 +273,8 @@ export class FileFollower {
   }
 
   private readOut(f: OpenFile, rotated: boolean): ReadOutcome {
+    // A handler may have stopped us in the middle of a step; read nothing more.
+    if (this.stopped) return 'aborted';
     return f.read(this.buf, TURN_BUDGET, (lines, endOffset, cuts) => {
       if (cuts > 0) {
         this.cutTotal += cuts;
@@ -291,14 +294,10 @@ export class FileFollower {
   }
 
   private refreshWatches(): void {
-    try {
-      this.target = lstatSync(this.abs).isSymbolicLink() ? realpathSync(this.abs) : this.abs;
-    } catch {
-      this.target = this.abs;
-    }
-    const dirs = [dirname(this.abs)];
-    if (dirname(this.target) !== dirs[0]) dirs.push(dirname(this.target));
-    this.watcher.update(dirs);
+    if (this.stopped) return;
+    const watched = watchTargets(this.abs);
+    this.target = watched.target;
+    this.watcher.update(watched.dirs);
   }
 
   private errorOnce(message: string): void {
@@ -314,9 +313,4 @@ export class FileFollower {
       // A failing notice handler must not break tailing; there is nowhere else to report it.
     }
   }
-}
-
-function lastByte(fd: number, size: number): number {
-  const one = Buffer.alloc(1);
-  return readSync(fd, one, 0, 1, size - 1) === 1 ? (one[0] ?? -1) : -1;
 }

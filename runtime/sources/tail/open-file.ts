@@ -109,3 +109,9 @@ export class OpenFile {
     }
   }
 }
+
+/** True when the file `fd` of `size` bytes does not end with a newline (a line is still being written). */
+export function endsInsideLine(fd: number, size: number): boolean {
+  const one = Buffer.alloc(1);
+  return readSync(fd, one, 0, 1, size - 1) !== 1 || one[0] !== 0x0a;
+}
