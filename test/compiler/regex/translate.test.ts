@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { translateRegex, type TranslatedRegex } from '../../../compiler/regex/translate.js';
-import { sampleLines } from './corpus.js';
+import { corpusLines, sampleLines } from './corpus.js';
+import { patternFrom, rng } from './generated-patterns.js';
 import { jsMatch, perlMatches } from './perl-oracle.js';
 
 function ok(source: string, flags = ''): TranslatedRegex {
@@ -287,5 +288,26 @@ describe('translateRegex on random input', () => {
     expect(translateRegex('(?(1)'.repeat(20_000), '').value).toBeNull();
     const ok200 = '(?:'.repeat(150) + 'a' + ')'.repeat(150);
     expect(translateRegex(ok200, '').value?.requiredLiterals).toEqual(['a']);
+  });
+});
+
+describe('translateRegex against Perl on generated patterns', () => {
+  it('agrees on 300 patterns generated from real lines (seeded)', () => {
+    const random = rng(4242);
+    const sources = corpusLines('loghub/OpenSSH_2k.log', 300).concat(corpusLines('elastic/auth.log', 300), corpusLines('loghub/Apache_2k.log', 100));
+    const cases = Array.from({ length: 300 }, () => patternFrom(sources[Math.floor(random() * sources.length)]!, random));
+    const lines = sampleLines(80);
+    const perl = perlMatches(cases, lines);
+    let matches = 0;
+    cases.forEach(([source, flags], i) => {
+      const reference = perl[i]!;
+      if ('error' in reference) throw new Error(`Perl rejected ${source}: ${reference.error}`);
+      const t = ok(source, flags);
+      const re = new RegExp(t.js, t.flags);
+      const outcomes = lines.map((line) => jsMatch(re, line));
+      expect(outcomes, `${source} /${flags}`).toEqual(reference.lines);
+      matches += outcomes.filter((o) => o !== null).length;
+    });
+    expect(matches).toBeGreaterThan(300);
   });
 });
