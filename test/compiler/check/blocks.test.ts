@@ -176,6 +176,18 @@ describe('watch', () => {
     expect(c.only('R321').span).toMatchObject(m.marks[1]!);
   });
 
+  it('refuses an empty do-group, a match line without its operator and a nested block', () => {
+    const m = marked('watch <<__W\n  logfile /x\n  do <|ignore|>\n  end\n  <|ignore MARK|>\n  <|inner|> <<__I\n    exec x\n  __I\n__W\n');
+    const c = checkText(m.text);
+    expect(c.diagnostics.map((d) => [d.code, d.span])).toMatchObject([
+      ['R317', m.marks[0]],
+      ['R318', m.marks[1]],
+      ['R316', m.marks[2]],
+    ]);
+    // The block itself is still built, without the empty group.
+    expect(c.model.blocks).toMatchObject([{ kind: 'watch', ignore: [], filter: [] }]);
+  });
+
   it('points a bad pattern inside the slashes', () => {
     const m = marked('watch <<__W\n  logfile /x\n  ignore =~ /ok <|a{2,1}|>/\n__W\n');
     const c = checkText(m.text);

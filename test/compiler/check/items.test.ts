@@ -309,6 +309,19 @@ describe('[general]', () => {
     expect(c.model.items.map((i) => i.path)).toEqual(['/var/log/all', '/var/log/all']);
   });
 
+  it('pools every [general], implicit, explicit or included, and reports a key set twice (R314)', () => {
+    const m = marked(`<|athread_count|> = 3\n${item(BASE, 'A')}source "defaults.rules"\n`);
+    const c = checkFiles({
+      'main.rules': m.text,
+      'defaults.rules': '[general]\nrotate_wait = 30\nathread_count = 9\n',
+    });
+    const d = c.only('R314');
+    expect(c.where(d)).toBe('defaults.rules:3:1');
+    expect(d.labels?.[0]?.span).toMatchObject({ file: 'main.rules', ...m.marks[0] });
+    expect(c.model.engine.actionThreads).toBe(3);
+    expect(c.model.items[0]!.rotateWait).toBe(30);
+  });
+
   it('reports a bad default once, at [general]', () => {
     const m = marked(`[general]\nupbound_freq = <|lots|>\n${item(BASE, 'A')}${item(BASE, 'B')}`);
     const c = checkText(m.text);
