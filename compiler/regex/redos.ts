@@ -134,7 +134,7 @@ class Linter {
     const { start, end } = sourceRange(this.t, jsStart, jsEnd);
     const subpattern = this.source.slice(start, end);
     const key = `${start}:${end}`;
-    if (!this.found.has(key)) this.found.set(key, { start, end, subpattern, message: message.replace('%s', subpattern) });
+    if (!this.found.has(key)) this.found.set(key, { start, end, subpattern, message: message.replace('%s', () => subpattern) });
   }
 
   /** Every character any part of the node can consume. */

@@ -97,3 +97,12 @@ describe('lintRedos', () => {
     expect(slowMs).toBeGreaterThan(fastMs * 1000);
   });
 });
+
+describe('lintRedos messages', () => {
+  it('quote the sub-pattern verbatim, even with replacement-looking text', () => {
+    const source = "(?:x$&|y$'|\\d+)+";
+    const [w] = lint(source);
+    expect(w?.subpattern).toBe(source);
+    expect(w?.message).toContain(source);
+  });
+});
