@@ -103,12 +103,15 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
     }
   }
   const general = modules[0]?.engine;
-  const dropped = dropPrivileges(args.uid ?? general?.uid ?? null, args.gid ?? general?.gid ?? null);
+  const uid = args.uid ?? general?.uid ?? null;
+  const gid = args.gid ?? general?.gid ?? null;
+  const dropped = dropPrivileges(uid, gid);
   if (dropped !== null) {
     log.error(null, dropped);
     if (args.pidFile !== null) removePidFile(args.pidFile);
     return 1;
   }
+  if (uid !== null && gid === null && process.getgid?.() === 0) log.warn(null, `running as user ${uid} but still in group 0 (root): give -g too`);
 
   const actions = new ActionRunner(log, { threads: general?.actionThreads ?? 2 });
   const supervisor = new Supervisor({ clock: new LiveClock(), actions, log });

@@ -1,0 +1,12 @@
+/**
+ * The runtime's public entry: the daemon (`runMain`, what bundle.mjs calls), the pieces it
+ * wires (for embedding and for `rulec test`/`rulec demo`), and the contract generated modules
+ * satisfy. The runtime depends on nothing outside this folder.
+ */
+export * from './contract.js';
+export { runMain, type RunMainOptions } from './daemon/main.js';
+export { DAEMON_USAGE, parseDaemonArgs, type DaemonArgs } from './daemon/args.js';
+export { checkModule, importModule, type LoadResult } from './daemon/loader.js';
+export { Supervisor, type SupervisorDeps } from './daemon/supervisor.js';
+export { DryRun, type DryRunEvent, type DryRunOptions, type FireEvent, type MatchEvent } from './daemon/dry-run.js';
+export { RUNTIME_VERSION } from './daemon/version.js';

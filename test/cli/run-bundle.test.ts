@@ -1,0 +1,98 @@
+import { appendFileSync, chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from './run-cli.js';
+import { alive, itemText, MARKER, read, records, startRun, waitFor, type Daemon } from './run-helpers.js';
+
+let cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const fn of cleanup.splice(0)) fn();
+});
+
+function dir(): string {
+  const t = tempDir('rulec-bundle-');
+  cleanup.push(t.remove);
+  return t.dir;
+}
+
+function daemon(args: readonly string[], cwd: string): Daemon {
+  const d = startRun(args, cwd);
+  cleanup.push(() => d.child.kill('SIGKILL'));
+  return d;
+}
+
+/** Builds `rules` text and copies bundle.mjs alone into a fresh directory. */
+async function bundle(rules: string): Promise<string> {
+  const src = dir();
+  writeFileSync(join(src, 'app.rules'), rules);
+  const built = await runCli(['build', 'app.rules', '-o', 'dist'], { cwd: src, timeoutMs: 60_000 });
+  expect(built.code, built.stderr).toBe(0);
+  const alone = join(dir(), 'bundle.mjs');
+  copyFileSync(join(src, 'dist/bundle.mjs'), alone);
+  return alone;
+}
+
+describe('rulec run BUNDLE', () => {
+  it('runs a built bundle with node, passing signals on', async () => {
+    const work = dir();
+    const log = join(work, 'app.log');
+    const rec = join(work, 'records');
+    writeFileSync(log, '');
+    const file = await bundle(itemText('ERRORS', log, 'ERROR (\\w+)', MARKER, rec, '"$1"'));
+    const own = join(work, 'own.log');
+    const d = daemon([file, '-l', own], work);
+    expect(await waitFor(() => read(own).includes('running 1 item(s)'))).toBe(true);
+    appendFileSync(log, 'ERROR bundled\n');
+    expect(await waitFor(() => records(rec).length === 1)).toBe(true);
+    d.child.kill('SIGTERM');
+    expect(await d.exited).toBe(0);
+    expect(records(rec)).toEqual([['bundled']]);
+    expect(read(own)).toContain('SIGTERM: stopping');
+  });
+
+  it('refuses a module of another contract version with exit 2 and a clear message', async () => {
+    const work = dir();
+    const file = await bundle(itemText('ERRORS', join(work, 'app.log'), 'ERROR (\\w+)', MARKER, join(work, 'r'), '"$1"'));
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/contractVersion: 1,/);
+    writeFileSync(file, text.replace(/contractVersion: 1,/, 'contractVersion: 999,'));
+    const d = daemon([file, '-s'], work);
+    expect(await d.exited).toBe(2);
+    expect(d.output()).toMatch(/contract version 999 does not match this runtime's 1; rebuild it/);
+  });
+});
+
+describe('rulec run -u/-g', () => {
+  it.skipIf(process.getuid?.() !== 0)('drops to the given group and user before reading, and actions run as that user', async () => {
+    const work = dir();
+    chmodSync(work, 0o755);
+    const log = join(work, 'app.log');
+    writeFileSync(log, '');
+    chmodSync(log, 0o644);
+    const rules = join(work, 'app.rules');
+    writeFileSync(rules, `[IDS]\npath = ${log}\nregex = WHO\nupbound_action = /usr/bin/id -u\n`);
+    chmodSync(rules, 0o644);
+    const own = join(work, 'own.log');
+    const d = daemon([rules, '-l', own, '-u', '65534', '-g', 'nogroup'], work);
+    expect(await waitFor(() => read(own).includes('running 1 item(s)'))).toBe(true);
+    const status = readFileSync(`/proc/${d.child.pid}/status`, 'utf8');
+    expect(status).toMatch(/^Uid:\s+65534\s+65534\s+65534\s+65534$/m);
+    expect(status).toMatch(/^Gid:\s+65534\s+65534\s+65534\s+65534$/m);
+    // Root's supplementary groups are gone too.
+    expect(status).toMatch(/^Groups:\s+65534\s*$/m);
+    appendFileSync(log, 'WHO\n');
+    expect(await waitFor(() => /stdout: 65534\\n/.test(read(own)))).toBe(true);
+    d.child.kill('SIGTERM');
+    expect(await d.exited).toBe(0);
+    expect(alive(d.child.pid!)).toBe(false);
+  });
+
+  it('fails to start, exit 1, when the user does not exist', async () => {
+    const work = dir();
+    const rules = join(work, 'app.rules');
+    writeFileSync(rules, `[IDS]\npath = ${join(work, 'app.log')}\nregex = WHO\nupbound_action = /usr/bin/id\n`);
+    const d = daemon([rules, '-s', '-u', 'no-such-user-rulec'], work);
+    expect(await d.exited).toBe(1);
+    expect(d.output()).toMatch(/cannot switch to user no-such-user-rulec/);
+  });
+});
