@@ -9,6 +9,7 @@ import type { CheckContext } from './context.js';
 /** Which event runs the action: only the up-bound one runs on a matched line. */
 export type ActionRole = 'upbound' | 'downbound' | 'size';
 
+/** What an action needs to know about its item. */
 export interface ActionOptions {
   readonly role: ActionRole;
   readonly shell: boolean;

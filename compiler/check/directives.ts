@@ -6,6 +6,7 @@ import type { CheckContext } from './context.js';
 import type { DirectiveSpec } from './keys.js';
 import { cover } from './locate.js';
 
+/** The directives and match statements of a built-in block's body. */
 export interface BlockBody {
   /** Each directive's lines, in order, with arity already checked. */
   readonly directives: ReadonlyMap<string, readonly CommandStatement[]>;
@@ -13,6 +14,7 @@ export interface BlockBody {
   readonly matches: readonly (MatchStatement | GroupStatement)[];
 }
 
+/** Reads a built-in block's body against its directive table; reports R316/R317/R318/R314 there. */
 export function readBody(
   ctx: CheckContext,
   block: BlockStatement,

@@ -6,6 +6,7 @@ import { readInteger, readText } from './read-value.js';
 
 const DEFAULT_ACTION_THREADS = 2;
 
+/** `athread_count` (1..64, default 2), `uid`, `gid` and `state` from `[general]`. */
 export function checkEngine(ctx: CheckContext, general: ReadonlyMap<string, Entry>): EngineSettings {
   const text = (key: string): string | null => {
     const entry = general.get(key);

@@ -20,6 +20,7 @@ export interface EntryLookup {
 
 const REFERENCE = /^\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))$/;
 
+/** The item's KeySpec; R321 when `usecrc` and `key` both choose, R310 for a group the regex lacks. */
 export function checkKey(ctx: CheckContext, entries: EntryLookup, regex: RegexModel): KeySpec {
   const crcEntry = entries.get('usecrc');
   const useCrc = crcEntry !== undefined && readBoolean(ctx, crcEntry) === true;

@@ -28,7 +28,7 @@ import type { IndexedItem } from './sections.js';
 
 const DEFAULT_REGEX = '.*';
 const LINE_MAX_DEFAULT = 64 * 1024;
-/** A cap on the line cap: beyond this one line could hold the engine's memory hostage. */
+// A cap on the line cap: beyond this one line could hold the engine's memory hostage.
 const LINE_MAX_LIMIT = 16 * 1024 * 1024;
 const MAX_KEYS_LIMIT = 10_000_000;
 
@@ -139,7 +139,7 @@ export class ItemReader {
     };
   }
 
-  /** A frequency or size without its action (and the reverse), reported on the item's own entry. */
+  // A frequency or size without its action (and the reverse), reported on the item's own entry.
   private checkPairs(
     own: (key: ItemKey) => Entry | undefined,
     get: (key: ItemKey) => Entry | undefined,

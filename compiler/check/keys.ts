@@ -25,20 +25,22 @@ export const ITEM_KEYS = [
   'time_zone',
 ] as const;
 
+/** An item key name. */
 export type ItemKey = (typeof ITEM_KEYS)[number];
 
 /** Keys that only `[general]` may set. */
 export const GENERAL_ONLY_KEYS = ['athread_count', 'uid', 'gid', 'state'] as const;
 
-export type GeneralKey = (typeof GENERAL_ONLY_KEYS)[number];
-
+/** Every key an INI section may hold. */
 export const ALL_INI_KEYS: readonly string[] = [...ITEM_KEYS, ...GENERAL_ONLY_KEYS];
 
 /** MailLog `set` settings. */
 export const SETTING_KEYS = ['pgp', 'to', 'from', 'smtp', 'debug', 'subject', 'host', 'spool'] as const;
 
+/** Block kinds the language defines; `module` adds more. */
 export const BUILTIN_BLOCKS = ['command', 'monitor', 'watch', 'snort'] as const;
 
+/** A built-in block kind. */
 export type BuiltinBlock = (typeof BUILTIN_BLOCKS)[number];
 
 /** Words a `module` alias may not take: the built-in blocks and the top-level commands. */
@@ -79,6 +81,7 @@ export const BLOCK_DIRECTIVES: Readonly<Record<BuiltinBlock, Readonly<Record<str
   },
 };
 
+/** True for `command`, `monitor`, `watch` and `snort`. */
 export function isBuiltinBlock(name: string): name is BuiltinBlock {
   return (BUILTIN_BLOCKS as readonly string[]).includes(name);
 }

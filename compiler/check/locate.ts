@@ -44,12 +44,10 @@ export function cover(a: Span, b: Span): Span {
   return makeSpan(a.file, Math.min(a.start, b.start), Math.max(a.end, b.end));
 }
 
-/**
- * For each character of `text`, where it starts and ends in `source` (plus one start for the
- * end of the text). Characters the source spells differently (quotes, a line break read as one
- * space) are skipped in the source up to the next character that can stand for the value's
- * character; a backslash escape right before it belongs to that character.
- */
+// For each character of `text`, where it starts and ends in `source` (plus one start for the
+// end of the text). Characters the source spells differently (quotes, a line break read as one
+// space) are skipped in the source up to the next character that can stand for the value's
+// character; a backslash escape right before it belongs to that character.
 function align(text: string, source: string): { starts: number[]; ends: number[] } {
   const starts = new Array<number>(text.length + 1);
   const ends = new Array<number>(text.length);

@@ -27,6 +27,7 @@ export function readFrequency(ctx: CheckContext, entry: Entry): Frequency | null
   return frequency.count === 0 ? null : { count: frequency.count, seconds: frequency.seconds };
 }
 
+/** `0/1/yes/no/true/false`, any case. */
 export function readBoolean(ctx: CheckContext, entry: Entry): boolean | undefined {
   return read(ctx, entry, 'R305', parseBoolean);
 }
@@ -42,6 +43,7 @@ export function readSize(ctx: CheckContext, entry: Entry, min: number, max: numb
   return bytes;
 }
 
+/** A whole number within `[min, max]`. */
 export function readInteger(ctx: CheckContext, entry: Entry, min: number, max: number): number | undefined {
   return read(ctx, entry, 'R306', (text) => parseInteger(text, min, max));
 }
@@ -93,6 +95,7 @@ function isTimeZone(name: string): boolean {
   }
 }
 
+/** "`a`, `b` or `c`" for messages. */
 export function listOf(words: readonly string[]): string {
   const quoted = words.map((w) => `\`${w}\``);
   return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)!}`;

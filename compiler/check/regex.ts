@@ -69,7 +69,7 @@ export function groupNumber(regex: RegexModel, name: string): number | undefined
   return named !== undefined && Object.hasOwn(named, name) ? named[name] : undefined;
 }
 
-/** The translator counts a flag's offset as if written `/pattern/flags` from after the first slash. */
+// The translator counts a flag's offset as if written `/pattern/flags` from after the first slash.
 function problemSpan(ctx: CheckContext, pattern: Located, flags: Located | undefined, start: number, end: number): Span {
   const flagsFrom = pattern.text.length + 1;
   if (flags !== undefined && start >= flagsFrom) return ctx.at(flags, start - flagsFrom, end - flagsFrom);

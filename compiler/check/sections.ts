@@ -14,6 +14,7 @@ export interface IndexedItem {
   readonly entries: ReadonlyMap<string, Entry>;
 }
 
+/** The sections of a program, sorted into `[general]` and items. */
 export interface SectionIndex {
   /** `[general]` entries from every general section, wherever it appears. */
   readonly general: ReadonlyMap<string, Entry>;
@@ -21,8 +22,9 @@ export interface SectionIndex {
   readonly items: readonly IndexedItem[];
 }
 
-export const GENERAL = 'general';
+const GENERAL = 'general';
 
+/** Pools `[general]` sections and indexes items; reports R301, R313, R314 and R320. */
 export function indexSections(ctx: CheckContext, sections: readonly Section[]): SectionIndex {
   const general = new Map<string, Entry>();
   const items: IndexedItem[] = [];

@@ -8,6 +8,7 @@ import { readBody, single } from './directives.js';
 import { BLOCK_DIRECTIVES } from './keys.js';
 import { checkRegex } from './regex.js';
 
+/** A `watch` block: `logfile` required, `trim yes|no`, ignore and filter groups. */
 export function checkWatch(ctx: CheckContext, block: BlockStatement): BlockModel | null {
   const body = readBody(ctx, block, BLOCK_DIRECTIVES.watch, true);
   const ignore: MatchGroupModel[] = [];
