@@ -18,6 +18,7 @@ export interface FollowSettings {
 const READ_BUFFER = 256 * 1024;
 // Bytes read per file per turn before yielding, so a huge backlog never stalls the event loop.
 const TURN_BUDGET = 4 * 1024 * 1024;
+const DRAIN_INTERVAL = 10;
 
 /**
  * Follows one regular file by path: reads appends, and survives rename-and-create,
@@ -33,6 +34,7 @@ export class FileFollower {
   private readonly abs: string;
   private target: string;
   private pollTimer: NodeJS.Timeout | null = null;
+  private drainTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private busy = false;
   private again = false;
@@ -76,7 +78,9 @@ export class FileFollower {
   halt(): void {
     this.stopped = true;
     if (this.pollTimer !== null) clearInterval(this.pollTimer);
+    if (this.drainTimer !== null) clearInterval(this.drainTimer);
     this.pollTimer = null;
+    this.drainTimer = null;
     this.watcher.close();
   }
 
@@ -139,12 +143,27 @@ export class FileFollower {
       }
     }
     if (poll) this.refreshWatches();
+    this.paceDrain();
     if (more && !this.continuation) {
       this.continuation = true;
       setImmediate(() => {
         this.continuation = false;
         this.check(false);
       });
+    }
+  }
+
+  /**
+   * Writes to a rotated file moved to another directory (logrotate's `olddir`) raise no event
+   * in the directories we watch; while rotated files are read out, look every few ms rather
+   * than wait for the poll.
+   */
+  private paceDrain(): void {
+    if (this.retiring.length > 0 && this.drainTimer === null) {
+      this.drainTimer = setInterval(() => this.check(false), DRAIN_INTERVAL);
+    } else if (this.retiring.length === 0 && this.drainTimer !== null) {
+      clearInterval(this.drainTimer);
+      this.drainTimer = null;
     }
   }
 

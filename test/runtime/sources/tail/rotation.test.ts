@@ -44,7 +44,7 @@ describe('rotation under a live writer', () => {
     cleanup = s.cleanup;
     const path = join(s.dir, 'app.log');
     writeFileSync(path, '');
-    const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', rotateWait: 2 });
+    const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', rotateWait: 2, pollInterval: 5000 });
     const writer = startWriter(path, 0, COUNT, RATE);
     await sleep(600);
     unlinkSync(path);
@@ -56,6 +56,28 @@ describe('rotation under a live writer', () => {
 
     expect(tally(got.numbers, 0, COUNT)).toEqual({ missing: [], duplicated: [] });
     expect(got.notices.some((n) => n.kind === 'rotated' && n.reason === 'removed')).toBe(true);
+    expect(Math.max(...got.latenciesMs)).toBeLessThan(100);
+  });
+
+  it('rename into another directory (olddir): the moved file is still read out promptly', async () => {
+    const s = scratch();
+    cleanup = s.cleanup;
+    const path = join(s.dir, 'app.log');
+    mkdirSync(join(s.dir, 'old'));
+    writeFileSync(path, '');
+    // A slow poll: writes to a file moved out of the watched directory raise no event there.
+    const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', rotateWait: 2, pollInterval: 5000 });
+    const writer = startWriter(path, 0, COUNT, RATE);
+    await sleep(600);
+    renameSync(path, join(s.dir, 'old', 'app.log.1'));
+    await sleep(300);
+    await writer.reopen();
+    await writer.done;
+    await waitFor(() => got.numbers.length >= COUNT, 3000);
+    await tailer.stop();
+
+    expect(tally(got.numbers, 0, COUNT)).toEqual({ missing: [], duplicated: [] });
+    expect(Math.max(...got.latenciesMs)).toBeLessThan(100);
   });
 
   it('symlink retarget: a link pointed at a new file counts as rotation', async () => {
