@@ -29,7 +29,8 @@ export class CheckContext {
   }
 
   report(code: Code, severity: Severity, message: string, where: Span, extras: Extras = {}): void {
-    const diagnostic: Diagnostic = { code, severity, message, span: where };
+    // Messages quote user text, which a quoted word may spread over lines: keep them one line.
+    const diagnostic: Diagnostic = { code, severity, message: message.replace(/\s*[\r\n]+\s*/g, ' '), span: where };
     this.found.push({
       ...diagnostic,
       ...(extras.labels && extras.labels.length > 0 ? { labels: extras.labels } : {}),
