@@ -84,8 +84,15 @@ export class FifoFollower {
       this.errorOnce((err as Error).message);
       return;
     }
+    let socket: Socket;
+    try {
+      socket = new Socket({ fd, readable: true, writable: false });
+    } catch (err) {
+      closeSync(fd);
+      this.errorOnce((err as Error).message);
+      return;
+    }
     this.lastError = '';
-    const socket = new Socket({ fd, readable: true, writable: false });
     this.socket = socket;
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     // Read-only fallback: the last writer closed. Reopen on the next poll.

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectingTailer, scratch, sleep, startWriter, tally, waitFor } from './helpers.js';
@@ -28,5 +29,26 @@ describe('FIFO sources', () => {
 
     expect(got.notices.filter((n) => n.kind === 'missing')).toHaveLength(1);
     expect(tally(got.numbers, 0, 2000)).toEqual({ missing: [], duplicated: [] });
+  });
+
+  it('reopens a FIFO that was removed and created again', async () => {
+    const s = scratch();
+    cleanup = s.cleanup;
+    const path = join(s.dir, 'pipe');
+    execFileSync('mkfifo', [path]);
+    const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'fifo', pollInterval: 50 });
+    const w1 = startWriter(path, 0, 500, 2000);
+    await w1.done;
+    await waitFor(() => got.numbers.length >= 500, 2000);
+    unlinkSync(path);
+    execFileSync('mkfifo', [path]);
+    // The writer's open blocks until we have reopened the new pipe.
+    const w2 = startWriter(path, 500, 500, 2000);
+    await w2.done;
+    await waitFor(() => got.numbers.length >= 1000, 2000);
+    await tailer.stop();
+
+    expect(tally(got.numbers, 0, 1000)).toEqual({ missing: [], duplicated: [] });
+    expect(got.notices.filter((n) => n.kind === 'opened')).toHaveLength(2);
   });
 });
