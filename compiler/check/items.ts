@@ -84,12 +84,11 @@ export class ItemReader {
       rotateWait: read('rotate_wait', (e) => readDuration(ctx, e), 5),
       actionTimeout: read('action_timeout', (e) => readDuration(ctx, e), 60),
     };
-    const shellEntry = get('shell');
-    if (shell && shellEntry !== undefined) {
-      ctx.warning('R312', SHELL_ACTION_WARNING, shellEntry.span);
-    }
     // Everything below depends on the item's own regex and keys.
     if (section === null) return null;
+
+    const shellEntry = get('shell');
+    if (shell && shellEntry !== undefined) ctx.warning('R312', SHELL_ACTION_WARNING, shellEntry.span);
 
     const name = section.name;
     // With a broken regex the group count is unknown: do not pile capture errors onto the regex error.

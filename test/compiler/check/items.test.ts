@@ -266,6 +266,13 @@ describe('items: structure', () => {
 });
 
 describe('[general]', () => {
+  it('warns about a shell default only where an item runs under it (R312)', () => {
+    const m = marked(`[general]\n<|shell = true|>\n${item(BASE, 'A')}${item(`${BASE}shell = false\n`, 'B')}`);
+    const c = checkText(m.text);
+    expect(c.only('R312').span).toMatchObject(m.marks[0]!);
+    expect(checkText(`[general]\nshell = true\n${item(`${BASE}shell = false\n`, 'B')}`).diagnostics).toEqual([]);
+  });
+
   it('sets engine settings with defaults', () => {
     expect(checkText(item(BASE)).model.engine).toEqual({ actionThreads: 2, uid: null, gid: null, stateDir: null });
     const c = checkText(`athread_count = 8\nuid = nobody\ngid = adm\nstate = /var/lib/rulec\n${item(BASE)}`);
