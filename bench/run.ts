@@ -8,11 +8,13 @@ import { formatFigure } from './bench.js';
 import { buildBench } from './compiler-build.js';
 import { checkBench } from './compiler-check.js';
 import { prefilterBench } from './compiler-prefilter.js';
+import { throughputBench } from './runtime-throughput.js';
 
 const benchmarks: readonly Benchmark[] = [
   checkBench,
   buildBench,
   prefilterBench,
+  throughputBench,
 ];
 
 const filter = process.argv[2] ?? '';

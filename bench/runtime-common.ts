@@ -1,0 +1,82 @@
+/** Shared pieces of the runtime benchmarks: a resampled real log, rule modules, a counting sink. */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ActionRequest, ActionSink } from '../runtime/actions/action-sink.js';
+import type { RuleModule } from '../runtime/contract.js';
+import { loadRuleFile } from '../compiler/cli/commands/run.js';
+import { writeFileSync } from 'node:fs';
+import { corpusLines } from './bench.js';
+
+/** The real logs lines are drawn from. */
+const SOURCES = [
+  'elastic/auth.log',
+  'loghub/OpenSSH_2k.log',
+  'loghub/Linux_2k.log',
+  'loghub/Apache_2k.log',
+  'loghub/Thunderbird_2k.log',
+  'loghub/BGL_2k.log',
+  'loghub/HPC_2k.log',
+  'loghub/Mac_2k.log',
+  'loghub/Proxifier_2k.log',
+];
+
+/** mulberry32: a fixed seed gives the same file every run. */
+export function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Writes `count` lines drawn at random from the real corpus logs to `file`; returns its size in bytes. */
+export function writeResampledLog(file: string, count: number, seed = 1): number {
+  const pool = SOURCES.flatMap((name) => corpusLines(name));
+  const next = random(seed);
+  const fd = openSync(file, 'w');
+  let bytes = 0;
+  try {
+    const chunk: string[] = [];
+    for (let i = 0; i < count; i++) {
+      chunk.push(pool[Math.floor(next() * pool.length)]!);
+      if (chunk.length === 10_000 || i === count - 1) {
+        const text = `${chunk.join('\n')}\n`;
+        bytes += writeSync(fd, text);
+        chunk.length = 0;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return bytes;
+}
+
+/** Compiles rule text (written to `dir/name`) and imports the module, as `rulec run` does. */
+export async function ruleModule(dir: string, name: string, text: string): Promise<RuleModule> {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  const loaded = await loadRuleFile(file);
+  if (loaded.module === null) throw new Error(`benchmark rules do not compile:\n${loaded.report}`);
+  return loaded.module;
+}
+
+/** An ActionSink that counts fired actions and lets a benchmark look at each one. */
+export class CountingSink implements ActionSink {
+  submitted = 0;
+  constructor(private readonly onSubmit: (request: ActionRequest) => void = () => {}) {}
+  submit(request: ActionRequest): void {
+    this.submitted++;
+    this.onSubmit(request);
+  }
+}
+
+/** Resolves once `check` is true (polled every `everyMs`) or rejects after `timeoutMs`. */
+export async function until(check: () => boolean, timeoutMs: number, everyMs = 5): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`benchmark condition not reached within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
