@@ -139,7 +139,11 @@ export class FileFollower {
       if (outcome === 'budget') more = true;
       if (this.current.readPos !== this.lastSize) {
         this.lastSize = this.current.readPos;
-        this.handlers.size?.(this.lastSize);
+        try {
+          this.handlers.size?.(this.lastSize);
+        } catch (err) {
+          this.notice({ kind: 'error', path: this.settings.path, message: `size handler threw: ${(err as Error).message}` });
+        }
       }
     }
     if (poll) this.refreshWatches();

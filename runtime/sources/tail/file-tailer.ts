@@ -5,6 +5,8 @@ import {
   DEFAULT_LINE_MAX,
   DEFAULT_POLL_INTERVAL,
   DEFAULT_ROTATE_WAIT,
+  type CheckpointLoad,
+  type CheckpointStore,
   type TailHandlers,
   type TailOptions,
 } from './types.js';
@@ -44,7 +46,7 @@ export class FileTailer {
       return;
     }
     const store = this.opts.checkpoint ?? null;
-    const loaded = store === null ? { value: null, problem: null } : await store.load(this.opts.path);
+    const loaded = store === null ? { value: null, problem: null } : await loadSafely(store, this.opts.path);
     if (loaded.problem !== null) this.notice(loaded.problem);
     if (this.state !== 'running') return;
     this.file = new FileFollower(
@@ -97,7 +99,8 @@ export class FileTailer {
     const key = JSON.stringify(cp);
     if (key === this.lastSaved) return;
     this.lastSaved = key;
-    const problem = await store.save(this.opts.path, cp);
+    // A store from elsewhere might reject; this runs from a timer, where that would be unhandled.
+    const problem = await store.save(this.opts.path, cp).catch((err: unknown) => `cannot save checkpoint: ${String(err)}`);
     if (problem !== null) {
       this.lastSaved = '';
       this.notice(problem);
@@ -110,5 +113,13 @@ export class FileTailer {
     } catch {
       // Nowhere else to report a failing notice handler.
     }
+  }
+}
+
+async function loadSafely(store: CheckpointStore, path: string): Promise<CheckpointLoad> {
+  try {
+    return await store.load(path);
+  } catch (err) {
+    return { value: null, problem: `cannot load checkpoint: ${String(err)}` };
   }
 }

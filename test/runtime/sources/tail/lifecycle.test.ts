@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileTailer } from '../../../../runtime/sources/tail/file-tailer.js';
@@ -103,6 +103,23 @@ describe('FileTailer lifecycle', () => {
     await waitFor(() => got.numbers.length >= 200, 2000);
     await tailer.stop();
     expect(tally(got.numbers, 0, 200)).toEqual({ missing: [], duplicated: [] });
+  });
+
+  it('reports the size after reads, including the drop after a truncation', async () => {
+    const path = join(setup(), 'app.log');
+    writeFileSync(path, 'x'.repeat(99) + '\n');
+    const sizes: number[] = [];
+    const tailer = new FileTailer({ path, start: 'end', fileType: 'file' }, { lines: () => undefined, size: (b) => sizes.push(b) });
+    await tailer.start();
+    appendFileSync(path, 'y'.repeat(49) + '\n');
+    await waitFor(() => sizes.includes(150), 2000);
+    truncateSync(path, 0);
+    appendFileSync(path, 'z\n');
+    await waitFor(() => sizes.at(-1) === 2, 2000);
+    await tailer.stop();
+    expect(sizes[0]).toBe(100);
+    expect(sizes).toContain(150);
+    expect(sizes.at(-1)).toBe(2);
   });
 
   it('turns a throwing handler into a notice and keeps going', async () => {
