@@ -74,7 +74,11 @@ describe('seed fixtures', () => {
 
   it('logNOT 0.6: the iptables action, raw', () => {
     expect(meaningOf('lognot-iptables-action.rules')).toEqual([
-      ['section', 'SSH_AUTH', false, [['upbound_action', '/sbin/iptables -I SSHD -s $2 -j DROP']]],
+      ['section', 'SSH_IU', false, [
+        ['path', '/var/log/messages'],
+        ['regex', '\\]: Invalid user (.*) from (.*)$'],
+        ['upbound_action', '/sbin/iptables -I SSHD -s $2 -j DROP'],
+      ]],
     ]);
   });
 
@@ -161,13 +165,13 @@ describe('seed fixtures', () => {
 
   it('MailLog watch: ignore lines and do groups', () => {
     expect(meaningOf('maillog-ignore.rules')).toEqual([
-      ['block', 'watch', '__HERE', [['ignore', '=~ /MARK/'], ['ignore', '=~ /Another/']]],
+      ['block', 'watch', '__HERE', [['command', 'logfile', '/var/log/messages'], ['ignore', '=~ /MARK/'], ['ignore', '=~ /Another/']]],
     ]);
     expect(meaningOf('maillog-do-ignore.rules')).toEqual([
-      ['block', 'watch', '__HERE', [['do', 'ignore', ['=~ /pattern/', '=~ /pattern 2/']]]],
+      ['block', 'watch', '__HERE', [['command', 'logfile', '/var/log/messages'], ['do', 'ignore', ['=~ /pattern/', '=~ /pattern 2/']]]],
     ]);
     expect(meaningOf('maillog-do-filter.rules')).toEqual([
-      ['block', 'watch', '__HERE', [['do', 'filter', ['=~ /THIS/', '=~ /AND/', '=~ /THAT/']]]],
+      ['block', 'watch', '__HERE', [['command', 'logfile', '/var/log/messages'], ['do', 'filter', ['=~ /THIS/', '=~ /AND/', '=~ /THAT/']]]],
     ]);
   });
 

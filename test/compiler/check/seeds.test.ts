@@ -1,10 +1,8 @@
 /**
  * The seed documents' examples (test/fixtures/seeds/, copied verbatim by the grammar's owner)
  * check clean and their model means what the seeds say. `*-schematic.rules` files are syntax
- * illustrations and exempt. A few fixtures are fragments of a block or item; checked alone they
- * lack what the seed leaves implicit (a watch block's `logfile`, the item's `path` and `regex`),
- * so they are checked once alone (only those missing-context errors allowed) and once with that
- * context supplied the way a user would: a `logfile` line, or `[general]` defaults.
+ * illustrations and exempt. Fragments were wrapped, in the fixture itself, in the smallest
+ * block or item that gives them the context the seed leaves implicit (see its README).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,31 +16,8 @@ const DIR = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/seeds'
 const fixtures = readdirSync(DIR).filter((f) => f.endsWith('.rules')).sort();
 const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
 
-/** Fragments and the context each lacks: entry files that supply it, and what is missing alone. */
-const FRAGMENTS: Readonly<Record<string, { files: (text: string) => Record<string, string>; missing: readonly string[] }>> = {
-  'lognot-iptables-action.rules': {
-    // The seed's §0.6 item this action line belongs to, as [general] defaults.
-    files: (text) => ({
-      'main.rules': 'path = /var/log/messages\nregex = \\]: Invalid user (.*) from (.*)$\nsource "fragment.rules"\n',
-      'fragment.rules': text,
-    }),
-    missing: ['R302', 'R310'],
-  },
-  ...Object.fromEntries(
-    ['maillog-ignore.rules', 'maillog-do-ignore.rules', 'maillog-do-filter.rules'].map((name) => [
-      name,
-      {
-        files: (text: string) => ({ 'main.rules': text.replace(/^watch <<__HERE\n/m, '$&logfile /var/log/messages\n') }),
-        missing: ['R317'],
-      },
-    ]),
-  ),
-};
-
 function checkFixture(name: string): Checked {
-  const text = read(name);
-  const fragment = FRAGMENTS[name];
-  return fragment ? checkFiles(fragment.files(text)) : checkFiles({ [name]: text }, name);
+  return checkFiles({ [name]: read(name) }, name);
 }
 
 function regexOf(r: RegexModel): RegExp {
@@ -70,12 +45,6 @@ describe('seed fixtures', () => {
   it.each(fixtures.filter((f) => !f.endsWith('-schematic.rules')))('%s checks with no errors and no warnings', (name) => {
     const c = checkFixture(name);
     expect(problems(c).map((d) => `${c.where(d)} ${d.code} ${d.message}`)).toEqual([]);
-  });
-
-  it.each(Object.entries(FRAGMENTS))('%s alone lacks only its context', (name, fragment) => {
-    const c = checkFiles({ [name]: read(name) }, name);
-    const codes = new Set(problems(c).map((d) => d.code));
-    for (const code of codes) expect(fragment.missing).toContain(code);
   });
 
   it('schematic illustrations are caught for what they lack', () => {
