@@ -8,6 +8,7 @@ import { formatFigure } from './bench.js';
 import { buildBench } from './compiler-build.js';
 import { checkBench } from './compiler-check.js';
 import { prefilterBench } from './compiler-prefilter.js';
+import { latencyBench } from './runtime-latency.js';
 import { throughputBench } from './runtime-throughput.js';
 
 const benchmarks: readonly Benchmark[] = [
@@ -15,6 +16,7 @@ const benchmarks: readonly Benchmark[] = [
   buildBench,
   prefilterBench,
   throughputBench,
+  latencyBench,
 ];
 
 const filter = process.argv[2] ?? '';
