@@ -9,6 +9,7 @@ import { buildBench } from './compiler-build.js';
 import { checkBench } from './compiler-check.js';
 import { prefilterBench } from './compiler-prefilter.js';
 import { latencyBench } from './runtime-latency.js';
+import { memoryBench } from './runtime-memory.js';
 import { throughputBench } from './runtime-throughput.js';
 
 const benchmarks: readonly Benchmark[] = [
@@ -17,6 +18,7 @@ const benchmarks: readonly Benchmark[] = [
   prefilterBench,
   throughputBench,
   latencyBench,
+  memoryBench,
 ];
 
 const filter = process.argv[2] ?? '';
