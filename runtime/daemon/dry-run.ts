@@ -67,12 +67,17 @@ export class DryRun {
     this.line = line;
     this.bytes += Buffer.byteLength(line) + 1;
     let matched = false;
-    for (const item of this.module.items) {
-      const text = item.lineMax > 0 && line.length > item.lineMax ? line.slice(0, item.lineMax) : line;
-      const m = item.match(text);
-      if (m === null) continue;
-      matched = true;
-      this.options.onEvent({ type: 'match', item: item.name, line: this.lineNo, key: keyOf(item, m.captures), captures: m.captures });
+    // The prefilter's candidates are a superset of the items that match; each item is in one source.
+    for (const source of this.module.sources) {
+      for (const index of source.candidates(line)) {
+        const item = this.module.items[index];
+        if (item === undefined) continue;
+        const text = item.lineMax > 0 && line.length > item.lineMax ? line.slice(0, item.lineMax) : line;
+        const m = item.match(text);
+        if (m === null) continue;
+        matched = true;
+        this.options.onEvent({ type: 'match', item: item.name, line: this.lineNo, key: keyOf(item, m.captures), captures: m.captures });
+      }
     }
     if (!matched) this.missed++;
     const batch = [line];

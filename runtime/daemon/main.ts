@@ -114,7 +114,7 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
   if (uid !== null && gid === null && process.getgid?.() === 0) log.warn(null, `running as user ${uid} but still in group 0 (root): give -g too`);
 
   const actions = new ActionRunner(log, { threads: general?.actionThreads ?? 2 });
-  const supervisor = new Supervisor({ clock: new LiveClock(), actions, log });
+  const supervisor = new Supervisor({ clock: new LiveClock(), actions, log, verbose: args.verbose });
   await supervisor.start(modules);
   const items = modules.reduce((n, m) => n + m.items.length, 0);
   log.info(null, `rulec ${RUNTIME_VERSION} running ${items} item(s) from ${modules.map((m) => m.name).join(', ')} (pid ${process.pid})`);
@@ -132,7 +132,9 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
         }
         const fresh = await loadFresh(options.reload);
         if ('error' in fresh) {
-          log.error(null, `reload failed, keeping the running rules: ${fresh.error}`);
+          const [first, ...rest] = fresh.error.split('\n').filter((l) => l.trim() !== '');
+          log.error(null, `reload failed, keeping the running rules: ${first ?? 'no reason given'}`);
+          for (const line of rest) log.error(null, line);
           return;
         }
         if (stopping) return;

@@ -9,6 +9,7 @@ import { createCheckpointStore, FileTailer, type CheckpointStore, type TailNotic
 /** Where one followed path's lines go: an engine and the index of the source in its module. */
 interface Route {
   readonly engine: Engine;
+  readonly module: RuleModule;
   readonly sourceIndex: number;
 }
 
@@ -23,7 +24,12 @@ export interface SupervisorDeps {
   readonly clock: Clock;
   readonly actions: ActionSink;
   readonly log: Logger;
+  /** Log every match at debug level (`-v`); costs a second match per candidate line. */
+  readonly verbose?: boolean;
 }
+
+/** Characters of a matched line shown in a verbose log line. */
+const VERBOSE_LINE_MAX = 500;
 
 /**
  * Runs a set of rule modules live: one Engine per module, one FileTailer per distinct path
@@ -48,12 +54,13 @@ export class Supervisor {
 
   /** Swaps the running rule set for `modules`, keeping tailers of paths both sets read. */
   async replace(modules: readonly RuleModule[]): Promise<void> {
-    const engines = modules.map((module) => new Engine(module, { ...this.deps }));
+    const { clock, actions, log } = this.deps;
+    const engines = modules.map((module) => new Engine(module, { clock, actions, log }));
     const wanted = new Map<string, { spec: SourceSpec; module: RuleModule; routes: Route[] }>();
     modules.forEach((module, m) => {
       module.sources.forEach((spec, sourceIndex) => {
         const entry = wanted.get(spec.path) ?? { spec, module, routes: [] };
-        entry.routes.push({ engine: engines[m]!, sourceIndex });
+        entry.routes.push({ engine: engines[m]!, module, sourceIndex });
         wanted.set(spec.path, entry);
       });
     });
@@ -117,6 +124,7 @@ export class Supervisor {
           lines: (lines) => {
             this.linesRead += lines.length;
             for (const route of follow.routes) route.engine.onLines(route.sourceIndex, lines);
+            if (this.deps.verbose === true) for (const route of follow.routes) this.logMatches(route, lines);
           },
           size: (bytes) => {
             for (const route of follow.routes) route.engine.onSize(route.sourceIndex, bytes);
@@ -126,6 +134,19 @@ export class Supervisor {
       ),
     };
     return follow;
+  }
+
+  private logMatches(route: Route, lines: readonly string[]): void {
+    const source = route.module.sources[route.sourceIndex];
+    if (source === undefined) return;
+    for (const line of lines) {
+      for (const index of source.candidates(line)) {
+        const item = route.module.items[index];
+        if (item === undefined || item.match(line) === null) continue;
+        const shown = line.length > VERBOSE_LINE_MAX ? `${line.slice(0, VERBOSE_LINE_MAX)}…(${line.length} chars)` : line;
+        this.deps.log.debug(item.name, `matched: ${shown}`);
+      }
+    }
   }
 
   private notice(event: TailNotice): void {

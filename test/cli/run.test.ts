@@ -101,6 +101,8 @@ describe('rulec run FILE.rules', () => {
     writeRules(t.rules, '[BROKEN]\nregex = (unclosed\nupbound_action = /bin/true\n');
     d.child.kill('SIGUSR1');
     expect(await waitFor(() => read(t.own).includes('reload failed, keeping the running rules'))).toBe(true);
+    // The diagnostics of the broken file are in the own log, one line each.
+    expect(await waitFor(() => /error \S+app\.rules:2:\d+: error\[R307\]/.test(read(t.own)))).toBe(true);
     appendFileSync(t.log, 'WARN stillwatched\n');
     expect(await waitFor(() => records(t.rec).length === 2)).toBe(true);
     expect((await stopWithin(d, 5_000)).code).toBe(0);

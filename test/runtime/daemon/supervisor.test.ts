@@ -14,10 +14,10 @@ afterEach(async () => {
   dir?.remove();
 });
 
-function start(logged: string[]): { supervisor: Supervisor; actions: ActionRunner } {
-  const log = new Logger({ stdout: { write: (t: string) => logged.push(t) } });
+function start(logged: string[], verbose = false): { supervisor: Supervisor; actions: ActionRunner } {
+  const log = new Logger({ level: verbose ? 'debug' : 'info', stdout: { write: (t: string) => logged.push(t) } });
   const actions = new ActionRunner(log);
-  supervisor = new Supervisor({ clock: new LiveClock(), actions, log });
+  supervisor = new Supervisor({ clock: new LiveClock(), actions, log, verbose });
   return { supervisor, actions };
 }
 
@@ -84,5 +84,19 @@ describe('Supervisor', () => {
     expect(await actions.drain(5_000)).toBe(true);
     expect(dir.records('records')).toEqual([['y1']]);
     expect(logged.some((l) => l.includes(`stopped following ${first}`))).toBe(true);
+  });
+
+  it('logs every match, escaped, when verbose', async () => {
+    dir = tempDir();
+    const logFile = dir.file('app.log');
+    writeFileSync(logFile, '');
+    const logged: string[] = [];
+    const { supervisor: s } = start(logged, true);
+    await s.start([ruleModule([item('V', logFile, /ERROR (\S+)/, { upboundAction: markerAction(dir.file('records'), [cap(1)]) })])]);
+    appendFileSync(logFile, 'ERROR \x1b[31mred\nINFO quiet\n');
+    expect(await waitFor(() => logged.some((l) => l.includes('matched:')))).toBe(true);
+    const matches = logged.filter((l) => l.includes('matched:'));
+    expect(matches).toHaveLength(1);
+    expect(matches[0]).toContain('debug [V] matched: ERROR \\x1b[31mred');
   });
 });
