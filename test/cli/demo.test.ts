@@ -15,8 +15,9 @@ describe('rulec demo', () => {
     expect(written).toBeGreaterThan(2_000);
     expect(read).toBe(written);
     const fires = (item: string, kind: string): number => Number(new RegExp(`${item}: \\d+ matched, fires: .*${kind} (\\d+)`).exec(out)?.[1]);
-    // Two bursting addresses: 8 failures in 1 s and 12 in 2 s, each more than 5 in 10 s.
-    expect(fires('BRUTE_FORCE', 'upbound')).toBeGreaterThanOrEqual(2);
+    // Two bursting addresses: 8 failures in 1 s fire once, 12 in 2 s twice (a key counts afresh
+    // after firing); the rare ordinary failures, spread over 200 hosts, never reach 6.
+    expect(fires('BRUTE_FORCE', 'upbound')).toBe(3);
     expect(fires('HEARTBEAT_LOST', 'downbound')).toBeGreaterThanOrEqual(1);
     expect(fires('LOG_SIZE', 'size')).toBeGreaterThanOrEqual(2);
     const total = fires('BRUTE_FORCE', 'upbound') + fires('HEARTBEAT_LOST', 'downbound') + fires('LOG_SIZE', 'size');

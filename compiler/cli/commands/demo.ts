@@ -47,8 +47,9 @@ function linesBetween(fromMs: number, toMs: number, next: () => number, counter:
     const pid = 1000 + (counter.n++ % 9000);
     const r = next();
     const host = `192.0.2.${1 + Math.floor(next() * 200)}`;
-    if (r < 0.55) lines.push(`${stamp()} CRON[${pid}]: pam_unix(cron:session): session opened for user root by (uid=0)`);
-    else if (r < 0.8) lines.push(`${stamp()} sshd[${pid}]: Accepted publickey for deploy from ${host} port ${20000 + pid} ssh2`);
+    // Ordinary failures are rare and spread over 200 hosts, so only the bursts trip the rule.
+    if (r < 0.6) lines.push(`${stamp()} CRON[${pid}]: pam_unix(cron:session): session opened for user root by (uid=0)`);
+    else if (r < 0.97) lines.push(`${stamp()} sshd[${pid}]: Accepted publickey for deploy from ${host} port ${20000 + pid} ssh2`);
     else lines.push(`${stamp()} sshd[${pid}]: Failed password for user${pid % 50} from ${host} port ${20000 + pid} ssh2`);
   }
   const burst = (ip: string, startMs: number, endMs: number, perSecond: number): void => {
