@@ -115,13 +115,14 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
 
   const actions = new ActionRunner(log, { threads: general?.actionThreads ?? 2 });
   const supervisor = new Supervisor({ clock: new LiveClock(), actions, log, verbose: args.verbose });
-  await supervisor.start(modules);
   const items = modules.reduce((n, m) => n + m.items.length, 0);
-  log.info(null, `rulec ${RUNTIME_VERSION} running ${items} item(s) from ${modules.map((m) => m.name).join(', ')} (pid ${process.pid})`);
-  reportReady();
 
   return new Promise<number>((done) => {
-    let reloading: Promise<void> = Promise.resolve();
+    // Signals are handled from here on; reloads and the stop queue up behind the start.
+    let reloading: Promise<void> = supervisor.start(modules).then(() => {
+      log.info(null, `rulec ${RUNTIME_VERSION} running ${items} item(s) from ${modules.map((m) => m.name).join(', ')} (pid ${process.pid})`);
+      reportReady();
+    });
     let stopping = false;
     const reload = (): void => {
       reloading = reloading.then(async () => {
@@ -140,7 +141,7 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
         if (stopping) return;
         await supervisor.replace(fresh.modules);
         log.info(null, `reloaded: ${fresh.modules.reduce((n, m) => n + m.items.length, 0)} item(s)`);
-      });
+      }).catch((error: unknown) => log.error(null, `reload failed: ${String(error)}`));
     };
     const uninstall = installSignals({
       hangup: () => {

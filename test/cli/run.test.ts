@@ -162,4 +162,14 @@ describe('rulec run FILE.rules', () => {
     const refused = daemon([t.rules, '-s'], t.dir);
     expect(await refused.exited).toBe(1);
   });
+
+  it('SIGINT stops like SIGTERM, with exit 0', async () => {
+    const t = setup();
+    writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', MARKER, t.rec, '"$1"'));
+    const d = daemon([t.rules, '-s'], t.dir);
+    expect(await waitFor(() => d.output().includes('running 1 item(s)'))).toBe(true);
+    d.child.kill('SIGINT');
+    expect(await d.exited).toBe(0);
+    expect(d.output()).toContain('SIGINT: stopping');
+  });
 });
