@@ -172,4 +172,22 @@ describe('rulec run FILE.rules', () => {
     expect(await d.exited).toBe(0);
     expect(d.output()).toContain('SIGINT: stopping');
   });
+
+  it('with a state directory, a restart resumes where the last run stopped: lines written meanwhile are not lost', async () => {
+    const t = setup();
+    const state = join(t.dir, 'state');
+    writeRules(t.rules, `[general]\nstate = ${state}\n\n${itemText('ERRORS', t.log, 'ERROR (\\w+)', MARKER, t.rec, '"$1"')}`);
+    const first = daemon([t.rules, '-l', t.own], t.dir);
+    expect(await waitFor(() => read(t.own).includes('running 1 item(s)'))).toBe(true);
+    appendFileSync(t.log, 'ERROR first\n');
+    expect(await waitFor(() => records(t.rec).length === 1)).toBe(true);
+    expect((await stopWithin(first, 5_000)).code).toBe(0);
+
+    appendFileSync(t.log, 'ERROR whiledown\n');
+    const second = daemon([t.rules, '-l', t.own], t.dir);
+    expect(await waitFor(() => records(t.rec).length === 2)).toBe(true);
+    expect((await stopWithin(second, 5_000)).code).toBe(0);
+    expect(records(t.rec)).toEqual([['first'], ['whiledown']]);
+    expect(read(t.own)).toMatch(/resumed \S+app\.log at checkpoint offset \d+/);
+  });
 });
