@@ -21,17 +21,27 @@ const SECONDS = 4;
 const BATCH_MS = 2;
 
 /**
- * Wall time in ms with sub-ms resolution, comparable across processes: each process's
- * `performance.timeOrigin` may be off by up to a millisecond, so it is calibrated against
- * `Date.now()` by averaging many readings (each 0..1 ms behind, 0.5 on average). The writer
- * process runs this same function (its source is passed along).
+ * Wall time in ms with microsecond resolution, comparable across processes: each process's
+ * `performance.timeOrigin` may be off by up to a millisecond, so it is calibrated against the
+ * moments `Date.now()` ticks over to a new millisecond (then the wall time is exactly that
+ * value). The writer process runs this same function (its source is passed along).
  */
 function calibratedClock(): () => number {
+  const hr = (): number => performance.timeOrigin + performance.now();
   let sum = 0;
-  const n = 20_000;
-  for (let i = 0; i < n; i++) sum += Date.now() + 0.5 - (performance.timeOrigin + performance.now());
-  const offset = sum / n;
-  return () => performance.timeOrigin + performance.now() + offset;
+  const ticks = 30;
+  for (let i = 0; i < ticks; i++) {
+    const from = Date.now();
+    let now = from;
+    let at = hr();
+    while (now === from) {
+      at = hr();
+      now = Date.now();
+    }
+    sum += now - at;
+  }
+  const offset = sum / ticks;
+  return () => hr() + offset;
 }
 
 /** The writer: appends RATE lines/s (due lines computed from elapsed time), every tenth an ALERT stamped with its write time. */
