@@ -68,7 +68,7 @@ const META = /[\\^$.|?*+()[\]{}]/g;
 /** A loghub event template (`<*>` for a variable part) as a PCRE pattern with one group per variable run. */
 export function templateRegex(template: string): { regex: string; groups: number } {
   const parts = template.split(/(?:<\*>)+/);
-  const regex = parts.map((part) => part.replace(META, '\\$&')).join('(.*)');
+  const regex = parts.map((part) => part.replace(META, '\\$&')).join('(\\S+)');
   return { regex, groups: parts.length - 1 };
 }
 

@@ -19,12 +19,12 @@ export const buildBench: Benchmark = {
       const compiled = compile(file);
       if (hasErrors(compiled.diagnostics)) throw new Error('bench rule file has errors');
       const module = compiled.files[0]!.text;
-      const compileMs = await medianMs(3, () => compile(file));
-      const buildMs = await medianMs(3, async () => {
+      const compileMs = await medianMs(5, () => compile(file));
+      const buildMs = await medianMs(5, async () => {
         const built = await build(file, join(dir, 'dist'));
         if (built.written.length === 0) throw new Error('build wrote nothing');
       });
-      const transpileMs = await medianMs(3, () =>
+      const transpileMs = await medianMs(5, () =>
         ts.transpileModule(module, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }),
       );
       const baseline = { name: 'transpile the generated module alone', value: transpileMs };

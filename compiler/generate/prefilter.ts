@@ -2,11 +2,13 @@
  * The shared prefilter: which literal each item contributes, and the helper every generated
  * module carries to scan a line for all of them in one pass.
  *
- * Why an Aho–Corasick automaton (see bench/compiler-prefilter.ts for the figures): with many
- * rules on one file, `line.includes(lit)` per item costs one scan per rule, and one combined
- * alternation regex only answers "some literal is here" (it cannot report overlapping hits,
- * so the per-item checks come back on every line that has any hit). The automaton reads each
- * code unit once and reports every item whose literal occurs, whatever the number of rules.
+ * Why an Aho–Corasick automaton: with many rules on one file, `line.includes(lit)` per item
+ * costs one scan per rule, and one combined alternation regex only answers "some literal is
+ * here" (it cannot report overlapping hits, so the per-item checks come back on every line
+ * that has any hit). The automaton reads each code unit once and reports every item whose
+ * literal occurs, whatever the number of rules. Measured by bench/compiler-prefilter.ts (200
+ * rules from loghub templates, 56k corpus lines, prefilter + candidate regexes): automaton
+ * 1.3M lines/s, alternation + includes 0.23M, includes per rule 0.14M, no prefilter 0.03M.
  *
  * Exactness: a line is compared after a per-code-unit fold (ASCII upper → lower, U+017F → `s`,
  * U+212A → `k`, the only non-ASCII code units a case-insensitive JS regex equates with ASCII
@@ -76,7 +78,10 @@ function ${PREFILTER_FUNCTION}(items: readonly number[], literals: readonly (str
         }
         ends[state]!.push(j);
     });
-    const width = classByUnit.size + 1;
+    // Rows are a power of two wide, so a transition holds the next row's offset (no multiply
+    // per character) and a state is recovered with a shift.
+    const shift = Math.max(1, Math.ceil(Math.log2(classByUnit.size + 1)));
+    const width = 1 << shift;
     const classOf = new Uint16Array(65536);
     for (let unit = 0; unit < 65536; unit++) classOf[unit] = classByUnit.get(fold(unit)) ?? 0;
     // Breadth-first: failure links, full transition table, outputs merged along failure links.
@@ -108,29 +113,49 @@ function ${PREFILTER_FUNCTION}(items: readonly number[], literals: readonly (str
         outItems.push(...new Set(list));
     });
     outStart[edges.length] = outItems.length;
+    // Transitions into a state with outputs are stored complemented (negative): one sign test per character.
+    for (let k = 0; k < delta.length; k++) {
+        const next = delta[k]!;
+        delta[k] = ends[next]!.length > 0 ? ~(next << shift) : next << shift;
+    }
     const withLiteral = count - always.length;
+    const alwaysLocal = items.map((_, j) => j).filter((j) => literals[j] === null);
     const seen = new Uint32Array(count);
+    // Hits in the order found; sorted at the end so candidates keep item order.
+    const found = new Int32Array(count);
     let generation = 0;
     return (line: string): readonly number[] => {
         generation = generation === 0xffffffff ? 1 : generation + 1;
         if (generation === 1) seen.fill(0);
-        let state = 0;
+        let row = 0;
         let hits = 0;
-        for (let i = 0; i < line.length && hits < withLiteral; i++) {
-            state = delta[state * width + classOf[line.charCodeAt(i)]!]!;
+        for (let i = 0; i < line.length; i++) {
+            const next = delta[row + classOf[line.charCodeAt(i)]!]!;
+            if (next >= 0) {
+                row = next;
+                continue;
+            }
+            row = ~next;
+            const state = row >> shift;
             for (let k = outStart[state]!, end = outStart[state + 1]!; k < end; k++) {
                 const j = outItems[k]!;
                 if (seen[j] !== generation) {
                     seen[j] = generation;
-                    hits++;
+                    found[hits++] = j;
                 }
             }
+            if (hits === withLiteral) break;
         }
         if (hits === 0) return always;
-        const result: number[] = [];
-        for (let j = 0; j < count; j++) {
-            if (seen[j] === generation || literals[j] === null) result.push(items[j]!);
+        for (const j of alwaysLocal) found[hits++] = j;
+        for (let a = 1; a < hits; a++) {
+            const j = found[a]!;
+            let b = a - 1;
+            for (; b >= 0 && found[b]! > j; b--) found[b + 1] = found[b]!;
+            found[b + 1] = j;
         }
+        const result = new Array<number>(hits);
+        for (let k = 0; k < hits; k++) result[k] = items[found[k]!]!;
         return result;
     };
 }`;

@@ -60,7 +60,10 @@ function createCandidates(items: readonly number[], literals: readonly (string |
         }
         ends[state]!.push(j);
     });
-    const width = classByUnit.size + 1;
+    // Rows are a power of two wide, so a transition holds the next row's offset (no multiply
+    // per character) and a state is recovered with a shift.
+    const shift = Math.max(1, Math.ceil(Math.log2(classByUnit.size + 1)));
+    const width = 1 << shift;
     const classOf = new Uint16Array(65536);
     for (let unit = 0; unit < 65536; unit++) classOf[unit] = classByUnit.get(fold(unit)) ?? 0;
     // Breadth-first: failure links, full transition table, outputs merged along failure links.
@@ -92,29 +95,49 @@ function createCandidates(items: readonly number[], literals: readonly (string |
         outItems.push(...new Set(list));
     });
     outStart[edges.length] = outItems.length;
+    // Transitions into a state with outputs are stored complemented (negative): one sign test per character.
+    for (let k = 0; k < delta.length; k++) {
+        const next = delta[k]!;
+        delta[k] = ends[next]!.length > 0 ? ~(next << shift) : next << shift;
+    }
     const withLiteral = count - always.length;
+    const alwaysLocal = items.map((_, j) => j).filter((j) => literals[j] === null);
     const seen = new Uint32Array(count);
+    // Hits in the order found; sorted at the end so candidates keep item order.
+    const found = new Int32Array(count);
     let generation = 0;
     return (line: string): readonly number[] => {
         generation = generation === 0xffffffff ? 1 : generation + 1;
         if (generation === 1) seen.fill(0);
-        let state = 0;
+        let row = 0;
         let hits = 0;
-        for (let i = 0; i < line.length && hits < withLiteral; i++) {
-            state = delta[state * width + classOf[line.charCodeAt(i)]!]!;
+        for (let i = 0; i < line.length; i++) {
+            const next = delta[row + classOf[line.charCodeAt(i)]!]!;
+            if (next >= 0) {
+                row = next;
+                continue;
+            }
+            row = ~next;
+            const state = row >> shift;
             for (let k = outStart[state]!, end = outStart[state + 1]!; k < end; k++) {
                 const j = outItems[k]!;
                 if (seen[j] !== generation) {
                     seen[j] = generation;
-                    hits++;
+                    found[hits++] = j;
                 }
             }
+            if (hits === withLiteral) break;
         }
         if (hits === 0) return always;
-        const result: number[] = [];
-        for (let j = 0; j < count; j++) {
-            if (seen[j] === generation || literals[j] === null) result.push(items[j]!);
+        for (const j of alwaysLocal) found[hits++] = j;
+        for (let a = 1; a < hits; a++) {
+            const j = found[a]!;
+            let b = a - 1;
+            for (; b >= 0 && found[b]! > j; b--) found[b + 1] = found[b]!;
+            found[b + 1] = j;
         }
+        const result = new Array<number>(hits);
+        for (let k = 0; k < hits; k++) result[k] = items[found[k]!]!;
         return result;
     };
 }
