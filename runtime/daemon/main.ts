@@ -161,7 +161,8 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
           const stats = actions.stats();
           if (!drained) log.warn(null, `${stats.running + stats.queued} action(s) still running at exit`);
           log.info(null, `stopped: ${supervisor.stats().linesRead} line(s) read, ${stats.submitted} action(s) submitted`);
-          if (args.pidFile !== null) removePidFile(args.pidFile);
+          const pidProblem = args.pidFile === null ? null : removePidFile(args.pidFile);
+          if (pidProblem !== null) log.warn(null, pidProblem);
           uninstall();
           log.close();
           // Actions still running would keep the process alive past the promised 5 s.

@@ -8,13 +8,15 @@ export function writePidFile(path: string, pid: number = process.pid): void {
   renameSync(temp, path);
 }
 
-/** Removes the pid file only when it still names `pid`, so a successor's file survives. */
-export function removePidFile(path: string, pid: number = process.pid): void {
-  let text: string;
+/**
+ * Removes the pid file only when it still names `pid`, so a successor's file survives. Never
+ * throws: after dropping privileges the directory may no longer be writable; returns why.
+ */
+export function removePidFile(path: string, pid: number = process.pid): string | null {
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return;
+    if (readFileSync(path, 'utf8').trim() === String(pid)) rmSync(path, { force: true });
+    return null;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? null : `cannot remove pid file ${path}: ${(error as Error).message}`;
   }
-  if (text.trim() === String(pid)) rmSync(path, { force: true });
 }

@@ -73,7 +73,8 @@ describe('rulec run -u/-g', () => {
     writeFileSync(rules, `[IDS]\npath = ${log}\nregex = WHO\nupbound_action = /usr/bin/id -u\n`);
     chmodSync(rules, 0o644);
     const own = join(work, 'own.log');
-    const d = daemon([rules, '-l', own, '-u', '65534', '-g', 'nogroup'], work);
+    const pidFile = join(work, 'rulec.pid');
+    const d = daemon([rules, '-l', own, '-p', pidFile, '-u', '65534', '-g', 'nogroup'], work);
     expect(await waitFor(() => read(own).includes('running 1 item(s)'))).toBe(true);
     const status = readFileSync(`/proc/${d.child.pid}/status`, 'utf8');
     expect(status).toMatch(/^Uid:\s+65534\s+65534\s+65534\s+65534$/m);
@@ -85,6 +86,8 @@ describe('rulec run -u/-g', () => {
     d.child.kill('SIGTERM');
     expect(await d.exited).toBe(0);
     expect(alive(d.child.pid!)).toBe(false);
+    // Written as root before the drop; the unprivileged daemon cannot remove it, says so, and still exits 0.
+    expect(read(own)).toMatch(/warn cannot remove pid file \S+rulec\.pid: EACCES/);
   });
 
   it('fails to start, exit 1, when the user does not exist', async () => {
