@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { renderGithub, renderText, toJson } from '../../compiler/cli/render.js';
+import type { Diagnostic } from '../../grammar/diagnostic.js';
+
+const d = (file: string, start: number, end: number, extra: Partial<Diagnostic> = {}): Diagnostic => ({
+  code: 'R301',
+  severity: 'error',
+  message: 'unknown key `x`',
+  span: { file, start, end },
+  ...extra,
+});
+
+describe('render', () => {
+  it('keeps tabs before the carets, cuts carets at the end of the first line, replaces control characters', () => {
+    const text = 'a = 1\n\tkey\u001b[31m = value\nnext line\n';
+    const start = text.indexOf('key');
+    const out = renderText([d('f.rules', start, text.indexOf('next') + 4)], new Map([['f.rules', text]]));
+    expect(out.split('\n').slice(0, 3)).toEqual([
+      'f.rules:2:2: error[R301]: unknown key `x`',
+      '2 | \tkey\ufffd[31m = value',
+      `  | \t${'^'.repeat('key\u001b[31m = value'.length)}`,
+    ]);
+  });
+
+  it('prints one caret for an empty span, labels and notes after the source', () => {
+    const text = '[A]\nkey = 1\n[A]\n';
+    const diagnostic = d('f.rules', 13, 13, {
+      labels: [{ span: { file: 'f.rules', start: 0, end: 3 }, message: 'first defined here' }],
+      notes: ['did you mean `path`?'],
+    });
+    expect(renderText([diagnostic], new Map([['f.rules', text]]))).toBe(
+      ['f.rules:3:2: error[R301]: unknown key `x`', '3 | [A]', '  |  ^', '  = first defined here: f.rules:1:1', '  = note: did you mean `path`?', ''].join('\n'),
+    );
+  });
+
+  it('orders by file as read, then offset, and drops exact repeats', () => {
+    const sources = new Map([
+      ['b.rules', 'x\ny\n'],
+      ['a.rules', 'z\n'],
+    ]);
+    const json = toJson([d('a.rules', 0, 1), d('b.rules', 2, 3), d('b.rules', 0, 1), d('b.rules', 0, 1)], sources);
+    expect(json.map((j) => [j.file, j.line])).toEqual([
+      ['b.rules', 1],
+      ['b.rules', 2],
+      ['a.rules', 1],
+    ]);
+  });
+
+  it('escapes GitHub workflow command properties and data', () => {
+    const out = renderGithub(
+      [d('dir,x:y%.rules', 0, 1, { severity: 'info', message: '50% of\nlines, here: yes' })],
+      new Map([['dir,x:y%.rules', 'abc\n']]),
+    );
+    expect(out).toBe('::notice file=dir%2Cx%3Ay%25.rules,line=1,col=1,endLine=1,endColumn=2,title=R301::50%25 of%0Alines, here: yes\n');
+  });
+});
