@@ -102,3 +102,21 @@ describe('prefilter', () => {
     expect(all.sources[0]!.candidates('BAR')).toEqual([1]); // folding only widens, the regex decides
   });
 });
+
+describe('prefilter with many distinct non-ASCII characters', () => {
+  it('shares one class among them and still never drops a match', async () => {
+    // 200 literals of CJK characters: far more distinct code units than the table keeps apart.
+    const cjk = (i: number): string => String.fromCharCode(0x4e00 + i * 3, 0x4e01 + i * 3, 0x4e02 + i * 3);
+    const items = Array.from({ length: 200 }, (_, i) => item(`cjk${i}`, LOG, regex(`${cjk(i)}(\\d+)`, '', [cjk(i)])));
+    items.push(item('user', LOG, regex('user (\\S+)', 'iu', ['user '])));
+    const loaded = await load(items);
+    const source = loaded.sources[0]!;
+    const lines = [`x ${cjk(7)}42 y`, `${cjk(199)}1${cjk(0)}2`, 'U\u017fER bob', 'plain ascii line', `${cjk(5).slice(0, 2)}9`];
+    for (const line of lines) {
+      const candidates = source.candidates(line);
+      for (const i of source.items) if (loaded.items[i]!.match(line) !== null) expect(candidates, line).toContain(i);
+    }
+    expect(source.candidates('plain ascii line')).toEqual([]);
+    expect(source.candidates('U\u017fER bob')).toEqual([200]);
+  });
+});

@@ -13,7 +13,16 @@ function match0(line: string): MatchResult | null {
  * item whose required literal occurs; items without a literal are always candidates.
  */
 function createCandidates(items: readonly number[], literals: readonly (string | null)[]): (line: string) => readonly number[] {
-    const fold = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c === 0x17f ? 115 : c === 0x212a ? 107 : c);
+    const folded = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c === 0x17f ? 115 : c === 0x212a ? 107 : c);
+    // Many distinct non-ASCII characters would make the table huge: then they all share one
+    // class, which only adds candidates (the regexes decide), never loses one.
+    const distinct = new Set<number>();
+    for (const text of literals) for (let i = 0; text !== null && i < text.length; i++) distinct.add(folded(text.charCodeAt(i)));
+    const coarse = distinct.size > 127;
+    const fold = (c: number): number => {
+        const unit = folded(c);
+        return coarse && unit > 127 ? 128 : unit;
+    };
     const count = items.length;
     const always = items.filter((_, j) => literals[j] === null);
     if (always.length === count) return () => always;
