@@ -1,13 +1,15 @@
 /**
  * Fuzzing the front end: seed fixtures and the starter file, mutated with a fixed-seed PRNG
  * (characters and lines inserted, deleted, duplicated, swapped; syntax fragments and odd
- * Unicode inserted), through load (parse) and check, with a sample through generate. No
- * exception may escape and every diagnostic span must lie inside the file it names.
+ * Unicode inserted), through load (parse) and check, with a sample through generate, and the
+ * diagnostics through the CLI's renderers. No exception may escape and every diagnostic span
+ * must lie inside the file it names.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { ts } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
 import { STARTER_RULES } from '../../compiler/cli/commands/starter-rules.js';
+import { renderGithub, renderText, toJson } from '../../compiler/cli/render.js';
 import { check } from '../../compiler/check/index.js';
 import { generate } from '../../compiler/generate/index.js';
 import { loadProgram, type LoadHost } from '../../compiler/load.js';
@@ -157,6 +159,14 @@ describe('fuzz: load → check (→ generate)', () => {
       if (!clean) withErrors++;
       const problems = spanProblems(diagnostics, texts);
       if (problems.length > 0) throw new Error(`${problems.join('\n')}\ninput: ${JSON.stringify(texts.get('main.rules'))}`);
+      // The CLI's renderers take whatever the stages report.
+      renderText(diagnostics, texts);
+      renderGithub(diagnostics, texts);
+      for (const d of toJson(diagnostics, texts)) {
+        if (d.line < 1 || d.column < 1 || d.endLine < d.line || (d.endLine === d.line && d.endColumn < d.column)) {
+          throw new Error(`bad position ${JSON.stringify(d)}`);
+        }
+      }
     }
     console.log(`fuzz: ${ran} files in ${Date.now() - started} ms, ${withErrors} with errors, ${generated} generated`);
     expect(ran).toBeGreaterThanOrEqual(MINIMUM);
