@@ -1,4 +1,8 @@
-/** The per-item counting key: `usecrc` (CRC-32 of `$0`) or `key = $N` / `$name`. */
+/**
+ * The per-item counting key: `usecrc` (CRC-32 of `$0`) or `key = $N` / `$name`. With a broken
+ * regex (`null`, already reported) the entries are still read, so their own mistakes are reported
+ * in the same run; only the group lookup is skipped.
+ */
 import type { Entry } from '../../grammar/ast.js';
 import type { DiagnosticLabel } from '../../grammar/diagnostic.js';
 import type { KeySpec } from '../../runtime/contract.js';
@@ -21,7 +25,7 @@ export interface EntryLookup {
 const REFERENCE = /^\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))$/;
 
 /** The item's KeySpec; R321 when `usecrc` and `key` both choose, R310 for a group the regex lacks. */
-export function checkKey(ctx: CheckContext, entries: EntryLookup, regex: RegexModel): KeySpec {
+export function checkKey(ctx: CheckContext, entries: EntryLookup, regex: RegexModel | null): KeySpec {
   const crcEntry = entries.get('usecrc');
   const useCrc = crcEntry !== undefined && readBoolean(ctx, crcEntry) === true;
   const keyEntry = entries.get('key');
@@ -43,7 +47,7 @@ export function checkKey(ctx: CheckContext, entries: EntryLookup, regex: RegexMo
   return index === undefined ? { kind: 'none' } : { kind: 'capture', index };
 }
 
-function captureIndex(ctx: CheckContext, entry: Entry, regex: RegexModel, inheritedBy: DiagnosticLabel | undefined): number | undefined {
+function captureIndex(ctx: CheckContext, entry: Entry, regex: RegexModel | null, inheritedBy: DiagnosticLabel | undefined): number | undefined {
   const labels = inheritedBy ? [inheritedBy] : [];
   const found = REFERENCE.exec(entry.value);
   const reference = found?.[1] ?? found?.[2];
@@ -51,6 +55,7 @@ function captureIndex(ctx: CheckContext, entry: Entry, regex: RegexModel, inheri
     ctx.error('R321', `\`key\` must be \`$N\` or \`$name\` of a capture group, not \`${entry.value}\``, ctx.at(entryValue(entry)));
     return undefined;
   }
+  if (regex === null) return undefined;
   if (/^[0-9]+$/.test(reference)) {
     const index = Number(reference);
     if (index <= regex.groupCount) return index;

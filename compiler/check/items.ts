@@ -104,7 +104,7 @@ export class ItemReader {
     const upboundAction = action('upbound_action', 'upbound');
     const downboundAction = action('downbound_action', 'downbound');
     const sizeAction = action('size_action', 'size');
-    const key: KeySpec = regex ? checkKey(ctx, { own, get, inherited }, regex) : { kind: 'none' };
+    const key: KeySpec = checkKey(ctx, { own, get, inherited }, regex);
 
     if (get('path') === undefined) ctx.error('R302', `item \`${name}\` has no \`path\``, section.nameSpan);
     if (!get('upbound_action') && !get('downbound_action') && !get('size_action')) {
