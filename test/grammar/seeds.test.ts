@@ -44,7 +44,7 @@ describe('seed fixtures', () => {
     const readme = readFileSync(dir + 'README.md', 'utf8');
     const listed = [...readme.matchAll(/^\| `([^`]+\.rules)`/gm)].map((m) => m[1]);
     expect(fixtures.sort()).toEqual(listed.sort());
-    expect(fixtures).toHaveLength(17);
+    expect(fixtures).toHaveLength(18);
   });
 
   it.each(fixtures)('%s parses with no errors', (name) => {
@@ -113,6 +113,16 @@ describe('seed fixtures', () => {
         ['size', '100M'],
         ['size_action', '/root/scripts/email_warning \u201cMessage about log size\u201d'],
       ]],
+    ]);
+  });
+
+  it('MailLog settings: quotes removed, the pgp command one word', () => {
+    expect(meaningOf('maillog-settings.rules')).toEqual([
+      ['command', 'set', 'pgp', "gpg -a -e -r 'you@example.com' --no-tty --batch"],
+      ['command', 'set', 'to', 'you@example.com'],
+      ['command', 'set', 'from', 'you@example.com'],
+      ['command', 'set', 'smtp', 'smtp.example.com'],
+      ['command', 'set', 'debug'],
     ]);
   });
 

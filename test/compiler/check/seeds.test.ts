@@ -109,6 +109,16 @@ describe('what the seeds mean', () => {
     ]);
   });
 
+  it('MailLog settings: each `set key value` of the seed is kept verbatim', () => {
+    expect(checkFixture('maillog-settings.rules').model.settings).toEqual({
+      pgp: "gpg -a -e -r 'you@example.com' --no-tty --batch",
+      to: 'you@example.com',
+      from: 'you@example.com',
+      smtp: 'smtp.example.com',
+      debug: '1',
+    });
+  });
+
   it('MailLog command: exec, description, attachment name', () => {
     expect(block(checkFixture('maillog-command.rules'), 'command')).toMatchObject({
       exec: 'ls -l',
