@@ -91,6 +91,11 @@ export function summary(diagnostics: readonly Diagnostic[]): string {
   return `${part(count('error'), 'error')}, ${part(count('warning'), 'warning')}`;
 }
 
+/** The text rendering followed by the summary line, as the commands print it; empty when there are none. */
+export function renderReport(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): string {
+  return diagnostics.length === 0 ? '' : `${renderText(diagnostics, sources)}\n${summary(diagnostics)}\n`;
+}
+
 /** The diagnostics as JSON objects with 1-based line/column and an exclusive end. */
 export function toJson(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): JsonDiagnostic[] {
   const locator = new Locator(sources);
@@ -111,6 +116,7 @@ export function toJson(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<
   });
 }
 
+/** `rulec check --format json`: the {@link toJson} array, pretty-printed. */
 export function renderJson(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): string {
   return `${JSON.stringify(toJson(diagnostics, sources), null, 2)}\n`;
 }

@@ -2,7 +2,7 @@
 import { hasErrors } from '../../../grammar/diagnostic.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
-import { renderText, summary } from '../render.js';
+import { renderReport } from '../render.js';
 
 export const buildCommand: Command = {
   name: 'build',
@@ -16,7 +16,7 @@ export const buildCommand: Command = {
     const outDir = values.out as string;
     const { build } = await import('../../api.js');
     const result = await build(positionals[0]!, outDir);
-    if (result.diagnostics.length > 0) io.err(`${renderText(result.diagnostics, result.sources)}\n${summary(result.diagnostics)}\n`);
+    io.err(renderReport(result.diagnostics, result.sources));
     if (hasErrors(result.diagnostics)) {
       io.err('rulec: build refused: the rule file has errors\n');
       return 1;

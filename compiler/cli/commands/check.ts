@@ -2,7 +2,7 @@
 import type { Diagnostic } from '../../../grammar/diagnostic.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
-import { orderDiagnostics, renderGithub, renderJson, renderText, summary } from '../render.js';
+import { orderDiagnostics, renderGithub, renderJson, renderReport } from '../render.js';
 
 const FORMATS = ['text', 'json', 'github'] as const;
 
@@ -28,7 +28,7 @@ export const checkCommand: Command = {
     );
     if (format === 'json') io.out(renderJson(diagnostics, sources));
     else if (format === 'github') io.out(renderGithub(diagnostics, sources));
-    else if (diagnostics.length > 0) io.err(`${renderText(diagnostics, sources)}\n${summary(diagnostics)}\n`);
+    else io.err(renderReport(diagnostics, sources));
 
     const failing = diagnostics.some((d) => d.severity === 'error' || (values.strict === true && d.severity === 'warning'));
     return failing ? 1 : 0;

@@ -7,14 +7,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { checkFiles, compileToJs } from '../../api.js';
 import { hasErrors, type Diagnostic } from '../../../grammar/diagnostic.js';
 import type { RuleModule } from '../../../runtime/contract.js';
 import { DAEMON_USAGE, parseDaemonArgs } from '../../../runtime/daemon/args.js';
 import { importModule } from '../../../runtime/daemon/loader.js';
 import { runMain } from '../../../runtime/daemon/main.js';
 import { UsageError, type Command, type Io } from '../command.js';
-import { orderDiagnostics, renderText, summary } from '../render.js';
+import { orderDiagnostics, renderReport } from '../render.js';
 
 /** A rule file compiled and imported in memory, or the diagnostics that stopped it. */
 export interface LoadedRules {
@@ -29,9 +28,12 @@ export interface LoadedRules {
  * removes the file again (the module stays loaded). Each call imports a fresh copy.
  */
 export async function loadRuleFile(path: string): Promise<LoadedRules> {
+  // Loaded here, not at the top: every `rulec` call imports this file, and the compiler
+  // (ts-morph, esbuild) costs most of a second that `--version` or a bundle run never needs.
+  const { compileToJs } = await import('../../api.js');
   const compiled = compileToJs(path);
   const ordered = orderDiagnostics(compiled.diagnostics, compiled.sources);
-  const report = ordered.length === 0 ? '' : `${renderText(ordered, compiled.sources)}\n${summary(ordered)}\n`;
+  const report = renderReport(ordered, compiled.sources);
   if (compiled.js === null || hasErrors(ordered)) return { module: null, diagnostics: ordered, report };
   const dir = mkdtempSync(join(tmpdir(), 'rulec-run-'));
   try {
@@ -45,10 +47,12 @@ export async function loadRuleFile(path: string): Promise<LoadedRules> {
   }
 }
 
-function checkOnly(file: string, io: Io): number {
+async function checkOnly(file: string, io: Io): Promise<number> {
+  const { checkFiles } = await import('../../api.js');
   const [result] = checkFiles([file]);
-  const diagnostics = orderDiagnostics(result?.diagnostics ?? [], result?.sources ?? new Map());
-  if (diagnostics.length > 0) io.err(`${renderText(diagnostics, result?.sources ?? new Map())}\n${summary(diagnostics)}\n`);
+  const sources = result?.sources ?? new Map<string, string>();
+  const diagnostics = orderDiagnostics(result?.diagnostics ?? [], sources);
+  io.err(renderReport(diagnostics, sources));
   if (hasErrors(diagnostics)) return 1;
   io.out(`${file}: ok\n`);
   return 0;
