@@ -13,6 +13,7 @@ import { renderGithub, renderText, toJson } from '../../compiler/cli/render.js';
 import { check } from '../../compiler/check/index.js';
 import { generate } from '../../compiler/generate/index.js';
 import { loadProgram, type LoadHost } from '../../compiler/load.js';
+import { seededRandom } from '../../compiler/seeded-random.js';
 import type { Diagnostic, Span } from '../../grammar/diagnostic.js';
 import type { RuleModule } from '../../runtime/contract.js';
 import { hasErrors } from '../../grammar/diagnostic.js';
@@ -38,18 +39,6 @@ const FRAGMENTS = [
   '(', ')', '(?<n>', '(?P=n)', '*', '+', '{2,}', '\t', '\r\n', '\n', ' ', '“', '”', 'é', 'İ', '😀', '\u2028', '\u0000',
   '\uD800', '\uFEFF', 'path = /x\n', 'upbound_action = /bin/echo $1\n', 'upbound_freq = 5/', 'size = 9999999999999G\n',
 ];
-
-/** mulberry32: small, fast, and the same sequence on every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(text: string, random: () => number): string {
   const pick = (n: number): number => Math.floor(random() * n);
@@ -129,7 +118,7 @@ async function exercise(text: string, lines: readonly string[]): Promise<void> {
 
 describe('fuzz: load → check (→ generate)', () => {
   it(`survives ${FILES} mutated rule files`, async () => {
-    const random = prng(0x5eed);
+    const random = seededRandom(0x5eed);
     const started = Date.now();
     let ran = 0;
     let withErrors = 0;

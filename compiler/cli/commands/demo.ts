@@ -12,23 +12,13 @@ import { LiveClock } from '../../../runtime/clock/clock.js';
 import { Supervisor } from '../../../runtime/daemon/supervisor.js';
 import { Logger } from '../../../runtime/log/logger.js';
 import { packageRoot } from '../../manifest.js';
+import { seededRandom } from '../../seeded-random.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command, type Io } from '../command.js';
 import { loadRuleFile } from './run.js';
 
 const LINES_PER_SECOND = 300;
 const TICK_MS = 50;
-
-/** A small seeded PRNG (mulberry32), so every demo run writes the same log. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The synthetic log, second by second: the lines written between `fromMs` and `toMs` after
@@ -89,7 +79,8 @@ async function runDemo(dir: string, seconds: number, io: Io): Promise<number> {
   const supervisor = new Supervisor({ clock: new LiveClock(), actions, log });
   await supervisor.start([loaded.module]);
 
-  const next = random(20_240_917);
+  // Seeded, so every demo run writes the same log.
+  const next = seededRandom(20_240_917);
   const counter = { n: 0 };
   let written = 0;
   const started = Date.now();

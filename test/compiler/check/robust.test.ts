@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../../compiler/check/index.js';
 import { loadProgram } from '../../../compiler/load.js';
+import { seededRandom } from '../../../compiler/seeded-random.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/seeds');
 const seeds = readdirSync(DIR)
@@ -16,21 +17,9 @@ const extra = [
 ];
 const PIECES = ['\n', ' ', '<<__X', '__X', '[', ']', '=', '=~ /', '/', '"', "'", '$', '$2', '(', ')', '\\', 'do ignore', 'end', 'ü', '“', ';', '#'];
 
-/** A small fixed-seed PRNG so every run mutates the same way. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('check on damaged input', () => {
   it('never throws and always returns a model, for 400 mutated files', () => {
-    const random = prng(20261123);
+    const random = seededRandom(20261123);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
     const started = Date.now();
     let withErrors = 0;

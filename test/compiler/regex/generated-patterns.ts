@@ -1,15 +1,3 @@
-/** A small seeded generator so failures reproduce. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const escapeChar = (c: string): string => (/[\\^$.*+?()[\]{}|/#\s]/.test(c) ? (c === ' ' ? '\\x20' : c === '\t' ? '\\t' : `\\${c}`) : c);
 
 /** Builds a pattern from a slice of a real line, generalising pieces the way rule writers do. */
