@@ -4,7 +4,7 @@
  * whose `contractVersion` differs from `CONTRACT_VERSION`. Bump the version on any change
  * a module built by an older compiler could not satisfy.
  */
-export const CONTRACT_VERSION = 1;
+export const CONTRACT_VERSION = 2;
 
 /** Captures of one match: index 0 is the whole match (`$0`), then `$1..$n`; unmatched groups are `undefined`. */
 export type Captures = readonly (string | undefined)[];
@@ -81,16 +81,18 @@ export interface ItemSpec {
 }
 
 /**
- * All items reading one path share one reader and one prefilter. `candidates` returns the
- * indices (into `RuleModule.items`) of the items whose regex may match the line; a line no
- * item can match returns an empty array after one cheap pass.
+ * All items reading one path share one reader and one prefilter. The module carries only the
+ * prefilter's data: `literals[k]` is a string every match of `items[k]` contains (compared
+ * case-folded, see runtime/prefilter), or null when that item must be tried on every line.
+ * The runtime builds the automaton once per source at load.
  */
 export interface SourceSpec {
   readonly path: string;
   readonly fileType: 'file' | 'fifo';
   readonly start: 'end' | 'beginning';
   readonly items: readonly number[];
-  readonly candidates: (line: string) => readonly number[];
+  /** Aligned with `items`. */
+  readonly literals: readonly (string | null)[];
 }
 
 /** A regex test of a MailLog `watch` block: operands AND-ed inside a group, groups OR-ed. */

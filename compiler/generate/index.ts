@@ -7,8 +7,8 @@ import { IndentationText, NewLineKind, Project, QuoteKind, ts, VariableDeclarati
 import type { Diagnostic, Result } from '../../grammar/diagnostic.js';
 import type { BlockModel, ItemModel, MatchGroupModel, RegexModel, RuleModel } from '../model.js';
 import { CONTRACT_VERSION } from '../../runtime/contract.js';
-import { call, Code, literal, print, ref, regExpExpression, regExpTest } from './literal.js';
-import { PREFILTER_FUNCTION, PREFILTER_SOURCE, prefilterLiteral } from './prefilter.js';
+import { Code, literal, print, ref, regExpExpression, regExpTest } from './literal.js';
+import { prefilterLiteral } from './prefilter.js';
 import { validateModel } from './validate.js';
 
 /** One generated file; `path` is relative to the output directory. */
@@ -98,10 +98,7 @@ function generateText(model: RuleModel): string {
       })),
     );
   }
-  if (matchers.length > 0) {
-    file.addFunctions(matchers);
-    file.addStatements((writer) => writer.newLine().write(PREFILTER_SOURCE));
-  }
+  if (matchers.length > 0) file.addFunctions(matchers);
   // Printed whole so the data keeps the printer's own indentation.
   file.addStatements((writer) => writer.newLine().write(print(moduleStatement(moduleExpression))));
   file.addExportAssignment({ isExportEquals: false, expression: 'ruleModule' });
@@ -152,7 +149,7 @@ function itemData(item: ItemModel, matcher: string) {
   };
 }
 
-/** Items on one path share a source (reader + prefilter), in order of first appearance. */
+/** Items on one path share a source (reader + prefilter literals), in order of first appearance. */
 function sourcesData(items: readonly ItemModel[]) {
   const byPath = new Map<string, number[]>();
   items.forEach((item, index) => {
@@ -167,7 +164,7 @@ function sourcesData(items: readonly ItemModel[]) {
       fileType: first.fileType,
       start: first.start,
       items: indices,
-      candidates: new Code(call(PREFILTER_FUNCTION, [indices, indices.map((i) => prefilterLiteral(items[i]!))])),
+      literals: indices.map((i) => prefilterLiteral(items[i]!)),
     };
   });
 }

@@ -89,11 +89,6 @@ export function regExpTest(name: string): ts.Expression {
   );
 }
 
-/** A call `<callee>(<args as literals>)`. */
-export function call(callee: string, args: readonly unknown[]): ts.Expression {
-  return factory.createCallExpression(factory.createIdentifier(callee), undefined, args.map((a) => literal(a, false)));
-}
-
 /** A reference to a generated top-level name. */
 export function ref(name: string): Code {
   return new Code(factory.createIdentifier(name));

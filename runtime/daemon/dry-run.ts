@@ -6,6 +6,7 @@ import type { Captures, ItemSpec, RuleModule } from '../contract.js';
 import { Engine } from '../engine/engine.js';
 import { crcOf, type ItemStats } from '../engine/item-state.js';
 import { Logger } from '../log/logger.js';
+import { Prefilter } from '../prefilter/prefilter.js';
 
 /** A line an item matched; `line` counts from 1. */
 export interface MatchEvent {
@@ -48,6 +49,7 @@ export interface DryRunOptions {
 export class DryRun {
   private readonly engine: Engine;
   private readonly clock: ManualClock;
+  private readonly prefilters: readonly Prefilter[];
   private lineNo = 0;
   private bytes = 0;
   private missed = 0;
@@ -55,6 +57,7 @@ export class DryRun {
 
   constructor(private readonly module: RuleModule, private readonly options: DryRunOptions) {
     this.clock = new ManualClock(options.startMs);
+    this.prefilters = module.sources.map((source) => new Prefilter(source.items, source.literals));
     const sink: ActionSink = { submit: (request) => this.fired(request) };
     // Engine messages (matcher errors) are its own business here; the report says what matched.
     this.engine = new Engine(module, { clock: this.clock, actions: sink, log: new Logger({ level: 'error' }), replay: options.replay });
@@ -68,8 +71,8 @@ export class DryRun {
     this.bytes += Buffer.byteLength(line) + 1;
     let matched = false;
     // The prefilter's candidates are a superset of the items that match; each item is in one source.
-    for (const source of this.module.sources) {
-      for (const index of source.candidates(line)) {
+    for (const prefilter of this.prefilters) {
+      for (const index of prefilter.candidates(line)) {
         const item = this.module.items[index];
         if (item === undefined) continue;
         const text = item.lineMax > 0 && line.length > item.lineMax ? line.slice(0, item.lineMax) : line;

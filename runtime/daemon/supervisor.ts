@@ -4,6 +4,7 @@ import type { Clock } from '../clock/clock.js';
 import { Engine } from '../engine/engine.js';
 import type { ItemStats } from '../engine/item-state.js';
 import type { Logger } from '../log/logger.js';
+import { Prefilter } from '../prefilter/prefilter.js';
 import { createCheckpointStore, FileTailer, type CheckpointStore, type TailNotice } from '../sources/tail/index.js';
 
 /** Where one followed path's lines go: an engine and the index of the source in its module. */
@@ -11,6 +12,8 @@ interface Route {
   readonly engine: Engine;
   readonly module: RuleModule;
   readonly sourceIndex: number;
+  /** The source's own prefilter for `-v` (the engine's is private to it); null when not verbose. */
+  readonly prefilter: Prefilter | null;
 }
 
 /** One reader per path; its routes are swapped on reload while the reader keeps its position. */
@@ -60,7 +63,8 @@ export class Supervisor {
     modules.forEach((module, m) => {
       module.sources.forEach((spec, sourceIndex) => {
         const entry = wanted.get(spec.path) ?? { spec, module, routes: [] };
-        entry.routes.push({ engine: engines[m]!, module, sourceIndex });
+        const prefilter = this.deps.verbose === true ? new Prefilter(spec.items, spec.literals) : null;
+        entry.routes.push({ engine: engines[m]!, module, sourceIndex, prefilter });
         wanted.set(spec.path, entry);
       });
     });
@@ -137,10 +141,10 @@ export class Supervisor {
   }
 
   private logMatches(route: Route, lines: readonly string[]): void {
-    const source = route.module.sources[route.sourceIndex];
-    if (source === undefined) return;
+    const prefilter = route.prefilter;
+    if (prefilter === null) return;
     for (const line of lines) {
-      for (const index of source.candidates(line)) {
+      for (const index of prefilter.candidates(line)) {
         const item = route.module.items[index];
         if (item === undefined || item.match(line) === null) continue;
         const shown = line.length > VERBOSE_LINE_MAX ? `${line.slice(0, VERBOSE_LINE_MAX)}…(${line.length} chars)` : line;

@@ -3,6 +3,7 @@ import type { Clock, TimerHandle } from '../clock/clock.js';
 import { parseLogTime } from '../clock/timestamp.js';
 import type { Captures, MatchResult, RuleModule, SourceSpec, TimestampSpec } from '../contract.js';
 import type { Logger } from '../log/logger.js';
+import { Prefilter } from '../prefilter/prefilter.js';
 import { crcOf, ItemState, type ItemStats } from './item-state.js';
 import type { WindowTable } from './window-table.js';
 
@@ -25,7 +26,7 @@ export interface SourceStats {
 /** Counters since start, per source and per item. */
 export interface EngineStats {
   readonly lines: number;
-  /** Lines on which a generated `candidates` or `match` threw (the line is skipped). */
+  /** Lines on which a generated `match` threw (the line is skipped). */
   readonly matchErrors: number;
   readonly sources: readonly SourceStats[];
   readonly items: readonly ItemStats[];
@@ -33,6 +34,7 @@ export interface EngineStats {
 
 interface SourceState {
   readonly spec: SourceSpec;
+  readonly prefilter: Prefilter;
   readonly lineCap: number;
   readonly sized: readonly ItemState[];
   lines: number;
@@ -80,6 +82,7 @@ export class Engine {
       const caps = own.map((s) => lineCap(s.spec.lineMax));
       return {
         spec,
+        prefilter: new Prefilter(spec.items, spec.literals),
         lineCap: caps.length === 0 ? Infinity : Math.max(...caps),
         sized: own.filter((s) => s.size !== null),
         lines: 0,
@@ -156,6 +159,8 @@ export class Engine {
   private scan(src: SourceState, lines: readonly string[], from: number, arrival: number): void {
     const items = this.items;
     const cap = src.lineCap;
+    const prefilter = src.prefilter;
+    const found = prefilter.found;
     for (let li = from; li < lines.length; li++) {
       this.at = li;
       const full = lines[li] as string;
@@ -164,9 +169,9 @@ export class Engine {
         line = line.slice(0, cap);
         src.cutLines++;
       }
-      const candidates = src.spec.candidates(line);
-      for (let c = 0; c < candidates.length; c++) {
-        const st = items[candidates[c] as number];
+      const n = prefilter.scan(line);
+      for (let c = 0; c < n; c++) {
+        const st = items[found[c] as number];
         if (st === undefined) continue;
         let text = line;
         const max = st.spec.lineMax;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, checkFiles, compile, compileToJs, UserError } from '../../compiler/api.js';
 import type { LoadHost } from '../../compiler/load.js';
 import { CONTRACT_VERSION, type RuleModule } from '../../runtime/contract.js';
+import { Prefilter } from '../../runtime/prefilter/prefilter.js';
 import { tempDir } from '../cli/run-cli.js';
 
 const RULES = `[SSH]
@@ -46,7 +47,7 @@ describe('compiler API', () => {
       'root',
       '10.0.0.1',
     ]);
-    expect(module.sources[0]!.candidates('nothing to see')).toEqual([]);
+    expect(new Prefilter(module.sources[0]!.items, module.sources[0]!.literals).candidates('nothing to see')).toEqual([]);
   });
 
   it('reports errors instead of throwing, and generates nothing then', () => {

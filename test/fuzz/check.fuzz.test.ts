@@ -16,6 +16,7 @@ import { loadProgram, type LoadHost } from '../../compiler/load.js';
 import { seededRandom } from '../../compiler/seeded-random.js';
 import type { Diagnostic, Span } from '../../grammar/diagnostic.js';
 import type { RuleModule } from '../../runtime/contract.js';
+import { Prefilter } from '../../runtime/prefilter/prefilter.js';
 import { hasErrors } from '../../grammar/diagnostic.js';
 
 const FILES = 10_000;
@@ -108,7 +109,7 @@ async function exercise(text: string, lines: readonly string[]): Promise<void> {
   const module = ((await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)) as { default: RuleModule }).default;
   for (const line of lines) {
     for (const source of module.sources) {
-      const candidates = new Set(source.candidates(line));
+      const candidates = new Set(new Prefilter(source.items, source.literals).candidates(line));
       for (const i of source.items) {
         if (module.items[i]!.match(line) !== null && !candidates.has(i)) throw new Error(`prefilter dropped item ${i} on ${JSON.stringify(line)}`);
       }

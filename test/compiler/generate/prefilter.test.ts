@@ -4,6 +4,7 @@ import { generate } from '../../../compiler/generate/index.js';
 import { prefilterLiteral } from '../../../compiler/generate/prefilter.js';
 import type { ItemModel } from '../../../compiler/model.js';
 import type { RuleModule } from '../../../runtime/contract.js';
+import { Prefilter } from '../../../runtime/prefilter/prefilter.js';
 import { importGenerated } from './load-module.js';
 import { item, model, regex } from './models.js';
 
@@ -52,11 +53,15 @@ describe('prefilter', () => {
       [LOG, RULES.map((_, i) => i).filter((i) => RULES[i]!.path === LOG)],
       ['/var/log/other.log', [RULES.length - 1]],
     ]);
+    // The module carries data only: one literal (or null) per item of the source.
+    expect(loaded.sources[0]!.literals).toEqual(loaded.sources[0]!.items.map((i) => prefilterLiteral(RULES[i]!)));
+    expect(loaded.sources[1]!.literals).toEqual(['Invalid']);
   });
 
-  it('never drops a real match and reports exactly the items whose literal occurs (corpus lines)', async () => {
+  it('with the runtime automaton, never drops a real match and reports exactly the items whose literal occurs (corpus lines)', async () => {
     const loaded = await load(RULES);
     const source = loaded.sources[0]!;
+    const prefilter = new Prefilter(source.items, source.literals);
     const lines = [
       ...corpus('loghub/OpenSSH_2k.log'),
       ...corpus('loghub/Linux_2k.log'),
@@ -73,7 +78,7 @@ describe('prefilter', () => {
     let realMatches = 0;
     let skipped = 0;
     for (const line of lines) {
-      const candidates = source.candidates(line);
+      const candidates = prefilter.candidates(line);
       expect(candidates).toEqual(expectedCandidates(RULES, source.items, line));
       for (const i of source.items) {
         if (loaded.items[i]!.match(line) === null) continue;
@@ -91,32 +96,5 @@ describe('prefilter', () => {
     expect(prefilterLiteral(item('s', LOG, regex('x straße', 'i', ['straße', 'x '])))).toBe('x ');
     expect(prefilterLiteral(item('s', LOG, regex('straße', '', ['straße'])))).toBe('straße');
     expect(prefilterLiteral(item('s', LOG, regex('a+bcd', '', ['a', 'bcd'])))).toBe('bcd');
-  });
-
-  it('returns every item for every line when no item has a literal, and nothing extra when all do', async () => {
-    const none = await load([item('a', LOG, regex('.*')), item('b', LOG, regex('x?'))]);
-    expect(none.sources[0]!.candidates('anything')).toEqual([0, 1]);
-    const all = await load([item('a', LOG, regex('foo', '', ['foo'])), item('b', LOG, regex('bar', '', ['bar']))]);
-    expect(all.sources[0]!.candidates('nothing here')).toEqual([]);
-    expect(all.sources[0]!.candidates('bar foo')).toEqual([0, 1]);
-    expect(all.sources[0]!.candidates('BAR')).toEqual([1]); // folding only widens, the regex decides
-  });
-});
-
-describe('prefilter with many distinct non-ASCII characters', () => {
-  it('shares one class among them and still never drops a match', async () => {
-    // 200 literals of CJK characters: far more distinct code units than the table keeps apart.
-    const cjk = (i: number): string => String.fromCharCode(0x4e00 + i * 3, 0x4e01 + i * 3, 0x4e02 + i * 3);
-    const items = Array.from({ length: 200 }, (_, i) => item(`cjk${i}`, LOG, regex(`${cjk(i)}(\\d+)`, '', [cjk(i)])));
-    items.push(item('user', LOG, regex('user (\\S+)', 'iu', ['user '])));
-    const loaded = await load(items);
-    const source = loaded.sources[0]!;
-    const lines = [`x ${cjk(7)}42 y`, `${cjk(199)}1${cjk(0)}2`, 'U\u017fER bob', 'plain ascii line', `${cjk(5).slice(0, 2)}9`];
-    for (const line of lines) {
-      const candidates = source.candidates(line);
-      for (const i of source.items) if (loaded.items[i]!.match(line) !== null) expect(candidates, line).toContain(i);
-    }
-    expect(source.candidates('plain ascii line')).toEqual([]);
-    expect(source.candidates('U\u017fER bob')).toEqual([200]);
   });
 });

@@ -9,7 +9,7 @@ const re4 = new RegExp("THIS", "i");
 const re5 = new RegExp("AND", "");
 
 const ruleModule: RuleModule = {
-    contractVersion: 1,
+    contractVersion: 2,
     name: "input.rules",
     settings: {
         to: "ops@example.com",

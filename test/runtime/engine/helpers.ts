@@ -39,7 +39,7 @@ export function item(overrides: Partial<ItemSpec> = {}): ItemSpec {
 /** One source holding every item; the prefilter passes every item (the engine must still match). */
 export function moduleOf(...items: ItemSpec[]): RuleModule {
   const all = items.map((_, i) => i);
-  const source: SourceSpec = { path: items[0]?.path ?? '/x', fileType: 'file', start: 'end', items: all, candidates: () => all };
+  const source: SourceSpec = { path: items[0]?.path ?? '/x', fileType: 'file', start: 'end', items: all, literals: all.map(() => null) };
   return {
     contractVersion: CONTRACT_VERSION, name: 'test.rules', settings: {},
     engine: { actionThreads: 2, uid: null, gid: null, stateDir: null },

@@ -29,18 +29,11 @@ function programItem(i: number, key: ItemSpec['key'], maxKeys: number): ItemSpec
   };
 }
 
-/** A prefilter like a compiled one: the program name picks the only item that can match. */
+/** A prefilter as a compiled one: each item's literal is its program name, so one item is a candidate per line. */
 function moduleOf(items: ItemSpec[]): RuleModule {
-  const byProgram = new Map<string, readonly number[]>();
-  items.forEach((_, i) => byProgram.set(`svc${i}`, [i]));
-  const none: readonly number[] = [];
   const source: SourceSpec = {
     path: '/var/log/auth.log', fileType: 'file', start: 'end', items: items.map((_, i) => i),
-    candidates: (line) => {
-      const start = line.indexOf(' ', 16) + 1;
-      const end = line.indexOf('[', start);
-      return end < 0 ? none : byProgram.get(line.slice(start, end)) ?? none;
-    },
+    literals: items.map((_, i) => ` svc${i}[`),
   };
   return {
     contractVersion: CONTRACT_VERSION, name: 'probe', settings: {},

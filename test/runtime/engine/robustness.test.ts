@@ -32,7 +32,7 @@ describe('Engine on bad input', () => {
   it('ignores an unknown source index and candidates out of range', () => {
     const sink = new RecordingSink();
     const module = moduleOf(item({ upbound: null }));
-    const odd = { ...module, sources: [{ ...module.sources[0]!, candidates: () => [7, 0, -1] }] };
+    const odd = { ...module, sources: [{ ...module.sources[0]!, items: [7, 0, -1], literals: [null, null, null] }] };
     const engine = new Engine(odd, { clock: new ManualClock(0), actions: sink, log: memoryLog().log });
     engine.onLines(3, ['fail from x']);
     engine.onLines(0, ['fail from x']);

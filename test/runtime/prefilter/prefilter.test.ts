@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Prefilter } from '../../../runtime/prefilter/prefilter.js';
+
+const corpus = (name: string): string[] =>
+  readFileSync(new URL(`../../../../shared/corpus/${name}`, import.meta.url), 'utf8').split('\n').filter((l) => l.length > 0);
+
+/** Items as the compiler hands them over: a regex and the literal it proved (null: none usable). */
+const RULES: { re: RegExp; literal: string | null }[] = [
+  { re: /Invalid user (\S+) from (\S+)/, literal: 'Invalid user ' },
+  { re: /Failed password for (?:invalid user )?(\S+) from (\S+)/, literal: 'Failed password for ' },
+  { re: /POSSIBLE BREAK-IN/i, literal: 'possible break-in' },
+  { re: /authentication failure;.*rhost=(\S+)/, literal: 'authentication failure;' },
+  { re: /sshd\[\d+\]/, literal: 'sshd[' },
+  { re: /^\w+ \d+ [\d:]+ (\S+)/, literal: null },
+  { re: /session (opened|closed)/i, literal: 'session ' },
+  { re: /abc/, literal: 'abc' },
+  { re: /bc/, literal: 'bc' },
+  { re: /xabcd/, literal: 'xabcd' },
+  { re: /c/i, literal: 'c' },
+  { re: /user/iu, literal: 'user' },
+  { re: /kernel/iu, literal: 'kernel' },
+  { re: /straße/i, literal: null }, // non-ASCII case-insensitive: the compiler gives none
+  { re: /ünï (\d)/, literal: 'ünï ' },
+];
+
+/** The specification: literal null, or its folded form inside the folded line (items in order). */
+function naive(items: readonly number[], literals: readonly (string | null)[], line: string): number[] {
+  const fold = (s: string): string => s.replace(/[A-Z\u017f\u212a]/g, (c) => (c === '\u017f' ? 's' : c === '\u212a' ? 'k' : c.toLowerCase()));
+  return items.filter((_, j) => {
+    const literal = literals[j];
+    return literal === null || literal === undefined || fold(line).includes(fold(literal));
+  });
+}
+
+describe('Prefilter', () => {
+  it('reports exactly the items whose folded literal occurs and never drops a real match (corpus lines)', () => {
+    // Module indices differ from positions in the source, as when several paths share a module.
+    const items = RULES.map((_, j) => 10 + j * 2);
+    const literals = RULES.map((r) => r.literal);
+    const prefilter = new Prefilter(items, literals);
+    const lines = [
+      ...corpus('loghub/OpenSSH_2k.log'),
+      ...corpus('loghub/Linux_2k.log'),
+      ...corpus('elastic/auth.log').slice(0, 3000),
+      'xabcd abc bc C',
+      'xabc',
+      'ab',
+      'UſER name', // U+017F folds to s under /iu
+      '\u212aERNEL panic', // Kelvin sign folds to k under /iu
+      'STRASSE straße STRAßE',
+      'ünï 1 ÜNÏ 2',
+      '',
+    ];
+    let realMatches = 0;
+    let skipped = 0;
+    for (const line of lines) {
+      const candidates = prefilter.candidates(line);
+      expect(candidates).toEqual(naive(items, literals, line));
+      const n = prefilter.scan(line);
+      expect(Array.from(prefilter.found.subarray(0, n))).toEqual(candidates);
+      RULES.forEach((rule, j) => {
+        if (!rule.re.test(line)) return;
+        realMatches++;
+        expect(candidates, `${String(rule.re)} on ${JSON.stringify(line)}`).toContain(items[j]);
+      });
+      skipped += items.length - candidates.length;
+    }
+    expect(realMatches).toBeGreaterThan(1000);
+    expect(skipped).toBeGreaterThan(lines.length); // it really filters
+  });
+
+  it('returns every item when none has a literal, and nothing extra when all do', () => {
+    expect(new Prefilter([0, 1], [null, null]).candidates('anything')).toEqual([0, 1]);
+    const all = new Prefilter([0, 1], ['foo', 'bar']);
+    expect(all.candidates('nothing here')).toEqual([]);
+    expect(all.candidates('bar foo')).toEqual([0, 1]);
+    expect(all.candidates('BAR')).toEqual([1]); // folding only widens, the regex decides
+    expect(all.candidates('')).toEqual([]);
+  });
+
+  it('treats a missing or empty literal as always a candidate', () => {
+    const prefilter = new Prefilter([4, 5, 6], ['x', '']);
+    expect(prefilter.candidates('nothing')).toEqual([5, 6]);
+    expect(prefilter.candidates('x')).toEqual([4, 5, 6]);
+  });
+
+  it('reports each item once however often its literal occurs, overlapping literals included', () => {
+    const prefilter = new Prefilter([0, 1, 2], ['aa', 'a', 'aaa']);
+    expect(prefilter.candidates('aaaaaa')).toEqual([0, 1, 2]);
+    expect(prefilter.candidates('a a')).toEqual([1]);
+  });
+
+  it('keeps working past many lines (the seen-marks never leak between lines)', () => {
+    const prefilter = new Prefilter([0, 1], ['foo', 'bar']);
+    for (let i = 0; i < 10_000; i++) {
+      const line = i % 3 === 0 ? 'foo' : i % 3 === 1 ? 'bar foo' : 'baz';
+      const expected = i % 3 === 0 ? [0] : i % 3 === 1 ? [0, 1] : [];
+      if (prefilter.candidates(line).join() !== expected.join()) throw new Error(`line ${i}: ${line}`);
+    }
+  });
+
+  it('with many distinct non-ASCII characters, shares one class among them and still never drops a match', () => {
+    // 200 literals of CJK characters: far more distinct code units than the table keeps apart.
+    const cjk = (i: number): string => String.fromCharCode(0x4e00 + i * 3, 0x4e01 + i * 3, 0x4e02 + i * 3);
+    const res = Array.from({ length: 200 }, (_, i) => new RegExp(`${cjk(i)}(\\d+)`));
+    res.push(/user (\S+)/iu);
+    const literals = [...Array.from({ length: 200 }, (_, i) => cjk(i)), 'user '];
+    const items = res.map((_, i) => i);
+    const prefilter = new Prefilter(items, literals);
+    const lines = [`x ${cjk(7)}42 y`, `${cjk(199)}1${cjk(0)}2`, 'U\u017fER bob', 'plain ascii line', `${cjk(5).slice(0, 2)}9`];
+    for (const line of lines) {
+      const candidates = prefilter.candidates(line);
+      res.forEach((re, i) => {
+        if (re.test(line)) expect(candidates, line).toContain(i);
+      });
+    }
+    expect(prefilter.candidates(`x ${cjk(7)}42 y`)).toContain(7);
+    expect(prefilter.candidates('plain ascii line')).toEqual([]);
+    expect(prefilter.candidates('U\u017fER bob')).toEqual([200]);
+  });
+});
