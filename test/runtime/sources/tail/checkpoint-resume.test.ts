@@ -1,36 +1,40 @@
 import { appendFileSync, openSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCheckpointStore } from '../../../../runtime/sources/tail/checkpoint-store.js';
 import { FileTailer } from '../../../../runtime/sources/tail/file-tailer.js';
-import { collectingTailer, numberedText, scratch, sleep, startWriter, tally, waitFor } from './helpers.js';
+import type { CheckpointStore, TailOptions } from '../../../../runtime/sources/tail/types.js';
+import { collectingTailer, numberedText, scratchDirs, sleep, startWriter, tally, waitFor } from './helpers.js';
 
-let cleanup: (() => void) | null = null;
-afterEach(() => {
-  cleanup?.();
-  cleanup = null;
-});
+const tempDir = scratchDirs();
 
-function setup(): string {
-  const s = scratch();
-  cleanup = s.cleanup;
-  return s.dir;
+/**
+ * A log file with `content` in a fresh directory. `tail` starts a collecting tailer on it that
+ * checkpoints into the same state directory every time, as a restarted daemon would.
+ */
+function restartable(content: string): {
+  path: string;
+  tail: (opts: Omit<TailOptions, 'path' | 'fileType' | 'checkpoint'>) => ReturnType<typeof collectingTailer>;
+  store: () => CheckpointStore;
+} {
+  const dir = tempDir();
+  const path = join(dir, 'app.log');
+  const store = (): CheckpointStore => createCheckpointStore(join(dir, 'state'));
+  writeFileSync(path, content);
+  return { path, store, tail: (opts) => collectingTailer({ path, fileType: 'file', ...opts, checkpoint: store() }) };
 }
 
 describe('checkpoints across restarts', () => {
   it('a restart mid-stream resumes at the handled offset: no line lost, none duplicated', async () => {
-    const dir = setup();
-    const path = join(dir, 'app.log');
-    const state = join(dir, 'state');
-    writeFileSync(path, '');
-    const first = await collectingTailer({ path, start: 'end', fileType: 'file', checkpoint: createCheckpointStore(state) });
+    const { path, tail } = restartable('');
+    const first = await tail({ start: 'end' });
     const writer = startWriter(path, 0, 4000, 2000);
     await sleep(700);
     await first.tailer.stop();
     const stoppedAt = first.got.numbers.length;
     await sleep(400); // lines written while nobody reads
     // `start: 'end'` would skip the gap; only the checkpoint can bring those lines back.
-    const second = await collectingTailer({ path, start: 'end', fileType: 'file', checkpoint: createCheckpointStore(state) });
+    const second = await tail({ start: 'end' });
     await writer.done;
     await waitFor(() => first.got.numbers.length + second.got.numbers.length >= 4000, 3000);
     await second.tailer.stop();
@@ -42,11 +46,8 @@ describe('checkpoints across restarts', () => {
   });
 
   it('a restart after a rotation that happened while stopped reads the rest of the renamed file, then the new one', async () => {
-    const dir = setup();
-    const path = join(dir, 'app.log');
-    const state = join(dir, 'state');
-    writeFileSync(path, '');
-    const first = await collectingTailer({ path, start: 'end', fileType: 'file', checkpoint: createCheckpointStore(state) });
+    const { path, tail } = restartable('');
+    const first = await tail({ start: 'end' });
     const writer = startWriter(path, 0, 4000, 2000);
     await sleep(600);
     await first.tailer.stop();
@@ -54,7 +55,7 @@ describe('checkpoints across restarts', () => {
     await sleep(200); // still writing to the renamed file
     await writer.reopen();
     await sleep(200);
-    const second = await collectingTailer({ path, start: 'end', fileType: 'file', rotateWait: 1, checkpoint: createCheckpointStore(state) });
+    const second = await tail({ start: 'end', rotateWait: 1 });
     await writer.done;
     await waitFor(() => first.got.numbers.length + second.got.numbers.length >= 4000, 3000);
     await second.tailer.stop();
@@ -64,13 +65,10 @@ describe('checkpoints across restarts', () => {
   });
 
   it('stop() called from inside the lines handler counts that batch as handled', async () => {
-    const dir = setup();
-    const path = join(dir, 'app.log');
-    const state = join(dir, 'state');
-    writeFileSync(path, numberedText(0, 10));
+    const { path, tail, store } = restartable(numberedText(0, 10));
     const firstSeen: string[] = [];
     const first = new FileTailer(
-      { path, start: 'beginning', fileType: 'file', checkpoint: createCheckpointStore(state) },
+      { path, start: 'beginning', fileType: 'file', checkpoint: store() },
       {
         lines(lines) {
           firstSeen.push(...lines);
@@ -82,7 +80,7 @@ describe('checkpoints across restarts', () => {
     await waitFor(() => firstSeen.length > 0, 2000);
     await first.stop();
     appendFileSync(path, numberedText(10, 10));
-    const second = await collectingTailer({ path, start: 'beginning', fileType: 'file', checkpoint: createCheckpointStore(state) });
+    const second = await tail({ start: 'beginning' });
     await waitFor(() => second.got.numbers.length >= 10, 2000);
     await second.tailer.stop();
 
@@ -92,16 +90,13 @@ describe('checkpoints across restarts', () => {
   });
 
   it('a restart inside a cut long line does not deliver its remainder or the cut again', async () => {
-    const dir = setup();
-    const path = join(dir, 'app.log');
-    const state = join(dir, 'state');
-    writeFileSync(path, '');
-    const first = await collectingTailer({ path, start: 'end', fileType: 'file', lineMax: 1024, checkpoint: createCheckpointStore(state) });
+    const { path, tail } = restartable('');
+    const first = await tail({ start: 'end', lineMax: 1024 });
     appendFileSync(path, 'L'.repeat(5000));
     await waitFor(() => first.got.other.length >= 1, 2000);
     await first.tailer.stop();
     appendFileSync(path, `${'L'.repeat(5000)}\n${numberedText(0, 5)}`);
-    const second = await collectingTailer({ path, start: 'beginning', fileType: 'file', lineMax: 1024, checkpoint: createCheckpointStore(state) });
+    const second = await tail({ start: 'beginning', lineMax: 1024 });
     await waitFor(() => second.got.numbers.length >= 5, 2000);
     await second.tailer.stop();
 
@@ -111,18 +106,15 @@ describe('checkpoints across restarts', () => {
   });
 
   it('inode reuse: a new file of the same size (likely the same inode) is not resumed into', async () => {
-    const dir = setup();
-    const path = join(dir, 'app.log');
-    const state = join(dir, 'state');
-    writeFileSync(path, numberedText(0, 100));
-    const first = await collectingTailer({ path, start: 'beginning', fileType: 'file', checkpoint: createCheckpointStore(state) });
+    const { path, tail } = restartable(numberedText(0, 100));
+    const first = await tail({ start: 'beginning' });
     await waitFor(() => first.got.numbers.length >= 100, 2000);
     await first.tailer.stop();
     const oldIno = statSync(path).ino;
     unlinkSync(path);
     writeFileSync(path, numberedText(500, 100));
     const reused = statSync(path).ino === oldIno;
-    const second = await collectingTailer({ path, start: 'beginning', fileType: 'file', checkpoint: createCheckpointStore(state) });
+    const second = await tail({ start: 'beginning' });
     await waitFor(() => second.got.numbers.length >= 100, 2000);
     await second.tailer.stop();
 
@@ -132,17 +124,14 @@ describe('checkpoints across restarts', () => {
   });
 
   it('a file rewritten in place (same inode, same size, different head) is read from its start', async () => {
-    const dir = setup();
-    const path = join(dir, 'app.log');
-    const state = join(dir, 'state');
-    writeFileSync(path, numberedText(0, 100));
-    const first = await collectingTailer({ path, start: 'beginning', fileType: 'file', checkpoint: createCheckpointStore(state) });
+    const { path, tail } = restartable(numberedText(0, 100));
+    const first = await tail({ start: 'beginning' });
     await waitFor(() => first.got.numbers.length >= 100, 2000);
     await first.tailer.stop();
     const fd = openSync(path, 'r+');
     writeSync(fd, numberedText(700, 100), 0);
     closeSync(fd);
-    const second = await collectingTailer({ path, start: 'beginning', fileType: 'file', checkpoint: createCheckpointStore(state) });
+    const second = await tail({ start: 'beginning' });
     await waitFor(() => second.got.numbers.length >= 100, 2000);
     await second.tailer.stop();
 
@@ -152,15 +141,12 @@ describe('checkpoints across restarts', () => {
   });
 
   it('a file that only grew keeps its fingerprint as a prefix and is resumed', async () => {
-    const dir = setup();
-    const path = join(dir, 'app.log');
-    const state = join(dir, 'state');
-    writeFileSync(path, 'a\n'); // shorter than the 256-byte fingerprint
-    const first = await collectingTailer({ path, start: 'beginning', fileType: 'file', checkpoint: createCheckpointStore(state) });
+    const { path, tail } = restartable('a\n'); // shorter than the 256-byte fingerprint
+    const first = await tail({ start: 'beginning' });
     await waitFor(() => first.got.other.length >= 1, 2000);
     await first.tailer.stop();
     writeFileSync(path, `a\n${numberedText(0, 20)}`);
-    const second = await collectingTailer({ path, start: 'beginning', fileType: 'file', checkpoint: createCheckpointStore(state) });
+    const second = await tail({ start: 'beginning' });
     await waitFor(() => second.got.numbers.length >= 20, 2000);
     await second.tailer.stop();
 

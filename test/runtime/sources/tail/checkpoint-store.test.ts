@@ -1,9 +1,9 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCheckpointStore } from '../../../../runtime/sources/tail/checkpoint-store.js';
 import type { Checkpoint } from '../../../../runtime/sources/tail/types.js';
-import { scratch } from './helpers.js';
+import { scratchDirs } from './helpers.js';
 
 const cp = (offset: number): Checkpoint => ({
   dev: '2049',
@@ -13,17 +13,12 @@ const cp = (offset: number): Checkpoint => ({
   discarding: false,
 });
 
-let cleanup: (() => void) | null = null;
-afterEach(() => {
-  cleanup?.();
-  cleanup = null;
-});
+const tempDir = scratchDirs();
 
 describe('createCheckpointStore', () => {
   it('returns nothing for an unknown path and round-trips a checkpoint per path, creating the directory', async () => {
-    const s = scratch();
-    cleanup = s.cleanup;
-    const store = createCheckpointStore(join(s.dir, 'state', 'deep'));
+    const dir = tempDir();
+    const store = createCheckpointStore(join(dir, 'state', 'deep'));
     expect(await store.load('/var/log/a')).toEqual({ value: null, problem: null });
     expect(await store.save('/var/log/a', cp(10))).toBeNull();
     expect(await store.save('/var/log/b', cp(20))).toBeNull();
@@ -32,32 +27,29 @@ describe('createCheckpointStore', () => {
   });
 
   it('keeps the last of many overlapping saves and leaves no temporary files', async () => {
-    const s = scratch();
-    cleanup = s.cleanup;
-    const store = createCheckpointStore(s.dir);
+    const dir = tempDir();
+    const store = createCheckpointStore(dir);
     await Promise.all(Array.from({ length: 50 }, (_, i) => store.save('/p', cp(i))));
     expect((await store.load('/p')).value?.offset).toBe(49);
-    expect(readdirSync(s.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    expect(readdirSync(s.dir)).toHaveLength(1);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(dir)).toHaveLength(1);
   });
 
   it('reports a corrupt checkpoint as a problem instead of throwing', async () => {
-    const s = scratch();
-    cleanup = s.cleanup;
-    const store = createCheckpointStore(s.dir);
+    const dir = tempDir();
+    const store = createCheckpointStore(dir);
     await store.save('/p', cp(5));
-    const [file] = readdirSync(s.dir);
-    writeFileSync(join(s.dir, file!), '{"format":1,"path":"/p","offset":"x"');
+    const [file] = readdirSync(dir);
+    writeFileSync(join(dir, file!), '{"format":1,"path":"/p","offset":"x"');
     const loaded = await store.load('/p');
     expect(loaded.value).toBeNull();
     expect(loaded.problem).toMatch(/corrupt/);
   });
 
   it('reports an unwritable directory as a message', async () => {
-    const s = scratch();
-    cleanup = s.cleanup;
-    writeFileSync(join(s.dir, 'file'), '');
-    const store = createCheckpointStore(join(s.dir, 'file', 'sub'));
+    const dir = tempDir();
+    writeFileSync(join(dir, 'file'), '');
+    const store = createCheckpointStore(join(dir, 'file', 'sub'));
     expect(await store.save('/p', cp(1))).toMatch(/cannot save checkpoint/);
   });
 });

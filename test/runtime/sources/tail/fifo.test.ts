@@ -1,20 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { collectingTailer, scratch, sleep, startWriter, tally, waitFor } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { collectingTailer, scratchDirs, sleep, startWriter, tally, waitFor } from './helpers.js';
 
-let cleanup: (() => void) | null = null;
-afterEach(() => {
-  cleanup?.();
-  cleanup = null;
-});
+const tempDir = scratchDirs();
 
 describe('FIFO sources', () => {
   it('reads a FIFO as a stream across writers that come and go, waiting for it to exist', async () => {
-    const s = scratch();
-    cleanup = s.cleanup;
-    const path = join(s.dir, 'pipe');
+    const dir = tempDir();
+    const path = join(dir, 'pipe');
     const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'fifo', pollInterval: 50 });
     await sleep(150);
     execFileSync('mkfifo', [path]);
@@ -32,9 +27,8 @@ describe('FIFO sources', () => {
   });
 
   it('reopens a FIFO that was removed and created again', async () => {
-    const s = scratch();
-    cleanup = s.cleanup;
-    const path = join(s.dir, 'pipe');
+    const dir = tempDir();
+    const path = join(dir, 'pipe');
     execFileSync('mkfifo', [path]);
     const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'fifo', pollInterval: 50 });
     const w1 = startWriter(path, 0, 500, 2000);

@@ -2,13 +2,24 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { FileTailer } from '../../../../runtime/sources/tail/file-tailer.js';
 import type { TailNotice, TailOptions } from '../../../../runtime/sources/tail/types.js';
 
-/** A fresh directory under the OS temp dir; `cleanup` removes it. */
-export function scratch(): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'rulec-tail-'));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+/**
+ * Call once at the top of a test file: returns a maker of fresh directories under the OS temp
+ * dir, each removed after the test that made it.
+ */
+export function scratchDirs(): () => string {
+  const made: string[] = [];
+  afterEach(() => {
+    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rulec-tail-'));
+    made.push(dir);
+    return dir;
+  };
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

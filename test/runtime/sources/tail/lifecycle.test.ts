@@ -1,24 +1,14 @@
 import { appendFileSync, mkdirSync, readdirSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FileTailer } from '../../../../runtime/sources/tail/file-tailer.js';
-import { collectingTailer, numberedText, scratch, sleep, startWriter, tally, waitFor } from './helpers.js';
+import { collectingTailer, numberedText, scratchDirs, sleep, startWriter, tally, waitFor } from './helpers.js';
 
-let cleanup: (() => void) | null = null;
-afterEach(() => {
-  cleanup?.();
-  cleanup = null;
-});
-
-function setup(): string {
-  const s = scratch();
-  cleanup = s.cleanup;
-  return s.dir;
-}
+const tempDir = scratchDirs();
 
 describe('FileTailer lifecycle', () => {
   it('starts at the end by default and at 0 with start = beginning', async () => {
-    const path = join(setup(), 'app.log');
+    const path = join(tempDir(), 'app.log');
     writeFileSync(path, numberedText(0, 100));
     const atEnd = await collectingTailer({ path, start: 'end', fileType: 'file' });
     const atStart = await collectingTailer({ path, start: 'beginning', fileType: 'file' });
@@ -32,7 +22,7 @@ describe('FileTailer lifecycle', () => {
   });
 
   it('skips the tail of a line it starts in the middle of', async () => {
-    const path = join(setup(), 'app.log');
+    const path = join(tempDir(), 'app.log');
     writeFileSync(path, `${numberedText(0, 3)}half a li`);
     const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file' });
     appendFileSync(path, `ne\n${numberedText(3, 2)}`);
@@ -43,7 +33,7 @@ describe('FileTailer lifecycle', () => {
   });
 
   it('waits for a missing file (noticed once) and reads it from 0 when it appears, even in a missing directory', async () => {
-    const dir = join(setup(), 'later');
+    const dir = join(tempDir(), 'later');
     const path = join(dir, 'app.log');
     const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', pollInterval: 50 });
     await sleep(300);
@@ -57,7 +47,7 @@ describe('FileTailer lifecycle', () => {
   });
 
   it('holds a partial line until its newline arrives', async () => {
-    const path = join(setup(), 'app.log');
+    const path = join(tempDir(), 'app.log');
     writeFileSync(path, '');
     const seen: string[] = [];
     const tailer = new FileTailer({ path, start: 'end', fileType: 'file' }, { lines: (l) => seen.push(...l) });
@@ -73,7 +63,7 @@ describe('FileTailer lifecycle', () => {
   });
 
   it('cuts a 1 MiB line to lineMax once, reports it, and reads the following lines correctly', async () => {
-    const path = join(setup(), 'app.log');
+    const path = join(tempDir(), 'app.log');
     writeFileSync(path, '');
     const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file' });
     appendFileSync(path, numberedText(0, 10));
@@ -92,7 +82,7 @@ describe('FileTailer lifecycle', () => {
   });
 
   it('a file deleted and recreated at the same size between two looks is read as a new file', async () => {
-    const path = join(setup(), 'app.log');
+    const path = join(tempDir(), 'app.log');
     writeFileSync(path, '');
     const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', rotateWait: 0.2 });
     appendFileSync(path, numberedText(0, 100));
@@ -106,7 +96,7 @@ describe('FileTailer lifecycle', () => {
   });
 
   it('reports the size after reads, including the drop after a truncation', async () => {
-    const path = join(setup(), 'app.log');
+    const path = join(tempDir(), 'app.log');
     writeFileSync(path, 'x'.repeat(99) + '\n');
     const sizes: number[] = [];
     const tailer = new FileTailer({ path, start: 'end', fileType: 'file' }, { lines: () => undefined, size: (b) => sizes.push(b) });
@@ -123,7 +113,7 @@ describe('FileTailer lifecycle', () => {
   });
 
   it('turns a throwing handler into a notice and keeps going', async () => {
-    const path = join(setup(), 'app.log');
+    const path = join(tempDir(), 'app.log');
     writeFileSync(path, '');
     const seen: string[] = [];
     const notices: string[] = [];
@@ -148,7 +138,7 @@ describe('FileTailer lifecycle', () => {
   });
 
   it('stop() closes every descriptor and delivers nothing afterwards', async () => {
-    const path = join(setup(), 'app.log');
+    const path = join(tempDir(), 'app.log');
     writeFileSync(path, '');
     const fds = (): number => readdirSync('/proc/self/fd').length;
     const before = fds();

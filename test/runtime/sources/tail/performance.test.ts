@@ -1,20 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FileTailer } from '../../../../runtime/sources/tail/file-tailer.js';
-import { collectingTailer, numberedText, percentile, scratch, startWriter, tally, waitFor } from './helpers.js';
+import { collectingTailer, numberedText, percentile, scratchDirs, startWriter, tally, waitFor } from './helpers.js';
 
-let cleanup: (() => void) | null = null;
-afterEach(() => {
-  cleanup?.();
-  cleanup = null;
-});
+const tempDir = scratchDirs();
 
 describe('FileTailer performance and fidelity', () => {
   it('delivers appends within a few ms at 5,000 lines/s (p99 bound loose for a shared 2-core machine)', async () => {
-    const s = scratch();
-    cleanup = s.cleanup;
-    const path = join(s.dir, 'app.log');
+    const dir = tempDir();
+    const path = join(dir, 'app.log');
     writeFileSync(path, '');
     const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file' });
     const writer = startWriter(path, 0, 10_000, 5000);
@@ -31,9 +26,8 @@ describe('FileTailer performance and fidelity', () => {
   });
 
   it('reads a 200,000-line backlog from the beginning quickly and exactly', async () => {
-    const s = scratch();
-    cleanup = s.cleanup;
-    const path = join(s.dir, 'big.log');
+    const dir = tempDir();
+    const path = join(dir, 'big.log');
     writeFileSync(path, numberedText(0, 200_000));
     let count = 0;
     let done = (): void => undefined;

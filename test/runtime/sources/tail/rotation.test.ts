@@ -2,24 +2,19 @@ import { execFile } from 'node:child_process';
 import { appendFileSync, copyFileSync, mkdirSync, renameSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
-import { collectingTailer, numberedText, scratch, sleep, startWriter, tally, waitFor } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { collectingTailer, numberedText, scratchDirs, sleep, startWriter, tally, waitFor } from './helpers.js';
 
 const execFileAsync = promisify(execFile);
 const RATE = 2000;
 const COUNT = 4000; // 2 s of writing at 2,000 lines/s
 
-let cleanup: (() => void) | null = null;
-afterEach(() => {
-  cleanup?.();
-  cleanup = null;
-});
+const tempDir = scratchDirs();
 
 describe('rotation under a live writer', () => {
   it('rename-and-create: reads the renamed file while the writer still uses it, then the new file from 0', async () => {
-    const s = scratch();
-    cleanup = s.cleanup;
-    const path = join(s.dir, 'app.log');
+    const dir = tempDir();
+    const path = join(dir, 'app.log');
     writeFileSync(path, '');
     const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', rotateWait: 2 });
     const writer = startWriter(path, 0, COUNT, RATE);
@@ -40,9 +35,8 @@ describe('rotation under a live writer', () => {
   });
 
   it('delete-and-recreate: drains the deleted file by descriptor, then reads the new one', async () => {
-    const s = scratch();
-    cleanup = s.cleanup;
-    const path = join(s.dir, 'app.log');
+    const dir = tempDir();
+    const path = join(dir, 'app.log');
     writeFileSync(path, '');
     const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', rotateWait: 2, pollInterval: 5000 });
     const writer = startWriter(path, 0, COUNT, RATE);
@@ -60,16 +54,15 @@ describe('rotation under a live writer', () => {
   });
 
   it('rename into another directory (olddir): the moved file is still read out promptly', async () => {
-    const s = scratch();
-    cleanup = s.cleanup;
-    const path = join(s.dir, 'app.log');
-    mkdirSync(join(s.dir, 'old'));
+    const dir = tempDir();
+    const path = join(dir, 'app.log');
+    mkdirSync(join(dir, 'old'));
     writeFileSync(path, '');
     // A slow poll: writes to a file moved out of the watched directory raise no event there.
     const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', rotateWait: 2, pollInterval: 5000 });
     const writer = startWriter(path, 0, COUNT, RATE);
     await sleep(600);
-    renameSync(path, join(s.dir, 'old', 'app.log.1'));
+    renameSync(path, join(dir, 'old', 'app.log.1'));
     await sleep(300);
     await writer.reopen();
     await writer.done;
@@ -81,15 +74,14 @@ describe('rotation under a live writer', () => {
   });
 
   it('symlink retarget: a link pointed at a new file counts as rotation', async () => {
-    const s = scratch();
-    cleanup = s.cleanup;
+    const dir = tempDir();
     // Targets live in other directories, and the poll is too slow to matter: the watches on
     // the link's and the target's directories must drive everything.
-    mkdirSync(join(s.dir, 'one'));
-    mkdirSync(join(s.dir, 'two'));
-    const a = join(s.dir, 'one', 'a.log');
-    const b = join(s.dir, 'two', 'b.log');
-    const link = join(s.dir, 'current.log');
+    mkdirSync(join(dir, 'one'));
+    mkdirSync(join(dir, 'two'));
+    const a = join(dir, 'one', 'a.log');
+    const b = join(dir, 'two', 'b.log');
+    const link = join(dir, 'current.log');
     writeFileSync(a, '');
     writeFileSync(b, '');
     symlinkSync(a, link);
@@ -110,9 +102,8 @@ describe('rotation under a live writer', () => {
   });
 
   it('plain truncation: rereads from 0 and reports it', async () => {
-    const s = scratch();
-    cleanup = s.cleanup;
-    const path = join(s.dir, 'app.log');
+    const dir = tempDir();
+    const path = join(dir, 'app.log');
     writeFileSync(path, '');
     const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file' });
     const w1 = startWriter(path, 0, 1000, RATE);
@@ -130,9 +121,8 @@ describe('rotation under a live writer', () => {
   });
 
   it('copytruncate: lines appended after our last read are recovered from the copy', async () => {
-    const s = scratch();
-    cleanup = s.cleanup;
-    const path = join(s.dir, 'app.log');
+    const dir = tempDir();
+    const path = join(dir, 'app.log');
     writeFileSync(path, '');
     const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file' });
     appendFileSync(path, numberedText(0, 100));
@@ -156,26 +146,22 @@ describe('rotation under a live writer', () => {
     let duplicated = 0;
     let worst = 0;
     for (let run = 0; run < runs; run++) {
-      const s = scratch();
-      try {
-        const path = join(s.dir, 'app.log');
-        writeFileSync(path, '');
-        const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file' });
-        const writer = startWriter(path, 0, 2000, RATE);
-        await sleep(500);
-        // As logrotate does it: another process copies, then truncates, while we keep reading.
-        await execFileAsync('sh', ['-c', 'cp -- "$1" "$1.1" && truncate -s 0 -- "$1"', 'sh', path]);
-        await writer.done;
-        await waitFor(() => got.numbers.length >= 2000, 1500);
-        await tailer.stop();
-        const t = tally(got.numbers, 0, 2000);
-        lost += t.missing.length;
-        worst = Math.max(worst, t.missing.length);
-        duplicated += t.duplicated.length;
-        expect(got.notices.some((n) => n.kind === 'truncated')).toBe(true);
-      } finally {
-        s.cleanup();
-      }
+      const dir = tempDir();
+      const path = join(dir, 'app.log');
+      writeFileSync(path, '');
+      const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file' });
+      const writer = startWriter(path, 0, 2000, RATE);
+      await sleep(500);
+      // As logrotate does it: another process copies, then truncates, while we keep reading.
+      await execFileAsync('sh', ['-c', 'cp -- "$1" "$1.1" && truncate -s 0 -- "$1"', 'sh', path]);
+      await writer.done;
+      await waitFor(() => got.numbers.length >= 2000, 1500);
+      await tailer.stop();
+      const t = tally(got.numbers, 0, 2000);
+      lost += t.missing.length;
+      worst = Math.max(worst, t.missing.length);
+      duplicated += t.duplicated.length;
+      expect(got.notices.some((n) => n.kind === 'truncated')).toBe(true);
     }
     console.log(`copytruncate: ${lost} lost (worst run ${worst}), ${duplicated} duplicated over ${runs} runs of 2000 lines`);
     // Only lines appended between our last read and the truncation can be lost: our reaction
