@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 /**
  * Watches directories with plain `fs.watch` (inotify on Linux) and reports every event.
  *
- * Why not chokidar here: a tailer wants one wake-up per append with no added latency and
+ * Why not chokidar: a tailer wants one wake-up per append with no added latency and
  * must see rename, unlink and create separately. chokidar stats each event before emitting
  * and, with `atomic`, holds unlink/add pairs back for 100 ms, which would cost the engine its
  * ~10 ms goal and blur rotation. The tailer stats the path itself anyway, and a short poll
