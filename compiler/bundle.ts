@@ -18,7 +18,7 @@ const BANNER = [
 ].join('\n');
 
 /** The runtime entry (`runMain`) relative to the package root: built JS when present, else the source. */
-export function runtimeEntry(root: string = packageRoot()): string | null {
+function runtimeEntry(root: string = packageRoot()): string | null {
   for (const candidate of ['out/runtime/daemon/main.js', 'runtime/daemon/main.ts']) {
     if (existsSync(join(root, candidate))) return candidate;
   }

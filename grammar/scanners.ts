@@ -54,7 +54,7 @@ const ENTRY_KEY = /[A-Za-z_][A-Za-z0-9_.-]*[ \t]*=(?!~)/y;
 const HEREDOC_ANYWHERE = /<<[A-Za-z_]/;
 
 /** Words that start a statement: a line starting with one of them never continues a value. */
-export const TOP_LEVEL_WORDS: ReadonlySet<string> = new Set([
+const TOP_LEVEL_WORDS: ReadonlySet<string> = new Set([
   'set', 'source', 'module', 'do', 'end', 'ignore', 'filter', 'command', 'monitor', 'watch', 'snort',
 ]);
 
@@ -63,7 +63,7 @@ function isBlank(code: number): boolean {
 }
 
 /** End of the line holding `offset`, before its `\n` and any `\r` preceding it. */
-export function lineEndOf(text: string, offset: number): number {
+function lineEndOf(text: string, offset: number): number {
   let end = text.indexOf('\n', offset);
   if (end < 0) end = text.length;
   return end > offset && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
@@ -140,7 +140,7 @@ export function scanHeader(text: string, offset: number): Scan<HeaderPayload> | 
 }
 
 /** Whether the line at `lineStart` continues the value of the entry on the line before it. */
-export function isContinuationLine(text: string, lineStart: number, aliases: ReadonlySet<string>): boolean {
+function isContinuationLine(text: string, lineStart: number, aliases: ReadonlySet<string>): boolean {
   const [s, e] = trimRange(text, lineStart, lineEndOf(text, lineStart));
   if (s === e) return false;
   const first = text.charCodeAt(s);

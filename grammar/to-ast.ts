@@ -25,7 +25,7 @@ export interface Context {
 type Children = Record<string, (CstNode | IToken)[] | undefined>;
 
 /** A printable one-line excerpt of source text for messages. */
-export function excerpt(raw: string): string {
+function excerpt(raw: string): string {
   const line = raw.replace(/\r?\n[\s\S]*$/, '…');
   return line.length > 40 ? `${line.slice(0, 39)}…` : line;
 }

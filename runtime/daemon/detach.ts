@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 
 /** Set in the environment of the re-spawned background process so it does not detach again. */
-export const DETACHED_ENV = 'RULEC_DETACHED_CHILD';
+const DETACHED_ENV = 'RULEC_DETACHED_CHILD';
 
 /** True in the background copy started by `spawnDetached`. */
 export function isDetachedChild(): boolean {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { ActionSpec, ItemSpec, TemplatePart } from '../../../runtime/contract.js';
 
 /** A script that appends `{ argv, env }` as JSON to $DUMP_FILE. */
-export const DUMP_SCRIPT = fileURLToPath(new URL('./argv-dump.mjs', import.meta.url));
+const DUMP_SCRIPT = fileURLToPath(new URL('./argv-dump.mjs', import.meta.url));
 
 export const text = (t: string): TemplatePart => ({ kind: 'text', text: t });
 export const cap = (index: number): TemplatePart => ({ kind: 'capture', index });
