@@ -17,6 +17,7 @@ export interface ManifestRules {
   readonly blocks: readonly string[];
 }
 
+/** The content of `manifest.json`. */
 export interface Manifest {
   readonly name: string;
   readonly packageVersion: string;

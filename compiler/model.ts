@@ -35,6 +35,7 @@ export interface ActionModel {
   readonly span: Span;
 }
 
+/** One checked item (a logNOT `[SECTION]`), every default filled in. */
 export interface ItemModel {
   readonly name: string;
   readonly span: Span;
@@ -57,16 +58,19 @@ export interface ItemModel {
   readonly actionTimeout: number;
 }
 
+/** One `=~ /re/` (or negated `!~`) test of a MailLog match. */
 export interface MatchOperandModel {
   readonly negated: boolean;
   readonly regex: RegexModel;
 }
 
+/** A MailLog `ignore`/`filter` match: its operands, all of which must hold. */
 export interface MatchGroupModel {
   readonly operands: readonly MatchOperandModel[];
   readonly span: Span;
 }
 
+/** A checked MailLog or Pigear block; the daemon of this release does not run them. */
 export type BlockModel =
   | {
       readonly kind: 'command';
@@ -108,6 +112,7 @@ export type BlockModel =
       readonly directives: readonly { readonly name: string; readonly args: readonly string[] }[];
     };
 
+/** A MailLog `module NAME alias PATH` line, recorded for the runtime to resolve. */
 export interface ModuleDeclaration {
   readonly name: string;
   readonly alias: string;

@@ -4,6 +4,7 @@
  */
 import type { RulesFile, Statement } from '../grammar/ast.js';
 
+/** A loaded rule program: the entry file and everything it includes. */
 export interface Program {
   /** The entry file name as given. */
   readonly entry: string;

@@ -118,6 +118,7 @@ export interface Section {
   readonly span: Span;
 }
 
+/** Any top-level statement of a rule file. */
 export type Statement =
   | CommandStatement
   | BlockStatement
@@ -126,6 +127,7 @@ export type Statement =
   | GroupStatement
   | Section;
 
+/** One parsed rule file. */
 export interface RulesFile {
   readonly kind: 'file';
   /** The file name as given to the parser (kept relative for deterministic output). */

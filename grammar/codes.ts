@@ -8,6 +8,7 @@ export interface CodeInfo {
   readonly retired?: boolean;
 }
 
+/** Every code with its title, grouped by stage. */
 export const codes = {
   // Lexing
   R101: { title: 'unexpected character' },
@@ -60,4 +61,5 @@ export const codes = {
   R401: { title: 'code generation failed' },
 } as const satisfies Record<string, CodeInfo>;
 
+/** A known diagnostic code, such as `R301`. */
 export type Code = keyof typeof codes;

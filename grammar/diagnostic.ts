@@ -19,6 +19,7 @@ export interface DiagnosticLabel {
   readonly message: string;
 }
 
+/** One finding of any stage, with its place in the source. */
 export interface Diagnostic {
   /** A stable code from `codes.ts` (R1xx lex, R2xx parse, R3xx check, R4xx generate). */
   readonly code: string;
@@ -84,10 +85,12 @@ export class LineIndex {
   }
 }
 
+/** A span; an `end` before `start` is clamped to an empty span. */
 export function span(file: string, start: number, end: number): Span {
   return { file, start, end: Math.max(start, end) };
 }
 
+/** True when any diagnostic is an error (warnings and infos do not fail a stage). */
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }

@@ -6,6 +6,7 @@ export interface Io {
   err(text: string): void;
 }
 
+/** A subcommand: its name and help texts, and `run`, which returns the exit code. */
 export interface Command {
   /** The word after `rulec`. */
   readonly name: string;

@@ -4,6 +4,7 @@ import type { AST } from '@eslint-community/regexpp';
 export type CharRanges = readonly (readonly [number, number])[];
 
 const MAX = 0x10ffff;
+/** Every code point. */
 export const ALL: CharRanges = [[0, MAX]];
 const DIGIT: CharRanges = [[48, 57]];
 const WORD: CharRanges = [[48, 57], [65, 90], [95, 95], [97, 122]];
@@ -11,6 +12,7 @@ const WORD: CharRanges = [[48, 57], [65, 90], [95, 95], [97, 122]];
 const SPACE: CharRanges = [[9, 13], [32, 32], [0xa0, 0xa0], [0x1680, 0x1680], [0x2000, 0x200a], [0x2028, 0x2029], [0x202f, 0x202f], [0x205f, 0x205f], [0x3000, 0x3000], [0xfeff, 0xfeff]];
 const NOT_LINE_TERMINATOR = complement([[10, 10], [13, 13], [0x2028, 0x2029]]);
 
+/** The union of the sets, sorted and merged. */
 export function union(...sets: CharRanges[]): CharRanges {
   const all = sets.flat().map(([a, b]) => [a, b] as [number, number]).sort((x, y) => x[0] - y[0]);
   const out: [number, number][] = [];
@@ -22,6 +24,7 @@ export function union(...sets: CharRanges[]): CharRanges {
   return out;
 }
 
+/** Every code point not in `set`. */
 export function complement(set: CharRanges): CharRanges {
   const out: [number, number][] = [];
   let next = 0;
@@ -33,6 +36,7 @@ export function complement(set: CharRanges): CharRanges {
   return out;
 }
 
+/** True when some code point is in both sets (one merge pass over the sorted ranges). */
 export function overlaps(a: CharRanges, b: CharRanges): boolean {
   let i = 0;
   let j = 0;
@@ -66,6 +70,7 @@ export function charsOf(node: AST.Character | AST.CharacterSet | AST.CharacterCl
   }
 }
 
+/** True for the regexpp nodes that match exactly one character. */
 export function isCharNode(node: AST.Node): node is AST.Character | AST.CharacterSet | AST.CharacterClass | AST.CharacterClassRange {
   return node.type === 'Character' || node.type === 'CharacterSet' || node.type === 'CharacterClass' || node.type === 'CharacterClassRange';
 }

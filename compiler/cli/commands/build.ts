@@ -4,6 +4,7 @@ import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { renderReport } from '../render.js';
 
+/** `rulec build`; loads the compiler only when it runs. */
 export const buildCommand: Command = {
   name: 'build',
   summary: 'compile a rule file into DIR: <name>.ts, bundle.mjs (runs with node alone), manifest.json',

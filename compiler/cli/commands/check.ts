@@ -6,6 +6,7 @@ import { orderDiagnostics, renderGithub, renderJson, renderReport } from '../ren
 
 const FORMATS = ['text', 'json', 'github'] as const;
 
+/** `rulec check`; loads the compiler only when it runs. */
 export const checkCommand: Command = {
   name: 'check',
   summary: 'check rule files; exit 1 on errors (and warnings with --strict)',

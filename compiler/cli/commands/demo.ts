@@ -109,6 +109,7 @@ async function runDemo(dir: string, seconds: number, io: Io): Promise<number> {
   return 0;
 }
 
+/** `rulec demo`: runs in a temp dir it removes again, whatever happens. */
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'watch a synthetic auth log for ~10 s with rules/demo.rules and print what fired',

@@ -3,6 +3,7 @@ import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { STARTER_RULES } from './starter-rules.js';
 
+/** `rulec generate`. */
 export const generateCommand: Command = {
   name: 'generate',
   summary: 'print a commented starter rule file covering every block kind',

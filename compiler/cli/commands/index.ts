@@ -11,6 +11,7 @@ import { regexCommand } from './regex.js';
 import { runCommand } from './run.js';
 import { testCommand } from './test.js';
 
+/** Every subcommand, in help order. */
 export const commands: readonly Command[] = [
   checkCommand,
   buildCommand,

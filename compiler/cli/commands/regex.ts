@@ -30,6 +30,7 @@ function printMatch(io: Io, lineNo: number, line: string, m: RegExpExecArray, na
   for (const [name, index] of Object.entries(names)) io.out(`  $${name} ($${index}) = ${show(m[index])}\n`);
 }
 
+/** `rulec regex`. */
 export const regexCommand: Command = {
   name: 'regex',
   summary: 'show the captures of a PCRE regex on each line of standard input (lognot -T)',

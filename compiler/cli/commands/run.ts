@@ -74,6 +74,7 @@ function runBundle(bundle: string, args: readonly string[]): Promise<number> {
   });
 }
 
+/** `rulec run`: a bundle runs in its own node process, a rule file in this one. */
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a rule file or a built bundle.mjs as the watching daemon (logNOT flags)',

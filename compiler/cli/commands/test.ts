@@ -84,6 +84,7 @@ async function testFile(file: string, lines: readonly string[], opts: { replay: 
   return 0;
 }
 
+/** `rulec test`: every rule file over the same log lines. */
 export const testCommand: Command = {
   name: 'test',
   summary: 'show what each item matches and would fire on a log (nothing runs)',
