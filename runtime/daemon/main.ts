@@ -121,7 +121,7 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
     // Signals are handled from here on; reloads and the stop queue up behind the start.
     let reloading: Promise<void> = supervisor.start(modules).then(() => {
       log.info(null, `rulec ${RUNTIME_VERSION} running ${items} item(s) from ${modules.map((m) => m.name).join(', ')} (pid ${process.pid})`);
-      if (items === 0) log.warn(null, 'no items to watch: MailLog blocks run with `rulec report`, Snort blocks with `rulec snort`');
+      if (items === 0) log.warn(null, 'no items to watch: MailLog and Snort blocks are checked, but this release does not run them');
       reportReady();
     });
     let stopping = false;

@@ -9,7 +9,7 @@ Everything up to the terminator line is a comment, handy to switch off a whole b
 __EOC
 
 # ---------------------------------------------------------------------------------------
-# MailLog-style global settings for reports (\`rulec report\`): set KEY VALUE
+# MailLog-style global settings for mailed reports: set KEY VALUE
 set to      "ops@example.com"
 set from    "rulec@example.com"
 set smtp    "smtp.example.com"
@@ -86,7 +86,8 @@ size = 100M
 size_action = /usr/local/bin/notify-admin "auth.log passed another 100M"
 
 # ---------------------------------------------------------------------------------------
-# MailLog-style blocks (\`rulec report\`): NAME <<TAG, then directives, then TAG alone.
+# MailLog-style blocks: NAME <<TAG, then directives, then TAG alone. rulec checks them and
+# records them in the build; this release does not run them yet.
 command <<__CMD
     exec 'df -h'
     description "Disk usage"
@@ -120,7 +121,7 @@ watch <<__WATCH
 __WATCH
 
 # ---------------------------------------------------------------------------------------
-# The Snort alert socket listener (\`rulec snort\`).
+# The Snort alert socket listener (checked and recorded; not run by this release).
 snort <<__SNORT
     logdir /var/log/snort
     variant snort2
