@@ -59,6 +59,11 @@ export interface ItemSpec {
   readonly start: 'end' | 'beginning';
   /** Runs the item's regex on one line (already capped and without its line break). */
   readonly match: (line: string) => MatchResult | null;
+  /**
+   * The same regex as a yes/no, true exactly when `match` would not return null. Cheaper (no
+   * captures are built): the engine uses it when it needs captures only for a firing action.
+   */
+  readonly test?: (line: string) => boolean;
   /** Number of capture groups, so `$N` beyond it was already rejected at compile time. */
   readonly groupCount: number;
   readonly upbound: Frequency | null;

@@ -65,12 +65,13 @@ export function generate(model: RuleModel): Result<GeneratedFile[]> {
 function generateText(model: RuleModel): string {
   const regexes = new RegexPool();
   const matchers = model.items.map((item, index) => matcherFunction(index, regexes.name(item.regex), item.regex.groupNames.length > 0));
+  const tests = model.items.map((item) => new Code(regExpTest(regexes.name(item.regex))));
   const data = {
     contractVersion: CONTRACT_VERSION,
     name: model.name,
     settings: model.settings,
     engine: model.engine,
-    items: model.items.map((item, index) => itemData(item, `match${index}`)),
+    items: model.items.map((item, index) => itemData(item, `match${index}`, tests[index]!)),
     sources: sourcesData(model.items),
     blocks: model.blocks.map((block) => blockData(block, regexes)),
   };
@@ -125,13 +126,14 @@ function matcherFunction(index: number, regex: string, named: boolean) {
   };
 }
 
-function itemData(item: ItemModel, matcher: string) {
+function itemData(item: ItemModel, matcher: string, test: Code) {
   return {
     name: item.name,
     path: item.path,
     fileType: item.fileType,
     start: item.start,
     match: ref(matcher),
+    test,
     groupCount: item.regex.groupCount,
     upbound: item.upbound,
     upboundAction: item.upboundAction?.spec ?? null,

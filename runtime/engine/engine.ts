@@ -1,7 +1,7 @@
 import type { ActionSink } from '../actions/action-sink.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import { parseLogTime } from '../clock/timestamp.js';
-import type { Captures, MatchResult, RuleModule, SourceSpec, TimestampSpec } from '../contract.js';
+import type { Captures, RuleModule, SourceSpec, TimestampSpec } from '../contract.js';
 import type { Logger } from '../log/logger.js';
 import { Prefilter } from '../prefilter/prefilter.js';
 import { crcOf, ItemState, type ItemStats } from './item-state.js';
@@ -179,16 +179,24 @@ export class Engine {
           st.cutLines++;
           if (text.length > max) text = text.slice(0, max);
         }
-        const m = st.spec.match(text);
-        if (m === null) continue;
+        const test = st.test;
+        let captures: Captures | null = null;
+        if (test !== null) {
+          if (!test(text)) continue;
+        } else {
+          const m = st.spec.match(text);
+          if (m === null) continue;
+          captures = m.captures;
+        }
         st.matched++;
         const t = st.logTime ? this.logTimeOf(text, st) : arrival;
-        this.count(st, m, text, t, arrival);
+        this.count(st, captures, text, t, arrival);
       }
     }
   }
 
-  private count(st: ItemState, m: MatchResult, line: string, t: number, arrival: number): void {
+  /** `captures` is null when the item was only tested: they are built here once it fires. */
+  private count(st: ItemState, captures: Captures | null, line: string, t: number, arrival: number): void {
     const down = st.down;
     if (down !== null) {
       if (this.replay) {
@@ -201,9 +209,11 @@ export class Engine {
     const action = st.spec.upboundAction;
     if (action === null) return;
     const table = st.table;
-    if (table !== null && !table.hit(this.slotOf(st, table, m.captures), t)) return;
+    // Only tested items count under one key (see ItemState.test), so `captures` is there when a key needs it.
+    if (table !== null && !table.hit(this.slotOf(st, table, captures ?? NO_CAPTURES), t)) return;
     st.upboundFires++;
-    this.actions.submit({ item: st.spec, kind: 'upbound', spec: action, captures: m.captures, line, env: st.upEnv });
+    const fired = captures ?? st.spec.match(line)?.captures ?? NO_CAPTURES;
+    this.actions.submit({ item: st.spec, kind: 'upbound', spec: action, captures: fired, line, env: st.upEnv });
   }
 
   private slotOf(st: ItemState, table: WindowTable, captures: Captures): number {

@@ -34,6 +34,11 @@ export class ItemState {
   readonly table: WindowTable | null;
   readonly down: DownboundWindow | null;
   readonly size: SizeThreshold | null;
+  /**
+   * The item's yes/no regex when nothing but a firing action needs its captures (one key for
+   * the item): then only a fire pays for `match`. Null: every line runs `match`.
+   */
+  readonly test: ((line: string) => boolean) | null;
   matched = 0;
   upboundFires = 0;
   downboundFires = 0;
@@ -53,6 +58,7 @@ export class ItemState {
       ? new DownboundWindow(down.count, down.seconds)
       : null;
     this.size = spec.size !== null && spec.size > 0 && spec.sizeAction !== null ? new SizeThreshold(spec.size) : null;
+    this.test = spec.key.kind === 'none' ? spec.test ?? null : null;
   }
 
   stats(): ItemStats {

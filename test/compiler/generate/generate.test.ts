@@ -102,7 +102,7 @@ describe('generate', () => {
     expect(snort?.kind === 'snort' && Object.getOwnPropertyDescriptor(snort.handlers[0]!.options, '__proto__')?.value).toBe(HOSTILE[0]);
   });
 
-  it('matches exactly as the model regex does, captures and named groups included', async () => {
+  it('matches (and tests) exactly as the model regex does, captures and named groups included', async () => {
     const input = hostileModel();
     const loaded = await importGenerated(generate(input).value[0]!.text);
     HOSTILE_REGEXES.forEach((r, i) => {
@@ -111,6 +111,7 @@ describe('generate', () => {
       for (const line of r.lines) {
         const expected = reference.exec(line);
         const actual = loaded.items[i]!.match(line);
+        expect(loaded.items[i]!.test?.(line)).toBe(expected !== null);
         if (expected === null) {
           expect(actual).toBeNull();
           continue;

@@ -33,6 +33,7 @@ const ruleModule: RuleModule = {
             fileType: "file",
             start: "end",
             match: match0,
+            test: (line: string) => re0.test(line),
             groupCount: 3,
             upbound: null,
             upboundAction: {
@@ -101,6 +102,7 @@ const ruleModule: RuleModule = {
             fileType: "file",
             start: "end",
             match: match1,
+            test: (line: string) => re1.test(line),
             groupCount: 1,
             upbound: null,
             upboundAction: {

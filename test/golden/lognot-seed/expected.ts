@@ -43,6 +43,7 @@ const ruleModule: RuleModule = {
             fileType: "file",
             start: "end",
             match: match0,
+            test: (line: string) => re0.test(line),
             groupCount: 2,
             upbound: {
                 count: 5,
@@ -88,6 +89,7 @@ const ruleModule: RuleModule = {
             fileType: "file",
             start: "end",
             match: match1,
+            test: (line: string) => re1.test(line),
             groupCount: 2,
             upbound: {
                 count: 5,
@@ -163,6 +165,7 @@ const ruleModule: RuleModule = {
             fileType: "file",
             start: "end",
             match: match2,
+            test: (line: string) => re2.test(line),
             groupCount: 1,
             upbound: {
                 count: 10,
@@ -227,6 +230,7 @@ const ruleModule: RuleModule = {
             fileType: "file",
             start: "end",
             match: match3,
+            test: (line: string) => re3.test(line),
             groupCount: 0,
             upbound: null,
             upboundAction: null,

@@ -25,6 +25,7 @@ const ruleModule: RuleModule = {
             fileType: "file",
             start: "end",
             match: match0,
+            test: (line: string) => re0.test(line),
             groupCount: 1,
             upbound: null,
             upboundAction: {
