@@ -9,6 +9,15 @@ import type { RuleModel } from '../../../compiler/model.js';
 import { LineIndex } from '../../../grammar/diagnostic.js';
 import type { Diagnostic } from '../../../grammar/diagnostic.js';
 
+/** The two keys every item needs, for tests about the others. */
+export const BASE = 'path = /var/log/auth.log\nupbound_action = /bin/true\n';
+
+/** An item section: `[name]` and then `body`. */
+export function item(body: string, name = 'ITEM'): string {
+  return `[${name}]\n${body}`;
+}
+
+/** A checked program and ways to look at its diagnostics. */
 export interface Checked {
   readonly model: RuleModel;
   readonly diagnostics: readonly Diagnostic[];
@@ -21,6 +30,7 @@ export interface Checked {
   codes(): string[];
 }
 
+/** Text with the `<|` `|>` markers removed and the ranges they marked. */
 export interface Marked {
   readonly text: string;
   readonly marks: readonly { start: number; end: number }[];

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { BASE, checkFiles, checkText, item, marked, problems } from './check-helper.js';
+
+describe('regexes and actions', () => {
+  it('points a regex problem inside the pattern', () => {
+    const m = marked(`[ITEM]\n${BASE}regex = ^user <|(?|a|b)|> done\n`);
+    const c = checkText(m.text);
+    const d = c.diagnostics.find((x) => x.code === 'R308' || x.code === 'R307');
+    expect(d, c.codes().join(',')).toBeDefined();
+    expect(d!.span.start).toBeGreaterThanOrEqual(m.marks[0]!.start);
+    expect(d!.span.end).toBeLessThanOrEqual(m.marks[0]!.end);
+    expect(c.model.items).toEqual([]);
+  });
+
+  it('follows a regex continued on the next line to the exact sub-span', () => {
+    const c = checkText('[ITEM]\npath = /x\nregex = error: PAM: failure for (.*)\n   from (a++) port\nupbound_action = /bin/x $9\n');
+    const d = c.only('R308');
+    expect([c.where(d), c.text(d)]).toEqual(['main.rules:4:11', '++']);
+    // The group count of a broken regex is unknown: no capture error piles onto it.
+    expect(problems(c).map((x) => x.code)).toEqual(['R308']);
+  });
+
+  it('points a bad flag of a match operand at the flag', () => {
+    const m = marked('watch <<__W\n  logfile /x\n  ignore =~ /MARK/i<|g|>\n__W\n');
+    const c = checkText(m.text);
+    expect(c.only('R308').span).toMatchObject(m.marks[0]!);
+  });
+
+  it('reports problems of an included file in that file', () => {
+    const c = checkFiles({
+      'main.rules': `${item(BASE, 'MAIN')}source "inc/more.rules"\n`,
+      'inc/more.rules': '[MORE]\npath = /y\nupbound_action = /bin/y\nupbound_freq = 3/z\n',
+    });
+    expect(c.diagnostics.map((d) => `${c.where(d)} ${d.code}`)).toEqual(['inc/more.rules:4:18 R303']);
+  });
+
+  it('warns about catastrophic backtracking naming the sub-pattern (R309)', () => {
+    const c = checkText(item(`${BASE}regex = ^(a+)+$\n`));
+    const d = c.only('R309');
+    expect(d.severity).toBe('warning');
+    expect(d.message).toContain('(a+)+');
+    expect(c.text(d)).toContain('a+');
+  });
+
+  it('reports $N beyond the groups at the exact `$N` (R310)', () => {
+    const m = marked(`[ITEM]\npath = /x\nregex = from (\\S+)\nupbound_action = /bin/block $1 <|$3|>\n`);
+    const c = checkText(m.text);
+    const d = c.only('R310');
+    expect(d.span).toMatchObject(m.marks[0]!);
+    expect(c.model.items[0]!.upboundAction).toBeNull();
+  });
+
+  it('refuses captures in down-bound and size actions', () => {
+    const m = marked('[ITEM]\npath = /x\nregex = (a)\ndownbound_freq = 1/60\ndownbound_action = /bin/x <|$1|>\nsize = 1K\nsize_action = /bin/y <|$@|>\n');
+    const c = checkText(m.text);
+    const found = c.diagnostics.filter((d) => d.code === 'R310');
+    expect(found.map((d) => d.span)).toMatchObject(m.marks);
+  });
+
+  it('reports an unterminated quote in an action (R311)', () => {
+    const c = checkText(item('path = /x\nupbound_action = /bin/x "open\n'));
+    expect(c.only('R311').severity).toBe('error');
+  });
+
+  it('reads typographic quotes as ASCII quotes with an info (R323)', () => {
+    const c = checkText(item('path = /x\nsize = 1M\nsize_action = /bin/warn “about size”\n'));
+    expect(problems(c)).toEqual([]);
+    const infos = c.diagnostics.filter((d) => d.code === 'R323');
+    expect(infos.map((d) => [d.severity, c.text(d)])).toEqual([
+      ['info', '“'],
+      ['info', '”'],
+    ]);
+    expect(c.model.items[0]!.sizeAction?.spec).toMatchObject({
+      argv: [[{ kind: 'text', text: '/bin/warn' }], [{ kind: 'text', text: 'about size' }]],
+    });
+  });
+});
