@@ -2,7 +2,8 @@ import { closeSync, constants, fstatSync, openSync, statSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { LineSplitter } from './line-splitter.js';
-import type { TailHandlers, TailNotice } from './types.js';
+import { Notifier } from './notifier.js';
+import type { TailHandlers } from './types.js';
 
 /**
  * Reads a named pipe as a stream. The pipe is opened read-write and non-blocking: opening
@@ -20,7 +21,7 @@ export class FifoFollower {
   private pollTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private missingNoticed = false;
-  private lastError = '';
+  private readonly notices: Notifier;
   private readonly abs: string;
 
   constructor(
@@ -28,6 +29,7 @@ export class FifoFollower {
     private readonly handlers: TailHandlers,
   ) {
     this.abs = resolve(settings.path);
+    this.notices = new Notifier(settings.path, handlers);
     this.splitter = new LineSplitter(settings.lineMax, 0);
   }
 
@@ -49,19 +51,19 @@ export class FifoFollower {
     try {
       st = statSync(this.abs, { bigint: true, throwIfNoEntry: false });
     } catch (err) {
-      this.errorOnce((err as Error).message);
+      this.notices.errorOnce((err as Error).message);
       return;
     }
     if (st === undefined) {
       this.drop();
-      if (!this.missingNoticed) this.notice({ kind: 'missing', path: this.settings.path });
+      if (!this.missingNoticed) this.notices.notice({ kind: 'missing', path: this.settings.path });
       this.missingNoticed = true;
       return;
     }
     this.missingNoticed = false;
     if (!st.isFIFO()) {
       this.drop();
-      this.errorOnce('not a FIFO');
+      this.notices.errorOnce('not a FIFO');
       return;
     }
     if (this.socket !== null && st.ino === this.ino) return;
@@ -76,12 +78,12 @@ export class FifoFollower {
       const st = fstatSync(fd, { bigint: true });
       if (!st.isFIFO()) {
         closeSync(fd);
-        this.errorOnce('not a FIFO');
+        this.notices.errorOnce('not a FIFO');
         return;
       }
       this.ino = st.ino;
     } catch (err) {
-      this.errorOnce((err as Error).message);
+      this.notices.errorOnce((err as Error).message);
       return;
     }
     let socket: Socket;
@@ -89,19 +91,19 @@ export class FifoFollower {
       socket = new Socket({ fd, readable: true, writable: false });
     } catch (err) {
       closeSync(fd);
-      this.errorOnce((err as Error).message);
+      this.notices.errorOnce((err as Error).message);
       return;
     }
-    this.lastError = '';
+    this.notices.recovered();
     this.socket = socket;
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     // Read-only fallback: the last writer closed. Reopen on the next poll.
     socket.on('end', () => this.drop(socket));
     socket.on('error', (err: Error) => {
-      this.notice({ kind: 'error', path: this.settings.path, message: err.message });
+      this.notices.error(err.message);
       this.drop(socket);
     });
-    this.notice({ kind: 'opened', path: this.settings.path, offset: this.bytes });
+    this.notices.notice({ kind: 'opened', path: this.settings.path, offset: this.bytes });
   }
 
   private onData(chunk: Buffer): void {
@@ -110,13 +112,13 @@ export class FifoFollower {
     const { lines, cuts } = this.splitter.push(chunk);
     if (cuts > 0) {
       this.cutTotal += cuts;
-      this.notice({ kind: 'line-cut', path: this.settings.path, total: this.cutTotal, lineMax: this.settings.lineMax });
+      this.notices.notice({ kind: 'line-cut', path: this.settings.path, total: this.cutTotal, lineMax: this.settings.lineMax });
     }
     if (lines.length === 0) return;
     try {
       this.handlers.lines(lines, { path: this.settings.path, endOffset: this.splitter.consumed, rotated: false });
     } catch (err) {
-      this.notice({ kind: 'error', path: this.settings.path, message: `lines handler threw: ${(err as Error).message}` });
+      this.notices.error(`lines handler threw: ${(err as Error).message}`);
     }
   }
 
@@ -127,19 +129,7 @@ export class FifoFollower {
     which.destroy();
   }
 
-  private errorOnce(message: string): void {
-    if (message === this.lastError) return;
-    this.lastError = message;
-    this.notice({ kind: 'error', path: this.settings.path, message });
-  }
 
-  private notice(event: TailNotice): void {
-    try {
-      this.handlers.notice?.(event);
-    } catch {
-      // A failing notice handler must not break reading.
-    }
-  }
 }
 
 function openPipe(path: string): number {

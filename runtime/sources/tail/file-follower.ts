@@ -4,7 +4,8 @@ import { DirWatcher, watchTargets } from './dir-watcher.js';
 import { startsWith } from './fingerprint.js';
 import { endsInsideLine, OpenFile, type ReadOutcome } from './open-file.js';
 import { findCopy, findRotated, staleReason } from './find-file.js';
-import type { Checkpoint, TailHandlers, TailNotice } from './types.js';
+import { Notifier } from './notifier.js';
+import type { Checkpoint, TailHandlers } from './types.js';
 
 /** Settings a follower runs with, defaults already applied. */
 export interface FollowSettings {
@@ -40,7 +41,7 @@ export class FileFollower {
   private again = false;
   private continuation = false;
   private missingNoticed = false;
-  private lastError = '';
+  private readonly notices: Notifier;
   private cutTotal = 0;
   private lastSize = -1;
 
@@ -49,10 +50,11 @@ export class FileFollower {
     private readonly handlers: TailHandlers,
   ) {
     this.abs = resolve(settings.path);
+    this.notices = new Notifier(settings.path, handlers);
     this.target = this.abs;
     this.watcher = new DirWatcher(
       (dir, name) => this.onEvent(dir, name),
-      (dir, message) => this.notice({ kind: 'error', path: settings.path, message: `watching ${dir}: ${message}` }),
+      (dir, message) => this.notices.error(`watching ${dir}: ${message}`),
     );
   }
 
@@ -115,7 +117,7 @@ export class FileFollower {
         verify = false;
       } while (this.again && !this.stopped);
     } catch (err) {
-      this.notice({ kind: 'error', path: this.settings.path, message: (err as Error).message });
+      this.notices.error((err as Error).message);
     } finally {
       this.busy = false;
     }
@@ -142,7 +144,7 @@ export class FileFollower {
         try {
           this.handlers.size?.(this.lastSize);
         } catch (err) {
-          this.notice({ kind: 'error', path: this.settings.path, message: `size handler threw: ${(err as Error).message}` });
+          this.notices.error(`size handler threw: ${(err as Error).message}`);
         }
       }
     }
@@ -178,13 +180,13 @@ export class FileFollower {
     try {
       st = statSync(this.abs, { bigint: true, throwIfNoEntry: false });
     } catch (err) {
-      this.errorOnce((err as Error).message);
+      this.notices.errorOnce((err as Error).message);
       return;
     }
     const cur = this.current;
     if (st === undefined) {
       if (cur !== null) this.rotateAway(cur, 'removed');
-      if (!this.missingNoticed) this.notice({ kind: 'missing', path });
+      if (!this.missingNoticed) this.notices.notice({ kind: 'missing', path });
       this.missingNoticed = true;
       return;
     }
@@ -206,7 +208,7 @@ export class FileFollower {
       const copy = this.readCopy(cur);
       cur.rewind();
       this.lastSize = -1;
-      this.notice({ kind: 'truncated', path, from, to: Number(st.size), copy });
+      this.notices.notice({ kind: 'truncated', path, from, to: Number(st.size), copy });
     }
   }
 
@@ -221,7 +223,7 @@ export class FileFollower {
             resumed = true;
             return { offset: checkpoint.offset, discarding: checkpoint.discarding };
           }
-          this.notice({ kind: 'checkpoint-stale', path, reason: stale });
+          this.notices.notice({ kind: 'checkpoint-stale', path, reason: stale });
         }
         // A file that shows up while we follow the path is new: all of it is unread.
         if (!initial || this.settings.start === 'beginning' || size === 0) return { offset: 0, discarding: false };
@@ -231,18 +233,18 @@ export class FileFollower {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
-        if (!this.missingNoticed) this.notice({ kind: 'missing', path });
+        if (!this.missingNoticed) this.notices.notice({ kind: 'missing', path });
         this.missingNoticed = true;
       } else {
-        this.errorOnce((err as Error).message);
+        this.notices.errorOnce((err as Error).message);
       }
       return;
     }
     this.missingNoticed = false;
-    this.lastError = '';
+    this.notices.recovered();
     this.lastSize = -1;
     const offset = this.current.readPos;
-    this.notice(resumed ? { kind: 'resumed', path, offset } : { kind: 'opened', path, offset });
+    this.notices.notice(resumed ? { kind: 'resumed', path, offset } : { kind: 'opened', path, offset });
     this.refreshWatches();
   }
 
@@ -255,7 +257,7 @@ export class FileFollower {
     try {
       found = findCopy(this.abs, cur.fingerprint, cur.handled.offset + 1, cur.ino, this.settings.lineMax, cur.handled);
     } catch (err) {
-      this.notice({ kind: 'error', path: this.settings.path, message: `looking for a copy: ${(err as Error).message}` });
+      this.notices.error(`looking for a copy: ${(err as Error).message}`);
       return null;
     }
     if (found === null) return null;
@@ -272,10 +274,10 @@ export class FileFollower {
       if (found === null) return false;
       found.file.retireAt = Date.now() + this.settings.rotateWaitMs;
       this.retiring.push(found.file);
-      this.notice({ kind: 'resumed-rotated', path: this.settings.path, file: found.name, offset: found.file.readPos });
+      this.notices.notice({ kind: 'resumed-rotated', path: this.settings.path, file: found.name, offset: found.file.readPos });
       return true;
     } catch (err) {
-      this.notice({ kind: 'error', path: this.settings.path, message: `looking for the rotated file: ${(err as Error).message}` });
+      this.notices.error(`looking for the rotated file: ${(err as Error).message}`);
       return false;
     }
   }
@@ -284,7 +286,7 @@ export class FileFollower {
     f.retireAt = Date.now() + this.settings.rotateWaitMs;
     this.retiring.push(f);
     this.current = null;
-    this.notice({ kind: 'rotated', path: this.settings.path, reason });
+    this.notices.notice({ kind: 'rotated', path: this.settings.path, reason });
   }
 
   private retire(f: OpenFile): void {
@@ -292,7 +294,7 @@ export class FileFollower {
     if (rest !== null) this.deliver([rest], f.handled.offset, true);
     f.close();
     this.retiring.splice(this.retiring.indexOf(f), 1);
-    this.notice({ kind: 'retired', path: this.settings.path, bytesAfterRotation: f.bytesAfterRotation });
+    this.notices.notice({ kind: 'retired', path: this.settings.path, bytesAfterRotation: f.bytesAfterRotation });
   }
 
   private readOut(f: OpenFile, rotated: boolean): ReadOutcome {
@@ -301,7 +303,7 @@ export class FileFollower {
     return f.read(this.buf, TURN_BUDGET, (lines, endOffset, cuts) => {
       if (cuts > 0) {
         this.cutTotal += cuts;
-        this.notice({ kind: 'line-cut', path: this.settings.path, total: this.cutTotal, lineMax: this.settings.lineMax });
+        this.notices.notice({ kind: 'line-cut', path: this.settings.path, total: this.cutTotal, lineMax: this.settings.lineMax });
       }
       return lines.length === 0 || this.deliver(lines, endOffset, rotated);
     });
@@ -311,7 +313,7 @@ export class FileFollower {
     try {
       this.handlers.lines(lines, { path: this.settings.path, endOffset, rotated });
     } catch (err) {
-      this.notice({ kind: 'error', path: this.settings.path, message: `lines handler threw: ${(err as Error).message}` });
+      this.notices.error(`lines handler threw: ${(err as Error).message}`);
     }
     return !this.stopped;
   }
@@ -323,17 +325,5 @@ export class FileFollower {
     this.watcher.update(watched.dirs);
   }
 
-  private errorOnce(message: string): void {
-    if (message === this.lastError) return;
-    this.lastError = message;
-    this.notice({ kind: 'error', path: this.settings.path, message });
-  }
 
-  private notice(event: TailNotice): void {
-    try {
-      this.handlers.notice?.(event);
-    } catch {
-      // A failing notice handler must not break tailing; there is nowhere else to report it.
-    }
-  }
 }

@@ -1,5 +1,6 @@
 import { FifoFollower } from './fifo-follower.js';
 import { FileFollower } from './file-follower.js';
+import { Notifier } from './notifier.js';
 import {
   DEFAULT_CHECKPOINT_INTERVAL,
   DEFAULT_LINE_MAX,
@@ -29,10 +30,14 @@ export class FileTailer {
   private stopping: Promise<void> | null = null;
   private saving: Promise<void> = Promise.resolve();
 
+  private readonly notices: Notifier;
+
   constructor(
     private readonly opts: TailOptions,
     private readonly handlers: TailHandlers,
-  ) {}
+  ) {
+    this.notices = new Notifier(opts.path, handlers);
+  }
 
   /** Loads the checkpoint, opens the path (or waits for it) and starts following. Call once. */
   async start(): Promise<void> {
@@ -47,7 +52,7 @@ export class FileTailer {
     }
     const store = this.opts.checkpoint ?? null;
     const loaded = store === null ? { value: null, problem: null } : await loadSafely(store, this.opts.path);
-    if (loaded.problem !== null) this.notice(loaded.problem);
+    if (loaded.problem !== null) this.notices.error(loaded.problem);
     if (this.state !== 'running') return;
     this.file = new FileFollower(
       {
@@ -103,15 +108,7 @@ export class FileTailer {
     const problem = await store.save(this.opts.path, cp).catch((err: unknown) => `cannot save checkpoint: ${String(err)}`);
     if (problem !== null) {
       this.lastSaved = '';
-      this.notice(problem);
-    }
-  }
-
-  private notice(message: string): void {
-    try {
-      this.handlers.notice?.({ kind: 'error', path: this.opts.path, message });
-    } catch {
-      // Nowhere else to report a failing notice handler.
+      this.notices.error(problem);
     }
   }
 }
