@@ -1,3 +1,5 @@
+import { isAscii } from 'node:buffer';
+
 /** What one `push` produced. */
 export interface SplitResult {
   readonly lines: string[];
@@ -20,6 +22,7 @@ export class LineSplitter {
   private pending: Buffer[] = [];
   private pendingLength = 0;
   private discardingNow: boolean;
+  private encoding: 'latin1' | 'utf8' = 'utf8';
   private consumedOffset: number;
 
   constructor(
@@ -48,6 +51,8 @@ export class LineSplitter {
   push(chunk: Buffer): SplitResult {
     const lines: string[] = [];
     let cuts = 0;
+    // Log chunks are mostly ASCII: then each line decodes as latin1 (same text, cheaper than UTF-8).
+    this.encoding = isAscii(chunk) ? 'latin1' : 'utf8';
     let pos = 0;
     while (pos < chunk.length) {
       const nl = chunk.indexOf(NEWLINE, pos);
@@ -106,10 +111,9 @@ export class LineSplitter {
   }
 
   private complete(chunk: Buffer, start: number, end: number): string {
-    const bytes =
-      this.pendingLength === 0
-        ? chunk.subarray(start, end)
-        : Buffer.concat([...this.pending, chunk.subarray(start, end)], this.pendingLength + end - start);
+    // The common case: the whole line is in this chunk; decode it in place.
+    if (this.pendingLength === 0) return chunk.toString(this.encoding, start, end > start && chunk[end - 1] === CR ? end - 1 : end);
+    const bytes = Buffer.concat([...this.pending, chunk.subarray(start, end)], this.pendingLength + end - start);
     const stop = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
     return bytes.toString('utf8', 0, stop);
   }
