@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCli } from './run-cli.js';
+import { REPO, runCli, tempDir } from './run-cli.js';
 
 const CORPUS = join(REPO, '../shared/corpus/elastic/auth.log');
 const RULES = join(REPO, 'rules/ssh-brute-force.rules');
@@ -81,9 +81,21 @@ describe('rulec test', () => {
     expect(result.stdout).toContain('1 line(s) no item matched:\n  2: something else\n');
   });
 
-  it('fails with the diagnostics of a rule file that has errors', async () => {
+  it('fails with the diagnostics of a rule file that has errors, reading no log', async () => {
+    const { dir, remove } = tempDir('rulec-test-cmd-');
+    try {
+      writeFileSync(join(dir, 'bad.rules'), '[A]\npath = /x\nregex = Failed\nupbund_freq = 5/60\nupbound_action = /bin/true\n');
+      const result = await runCli(['test', 'bad.rules'], { cwd: dir, input: 'Failed\n' });
+      expect(result).toMatchObject({ code: 1, stdout: '' });
+      expect(result.stderr).toContain('bad.rules:4:1: error[R301]: unknown key `upbund_freq`');
+      expect(result.stderr).toContain('1 error, 0 warnings');
+    } finally {
+      remove();
+    }
+  });
+
+  it('exits 2 naming a rule file it cannot read', async () => {
     const result = await runCli(['test', 'test/cli/no-such.rules'], { cwd: REPO, input: '' });
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain('no-such.rules');
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'rulec test: cannot read test/cli/no-such.rules\n' });
   });
 });
