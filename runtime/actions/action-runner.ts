@@ -15,6 +15,8 @@ export interface ActionRunnerOptions {
   readonly killGraceMs?: number;
   /** Environment the `RULEC_*` variables are added to; default `process.env`. */
   readonly baseEnv?: NodeJS.ProcessEnv;
+  /** Called when an action's child process has started (for latency measurements); must not throw. */
+  readonly onSpawn?: (request: ActionRequest) => void;
 }
 
 /** Counters since start. */
@@ -45,6 +47,7 @@ export class ActionRunner implements ActionSink {
   private readonly outputCap: number;
   private readonly killGraceMs: number;
   private readonly baseEnv: NodeJS.ProcessEnv;
+  private readonly onSpawn: ((request: ActionRequest) => void) | undefined;
   private queue: (ActionRequest | undefined)[] = [];
   private head = 0;
   private running = 0;
@@ -57,6 +60,7 @@ export class ActionRunner implements ActionSink {
     this.outputCap = options.outputCap ?? 4096;
     this.killGraceMs = options.killGraceMs ?? 2000;
     this.baseEnv = options.baseEnv ?? process.env;
+    this.onSpawn = options.onSpawn;
   }
 
   submit(request: ActionRequest): void {
@@ -128,6 +132,7 @@ export class ActionRunner implements ActionSink {
       timeoutMs: item.actionTimeout * 1000,
       killGraceMs: this.killGraceMs,
       outputCap: this.outputCap,
+      onSpawn: this.onSpawn === undefined ? undefined : () => this.onSpawn?.(request),
     });
     this.report(request, argv, outcome);
   }

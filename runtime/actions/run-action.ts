@@ -19,6 +19,8 @@ export interface RunOptions {
   readonly timeoutMs: number;
   readonly killGraceMs: number;
   readonly outputCap: number;
+  /** Called once when the child process has started (its `spawn` event). */
+  readonly onSpawn?: () => void;
 }
 
 /**
@@ -83,6 +85,8 @@ export function runAction(argv: readonly string[], options: RunOptions): Promise
         stdout: out.text(), stderr: errOut.text(), truncated: out.truncated || errOut.truncated,
       });
     };
+    const onSpawn = options.onSpawn;
+    if (onSpawn !== undefined) child.once('spawn', onSpawn);
     child.on('error', (err) => finish({ kind: 'failed', error: err.message }));
     child.on('close', exited);
     // A grandchild that left the group can hold the pipes open forever: stop waiting for them.
