@@ -1,19 +1,18 @@
 import type { AST } from '@eslint-community/regexpp';
+import { complement, type Ranges } from './char-sets.js';
 
-/** Sorted, merged inclusive code point ranges. */
-export type CharRanges = readonly (readonly [number, number])[];
 
 const MAX = 0x10ffff;
 /** Every code point. */
-export const ALL: CharRanges = [[0, MAX]];
-const DIGIT: CharRanges = [[48, 57]];
-const WORD: CharRanges = [[48, 57], [65, 90], [95, 95], [97, 122]];
+export const ALL: Ranges = [[0, MAX]];
+const DIGIT: Ranges = [[48, 57]];
+const WORD: Ranges = [[48, 57], [65, 90], [95, 95], [97, 122]];
 // JS \s: ASCII and Unicode white space and line terminators.
-const SPACE: CharRanges = [[9, 13], [32, 32], [0xa0, 0xa0], [0x1680, 0x1680], [0x2000, 0x200a], [0x2028, 0x2029], [0x202f, 0x202f], [0x205f, 0x205f], [0x3000, 0x3000], [0xfeff, 0xfeff]];
-const NOT_LINE_TERMINATOR = complement([[10, 10], [13, 13], [0x2028, 0x2029]]);
+const SPACE: Ranges = [[9, 13], [32, 32], [0xa0, 0xa0], [0x1680, 0x1680], [0x2000, 0x200a], [0x2028, 0x2029], [0x202f, 0x202f], [0x205f, 0x205f], [0x3000, 0x3000], [0xfeff, 0xfeff]];
+const NOT_LINE_TERMINATOR = complement([[10, 10], [13, 13], [0x2028, 0x2029]], MAX);
 
 /** The union of the sets, sorted and merged. */
-export function union(...sets: CharRanges[]): CharRanges {
+export function union(...sets: Ranges[]): Ranges {
   const all = sets.flat().map(([a, b]) => [a, b] as [number, number]).sort((x, y) => x[0] - y[0]);
   const out: [number, number][] = [];
   for (const [a, b] of all) {
@@ -24,20 +23,8 @@ export function union(...sets: CharRanges[]): CharRanges {
   return out;
 }
 
-/** Every code point not in `set`. */
-export function complement(set: CharRanges): CharRanges {
-  const out: [number, number][] = [];
-  let next = 0;
-  for (const [a, b] of set) {
-    if (a > next) out.push([next, a - 1]);
-    next = b + 1;
-  }
-  if (next <= MAX) out.push([next, MAX]);
-  return out;
-}
-
 /** True when some code point is in both sets (one merge pass over the sorted ranges). */
-export function overlaps(a: CharRanges, b: CharRanges): boolean {
+export function overlaps(a: Ranges, b: Ranges): boolean {
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length) {
@@ -51,7 +38,7 @@ export function overlaps(a: CharRanges, b: CharRanges): boolean {
 }
 
 /** The characters one character-matching node can match; properties are taken as "anything" (conservative). */
-export function charsOf(node: AST.Character | AST.CharacterSet | AST.CharacterClass | AST.CharacterClassRange, caseless: boolean, dotAll: boolean): CharRanges {
+export function charsOf(node: AST.Character | AST.CharacterSet | AST.CharacterClass | AST.CharacterClassRange, caseless: boolean, dotAll: boolean): Ranges {
   switch (node.type) {
     case 'Character':
       return withCase([[node.value, node.value]], caseless);
@@ -61,11 +48,11 @@ export function charsOf(node: AST.Character | AST.CharacterSet | AST.CharacterCl
       if (node.kind === 'any') return dotAll ? ALL : NOT_LINE_TERMINATOR;
       if (node.kind === 'property') return ALL;
       const base = node.kind === 'digit' ? DIGIT : node.kind === 'word' ? WORD : SPACE;
-      return node.negate ? complement(base) : base;
+      return node.negate ? complement(base, MAX) : base;
     }
     case 'CharacterClass': {
       const inner = union(...node.elements.map((e) => (isCharNode(e) ? charsOf(e, caseless, dotAll) : ALL)));
-      return node.negate ? complement(inner) : inner;
+      return node.negate ? complement(inner, MAX) : inner;
     }
   }
 }
@@ -76,7 +63,7 @@ export function isCharNode(node: AST.Node): node is AST.Character | AST.Characte
 }
 
 /** Adds the other case of ASCII letters in the set (enough for overlap tests on log patterns). */
-function withCase(set: CharRanges, caseless: boolean): CharRanges {
+function withCase(set: Ranges, caseless: boolean): Ranges {
   if (!caseless) return set;
   const extra: [number, number][] = [];
   for (const [a, b] of set) {

@@ -1,5 +1,6 @@
 import { RegExpParser, type AST } from '@eslint-community/regexpp';
-import { ALL, charsOf, isCharNode, overlaps, union, type CharRanges } from './redos-chars.js';
+import type { Ranges } from './char-sets.js';
+import { ALL, charsOf, isCharNode, overlaps, union } from './redos-chars.js';
 import { sourceRange, type TranslatedRegex } from './translate.js';
 
 /** A sub-pattern that may backtrack catastrophically; offsets are in the SOURCE pattern. */
@@ -138,7 +139,7 @@ class Linter {
   }
 
   /** Every character any part of the node can consume. */
-  private allChars(node: AST.Node): CharRanges {
+  private allChars(node: AST.Node): Ranges {
     if (isCharNode(node)) return charsOf(node, this.caseless, this.dotAll);
     switch (node.type) {
       case 'Quantifier':
@@ -156,8 +157,8 @@ class Linter {
   }
 
   /** Characters that can begin a match of the sequence. */
-  private firstChars(seq: Seq): CharRanges {
-    const parts: CharRanges[] = [];
+  private firstChars(seq: Seq): Ranges {
+    const parts: Ranges[] = [];
     for (const el of seq) {
       parts.push(this.edgeChars(el, 'first'));
       if (!nullable(el)) break;
@@ -166,8 +167,8 @@ class Linter {
   }
 
   /** Characters that can end a match of the sequence. */
-  private lastChars(seq: Seq): CharRanges {
-    const parts: CharRanges[] = [];
+  private lastChars(seq: Seq): Ranges {
+    const parts: Ranges[] = [];
     for (let i = seq.length - 1; i >= 0; i--) {
       parts.push(this.edgeChars(seq[i]!, 'last'));
       if (!nullable(seq[i]!)) break;
@@ -175,7 +176,7 @@ class Linter {
     return union(...parts);
   }
 
-  private edgeChars(el: AST.Element, edge: 'first' | 'last'): CharRanges {
+  private edgeChars(el: AST.Element, edge: 'first' | 'last'): Ranges {
     if (isCharNode(el)) return charsOf(el, this.caseless, this.dotAll);
     switch (el.type) {
       case 'Quantifier':
