@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { REPO, runCli } from './run-cli.js';
@@ -12,7 +13,24 @@ describe('rulec', () => {
   it('lists the commands with --help and exits 0', async () => {
     const result = await runCli(['--help'], { cwd: REPO });
     expect(result.code).toBe(0);
-    for (const name of ['check', 'build', 'generate']) expect(result.stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
+    const listed = [...result.stdout.matchAll(/^  ([a-z]+) +\S/gm)].map((m) => m[1]);
+    expect(listed).toEqual(['check', 'build', 'generate', 'run', 'test', 'regex', 'demo']);
+  });
+
+  it('does not load the compiler (ts-morph, TypeScript, esbuild) until a command needs it', () => {
+    // CommonJS packages imported from ESM still land in the require cache, so a child can list them.
+    const probe = `
+      import { createRequire } from 'node:module';
+      const cache = createRequire(import.meta.url).cache;
+      const heavy = () => Object.keys(cache).filter((k) => /node_modules[\\/](ts-morph|@ts-morph|typescript|esbuild)[\\/]/.test(k)).length;
+      await import('./out/compiler/cli/main.js');
+      const before = heavy();
+      await import('./out/compiler/api.js');
+      console.log(JSON.stringify([before, heavy()]));`;
+    const [before, after] = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: REPO, encoding: 'utf8' })) as [number, number];
+    expect(before).toBe(0);
+    // The probe sees them once the compiler is loaded, so a 0 above means something.
+    expect(after).toBeGreaterThan(0);
   });
 
   it('prints a command usage with COMMAND --help', async () => {
