@@ -1,8 +1,8 @@
 /** Helpers for the `rulec run` tests: a daemon child process, rule files and records. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-
 import { fileURLToPath } from 'node:url';
+import { waitFor as poll } from '../helpers/wait-for.js';
 import { BIN } from './run-cli.js';
 
 /** `node marker.mjs RECORDS WORD...` appends its words as one JSON line to RECORDS. */
@@ -52,14 +52,9 @@ export function read(file: string): string {
   return existsSync(file) ? readFileSync(file, 'utf8') : '';
 }
 
-/** Polls `check` every 25 ms until true or `timeoutMs` passes; returns its last answer. */
-export async function waitFor(check: () => boolean, timeoutMs = 8_000): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return check();
+/** The shared `waitFor` with the longer default a daemon child process needs to start. */
+export function waitFor(check: () => boolean, timeoutMs = 8_000): Promise<boolean> {
+  return poll(check, timeoutMs);
 }
 
 /** True while a process with this pid exists. */

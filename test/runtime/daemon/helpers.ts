@@ -70,12 +70,4 @@ export function tempDir(prefix = 'rulec-daemon-'): TempDir {
   };
 }
 
-/** Polls `check` every 20 ms until it returns true or `timeoutMs` passes; returns its last answer. */
-export async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return check();
-}
+export { waitFor } from '../../helpers/wait-for.js';

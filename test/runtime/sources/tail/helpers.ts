@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import { waitFor as poll } from '../../../helpers/wait-for.js';
 import { FileTailer } from '../../../../runtime/sources/tail/file-tailer.js';
 import type { TailNotice, TailOptions } from '../../../../runtime/sources/tail/types.js';
 
@@ -25,13 +26,8 @@ export function scratchDirs(): () => string {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `cond` every 10 ms; resolves true when it holds, false after `ms`. */
-export async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (cond()) return true;
-    await sleep(10);
-  }
-  return cond();
+export function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
+  return poll(cond, ms, 10);
 }
 
 // The writer runs in its own process so our sync renames, copies and truncations race with
