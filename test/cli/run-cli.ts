@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The repository root; `BIN` is the `rulec` entry the CLI tests spawn. */
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(REPO, 'bin/rulec.js');
 
+/** How a `rulec` child process ended and what it printed. */
 export interface CliResult {
   readonly code: number | null;
   readonly stdout: string;

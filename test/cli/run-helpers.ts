@@ -10,6 +10,7 @@ export const MARKER = fileURLToPath(new URL('../runtime/daemon/marker.mjs', impo
 /** Like MARKER, but sleeps a second first: an action still running when SIGTERM arrives. */
 export const SLOW_MARKER = fileURLToPath(new URL('./run-slow-marker.mjs', import.meta.url));
 
+/** A `rulec run` child process and everything it printed so far. */
 export interface Daemon {
   readonly child: ChildProcess;
   output(): string;
@@ -38,6 +39,7 @@ export function itemText(name: string, log: string, regex: string, script: strin
   return `[${name}]\npath = ${log}\nregex = ${regex}\nupbound_action = ${process.execPath} ${script} ${records} ${words}\n${extra}`;
 }
 
+/** Writes a rule file (a seam for tests that rewrite it before a reload). */
 export function writeRules(file: string, text: string): void {
   writeFileSync(file, text);
 }
@@ -48,6 +50,7 @@ export function records(file: string): string[][] {
   return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as string[]);
 }
 
+/** The file's text, or empty while it does not exist. */
 export function read(file: string): string {
   return existsSync(file) ? readFileSync(file, 'utf8') : '';
 }

@@ -7,6 +7,7 @@ import type { ActionSpec, ItemSpec, TemplatePart } from '../../../runtime/contra
 /** A script that appends `{ argv, env }` as JSON to $DUMP_FILE. */
 const DUMP_SCRIPT = fileURLToPath(new URL('./argv-dump.mjs', import.meta.url));
 
+/** Template parts: literal text, capture N, the whole line. */
 export const text = (t: string): TemplatePart => ({ kind: 'text', text: t });
 export const cap = (index: number): TemplatePart => ({ kind: 'capture', index });
 export const whole: TemplatePart = { kind: 'line' };
@@ -16,6 +17,7 @@ export function dumpAction(...words: TemplatePart[][]): ActionSpec {
   return { shell: false, argv: [[text(process.execPath)], [text(DUMP_SCRIPT)], ...words], source: 'test' };
 }
 
+/** An item on /dev/null that matches nothing and fires nothing; tests override what they need. */
 export function item(overrides: Partial<ItemSpec> = {}): ItemSpec {
   return {
     name: 'T', path: '/dev/null', fileType: 'file', start: 'end',
@@ -27,6 +29,7 @@ export function item(overrides: Partial<ItemSpec> = {}): ItemSpec {
   };
 }
 
+/** A temporary directory with the dump file the argv-dump script appends to. */
 export interface TempDir {
   readonly path: string;
   readonly dump: string;
@@ -35,6 +38,7 @@ export interface TempDir {
   remove(): void;
 }
 
+/** A fresh temporary directory; `remove()` deletes it. */
 export function tempDir(): TempDir {
   const path = mkdtempSync(join(tmpdir(), 'rulec-act-'));
   const dump = join(path, 'dump.jsonl');

@@ -7,6 +7,7 @@ import { CONTRACT_VERSION, type ActionSpec, type ItemSpec, type RuleModule, type
 /** `node marker.mjs RECORDS WORD...` appends the words as one JSON line to RECORDS. */
 export const MARKER = fileURLToPath(new URL('./marker.mjs', import.meta.url));
 
+/** Template parts: literal text and capture N. */
 export const text = (t: string): TemplatePart => ({ kind: 'text', text: t });
 export const cap = (index: number): TemplatePart => ({ kind: 'capture', index });
 
@@ -48,6 +49,7 @@ export function ruleModule(items: readonly ItemSpec[], name = 'test.rules'): Rul
   };
 }
 
+/** A temporary directory with helpers for the files the marker script writes. */
 export interface TempDir {
   readonly path: string;
   file(name: string): string;
@@ -56,6 +58,7 @@ export interface TempDir {
   remove(): void;
 }
 
+/** A fresh temporary directory; `remove()` deletes it. */
 export function tempDir(prefix = 'rulec-daemon-'): TempDir {
   const path = mkdtempSync(join(tmpdir(), prefix));
   const file = (name: string): string => join(path, name);

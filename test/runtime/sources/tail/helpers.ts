@@ -23,6 +23,7 @@ export function scratchDirs(): () => string {
   };
 }
 
+/** Resolves after `ms` milliseconds. */
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `cond` every 10 ms; resolves true when it holds, false after `ms`. */
@@ -70,6 +71,7 @@ export interface Writer {
   reopen(): Promise<number>;
 }
 
+/** Starts the writer process on `path` (see `Writer`); `pad` sets the line length. */
 export function startWriter(path: string, first: number, count: number, rate = 2000, pad = 60): Writer {
   const child = spawn(process.execPath, ['--input-type=module', '-e', WRITER, path, String(first), String(count), String(rate), String(pad)], {
     stdio: ['pipe', 'pipe', 'inherit'],
