@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONTRACT_VERSION, type ActionSpec, type ItemSpec, type RuleModule, type TemplatePart } from '../../../runtime/contract.js';
+import { text } from '../actions/helpers.js';
+
+export { cap, text } from '../actions/helpers.js';
 
 /** `node marker.mjs RECORDS WORD...` appends the words as one JSON line to RECORDS. */
 export const MARKER = fileURLToPath(new URL('./marker.mjs', import.meta.url));
 
-/** Template parts: literal text and capture N. */
-export const text = (t: string): TemplatePart => ({ kind: 'text', text: t });
-export const cap = (index: number): TemplatePart => ({ kind: 'capture', index });
 
 /** An action running the marker with `records` as its file and one word per template. */
 export function markerAction(records: string, ...words: TemplatePart[][]): ActionSpec {
