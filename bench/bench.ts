@@ -86,8 +86,8 @@ export function logTemplates(): string[] {
   return [...seen];
 }
 
-/** A rule file of `count` items on one log, one per event template. */
-export function templateRules(count: number, path = '/var/log/bench.log'): string {
+/** A rule file of `count` items on one log, one per event template, each firing above `freq` matches. */
+export function templateRules(count: number, path = '/var/log/bench.log', freq = '5/60'): string {
   const templates = logTemplates();
   const sections: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -97,7 +97,7 @@ export function templateRules(count: number, path = '/var/log/bench.log'): strin
         `[R${String(i).padStart(4, '0')}]`,
         `path = ${path}`,
         `regex = ${regex}`,
-        'upbound_freq = 5/60',
+        `upbound_freq = ${freq}`,
         `upbound_action = /usr/local/bin/notify${groups > 0 ? ' "$1"' : ''}`,
         '',
       ].join('\n'),
