@@ -24,14 +24,31 @@ const RULES: { re: RegExp; literal: string | null }[] = [
   { re: /ünï (\d)/, literal: 'ünï ' },
 ];
 
+const fold = (s: string): string => s.replace(/[A-Z\u017f\u212a]/g, (c) => (c === '\u017f' ? 's' : c === '\u212a' ? 'k' : c.toLowerCase()));
+
 /** The specification: literal null, or its folded form inside the folded line (items in order). */
 function naive(items: readonly number[], literals: readonly (string | null)[], line: string): number[] {
-  const fold = (s: string): string => s.replace(/[A-Z\u017f\u212a]/g, (c) => (c === '\u017f' ? 's' : c === '\u212a' ? 'k' : c.toLowerCase()));
+  const folded = fold(line);
   return items.filter((_, j) => {
     const literal = literals[j];
-    return literal === null || literal === undefined || fold(line).includes(fold(literal));
+    return literal === null || literal === undefined || folded.includes(fold(literal));
   });
 }
+
+const LINES = [
+  ...corpus('loghub/OpenSSH_2k.log'),
+  ...corpus('loghub/Linux_2k.log'),
+  ...corpus('elastic/auth.log').slice(0, 3000),
+  'xabcd abc bc C',
+  'xabc',
+  'ab',
+  'UſER name', // U+017F folds to s under /iu
+  '\u212aERNEL panic', // Kelvin sign folds to k under /iu
+  'STRASSE straße STRAßE',
+  'ünï 1 ÜNÏ 2',
+  'a.b*c [x] (y) {z} |/\\ ^$?+',
+  '',
+];
 
 describe('Prefilter', () => {
   it('reports exactly the items whose folded literal occurs and never drops a real match (corpus lines)', () => {
@@ -39,19 +56,7 @@ describe('Prefilter', () => {
     const items = RULES.map((_, j) => 10 + j * 2);
     const literals = RULES.map((r) => r.literal);
     const prefilter = new Prefilter(items, literals);
-    const lines = [
-      ...corpus('loghub/OpenSSH_2k.log'),
-      ...corpus('loghub/Linux_2k.log'),
-      ...corpus('elastic/auth.log').slice(0, 3000),
-      'xabcd abc bc C',
-      'xabc',
-      'ab',
-      'UſER name', // U+017F folds to s under /iu
-      '\u212aERNEL panic', // Kelvin sign folds to k under /iu
-      'STRASSE straße STRAßE',
-      'ünï 1 ÜNÏ 2',
-      '',
-    ];
+    const lines = LINES;
     let realMatches = 0;
     let skipped = 0;
     for (const line of lines) {
@@ -68,6 +73,24 @@ describe('Prefilter', () => {
     }
     expect(realMatches).toBeGreaterThan(1000);
     expect(skipped).toBeGreaterThan(lines.length); // it really filters
+  });
+
+  it('with up to four ASCII literals (native regex tests), answers exactly as the specification', () => {
+    const ascii = RULES.map((r) => r.literal).filter((l): l is string => l === null || /^[\x00-\x7f]*$/.test(l));
+    const sets = [...ascii.map((l) => [l]), ascii.slice(0, 4), ascii.slice(4, 8), ascii.slice(8, 12), ['user', 'kernel', null, 'abc'], ['a.b*c', '[x] (y)', '{z} |/\\', '^$?+']];
+    let hits = 0;
+    for (const literals of sets) {
+      const items = literals.map((_, j) => j * 3);
+      const prefilter = new Prefilter(items, literals);
+      for (const line of LINES) {
+        const candidates = prefilter.candidates(line);
+        if (candidates.join() !== naive(items, literals, line).join()) {
+          expect(candidates, `${JSON.stringify(literals)} on ${JSON.stringify(line)}`).toEqual(naive(items, literals, line));
+        }
+        hits += candidates.length;
+      }
+    }
+    expect(hits).toBeGreaterThan(1000);
   });
 
   it('returns every item when none has a literal, and nothing extra when all do', () => {
