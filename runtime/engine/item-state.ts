@@ -52,7 +52,9 @@ export class ItemState {
   constructor(readonly spec: ItemSpec, readonly logTime: boolean) {
     this.upEnv = { RULEC_ITEM: spec.name };
     const up = spec.upbound;
-    this.table = up !== null && up.count > 0 && up.seconds > 0 ? new WindowTable(up.count, up.seconds, spec.maxKeys, crcOf) : null;
+    // An item without a key only ever has one: room for more would be N·8 bytes each, unused.
+    const keys = spec.key.kind === 'none' ? 1 : spec.maxKeys;
+    this.table = up !== null && up.count > 0 && up.seconds > 0 ? new WindowTable(up.count, up.seconds, keys, crcOf) : null;
     const down = spec.downbound;
     this.down = down !== null && down.count > 0 && down.seconds > 0 && spec.downboundAction !== null
       ? new DownboundWindow(down.count, down.seconds)

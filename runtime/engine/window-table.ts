@@ -3,6 +3,8 @@ export type WindowKey = string | number;
 
 /** Longer capture keys are stored shortened (prefix, CRC-32 and length) so keys stay small. */
 const KEY_MAX = 256;
+/** Ring storage allocated before any key arrives. */
+const INITIAL_BYTES = 1 << 20;
 
 /**
  * Exact sliding windows `N/T` for up to `maxKeys` keys. Each key owns a ring of its last N match
@@ -33,7 +35,8 @@ export class WindowTable {
     this.n = Math.max(1, Math.floor(count));
     this.windowMs = seconds * 1000;
     this.maxKeys = Math.max(1, Math.floor(maxKeys));
-    this.capacity = Math.min(this.maxKeys, 16);
+    // 16 keys to start, fewer when N is large (8·N bytes each): about 1 MB at most up front.
+    this.capacity = Math.min(this.maxKeys, 16, Math.max(1, Math.floor(INITIAL_BYTES / (8 * this.n))));
     this.times = new Float64Array(this.capacity * this.n);
     this.len = new Int32Array(this.capacity);
     this.pos = new Int32Array(this.capacity);
