@@ -26,7 +26,7 @@ export interface SourceStats {
 /** Counters since start, per source and per item. */
 export interface EngineStats {
   readonly lines: number;
-  /** Lines on which a generated `match` threw (the line is skipped). */
+  /** Lines on which a generated `match` or `test` threw (the line is skipped). */
   readonly matchErrors: number;
   readonly sources: readonly SourceStats[];
   readonly items: readonly ItemStats[];
