@@ -5,7 +5,7 @@ import { prefilterLiteral } from '../../../compiler/generate/prefilter.js';
 import type { ItemModel } from '../../../compiler/model.js';
 import type { RuleModule } from '../../../runtime/contract.js';
 import { Prefilter } from '../../../runtime/prefilter/prefilter.js';
-import { importGenerated } from './load-module.js';
+import { importGenerated, syntaxErrors } from './load-module.js';
 import { item, model, regex } from './models.js';
 
 const corpus = (name: string): string[] =>
@@ -98,3 +98,26 @@ describe('prefilter', () => {
     expect(prefilterLiteral(item('s', LOG, regex('a+bcd', '', ['a', 'bcd'])))).toBe('bcd');
   });
 });
+
+describe('prefilter literal table with hostile literals', () => {
+  it('carries each literal byte for byte as a plain string, and the runtime finds it', async () => {
+    const hostile = ['quote " and \' and `', 'back\\slash \\n', '${process.exit(7)}', '*/ /* // <!--', 'new\nline\r\n', 'sep\u2028ara\u2029tor', '\u0000nul', "'); process.exit(8); ('", 'emoji 😀 \uD83D'];
+    // Case-sensitive regexes that are the literal itself, so the literal is truly required.
+    const escape = (text: string): string => text.replace(/[\\^$.|?*+()[\]{}/]/g, '\\$&');
+    const items = hostile.map((text, i) => item(`h${i}`, LOG, regex(escape(text), '', [text])));
+    const text = generate(model({ items })).value[0]!.text;
+    expect(syntaxErrors(text)).toEqual([]);
+    expect(text).not.toMatch(/[\u2028\u2029]/);
+    const loaded = await load(items);
+    const source = loaded.sources[0]!;
+    expect(source.literals).toEqual(hostile);
+    const prefilter = new Prefilter(source.items, source.literals);
+    hostile.forEach((literal, i) => {
+      const line = `before ${literal} after`;
+      expect(prefilter.candidates(line), JSON.stringify(literal)).toContain(i);
+      expect(loaded.items[i]!.match(line), JSON.stringify(literal)).not.toBeNull();
+    });
+    expect(prefilter.candidates('nothing hostile here')).toEqual([]);
+  });
+});
+
