@@ -1,6 +1,6 @@
 /**
- * The runtime's public entry: the daemon (`runMain`, what bundle.mjs calls), the pieces it
- * wires (for embedding and for `rulec test`/`rulec demo`), and the contract generated modules
+ * The runtime's public entry (`rulec/runtime`) for programs that embed it: the daemon
+ * (`runMain`, what bundle.mjs calls), the pieces it wires, and the contract generated modules
  * satisfy. The runtime depends on nothing outside this folder.
  */
 export * from './contract.js';
