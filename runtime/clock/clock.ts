@@ -36,6 +36,9 @@ export class LiveClock implements Clock {
         timer.timeout = setTimeout(arm, MAX_DELAY_MS);
       } else {
         timer.timeout = setTimeout(() => {
+          // setTimeout runs on the monotonic clock and may fire a millisecond before the wall
+          // clock reaches atMs; a window evaluated then would still see the old second.
+          if (Date.now() < atMs) return arm();
           timer.timeout = null;
           fn();
         }, Math.max(0, delay));
