@@ -1,11 +1,11 @@
 /** Shared pieces of the runtime benchmarks: a resampled real log, rule modules, a counting sink. */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActionRequest, ActionSink } from '../runtime/actions/action-sink.js';
 import type { RuleModule } from '../runtime/contract.js';
 import { loadRuleFile } from '../compiler/cli/commands/run.js';
-import { writeFileSync } from 'node:fs';
 import { corpusLines } from './bench.js';
+import { seededRandom } from '../compiler/seeded-random.js';
 
 /** The real logs lines are drawn from. */
 const SOURCES = [
@@ -20,21 +20,10 @@ const SOURCES = [
   'loghub/Proxifier_2k.log',
 ];
 
-/** mulberry32: a fixed seed gives the same file every run. */
-export function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Writes `count` lines drawn at random from the real corpus logs to `file`; returns its size in bytes. */
 export function writeResampledLog(file: string, count: number, seed = 1): number {
   const pool = SOURCES.flatMap((name) => corpusLines(name));
-  const next = random(seed);
+  const next = seededRandom(seed);
   const fd = openSync(file, 'w');
   let bytes = 0;
   try {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crcOf } from '../../../runtime/engine/item-state.js';
 import { WindowTable } from '../../../runtime/engine/window-table.js';
+import { seededRandom } from '../../../compiler/seeded-random.js';
 
 /** The obvious implementation: every time kept, keys in an array ordered by last use. */
 class Reference {
@@ -30,17 +31,6 @@ class Reference {
   }
 }
 
-/** mulberry32: a small deterministic generator, so a failure replays. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('WindowTable against a brute-force reference', () => {
   for (const [n, seconds, maxKeys, keySpace, seed] of [
     [1, 5, 4, 6, 1],
@@ -49,7 +39,7 @@ describe('WindowTable against a brute-force reference', () => {
     [2, 1, 3, 3, 4],
   ] as const) {
     it(`agrees on fires and evictions for ${n}/${seconds}, ${maxKeys} keys max, ${keySpace} keys`, () => {
-      const rnd = random(seed);
+      const rnd = seededRandom(seed);
       const table = new WindowTable(n, seconds, maxKeys, crcOf);
       const ref = new Reference(n, seconds * 1000, maxKeys);
       let t = 0;
