@@ -15,13 +15,13 @@ import type { RuleModule } from '../runtime/contract.js';
 import { Supervisor } from '../runtime/daemon/supervisor.js';
 import { Logger } from '../runtime/log/logger.js';
 import { FileTailer } from '../runtime/sources/tail/index.js';
-import { calibratedClock } from './wall-clock.js';
+import { monotonicClock } from './wall-clock.js';
 
 const [mode, file, moduleFile] = process.argv.slice(2);
-const wallNow = calibratedClock();
+const monotonicMs = monotonicClock();
 const latencies: Record<string, number[]> = {};
 const record = (kind: string, stamp: string): void => {
-  const at = wallNow();
+  const at = monotonicMs();
   (latencies[kind] ??= []).push(at - Number(stamp));
 };
 

@@ -1,6 +1,6 @@
 /**
  * Append-to-action latency at 5,000 lines/s: a writer process appends real-log lines (one in
- * a hundred an `ALERT <epoch ms>` line) while the live pipeline, in a runtime-only child
+ * a hundred an `ALERT <ms>` line stamped on the system-wide monotonic clock) while the live pipeline, in a runtime-only child
  * process (runtime-latency-child.ts), runs 200 rules (matching and counting, below their
  * thresholds) plus an alert rule that fires on every match (`/bin/true "$1"`, run by the real
  * ActionRunner). Latency is the time from the write to the action's child process starting
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileToJs } from '../compiler/api.js';
 import { corpusLines, templateRules, type Benchmark } from './bench.js';
-import { calibratedClock } from './wall-clock.js';
+import { monotonicClock } from './wall-clock.js';
 
 const RATE = 5_000;
 const SECONDS = 10;
@@ -23,7 +23,7 @@ const BATCH_MS = 2;
 const ALERT_EVERY = 100;
 
 /** The writer: appends RATE lines/s (due lines computed from elapsed time), one in ALERT_EVERY an ALERT stamped with its write time. */
-const WRITER = `const wallNow = (${calibratedClock.toString()})();
+const WRITER = `const monotonicMs = (${monotonicClock.toString()})();
 const { appendFileSync } = require('node:fs');
 const [file, poolFile, rate, seconds, batchMs, every] = process.argv.slice(1);
 const pool = require(poolFile);
@@ -33,7 +33,7 @@ const tick = () => {
   const elapsed = Math.min(Date.now() - started, Number(seconds) * 1000);
   const due = Math.floor(elapsed * Number(rate) / 1000);
   const lines = [];
-  for (; n < due; n++) lines.push(n % Number(every) === 0 ? 'ALERT ' + wallNow().toFixed(3) : pool[n % pool.length]);
+  for (; n < due; n++) lines.push(n % Number(every) === 0 ? 'ALERT ' + monotonicMs().toFixed(3) : pool[n % pool.length]);
   if (lines.length > 0) appendFileSync(file, lines.join('\\n') + '\\n');
   if (elapsed < Number(seconds) * 1000) setTimeout(tick, Number(batchMs)); else process.exit(0);
 };
