@@ -224,6 +224,9 @@ export class FileFollower {
             return { offset: checkpoint.offset, discarding: checkpoint.discarding };
           }
           this.notices.notice({ kind: 'checkpoint-stale', path, reason: stale });
+          // We were following this path: a different file there now was written after our
+          // last read, so all of it is unread (`start = end` is for a path never followed).
+          return { offset: 0, discarding: false };
         }
         // A file that shows up while we follow the path is new: all of it is unread.
         if (!initial || this.settings.start === 'beginning' || size === 0) return { offset: 0, discarding: false };

@@ -123,6 +123,29 @@ describe('checkpoints across restarts', () => {
     expect(second.got.notices.some((n) => n.kind === 'checkpoint-stale')).toBe(true);
   });
 
+  it('inode reuse under a live writer: a new file grown past the old offset is read from 0, nothing skipped', async () => {
+    const { path, tail } = restartable('');
+    const first = await tail({ start: 'end' });
+    const before = startWriter(path, 0, 2000, 2000);
+    await before.done;
+    await waitFor(() => first.got.numbers.length >= 2000, 3000);
+    await first.tailer.stop();
+    const old = statSync(path);
+    unlinkSync(path); // nobody holds it now, so its inode is free for the next file
+    const after = startWriter(path, 5000, 4000, 2000);
+    // Past the checkpointed offset, the size no longer betrays the new file: only its head does.
+    await waitFor(() => statSync(path, { throwIfNoEntry: false })?.size! > old.size, 5000);
+    const second = await tail({ start: 'end' });
+    await after.done;
+    await waitFor(() => second.got.numbers.length >= 4000, 3000);
+    await second.tailer.stop();
+
+    console.log(`inode reuse under a writer: inode ${statSync(path).ino === old.ino ? 'was' : 'was not'} reused`);
+    expect(tally(first.got.numbers, 0, 2000)).toEqual({ missing: [], duplicated: [] });
+    expect(tally(second.got.numbers, 5000, 4000)).toEqual({ missing: [], duplicated: [] });
+    expect(second.got.notices.some((n) => n.kind === 'checkpoint-stale')).toBe(true);
+  });
+
   it('a file rewritten in place (same inode, same size, different head) is read from its start', async () => {
     const { path, tail } = restartable(numberedText(0, 100));
     const first = await tail({ start: 'beginning' });
