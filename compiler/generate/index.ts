@@ -7,7 +7,7 @@ import { IndentationText, NewLineKind, Project, QuoteKind, ts, VariableDeclarati
 import type { Diagnostic, Result } from '../../grammar/diagnostic.js';
 import type { BlockModel, ItemModel, MatchGroupModel, RegexModel, RuleModel } from '../model.js';
 import { CONTRACT_VERSION } from '../../runtime/contract.js';
-import { Code, literal, print, ref, regExpExpression, regExpTest } from './literal.js';
+import { call, Code, literal, print, regExpExpression, regExpTest } from './literal.js';
 import { prefilterLiteral } from './prefilter.js';
 import { validateModel } from './validate.js';
 
@@ -64,14 +64,12 @@ export function generate(model: RuleModel): Result<GeneratedFile[]> {
 
 function generateText(model: RuleModel): string {
   const regexes = new RegexPool();
-  const matchers = model.items.map((item, index) => matcherFunction(index, regexes.name(item.regex), item.regex.groupNames.length > 0));
-  const tests = model.items.map((item) => new Code(regExpTest(regexes.name(item.regex))));
   const data = {
     contractVersion: CONTRACT_VERSION,
     name: model.name,
     settings: model.settings,
     engine: model.engine,
-    items: model.items.map((item, index) => itemData(item, `match${index}`, tests[index]!)),
+    items: model.items.map((item) => itemData(item, regexes.name(item.regex))),
     sources: sourcesData(model.items),
     blocks: model.blocks.map((block) => blockData(block, regexes)),
   };
@@ -99,7 +97,7 @@ function generateText(model: RuleModel): string {
       })),
     );
   }
-  if (matchers.length > 0) file.addFunctions(matchers);
+  if (model.items.length > 0) file.addFunction(MATCHER_FUNCTION);
   // Printed whole so the data keeps the printer's own indentation.
   file.addStatements((writer) => writer.newLine().write(print(moduleStatement(moduleExpression))));
   file.addExportAssignment({ isExportEquals: false, expression: 'ruleModule' });
@@ -116,24 +114,28 @@ function moduleStatement(initializer: ts.Expression): ts.VariableStatement {
   return ts.factory.createVariableStatement(undefined, ts.factory.createVariableDeclarationList([declaration], ts.NodeFlags.Const));
 }
 
-function matcherFunction(index: number, regex: string, named: boolean) {
-  const result = named ? '{ captures: Array.from(m), groups: m.groups }' : '{ captures: Array.from(m) }';
-  return {
-    name: `match${index}`,
-    parameters: [{ name: 'line', type: 'string' }],
-    returnType: 'MatchResult | null',
-    statements: [`const m = ${regex}.exec(line);`, `return m === null ? null : ${result};`],
-  };
-}
+/** The one helper every item's `match` is built with: it knows nothing of any rule. */
+const MATCHER_FUNCTION = {
+  name: 'matcher',
+  parameters: [{ name: 're', type: 'RegExp' }],
+  returnType: '(line: string) => MatchResult | null',
+  statements: [
+    'return (line) => {',
+    '    const m = re.exec(line);',
+    '    if (m === null) return null;',
+    '    return m.groups === undefined ? { captures: Array.from(m) } : { captures: Array.from(m), groups: m.groups };',
+    '};',
+  ],
+};
 
-function itemData(item: ItemModel, matcher: string, test: Code) {
+function itemData(item: ItemModel, regex: string) {
   return {
     name: item.name,
     path: item.path,
     fileType: item.fileType,
     start: item.start,
-    match: ref(matcher),
-    test,
+    match: new Code(call('matcher', regex)),
+    test: new Code(regExpTest(regex)),
     groupCount: item.regex.groupCount,
     upbound: item.upbound,
     upboundAction: item.upboundAction?.spec ?? null,

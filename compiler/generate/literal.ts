@@ -89,7 +89,7 @@ export function regExpTest(name: string): ts.Expression {
   );
 }
 
-/** A reference to a generated top-level name. */
-export function ref(name: string): Code {
-  return new Code(factory.createIdentifier(name));
+/** `<callee>(<argument>)` for generated top-level names, e.g. `matcher(re0)`. */
+export function call(callee: string, argument: string): ts.Expression {
+  return factory.createCallExpression(factory.createIdentifier(callee), undefined, [factory.createIdentifier(argument)]);
 }

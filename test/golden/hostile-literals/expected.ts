@@ -4,14 +4,12 @@ import type { MatchResult, RuleModule } from "rulec/contract";
 const re0 = new RegExp("user \"([^\"]*)\" said '([^']*)' \\\\ `tick` \\$\\{x\\} \\*\\/ (\\xFCn\\xEF|\\u{1F600})", "u");
 const re1 = new RegExp("\\u{1F600}+ ([^\\x09-\\x0D ]+)", "u");
 
-function match0(line: string): MatchResult | null {
-    const m = re0.exec(line);
-    return m === null ? null : { captures: Array.from(m) };
-}
-
-function match1(line: string): MatchResult | null {
-    const m = re1.exec(line);
-    return m === null ? null : { captures: Array.from(m) };
+function matcher(re: RegExp): (line: string) => MatchResult | null {
+    return (line) => {
+        const m = re.exec(line);
+        if (m === null) return null;
+        return m.groups === undefined ? { captures: Array.from(m) } : { captures: Array.from(m), groups: m.groups };
+    };
 }
 
 const ruleModule: RuleModule = {
@@ -32,7 +30,7 @@ const ruleModule: RuleModule = {
             path: "/var/log/it's \"here\".log",
             fileType: "file",
             start: "end",
-            match: match0,
+            match: matcher(re0),
             test: (line: string) => re0.test(line),
             groupCount: 3,
             upbound: null,
@@ -101,7 +99,7 @@ const ruleModule: RuleModule = {
             path: "/var/log/\uD83D\uDE00.log",
             fileType: "file",
             start: "end",
-            match: match1,
+            match: matcher(re1),
             test: (line: string) => re1.test(line),
             groupCount: 1,
             upbound: null,

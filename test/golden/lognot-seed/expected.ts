@@ -6,24 +6,12 @@ const re1 = new RegExp("\\]: Invalid user ([^\\x0A]*) from ([^\\x0A]*)$", "");
 const re2 = new RegExp("kernel: [^\\x0A]*(error|failed)", "i");
 const re3 = new RegExp("[^\\x0A]*", "");
 
-function match0(line: string): MatchResult | null {
-    const m = re0.exec(line);
-    return m === null ? null : { captures: Array.from(m) };
-}
-
-function match1(line: string): MatchResult | null {
-    const m = re1.exec(line);
-    return m === null ? null : { captures: Array.from(m) };
-}
-
-function match2(line: string): MatchResult | null {
-    const m = re2.exec(line);
-    return m === null ? null : { captures: Array.from(m) };
-}
-
-function match3(line: string): MatchResult | null {
-    const m = re3.exec(line);
-    return m === null ? null : { captures: Array.from(m) };
+function matcher(re: RegExp): (line: string) => MatchResult | null {
+    return (line) => {
+        const m = re.exec(line);
+        if (m === null) return null;
+        return m.groups === undefined ? { captures: Array.from(m) } : { captures: Array.from(m), groups: m.groups };
+    };
 }
 
 const ruleModule: RuleModule = {
@@ -42,7 +30,7 @@ const ruleModule: RuleModule = {
             path: "/var/log/messages",
             fileType: "file",
             start: "end",
-            match: match0,
+            match: matcher(re0),
             test: (line: string) => re0.test(line),
             groupCount: 2,
             upbound: {
@@ -88,7 +76,7 @@ const ruleModule: RuleModule = {
             path: "/var/log/messages",
             fileType: "file",
             start: "end",
-            match: match1,
+            match: matcher(re1),
             test: (line: string) => re1.test(line),
             groupCount: 2,
             upbound: {
@@ -164,7 +152,7 @@ const ruleModule: RuleModule = {
             path: "/var/log/syslog",
             fileType: "file",
             start: "end",
-            match: match2,
+            match: matcher(re2),
             test: (line: string) => re2.test(line),
             groupCount: 1,
             upbound: {
@@ -229,7 +217,7 @@ const ruleModule: RuleModule = {
             path: "/var/log/messages",
             fileType: "file",
             start: "end",
-            match: match3,
+            match: matcher(re3),
             test: (line: string) => re3.test(line),
             groupCount: 0,
             upbound: null,

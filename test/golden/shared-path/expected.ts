@@ -6,24 +6,12 @@ const re1 = new RegExp("invalid user ([^\\x09-\\x0D ]+) from ([^\\x09-\\x0D ]+)"
 const re2 = new RegExp("^\\w+ +\\d+ [\\d:]+ [^\\x09-\\x0D ]+ (\\w+)", "");
 const re3 = new RegExp("kernel: (?<message>[^\\x0A]*)", "");
 
-function match0(line: string): MatchResult | null {
-    const m = re0.exec(line);
-    return m === null ? null : { captures: Array.from(m) };
-}
-
-function match1(line: string): MatchResult | null {
-    const m = re1.exec(line);
-    return m === null ? null : { captures: Array.from(m) };
-}
-
-function match2(line: string): MatchResult | null {
-    const m = re2.exec(line);
-    return m === null ? null : { captures: Array.from(m) };
-}
-
-function match3(line: string): MatchResult | null {
-    const m = re3.exec(line);
-    return m === null ? null : { captures: Array.from(m), groups: m.groups };
+function matcher(re: RegExp): (line: string) => MatchResult | null {
+    return (line) => {
+        const m = re.exec(line);
+        if (m === null) return null;
+        return m.groups === undefined ? { captures: Array.from(m) } : { captures: Array.from(m), groups: m.groups };
+    };
 }
 
 const ruleModule: RuleModule = {
@@ -42,7 +30,7 @@ const ruleModule: RuleModule = {
             path: "/var/log/auth.log",
             fileType: "file",
             start: "end",
-            match: match0,
+            match: matcher(re0),
             test: (line: string) => re0.test(line),
             groupCount: 2,
             upbound: {
@@ -89,7 +77,7 @@ const ruleModule: RuleModule = {
             path: "/var/log/auth.log",
             fileType: "file",
             start: "end",
-            match: match1,
+            match: matcher(re1),
             test: (line: string) => re1.test(line),
             groupCount: 2,
             upbound: {
@@ -135,7 +123,7 @@ const ruleModule: RuleModule = {
             path: "/var/log/auth.log",
             fileType: "file",
             start: "end",
-            match: match2,
+            match: matcher(re2),
             test: (line: string) => re2.test(line),
             groupCount: 1,
             upbound: null,
@@ -181,7 +169,7 @@ const ruleModule: RuleModule = {
             path: "/var/log/kern.log",
             fileType: "file",
             start: "end",
-            match: match3,
+            match: matcher(re3),
             test: (line: string) => re3.test(line),
             groupCount: 1,
             upbound: {

@@ -3,9 +3,12 @@ import type { MatchResult, RuleModule } from "rulec/contract";
 
 const re0 = new RegExp("deploy of ([^\\x09-\\x0D ]+) failed", "");
 
-function match0(line: string): MatchResult | null {
-    const m = re0.exec(line);
-    return m === null ? null : { captures: Array.from(m) };
+function matcher(re: RegExp): (line: string) => MatchResult | null {
+    return (line) => {
+        const m = re.exec(line);
+        if (m === null) return null;
+        return m.groups === undefined ? { captures: Array.from(m) } : { captures: Array.from(m), groups: m.groups };
+    };
 }
 
 const ruleModule: RuleModule = {
@@ -24,7 +27,7 @@ const ruleModule: RuleModule = {
             path: "/var/log/app.log",
             fileType: "file",
             start: "end",
-            match: match0,
+            match: matcher(re0),
             test: (line: string) => re0.test(line),
             groupCount: 1,
             upbound: null,
