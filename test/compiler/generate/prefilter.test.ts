@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../../compiler/generate/index.js';
 import { prefilterLiteral } from '../../../compiler/generate/prefilter.js';
 import type { ItemModel } from '../../../compiler/model.js';
 import type { RuleModule } from '../../../runtime/contract.js';
 import { Prefilter } from '../../../runtime/prefilter/prefilter.js';
+import { prefilterSampleLines } from '../../helpers/corpus.js';
 import { importGenerated, syntaxErrors } from './load-module.js';
 import { item, model, regex } from './models.js';
 
-const corpus = (name: string): string[] =>
-  readFileSync(new URL(`../../../../shared/corpus/${name}`, import.meta.url), 'utf8').split('\n').filter((l) => l.length > 0);
 
 const LOG = '/var/log/auth.log';
 
@@ -62,19 +60,7 @@ describe('prefilter', () => {
     const loaded = await load(RULES);
     const source = loaded.sources[0]!;
     const prefilter = new Prefilter(source.items, source.literals);
-    const lines = [
-      ...corpus('loghub/OpenSSH_2k.log'),
-      ...corpus('loghub/Linux_2k.log'),
-      ...corpus('elastic/auth.log').slice(0, 3000),
-      'xabcd abc bc C',
-      'xabc',
-      'ab',
-      'UſER name', // U+017F folds to s under /iu
-      '\u212aERNEL panic', // Kelvin sign folds to k under /iu
-      'STRASSE straße STRAßE',
-      'ünï 1 ÜNÏ 2',
-      '',
-    ];
+    const lines = prefilterSampleLines();
     let realMatches = 0;
     let skipped = 0;
     for (const line of lines) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { translateRegex, type TranslatedRegex } from '../../../compiler/regex/translate.js';
 import { seededRandom } from '../../../compiler/seeded-random.js';
-import { corpusLines, sampleLines } from './corpus.js';
+import { corpusLines, sampleLines } from '../../helpers/corpus.js';
 import { patternFrom } from './generated-patterns.js';
 import { jsMatch, perlMatches } from './perl-oracle.js';
 

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Prefilter } from '../../../runtime/prefilter/prefilter.js';
+import { prefilterSampleLines } from '../../helpers/corpus.js';
 
-const corpus = (name: string): string[] =>
-  readFileSync(new URL(`../../../../shared/corpus/${name}`, import.meta.url), 'utf8').split('\n').filter((l) => l.length > 0);
 
 /** Items as the compiler hands them over: a regex and the literal it proved (null: none usable). */
 const RULES: { re: RegExp; literal: string | null }[] = [
@@ -35,20 +33,7 @@ function naive(items: readonly number[], literals: readonly (string | null)[], l
   });
 }
 
-const LINES = [
-  ...corpus('loghub/OpenSSH_2k.log'),
-  ...corpus('loghub/Linux_2k.log'),
-  ...corpus('elastic/auth.log').slice(0, 3000),
-  'xabcd abc bc C',
-  'xabc',
-  'ab',
-  'UſER name', // U+017F folds to s under /iu
-  '\u212aERNEL panic', // Kelvin sign folds to k under /iu
-  'STRASSE straße STRAßE',
-  'ünï 1 ÜNÏ 2',
-  'a.b*c [x] (y) {z} |/\\ ^$?+',
-  '',
-];
+const LINES = prefilterSampleLines();
 
 describe('Prefilter', () => {
   it('reports exactly the items whose folded literal occurs and never drops a real match (corpus lines)', () => {

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/', import.meta.url));
+const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+
+/** Real logs from `../shared/corpus/` (beside the repository), read at test time and never copied. */
 
 /** Lines of a corpus file (path relative to the shared corpus), without comment lines or blanks, capped at `limit`. */
-export function corpusLines(relative: string, limit: number): string[] {
+export function corpusLines(relative: string, limit = Infinity): string[] {
   return readFileSync(CORPUS + relative, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '' && !l.startsWith('#'))
@@ -25,5 +27,26 @@ export function sampleLines(perFile = 150): string[] {
     'user \u263a smiled \u{1F600} at 10.0.0.3',
     'TAB\there\u000bvt\fff and \u2028 ls \u0085 nel',
     'aaaaaaaa ABCabc 0123456789 ,,,; $HOME `id` "$(reboot)" a{b}',
+  ];
+}
+
+/**
+ * Lines for prefilter exactness tests: real sshd/syslog lines, overlapping literals, and the
+ * characters case folding has to get right.
+ */
+export function prefilterSampleLines(): string[] {
+  return [
+    ...corpusLines('loghub/OpenSSH_2k.log'),
+    ...corpusLines('loghub/Linux_2k.log'),
+    ...corpusLines('elastic/auth.log', 3000),
+    'xabcd abc bc C',
+    'xabc',
+    'ab',
+    'U\u017fER name', // U+017F folds to s under /iu
+    '\u212aERNEL panic', // Kelvin sign folds to k under /iu
+    'STRASSE straße STRAßE',
+    'ünï 1 ÜNÏ 2',
+    'a.b*c [x] (y) {z} |/\\ ^$?+',
+    '',
   ];
 }
