@@ -5,7 +5,9 @@
  * costs one scan per rule, and one combined alternation regex only answers "some literal is
  * here" (it cannot report overlapping hits). The automaton reads each code unit once and
  * reports every item whose literal occurs, whatever the number of rules. With only a few ASCII
- * literals, native regex tests are cheaper than that JS pass and give the same answer.
+ * literals, native regex tests are cheaper than that JS pass and give the same answer. When the
+ * literals are long, a gram index (gram-index.ts) probes an ASCII line's bytes every few
+ * positions instead of reading them all, and the automaton only serves non-ASCII lines.
  *
  * Exactness: the line is compared after a per-code-unit fold (ASCII upper → lower, U+017F →
  * `s`, U+212A → `k`, the only non-ASCII code units a case-insensitive JS regex equates with
@@ -15,15 +17,30 @@
  * regex engine's case equivalence there); such an item has a null literal: always a candidate.
  */
 import { Automaton } from './automaton.js';
+import { GRAM_MIN_LENGTH, GramIndex } from './gram-index.js';
 
 /**
  * Up to this many literals, all ASCII, one native regex test per literal beats a JS pass over
  * every character (measured on the bench log: 1 literal 0.07 vs 0.25 µs per line, 4 literals
- * 0.18 vs 0.24, 8 literals 0.36 vs 0.24).
+ * 0.18 vs 0.24, 8 literals 0.36 vs 0.24). Also the most short literals tested beside a gram index.
  */
 const MAX_REGEX_LITERALS = 4;
 /** Regex syntax characters: escaped, nothing else (a needless escape is an error under `u`). */
 const SYNTAX = /[\\^$.*+?()[\]{}|/]/g;
+const isAscii = (text: string): boolean => /^[\x00-\x7f]*$/.test(text);
+
+/** One case-insensitive native regex per literal (null: none). */
+function literalTests(literals: readonly (string | null)[]): (RegExp | null)[] {
+  return literals.map((text) => (text === null ? null : new RegExp(text.replace(SYNTAX, '\\$&'), 'iu')));
+}
+
+/** Long ASCII literals probed in a line's bytes; the few short ones tested natively. */
+interface GramScan {
+  readonly index: GramIndex;
+  readonly shortTests: readonly { readonly local: number; readonly re: RegExp }[];
+  bytes: Buffer;
+  view: DataView;
+}
 
 /**
  * The prefilter of one source. `scan` writes the candidates of a line into `found` (indices
@@ -34,14 +51,16 @@ export class Prefilter {
   /** After `scan`: the first n entries are the candidates of the last line scanned. */
   readonly found: Int32Array;
   private readonly items: Int32Array;
+  private readonly own: readonly (string | null)[];
   private readonly alwaysLocal: Int32Array;
-  private readonly automaton: Automaton | null;
+  private automatonBuilt: Automaton | null = null;
   /**
    * Few ASCII literals: one case-insensitive regex per item with a literal (null: none). Under
    * `iu`, an ASCII letter matches exactly the code units the fold maps to it (its two cases,
    * and U+017F for `s`, U+212A for `k`), so the answer is the automaton's.
    */
   private readonly tests: (RegExp | null)[] | null;
+  private readonly grams: GramScan | null;
 
   /**
    * `items[j]` is a module item index and `literals[j]` its literal (null, or missing: always
@@ -55,22 +74,31 @@ export class Prefilter {
       const text = literals[j];
       return typeof text === 'string' && text.length > 0 ? text : null;
     });
+    this.own = own;
     const always: number[] = [];
     own.forEach((text, j) => {
       if (text === null) always.push(j);
     });
     this.alwaysLocal = Int32Array.from(always);
     const withLiteral = count - always.length;
-    const ascii = own.every((text) => text === null || /^[\x00-\x7f]*$/.test(text));
-    if (withLiteral === 0) {
-      this.tests = null;
-      this.automaton = null;
-    } else if (ascii && withLiteral <= MAX_REGEX_LITERALS) {
-      this.tests = own.map((text) => (text === null ? null : new RegExp(text.replace(SYNTAX, '\\$&'), 'iu')));
-      this.automaton = null;
+    const long = own.map((text) => (text !== null && isAscii(text) && text.length >= GRAM_MIN_LENGTH ? text.toLowerCase() : null));
+    const short = own.flatMap((text, local) => (text !== null && isAscii(text) && text.length < GRAM_MIN_LENGTH ? [{ local, text }] : []));
+    this.tests = null;
+    this.grams = null;
+    if (withLiteral === 0) return;
+    if (own.every((text) => text === null || isAscii(text)) && withLiteral <= MAX_REGEX_LITERALS) {
+      this.tests = literalTests(own);
+    } else if (long.some((text) => text !== null) && short.length <= MAX_REGEX_LITERALS) {
+      // Non-ASCII literals cannot occur in an ASCII line; other lines go to the automaton.
+      const bytes = Buffer.allocUnsafeSlow(1024);
+      this.grams = {
+        index: new GramIndex(long),
+        shortTests: short.map(({ local, text }) => ({ local, re: literalTests([text])[0]! })),
+        bytes,
+        view: new DataView(bytes.buffer),
+      };
     } else {
-      this.tests = null;
-      this.automaton = new Automaton(own);
+      this.automatonBuilt = new Automaton(own);
     }
   }
 
@@ -88,7 +116,7 @@ export class Prefilter {
       }
       return n;
     }
-    const hits = this.automaton === null ? 0 : this.automaton.scan(line, found);
+    const hits = this.grams !== null ? this.scanGrams(this.grams, line) : (this.automatonBuilt?.scan(line, found) ?? 0);
     const always = this.alwaysLocal;
     if (hits === 0) {
       for (let k = 0; k < always.length; k++) found[k] = items[always[k]!]!;
@@ -111,5 +139,25 @@ export class Prefilter {
   candidates(line: string): number[] {
     const n = this.scan(line);
     return Array.from(this.found.subarray(0, n));
+  }
+
+  /** Local indices of the literals in `line` into `found`; the automaton takes lines that are not ASCII. */
+  private scanGrams(grams: GramScan, line: string): number {
+    // Room for 3 bytes per code unit, so the whole line is written.
+    if (grams.bytes.length < 3 * line.length) {
+      grams.bytes = Buffer.allocUnsafeSlow(2 ** Math.ceil(Math.log2(3 * line.length)));
+      grams.view = new DataView(grams.bytes.buffer, grams.bytes.byteOffset, grams.bytes.length);
+    }
+    const written = grams.bytes.write(line, 0, 'utf8');
+    // Every code unit became one byte only when all of them are ASCII.
+    if (written !== line.length) return this.automaton().scan(line, this.found);
+    let hits = grams.index.scan(grams.bytes, grams.view, written, this.found);
+    for (const { local, re } of grams.shortTests) if (re.test(line)) this.found[hits++] = local;
+    return hits;
+  }
+
+  /** Built on first use when there is a gram index: then only a line that is not ASCII needs it. */
+  private automaton(): Automaton {
+    return (this.automatonBuilt ??= new Automaton(this.own));
   }
 }

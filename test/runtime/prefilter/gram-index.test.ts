@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../compiler/seeded-random.js';
+import { GRAM_MIN_LENGTH, GramIndex } from '../../../runtime/prefilter/gram-index.js';
+import { Prefilter } from '../../../runtime/prefilter/prefilter.js';
+import { prefilterSampleLines } from '../../helpers/corpus.js';
+
+const isAscii = (s: string): boolean => /^[\x00-\x7f]*$/.test(s);
+
+/** Scans an ASCII line as the prefilter does: its bytes in a larger buffer, sorted indices out. */
+function found(index: GramIndex, size: number, line: string): number[] {
+  const bytes = Buffer.alloc(line.length + 16, 0x41); // bytes past the line must not count
+  bytes.write(line, 0, 'latin1');
+  const out = new Int32Array(size);
+  const n = index.scan(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.length), line.length, out);
+  return Array.from(out.subarray(0, n)).sort((a, b) => a - b);
+}
+
+/** The specification: the literals whose text occurs in the line, ASCII case folded. */
+function naive(literals: readonly (string | null)[], line: string): number[] {
+  const folded = line.toLowerCase();
+  return literals.flatMap((literal, j) => (literal !== null && folded.includes(literal) ? [j] : []));
+}
+
+const ASCII_LINES = prefilterSampleLines().filter(isAscii);
+
+describe('GramIndex', () => {
+  it('finds exactly the literals in each line for 300 literals cut at random from the corpus lines', () => {
+    const next = seededRandom(7);
+    const literals = Array.from({ length: 300 }, (): string => {
+      const line = ASCII_LINES[Math.floor(next() * ASCII_LINES.length)]!.padEnd(60, '.');
+      const length = GRAM_MIN_LENGTH + Math.floor(next() * 30);
+      const start = Math.floor(next() * (line.length - length));
+      return line.slice(start, start + length).toLowerCase();
+    });
+    const index = new GramIndex(literals);
+    let hits = 0;
+    for (const line of ASCII_LINES) {
+      const got = found(index, literals.length, line);
+      if (got.join() !== naive(literals, line).join()) expect(got, line).toEqual(naive(literals, line));
+      hits += got.length;
+    }
+    expect(hits).toBeGreaterThan(ASCII_LINES.length); // most literals occur, many lines hold several
+  });
+
+  it('finds a literal at every alignment, at the very start and end of the line, in either case', () => {
+    for (let length = GRAM_MIN_LENGTH; length <= 14; length++) {
+      const literal = 'qwertyuiopasdfgh'.slice(0, length);
+      const index = new GramIndex([literal, 'zzzzzzzzzzzzzzzz'.slice(0, GRAM_MIN_LENGTH)]);
+      for (let pad = 0; pad <= 16; pad++) {
+        for (const after of ['', 'x', 'xy ', 'xyz tail']) {
+          const line = `${'-'.repeat(pad)}${pad % 2 === 0 ? literal : literal.toUpperCase()}${after}`;
+          expect(found(index, 2, line), line).toEqual([0]);
+          expect(found(index, 2, line.slice(0, -1 - after.length)), 'cut by one').toEqual([]);
+        }
+      }
+    }
+  });
+
+  it('reports each literal once, overlapping, nested and repeated ones included, and nothing in short lines', () => {
+    const index = new GramIndex(['aaaaaa', 'aaaaaaaa', 'baaaaa', 'aaaaaa']);
+    expect(found(index, 4, 'aaaaaaaaaaaaaaaaaaaaaaa')).toEqual([0, 1, 3]);
+    expect(found(index, 4, 'baaaaaaaa')).toEqual([0, 1, 2, 3]);
+    expect(found(index, 4, 'aaaaa')).toEqual([]);
+    expect(found(index, 4, 'aaa')).toEqual([]);
+    expect(found(index, 4, '')).toEqual([]);
+  });
+
+  it('skips null literals and refuses one shorter than it can probe for', () => {
+    const index = new GramIndex([null, 'session opened', null]);
+    expect(found(index, 3, 'pam_unix(sshd:session): SESSION OPENED for user')).toEqual([1]);
+    expect(() => new GramIndex(['long enough', 'short'])).toThrow(/shorter/);
+  });
+
+  it('keeps its seen-marks apart between lines over many lines', () => {
+    const index = new GramIndex(['foo bar', 'bar baz', 'quux quux']);
+    for (let i = 0; i < 20_000; i++) {
+      const line = i % 3 === 0 ? 'foo bar' : i % 3 === 1 ? 'bar baz foo bar' : 'none at all';
+      const expected = i % 3 === 0 ? [0] : i % 3 === 1 ? [0, 1] : [];
+      if (found(index, 3, line).join() !== expected.join()) throw new Error(`line ${i}: ${line}`);
+    }
+  });
+});
+
+describe('Prefilter with a gram index', () => {
+  const fold = (s: string): string => s.replace(/[A-Z\u017f\u212a]/g, (c) => (c === '\u017f' ? 's' : c === '\u212a' ? 'k' : c.toLowerCase()));
+  const spec = (literals: readonly (string | null)[], line: string): number[] =>
+    literals.flatMap((literal, j) => (literal === null || fold(line).includes(fold(literal)) ? [j] : []));
+
+  it('answers as the specification on ASCII and non-ASCII lines, with short, non-ASCII and missing literals beside long ones', () => {
+    const literals = ['failed password for ', 'Invalid user ', 'session opened', 'sshd[', 'user', 'ünï 1', null, 'authentication failure', 'kernel:', 'Accepted publickey for '];
+    const prefilter = new Prefilter(literals.map((_, j) => j), literals);
+    let candidates = 0;
+    const lines = [...prefilterSampleLines(), 'INVALID USER x', 'U\u017fER session opened', 'x \u212aernel: y', 'é Failed password for root'];
+    for (const line of lines) {
+      const got = prefilter.candidates(line);
+      if (got.join() !== spec(literals, line).join()) expect(got, line).toEqual(spec(literals, line));
+      candidates += got.length;
+    }
+    expect(candidates).toBeGreaterThan(lines.length * 2);
+    // Folding cases only a non-ASCII line has: the automaton takes those lines.
+    expect(prefilter.candidates('U\u017fER x')).toEqual([4, 6]);
+    expect(prefilter.candidates('x \u212aernel: y')).toEqual([6, 8]);
+  });
+
+  it('grows its byte buffer for a line longer than any before', () => {
+    const prefilter = new Prefilter([0, 1, 2, 3, 4], ['needle in', 'haystack end', 'x'.repeat(10), 'yyyyyyy', 'zzzzzzz']);
+    expect(prefilter.candidates('short needle in')).toEqual([0]);
+    const long = `${'.'.repeat(200_000)}needle in${'.'.repeat(100_000)}haystack end`;
+    expect(prefilter.candidates(long)).toEqual([0, 1]);
+    expect(prefilter.candidates(`${'é'.repeat(50_000)} haystack end`)).toEqual([1]);
+  });
+});
