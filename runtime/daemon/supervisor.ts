@@ -125,9 +125,9 @@ export class Supervisor {
           checkpoint: this.checkpoints,
         },
         {
-          lines: (lines) => {
+          lines: (lines, info) => {
             this.linesRead += lines.length;
-            for (const route of follow.routes) route.engine.onLines(route.sourceIndex, lines);
+            for (const route of follow.routes) route.engine.onLines(route.sourceIndex, lines, info.ascii);
             if (this.deps.verbose === true) for (const route of follow.routes) this.logMatches(route, lines);
           },
           size: (bytes) => {

@@ -4,6 +4,7 @@ import { parseLogTime } from '../clock/timestamp.js';
 import type { Captures, RuleModule, SourceSpec, TimestampSpec } from '../contract.js';
 import type { Logger } from '../log/logger.js';
 import { Prefilter } from '../prefilter/prefilter.js';
+import type { AsciiLineBytes } from '../sources/tail/types.js';
 import { crcOf, ItemState, type ItemStats } from './item-state.js';
 import type { WindowTable } from './window-table.js';
 
@@ -107,8 +108,11 @@ export class Engine {
     this.timers.clear();
   }
 
-  /** Matches, counts and fires for complete lines (without their line breaks) read from `sources[sourceIndex]`. */
-  onLines(sourceIndex: number, lines: readonly string[]): void {
+  /**
+   * Matches, counts and fires for complete lines (without their line breaks) read from
+   * `sources[sourceIndex]`; `ascii`, when the reader has it, spares the prefilter encoding them.
+   */
+  onLines(sourceIndex: number, lines: readonly string[], ascii: AsciiLineBytes | null = null): void {
     const src = this.sources[sourceIndex];
     if (src === undefined || this.stopped) return;
     src.lines += lines.length;
@@ -116,7 +120,7 @@ export class Engine {
     let from = 0;
     while (from < lines.length) {
       try {
-        this.scan(src, lines, from, arrival);
+        this.scan(src, lines, ascii, from, arrival);
         break;
       } catch (err) {
         from = this.at + 1;
@@ -156,7 +160,7 @@ export class Engine {
     };
   }
 
-  private scan(src: SourceState, lines: readonly string[], from: number, arrival: number): void {
+  private scan(src: SourceState, lines: readonly string[], ascii: AsciiLineBytes | null, from: number, arrival: number): void {
     const items = this.items;
     const cap = src.lineCap;
     const prefilter = src.prefilter;
@@ -169,7 +173,8 @@ export class Engine {
         line = line.slice(0, cap);
         src.cutLines++;
       }
-      const n = prefilter.scan(line);
+      const start = ascii === null || line !== full ? -1 : ascii.starts[li]!;
+      const n = start === -1 ? prefilter.scan(line) : prefilter.scanAscii(line, ascii!.bytes, ascii!.view, start, ascii!.ends[li]!);
       for (let c = 0; c < n; c++) {
         const st = items[found[c] as number];
         if (st === undefined) continue;

@@ -97,26 +97,26 @@ export class GramIndex {
   }
 
   /**
-   * Writes the index of each literal found in the first `length` bytes of `bytes` (read also
-   * through `view`, the same memory) into `found`, once each; returns how many.
+   * Writes the index of each literal found in `bytes[from, to)` (read also through `view`, the
+   * same memory) into `found`, once each; returns how many.
    */
-  scan(bytes: Uint8Array, view: DataView, length: number, found: Int32Array): number {
+  scan(bytes: Uint8Array, view: DataView, from: number, to: number, found: Int32Array): number {
     const seen = this.seen;
     const generation = (this.generation = this.generation === 0xffffffff ? 1 : this.generation + 1);
     if (generation === 1) seen.fill(0);
     const { step, shift, bucketStart, entryLiteral, entryOffset, literalBytes } = this;
     let hits = 0;
-    for (let at = 0, last = length - GRAM; at <= last; at += step) {
+    for (let at = from, last = to - GRAM; at <= last; at += step) {
       const s = Math.imul(view.getInt32(at, true) | 0x20202020, 0x9e3779b1) >>> shift;
       for (let e = bucketStart[s]!, end = bucketStart[s + 1]!; e < end; e++) {
         const j = entryLiteral[e]!;
         if (seen[j] === generation) continue;
-        const from = at - entryOffset[e]!;
+        const begin = at - entryOffset[e]!;
         const literal = literalBytes[j]!;
         const n = literal.length;
-        if (from < 0 || from + n > length) continue;
+        if (begin < from || begin + n > to) continue;
         let k = 0;
-        while (k < n && lowerByte[bytes[from + k]!] === literal[k]) k++;
+        while (k < n && lowerByte[bytes[begin + k]!] === literal[k]) k++;
         if (k === n) {
           seen[j] = generation;
           found[hits++] = j;

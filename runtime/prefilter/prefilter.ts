@@ -95,7 +95,7 @@ export class Prefilter {
         index: new GramIndex(long),
         shortTests: short.map(({ local, text }) => ({ local, re: literalTests([text])[0]! })),
         bytes,
-        view: new DataView(bytes.buffer),
+        view: new DataView(bytes.buffer, bytes.byteOffset, bytes.length),
       };
     } else {
       this.automatonBuilt = new Automaton(own);
@@ -116,7 +116,13 @@ export class Prefilter {
       }
       return n;
     }
-    const hits = this.grams !== null ? this.scanGrams(this.grams, line) : (this.automatonBuilt?.scan(line, found) ?? 0);
+    return this.merge(this.grams !== null ? this.scanGrams(this.grams, line) : (this.automatonBuilt?.scan(line, found) ?? 0));
+  }
+
+  /** Adds the items without a literal to the `hits` found, in item order, as module indices; returns the total. */
+  private merge(hits: number): number {
+    const found = this.found;
+    const items = this.items;
     const always = this.alwaysLocal;
     if (hits === 0) {
       for (let k = 0; k < always.length; k++) found[k] = items[always[k]!]!;
@@ -135,6 +141,16 @@ export class Prefilter {
     return total;
   }
 
+  /**
+   * `scan` for a line whose bytes are at hand: `bytes[from, to)`, ASCII, the same text as `line`
+   * (`view` reads the same memory).
+   */
+  scanAscii(line: string, bytes: Uint8Array, view: DataView, from: number, to: number): number {
+    const grams = this.grams;
+    if (grams === null) return this.scan(line);
+    return this.merge(this.scanShort(grams, line, grams.index.scan(bytes, view, from, to, this.found)));
+  }
+
   /** The candidates of `line` as a new array of module item indices. */
   candidates(line: string): number[] {
     const n = this.scan(line);
@@ -151,7 +167,11 @@ export class Prefilter {
     const written = grams.bytes.write(line, 0, 'utf8');
     // Every code unit became one byte only when all of them are ASCII.
     if (written !== line.length) return this.automaton().scan(line, this.found);
-    let hits = grams.index.scan(grams.bytes, grams.view, written, this.found);
+    return this.scanShort(grams, line, grams.index.scan(grams.bytes, grams.view, 0, written, this.found));
+  }
+
+  /** Appends the short literals found in `line` to the `hits` already in `found`; returns the new count. */
+  private scanShort(grams: GramScan, line: string, hits: number): number {
     for (const { local, re } of grams.shortTests) if (re.test(line)) this.found[hits++] = local;
     return hits;
   }

@@ -109,14 +109,14 @@ export class FifoFollower {
   private onData(chunk: Buffer): void {
     if (this.stopped) return;
     this.bytes += chunk.length;
-    const { lines, cuts } = this.splitter.push(chunk);
+    const { lines, cuts, ascii } = this.splitter.push(chunk);
     if (cuts > 0) {
       this.cutTotal += cuts;
       this.notices.notice({ kind: 'line-cut', path: this.settings.path, total: this.cutTotal, lineMax: this.settings.lineMax });
     }
     if (lines.length === 0) return;
     try {
-      this.handlers.lines(lines, { path: this.settings.path, endOffset: this.splitter.consumed, rotated: false });
+      this.handlers.lines(lines, { path: this.settings.path, endOffset: this.splitter.consumed, rotated: false, ascii });
     } catch (err) {
       this.notices.error(`lines handler threw: ${(err as Error).message}`);
     }

@@ -5,7 +5,7 @@ import { startsWith } from './fingerprint.js';
 import { endsInsideLine, OpenFile, type ReadOutcome } from './open-file.js';
 import { findCopy, findRotated, staleReason } from './find-file.js';
 import { Notifier } from './notifier.js';
-import type { Checkpoint, TailHandlers } from './types.js';
+import type { AsciiLineBytes, Checkpoint, TailHandlers } from './types.js';
 
 /** Settings a follower runs with, defaults already applied. */
 export interface FollowSettings {
@@ -294,7 +294,7 @@ export class FileFollower {
 
   private retire(f: OpenFile): void {
     const rest = f.flush();
-    if (rest !== null) this.deliver([rest], f.handled.offset, true);
+    if (rest !== null) this.deliver([rest], f.handled.offset, true, null);
     f.close();
     this.retiring.splice(this.retiring.indexOf(f), 1);
     this.notices.notice({ kind: 'retired', path: this.settings.path, bytesAfterRotation: f.bytesAfterRotation });
@@ -303,18 +303,18 @@ export class FileFollower {
   private readOut(f: OpenFile, rotated: boolean): ReadOutcome {
     // A handler may have stopped us in the middle of a step; read nothing more.
     if (this.stopped) return 'aborted';
-    return f.read(this.buf, TURN_BUDGET, (lines, endOffset, cuts) => {
+    return f.read(this.buf, TURN_BUDGET, (lines, endOffset, cuts, ascii) => {
       if (cuts > 0) {
         this.cutTotal += cuts;
         this.notices.notice({ kind: 'line-cut', path: this.settings.path, total: this.cutTotal, lineMax: this.settings.lineMax });
       }
-      return lines.length === 0 || this.deliver(lines, endOffset, rotated);
+      return lines.length === 0 || this.deliver(lines, endOffset, rotated, ascii);
     });
   }
 
-  private deliver(lines: string[], endOffset: number, rotated: boolean): boolean {
+  private deliver(lines: string[], endOffset: number, rotated: boolean, ascii: AsciiLineBytes | null): boolean {
     try {
-      this.handlers.lines(lines, { path: this.settings.path, endOffset, rotated });
+      this.handlers.lines(lines, { path: this.settings.path, endOffset, rotated, ascii });
     } catch (err) {
       this.notices.error(`lines handler threw: ${(err as Error).message}`);
     }

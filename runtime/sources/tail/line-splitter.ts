@@ -1,10 +1,13 @@
 import { isAscii } from 'node:buffer';
+import type { AsciiLineBytes } from './types.js';
 
 /** What one `push` produced. */
 export interface SplitResult {
   readonly lines: string[];
   /** Lines cut to the cap in this push. */
   readonly cuts: number;
+  /** Where each line's bytes are in the pushed chunk, when it is ASCII; valid until the next push. */
+  readonly ascii: AsciiLineBytes | null;
 }
 
 const NEWLINE = 0x0a;
@@ -24,6 +27,8 @@ export class LineSplitter {
   private discardingNow: boolean;
   private encoding: 'latin1' | 'utf8' = 'utf8';
   private consumedOffset: number;
+  private starts: Int32Array = new Int32Array(1024);
+  private ends: Int32Array = new Int32Array(1024);
 
   constructor(
     private readonly lineMax: number,
@@ -52,7 +57,8 @@ export class LineSplitter {
     const lines: string[] = [];
     let cuts = 0;
     // Log chunks are mostly ASCII: then each line decodes as latin1 (same text, cheaper than UTF-8).
-    this.encoding = isAscii(chunk) ? 'latin1' : 'utf8';
+    const ascii = isAscii(chunk);
+    this.encoding = ascii ? 'latin1' : 'utf8';
     let pos = 0;
     while (pos < chunk.length) {
       const nl = chunk.indexOf(NEWLINE, pos);
@@ -66,6 +72,7 @@ export class LineSplitter {
       const end = nl === -1 ? chunk.length : nl;
       const room = this.lineMax - this.pendingLength;
       if (end - pos > room) {
+        if (ascii) this.place(lines.length, -1, -1);
         lines.push(this.cut(chunk, pos, room));
         cuts++;
         this.consumedOffset += this.pendingLength + (end - pos);
@@ -83,13 +90,15 @@ export class LineSplitter {
         this.pendingLength += chunk.length - pos;
         pos = chunk.length;
       } else {
+        if (ascii) this.place(lines.length, this.pendingLength === 0 ? pos : -1, end > pos && chunk[end - 1] === CR ? end - 1 : end);
         lines.push(this.complete(chunk, pos, end));
         this.consumedOffset += this.pendingLength + (end - pos) + 1;
         this.clearPending();
         pos = nl + 1;
       }
     }
-    return { lines, cuts };
+    const bytes = ascii && lines.length > 0 ? { bytes: chunk, view: new DataView(chunk.buffer, chunk.byteOffset, chunk.length), starts: this.starts, ends: this.ends } : null;
+    return { lines, cuts, ascii: bytes };
   }
 
   /** Returns the held partial line (or null) and counts it as consumed: for a file nobody writes to any more. */
@@ -108,6 +117,20 @@ export class LineSplitter {
     this.discardingNow = false;
     this.consumedOffset = offset;
     return dropped;
+  }
+
+  private place(line: number, start: number, end: number): void {
+    if (line === this.starts.length) {
+      const grown = (from: Int32Array): Int32Array => {
+        const to = new Int32Array(from.length * 2);
+        to.set(from);
+        return to;
+      };
+      this.starts = grown(this.starts);
+      this.ends = grown(this.ends);
+    }
+    this.starts[line] = start;
+    this.ends[line] = end;
   }
 
   private complete(chunk: Buffer, start: number, end: number): string {

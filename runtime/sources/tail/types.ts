@@ -49,6 +49,19 @@ export interface TailOptions {
   readonly checkpointInterval?: number;
 }
 
+/**
+ * The bytes of a batch's lines when the chunk they were read in is ASCII (byte i of a line is
+ * then its code unit i): line k is `bytes[starts[k], ends[k])`, or has no bytes here when
+ * `starts[k]` is -1 (it was joined with bytes held from an earlier read, or cut). `view` reads
+ * the same memory. Valid only during the `lines` call: the read buffer is reused.
+ */
+export interface AsciiLineBytes {
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+}
+
 /** Facts about one delivered batch. */
 export interface LineBatchInfo {
   /** The followed path as configured (also for lines read from a rotated-away file). */
@@ -57,6 +70,8 @@ export interface LineBatchInfo {
   readonly endOffset: number;
   /** True when the lines come from a file that was renamed or deleted and is read out by descriptor. */
   readonly rotated: boolean;
+  /** Lets a prefilter read the lines' bytes without encoding the strings again; null: not at hand. */
+  readonly ascii: AsciiLineBytes | null;
 }
 
 /** Events worth a line in the engine's own log. */

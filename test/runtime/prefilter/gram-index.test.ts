@@ -6,12 +6,13 @@ import { prefilterSampleLines } from '../../helpers/corpus.js';
 
 const isAscii = (s: string): boolean => /^[\x00-\x7f]*$/.test(s);
 
-/** Scans an ASCII line as the prefilter does: its bytes in a larger buffer, sorted indices out. */
+/** Scans an ASCII line as the prefilter does: its bytes inside a larger buffer, sorted indices out. */
 function found(index: GramIndex, size: number, line: string): number[] {
-  const bytes = Buffer.alloc(line.length + 16, 0x41); // bytes past the line must not count
-  bytes.write(line, 0, 'latin1');
+  // Bytes before and after the line must not count: they are letters the literals are made of.
+  const bytes = Buffer.alloc(line.length + 24, 0x41);
+  bytes.write(line, 8, 'latin1');
   const out = new Int32Array(size);
-  const n = index.scan(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.length), line.length, out);
+  const n = index.scan(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.length), 8, 8 + line.length, out);
   return Array.from(out.subarray(0, n)).sort((a, b) => a - b);
 }
 

@@ -74,4 +74,19 @@ describe('LineSplitter', () => {
     expect(sp.push(b('new\n')).lines).toEqual(['new']);
     expect(sp.consumed).toBe(4);
   });
+
+  it('tells where each line of an ASCII chunk lies in it, and nothing for lines it joined or cut, or for other chunks', () => {
+    const sp = new LineSplitter(8, 0);
+    const chunk = b('held\nab\r\n\nlonger than eight\nok\npart');
+    const { lines, ascii } = sp.push(chunk.subarray(5));
+    expect(lines).toEqual(['ab', '', 'longer t', 'ok']);
+    const placed = lines.map((_, k) => (ascii!.starts[k] === -1 ? null : chunk.subarray(5).toString('latin1', ascii!.starts[k], ascii!.ends[k])));
+    expect(placed).toEqual(['ab', '', null, 'ok']);
+    expect(ascii!.view.getUint8(ascii!.starts[0]!)).toBe(0x61); // the view reads the same bytes
+    const next = sp.push(b('ial\nx\n'));
+    expect(next.lines).toEqual(['partial', 'x']);
+    expect([next.ascii!.starts[0], next.ascii!.starts[1]]).toEqual([-1, 4]);
+    expect(sp.push(b('é\n')).ascii).toBeNull();
+    expect(sp.push(b('no nl')).ascii).toBeNull();
+  });
 });
