@@ -57,6 +57,14 @@ describe('GramIndex', () => {
     }
   });
 
+  it('folds letters only: characters 0x20 apart that are not letters stay apart', () => {
+    const index = new GramIndex(['a{b}c@d`e^z~', 'x[y]z\\w_v|']);
+    expect(found(index, 2, 'A{B}C@D`E^Z~')).toEqual([0]);
+    expect(found(index, 2, 'a[b]c`d@e~z^')).toEqual([]);
+    expect(found(index, 2, 'X[Y]Z\\W_V|')).toEqual([1]);
+    expect(found(index, 2, 'x{y}z|w\x7fv\\')).toEqual([]);
+  });
+
   it('reports each literal once, overlapping, nested and repeated ones included, and nothing in short lines', () => {
     const index = new GramIndex(['aaaaaa', 'aaaaaaaa', 'baaaaa', 'aaaaaa']);
     expect(found(index, 4, 'aaaaaaaaaaaaaaaaaaaaaaa')).toEqual([0, 1, 3]);
