@@ -174,7 +174,7 @@ export class Engine {
         src.cutLines++;
       }
       const start = ascii === null || line !== full ? -1 : ascii.starts[li]!;
-      const n = start === -1 ? prefilter.scan(line) : prefilter.scanAscii(line, ascii!.bytes, ascii!.view, start, ascii!.ends[li]!);
+      const n = ascii === null || start === -1 ? prefilter.scan(line) : prefilter.scanAscii(line, ascii.bytes, ascii.view, start, ascii.ends[li]!);
       for (let c = 0; c < n; c++) {
         const st = items[found[c] as number];
         if (st === undefined) continue;

@@ -29,9 +29,9 @@ const MAX_REGEX_LITERALS = 4;
 const SYNTAX = /[\\^$.*+?()[\]{}|/]/g;
 const isAscii = (text: string): boolean => /^[\x00-\x7f]*$/.test(text);
 
-/** One case-insensitive native regex per literal (null: none). */
-function literalTests(literals: readonly (string | null)[]): (RegExp | null)[] {
-  return literals.map((text) => (text === null ? null : new RegExp(text.replace(SYNTAX, '\\$&'), 'iu')));
+/** A case-insensitive native regex that finds `text`. */
+function literalTest(text: string): RegExp {
+  return new RegExp(text.replace(SYNTAX, '\\$&'), 'iu');
 }
 
 /** Long ASCII literals probed in a line's bytes; the few short ones tested natively. */
@@ -87,13 +87,13 @@ export class Prefilter {
     this.grams = null;
     if (withLiteral === 0) return;
     if (own.every((text) => text === null || isAscii(text)) && withLiteral <= MAX_REGEX_LITERALS) {
-      this.tests = literalTests(own);
+      this.tests = own.map((text) => (text === null ? null : literalTest(text)));
     } else if (long.some((text) => text !== null) && short.length <= MAX_REGEX_LITERALS) {
       // Non-ASCII literals cannot occur in an ASCII line; other lines go to the automaton.
       const bytes = Buffer.allocUnsafeSlow(1024);
       this.grams = {
         index: new GramIndex(long),
-        shortTests: short.map(({ local, text }) => ({ local, re: literalTests([text])[0]! })),
+        shortTests: short.map(({ local, text }) => ({ local, re: literalTest(text) })),
         bytes,
         view: new DataView(bytes.buffer, bytes.byteOffset, bytes.length),
       };

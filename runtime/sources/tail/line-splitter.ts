@@ -13,6 +13,11 @@ export interface SplitResult {
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 
+/** `end`, or one less when the bytes from `start` to `end` end in a CR. */
+function withoutCR(bytes: Buffer, start: number, end: number): number {
+  return end > start && bytes[end - 1] === CR ? end - 1 : end;
+}
+
 /**
  * Turns a byte stream into lines: splits on `\n`, strips one trailing `\r`, decodes UTF-8
  * (invalid bytes become U+FFFD), holds a partial last line until its newline, and caps line
@@ -90,7 +95,7 @@ export class LineSplitter {
         this.pendingLength += chunk.length - pos;
         pos = chunk.length;
       } else {
-        if (ascii) this.place(lines.length, this.pendingLength === 0 ? pos : -1, end > pos && chunk[end - 1] === CR ? end - 1 : end);
+        if (ascii) this.place(lines.length, this.pendingLength === 0 ? pos : -1, withoutCR(chunk, pos, end));
         lines.push(this.complete(chunk, pos, end));
         this.consumedOffset += this.pendingLength + (end - pos) + 1;
         this.clearPending();
@@ -135,10 +140,9 @@ export class LineSplitter {
 
   private complete(chunk: Buffer, start: number, end: number): string {
     // The common case: the whole line is in this chunk; decode it in place.
-    if (this.pendingLength === 0) return chunk.toString(this.encoding, start, end > start && chunk[end - 1] === CR ? end - 1 : end);
+    if (this.pendingLength === 0) return chunk.toString(this.encoding, start, withoutCR(chunk, start, end));
     const bytes = Buffer.concat([...this.pending, chunk.subarray(start, end)], this.pendingLength + end - start);
-    const stop = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
-    return bytes.toString('utf8', 0, stop);
+    return bytes.toString('utf8', 0, withoutCR(bytes, 0, bytes.length));
   }
 
   private cut(chunk: Buffer, start: number, room: number): string {
