@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger.js';
+import { ownCopy } from '../engine/own-copy.js';
 import type { ActionRequest, ActionSink } from './action-sink.js';
 import { actionEnv, fillArgv } from './fill-argv.js';
 import { runAction, type ActionOutcome } from './run-action.js';
@@ -75,7 +76,9 @@ export class ActionRunner implements ActionSink {
         this.log.warn(oldest?.item.name ?? null, `${what} (${this.counts.dropped} dropped so far)`);
       }
     }
-    this.queue.push(request);
+    // Queued for a while: its text must not keep the read segment it was cut from alive.
+    const captures = request.captures.map((text) => (text === undefined ? text : ownCopy(text)));
+    this.queue.push({ ...request, line: ownCopy(request.line), captures });
     this.pump();
   }
 

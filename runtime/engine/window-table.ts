@@ -1,3 +1,5 @@
+import { ownCopy } from './own-copy.js';
+
 /** A counting key: a CRC-32 number or a capture's text. */
 export type WindowKey = string | number;
 
@@ -64,7 +66,7 @@ export class WindowTable {
         return slot;
       }
     }
-    return this.insert(ownCopy(key));
+    return this.insert(typeof key === 'number' ? key : ownCopy(key));
   }
 
   /**
@@ -150,13 +152,4 @@ export class WindowTable {
     this.next = widen(this.next, (s) => new Int32Array(s), 1);
     this.capacity = capacity;
   }
-}
-
-/**
- * A capture is a slice of its line; V8 keeps the whole line alive behind a slice, so a stored
- * key gets its own copy (only on insert, never on lookup).
- */
-function ownCopy(key: WindowKey): WindowKey {
-  if (typeof key === 'number' || key.length < 13) return key;
-  return Buffer.from(key, 'utf16le').toString('utf16le');
 }

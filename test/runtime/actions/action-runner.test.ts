@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ActionRunner } from '../../../runtime/actions/action-runner.js';
 import type { ActionRequest } from '../../../runtime/actions/action-sink.js';
 import type { ActionSpec, Captures, ItemSpec } from '../../../runtime/contract.js';
 import { Logger } from '../../../runtime/log/logger.js';
 import { cap, dumpAction, item, tempDir, text, whole, type TempDir } from './helpers.js';
+
+setFlagsFromString('--expose-gc');
 
 let dir: TempDir;
 let logged: string[];
@@ -148,6 +152,30 @@ describe('ActionRunner failures and limits', () => {
     expect(r.stats()).toMatchObject({ running: 3, queued: 0 });
     expect(await r.drain(10_000)).toBe(true);
     expect(Date.now() - started).toBeLessThan(1_700);
+  });
+
+  it('keeps no read segment alive behind a queued action: line and captures are copied', async () => {
+    dir = tempDir();
+    const r = runner(1, 1000);
+    r.submit(request({ shell: true, command: 'sleep 0.5', source: 'x' }));
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const queued = 150;
+    const segmentBytes = 32 * 1024;
+    for (let i = 0; i < queued; i++) {
+      // As the line splitter hands them over: views into a flat decoded segment of the read buffer.
+      const segment = Buffer.alloc(segmentBytes, `${i} `).toString('latin1');
+      const line = segment.substring(10, 110);
+      r.submit(request({ shell: false, argv: [[text('true')]], source: 'x' }, [line, line.substring(20, 60)], line));
+    }
+    gc();
+    const held = process.memoryUsage().heapUsed - before;
+    expect(r.stats().queued).toBe(queued);
+    // The segments themselves would hold ~4.9 MB; the copies are a few hundred bytes each.
+    expect(held).toBeLessThan((queued * segmentBytes) / 4);
+    expect(await r.drain(20_000)).toBe(true);
+    expect(r.stats().succeeded).toBe(queued + 1);
   });
 
   it('drain reports false when time runs out first', async () => {

@@ -75,6 +75,24 @@ describe('LineSplitter', () => {
     expect(sp.consumed).toBe(4);
   });
 
+  it('gives the same lines when an ASCII chunk spans many decoding segments, lines crossing their edges', () => {
+    // Lengths from empty to past one 32 KiB segment, some with CRLF, as one 400 KB chunk.
+    const lengths = [0, 1, 12, 13, 32 * 1024 - 1, 32 * 1024, 32 * 1024 + 1, 40_000, 7, 65_000];
+    const want: string[] = [];
+    let text = '';
+    for (let i = 0; want.length < 60; i++) {
+      const line = String.fromCharCode(0x21 + (i % 90)).repeat(lengths[i % lengths.length]!);
+      want.push(line);
+      text += line + (i % 3 === 0 ? '\r\n' : '\n');
+    }
+    const chunk = b(text);
+    const { lines, ascii } = new LineSplitter(64 * 1024, 0).push(chunk);
+    expect(ascii).not.toBeNull();
+    expect(lines).toEqual(want);
+    chunk.fill(0x2e); // the read buffer is reused: lines must not change with it
+    expect(lines).toEqual(want);
+  });
+
   it('tells where each line of an ASCII chunk lies in it, and nothing for lines it joined or cut, or for other chunks', () => {
     const sp = new LineSplitter(8, 0);
     const chunk = b('held\nab\r\n\nlonger than eight\nok\npart');
