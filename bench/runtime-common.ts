@@ -8,7 +8,7 @@ import { corpusLines } from './bench.js';
 import { seededRandom } from '../compiler/seeded-random.js';
 
 /** The real logs lines are drawn from. */
-const SOURCES = [
+export const SOURCES = [
   'elastic/auth.log',
   'loghub/OpenSSH_2k.log',
   'loghub/Linux_2k.log',
@@ -21,8 +21,8 @@ const SOURCES = [
 ];
 
 /** Writes `count` lines drawn at random from the real corpus logs to `file`; returns its size in bytes. */
-export function writeResampledLog(file: string, count: number, seed = 1): number {
-  const pool = SOURCES.flatMap((name) => corpusLines(name));
+export function writeResampledLog(file: string, count: number, seed = 1, sources: readonly string[] = SOURCES): number {
+  const pool = sources.flatMap((name) => corpusLines(name));
   const next = seededRandom(seed);
   const fd = openSync(file, 'w');
   let bytes = 0;
