@@ -8,7 +8,7 @@ import { corpusLines } from './bench.js';
 import { seededRandom } from '../compiler/seeded-random.js';
 
 /** The real logs lines are drawn from. */
-export const SOURCES = [
+const SOURCES = [
   'elastic/auth.log',
   'loghub/OpenSSH_2k.log',
   'loghub/Linux_2k.log',
@@ -20,7 +20,7 @@ export const SOURCES = [
   'loghub/Proxifier_2k.log',
 ];
 
-/** Writes `count` lines drawn at random from the real corpus logs to `file`; returns its size in bytes. */
+/** Writes `count` lines drawn at random from real corpus logs (`sources`, default all) to `file`; returns its size in bytes. */
 export function writeResampledLog(file: string, count: number, seed = 1, sources: readonly string[] = SOURCES): number {
   const pool = sources.flatMap((name) => corpusLines(name));
   const next = seededRandom(seed);
