@@ -10,6 +10,7 @@ import { checkBench } from './compiler-check.js';
 import { prefilterBench } from './compiler-prefilter.js';
 import { latencyBench } from './runtime-latency.js';
 import { memoryBench } from './runtime-memory.js';
+import { spawnBench } from './runtime-spawn.js';
 import { throughputBench } from './runtime-throughput.js';
 
 const benchmarks: readonly Benchmark[] = [
@@ -19,6 +20,7 @@ const benchmarks: readonly Benchmark[] = [
   throughputBench,
   latencyBench,
   memoryBench,
+  spawnBench,
 ];
 
 const filter = process.argv[2] ?? '';
