@@ -1,4 +1,9 @@
 #!/usr/bin/env node
-import { main } from '../out/compiler/cli/main.js';
-
-process.exitCode = await main(process.argv.slice(2));
+// Started again by the daemon as its action helper (runtime/actions/action-helper.ts): load only that.
+const helper = process.env.RULEC_ACTION_HELPER === '1' ? await import('../out/runtime/actions/action-helper.js') : null;
+if (helper?.isActionHelper() === true) {
+  helper.serveActions();
+} else {
+  const { main } = await import('../out/compiler/cli/main.js');
+  process.exitCode = await main(process.argv.slice(2));
+}

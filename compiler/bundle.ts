@@ -42,7 +42,8 @@ function failure(file: string, message: string): Diagnostic {
 
 /**
  * Bundles the generated module with the runtime daemon: the bundle calls
- * `runMain([module], process.argv.slice(2))` and sets the exit code it returns.
+ * `runMain([module], process.argv.slice(2))` and sets the exit code it returns, or serves as
+ * the daemon's action helper when started as one.
  * `ruleFile` names the rule file in diagnostics.
  */
 export async function bundleModule(module: GeneratedFile, ruleFile: string): Promise<Result<string | null>> {
@@ -52,9 +53,12 @@ export async function bundleModule(module: GeneratedFile, ruleFile: string): Pro
     return { value: null, diagnostics: [failure(ruleFile, 'the runtime entry runtime/daemon/main is not part of this installation')] };
   }
   const contents = [
+    "import { fileURLToPath } from 'node:url';",
     `import ruleModule from ${JSON.stringify(GENERATED)};`,
-    `import { runMain } from ${JSON.stringify(`./${entry}`)};`,
-    'process.exitCode = await runMain([ruleModule], process.argv.slice(2));',
+    `import { isActionHelper, runMain, serveActions } from ${JSON.stringify(`./${entry}`)};`,
+    // The bundle is the only file there is, so it is also its own action helper.
+    'if (isActionHelper()) serveActions();',
+    'else process.exitCode = await runMain([ruleModule], process.argv.slice(2), { actionHelper: fileURLToPath(import.meta.url) });',
   ].join('\n');
   try {
     const result = await build({

@@ -1,5 +1,6 @@
 import type { Logger } from '../log/logger.js';
 import { ownCopy } from '../engine/own-copy.js';
+import type { ActionHelper } from './action-helper.js';
 import type { ActionRequest, ActionSink } from './action-sink.js';
 import { actionEnv, fillArgv } from './fill-argv.js';
 import { runAction, type ActionOutcome } from './run-action.js';
@@ -18,6 +19,8 @@ export interface ActionRunnerOptions {
   readonly baseEnv?: NodeJS.ProcessEnv;
   /** Called when an action's child process has started (for latency measurements); must not throw. */
   readonly onSpawn?: (request: ActionRequest) => void;
+  /** Starts actions from this helper process instead of from this one (see action-helper.ts). */
+  readonly helper?: ActionHelper;
 }
 
 /** Counters since start. */
@@ -49,6 +52,8 @@ export class ActionRunner implements ActionSink {
   private readonly killGraceMs: number;
   private readonly baseEnv: NodeJS.ProcessEnv;
   private readonly onSpawn: ((request: ActionRequest) => void) | undefined;
+  private readonly helper: ActionHelper | undefined;
+  private readonly start: typeof runAction;
   private queue: (ActionRequest | undefined)[] = [];
   private head = 0;
   private running = 0;
@@ -62,6 +67,10 @@ export class ActionRunner implements ActionSink {
     this.killGraceMs = options.killGraceMs ?? 2000;
     this.baseEnv = options.baseEnv ?? process.env;
     this.onSpawn = options.onSpawn;
+    const helper = options.helper;
+    helper?.start();
+    this.helper = helper;
+    this.start = helper === undefined ? runAction : (argv, runOptions) => helper.run(argv, runOptions);
   }
 
   submit(request: ActionRequest): void {
@@ -80,6 +89,11 @@ export class ActionRunner implements ActionSink {
     const captures = request.captures.map((text) => (text === undefined ? text : ownCopy(text)));
     this.queue.push({ ...request, line: ownCopy(request.line), captures });
     this.pump();
+  }
+
+  /** Lets the helper process go, if there is one; call after `drain`. */
+  close(): void {
+    this.helper?.close();
   }
 
   /** Resolves true once nothing is queued or running, false if `timeoutMs` passes first. */
@@ -130,7 +144,7 @@ export class ActionRunner implements ActionSink {
     const { item, spec, captures, line } = request;
     const argv = fillArgv(spec, captures, line);
     const env = { ...this.baseEnv, ...actionEnv(spec, captures, line, request.env) };
-    const outcome = await runAction(argv, {
+    const outcome = await this.start(argv, {
       env,
       timeoutMs: item.actionTimeout * 1000,
       killGraceMs: this.killGraceMs,

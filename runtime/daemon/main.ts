@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { RuleModule } from '../contract.js';
+import { ActionHelper } from '../actions/action-helper.js';
 import { ActionRunner } from '../actions/action-runner.js';
 import { LiveClock } from '../clock/clock.js';
 import { escapeControl } from '../log/escape.js';
@@ -13,10 +14,18 @@ import { installSignals } from './signals.js';
 import { Supervisor } from './supervisor.js';
 import { RUNTIME_VERSION } from './version.js';
 
+// An entry point that runs `runMain` checks this first: the same program serves as the action helper.
+export { isActionHelper, serveActions } from '../actions/action-helper.js';
+
 /** Options of `runMain` beyond the command line. */
 export interface RunMainOptions {
   /** Produces a fresh rule set on SIGUSR1; a rejection (e.g. check errors) keeps the running set. */
   readonly reload?: () => Promise<RuleModule[]>;
+  /**
+   * The program's own script (bin/rulec.js, bundle.mjs), started again as the process actions
+   * are started from (action-helper.ts); without it, actions start from this process.
+   */
+  readonly actionHelper?: string;
 }
 
 /** SIGTERM must end the process within 5 s: stopping the readers takes some, draining the rest. */
@@ -113,7 +122,8 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
   }
   if (uid !== null && gid === null && process.getgid?.() === 0) log.warn(null, `running as user ${uid} but still in group 0 (root): give -g too`);
 
-  const actions = new ActionRunner(log, { threads: general?.actionThreads ?? 2 });
+  const helper = options.actionHelper === undefined ? undefined : new ActionHelper(options.actionHelper);
+  const actions = new ActionRunner(log, { threads: general?.actionThreads ?? 2, helper });
   const supervisor = new Supervisor({ clock: new LiveClock(), actions, log, verbose: args.verbose });
   const items = modules.reduce((n, m) => n + m.items.length, 0);
 
@@ -158,6 +168,7 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
           await reloading;
           await supervisor.stop();
           const drained = await actions.drain(DRAIN_MS);
+          actions.close();
           const stats = actions.stats();
           if (!drained) log.warn(null, `${stats.running + stats.queued} action(s) still running at exit`);
           log.info(null, `stopped: ${supervisor.stats().linesRead} line(s) read, ${stats.submitted} action(s) submitted`);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTRACT_VERSION } from '../../runtime/contract.js';
 import { runCli, tempDir } from './run-cli.js';
-import { alive, itemText, MARKER, read, records, startRun, waitFor, type Daemon } from './run-helpers.js';
+import { alive, itemText, MARKER, PARENT_MARKER, read, records, startRun, waitFor, type Daemon } from './run-helpers.js';
 
 let cleanup: (() => void)[] = [];
 afterEach(() => {
@@ -49,6 +49,24 @@ describe('rulec run BUNDLE', () => {
     expect(await d.exited).toBe(0);
     expect(records(rec)).toEqual([['bundled']]);
     expect(read(own)).toContain('SIGTERM: stopping');
+  });
+
+  it('starts its actions from a copy of itself serving as the action helper', async () => {
+    const work = dir();
+    const log = join(work, 'app.log');
+    const rec = join(work, 'records');
+    writeFileSync(log, '');
+    const file = await bundle(itemText('ERRORS', log, 'ERROR (\\w+)', PARENT_MARKER, rec, ''));
+    const own = join(work, 'own.log');
+    const d = daemon([file, '-l', own], work);
+    expect(await waitFor(() => read(own).includes('running 1 item(s)'))).toBe(true);
+    appendFileSync(log, 'ERROR bundled\n');
+    expect(await waitFor(() => records(rec).length === 1)).toBe(true);
+    const [[parent, kind]] = records(rec) as [string[]];
+    expect(kind).toBe('helper');
+    expect(readFileSync(`/proc/${parent}/cmdline`, 'utf8').split('\0')).toContain(file);
+    d.child.kill('SIGTERM');
+    expect(await d.exited).toBe(0);
   });
 
   it('refuses a module of another contract version with exit 2 and a clear message', async () => {

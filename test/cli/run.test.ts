@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } f
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from './run-cli.js';
-import { alive, itemText, MARKER, read, records, SLOW_MARKER, startRun, waitFor, writeRules, type Daemon } from './run-helpers.js';
+import { alive, itemText, MARKER, PARENT_MARKER, read, records, SLOW_MARKER, startRun, waitFor, writeRules, type Daemon } from './run-helpers.js';
 
 let cleanup: (() => void)[] = [];
 afterEach(() => {
@@ -48,6 +48,20 @@ describe('rulec run FILE.rules', () => {
     expect(records(t.rec)).toEqual([['disk']]);
     expect(existsSync(join(t.dir, 'rulec.pid'))).toBe(false);
     expect(read(t.own)).not.toContain('before-start');
+  });
+
+  it('starts actions from its helper process, not from the daemon itself', async () => {
+    const t = setup();
+    writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', PARENT_MARKER, t.rec, ''));
+    const d = daemon([t.rules, '-l', t.own], t.dir);
+    expect(await waitFor(() => read(t.own).includes('running 1 item(s)'))).toBe(true);
+    appendFileSync(t.log, 'ERROR one\nERROR two\n');
+    expect(await waitFor(() => records(t.rec).length === 2)).toBe(true);
+    const [[firstParent, firstKind], [secondParent, secondKind]] = records(t.rec) as [string[], string[]];
+    expect([firstKind, secondKind]).toEqual(['helper', 'helper']);
+    expect(firstParent).toBe(secondParent);
+    expect(firstParent).not.toBe(String(d.child.pid));
+    expect((await stopWithin(d, 5_000)).code).toBe(0);
   });
 
   it('-d detaches: the parent exits 0 once the pid file exists, SIGTERM stops the background copy within 5 s', async () => {

@@ -7,11 +7,12 @@
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { ActionHelper } from '../../../runtime/actions/action-helper.js';
 import { ActionRunner } from '../../../runtime/actions/action-runner.js';
 import { LiveClock } from '../../../runtime/clock/clock.js';
 import { Supervisor } from '../../../runtime/daemon/supervisor.js';
 import { Logger } from '../../../runtime/log/logger.js';
-import { packageRoot } from '../../manifest.js';
+import { packageRoot, rulecScript } from '../../manifest.js';
 import { seededRandom } from '../../seeded-random.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command, type Io } from '../command.js';
@@ -75,7 +76,7 @@ async function runDemo(dir: string, seconds: number, io: Io): Promise<number> {
   const log = new Logger({ stdout: { write: (text: string) => io.out(text) } });
   // Actions run `/usr/bin/env node ...`: make sure the node running the demo is the one found.
   const baseEnv = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
-  const actions = new ActionRunner(log, { threads: loaded.module.engine.actionThreads, baseEnv });
+  const actions = new ActionRunner(log, { threads: loaded.module.engine.actionThreads, baseEnv, helper: new ActionHelper(rulecScript()) });
   const supervisor = new Supervisor({ clock: new LiveClock(), actions, log });
   await supervisor.start([loaded.module]);
 
@@ -97,6 +98,7 @@ async function runDemo(dir: string, seconds: number, io: Io): Promise<number> {
   await sleep(300);
   await supervisor.stop();
   const drained = await actions.drain(4_000);
+  actions.close();
   const stats = supervisor.stats();
   const runs = readFileSync(join(dir, 'notify.log'), 'utf8').split('\n').filter((l) => l !== '').length;
   const a = actions.stats();

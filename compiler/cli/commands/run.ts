@@ -12,6 +12,7 @@ import type { RuleModule } from '../../../runtime/contract.js';
 import { DAEMON_USAGE, parseDaemonArgs } from '../../../runtime/daemon/args.js';
 import { importModule } from '../../../runtime/daemon/loader.js';
 import { runMain } from '../../../runtime/daemon/main.js';
+import { rulecScript } from '../../manifest.js';
 import { UsageError, type Command, type Io } from '../command.js';
 import { orderDiagnostics, renderReport } from '../render.js';
 
@@ -95,6 +96,7 @@ export const runCommand: Command = {
     if (first.report !== '') io.err(first.report);
     if (first.module === null) return 1;
     return runMain([first.module], args, {
+      actionHelper: rulecScript(),
       reload: async () => {
         const next = await loadRuleFile(path);
         if (next.module === null) throw new Error(`${file} has errors:\n${next.report}`);

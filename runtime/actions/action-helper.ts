@@ -1,0 +1,123 @@
+/**
+ * Starting actions from a small helper process. Node starts a child with fork() and exec(),
+ * synchronously: the time grows with the memory the parent has touched, and the parent's event
+ * loop waits meanwhile (bench/runtime-spawn.ts: p50 0.9 ms at 57 MB RSS, 8.4 ms at 319 MB). A
+ * daemon holding many keys would stall its tailing and matching on every action, so it forks
+ * this helper once and sends it each action over IPC; the helper stays small and does the
+ * fork with `runAction`, as the daemon would.
+ *
+ * The helper is the daemon's own program started again with `RULEC_ACTION_HELPER=1` in its
+ * environment (bin/rulec.js, or bundle.mjs, which has no other file to start): its entry point
+ * checks `isActionHelper()` first and then only calls `serveActions()`.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { runAction, type ActionOutcome, type RunOptions } from './run-action.js';
+
+const HELPER_ENV = 'RULEC_ACTION_HELPER';
+
+/** One action, daemon → helper. */
+interface HelperRequest {
+  readonly id: number;
+  readonly argv: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly timeoutMs: number;
+  readonly killGraceMs: number;
+  readonly outputCap: number;
+}
+
+/** Helper → daemon: the action's child started, or how the action ended. */
+type HelperReply = { readonly id: number; readonly spawned: true } | { readonly id: number; readonly outcome: ActionOutcome };
+
+/** True in a process started by `ActionHelper`. */
+export function isActionHelper(): boolean {
+  return process.env[HELPER_ENV] === '1' && typeof process.send === 'function';
+}
+
+/** The helper's whole life: run each action sent, report its start and end; exit when the daemon is gone. */
+export function serveActions(): void {
+  const reply = (message: HelperReply): void => {
+    if (process.connected) process.send?.(message);
+  };
+  process.on('message', (request: HelperRequest) => {
+    void runAction(request.argv, {
+      env: request.env,
+      timeoutMs: request.timeoutMs,
+      killGraceMs: request.killGraceMs,
+      outputCap: request.outputCap,
+      onSpawn: () => reply({ id: request.id, spawned: true }),
+    }).then((outcome) => reply({ id: request.id, outcome }));
+  });
+  process.on('disconnect', () => process.exit(0));
+  // Ctrl-C in a terminal and a service manager's stop reach the whole process group; the daemon
+  // drains its actions first and then lets the helper go, so the signal is not the helper's cue.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => {});
+}
+
+interface Pending {
+  readonly resolve: (outcome: ActionOutcome) => void;
+  readonly onSpawn: (() => void) | undefined;
+}
+
+/**
+ * The daemon's side: `run` has `runAction`'s contract (resolves once, never rejects). The
+ * helper process starts with `start()` (the ActionRunner calls it when it is made, after the
+ * daemon dropped its privileges, so the first action does not wait for Node to start); one that
+ * dies fails the actions it was running and is started again for the next.
+ */
+export class ActionHelper {
+  private child: ChildProcess | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+
+  /** `program`: the script that starts the helper when `RULEC_ACTION_HELPER=1` is set. */
+  constructor(private readonly program: string) {}
+
+  run(argv: readonly string[], options: RunOptions): Promise<ActionOutcome> {
+    return new Promise((resolve) => {
+      const child = this.start();
+      const id = this.nextId++;
+      this.pending.set(id, { resolve, onSpawn: options.onSpawn });
+      const request: HelperRequest = {
+        id, argv, env: options.env, timeoutMs: options.timeoutMs, killGraceMs: options.killGraceMs, outputCap: options.outputCap,
+      };
+      child.send(request, (error) => {
+        if (error !== null) this.settle(id, { kind: 'failed', error: `action helper unreachable: ${error.message}` });
+      });
+    });
+  }
+
+  /** Lets the helper exit (it does once its channel closes); later `run` calls start a new one. */
+  close(): void {
+    if (this.child?.connected === true) this.child.disconnect();
+    this.child = null;
+  }
+
+  /** Starts the helper process unless it is running. */
+  start(): ChildProcess {
+    if (this.child !== null) return this.child;
+    // No inherited node flags: the helper is plain JavaScript and should stay as small as it can.
+    const child = fork(this.program, [], { execArgv: [], env: { ...process.env, [HELPER_ENV]: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.on('message', (reply: HelperReply) => {
+      if ('spawned' in reply) this.pending.get(reply.id)?.onSpawn?.();
+      else this.settle(reply.id, reply.outcome);
+    });
+    const gone = (why: string): void => {
+      if (this.child === child) this.child = null;
+      for (const id of [...this.pending.keys()]) this.settle(id, { kind: 'failed', error: `action helper ${why} before the action ended` });
+    };
+    child.on('exit', (code, signal) => gone(`exited (${signal ?? code ?? '?'})`));
+    child.on('error', (error) => gone(`failed: ${error.message}`));
+    // The helper must never keep a stopping daemon alive.
+    child.unref();
+    child.channel?.unref();
+    this.child = child;
+    return child;
+  }
+
+  private settle(id: number, outcome: ActionOutcome): void {
+    const pending = this.pending.get(id);
+    if (pending === undefined) return;
+    this.pending.delete(id);
+    pending.resolve(outcome);
+  }
+}

@@ -1,0 +1,108 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ActionHelper } from '../../../runtime/actions/action-helper.js';
+import { ActionRunner } from '../../../runtime/actions/action-runner.js';
+import type { ActionRequest } from '../../../runtime/actions/action-sink.js';
+import type { ActionSpec, Captures } from '../../../runtime/contract.js';
+import { Logger } from '../../../runtime/log/logger.js';
+import { rulecScript } from '../../../compiler/manifest.js';
+import { cap, dumpAction, item, tempDir, text, whole, type TempDir } from './helpers.js';
+
+let dir: TempDir;
+let helper: ActionHelper;
+
+/** Polls `check` every 20 ms for up to 5 s. */
+async function eventually(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!check() && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+}
+
+afterEach(async () => {
+  helper?.close();
+  // The next test must not find this helper still on its way out.
+  await eventually(() => helperPids().length === 0);
+  dir?.remove();
+});
+
+function request(spec: ActionSpec, captures: Captures = [], line = '', actionTimeout = 0): ActionRequest {
+  const it = item({ actionTimeout });
+  return { item: it, kind: 'upbound', spec, captures, line, env: { RULEC_ITEM: it.name } };
+}
+
+function runnerWithHelper(onSpawn?: (r: ActionRequest) => void): ActionRunner {
+  helper = new ActionHelper(rulecScript());
+  const log = new Logger({ level: 'error', stdout: { write: () => {} } });
+  return new ActionRunner(log, { threads: 2, killGraceMs: 300, baseEnv: { ...process.env, DUMP_FILE: dir.dump }, helper, onSpawn });
+}
+
+/** Pids of live processes started with RULEC_ACTION_HELPER=1 by this process. */
+function helperPids(): number[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([, ppid, ...args]) => Number(ppid) === process.pid && args.includes(rulecScript()))
+    .map(([pid]) => Number(pid));
+}
+
+describe('actions started from the helper process (the real bin/rulec.js)', () => {
+  it('runs hostile captures byte-exact as single argv words, with the RULEC_* environment, and reports each start', async () => {
+    dir = tempDir();
+    const pwned = join(dir.path, 'pwned');
+    const hostile = ['; rm -rf x', `$(touch ${pwned})`, `\`touch ${pwned}\``, 'two\nlines\r\n', '\x1b[31mred', 'ünïcödé ✓ \u2028', '$1 and $@'];
+    const started: string[] = [];
+    const r = runnerWithHelper((req) => started.push(req.line));
+    r.submit(request(dumpAction(...hostile.map((_, i) => [cap(i + 1)]), [whole]), [hostile.join(' '), ...hostile], 'the line'));
+    expect(await r.drain(10_000)).toBe(true);
+    const [got] = dir.records();
+    expect(got?.argv).toEqual([...hostile, 'the line']);
+    expect(got?.env.RULEC_ITEM).toBe('T');
+    expect(dir.has('pwned')).toBe(false);
+    expect(started).toEqual(['the line']);
+    expect(helperPids()).toHaveLength(1);
+  });
+
+  it('kills a hung action at its timeout from the helper, and reports a program that cannot start', async () => {
+    dir = tempDir();
+    const r = runnerWithHelper();
+    r.submit(request({ shell: true, command: 'trap "" TERM; sleep 30', source: 'x' }, [], '', 0.3));
+    r.submit(request({ shell: false, argv: [[text('/nonexistent/rulec-nothing')]], source: 'x' }));
+    expect(await r.drain(10_000)).toBe(true);
+    expect(r.stats()).toMatchObject({ timedOut: 1, spawnFailed: 1 });
+  });
+
+  it('fails the actions of a helper that died, with a clear reason, and starts a new one for the next', async () => {
+    dir = tempDir();
+    const failures: string[] = [];
+    helper = new ActionHelper(rulecScript());
+    const log = new Logger({ level: 'error', stdout: { write: (t: string) => failures.push(t) } });
+    const r = new ActionRunner(log, { threads: 1, baseEnv: { ...process.env, DUMP_FILE: dir.dump }, helper });
+    r.submit(request({ shell: true, command: 'sleep 5', source: 'x' }));
+    await eventually(() => helperPids().length > 0);
+    const [first] = helperPids();
+    expect(first).toBeTypeOf('number');
+    process.kill(first!, 'SIGKILL');
+    r.submit(request(dumpAction([text('after')])));
+    expect(await r.drain(10_000)).toBe(true);
+    expect(failures.some((l) => l.includes('action helper exited (SIGKILL) before the action ended'))).toBe(true);
+    expect(dir.records().map((x) => x.argv)).toEqual([['after']]);
+    expect(helperPids()).not.toContain(first);
+  });
+
+  it('outlives the signals a process group gets on Ctrl-C or a service stop, and exits on close', async () => {
+    dir = tempDir();
+    const r = runnerWithHelper();
+    r.submit(request(dumpAction([text('x')])));
+    expect(await r.drain(10_000)).toBe(true);
+    const [pid] = helperPids();
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.kill(pid!, signal);
+    r.submit(request(dumpAction([text('y')])));
+    expect(await r.drain(10_000)).toBe(true);
+    expect(dir.records().map((x) => x.argv)).toEqual([['x'], ['y']]);
+    expect(helperPids()).toEqual([pid]);
+    r.close();
+    await eventually(() => helperPids().length === 0);
+    expect(helperPids()).toEqual([]);
+  });
+});
