@@ -4,10 +4,12 @@
  * is four times larger, and fork() for each action costs with the size). Argv: MODE FILE
  * [MODULE.mjs]. MODE `bare`: a bare tailer notes when each `ALERT <stamp>` line is delivered;
  * `pipeline`: the supervisor and a real ActionRunner note when the ALERT item's action is
- * submitted and when its child process has started. Prints `ready` once following; when stdin
+ * submitted and when its child process has started (in the action helper, as under `rulec
+ * run`; the start is noted when the helper's report arrives, so it includes that hop). Prints `ready` once following; when stdin
  * ends it stops and prints `{ kind: latencies in ms }` as JSON.
  */
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ActionHelper } from '../runtime/actions/action-helper.js';
 import { ActionRunner } from '../runtime/actions/action-runner.js';
 import type { ActionRequest, ActionSink } from '../runtime/actions/action-sink.js';
 import { LiveClock } from '../runtime/clock/clock.js';
@@ -38,8 +40,11 @@ if (mode === 'bare') {
   const module = ((await import(pathToFileURL(moduleFile!).href)) as { default: RuleModule }).default;
   const log = new Logger({ level: 'error' });
   const stamp = (request: ActionRequest): string | null => (request.item.name === 'ALERT' ? request.captures[1] ?? 'NaN' : null);
+  // As `rulec run` does: actions start from the helper process, reported back over IPC.
+  const helper = new ActionHelper(fileURLToPath(new URL('../../bin/rulec.js', import.meta.url)));
   const runner = new ActionRunner(log, {
     threads: module.engine.actionThreads,
+    helper,
     onSpawn: (request) => {
       const s = stamp(request);
       if (s !== null) record('started', s);
@@ -58,6 +63,7 @@ if (mode === 'bare') {
   stop = async () => {
     await supervisor.stop();
     await runner.drain(5000);
+    runner.close();
   };
 }
 process.stdout.write('ready\n');
