@@ -35,8 +35,10 @@ export function isActionHelper(): boolean {
 
 /** The helper's whole life: run each action sent, report its start and end; exit when the daemon is gone. */
 export function serveActions(): void {
+  // A daemon that is gone cannot be told; with a callback a failed send is not an 'error' event
+  // that would crash the helper (it exits on 'disconnect').
   const reply = (message: HelperReply): void => {
-    if (process.connected) process.send?.(message);
+    if (process.connected) process.send?.(message, undefined, undefined, () => {});
   };
   process.on('message', (request: HelperRequest) => {
     void runAction(request.argv, {
@@ -77,6 +79,8 @@ export class ActionHelper {
       const child = this.start();
       const id = this.nextId++;
       this.pending.set(id, { resolve, onSpawn: options.onSpawn });
+      // Like a child started in-process, a running action keeps the daemon alive; an idle helper does not.
+      child.channel?.ref();
       const request: HelperRequest = {
         id, argv, env: options.env, timeoutMs: options.timeoutMs, killGraceMs: options.killGraceMs, outputCap: options.outputCap,
       };
@@ -107,7 +111,7 @@ export class ActionHelper {
     };
     child.on('exit', (code, signal) => gone(`exited (${signal ?? code ?? '?'})`));
     child.on('error', (error) => gone(`failed: ${error.message}`));
-    // The helper must never keep a stopping daemon alive.
+    // An idle helper must never keep a stopping daemon alive.
     child.unref();
     child.channel?.unref();
     this.child = child;
@@ -118,6 +122,7 @@ export class ActionHelper {
     const pending = this.pending.get(id);
     if (pending === undefined) return;
     this.pending.delete(id);
+    if (this.pending.size === 0) this.child?.channel?.unref();
     pending.resolve(outcome);
   }
 }

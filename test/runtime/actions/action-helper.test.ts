@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ActionHelper } from '../../../runtime/actions/action-helper.js';
 import { ActionRunner } from '../../../runtime/actions/action-runner.js';
 import type { ActionRequest } from '../../../runtime/actions/action-sink.js';
 import type { ActionSpec, Captures } from '../../../runtime/contract.js';
 import { Logger } from '../../../runtime/log/logger.js';
-import { rulecScript } from '../../../compiler/manifest.js';
+import { packageRoot, rulecScript } from '../../../compiler/manifest.js';
 import { cap, dumpAction, item, tempDir, text, whole, type TempDir } from './helpers.js';
 
 let dir: TempDir;
@@ -88,6 +89,20 @@ describe('actions started from the helper process (the real bin/rulec.js)', () =
     expect(failures.some((l) => l.includes('action helper exited (SIGKILL) before the action ended'))).toBe(true);
     expect(dir.records().map((x) => x.argv)).toEqual([['after']]);
     expect(helperPids()).not.toContain(first);
+  });
+
+  it('keeps a process with nothing else to do alive while an action runs, as an in-process child would', () => {
+    // Built JS, as the daemon runs it: a script whose only pending work is one action.
+    const helperModule = pathToFileURL(join(packageRoot(), 'out', 'runtime', 'actions', 'action-helper.js')).href;
+    const script = [
+      `import { ActionHelper } from ${JSON.stringify(helperModule)};`,
+      `const helper = new ActionHelper(${JSON.stringify(rulecScript())});`,
+      "const outcome = await helper.run(['/bin/sh', '-c', 'sleep 0.3; echo done'], { env: process.env, timeoutMs: 0, killGraceMs: 100, outputCap: 100 });",
+      'helper.close();',
+      'console.log(JSON.stringify(outcome));',
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 10_000 });
+    expect(JSON.parse(out)).toMatchObject({ kind: 'exited', code: 0, stdout: 'done\n' });
   });
 
   it('outlives the signals a process group gets on Ctrl-C or a service stop, and exits on close', async () => {
