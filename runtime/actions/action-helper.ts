@@ -25,8 +25,11 @@ interface HelperRequest {
   readonly outputCap: number;
 }
 
-/** Helper → daemon: the action's child started, or how the action ended. */
-type HelperReply = { readonly id: number; readonly spawned: true } | { readonly id: number; readonly outcome: ActionOutcome };
+/** Helper → daemon: it is serving; an action's child started; how an action ended. */
+type HelperReply =
+  | { readonly ready: true }
+  | { readonly id: number; readonly spawned: true }
+  | { readonly id: number; readonly outcome: ActionOutcome };
 
 /** True in a process started by `ActionHelper`. */
 export function isActionHelper(): boolean {
@@ -53,39 +56,51 @@ export function serveActions(): void {
   // Ctrl-C in a terminal and a service manager's stop reach the whole process group; the daemon
   // drains its actions first and then lets the helper go, so the signal is not the helper's cue.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => {});
+  reply({ ready: true });
 }
 
 interface Pending {
   readonly resolve: (outcome: ActionOutcome) => void;
-  readonly onSpawn: (() => void) | undefined;
+  readonly argv: readonly string[];
+  readonly options: RunOptions;
 }
 
 /**
  * The daemon's side: `run` has `runAction`'s contract (resolves once, never rejects). The
  * helper process starts with `start()` (the ActionRunner calls it when it is made, after the
  * daemon dropped its privileges, so the first action does not wait for Node to start); one that
- * dies fails the actions it was running and is started again for the next.
+ * dies fails the actions it was running and is started again for the next. One that cannot
+ * start at all (its program unreadable by the user the daemon became, say) is given up:
+ * `onFallback` is told why, and actions start from this process as they would without it.
  */
 export class ActionHelper {
   private child: ChildProcess | null = null;
+  private childReady = false;
+  private fallback: string | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
 
   /** `program`: the script that starts the helper when `RULEC_ACTION_HELPER=1` is set. */
-  constructor(private readonly program: string) {}
+  constructor(
+    private readonly program: string,
+    private readonly onFallback: (reason: string) => void = () => {},
+  ) {}
 
   run(argv: readonly string[], options: RunOptions): Promise<ActionOutcome> {
+    this.start();
+    const child = this.child;
+    if (child === null) return runAction(argv, options);
     return new Promise((resolve) => {
-      const child = this.start();
       const id = this.nextId++;
-      this.pending.set(id, { resolve, onSpawn: options.onSpawn });
+      this.pending.set(id, { resolve, argv, options });
       // Like a child started in-process, a running action keeps the daemon alive; an idle helper does not.
       child.channel?.ref();
       const request: HelperRequest = {
         id, argv, env: options.env, timeoutMs: options.timeoutMs, killGraceMs: options.killGraceMs, outputCap: options.outputCap,
       };
       child.send(request, (error) => {
-        if (error !== null) this.settle(id, { kind: 'failed', error: `action helper unreachable: ${error.message}` });
+        // Before the helper is ready its exit decides: the action then starts from here.
+        if (error !== null && this.childReady) this.settle(id, { kind: 'failed', error: `action helper unreachable: ${error.message}` });
       });
     });
   }
@@ -96,26 +111,39 @@ export class ActionHelper {
     this.child = null;
   }
 
-  /** Starts the helper process unless it is running. */
-  start(): ChildProcess {
-    if (this.child !== null) return this.child;
+  /** Starts the helper process unless it is running or was given up. */
+  start(): void {
+    if (this.child !== null || this.fallback !== null) return;
     // No inherited node flags: the helper is plain JavaScript and should stay as small as it can.
     const child = fork(this.program, [], { execArgv: [], env: { ...process.env, [HELPER_ENV]: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.childReady = false;
     child.on('message', (reply: HelperReply) => {
-      if ('spawned' in reply) this.pending.get(reply.id)?.onSpawn?.();
+      if ('ready' in reply) this.childReady = true;
+      else if ('spawned' in reply) this.pending.get(reply.id)?.options.onSpawn?.();
       else this.settle(reply.id, reply.outcome);
     });
-    const gone = (why: string): void => {
+    let gone = false;
+    const onGone = (why: string): void => {
+      if (gone) return;
+      gone = true;
       if (this.child === child) this.child = null;
-      for (const id of [...this.pending.keys()]) this.settle(id, { kind: 'failed', error: `action helper ${why} before the action ended` });
+      const waiting = [...this.pending.entries()];
+      this.pending.clear();
+      if (!this.childReady) {
+        // It never served: nothing it was sent has started. Give it up and run them here.
+        this.fallback = `action helper ${this.program} ${why} before it was ready`;
+        this.onFallback(this.fallback);
+        for (const [, p] of waiting) void runAction(p.argv, p.options).then(p.resolve);
+        return;
+      }
+      for (const [, p] of waiting) p.resolve({ kind: 'failed', error: `action helper ${why} before the action ended` });
     };
-    child.on('exit', (code, signal) => gone(`exited (${signal ?? code ?? '?'})`));
-    child.on('error', (error) => gone(`failed: ${error.message}`));
+    child.on('exit', (code, signal) => onGone(`exited (${signal ?? code ?? '?'})`));
+    child.on('error', (error) => onGone(`failed: ${error.message}`));
     // An idle helper must never keep a stopping daemon alive.
     child.unref();
     child.channel?.unref();
     this.child = child;
-    return child;
   }
 
   private settle(id: number, outcome: ActionOutcome): void {

@@ -122,7 +122,9 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
   }
   if (uid !== null && gid === null && process.getgid?.() === 0) log.warn(null, `running as user ${uid} but still in group 0 (root): give -g too`);
 
-  const helper = options.actionHelper === undefined ? undefined : new ActionHelper(options.actionHelper);
+  const helper = options.actionHelper === undefined
+    ? undefined
+    : new ActionHelper(options.actionHelper, (reason) => log.warn(null, `${reason}: actions start from the daemon itself`));
   const actions = new ActionRunner(log, { threads: general?.actionThreads ?? 2, helper });
   const supervisor = new Supervisor({ clock: new LiveClock(), actions, log, verbose: args.verbose });
   const items = modules.reduce((n, m) => n + m.items.length, 0);

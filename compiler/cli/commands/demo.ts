@@ -76,7 +76,7 @@ async function runDemo(dir: string, seconds: number, io: Io): Promise<number> {
   const log = new Logger({ stdout: { write: (text: string) => io.out(text) } });
   // Actions run `/usr/bin/env node ...`: make sure the node running the demo is the one found.
   const baseEnv = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
-  const actions = new ActionRunner(log, { threads: loaded.module.engine.actionThreads, baseEnv, helper: new ActionHelper(rulecScript()) });
+  const actions = new ActionRunner(log, { threads: loaded.module.engine.actionThreads, baseEnv, helper: new ActionHelper(rulecScript(), (reason) => log.warn(null, reason)) });
   const supervisor = new Supervisor({ clock: new LiveClock(), actions, log });
   await supervisor.start([loaded.module]);
 

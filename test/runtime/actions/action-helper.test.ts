@@ -78,9 +78,10 @@ describe('actions started from the helper process (the real bin/rulec.js)', () =
     const failures: string[] = [];
     helper = new ActionHelper(rulecScript());
     const log = new Logger({ level: 'error', stdout: { write: (t: string) => failures.push(t) } });
-    const r = new ActionRunner(log, { threads: 1, baseEnv: { ...process.env, DUMP_FILE: dir.dump }, helper });
+    let started = false;
+    const r = new ActionRunner(log, { threads: 1, baseEnv: { ...process.env, DUMP_FILE: dir.dump }, helper, onSpawn: () => (started = true) });
     r.submit(request({ shell: true, command: 'sleep 5', source: 'x' }));
-    await eventually(() => helperPids().length > 0);
+    await eventually(() => started);
     const [first] = helperPids();
     expect(first).toBeTypeOf('number');
     process.kill(first!, 'SIGKILL');
@@ -89,6 +90,22 @@ describe('actions started from the helper process (the real bin/rulec.js)', () =
     expect(failures.some((l) => l.includes('action helper exited (SIGKILL) before the action ended'))).toBe(true);
     expect(dir.records().map((x) => x.argv)).toEqual([['after']]);
     expect(helperPids()).not.toContain(first);
+  });
+
+  it('gives up a helper that cannot start, says why once, and starts the actions itself, losing none', async () => {
+    dir = tempDir();
+    const warnings: string[] = [];
+    helper = new ActionHelper(join(dir.path, 'no-such-rulec.js'), (reason) => warnings.push(reason));
+    const log = new Logger({ level: 'error', stdout: { write: () => {} } });
+    const r = new ActionRunner(log, { threads: 2, baseEnv: { ...process.env, DUMP_FILE: dir.dump }, helper });
+    for (const word of ['a', 'b', 'c']) r.submit(request(dumpAction([text(word)])));
+    expect(await r.drain(10_000)).toBe(true);
+    r.submit(request(dumpAction([text('later')])));
+    expect(await r.drain(10_000)).toBe(true);
+    expect(dir.records().map((x) => x.argv[0]).sort()).toEqual(['a', 'b', 'c', 'later']);
+    expect(r.stats()).toMatchObject({ succeeded: 4, spawnFailed: 0 });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('no-such-rulec.js exited (1) before it was ready');
   });
 
   it('keeps a process with nothing else to do alive while an action runs, as an in-process child would', () => {
