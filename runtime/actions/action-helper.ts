@@ -65,6 +65,14 @@ interface Pending {
   readonly options: RunOptions;
 }
 
+/** One helper process and the actions sent to it. */
+interface Connection {
+  readonly child: ChildProcess;
+  readonly pending: Map<number, Pending>;
+  ready: boolean;
+  closed: boolean;
+}
+
 /**
  * The daemon's side: `run` has `runAction`'s contract (resolves once, never rejects). The
  * helper process starts with `start()` (the ActionRunner calls it when it is made, after the
@@ -74,10 +82,8 @@ interface Pending {
  * `onFallback` is told why, and actions start from this process as they would without it.
  */
 export class ActionHelper {
-  private child: ChildProcess | null = null;
-  private childReady = false;
-  private fallback: string | null = null;
-  private readonly pending = new Map<number, Pending>();
+  private connection: Connection | null = null;
+  private givenUp = false;
   private nextId = 0;
 
   /** `program`: the script that starts the helper when `RULEC_ACTION_HELPER=1` is set. */
@@ -88,69 +94,74 @@ export class ActionHelper {
 
   run(argv: readonly string[], options: RunOptions): Promise<ActionOutcome> {
     this.start();
-    const child = this.child;
-    if (child === null) return runAction(argv, options);
+    const connection = this.connection;
+    if (connection === null) return runAction(argv, options);
     return new Promise((resolve) => {
       const id = this.nextId++;
-      this.pending.set(id, { resolve, argv, options });
+      connection.pending.set(id, { resolve, argv, options });
       // Like a child started in-process, a running action keeps the daemon alive; an idle helper does not.
-      child.channel?.ref();
+      connection.child.channel?.ref();
       const request: HelperRequest = {
         id, argv, env: options.env, timeoutMs: options.timeoutMs, killGraceMs: options.killGraceMs, outputCap: options.outputCap,
       };
-      child.send(request, (error) => {
+      connection.child.send(request, (error) => {
         // Before the helper is ready its exit decides: the action then starts from here.
-        if (error !== null && this.childReady) this.settle(id, { kind: 'failed', error: `action helper unreachable: ${error.message}` });
+        if (error !== null && connection.ready) settle(connection, id, { kind: 'failed', error: `action helper unreachable: ${error.message}` });
       });
     });
   }
 
   /** Lets the helper exit (it does once its channel closes); later `run` calls start a new one. */
   close(): void {
-    if (this.child?.connected === true) this.child.disconnect();
-    this.child = null;
+    const connection = this.connection;
+    if (connection === null) return;
+    connection.closed = true;
+    if (connection.child.connected) connection.child.disconnect();
+    this.connection = null;
   }
 
   /** Starts the helper process unless it is running or was given up. */
   start(): void {
-    if (this.child !== null || this.fallback !== null) return;
+    if (this.connection !== null || this.givenUp) return;
     // No inherited node flags: the helper is plain JavaScript and should stay as small as it can.
     const child = fork(this.program, [], { execArgv: [], env: { ...process.env, [HELPER_ENV]: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.childReady = false;
+    const connection: Connection = { child, pending: new Map(), ready: false, closed: false };
     child.on('message', (reply: HelperReply) => {
-      if ('ready' in reply) this.childReady = true;
-      else if ('spawned' in reply) this.pending.get(reply.id)?.options.onSpawn?.();
-      else this.settle(reply.id, reply.outcome);
+      if ('ready' in reply) connection.ready = true;
+      else if ('spawned' in reply) connection.pending.get(reply.id)?.options.onSpawn?.();
+      else settle(connection, reply.id, reply.outcome);
     });
     let gone = false;
     const onGone = (why: string): void => {
       if (gone) return;
       gone = true;
-      if (this.child === child) this.child = null;
-      const waiting = [...this.pending.entries()];
-      this.pending.clear();
-      if (!this.childReady) {
-        // It never served: nothing it was sent has started. Give it up and run them here.
-        this.fallback = `action helper ${this.program} ${why} before it was ready`;
-        this.onFallback(this.fallback);
-        for (const [, p] of waiting) void runAction(p.argv, p.options).then(p.resolve);
+      if (this.connection === connection) this.connection = null;
+      const waiting = [...connection.pending.values()];
+      connection.pending.clear();
+      if (!connection.ready) {
+        // It never served, so nothing it was sent has started: run those here.
+        if (!connection.closed) {
+          this.givenUp = true;
+          this.onFallback(`action helper ${this.program} ${why} before it was ready`);
+        }
+        for (const p of waiting) void runAction(p.argv, p.options).then(p.resolve);
         return;
       }
-      for (const [, p] of waiting) p.resolve({ kind: 'failed', error: `action helper ${why} before the action ended` });
+      for (const p of waiting) p.resolve({ kind: 'failed', error: `action helper ${why} before the action ended` });
     };
     child.on('exit', (code, signal) => onGone(`exited (${signal ?? code ?? '?'})`));
     child.on('error', (error) => onGone(`failed: ${error.message}`));
     // An idle helper must never keep a stopping daemon alive.
     child.unref();
     child.channel?.unref();
-    this.child = child;
+    this.connection = connection;
   }
+}
 
-  private settle(id: number, outcome: ActionOutcome): void {
-    const pending = this.pending.get(id);
-    if (pending === undefined) return;
-    this.pending.delete(id);
-    if (this.pending.size === 0) this.child?.channel?.unref();
-    pending.resolve(outcome);
-  }
+function settle(connection: Connection, id: number, outcome: ActionOutcome): void {
+  const pending = connection.pending.get(id);
+  if (pending === undefined) return;
+  connection.pending.delete(id);
+  if (connection.pending.size === 0) connection.child.channel?.unref();
+  pending.resolve(outcome);
 }

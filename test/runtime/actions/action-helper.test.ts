@@ -108,6 +108,24 @@ describe('actions started from the helper process (the real bin/rulec.js)', () =
     expect(warnings[0]).toContain('no-such-rulec.js exited (1) before it was ready');
   });
 
+  it('does not take a helper closed and started again at once for one that cannot start', async () => {
+    dir = tempDir();
+    const warnings: string[] = [];
+    helper = new ActionHelper(rulecScript(), (reason) => warnings.push(reason));
+    const log = new Logger({ level: 'error', stdout: { write: () => {} } });
+    const r = new ActionRunner(log, { threads: 1, baseEnv: { ...process.env, DUMP_FILE: dir.dump }, helper });
+    r.submit(request(dumpAction([text('one')])));
+    expect(await r.drain(10_000)).toBe(true);
+    r.close();
+    // The next action starts a new helper while the old one is still exiting.
+    r.submit(request(dumpAction([text('two')])));
+    expect(await r.drain(10_000)).toBe(true);
+    expect(dir.records().map((x) => x.argv)).toEqual([['one'], ['two']]);
+    expect(warnings).toEqual([]);
+    await eventually(() => helperPids().length === 1);
+    expect(helperPids()).toHaveLength(1);
+  });
+
   it('keeps a process with nothing else to do alive while an action runs, as an in-process child would', () => {
     // Built JS, as the daemon runs it: a script whose only pending work is one action.
     const helperModule = pathToFileURL(join(packageRoot(), 'out', 'runtime', 'actions', 'action-helper.js')).href;
