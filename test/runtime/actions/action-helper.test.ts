@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -37,14 +38,21 @@ function runnerWithHelper(onSpawn?: (r: ActionRequest) => void): ActionRunner {
   return new ActionRunner(log, { threads: 2, killGraceMs: 300, baseEnv: { ...process.env, DUMP_FILE: dir.dump }, helper, onSpawn });
 }
 
-/** Pids of live processes started with RULEC_ACTION_HELPER=1 by this process. */
+/** Pids of this process's children running the helper script (read from /proc: no `ps` needed). */
 function helperPids(): number[] {
-  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' });
-  return out
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter(([, ppid, ...args]) => Number(ppid) === process.pid && args.includes(rulecScript()))
-    .map(([pid]) => Number(pid));
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after its closing parenthesis.
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').includes(rulecScript())) pids.push(Number(name));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
 }
 
 describe('actions started from the helper process (the real bin/rulec.js)', () => {
