@@ -55,7 +55,9 @@ export function serveActions(): void {
   process.on('disconnect', () => process.exit(0));
   // Ctrl-C in a terminal and a service manager's stop reach the whole process group; the daemon
   // drains its actions first and then lets the helper go, so the signal is not the helper's cue.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => {});
+  // SIGUSR1 (a reload sent to every rulec process) would otherwise open Node's inspector on
+  // 127.0.0.1:9229, where any local user could run code as this one: a listener prevents it.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1'] as const) process.on(signal, () => {});
   reply({ ready: true });
 }
 

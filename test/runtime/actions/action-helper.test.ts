@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -36,6 +36,28 @@ function runnerWithHelper(onSpawn?: (r: ActionRequest) => void): ActionRunner {
   helper = new ActionHelper(rulecScript());
   const log = new Logger({ level: 'error', stdout: { write: () => {} } });
   return new ActionRunner(log, { threads: 2, killGraceMs: 300, baseEnv: { ...process.env, DUMP_FILE: dir.dump }, helper, onSpawn });
+}
+
+/** Local addresses (hex, as /proc/net/tcp* gives them) of TCP sockets `pid` listens on. */
+function listeningSockets(pid: number): string[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (link.startsWith('socket:[')) inodes.add(link.slice(8, -1));
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+  const listening: string[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const row of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = row.trim().split(/\s+/);
+      // sl local_address rem_address st ... inode (10th field); 0A is LISTEN.
+      if (fields[3] === '0A' && inodes.has(fields[9] ?? '')) listening.push(fields[1] ?? '');
+    }
+  }
+  return listening;
 }
 
 /** Pids of this process's children running the helper script (read from /proc: no `ps` needed). */
@@ -148,17 +170,20 @@ describe('actions started from the helper process (the real bin/rulec.js)', () =
     expect(JSON.parse(out)).toMatchObject({ kind: 'exited', code: 0, stdout: 'done\n' });
   });
 
-  it('outlives the signals a process group gets on Ctrl-C or a service stop, and exits on close', async () => {
+  it('outlives the signals a process group gets on Ctrl-C, a service stop or a reload, opens no inspector, and exits on close', async () => {
     dir = tempDir();
     const r = runnerWithHelper();
     r.submit(request(dumpAction([text('x')])));
     expect(await r.drain(10_000)).toBe(true);
     const [pid] = helperPids();
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.kill(pid!, signal);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1'] as const) process.kill(pid!, signal);
     r.submit(request(dumpAction([text('y')])));
     expect(await r.drain(10_000)).toBe(true);
     expect(dir.records().map((x) => x.argv)).toEqual([['x'], ['y']]);
     expect(helperPids()).toEqual([pid]);
+    // Node's default for SIGUSR1 is an inspector listening on 127.0.0.1:9229 (within ~10 ms).
+    await new Promise((res) => setTimeout(res, 300));
+    expect(listeningSockets(pid!)).toEqual([]);
     r.close();
     await eventually(() => helperPids().length === 0);
     expect(helperPids()).toEqual([]);
