@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+// Node opens its inspector (127.0.0.1:9229: code execution for any local user) on SIGUSR1 when
+// nothing listens for it. The daemon's reload handler comes only once its rules are compiled.
+process.on('SIGUSR1', () => {});
 // Started again by the daemon as its action helper (runtime/actions/action-helper.ts): load only that.
 const helper = process.env.RULEC_ACTION_HELPER === '1' ? await import('../out/runtime/actions/action-helper.js') : null;
 if (helper?.isActionHelper() === true) {

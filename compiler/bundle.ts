@@ -15,6 +15,8 @@ const GENERATED = 'rulec-generated';
 const BANNER = [
   "import { createRequire as __rulecCreateRequire } from 'node:module';",
   'const require = __rulecCreateRequire(import.meta.url);',
+  // Before anything else runs: Node opens its inspector on SIGUSR1 when nothing listens for it.
+  "process.on('SIGUSR1', () => {});",
 ].join('\n');
 
 /** The runtime entry (`runMain`) relative to the package root: built JS when present, else the source. */

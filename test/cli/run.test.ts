@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { listeningSockets } from '../helpers/proc.js';
 import { tempDir } from './run-cli.js';
 import { alive, itemText, MARKER, PARENT_MARKER, read, records, SLOW_MARKER, startRun, waitFor, writeRules, type Daemon } from './run-helpers.js';
 
@@ -61,6 +62,26 @@ describe('rulec run FILE.rules', () => {
     expect([firstKind, secondKind]).toEqual(['helper', 'helper']);
     expect(firstParent).toBe(secondParent);
     expect(firstParent).not.toBe(String(d.child.pid));
+    expect((await stopWithin(d, 5_000)).code).toBe(0);
+  });
+
+  it('a SIGUSR1 while it still compiles its rules is ignored: no inspector opens', async () => {
+    const t = setup();
+    writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', MARKER, t.rec, '"$1"'));
+    const d = daemon([t.rules, '-l', t.own], t.dir);
+    // Past Node's own start (no script can listen yet), well before the rules are compiled (~1.3 s).
+    await new Promise((r) => setTimeout(r, 400));
+    let sent = 0;
+    while (!read(t.own).includes('running 1 item(s)') && sent < 500) {
+      d.child.kill('SIGUSR1');
+      sent++;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(sent).toBeGreaterThan(0);
+    expect(await waitFor(() => read(t.own).includes('running 1 item(s)'))).toBe(true);
+    // Node's default for SIGUSR1 is an inspector on 127.0.0.1:9229, listening within ~10 ms.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(listeningSockets(d.child.pid!)).toEqual([]);
     expect((await stopWithin(d, 5_000)).code).toBe(0);
   });
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import type { ActionRequest } from '../../../runtime/actions/action-sink.js';
 import type { ActionSpec, Captures } from '../../../runtime/contract.js';
 import { Logger } from '../../../runtime/log/logger.js';
 import { packageRoot, rulecScript } from '../../../compiler/manifest.js';
+import { listeningSockets } from '../../helpers/proc.js';
 import { cap, dumpAction, item, tempDir, text, whole, type TempDir } from './helpers.js';
 
 let dir: TempDir;
@@ -36,28 +37,6 @@ function runnerWithHelper(onSpawn?: (r: ActionRequest) => void): ActionRunner {
   helper = new ActionHelper(rulecScript());
   const log = new Logger({ level: 'error', stdout: { write: () => {} } });
   return new ActionRunner(log, { threads: 2, killGraceMs: 300, baseEnv: { ...process.env, DUMP_FILE: dir.dump }, helper, onSpawn });
-}
-
-/** Local addresses (hex, as /proc/net/tcp* gives them) of TCP sockets `pid` listens on. */
-function listeningSockets(pid: number): string[] {
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
-      if (link.startsWith('socket:[')) inodes.add(link.slice(8, -1));
-    } catch {
-      // Closed meanwhile.
-    }
-  }
-  const listening: string[] = [];
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    for (const row of readFileSync(table, 'utf8').split('\n').slice(1)) {
-      const fields = row.trim().split(/\s+/);
-      // sl local_address rem_address st ... inode (10th field); 0A is LISTEN.
-      if (fields[3] === '0A' && inodes.has(fields[9] ?? '')) listening.push(fields[1] ?? '');
-    }
-  }
-  return listening;
 }
 
 /** Pids of this process's children running the helper script (read from /proc: no `ps` needed). */

@@ -1,0 +1,24 @@
+/** What a test can see of another process through /proc (Linux, like the product). */
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+
+/** Local addresses (hex, as /proc/net/tcp* gives them) of TCP sockets `pid` listens on. */
+export function listeningSockets(pid: number): string[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (link.startsWith('socket:[')) inodes.add(link.slice(8, -1));
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+  const listening: string[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const row of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = row.trim().split(/\s+/);
+      // sl local_address rem_address st ... inode (10th field); 0A is LISTEN.
+      if (fields[3] === '0A' && inodes.has(fields[9] ?? '')) listening.push(fields[1] ?? '');
+    }
+  }
+  return listening;
+}
