@@ -33,18 +33,27 @@ async function bundle(rules: string): Promise<string> {
   return alone;
 }
 
+/**
+ * Builds a bundle whose one item runs `script RECORDS WORDS` on each `ERROR x` line, starts it,
+ * appends one such line and waits for its record; returns what a test checks next.
+ */
+async function bundleFired(script: string, words: string): Promise<{ file: string; own: string; rec: string; d: Daemon }> {
+  const work = dir();
+  const log = join(work, 'app.log');
+  const rec = join(work, 'records');
+  writeFileSync(log, '');
+  const file = await bundle(itemText('ERRORS', log, 'ERROR (\\w+)', script, rec, words));
+  const own = join(work, 'own.log');
+  const d = daemon([file, '-l', own], work);
+  expect(await waitFor(() => read(own).includes('running 1 item(s)'))).toBe(true);
+  appendFileSync(log, 'ERROR bundled\n');
+  expect(await waitFor(() => records(rec).length === 1)).toBe(true);
+  return { file, own, rec, d };
+}
+
 describe('rulec run BUNDLE', () => {
   it('runs a built bundle with node, passing signals on', async () => {
-    const work = dir();
-    const log = join(work, 'app.log');
-    const rec = join(work, 'records');
-    writeFileSync(log, '');
-    const file = await bundle(itemText('ERRORS', log, 'ERROR (\\w+)', MARKER, rec, '"$1"'));
-    const own = join(work, 'own.log');
-    const d = daemon([file, '-l', own], work);
-    expect(await waitFor(() => read(own).includes('running 1 item(s)'))).toBe(true);
-    appendFileSync(log, 'ERROR bundled\n');
-    expect(await waitFor(() => records(rec).length === 1)).toBe(true);
+    const { own, rec, d } = await bundleFired(MARKER, '"$1"');
     d.child.kill('SIGTERM');
     expect(await d.exited).toBe(0);
     expect(records(rec)).toEqual([['bundled']]);
@@ -52,16 +61,7 @@ describe('rulec run BUNDLE', () => {
   });
 
   it('starts its actions from a copy of itself serving as the action helper', async () => {
-    const work = dir();
-    const log = join(work, 'app.log');
-    const rec = join(work, 'records');
-    writeFileSync(log, '');
-    const file = await bundle(itemText('ERRORS', log, 'ERROR (\\w+)', PARENT_MARKER, rec, ''));
-    const own = join(work, 'own.log');
-    const d = daemon([file, '-l', own], work);
-    expect(await waitFor(() => read(own).includes('running 1 item(s)'))).toBe(true);
-    appendFileSync(log, 'ERROR bundled\n');
-    expect(await waitFor(() => records(rec).length === 1)).toBe(true);
+    const { file, rec, d } = await bundleFired(PARENT_MARKER, '');
     const [[parent, kind]] = records(rec) as [string[]];
     expect(kind).toBe('helper');
     expect(readFileSync(`/proc/${parent}/cmdline`, 'utf8').split('\0')).toContain(file);
