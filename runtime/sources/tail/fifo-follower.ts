@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { LineSplitter } from './line-splitter.js';
@@ -20,7 +20,6 @@ export class FifoFollower {
   private cutTotal = 0;
   private pollTimer: NodeJS.Timeout | null = null;
   private stopped = false;
-  private missingNoticed = false;
   private readonly notices: Notifier;
   private readonly abs: string;
 
@@ -47,20 +46,14 @@ export class FifoFollower {
 
   private poll(): void {
     if (this.stopped) return;
-    let st;
-    try {
-      st = statSync(this.abs, { bigint: true, throwIfNoEntry: false });
-    } catch (err) {
-      this.notices.errorOnce((err as Error).message);
-      return;
-    }
+    const st = this.notices.stat(this.abs);
+    if (st === null) return;
     if (st === undefined) {
       this.drop();
-      if (!this.missingNoticed) this.notices.notice({ kind: 'missing', path: this.settings.path });
-      this.missingNoticed = true;
+      this.notices.missing();
       return;
     }
-    this.missingNoticed = false;
+    this.notices.present();
     if (!st.isFIFO()) {
       this.drop();
       this.notices.errorOnce('not a FIFO');

@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { DirWatcher, watchTargets } from './dir-watcher.js';
 import { startsWith } from './fingerprint.js';
@@ -40,7 +39,6 @@ export class FileFollower {
   private busy = false;
   private again = false;
   private continuation = false;
-  private missingNoticed = false;
   private readonly notices: Notifier;
   private cutTotal = 0;
   private lastSize = -1;
@@ -176,18 +174,12 @@ export class FileFollower {
   /** Compares what the path names now with the open file and switches, rewinds or waits. */
   private identify(poll: boolean): void {
     const path = this.settings.path;
-    let st;
-    try {
-      st = statSync(this.abs, { bigint: true, throwIfNoEntry: false });
-    } catch (err) {
-      this.notices.errorOnce((err as Error).message);
-      return;
-    }
+    const st = this.notices.stat(this.abs);
+    if (st === null) return;
     const cur = this.current;
     if (st === undefined) {
       if (cur !== null) this.rotateAway(cur, 'removed');
-      if (!this.missingNoticed) this.notices.notice({ kind: 'missing', path });
-      this.missingNoticed = true;
+      this.notices.missing();
       return;
     }
     if (cur === null) {
@@ -236,14 +228,13 @@ export class FileFollower {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
-        if (!this.missingNoticed) this.notices.notice({ kind: 'missing', path });
-        this.missingNoticed = true;
+        this.notices.missing();
       } else {
         this.notices.errorOnce((err as Error).message);
       }
       return;
     }
-    this.missingNoticed = false;
+    this.notices.present();
     this.notices.recovered();
     this.lastSize = -1;
     const offset = this.current.readPos;

@@ -1,3 +1,4 @@
+import { statSync, type BigIntStats } from 'node:fs';
 import type { TailHandlers, TailNotice } from './types.js';
 
 /**
@@ -8,6 +9,7 @@ import type { TailHandlers, TailNotice } from './types.js';
  */
 export class Notifier {
   private lastError = '';
+  private missingNoticed = false;
 
   constructor(
     private readonly path: string,
@@ -38,5 +40,30 @@ export class Notifier {
   /** The path opened again: the next error is news even when it repeats an older one. */
   recovered(): void {
     this.lastError = '';
+  }
+
+  /** A `missing` notice, unless one was given since the path was last `present()`. */
+  missing(): void {
+    if (this.missingNoticed) return;
+    this.missingNoticed = true;
+    this.notice({ kind: 'missing', path: this.path });
+  }
+
+  /** The path exists again: its next disappearance is news. */
+  present(): void {
+    this.missingNoticed = false;
+  }
+
+  /**
+   * What `abs` (the followed path, resolved) names now: undefined when nothing, null after
+   * another error, which is reported once.
+   */
+  stat(abs: string): BigIntStats | undefined | null {
+    try {
+      return statSync(abs, { bigint: true, throwIfNoEntry: false });
+    } catch (err) {
+      this.errorOnce((err as Error).message);
+      return null;
+    }
   }
 }

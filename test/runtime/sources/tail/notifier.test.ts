@@ -23,6 +23,22 @@ describe('Notifier', () => {
     ]);
   });
 
+  it('reports a missing path once until it is present again, and a stat error once', () => {
+    const got: TailNotice[] = [];
+    const n = new Notifier('/var/log/a', { lines: () => {}, notice: (e) => got.push(e) });
+    n.missing();
+    n.missing();
+    n.present();
+    n.missing();
+    expect(n.stat('/nonexistent/rulec-nothing')).toBeUndefined();
+    expect(n.stat('/')?.isDirectory()).toBe(true);
+    // A path through a regular file: ENOTDIR, which stat reports instead of returning nothing.
+    const through = `${process.execPath}/x`;
+    expect(n.stat(through)).toBeNull();
+    expect(n.stat(through)).toBeNull();
+    expect(got.map((e) => e.kind)).toEqual(['missing', 'missing', 'error']);
+  });
+
   it('swallows a throwing notice handler and works without one', () => {
     let calls = 0;
     const throwing = new Notifier('/x', {
