@@ -2,6 +2,9 @@
 // Node opens its inspector (127.0.0.1:9229: code execution for any local user) on SIGUSR1 when
 // nothing listens for it. The daemon's reload handler comes only once its rules are compiled.
 process.on('SIGUSR1', () => {});
+// Before any rule module creates its regexes: bounds the time one can take on a hostile line.
+const { enableLinearRegexFallback } = await import('../out/runtime/engine/linear-regex-fallback.js');
+enableLinearRegexFallback();
 // Started again by the daemon as its action helper (runtime/actions/action-helper.ts): load only that.
 const helper = process.env.RULEC_ACTION_HELPER === '1' ? await import('../out/runtime/actions/action-helper.js') : null;
 if (helper?.isActionHelper() === true) {

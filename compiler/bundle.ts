@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import type { Diagnostic, Result } from '../grammar/diagnostic.js';
+import { LINEAR_FALLBACK_FLAGS } from '../runtime/engine/linear-regex-fallback.js';
 import type { GeneratedFile } from './generate/index.js';
 import { packageRoot } from './manifest.js';
 
@@ -17,6 +18,9 @@ const BANNER = [
   'const require = __rulecCreateRequire(import.meta.url);',
   // Before anything else runs: Node opens its inspector on SIGUSR1 when nothing listens for it.
   "process.on('SIGUSR1', () => {});",
+  // Before the generated module creates its regexes: V8 reads the backtracking limit then.
+  "import { setFlagsFromString as __rulecSetV8Flag } from 'node:v8';",
+  `for (const flag of ${JSON.stringify(LINEAR_FALLBACK_FLAGS)}) __rulecSetV8Flag(flag);`,
 ].join('\n');
 
 /** The runtime entry (`runMain`) relative to the package root: built JS when present, else the source. */

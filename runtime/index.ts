@@ -10,3 +10,4 @@ export { checkModule, importModule, type LoadResult } from './daemon/loader.js';
 export { Supervisor, type SupervisorDeps } from './daemon/supervisor.js';
 export { DryRun, type DryRunEvent, type DryRunOptions, type FireEvent, type MatchEvent } from './daemon/dry-run.js';
 export { RUNTIME_VERSION } from './daemon/version.js';
+export { enableLinearRegexFallback } from './engine/linear-regex-fallback.js';

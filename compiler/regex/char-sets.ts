@@ -35,6 +35,18 @@ export function posixClass(name: string): Ranges | undefined {
   return Object.hasOwn(POSIX, name) ? POSIX[name] : undefined;
 }
 
+/** The union of the sets, sorted and merged. */
+export function union(...sets: Ranges[]): Ranges {
+  const all = sets.flat().map(([a, b]) => [a, b] as [number, number]).sort((x, y) => x[0] - y[0]);
+  const out: [number, number][] = [];
+  for (const [a, b] of all) {
+    const last = out[out.length - 1];
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
 /** The complement of sorted, merged ranges within `[0, max]`. */
 export function complement(ranges: Ranges, max: number): Ranges {
   const out: [number, number][] = [];

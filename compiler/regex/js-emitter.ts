@@ -1,4 +1,5 @@
-import { complement, jsChar, rangesBody, type SetRef } from './char-sets.js';
+import { caseClosure } from './case-closure.js';
+import { complement, jsChar, rangesBody, type Ranges, type SetRef } from './char-sets.js';
 import type { Alternation, Assertion, ClassItem, Node } from './pcre-ast.js';
 
 /** The JS flags the whole pattern is compiled with; scoped options were resolved per node. */
@@ -6,6 +7,8 @@ export interface JsFlags {
   readonly multiline: boolean;
   readonly dotAll: boolean;
   readonly unicode: boolean;
+  /** Caseless without the `i` flag: every character is written with its other cases (case-closure.ts). */
+  readonly caseFolded: boolean;
 }
 
 /** A run of JS output and the source range it came from. */
@@ -68,6 +71,11 @@ class Emitter {
         return;
       }
       case 'char': {
+        const cases = this.cased([[n.cp, n.cp]]);
+        if (cases.length > 1 || cases[0]![0] !== cases[0]![1]) {
+          this.put(`[${rangesBody(cases)}]`, n.start, n.end);
+          return;
+        }
         const digit = n.cp >= 0x30 && n.cp <= 0x39 && this.afterNumericBackref;
         this.put(digit ? `\\x${n.cp.toString(16)}` : jsChar(n.cp, false), n.start, n.end);
         return;
@@ -92,17 +100,28 @@ class Emitter {
   }
 
   private classItem(item: ClassItem): string {
+    if (this.flags.caseFolded && item.kind !== 'set') return rangesBody(this.cased(item.kind === 'char' ? [[item.cp, item.cp]] : [[item.from, item.to]]));
     if (item.kind === 'char') return jsChar(item.cp, true);
     if (item.kind === 'range') return `${jsChar(item.from, true)}-${jsChar(item.to, true)}`;
     const set = item.set;
     if (set.kind !== 'ranges') return simpleSet(set);
-    return rangesBody(set.negated ? complement(set.ranges, this.flags.unicode ? 0x10ffff : 0xffff) : set.ranges);
+    const ranges = this.cased(set.ranges);
+    return rangesBody(set.negated ? complement(ranges, this.flags.unicode ? 0x10ffff : 0xffff) : ranges);
   }
 
   private standaloneSet(set: SetRef): string {
     if (set.kind !== 'ranges') return simpleSet(set);
     if (set.negated && set.ranges.length === 0) return '[\\s\\S]';
-    return `[${set.negated ? '^' : ''}${rangesBody(set.ranges)}]`;
+    return `[${set.negated ? '^' : ''}${rangesBody(this.cased(set.ranges))}]`;
+  }
+
+  /**
+   * The ranges with their other cases when case is folded; a negated set is closed before it is
+   * negated, which is what `i` does. `\d`, `\w` and their negations are closed already (ASCII
+   * letters with both cases), as are `\R`'s line breaks.
+   */
+  private cased(ranges: Ranges): Ranges {
+    return this.flags.caseFolded ? caseClosure(ranges) : ranges;
   }
 
   private assertion(a: Assertion): string {

@@ -1,5 +1,5 @@
 import type { AST } from '@eslint-community/regexpp';
-import { complement, type Ranges } from './char-sets.js';
+import { complement, union, type Ranges } from './char-sets.js';
 
 
 const MAX = 0x10ffff;
@@ -10,18 +10,6 @@ const WORD: Ranges = [[48, 57], [65, 90], [95, 95], [97, 122]];
 // JS \s: ASCII and Unicode white space and line terminators.
 const SPACE: Ranges = [[9, 13], [32, 32], [0xa0, 0xa0], [0x1680, 0x1680], [0x2000, 0x200a], [0x2028, 0x2029], [0x202f, 0x202f], [0x205f, 0x205f], [0x3000, 0x3000], [0xfeff, 0xfeff]];
 const NOT_LINE_TERMINATOR = complement([[10, 10], [13, 13], [0x2028, 0x2029]], MAX);
-
-/** The union of the sets, sorted and merged. */
-export function union(...sets: Ranges[]): Ranges {
-  const all = sets.flat().map(([a, b]) => [a, b] as [number, number]).sort((x, y) => x[0] - y[0]);
-  const out: [number, number][] = [];
-  for (const [a, b] of all) {
-    const last = out[out.length - 1];
-    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
-    else out.push([a, b]);
-  }
-  return out;
-}
 
 /** True when some code point is in both sets (one merge pass over the sorted ranges). */
 export function overlaps(a: Ranges, b: Ranges): boolean {

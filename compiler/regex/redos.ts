@@ -1,6 +1,6 @@
 import { RegExpParser, type AST } from '@eslint-community/regexpp';
-import type { Ranges } from './char-sets.js';
-import { ALL, charsOf, isCharNode, overlaps, union } from './redos-chars.js';
+import { union, type Ranges } from './char-sets.js';
+import { ALL, charsOf, isCharNode, overlaps } from './redos-chars.js';
 import { sourceRange, type TranslatedRegex } from './translate.js';
 
 /** A sub-pattern that may backtrack catastrophically; offsets are in the SOURCE pattern. */

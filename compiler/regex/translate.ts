@@ -1,5 +1,6 @@
 import { uncertainBackrefs } from './backref-check.js';
 import { emitJs, type Segment } from './js-emitter.js';
+import type { Node } from './pcre-ast.js';
 import { parsePcre } from './pcre-parser.js';
 import { requiredLiterals } from './required-literals.js';
 
@@ -13,7 +14,11 @@ export interface RegexProblem {
 
 /** A PCRE pattern translated to a JS `RegExp` that behaves the same on one line of text. */
 export interface TranslatedRegex {
-  /** Source and flags for `new RegExp(js, flags)`; flags are a subset of `imsu`. */
+  /**
+   * Source and flags for `new RegExp(js, flags)`; flags are a subset of `imsu`. A caseless
+   * pattern is written with its cases spelled out and has `i` only under `u` or with a back
+   * reference (see `caseInsensitive`).
+   */
   js: string;
   flags: string;
   /** Capturing groups, numbered as PCRE numbers them (named groups count too). */
@@ -22,6 +27,7 @@ export interface TranslatedRegex {
   groupNames: string[];
   /** Group number of each named group (added next to `groupNames`, which lacks the numbers). */
   namedGroups: Readonly<Record<string, number>>;
+  /** The pattern matches regardless of case, whether through `i` or spelled out. */
   caseInsensitive: boolean;
   /** Substrings every match contains, longest first (lower-cased when case-insensitive); [] if none is provable. */
   requiredLiterals: string[];
@@ -53,9 +59,13 @@ export function translateRegex(source: string, perlFlags: string): { value: Tran
   if (parsed.problems.length === 0) problems.push(...uncertainBackrefs(parsed.ast));
   if (problems.length > 0) return { value: null, problems: sortProblems(problems) };
 
-  const flags = { multiline: options.multiline, dotAll: options.dotAll, unicode: parsed.needsUnicode };
+  // Cases spelled out instead of `i`, so V8 can finish a runaway match in linear time; not under
+  // `u` (its case folding differs, and that engine takes no `u` pattern anyway) nor with a back
+  // reference (under `i` it compares caselessly, spelled out it would not).
+  const caseFolded = options.caseless && !parsed.needsUnicode && !hasBackref(parsed.ast);
+  const flags = { multiline: options.multiline, dotAll: options.dotAll, unicode: parsed.needsUnicode, caseFolded };
   const { js, segments } = emitJs(parsed.ast, flags);
-  const jsFlags = `${options.caseless ? 'i' : ''}${flags.multiline ? 'm' : ''}${flags.dotAll ? 's' : ''}${flags.unicode ? 'u' : ''}`;
+  const jsFlags = `${options.caseless && !caseFolded ? 'i' : ''}${flags.multiline ? 'm' : ''}${flags.dotAll ? 's' : ''}${flags.unicode ? 'u' : ''}`;
   try {
     new RegExp(js, jsFlags);
   } catch (err) {
@@ -116,6 +126,21 @@ function findSegment(segments: readonly Segment[], jsIndex: number): Segment | u
     else return seg;
   }
   return undefined;
+}
+
+function hasBackref(node: Node): boolean {
+  switch (node.kind) {
+    case 'backref':
+      return true;
+    case 'alt':
+      return node.branches.some((branch) => branch.some(hasBackref));
+    case 'group':
+      return hasBackref(node.body);
+    case 'quant':
+      return hasBackref(node.body);
+    default:
+      return false;
+  }
 }
 
 type Options = { caseless: boolean; multiline: boolean; dotAll: boolean; extended: boolean };

@@ -69,6 +69,23 @@ describe('rulec run BUNDLE', () => {
     expect(await d.exited).toBe(0);
   });
 
+  it('gets through a line its pattern would backtrack on for ever and acts on the next one (the banner bounds regex time)', async () => {
+    const work = dir();
+    const log = join(work, 'app.log');
+    const rec = join(work, 'records');
+    writeFileSync(log, '');
+    const file = await bundle(itemText('WORDS', log, '^(\\w+\\s?)*$', MARKER, rec, '"$1"'));
+    const own = join(work, 'own.log');
+    const d = daemon([file, '-l', own], work);
+    expect(await waitFor(() => read(own).includes('running 1 item(s)'))).toBe(true);
+    // ~2^40 backtracking steps for the first line without V8's linear fallback.
+    appendFileSync(log, `${'a'.repeat(40)}!\nhello world\n`);
+    expect(await waitFor(() => records(rec).length === 1)).toBe(true);
+    expect(records(rec)).toEqual([['world']]);
+    d.child.kill('SIGTERM');
+    expect(await d.exited).toBe(0);
+  });
+
   it('refuses a module of another contract version with exit 2 and a clear message', async () => {
     const work = dir();
     const file = await bundle(itemText('ERRORS', join(work, 'app.log'), 'ERROR (\\w+)', MARKER, join(work, 'r'), '"$1"'));

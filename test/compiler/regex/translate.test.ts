@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { translateRegex, type TranslatedRegex } from '../../../compiler/regex/translate.js';
+import { sourceRange, translateRegex, type TranslatedRegex } from '../../../compiler/regex/translate.js';
 import { seededRandom } from '../../../compiler/seeded-random.js';
 import { corpusLines, sampleLines } from '../../helpers/corpus.js';
 import { patternFrom } from './generated-patterns.js';
@@ -90,11 +90,11 @@ describe('translateRegex against Perl', () => {
 
 describe('translateRegex output', () => {
   it('turns leading inline options and Perl flags into JS flags, never g or y', () => {
-    expect(ok('(?i)abc').flags).toBe('i');
-    expect(ok('(?is)a.c').flags).toBe('is');
+    expect(ok('(?i)\\p{L}').flags).toBe('iu');
+    expect(ok('(?is)(a)\\1.').flags).toBe('is');
     expect(ok('(?m)(?s)^a').flags).toBe('ms');
     expect(ok('(?x) a b', '').js).toBe('ab');
-    expect(ok('abc', 'imsx').flags).toBe('ims');
+    expect(ok('abc', 'imsx').flags).toBe('ms');
     expect(ok('(?-i)abc', 'i').flags).toBe('');
     expect(ok('abc', 'i').caseInsensitive).toBe(true);
   });
@@ -167,7 +167,7 @@ describe('translateRegex output', () => {
   });
 
   it('maps JS offsets back to the source', () => {
-    const source = '(?i)ab\\x{263A}(c)';
+    const source = '(?s)ab\\x{263A}(c)';
     const t = ok(source);
     expect(t.js).toBe('ab\\u263A(c)');
     expect(t.sourceOffset(0)).toBe(4);
@@ -176,6 +176,16 @@ describe('translateRegex output', () => {
     expect(t.sourceOffset(5)).toBe(6);
     expect(t.sourceOffset(t.js.indexOf('c'))).toBe(source.indexOf('c'));
     expect(t.sourceOffset(t.js.length)).toBe(source.length);
+  });
+
+  it('maps a letter spelled out with its cases back to the letter', () => {
+    const source = '(?i)ab\\x{263A}(c)';
+    const t = ok(source);
+    expect(t.js).toBe('[Aa][Bb]\\u263A([Cc])');
+    expect(t.sourceOffset(0)).toBe(4);
+    expect(t.sourceOffset(t.js.indexOf('[Bb]') + 2)).toBe(5);
+    expect(t.sourceOffset(t.js.indexOf('[Cc]'))).toBe(source.indexOf('c'));
+    expect(sourceRange(t, t.js.indexOf('[Bb]'), t.js.indexOf('[Bb]') + 4)).toEqual({ start: 5, end: 6 });
   });
 });
 
@@ -241,7 +251,7 @@ describe('translateRegex problems', () => {
 
   it('accepts inline options that can be rewritten exactly anywhere', () => {
     for (const source of ['a(?s).', 'a(?s:.)b', 'a(?m)^b', 'a(?x) b c', '(?i)a(?i)b', 'a(?-s:.)']) ok(source);
-    expect(ok('a(?i:b)', 'i').flags).toBe('i');
+    expect(ok('a(?i:b)', 'i')).toMatchObject({ js: '[Aa](?:[Bb])', flags: '' });
   });
 
   it('never throws on hostile input', () => {

@@ -3,7 +3,7 @@ import type { MatchResult, RuleModule } from "rulec/contract";
 
 const re0 = new RegExp("error: PAM: Authentication failure for illegal user ([^\\x0A]*) from ([^\\x0A]*)$", "");
 const re1 = new RegExp("\\]: Invalid user ([^\\x0A]*) from ([^\\x0A]*)$", "");
-const re2 = new RegExp("kernel: [^\\x0A]*(error|failed)", "i");
+const re2 = new RegExp("[Kk][Ee][Rr][Nn][Ee][Ll]: [^\\x0A]*([Ee][Rr][Rr][Oo][Rr]|[Ff][Aa][Ii][Ll][Ee][Dd])", "");
 const re3 = new RegExp("[^\\x0A]*", "");
 
 function matcher(re: RegExp): (line: string) => MatchResult | null {

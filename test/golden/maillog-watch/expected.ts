@@ -5,7 +5,7 @@ const re0 = new RegExp("MARK", "");
 const re1 = new RegExp("Another", "");
 const re2 = new RegExp("sshd", "");
 const re3 = new RegExp("session opened", "");
-const re4 = new RegExp("THIS", "i");
+const re4 = new RegExp("[Tt][Hh][Ii][Ss]", "");
 const re5 = new RegExp("AND", "");
 
 const ruleModule: RuleModule = {

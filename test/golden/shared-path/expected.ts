@@ -2,7 +2,7 @@
 import type { MatchResult, RuleModule } from "rulec/contract";
 
 const re0 = new RegExp("Failed password for (?:invalid user )?([^\\x09-\\x0D ]+) from ([^\\x09-\\x0D ]+)", "");
-const re1 = new RegExp("invalid user ([^\\x09-\\x0D ]+) from ([^\\x09-\\x0D ]+)", "i");
+const re1 = new RegExp("[Ii][Nn][Vv][Aa][Ll][Ii][Dd] [Uu][Ss][Ee][Rr] ([^\\x09-\\x0D ]+) [Ff][Rr][Oo][Mm] ([^\\x09-\\x0D ]+)", "");
 const re2 = new RegExp("^\\w+ +\\d+ [\\d:]+ [^\\x09-\\x0D ]+ (\\w+)", "");
 const re3 = new RegExp("kernel: (?<message>[^\\x0A]*)", "");
 

@@ -1,0 +1,29 @@
+/**
+ * Bounds the time a rule's regex can spend on one line. V8's regex engine backtracks: on
+ * hostile text a pattern can take exponential time (`^(\w+\s?)*$` on 30 letters and a `!`:
+ * minutes) and common log patterns take quadratic time in the line's length
+ * (`(\d+)\.(\d+)\.(\d+)\.(\d+)` on a 64 KiB line of digits: 4.2 s per line). V8 also has a
+ * linear-time engine; with these flags a match that backtracks more than 1,000 times is run
+ * again on it, with the same result. Measured worst cases on a 64 KiB line fell to 30–160 ms,
+ * and the 200-rule throughput bench did not change (its lines never reach the limit).
+ *
+ * Node 20's linear engine takes no pattern with the `i` or `u` flag, a lookaround or a
+ * backreference; those still backtrack (see docs/regex.md). The limit is read when a RegExp is
+ * created, so the flags must be set before any rule module is imported: bin/rulec.js and every
+ * bundle's banner set them first thing.
+ */
+import { setFlagsFromString } from 'node:v8';
+
+/** Backtracks of one match after which it is run again on the linear engine. */
+export const BACKTRACKS_BEFORE_LINEAR = 1000;
+
+/** The V8 flags, also written into each bundle's banner (compiler/bundle.ts). */
+export const LINEAR_FALLBACK_FLAGS: readonly string[] = [
+  '--enable-experimental-regexp-engine-on-excessive-backtracks',
+  `--regexp-backtracks-before-fallback=${BACKTRACKS_BEFORE_LINEAR}`,
+];
+
+/** Sets the flags for this process; regexes created before the call keep backtracking unbounded. */
+export function enableLinearRegexFallback(): void {
+  for (const flag of LINEAR_FALLBACK_FLAGS) setFlagsFromString(flag);
+}
