@@ -8,10 +8,12 @@ import { formatFigure } from './bench.js';
 import { buildBench } from './compiler-build.js';
 import { checkBench } from './compiler-check.js';
 import { prefilterBench } from './compiler-prefilter.js';
+import { hostileBench } from './runtime-hostile.js';
 import { latencyBench } from './runtime-latency.js';
 import { memoryBench } from './runtime-memory.js';
 import { spawnBench } from './runtime-spawn.js';
 import { throughputBench } from './runtime-throughput.js';
+import { enableLinearRegexFallback } from '../runtime/engine/linear-regex-fallback.js';
 
 const benchmarks: readonly Benchmark[] = [
   checkBench,
@@ -21,7 +23,11 @@ const benchmarks: readonly Benchmark[] = [
   latencyBench,
   memoryBench,
   spawnBench,
+  hostileBench,
 ];
+
+// As bin/rulec.js does, before any benchmark imports a rule module: measure what operators run.
+enableLinearRegexFallback();
 
 const filter = process.argv[2] ?? '';
 for (const bench of benchmarks.filter((b) => b.name.includes(filter))) {
