@@ -40,6 +40,12 @@ describe('regexes and actions', () => {
     expect(d.severity).toBe('warning');
     expect(d.message).toContain('(a+)+');
     expect(c.text(d)).toContain('a+');
+    expect(d.message).toMatch(/at run time V8's linear-time engine takes over a match that backtracks too long$/);
+  });
+
+  it('says in R309 when nothing bounds the pattern at run time, and why', () => {
+    const d = checkText(item(`${BASE}regex = ^(a+)+(?=b)\n`)).only('R309');
+    expect(d.message).toMatch(/nothing bounds it at run time: a lookaround .* keeps it off V8's linear-time engine$/);
   });
 
   it('reports $N beyond the groups at the exact `$N` (R310)', () => {
