@@ -4,7 +4,6 @@ import type { Alternation, Assertion, ClassItem, Node } from './pcre-ast.js';
 
 /** The JS flags the whole pattern is compiled with; scoped options were resolved per node. */
 export interface JsFlags {
-  readonly multiline: boolean;
   readonly dotAll: boolean;
   readonly unicode: boolean;
   /** Caseless without the `i` flag: every character is written with its other cases (case-closure.ts). */
@@ -125,20 +124,17 @@ class Emitter {
   }
 
   private assertion(a: Assertion): string {
-    // Without the JS m flag `^`/`$` are absolute; with it, absolute anchors need lookarounds.
-    const absStart = this.flags.multiline ? '(?<![\\s\\S])' : '^';
-    const absEnd = this.flags.multiline ? '(?![\\s\\S])' : '$';
+    // A line holds no newline, so PCRE's anchors, with or without `m`, and `\Z` all mean the
+    // start or the end of the text: plain `^`/`$` without the JS m flag (which would also break
+    // at `\r` and U+2028), and no lookaround to keep the pattern off V8's linear engine.
     switch (a.which) {
       case 'start':
-        return a.multiline ? (this.flags.multiline ? '^' : '(?<![^\\n])') : absStart;
-      case 'end':
-        return a.multiline ? (this.flags.multiline ? '$' : '(?![^\\n])') : absEnd;
       case 'abs-start':
-        return absStart;
+        return '^';
+      case 'end':
       case 'abs-end':
-        return absEnd;
       case 'end-or-newline':
-        return `(?=\\n?${absEnd})`;
+        return '$';
       case 'word':
         return '\\b';
       case 'not-word':

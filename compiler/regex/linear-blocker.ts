@@ -19,7 +19,7 @@ export function linearBlocker(t: TranslatedRegex): string | null {
   visitRegExpAST(pattern, {
     onBackreferenceEnter: () => void (blocker ??= 'a back reference'),
     onAssertionEnter: (node) => {
-      if (node.kind === 'lookahead' || node.kind === 'lookbehind') blocker ??= 'a lookaround (\\Z and a scoped (?m) write one too)';
+      if (node.kind === 'lookahead' || node.kind === 'lookbehind') blocker ??= 'a lookaround';
     },
   });
   return blocker;

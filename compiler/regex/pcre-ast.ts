@@ -57,11 +57,10 @@ export interface CharSet extends At {
   readonly dotAll?: boolean;
 }
 
-/** Zero-width assertions. `multiline` is the `m` option in force where `^`/`$` appeared. */
+/** Zero-width assertions; `start`/`end` are `^`/`$`, `abs-*` are `\A`/`\z`, `end-or-newline` is `\Z`. */
 export interface Assertion extends At {
   readonly kind: 'assert';
   readonly which: 'start' | 'end' | 'abs-start' | 'abs-end' | 'end-or-newline' | 'word' | 'not-word';
-  readonly multiline: boolean;
 }
 
 export interface Backref extends At {

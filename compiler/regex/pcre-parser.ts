@@ -7,7 +7,6 @@ import { readEscape, type GroupInfo } from './pcre-escape.js';
 /** Options that PCRE scopes to the rest of the enclosing group; `i` is global only (see translate.ts). */
 export interface ScopedOptions {
   dotAll: boolean;
-  multiline: boolean;
   extended: boolean;
 }
 
@@ -140,7 +139,7 @@ class PcreParser {
       case '^':
       case '$':
         c.pos++;
-        return { kind: 'assert', which: ch === '^' ? 'start' : 'end', multiline: this.opts.multiline, start, end: c.pos };
+        return { kind: 'assert', which: ch === '^' ? 'start' : 'end', start, end: c.pos };
       case '*':
       case '+':
       case '?':
@@ -173,7 +172,7 @@ class PcreParser {
       case 'set':
         return { kind: 'set', set: e.set, start, end };
       case 'assert':
-        return { kind: 'assert', which: e.which, multiline: false, start, end };
+        return { kind: 'assert', which: e.which, start, end };
       case 'newline-sequence':
         return { kind: 'raw', js: '(?:\\r\\n|[\\n-\\r\\x85\\u2028\\u2029])', start, end };
       case 'quote':
@@ -340,7 +339,8 @@ class PcreParser {
     for (const [letters, value] of [[on, true], [off, false]] as const) {
       for (const letter of letters) {
         if (letter === 's') next.dotAll = value;
-        else if (letter === 'm') next.multiline = value;
+        // A line holds no newline: `^` and `$` mean the same with or without `m`.
+        else if (letter === 'm') continue;
         else if (letter === 'x') next.extended = value;
         else if (letter === 'i') {
           if (value !== this.caseless) {

@@ -15,7 +15,7 @@ export interface RegexProblem {
 /** A PCRE pattern translated to a JS `RegExp` that behaves the same on one line of text. */
 export interface TranslatedRegex {
   /**
-   * Source and flags for `new RegExp(js, flags)`; flags are a subset of `imsu`. A caseless
+   * Source and flags for `new RegExp(js, flags)`; flags are a subset of `isu`. A caseless
    * pattern is written with its cases spelled out and has `i` only under `u` or with a back
    * reference (see `caseInsensitive`).
    */
@@ -46,7 +46,7 @@ const segmentsOf = new WeakMap<TranslatedRegex, { segments: readonly Segment[]; 
  */
 export function translateRegex(source: string, perlFlags: string): { value: TranslatedRegex | null; problems: RegexProblem[] } {
   const problems: RegexProblem[] = [];
-  const options = { caseless: false, multiline: false, dotAll: false, extended: false };
+  const options = { caseless: false, dotAll: false, extended: false };
   [...perlFlags].forEach((flag, i) => {
     if (!setOption(options, flag, true)) {
       const at = source.length + 1 + i;
@@ -54,7 +54,7 @@ export function translateRegex(source: string, perlFlags: string): { value: Tran
     }
   });
   const start = leadingOptions(source, options);
-  const parsed = parsePcre(source, start, { dotAll: options.dotAll, multiline: options.multiline, extended: options.extended }, options.caseless);
+  const parsed = parsePcre(source, start, { dotAll: options.dotAll, extended: options.extended }, options.caseless);
   problems.push(...parsed.problems);
   if (parsed.problems.length === 0) problems.push(...uncertainBackrefs(parsed.ast));
   if (problems.length > 0) return { value: null, problems: sortProblems(problems) };
@@ -63,9 +63,9 @@ export function translateRegex(source: string, perlFlags: string): { value: Tran
   // `u` (its case folding differs, and that engine takes no `u` pattern anyway) nor with a back
   // reference (under `i` it compares caselessly, spelled out it would not).
   const caseFolded = options.caseless && !parsed.needsUnicode && !hasBackref(parsed.ast);
-  const flags = { multiline: options.multiline, dotAll: options.dotAll, unicode: parsed.needsUnicode, caseFolded };
+  const flags = { dotAll: options.dotAll, unicode: parsed.needsUnicode, caseFolded };
   const { js, segments } = emitJs(parsed.ast, flags);
-  const jsFlags = `${options.caseless && !caseFolded ? 'i' : ''}${flags.multiline ? 'm' : ''}${flags.dotAll ? 's' : ''}${flags.unicode ? 'u' : ''}`;
+  const jsFlags = `${options.caseless && !caseFolded ? 'i' : ''}${flags.dotAll ? 's' : ''}${flags.unicode ? 'u' : ''}`;
   try {
     new RegExp(js, jsFlags);
   } catch (err) {
@@ -143,11 +143,12 @@ function hasBackref(node: Node): boolean {
   }
 }
 
-type Options = { caseless: boolean; multiline: boolean; dotAll: boolean; extended: boolean };
+type Options = { caseless: boolean; dotAll: boolean; extended: boolean };
 
 function setOption(options: Options, letter: string, value: boolean): boolean {
   if (letter === 'i') options.caseless = value;
-  else if (letter === 'm') options.multiline = value;
+  // Accepted and without effect: a line holds no newline for `m` to act on.
+  else if (letter === 'm') return true;
   else if (letter === 's') options.dotAll = value;
   else if (letter === 'x') options.extended = value;
   else return false;

@@ -45,7 +45,7 @@ describe('regexes and actions', () => {
 
   it('says in R309 when nothing bounds the pattern at run time, and why', () => {
     const d = checkText(item(`${BASE}regex = ^(a+)+(?=b)\n`)).only('R309');
-    expect(d.message).toMatch(/nothing bounds it at run time: a lookaround .* keeps it off V8's linear-time engine$/);
+    expect(d.message).toMatch(/nothing bounds it at run time: a lookaround keeps it off V8's linear-time engine$/);
   });
 
   it('reports $N beyond the groups at the exact `$N` (R310)', () => {

@@ -92,9 +92,9 @@ describe('translateRegex output', () => {
   it('turns leading inline options and Perl flags into JS flags, never g or y', () => {
     expect(ok('(?i)\\p{L}').flags).toBe('iu');
     expect(ok('(?is)(a)\\1.').flags).toBe('is');
-    expect(ok('(?m)(?s)^a').flags).toBe('ms');
+    expect(ok('(?m)(?s)^a').flags).toBe('s');
     expect(ok('(?x) a b', '').js).toBe('ab');
-    expect(ok('abc', 'imsx').flags).toBe('ms');
+    expect(ok('abc', 'imsx').flags).toBe('s');
     expect(ok('(?-i)abc', 'i').flags).toBe('');
     expect(ok('abc', 'i').caseInsensitive).toBe(true);
   });
@@ -152,12 +152,13 @@ describe('translateRegex output', () => {
     expect(new RegExp(ten.js).test('abcdefghijj')).toBe(true);
   });
 
-  it('anchors \\A and \\z absolutely even under m', () => {
-    const t = ok('\\Aa$\\z|^b', 'm');
+  it('writes every anchor as plain ^ or $ and drops m: a line has no newline for them to tell apart', () => {
+    const t = ok('\\Aa$\\z|^b\\Z|(?m:^c$)', 'm');
+    expect(t).toMatchObject({ js: '^a$$|^b$|(?:^c$)', flags: '' });
     const re = new RegExp(t.js, t.flags);
-    expect(re.test('x\na')).toBe(false);
-    expect(re.test('a')).toBe(true);
-    expect(re.test('x\nb')).toBe(true);
+    for (const line of ['a', 'b', 'c']) expect(re.test(line)).toBe(true);
+    // JavaScript's m flag would also have ended a line at \r and U+2028; PCRE does not.
+    for (const line of ['xa', 'a\r', 'b\u2028', 'c\rc', 'x\u2028c']) expect(re.test(line)).toBe(false);
   });
 
   it('matches PCRE vertical white space for \\v, not JavaScript\'s vertical tab', () => {
