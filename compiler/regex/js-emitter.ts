@@ -6,7 +6,7 @@ import type { Alternation, Assertion, ClassItem, Node } from './pcre-ast.js';
 export interface JsFlags {
   readonly dotAll: boolean;
   readonly unicode: boolean;
-  /** Caseless without the `i` flag: every character is written with its other cases (case-closure.ts). */
+  /** No `i` flag: each character, class and set marked caseless is written with its other cases (case-closure.ts). */
   readonly caseFolded: boolean;
 }
 
@@ -70,7 +70,7 @@ class Emitter {
         return;
       }
       case 'char': {
-        const cases = this.cased([[n.cp, n.cp]]);
+        const cases = this.cased([[n.cp, n.cp]], n.caseless);
         if (cases.length > 1 || cases[0]![0] !== cases[0]![1]) {
           this.put(`[${rangesBody(cases)}]`, n.start, n.end);
           return;
@@ -80,10 +80,10 @@ class Emitter {
         return;
       }
       case 'class':
-        this.put(`[${n.negated ? '^' : ''}${n.items.map((item) => this.classItem(item)).join('')}]`, n.start, n.end);
+        this.put(`[${n.negated ? '^' : ''}${n.items.map((item) => this.classItem(item, n.caseless)).join('')}]`, n.start, n.end);
         return;
       case 'set':
-        this.put(n.dotAll && this.flags.dotAll ? '.' : this.standaloneSet(n.set), n.start, n.end);
+        this.put(n.dotAll && this.flags.dotAll ? '.' : this.standaloneSet(n.set, n.caseless), n.start, n.end);
         return;
       case 'assert':
         this.put(this.assertion(n), n.start, n.end);
@@ -98,20 +98,20 @@ class Emitter {
     }
   }
 
-  private classItem(item: ClassItem): string {
-    if (this.flags.caseFolded && item.kind !== 'set') return rangesBody(this.cased(item.kind === 'char' ? [[item.cp, item.cp]] : [[item.from, item.to]]));
+  private classItem(item: ClassItem, caseless: true | undefined): string {
+    if (this.flags.caseFolded && caseless && item.kind !== 'set') return rangesBody(this.cased(item.kind === 'char' ? [[item.cp, item.cp]] : [[item.from, item.to]], caseless));
     if (item.kind === 'char') return jsChar(item.cp, true);
     if (item.kind === 'range') return `${jsChar(item.from, true)}-${jsChar(item.to, true)}`;
     const set = item.set;
     if (set.kind !== 'ranges') return simpleSet(set);
-    const ranges = this.cased(set.ranges);
+    const ranges = this.cased(set.ranges, caseless);
     return rangesBody(set.negated ? complement(ranges, this.flags.unicode ? 0x10ffff : 0xffff) : ranges);
   }
 
-  private standaloneSet(set: SetRef): string {
+  private standaloneSet(set: SetRef, caseless: true | undefined): string {
     if (set.kind !== 'ranges') return simpleSet(set);
     if (set.negated && set.ranges.length === 0) return '[\\s\\S]';
-    return `[${set.negated ? '^' : ''}${rangesBody(this.cased(set.ranges))}]`;
+    return `[${set.negated ? '^' : ''}${rangesBody(this.cased(set.ranges, caseless))}]`;
   }
 
   /**
@@ -119,8 +119,8 @@ class Emitter {
    * negated, which is what `i` does. `\d`, `\w` and their negations are closed already (ASCII
    * letters with both cases), as are `\R`'s line breaks.
    */
-  private cased(ranges: Ranges): Ranges {
-    return this.flags.caseFolded ? caseClosure(ranges) : ranges;
+  private cased(ranges: Ranges, caseless: true | undefined): Ranges {
+    return this.flags.caseFolded && caseless ? caseClosure(ranges) : ranges;
   }
 
   private assertion(a: Assertion): string {

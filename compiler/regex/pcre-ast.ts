@@ -33,7 +33,12 @@ export interface Quantifier extends At {
   readonly quantStart: number;
 }
 
-export interface Char extends At {
+/** `caseless` on a character, class or set: it stands under `i` (the whole pattern's or a scoped one). */
+interface Caseless {
+  readonly caseless?: true;
+}
+
+export interface Char extends At, Caseless {
   readonly kind: 'char';
   readonly cp: number;
 }
@@ -43,14 +48,14 @@ export type ClassItem =
   | (At & { readonly kind: 'range'; readonly from: number; readonly to: number })
   | (At & { readonly kind: 'set'; readonly set: SetRef });
 
-export interface CharClass extends At {
+export interface CharClass extends At, Caseless {
   readonly kind: 'class';
   readonly negated: boolean;
   readonly items: readonly ClassItem[];
 }
 
 /** `.`, `\d`, `\s`, `\h`, `\N`, `\p{L}` and the like outside a class. */
-export interface CharSet extends At {
+export interface CharSet extends At, Caseless {
   readonly kind: 'set';
   readonly set: SetRef;
   /** Set only for `.` under the `s` option, which the emitter may write as `.` when the JS `s` flag is on. */

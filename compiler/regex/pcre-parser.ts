@@ -4,10 +4,11 @@ import { readCharClass } from './pcre-class.js';
 import { matchingParen, quantifierAt } from './pcre-syntax.js';
 import { readEscape, type GroupInfo } from './pcre-escape.js';
 
-/** Options that PCRE scopes to the rest of the enclosing group; `i` is global only (see translate.ts). */
+/** Options that PCRE scopes to the rest of the enclosing group. */
 export interface ScopedOptions {
   dotAll: boolean;
   extended: boolean;
+  caseless: boolean;
 }
 
 /** The parse of one pattern: its tree, groups in PCRE numbering, and what went wrong. */
@@ -17,6 +18,8 @@ export interface ParsedPattern {
   /** Names by group number (index 0 unused). */
   readonly names: readonly (string | null)[];
   readonly needsUnicode: boolean;
+  /** Where an inline option inside the pattern turns `i` on or off (translate.ts may refuse them). */
+  readonly caseSwitches: readonly { readonly start: number; readonly end: number }[];
   readonly problems: readonly ParseProblem[];
 }
 
@@ -33,16 +36,17 @@ const UNTRANSLATABLE_OPTIONS: Readonly<Record<string, string>> = {
  * Parses PCRE syntax from `start` on. Two passes: the first numbers and names the groups, so the
  * second can resolve forward and relative references and tell `\10` from an octal escape.
  */
-export function parsePcre(source: string, start: number, options: ScopedOptions, caseless: boolean): ParsedPattern {
-  const first = new PcreParser(source, start, options, caseless, { total: 0, names: new Map() });
+export function parsePcre(source: string, start: number, options: ScopedOptions): ParsedPattern {
+  const first = new PcreParser(source, start, options, { total: 0, names: new Map() });
   first.run();
-  const second = new PcreParser(source, start, options, caseless, { total: first.groupCount, names: first.nameMap });
+  const second = new PcreParser(source, start, options, { total: first.groupCount, names: first.nameMap });
   const ast = second.run();
   return {
     ast,
     groupCount: second.groupCount,
     names: second.names,
     needsUnicode: second.c.needsUnicode,
+    caseSwitches: second.caseSwitches,
     problems: second.c.problems,
   };
 }
@@ -56,12 +60,13 @@ class PcreParser {
   groupCount = 0;
   readonly names: (string | null)[] = [null];
   readonly nameMap = new Map<string, number>();
+  readonly caseSwitches: { start: number; end: number }[] = [];
   private opts: ScopedOptions;
   private depth = 0;
   /** Set once nesting went too deep; the enclosing groups then stay quiet about their `)`. */
   private aborted = false;
 
-  constructor(source: string, start: number, options: ScopedOptions, private readonly caseless: boolean, private readonly known: KnownGroups) {
+  constructor(source: string, start: number, options: ScopedOptions, private readonly known: KnownGroups) {
     this.c = new Cursor(source);
     this.c.pos = start;
     this.opts = { ...options };
@@ -96,7 +101,7 @@ class PcreParser {
       const ch = this.c.peek();
       if (!this.c.quoting && (ch === '|' || ch === ')')) return items;
       const atom = this.atom();
-      if (atom) items.push(this.quantified(atom));
+      if (atom) items.push(this.quantified(this.opts.caseless ? withCaseless(atom) : atom));
     }
   }
 
@@ -330,7 +335,7 @@ class PcreParser {
     return null;
   }
 
-  /** `(?s)`, `(?x-s:...)` and the like inside the pattern: `s`, `m` and `x` are rewritten exactly; `i` cannot be. */
+  /** `(?s)`, `(?x-s:...)` and the like inside the pattern: `s`, `x` and `i` apply to the atoms they cover, `m` changes nothing. */
   private optionGroup(start: number, on: string, off: string, scoped: boolean, length: number, enclose: (i: null, n: null, l: null, h: number) => Group): Node | null {
     const c = this.c;
     const spanEnd = start + length;
@@ -343,10 +348,8 @@ class PcreParser {
         else if (letter === 'm') continue;
         else if (letter === 'x') next.extended = value;
         else if (letter === 'i') {
-          if (value !== this.caseless) {
-            ok = false;
-            c.untranslatable(start, spanEnd, `inline flag ${c.source.slice(start, spanEnd)} inside the pattern (JavaScript on Node 20 has no scoped modifiers; put (?i) at the very start or use the i flag)`);
-          }
+          next.caseless = value;
+          this.caseSwitches.push({ start, end: spanEnd });
         } else if (UNTRANSLATABLE_OPTIONS[letter] !== undefined || letter === '^') {
           ok = false;
           c.untranslatable(start, spanEnd, UNTRANSLATABLE_OPTIONS[letter] ?? 'inline option (?^)');
@@ -367,4 +370,9 @@ class PcreParser {
     this.opts = saved;
     return group;
   }
+}
+
+/** Marks an atom that matches characters as matching them regardless of case. */
+function withCaseless(atom: Node): Node {
+  return atom.kind === 'char' || atom.kind === 'class' || atom.kind === 'set' ? { ...atom, caseless: true } : atom;
 }

@@ -5,19 +5,19 @@ const MAX_LITERALS = 4;
 
 /**
  * Substrings every match must contain, longest first: runs of literal characters on the
- * mandatory path (never inside an alternative, an optional part or a lookaround). Under `i` the
- * runs are lower-cased and only hold ASCII characters, whose case-insensitive matches are exactly
+ * mandatory path (never inside an alternative, an optional part or a lookaround). Under `i`
+ * (the whole pattern's or a scoped one) the runs are lower-cased and only hold ASCII characters, whose case-insensitive matches are exactly
  * their upper and lower case; with the `u` flag `s` and `k` also match `ſ` and the Kelvin sign, so
  * they end a run too.
  */
-export function requiredLiterals(ast: Alternation, caseless: boolean, unicode: boolean): string[] {
+export function requiredLiterals(ast: Alternation, unicode: boolean): string[] {
   const runs: string[] = [];
   let current = '';
   const flush = (): void => {
     if (current !== '') runs.push(current);
     current = '';
   };
-  const literalOf = (cp: number): string | undefined => {
+  const literalOf = (cp: number, caseless: true | undefined): string | undefined => {
     if (!caseless) return String.fromCodePoint(cp);
     if (cp >= 0x80) return undefined;
     const c = String.fromCharCode(cp).toLowerCase();
@@ -29,7 +29,7 @@ export function requiredLiterals(ast: Alternation, caseless: boolean, unicode: b
   const walk = (n: Node): void => {
     switch (n.kind) {
       case 'char': {
-        const lit = literalOf(n.cp);
+        const lit = literalOf(n.cp, n.caseless);
         if (lit === undefined) flush();
         else current += lit;
         return;
@@ -37,7 +37,7 @@ export function requiredLiterals(ast: Alternation, caseless: boolean, unicode: b
       case 'class': {
         // A one-character class such as `[.]` is that character.
         const only = n.items.length === 1 && !n.negated ? n.items[0]! : undefined;
-        const lit = only?.kind === 'char' ? literalOf(only.cp) : undefined;
+        const lit = only?.kind === 'char' ? literalOf(only.cp, n.caseless) : undefined;
         if (lit === undefined) flush();
         else current += lit;
         return;
@@ -55,7 +55,7 @@ export function requiredLiterals(ast: Alternation, caseless: boolean, unicode: b
         return;
       case 'quant': {
         // `b+` and `b{2}` extend the run with their mandatory copies of a single character.
-        const single = n.body.kind === 'char' ? literalOf(n.body.cp) : undefined;
+        const single = n.body.kind === 'char' ? literalOf(n.body.cp, n.body.caseless) : undefined;
         if (single !== undefined && n.min >= 1 && n.min <= 64) {
           current += single.repeat(n.min);
           if (n.max !== n.min) flush();

@@ -1,6 +1,6 @@
 import { uncertainBackrefs } from './backref-check.js';
 import { emitJs, type Segment } from './js-emitter.js';
-import type { Node } from './pcre-ast.js';
+import type { Alternation, Node } from './pcre-ast.js';
 import { parsePcre } from './pcre-parser.js';
 import { requiredLiterals } from './required-literals.js';
 
@@ -54,18 +54,32 @@ export function translateRegex(source: string, perlFlags: string): { value: Tran
     }
   });
   const start = leadingOptions(source, options);
-  const parsed = parsePcre(source, start, { dotAll: options.dotAll, extended: options.extended }, options.caseless);
+  const parsed = parsePcre(source, start, { dotAll: options.dotAll, extended: options.extended, caseless: options.caseless });
   problems.push(...parsed.problems);
   if (parsed.problems.length === 0) problems.push(...uncertainBackrefs(parsed.ast));
   if (problems.length > 0) return { value: null, problems: sortProblems(problems) };
 
-  // Cases spelled out instead of `i`, so V8 can finish a runaway match in linear time; not under
-  // `u` (its case folding differs, and that engine takes no `u` pattern anyway) nor with a back
-  // reference (under `i` it compares caselessly, spelled out it would not).
-  const caseFolded = options.caseless && !parsed.needsUnicode && !hasBackref(parsed.ast);
+  // Cases spelled out instead of `i`: how a scoped (?i) is expressed at all (Node 20 has no
+  // scoped modifiers), and what lets V8 finish a runaway match in linear time. Not under `u`
+  // (its case folding differs) nor with a back reference (under `i` it compares caselessly,
+  // spelled out it would not): there only the whole pattern can be caseless, through `i`.
+  const caseless = caselessness(parsed.ast);
+  const caseFolded = caseless.some && !parsed.needsUnicode && !hasBackref(parsed.ast);
+  if (caseless.some && !caseless.all && !caseFolded) {
+    const why = parsed.needsUnicode ? '\\p{..} or a character above U+FFFF' : 'a back reference';
+    return {
+      value: null,
+      problems: parsed.caseSwitches.map(({ start: at, end }) => ({
+        start: at,
+        end,
+        message: `cannot be translated to JavaScript: (?i) for part of a pattern with ${why} (Node 20 has no scoped modifiers; put (?i) at the very start or use the i flag)`,
+        code: 'R308' as const,
+      })),
+    };
+  }
   const flags = { dotAll: options.dotAll, unicode: parsed.needsUnicode, caseFolded };
   const { js, segments } = emitJs(parsed.ast, flags);
-  const jsFlags = `${options.caseless && !caseFolded ? 'i' : ''}${flags.dotAll ? 's' : ''}${flags.unicode ? 'u' : ''}`;
+  const jsFlags = `${caseless.some && !caseFolded ? 'i' : ''}${flags.dotAll ? 's' : ''}${flags.unicode ? 'u' : ''}`;
   try {
     new RegExp(js, jsFlags);
   } catch (err) {
@@ -85,8 +99,8 @@ export function translateRegex(source: string, perlFlags: string): { value: Tran
     groupCount: parsed.groupCount,
     groupNames,
     namedGroups,
-    caseInsensitive: options.caseless,
-    requiredLiterals: requiredLiterals(parsed.ast, options.caseless, flags.unicode),
+    caseInsensitive: caseless.some,
+    requiredLiterals: requiredLiterals(parsed.ast, flags.unicode),
     sourceOffset: (jsIndex) => mapStart(segments, jsIndex, source.length),
   };
   segmentsOf.set(value, { segments, sourceLength: source.length });
@@ -126,6 +140,32 @@ function findSegment(segments: readonly Segment[], jsIndex: number): Segment | u
     else return seg;
   }
   return undefined;
+}
+
+/** Whether some, and whether all, of the pattern's characters, classes and sets stand under `i`. */
+function caselessness(ast: Alternation): { some: boolean; all: boolean } {
+  let some = false;
+  let all = true;
+  const visit = (node: Node): void => {
+    switch (node.kind) {
+      case 'char':
+      case 'class':
+      case 'set':
+        if (node.caseless === true) some = true;
+        else all = false;
+        return;
+      case 'alt':
+        for (const branch of node.branches) branch.forEach(visit);
+        return;
+      case 'group':
+      case 'quant':
+        visit(node.body);
+        return;
+      default:
+    }
+  };
+  visit(ast);
+  return { some, all };
 }
 
 function hasBackref(node: Node): boolean {
