@@ -4,7 +4,7 @@
  */
 import type { Span } from '../../grammar/diagnostic.js';
 import type { RegexModel } from '../model.js';
-import { linearBlocker } from '../regex/linear-blocker.js';
+import { runTimeBound } from '../regex/linear-blocker.js';
 import { lintRedos } from '../regex/redos.js';
 import { translateRegex } from '../regex/translate.js';
 import type { CheckContext } from './context.js';
@@ -43,10 +43,7 @@ export function checkRegex(
   } catch (error) {
     ctx.warning('R309', `regex could not be linted for backtracking: ${messageOf(error)}`, ctx.at(pattern));
   }
-  const blocker = warnings.length > 0 ? linearBlocker(translated) : null;
-  const atRunTime = blocker === null
-    ? "at run time V8's linear-time engine takes over a match that backtracks too long"
-    : `nothing bounds it at run time: ${blocker} keeps it off V8's linear-time engine`;
+  const atRunTime = warnings.length > 0 ? runTimeBound(translated) : '';
   for (const warning of warnings) {
     ctx.warning(
       'R309',

@@ -24,3 +24,11 @@ export function linearBlocker(t: TranslatedRegex): string | null {
   });
   return blocker;
 }
+
+/** How a warned pattern fares at run time, for the end of an R309 message. */
+export function runTimeBound(t: TranslatedRegex): string {
+  const blocker = linearBlocker(t);
+  return blocker === null
+    ? "at run time V8's linear-time engine takes over a match that backtracks too long"
+    : `nothing bounds it at run time: ${blocker} keeps it off V8's linear-time engine`;
+}

@@ -3,6 +3,7 @@
  * `lognot -T` showed them. REGEX is PCRE syntax, translated exactly as rule files are.
  */
 import { createInterface } from 'node:readline';
+import { runTimeBound } from '../../regex/linear-blocker.js';
 import { lintRedos } from '../../regex/redos.js';
 import { translateRegex } from '../../regex/translate.js';
 import { escapeControl } from '../../../runtime/log/escape.js';
@@ -46,8 +47,10 @@ export const regexCommand: Command = {
     }
     if (translated.value === null || translated.problems.length > 0) return 1;
     const t = translated.value;
-    for (const warning of lintRedos(t, source)) {
-      io.err(`rulec regex: warning[R309]: ${warning.message}\n${pointAt(source, warning.start, warning.end)}`);
+    const warnings = lintRedos(t, source);
+    const atRunTime = warnings.length > 0 ? runTimeBound(t) : '';
+    for (const warning of warnings) {
+      io.err(`rulec regex: warning[R309]: ${warning.message}; ${atRunTime}\n${pointAt(source, warning.start, warning.end)}`);
     }
     const regex = new RegExp(t.js, t.flags);
     let lineNo = 0;
