@@ -25,23 +25,13 @@ function generated(): string {
   return lines.join('\n');
 }
 
-describe('check speed', () => {
-  it('loads, parses and checks a 5,000-line rule file well within a second', () => {
+// How long it takes is measured by bench/compiler-check.ts, not here.
+describe('a large rule file', () => {
+  it('loads, parses and checks 5,000 lines of items and blocks without a diagnostic', () => {
     const text = generated();
     expect(text.split('\n').length).toBeGreaterThanOrEqual(5000);
-    const times: number[] = [];
-    let itemCount = 0;
-    for (let run = 0; run < 3; run++) {
-      const started = performance.now();
-      const c = checkFiles({ 'big.rules': text }, 'big.rules');
-      times.push(performance.now() - started);
-      expect(c.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
-      itemCount = c.model.items.length;
-    }
-    expect(itemCount).toBeGreaterThan(450);
-    const best = Math.min(...times);
-    console.log(`parse+check of ${text.split('\n').length} lines (${itemCount} items): best ${best.toFixed(0)} ms, runs ${times.map((t) => t.toFixed(0)).join('/')} ms`);
-    // Goal is < 1 s; the bound leaves room for a loaded two-core machine.
-    expect(best).toBeLessThan(2000);
+    const c = checkFiles({ 'big.rules': text }, 'big.rules');
+    expect(c.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    expect(c.model.items.length).toBeGreaterThan(450);
   });
 });

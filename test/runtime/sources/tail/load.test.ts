@@ -6,26 +6,24 @@ import { collectingTailer, numberedText, percentile, scratchDirs, startWriter, t
 
 const tempDir = scratchDirs();
 
-describe('FileTailer performance and fidelity', () => {
-  it('delivers appends within a few ms at 5,000 lines/s (p99 bound loose for a shared 2-core machine)', async () => {
+// Speed is measured by bench/ (runtime-latency, runtime-throughput); these check what arrives.
+describe('FileTailer under load', () => {
+  it('delivers every line of a writer appending at 5,000 lines/s exactly once, on watch events rather than the poll', async () => {
     const dir = tempDir();
     const path = join(dir, 'app.log');
     writeFileSync(path, '');
-    const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file' });
+    // With a 5 s poll, lines arriving within 0.5 s can only have come through watch events.
+    const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', pollInterval: 5000 });
     const writer = startWriter(path, 0, 10_000, 5000);
     await writer.done;
     await waitFor(() => got.numbers.length >= 10_000, 3000);
     await tailer.stop();
 
     expect(tally(got.numbers, 0, 10_000)).toEqual({ missing: [], duplicated: [] });
-    const p50 = percentile(got.latenciesMs, 50);
-    const p99 = percentile(got.latenciesMs, 99);
-    console.log(`append-to-delivery at 5,000 lines/s: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, min ${Math.min(...got.latenciesMs).toFixed(3)} ms, max ${Math.max(...got.latenciesMs).toFixed(2)} ms (cross-process clocks)`);
-    expect(p50).toBeLessThan(10);
-    expect(p99).toBeLessThan(50);
+    expect(percentile(got.latenciesMs, 99)).toBeLessThan(500);
   });
 
-  it('reads a 200,000-line backlog from the beginning quickly and exactly', async () => {
+  it('reads a 200,000-line backlog from the beginning exactly', async () => {
     const dir = tempDir();
     const path = join(dir, 'big.log');
     writeFileSync(path, numberedText(0, 200_000));
@@ -33,7 +31,6 @@ describe('FileTailer performance and fidelity', () => {
     let done = (): void => undefined;
     const finished = new Promise<void>((r) => (done = r));
     const numbers: number[] = [];
-    const t0 = performance.now();
     const tailer = new FileTailer(
       { path, start: 'beginning', fileType: 'file' },
       {
@@ -46,11 +43,8 @@ describe('FileTailer performance and fidelity', () => {
     );
     await tailer.start();
     await Promise.race([finished, new Promise((r) => setTimeout(r, 10_000))]);
-    const seconds = (performance.now() - t0) / 1000;
     await tailer.stop();
-    console.log(`backlog: ${(200_000 / seconds).toFixed(0)} lines/s (${((200_000 * 100) / 1e6 / seconds).toFixed(1)} MB/s)`);
     expect(tally(numbers, 0, 200_000)).toEqual({ missing: [], duplicated: [] });
-    expect(200_000 / seconds).toBeGreaterThan(50_000);
   });
 
   it('splits a real log (loghub Linux) exactly as an in-memory split does, holding its unterminated last line', async () => {
