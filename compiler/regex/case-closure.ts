@@ -34,18 +34,18 @@ function caseClasses(): CaseClasses {
   const canonical = new Uint16Array(0x10000);
   const sharing = new Uint16Array(0x10000);
   for (let unit = 0; unit <= 0xffff; unit++) sharing[(canonical[unit] = canonicalize(unit))]!++;
-  const classOf = new Map<number, number[]>();
+  const byCanonical = new Map<number, number[]>();
   const cased: number[] = [];
   for (let unit = 0; unit <= 0xffff; unit++) {
     const key = canonical[unit]!;
     if (sharing[key]! < 2) continue;
     cased.push(unit);
-    const members = classOf.get(key) ?? [];
-    if (members.length === 0) classOf.set(key, members);
+    let members = byCanonical.get(key);
+    if (members === undefined) byCanonical.set(key, (members = []));
     members.push(unit);
   }
-  const byUnit = new Map<number, readonly number[]>(cased.map((unit) => [unit, classOf.get(canonical[unit]!)!]));
-  built = { cased, classOf: byUnit };
+  const classOf = new Map<number, readonly number[]>(cased.map((unit) => [unit, byCanonical.get(canonical[unit]!)!]));
+  built = { cased, classOf };
   return built;
 }
 

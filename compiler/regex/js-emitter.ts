@@ -99,7 +99,7 @@ class Emitter {
   }
 
   private classItem(item: ClassItem, caseless: true | undefined): string {
-    if (this.flags.caseFolded && caseless && item.kind !== 'set') return rangesBody(this.cased(item.kind === 'char' ? [[item.cp, item.cp]] : [[item.from, item.to]], caseless));
+    if (this.flags.caseFolded && caseless && item.kind !== 'set') return rangesBody(caseClosure(item.kind === 'char' ? [[item.cp, item.cp]] : [[item.from, item.to]]));
     if (item.kind === 'char') return jsChar(item.cp, true);
     if (item.kind === 'range') return `${jsChar(item.from, true)}-${jsChar(item.to, true)}`;
     const set = item.set;

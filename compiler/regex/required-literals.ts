@@ -5,10 +5,10 @@ const MAX_LITERALS = 4;
 
 /**
  * Substrings every match must contain, longest first: runs of literal characters on the
- * mandatory path (never inside an alternative, an optional part or a lookaround). Under `i`
- * (the whole pattern's or a scoped one) the runs are lower-cased and only hold ASCII characters, whose case-insensitive matches are exactly
- * their upper and lower case; with the `u` flag `s` and `k` also match `ſ` and the Kelvin sign, so
- * they end a run too.
+ * mandatory path (never inside an alternative, an optional part or a lookaround). Characters
+ * under `i` (the whole pattern's or a scoped one) are lower-cased and must be ASCII, whose
+ * case-insensitive matches are exactly their upper and lower case; with the `u` flag `s` and `k`
+ * also match `ſ` and the Kelvin sign, so they end a run too.
  */
 export function requiredLiterals(ast: Alternation, unicode: boolean): string[] {
   const runs: string[] = [];
