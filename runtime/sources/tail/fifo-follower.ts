@@ -34,6 +34,8 @@ export class FifoFollower {
 
   begin(): void {
     this.poll();
+    // A notice handler may have stopped us meanwhile; a timer started now would never be cleared.
+    if (this.stopped) return;
     this.pollTimer = setInterval(() => this.poll(), this.settings.pollMs);
   }
 

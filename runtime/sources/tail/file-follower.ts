@@ -63,6 +63,8 @@ export class FileFollower {
     // was created after it, so all of it is unread.
     this.openCurrent(successor ? null : checkpoint, !successor);
     this.refreshWatches();
+    // A notice handler may have stopped us meanwhile; a timer started now would never be cleared.
+    if (this.stopped) return;
     this.pollTimer = setInterval(() => this.check(true), this.settings.pollMs);
     this.check(false);
   }

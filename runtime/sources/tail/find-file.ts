@@ -44,7 +44,7 @@ export function findRotated(abs: string, cp: Checkpoint, lineMax: number): { fil
  * After a truncation, looks among the siblings of `abs` for the copy `copytruncate` made just
  * before it: another regular file at least `minSize` bytes long that starts with the bytes
  * `head` was taken from. Bytes the copy holds past our read position would otherwise be lost.
- * Returns the copy opened at `at`, or null. Throws on I/O errors.
+ * Returns the copy opened at `at`, or null. Throws on I/O errors opening the copy itself.
  */
 export function findCopy(
   abs: string,
@@ -59,14 +59,28 @@ export function findCopy(
     const path = join(dir, name);
     const st = lstatSync(path, { bigint: true, throwIfNoEntry: false });
     if (st === undefined || !st.isFile() || st.ino === ino || Number(st.size) < minSize) continue;
-    let same: boolean;
-    const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    try {
-      same = startsWith(fd, head);
-    } finally {
-      closeSync(fd);
-    }
-    if (same) return { file: OpenFile.open(path, lineMax, () => at), name };
+    if (startsWithHead(path, head)) return { file: OpenFile.open(path, lineMax, () => at), name };
   }
   return null;
+}
+
+/**
+ * Whether the file at `path` starts with `head`; false when it cannot be read. A log directory
+ * holds files the reader may not open (`btmp`, another service's logs): one of those must not
+ * end the search before the copy is reached.
+ */
+function startsWithHead(path: string, head: Fingerprint): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return false;
+  }
+  try {
+    return startsWith(fd, head);
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
 }
