@@ -1,10 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 
-/** Writes `pid` to `path` atomically (temp file, then rename) so readers never see a partial file. */
+/**
+ * Writes `pid` to `path` atomically (temp file, then rename) so readers never see a partial file.
+ * The daemon writes it before dropping privileges, maybe into a directory others can write
+ * (`-p /tmp/rulec.pid`): the temp file gets an unguessable name and is created exclusively
+ * (`wx`), so a symlink planted there cannot make root write through it.
+ */
 export function writePidFile(path: string, pid: number = process.pid): void {
-  const temp = join(dirname(path), `.${basename(path)}.${pid}.tmp`);
-  writeFileSync(temp, `${pid}\n`, { mode: 0o644 });
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
+  writeFileSync(temp, `${pid}\n`, { mode: 0o644, flag: 'wx' });
   renameSync(temp, path);
 }
 

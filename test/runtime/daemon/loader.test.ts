@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTRACT_VERSION } from '../../../runtime/contract.js';
 import { checkModule, importModule } from '../../../runtime/daemon/loader.js';
@@ -40,6 +40,19 @@ describe('pid file', () => {
     expect(readFileSync(file, 'utf8')).toBe('12345\n');
     removePidFile(file, 12345);
     expect(() => readFileSync(file)).toThrow();
+  });
+
+  it('writes through no symlink planted where its temp file used to be (a world-writable -p directory)', () => {
+    dir = tempDir();
+    const file = dir.file('r.pid');
+    const victim = dir.file('victim');
+    writeFileSync(victim, 'precious\n');
+    // The temp name used to be predictable from the pid: another user could plant it in advance.
+    symlinkSync(victim, dir.file('.r.pid.12345.tmp'));
+    writePidFile(file, 12345);
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    expect(readFileSync(file, 'utf8')).toBe('12345\n');
+    expect(lstatSync(file).isSymbolicLink()).toBe(false);
   });
 });
 
