@@ -1,6 +1,15 @@
 import type { ActionSpec, Captures } from '../contract.js';
 
 /**
+ * Log text as an argv word or environment value: a NUL byte, which neither can hold, becomes
+ * U+FFFD. Refusing the action instead would let anyone who can put a NUL into a logged field
+ * keep their own ban or alert from ever starting.
+ */
+function passable(text: string): string {
+  return text.includes('\0') ? text.replaceAll('\0', '\uFFFD') : text;
+}
+
+/**
  * The argv an action runs with. Without a shell, each word is its parts joined, with `$N` and
  * `$@` replaced ONCE by the capture or the line (the result is never scanned again, so log text
  * containing `$1` stays as written); an undefined or missing capture is the empty string. With
@@ -13,8 +22,8 @@ export function fillArgv(spec: ActionSpec, captures: Captures, line: string): st
     let text = '';
     for (const part of word) {
       if (part.kind === 'text') text += part.text;
-      else if (part.kind === 'line') text += line;
-      else text += captures[part.index] ?? '';
+      else if (part.kind === 'line') text += passable(line);
+      else text += passable(captures[part.index] ?? '');
     }
     argv.push(text);
   }
@@ -34,8 +43,8 @@ export function actionEnv(
   const env: Record<string, string> = { ...extra };
   if (!spec.shell) return env;
   captures.forEach((value, i) => {
-    env[`RULEC_${i}`] = value ?? '';
+    env[`RULEC_${i}`] = passable(value ?? '');
   });
-  env.RULEC_LINE = line;
+  env.RULEC_LINE = passable(line);
   return env;
 }

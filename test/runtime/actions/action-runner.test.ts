@@ -66,13 +66,17 @@ describe('ActionRunner with hostile log text', () => {
     expect(logged.some((l) => l.includes('could not start') && l.includes('E2BIG') && l.includes('(1048576 chars)'))).toBe(true);
   });
 
-  it('logs a NUL byte in an argument as a failure instead of throwing', async () => {
+  it('runs an action whose log text holds a NUL byte, the NUL as U+FFFD (no argv word or variable can hold one)', async () => {
     dir = tempDir();
+    const out = join(dir.path, 'shell-out');
     const r = runner();
-    r.submit(request(dumpAction([cap(1)]), ['x', 'a\0b']));
+    // A NUL someone put into a logged field must not keep their own ban from starting.
+    r.submit(request(dumpAction([cap(1)], [whole]), ['x', 'a\0b'], 'line\0end'));
+    r.submit(request({ shell: true, command: `printf '%s|%s' "$RULEC_1" "$RULEC_LINE" > '${out}'`, source: 'x' }, ['x', 'a\0b'], 'line\0end'));
     expect(await r.drain(5_000)).toBe(true);
-    expect(r.stats().spawnFailed).toBe(1);
-    expect(dir.records()).toEqual([]);
+    expect(r.stats()).toMatchObject({ succeeded: 2, spawnFailed: 0 });
+    expect(dir.records().map((x) => x.argv)).toEqual([['a\uFFFDb', 'line\uFFFDend']]);
+    expect(readFileSync(out, 'utf8')).toBe('a\uFFFDb|line\uFFFDend');
   });
 });
 
