@@ -1,6 +1,8 @@
 import { fail, trimmed, type ValueResult } from './value-result.js';
 
 const FREQUENCY = /^(\d+)(\s*)\/(\s*)(\d+)$/;
+/** The engine keeps the times of the last N matches per key: beyond this, one key alone takes 8 MB. */
+export const MAX_FREQUENCY_COUNT = 1_000_000;
 
 /**
  * `N/T`: N matches in T seconds, both whole numbers; spaces around `/` are allowed. `0/0` and `0/T`
@@ -24,7 +26,9 @@ export function parseFrequency(text: string): ValueResult<{ count: number; secon
   const count = Number(m[1]);
   const seconds = Number(m[4]);
   const secondsStart = offset + m[1]!.length + m[2]!.length + 1 + m[3]!.length;
-  if (!Number.isSafeInteger(count)) return fail('the count is too large', offset, offset + m[1]!.length);
+  if (!(count <= MAX_FREQUENCY_COUNT)) {
+    return fail(`the count is too large: at most ${MAX_FREQUENCY_COUNT.toLocaleString('en-US')} (the time of each of the last N matches is kept per key)`, offset, offset + m[1]!.length);
+  }
   if (!Number.isSafeInteger(seconds)) return fail('the time window is too large', secondsStart, end);
   if (seconds === 0 && count > 0) {
     return fail('a window of 0 seconds can never hold matches; use `0/0` to fire on every match', secondsStart, end);

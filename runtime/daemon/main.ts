@@ -130,13 +130,21 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
   const items = modules.reduce((n, m) => n + m.items.length, 0);
 
   return new Promise<number>((done) => {
-    // Signals are handled from here on; reloads and the stop queue up behind the start.
-    let reloading: Promise<void> = supervisor.start(modules).then(() => {
-      log.info(null, `rulec ${RUNTIME_VERSION} running ${items} item(s) from ${modules.map((m) => m.name).join(', ')} (pid ${process.pid})`);
-      if (items === 0) log.warn(null, 'no items to watch: MailLog and Snort blocks are checked, but this release does not run them');
-      reportReady();
-    });
     let stopping = false;
+    // Signals are handled from here on; reloads and the stop queue up behind the start.
+    let reloading: Promise<void> = supervisor.start(modules).then(
+      () => {
+        log.info(null, `rulec ${RUNTIME_VERSION} running ${items} item(s) from ${modules.map((m) => m.name).join(', ')} (pid ${process.pid})`);
+        if (items === 0) log.warn(null, 'no items to watch: MailLog and Snort blocks are checked, but this release does not run them');
+        reportReady();
+      },
+      (error: unknown) => {
+        // A module from elsewhere can hold what the checker refuses; one line, not a stack trace.
+        stopping = true;
+        log.error(null, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
+        void shutDown(1);
+      },
+    );
     const reload = (): void => {
       reloading = reloading.then(async () => {
         if (stopping) return;
@@ -166,24 +174,25 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
         if (stopping) return;
         stopping = true;
         log.info(null, `${signal}: stopping`);
-        void (async () => {
-          await reloading;
-          await supervisor.stop();
-          const drained = await actions.drain(DRAIN_MS);
-          actions.close();
-          const stats = actions.stats();
-          if (!drained) log.warn(null, `${stats.running + stats.queued} action(s) still running at exit`);
-          log.info(null, `stopped: ${supervisor.stats().linesRead} line(s) read, ${stats.submitted} action(s) submitted`);
-          const pidProblem = args.pidFile === null ? null : removePidFile(args.pidFile);
-          if (pidProblem !== null) log.warn(null, pidProblem);
-          uninstall();
-          log.close();
-          // Actions still running would keep the process alive past the promised 5 s.
-          if (!drained) setTimeout(() => process.exit(0), 100).unref();
-          done(0);
-        })();
+        void reloading.then(() => shutDown(0));
       },
     });
+
+    async function shutDown(code: number): Promise<void> {
+      await supervisor.stop();
+      const drained = await actions.drain(DRAIN_MS);
+      actions.close();
+      const stats = actions.stats();
+      if (!drained) log.warn(null, `${stats.running + stats.queued} action(s) still running at exit`);
+      log.info(null, `stopped: ${supervisor.stats().linesRead} line(s) read, ${stats.submitted} action(s) submitted`);
+      const pidProblem = args.pidFile === null ? null : removePidFile(args.pidFile);
+      if (pidProblem !== null) log.warn(null, pidProblem);
+      uninstall();
+      log.close();
+      // Actions still running would keep the process alive past the promised 5 s.
+      if (!drained) setTimeout(() => process.exit(code), 100).unref();
+      done(code);
+    }
   });
 }
 

@@ -1,4 +1,4 @@
-import { appendFileSync, chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTRACT_VERSION } from '../../runtime/contract.js';
@@ -97,6 +97,25 @@ describe('rulec run BUNDLE', () => {
     const d = daemon([file, '-s'], work);
     expect(await d.exited).toBe(2);
     expect(d.output()).toContain(`contract version 1 does not match this runtime's ${CONTRACT_VERSION}; rebuild it`);
+  });
+});
+
+describe('rulec run BUNDLE whose module the engine cannot start', () => {
+  it('exits 1 with one line saying why, and removes its pid file', async () => {
+    const work = dir();
+    const log = join(work, 'app.log');
+    const file = await bundle(`[QUIET]\npath = ${log}\nregex = beat\ndownbound_freq = 5/60\ndownbound_action = /bin/true\nupbound_action = /bin/true\n`);
+    const text = readFileSync(file, 'utf8');
+    // What the checker refuses, as a module built elsewhere could hold it.
+    const huge = text.replace(/downbound: \{\s*count: 5,/, 'downbound: { count: 9007199254740991,');
+    expect(huge).not.toBe(text);
+    writeFileSync(file, huge);
+    const pidFile = join(work, 'rulec.pid');
+    const d = daemon([file, '-s', '-p', pidFile], work);
+    expect(await d.exited).toBe(1);
+    expect(d.output()).toMatch(/error cannot start: .*length/i);
+    expect(d.output()).not.toMatch(/^\s+at /m);
+    expect(existsSync(pidFile)).toBe(false);
   });
 });
 

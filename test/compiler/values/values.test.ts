@@ -8,6 +8,7 @@ describe('parseFrequency', () => {
     ['0/60', 0, 60],
     ['3 / 60', 3, 60],
     ['  5/30 ', 5, 30],
+    ['1000000/60', 1_000_000, 60],
   ])('reads %j', (text, count, seconds) => {
     expect(parseFrequency(text)).toEqual({ ok: true, value: { count, seconds } });
   });
@@ -20,6 +21,8 @@ describe('parseFrequency', () => {
     ['5/0', 2, 3],
     ['-1/30', 0, 2],
     ['', 0, 0],
+    ['1000001/60', 0, 7],
+    ['9007199254740991/60', 0, 16],
   ])('rejects %j at [%i, %i)', (text, start, end) => {
     const r = parseFrequency(text);
     expect(r.ok).toBe(false);
