@@ -11,9 +11,11 @@
  * checks `isActionHelper()` first and then only calls `serveActions()`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { runAction, type ActionOutcome, type RunOptions } from './run-action.js';
+import { runAction, stopRunningActions, type ActionOutcome, type RunOptions } from './run-action.js';
 
 const HELPER_ENV = 'RULEC_ACTION_HELPER';
+/** How long actions get to end on SIGTERM when the helper must exit, before SIGKILL. */
+const SHUTDOWN_GRACE_MS = 1000;
 
 /** One action, daemon → helper. */
 interface HelperRequest {
@@ -52,7 +54,8 @@ export function serveActions(): void {
       onSpawn: () => reply({ id: request.id, spawned: true }),
     }).then((outcome) => reply({ id: request.id, outcome }));
   });
-  process.on('disconnect', () => process.exit(0));
+  // The daemon is gone (or stopped after its drain ran out): no action may outlive this process.
+  process.on('disconnect', () => void stopRunningActions(SHUTDOWN_GRACE_MS).then(() => process.exit(0)));
   // Ctrl-C in a terminal and a service manager's stop reach the whole process group; the daemon
   // drains its actions first and then lets the helper go, so the signal is not the helper's cue.
   // SIGUSR1 (a reload sent to every rulec process) would otherwise open Node's inspector on

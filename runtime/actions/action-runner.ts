@@ -3,7 +3,7 @@ import { ownCopy } from '../engine/own-copy.js';
 import type { ActionHelper } from './action-helper.js';
 import type { ActionRequest, ActionSink } from './action-sink.js';
 import { actionEnv, fillArgv } from './fill-argv.js';
-import { runAction, type ActionOutcome } from './run-action.js';
+import { runAction, stopRunningActions, type ActionOutcome } from './run-action.js';
 
 /** Tuning for the action queue; every field has a default. */
 export interface ActionRunnerOptions {
@@ -91,9 +91,11 @@ export class ActionRunner implements ActionSink {
     this.pump();
   }
 
-  /** Lets the helper process go, if there is one; call after `drain`. */
+  /** Lets the helper process go, if there is one, and ends the actions still running; call after `drain`. */
   close(): void {
     this.helper?.close();
+    // Actions started from this process itself (no helper, or its fallback) end with it too.
+    void stopRunningActions(this.killGraceMs);
   }
 
   /** Resolves true once nothing is queued or running, false if `timeoutMs` passes first. */

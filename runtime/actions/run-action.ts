@@ -23,6 +23,34 @@ export interface RunOptions {
   readonly onSpawn?: () => void;
 }
 
+/** Process groups of the actions this process started that have not ended yet. */
+const runningGroups = new Set<number>();
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * Ends the actions still running when the process that started them is about to exit: SIGTERM
+ * to each group, SIGKILL after `graceMs` to what is left. Left alone they would outlive it, and
+ * their `action_timeout` would go with its timers.
+ */
+export function stopRunningActions(graceMs: number): Promise<void> {
+  const groups = [...runningGroups];
+  if (groups.length === 0) return Promise.resolve();
+  for (const pid of groups) signalGroup(pid, 'SIGTERM');
+  return new Promise((resolve) => {
+    setTimeout(() => {
+      for (const pid of groups) if (runningGroups.has(pid)) signalGroup(pid, 'SIGKILL');
+      resolve();
+    }, graceMs).unref();
+  });
+}
+
 /**
  * Spawns `argv[0]` with the rest as its arguments, never through a shell, in its own process
  * group so a timeout (SIGTERM, then SIGKILL after the grace period) reaches its children too.
@@ -56,24 +84,19 @@ export function runAction(argv: readonly string[], options: RunOptions): Promise
     let termTimer: NodeJS.Timeout | null = null;
     let killTimer: NodeJS.Timeout | null = null;
     let lateTimer: NodeJS.Timeout | null = null;
-    const signalGroup = (signal: NodeJS.Signals): void => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, signal);
-      } catch {
-        // Already gone.
-      }
-    };
-    if (options.timeoutMs > 0) {
+    const group = child.pid;
+    if (group !== undefined) runningGroups.add(group);
+    if (options.timeoutMs > 0 && group !== undefined) {
       termTimer = setTimeout(() => {
         timedOut = true;
-        signalGroup('SIGTERM');
-        killTimer = setTimeout(() => signalGroup('SIGKILL'), options.killGraceMs);
+        signalGroup(group, 'SIGTERM');
+        killTimer = setTimeout(() => signalGroup(group, 'SIGKILL'), options.killGraceMs);
       }, options.timeoutMs);
     }
     const finish = (outcome: ActionOutcome): void => {
       if (done) return;
       done = true;
+      if (group !== undefined) runningGroups.delete(group);
       if (termTimer !== null) clearTimeout(termTimer);
       if (killTimer !== null) clearTimeout(killTimer);
       if (lateTimer !== null) clearTimeout(lateTimer);

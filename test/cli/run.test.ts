@@ -198,6 +198,26 @@ describe('rulec run FILE.rules', () => {
     expect(await refused.exited).toBe(1);
   });
 
+  it('SIGTERM ends the actions still running when its drain runs out, even one that ignores SIGTERM', async () => {
+    const t = setup();
+    const hang = join(t.dir, 'hang.mjs');
+    const pidFile = join(t.dir, 'action.pid');
+    writeFileSync(hang, "import { writeFileSync } from 'node:fs';\nprocess.on('SIGTERM', () => {});\nwriteFileSync(process.argv[2], String(process.pid));\nsetInterval(() => {}, 1000);\n");
+    writeRules(t.rules, `[HANG]\npath = ${t.log}\nregex = HANG\nupbound_action = ${process.execPath} ${hang} ${pidFile}\naction_timeout = 600\n`);
+    const d = daemon([t.rules, '-l', t.own], t.dir);
+    expect(await waitFor(() => read(t.own).includes('running 1 item(s)'))).toBe(true);
+    appendFileSync(t.log, 'HANG\n');
+    expect(await waitFor(() => existsSync(pidFile) && read(pidFile) !== '')).toBe(true);
+    const action = Number(read(pidFile));
+    cleanup.push(() => {
+      if (alive(action)) process.kill(action, 'SIGKILL');
+    });
+    expect((await stopWithin(d, 5_000)).code).toBe(0);
+    expect(read(t.own)).toContain('1 action(s) still running at exit');
+    // SIGTERM to its group, SIGKILL a second later: nothing outlives the daemon.
+    expect(await waitFor(() => !alive(action), 3_000)).toBe(true);
+  }, 20_000);
+
   it('SIGINT stops like SIGTERM, with exit 0', async () => {
     const t = setup();
     writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', MARKER, t.rec, '"$1"'));
