@@ -14,6 +14,8 @@ export interface ActionRequest {
   readonly captures: Captures;
   readonly line: string;
   readonly env: Readonly<Record<string, string>>;
+  /** For a down-bound fire: the moment the silence was checked (log time under replay). */
+  readonly checkedAt?: number;
 }
 
 /** Where the engine sends fired actions; `submit` must return at once and never throw. */

@@ -93,6 +93,7 @@ export class DryRun {
 
   /** Per-item counters, lines read and lines no item matched. */
   finish(): { lines: number; missed: number; items: readonly ItemStats[] } {
+    if (this.options.replay === true) this.engine.endReplay();
     this.engine.stop();
     return { lines: this.lineNo, missed: this.missed, items: this.engine.stats().items };
   }
@@ -102,7 +103,7 @@ export class DryRun {
     const key = kind === 'upbound' ? keyOf(item, request.captures) : null;
     let time: number | null = null;
     if (this.options.replay) {
-      time = kind === 'upbound' ? parseLogTime(request.line, item.timestamp, this.clock.now()) : null;
+      time = kind === 'upbound' ? parseLogTime(request.line, item.timestamp, this.clock.now()) : (request.checkedAt ?? null);
       time ??= this.lastLogTime(item);
     }
     const argv = fillArgv(request.spec, request.captures, request.line);

@@ -68,6 +68,8 @@ export class Engine {
   private at = 0;
   private lastLogTime = Number.NaN;
   private logNow = Number.NaN;
+  /** Replay with down-bound items: every line's time advances the log clock, matched or not. */
+  private readonly downItems: readonly ItemState[];
   private cacheLine: string | null = null;
   private cacheSpec: TimestampSpec | null = null;
   private cacheTime: number | null = null;
@@ -78,6 +80,7 @@ export class Engine {
     this.log = deps.log;
     this.replay = deps.replay === true;
     this.items = module.items.map((spec) => new ItemState(spec, this.replay || spec.clock === 'log'));
+    this.downItems = this.replay ? this.items.filter((st) => st.down !== null) : [];
     this.sources = module.sources.map((spec) => {
       const own = spec.items.map((i) => this.items[i]).filter((s): s is ItemState => s !== undefined);
       const caps = own.map((s) => lineCap(s.spec.lineMax));
@@ -130,9 +133,13 @@ export class Engine {
         }
       }
     }
-    if (this.replay && !Number.isNaN(this.logNow)) {
-      for (const st of this.items) if (st.down !== null) this.catchUp(st, this.logNow);
-    }
+    // Checks due exactly now wait: a later line may still carry this same time.
+    if (!Number.isNaN(this.logNow)) for (const st of this.downItems) this.catchUp(st, this.logNow, false);
+  }
+
+  /** Replay: the input ended; runs the down-bound checks due up to the last log time. */
+  endReplay(): void {
+    if (!Number.isNaN(this.logNow)) for (const st of this.downItems) this.catchUp(st, this.logNow, true);
   }
 
   /** The current size in bytes of `sources[sourceIndex]`'s file; fires size actions at each multiple reached. */
@@ -165,6 +172,7 @@ export class Engine {
     const cap = src.lineCap;
     const prefilter = src.prefilter;
     const found = prefilter.found;
+    const replayClock = this.downItems.length > 0;
     for (let li = from; li < lines.length; li++) {
       this.at = li;
       const full = lines[li] as string;
@@ -173,6 +181,7 @@ export class Engine {
         line = line.slice(0, cap);
         src.cutLines++;
       }
+      if (replayClock) this.advanceLogTime(line);
       const start = ascii === null || line !== full ? -1 : ascii.starts[li]!;
       const n = ascii === null || start === -1 ? prefilter.scan(line) : prefilter.scanAscii(line, ascii.bytes, ascii.view, start, ascii.ends[li]!);
       for (let c = 0; c < n; c++) {
@@ -205,7 +214,8 @@ export class Engine {
     const down = st.down;
     if (down !== null) {
       if (this.replay) {
-        this.catchUp(st, t);
+        // A check due exactly at t counts this match: its window is (t − T, t].
+        this.catchUp(st, t, false);
         down.record(t);
       } else {
         down.record(arrival);
@@ -239,7 +249,21 @@ export class Engine {
     }
     if (this.cacheTime !== null) return this.cacheTime;
     st.untimedLines++;
-    return Number.isNaN(this.lastLogTime) ? this.clock.now() : this.lastLogTime;
+    if (!Number.isNaN(this.lastLogTime)) return this.lastLogTime;
+    // Replayed lines before the first stamp: an unknown past, not the moment of the replay
+    // (which would make every later, stamped match look older than them and count as one burst).
+    return this.replay ? 0 : this.clock.now();
+  }
+
+  /** Replay: a line's time, matched or not, runs the down-bound checks due before it. */
+  private advanceLogTime(line: string): void {
+    for (const st of this.downItems) {
+      const t = parseLogTime(line, st.spec.timestamp, this.clock.now());
+      if (t === null) continue;
+      this.noteLogTime(t);
+      for (const other of this.downItems) this.catchUp(other, this.logNow, false);
+      return;
+    }
   }
 
   private noteLogTime(t: number): void {
@@ -250,11 +274,11 @@ export class Engine {
     if (!(t <= this.logNow)) this.logNow = t;
   }
 
-  /** Replay: runs every down-bound check due up to log time `now`, in order. */
-  private catchUp(st: ItemState, now: number): void {
+  /** Replay: runs every down-bound check due before log time `now` (or at it, when `inclusive`), in order. */
+  private catchUp(st: ItemState, now: number, inclusive: boolean): void {
     const down = st.down;
     if (down === null || Number.isNaN(st.downNext)) return;
-    for (let guard = 0; st.downNext <= now; guard++) {
+    for (let guard = 0; inclusive ? st.downNext <= now : st.downNext < now; guard++) {
       if (guard === MAX_CATCH_UP) {
         const skipped = Math.floor((now - st.downNext) / down.windowMs) + 1;
         st.downboundSkipped += skipped;
@@ -276,6 +300,7 @@ export class Engine {
     this.actions.submit({
       item: st.spec, kind: 'downbound', spec: action, captures: NO_CAPTURES, line: '',
       env: { RULEC_ITEM: st.spec.name, RULEC_COUNT: String(count), RULEC_WINDOW: String(down.windowMs / 1000) },
+      checkedAt: now,
     });
     return now + down.windowMs;
   }

@@ -94,6 +94,28 @@ describe('rulec test', () => {
     }
   });
 
+  it('--replay reports a silence at each check time, from the times of lines no rule matches, up to the end of the log', async () => {
+    const { dir, remove } = tempDir('rulec-test-silence-');
+    try {
+      writeFileSync(join(dir, 'hb.rules'), '[HEARTBEAT]\npath = /var/log/x.log\nregex = heartbeat ok\ndownbound_freq = 1/60\ndownbound_action = /usr/bin/logger "heartbeat lost"\nupbound_action = /bin/true\n');
+      const stamp = (hms: string, text: string): string => `2025-01-01T${hms}Z ${text}\n`;
+      const log = stamp('00:00:00', 'cron: heartbeat ok') + stamp('00:00:50', 'cron: heartbeat ok')
+        + stamp('00:01:55', 'sshd: unrelated') + stamp('00:02:55', 'sshd: unrelated') + stamp('00:03:50', 'sshd: unrelated');
+      writeFileSync(join(dir, 'hb.log'), log);
+      const result = await runCli(['test', 'hb.rules', '--log', 'hb.log', '--replay', '--format', 'json'], { cwd: dir });
+      expect(result.code, result.stderr).toBe(0);
+      const lost = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event).filter((e) => e.type === 'fire' && (e as { kind?: string }).kind === 'downbound');
+      // The last heartbeat at 00:00:50, then a check every 60 s; the one at 00:03:50 is the log's last moment.
+      expect(lost.map((e) => [e.line, e.time])).toEqual([
+        [3, '2025-01-01T00:01:50.000Z'],
+        [4, '2025-01-01T00:02:50.000Z'],
+        [5, '2025-01-01T00:03:50.000Z'],
+      ]);
+    } finally {
+      remove();
+    }
+  });
+
   it('exits 2 naming a rule file it cannot read', async () => {
     const result = await runCli(['test', 'test/cli/no-such.rules'], { cwd: REPO, input: '' });
     expect(result).toEqual({ code: 2, stdout: '', stderr: 'rulec test: cannot read test/cli/no-such.rules\n' });

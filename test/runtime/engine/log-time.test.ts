@@ -57,6 +57,37 @@ describe('log time', () => {
     expect(sink.requests.length).toBe(2);
   });
 
+  it('replay notices a silence from the times of lines no item matches, check by check', () => {
+    const { sink, engine } = setup([item({ upbound: null, upboundAction: null, downbound: { count: 1, seconds: 60 }, downboundAction: ACTION })], true);
+    engine.onLines(0, [at('10:00:00'), at('10:00:30')]);
+    // The heartbeat stops; only unrelated stamped lines follow, one batch each as rulec test feeds them.
+    const fired: string[] = [];
+    for (const minute of ['01', '02', '03', '04']) {
+      engine.onLines(0, [at(`10:${minute}:45`, 'unrelated')]);
+      fired.push(`${minute}:${sink.requests.length}`);
+    }
+    // Checks at 10:01:30, 10:02:30, 10:03:30, 10:04:30: each fires when a line past it arrives.
+    expect(fired).toEqual(['01:1', '02:2', '03:3', '04:4']);
+    engine.endReplay();
+    expect(sink.requests.length).toBe(4);
+  });
+
+  it('replay counts a match at exactly a check time in that check (its window is (t − T, t])', () => {
+    const { sink, engine } = setup([item({ upbound: null, upboundAction: null, downbound: { count: 6, seconds: 60 }, downboundAction: ACTION })], true);
+    // A steady 6 beats a minute, on whole seconds: every check lands on a beat.
+    for (let s = 0; s <= 300; s += 10) engine.onLines(0, [`2026-05-01T10:${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}Z fail from x`]);
+    engine.endReplay();
+    expect(sink.requests).toEqual([]);
+  });
+
+  it('in replay, a matched line before the first stamp is an unknown past, not the moment of the replay', () => {
+    const { sink, engine } = setup([item({ upbound: { count: 1, seconds: 60 } })], true);
+    // Stamped a day apart: never 2 within 60 s. The untimed first line must not pull them together.
+    engine.onLines(0, ['continuation: fail from a', '2024-01-01T00:00:00Z fail from a', '2024-01-02T00:00:00Z fail from a']);
+    expect(sink.requests).toEqual([]);
+    expect(engine.stats().items[0]?.untimedLines).toBe(1);
+  });
+
   it('replay bounds the catch-up after a huge leap in log time and counts what it skipped', () => {
     const { sink, engine } = setup([item({ upbound: null, upboundAction: null, downbound: { count: 1, seconds: 1 }, downboundAction: ACTION })], true);
     engine.onLines(0, ['2020-01-01T00:00:00Z fail from a', '2026-01-01T00:00:00Z fail from a']);
