@@ -81,11 +81,28 @@ export class Logger {
     }
   }
 
-  /** Closes and reopens the log file, so a rotated log continues in a fresh file. */
+  /**
+   * Reopens the log file, so a rotated log continues in a fresh file. The new file is opened
+   * before the old one is closed: when that fails (after `-u` the user may not create files in
+   * the log directory), lines keep going to the old file instead of nowhere.
+   */
   reopen(): void {
+    if (this.file === null) return;
+    let fresh: number;
+    try {
+      fresh = openSync(this.file, 'a', 0o640);
+    } catch (err) {
+      if (this.fd !== null) {
+        this.warn(null, `cannot reopen log file ${this.file}: ${(err as Error).message}; still writing to the file open before`);
+      } else {
+        this.fileFailed = false;
+        this.fail(err);
+      }
+      return;
+    }
     this.closeFile();
+    this.fd = fresh;
     this.fileFailed = false;
-    this.open();
   }
 
   /** Closes the file; later messages go to stdout only. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,21 @@ describe('Logger', () => {
     expect(readFileSync(join(dir, 'r.log.1'), 'utf8')).toContain('one');
     expect(readFileSync(join(dir, 'r.log.1'), 'utf8')).toContain('two');
     expect(readFileSync(file, 'utf8')).toBe('1970-01-01T00:00:00.000Z info three\n');
+  });
+
+  it('reopen() that cannot open a new file keeps writing to the old one, and says so there', () => {
+    const dir = tempDir();
+    const file = join(dir, 'r.log');
+    const log = new Logger({ file, now: () => 0 });
+    log.info(null, 'one');
+    renameSync(file, join(dir, 'r.log.1'));
+    // Nothing can be opened at the path now (as after -u, without the right to create it there).
+    mkdirSync(file);
+    log.reopen();
+    log.info(null, 'two');
+    log.close();
+    const old = readFileSync(join(dir, 'r.log.1'), 'utf8');
+    expect(old).toMatch(/^.* info one\n.* warn cannot reopen log file \S+r\.log: EISDIR.*; still writing to the file open before\n.* info two\n$/);
   });
 
   it('does not throw when the file cannot be opened', () => {
