@@ -69,9 +69,13 @@ export class FileFollower {
     this.check(false);
   }
 
-  /** Where handled lines of the followed file end, or null while no file is open. */
+  /**
+   * Where handled lines of the followed file end. While the path names no file (rotated away,
+   * not yet recreated), the newest rotated file's position: a restart finds it by its identity
+   * and reads on from there, where an older checkpoint would deliver its lines again.
+   */
   checkpoint(): Checkpoint | null {
-    const f = this.current;
+    const f = this.current ?? this.retiring.at(-1) ?? null;
     if (f === null) return null;
     return { dev: String(f.dev), ino: String(f.ino), fingerprint: f.fingerprint, ...f.handled };
   }

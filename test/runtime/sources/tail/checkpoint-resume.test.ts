@@ -45,6 +45,28 @@ describe('checkpoints across restarts', () => {
     expect(second.got.notices.some((n) => n.kind === 'resumed')).toBe(true);
   });
 
+  it('a stop while the path is rotated away and not yet recreated saves the renamed file\'s position: no line delivered twice', async () => {
+    const { path, tail } = restartable(numberedText(0, 3));
+    const first = await tail({ start: 'beginning', rotateWait: 1, pollInterval: 50 });
+    expect(await waitFor(() => first.got.numbers.length === 3, 2000)).toBe(true);
+    await first.tailer.stop();
+    const second = await tail({ start: 'beginning', rotateWait: 1, pollInterval: 50 });
+    appendFileSync(path, numberedText(3, 2));
+    expect(await waitFor(() => second.got.numbers.length === 2, 2000)).toBe(true);
+    // logrotate without `create`: the writer keeps its descriptor and recreates the file later.
+    renameSync(path, `${path}.1`);
+    appendFileSync(`${path}.1`, numberedText(5, 1));
+    expect(await waitFor(() => second.got.numbers.length === 3, 2000)).toBe(true);
+    await second.tailer.stop();
+    appendFileSync(`${path}.1`, numberedText(6, 1));
+    const third = await tail({ start: 'beginning', rotateWait: 1, pollInterval: 50 });
+    expect(await waitFor(() => third.got.numbers.length >= 1, 2000)).toBe(true);
+    await sleep(200);
+    await third.tailer.stop();
+    expect(tally([...first.got.numbers, ...second.got.numbers, ...third.got.numbers], 0, 7)).toEqual({ missing: [], duplicated: [] });
+    expect(third.got.notices.some((n) => n.kind === 'resumed-rotated')).toBe(true);
+  });
+
   it('a restart after a rotation that happened while stopped reads the rest of the renamed file, then the new one', async () => {
     const { path, tail } = restartable('');
     const first = await tail({ start: 'end' });
