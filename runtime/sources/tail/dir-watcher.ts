@@ -1,5 +1,5 @@
-import { lstatSync, realpathSync, watch, type FSWatcher } from 'node:fs';
-import { dirname } from 'node:path';
+import { lstatSync, readlinkSync, realpathSync, watch, type FSWatcher } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 /**
  * Watches directories with plain `fs.watch` (inotify on Linux) and reports every event.
@@ -51,16 +51,26 @@ export class DirWatcher {
 
 /**
  * What to watch for the absolute path `abs`: its directory, and when it is a symlink also the
- * directory of the file it resolves to (appends to the target raise events only there).
+ * directory of the file it resolves to (appends to the target raise events only there, and
+ * rotation leaves its copies and renamed files there).
  */
 export function watchTargets(abs: string): { target: string; dirs: string[] } {
   let target = abs;
   try {
-    if (lstatSync(abs).isSymbolicLink()) target = realpathSync(abs);
+    if (lstatSync(abs).isSymbolicLink()) target = linkTarget(abs);
   } catch {
-    // Missing or dangling: watch the link's directory and wait.
+    // Missing: watch the path's directory and wait.
   }
   const dirs = [dirname(abs)];
   if (dirname(target) !== dirs[0]) dirs.push(dirname(target));
   return { target, dirs };
+}
+
+/** Where the symlink `abs` leads; when it dangles (its target rotated away), where that was. */
+function linkTarget(abs: string): string {
+  try {
+    return realpathSync(abs);
+  } catch {
+    return resolve(dirname(abs), readlinkSync(abs));
+  }
 }

@@ -255,7 +255,7 @@ export class FileFollower {
   private readCopy(cur: OpenFile): string | null {
     let found;
     try {
-      found = findCopy(this.abs, cur.fingerprint, cur.handled.offset + 1, cur.ino, this.settings.lineMax, cur.handled);
+      found = findCopy(this.target, cur.fingerprint, cur.handled.offset + 1, cur.ino, this.settings.lineMax, cur.handled);
     } catch (err) {
       this.notices.error(`looking for a copy: ${(err as Error).message}`);
       return null;
@@ -270,7 +270,7 @@ export class FileFollower {
   /** Adopts the checkpointed file if a rotation renamed it while we were down; returns whether it did. */
   private adoptRotated(cp: Checkpoint): boolean {
     try {
-      const found = findRotated(this.abs, cp, this.settings.lineMax);
+      const found = findRotated(this.abs, cp, this.settings.lineMax, watchTargets(this.abs).dirs);
       if (found === null) return false;
       found.file.retireAt = Date.now() + this.settings.rotateWaitMs;
       this.retiring.push(found.file);

@@ -17,15 +17,31 @@ export function staleReason(cp: Checkpoint, fd: number, size: number, dev: bigin
 
 /**
  * When `abs` no longer names the checkpointed file, looks for that file (same device, inode
- * and head) among its siblings, i.e. renamed by a rotation while we were stopped, and opens
- * it at the saved offset. Returns null when `abs` is still that file or it is gone.
- * Throws on I/O errors.
+ * and head) in `dirs` (the path's directory, and its symlink target's), i.e. renamed by a
+ * rotation while we were stopped, and opens it at the saved offset. Returns null when `abs` is
+ * still that file or it is gone. Throws on I/O errors.
  */
-export function findRotated(abs: string, cp: Checkpoint, lineMax: number): { file: OpenFile; name: string } | null {
+export function findRotated(abs: string, cp: Checkpoint, lineMax: number, dirs: readonly string[]): { file: OpenFile; name: string } | null {
   const now = statSync(abs, { bigint: true, throwIfNoEntry: false });
   if (now !== undefined && String(now.dev) === cp.dev && String(now.ino) === cp.ino) return null;
-  const dir = dirname(abs);
-  for (const name of readdirSync(dir).slice(0, MAX_SIBLINGS)) {
+  for (const dir of dirs) {
+    const found = findInDir(dir, cp, lineMax);
+    if (found !== undefined) return found;
+  }
+  return null;
+}
+
+/** The checkpointed file in `dir` (null: there, but rewritten), or undefined when it is not there. */
+function findInDir(dir: string, cp: Checkpoint, lineMax: number): { file: OpenFile; name: string } | null | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    // A symlink's old target directory may be gone; the other directory may still hold the file.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  for (const name of names.slice(0, MAX_SIBLINGS)) {
     const st = lstatSync(join(dir, name), { bigint: true, throwIfNoEntry: false });
     if (st === undefined || !st.isFile() || String(st.dev) !== cp.dev || String(st.ino) !== cp.ino) continue;
     let stale = false;
@@ -37,11 +53,12 @@ export function findRotated(abs: string, cp: Checkpoint, lineMax: number): { fil
     file.close();
     return null;
   }
-  return null;
+  return undefined;
 }
 
 /**
- * After a truncation, looks among the siblings of `abs` for the copy `copytruncate` made just
+ * After a truncation, looks among the siblings of `abs` (the file itself, not a symlink to it)
+ * for the copy `copytruncate` made just
  * before it: another regular file at least `minSize` bytes long that starts with the bytes
  * `head` was taken from. Bytes the copy holds past our read position would otherwise be lost.
  * Returns the copy opened at `at`, or null. Throws on I/O errors opening the copy itself.

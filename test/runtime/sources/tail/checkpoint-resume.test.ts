@@ -1,4 +1,4 @@
-import { appendFileSync, openSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, renameSync, statSync, symlinkSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCheckpointStore } from '../../../../runtime/sources/tail/checkpoint-store.js';
@@ -65,6 +65,28 @@ describe('checkpoints across restarts', () => {
     await third.tailer.stop();
     expect(tally([...first.got.numbers, ...second.got.numbers, ...third.got.numbers], 0, 7)).toEqual({ missing: [], duplicated: [] });
     expect(third.got.notices.some((n) => n.kind === 'resumed-rotated')).toBe(true);
+  });
+
+  it('through a symlink, a restart finds the target renamed while stopped beside the target, not the link', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'real'));
+    const real = join(dir, 'real', 'app.log');
+    const link = join(dir, 'app.log');
+    writeFileSync(real, 'L1\n');
+    symlinkSync(real, link);
+    const state = join(dir, 'state');
+    const opts = { path: link, start: 'beginning', fileType: 'file', rotateWait: 0.2, pollInterval: 50 } as const;
+    const first = await collectingTailer({ ...opts, checkpoint: createCheckpointStore(state) });
+    expect(await waitFor(() => first.got.other.length === 1, 2000)).toBe(true);
+    await first.tailer.stop();
+    appendFileSync(real, 'L2\n');
+    renameSync(real, `${real}.1`);
+    writeFileSync(real, 'N1\n');
+    const second = await collectingTailer({ ...opts, checkpoint: createCheckpointStore(state) });
+    expect(await waitFor(() => second.got.other.length === 2, 2000)).toBe(true);
+    await second.tailer.stop();
+    expect(second.got.other).toEqual(['L2', 'N1']);
+    expect(second.got.notices.some((n) => n.kind === 'resumed-rotated')).toBe(true);
   });
 
   it('a restart after a rotation that happened while stopped reads the rest of the renamed file, then the new one', async () => {

@@ -101,6 +101,26 @@ describe('rotation under a live writer', () => {
     expect(got.notices.filter((n) => n.kind === 'rotated')).toHaveLength(1);
   });
 
+  it('copytruncate of a file followed through a symlink: the copy is found beside the target, not the link', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'real'));
+    const real = join(dir, 'real', 'app.log');
+    const link = join(dir, 'app.log');
+    writeFileSync(real, 'a1\na2\n');
+    symlinkSync(real, link);
+    const { tailer, got } = await collectingTailer({ path: link, start: 'beginning', fileType: 'file', pollInterval: 50 });
+    expect(await waitFor(() => got.other.length === 2, 2000)).toBe(true);
+    // Appended, copied and truncated in one go, before the tailer looks again.
+    appendFileSync(real, 'b1\nb2\n');
+    copyFileSync(real, `${real}.1`);
+    truncateSync(real, 0);
+    appendFileSync(real, 'c1\n');
+    expect(await waitFor(() => got.other.length === 5, 2000)).toBe(true);
+    await tailer.stop();
+    expect(got.other).toEqual(['a1', 'a2', 'b1', 'b2', 'c1']);
+    expect(got.notices.find((n) => n.kind === 'truncated')).toMatchObject({ copy: 'app.log.1' });
+  });
+
   it('plain truncation: rereads from 0 and reports it', async () => {
     const dir = tempDir();
     const path = join(dir, 'app.log');
