@@ -42,6 +42,11 @@ export class FileFollower {
   private readonly notices: Notifier;
   private cutTotal = 0;
   private lastSize = -1;
+  /**
+   * How the first open is to place itself, kept until an open succeeds: a file there all along
+   * but not openable at start (EACCES, EMFILE) still resumes at its checkpoint, or at its end.
+   */
+  private firstOpen: { readonly checkpoint: Checkpoint | null; initial: boolean } | null = null;
 
   constructor(
     private readonly settings: FollowSettings,
@@ -61,7 +66,8 @@ export class FileFollower {
     const successor = checkpoint !== null && this.adoptRotated(checkpoint);
     // When the checkpointed file was found under another name, whatever the path names now
     // was created after it, so all of it is unread.
-    this.openCurrent(successor ? null : checkpoint, !successor);
+    this.firstOpen = { checkpoint: successor ? null : checkpoint, initial: !successor };
+    this.openCurrent();
     this.refreshWatches();
     // A notice handler may have stopped us meanwhile; a timer started now would never be cleared.
     if (this.stopped) return;
@@ -189,14 +195,14 @@ export class FileFollower {
       return;
     }
     if (cur === null) {
-      this.openCurrent(null, false);
+      this.openCurrent();
       return;
     }
     if (st.dev !== cur.dev || st.ino !== cur.ino) {
       // Finish what the old file holds before the new one's lines come in.
       if (this.readOut(cur, false) === 'aborted') return;
       this.rotateAway(cur, 'replaced');
-      this.openCurrent(null, false);
+      this.openCurrent();
       return;
     }
     // Same inode: shorter than what was read means truncation; a changed head means it was
@@ -210,8 +216,11 @@ export class FileFollower {
     }
   }
 
-  private openCurrent(checkpoint: Checkpoint | null, initial: boolean): void {
+  /** Opens what the path names: placed as `firstOpen` says until one open worked, then from 0. */
+  private openCurrent(): void {
     const path = this.settings.path;
+    const checkpoint = this.firstOpen?.checkpoint ?? null;
+    const initial = this.firstOpen?.initial ?? false;
     let resumed = false;
     try {
       this.current = OpenFile.open(this.abs, this.settings.lineMax, (fd, size, dev, ino) => {
@@ -234,12 +243,16 @@ export class FileFollower {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
+        // Missing at first: a file that appears later is new, all of it unread (a checkpoint
+        // still decides, if it turns out to be the same file).
+        if (this.firstOpen !== null) this.firstOpen.initial = false;
         this.notices.missing();
       } else {
         this.notices.errorOnce((err as Error).message);
       }
       return;
     }
+    this.firstOpen = null;
     this.notices.present();
     this.notices.recovered();
     this.lastSize = -1;

@@ -24,10 +24,10 @@ function scratch(): string {
   return dir;
 }
 
-/** Runs `body` (an ES module with `FileTailer`, `dir` and `sleep` in scope) in a child; killed after 15 s. */
+/** Runs `body` (an ES module with `FileTailer`, `createCheckpointStore`, `dir` and `sleep` in scope) in a child; killed after 15 s. */
 function runChild(dir: string, body: string, unprivileged = false): { status: number | null; signal: string | null; stdout: string; stderr: string } {
   const script = [
-    `const { FileTailer } = await import(${JSON.stringify(join(REPO, 'out/runtime/sources/tail/index.js'))});`,
+    `const { FileTailer, createCheckpointStore } = await import(${JSON.stringify(join(REPO, 'out/runtime/sources/tail/index.js'))});`,
     "const fs = await import('node:fs');",
     "const { join } = await import('node:path');",
     `const dir = ${JSON.stringify(dir)};`,
@@ -81,5 +81,38 @@ describe('FileTailer in a process of its own', () => {
     const { lines, notices } = JSON.parse(run.stdout) as { lines: string[]; notices: { kind: string; copy?: string }[] };
     expect(lines).toEqual(['a1', 'a2', 'b1', 'b2', 'c1']);
     expect(notices).toEqual([expect.objectContaining({ kind: 'truncated', copy: 'syslog.1' })]);
+  });
+
+  it('a file there all along but not openable at start resumes at its checkpoint once it can be opened, not from 0', () => {
+    const dir = scratch();
+    const run = runChild(dir, [
+      "const path = join(dir, 'app.log');",
+      "const opts = { path, start: 'end', fileType: 'file', checkpoint: createCheckpointStore(join(dir, 'state')), pollInterval: 50 };",
+      "fs.writeFileSync(path, 'old1\\nold2\\n');",
+      'const first = [];',
+      'const one = new FileTailer(opts, { lines: (l) => first.push(...l) });',
+      'await one.start();',
+      "fs.appendFileSync(path, 'new1\\n');",
+      'for (let i = 0; i < 200 && first.length < 1; i++) await sleep(10);',
+      'await one.stop();',
+      // Unreadable while the second run starts (permissions being fixed, or EMFILE).
+      'fs.chmodSync(path, 0o000);',
+      'const second = [];',
+      'const notices = [];',
+      'const two = new FileTailer(opts, { lines: (l) => second.push(...l), notice: (n) => notices.push(n.kind) });',
+      'await two.start();',
+      'await sleep(150);',
+      'fs.chmodSync(path, 0o644);',
+      "fs.appendFileSync(path, 'new2\\n');",
+      "for (let i = 0; i < 200 && !second.includes('new2'); i++) await sleep(10);",
+      'await sleep(100);',
+      'await two.stop();',
+      'console.log(JSON.stringify({ first, second, notices }));',
+    ].join('\n'), true);
+    expect(run.stderr).toBe('');
+    const { first, second, notices } = JSON.parse(run.stdout) as { first: string[]; second: string[]; notices: string[] };
+    expect(first).toEqual(['new1']);
+    expect(second).toEqual(['new2']);
+    expect(notices).toEqual(['error', 'resumed']);
   });
 });
