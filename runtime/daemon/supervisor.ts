@@ -20,6 +20,8 @@ interface Route {
 interface Follow {
   readonly tailer: FileTailer;
   routes: readonly Route[];
+  /** The file's size as last reported, handed to the engines of a reloaded rule set. */
+  size: number | null;
 }
 
 /** What the supervisor needs from its surroundings. */
@@ -82,6 +84,8 @@ export class Supervisor {
         this.deps.log.info(null, `stopped following ${path}`);
       } else {
         follow.routes = entry.routes;
+        const size = follow.size;
+        if (size !== null) for (const route of entry.routes) route.engine.primeSize(route.sourceIndex, size);
       }
     }
     await Promise.all(stopping);
@@ -115,6 +119,7 @@ export class Supervisor {
     const first = items[0];
     const follow: Follow = {
       routes: [],
+      size: null,
       tailer: new FileTailer(
         {
           path,
@@ -131,6 +136,7 @@ export class Supervisor {
             if (this.deps.verbose === true) for (const route of follow.routes) this.logMatches(route, lines);
           },
           size: (bytes) => {
+            follow.size = bytes;
             for (const route of follow.routes) route.engine.onSize(route.sourceIndex, bytes);
           },
           notice: (event) => this.notice(event),

@@ -142,6 +142,14 @@ export class Engine {
     if (!Number.isNaN(this.logNow)) for (const st of this.downItems) this.catchUp(st, this.logNow, true);
   }
 
+  /**
+   * The size `sources[sourceIndex]`'s file already had when this engine took over from one that
+   * reported it (a reload): multiples up to it are not reported again.
+   */
+  primeSize(sourceIndex: number, bytes: number): void {
+    for (const st of this.sources[sourceIndex]?.sized ?? []) st.size?.prime(bytes);
+  }
+
   /** The current size in bytes of `sources[sourceIndex]`'s file; fires size actions at each multiple reached. */
   onSize(sourceIndex: number, bytes: number): void {
     const src = this.sources[sourceIndex];

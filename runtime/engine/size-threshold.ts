@@ -10,6 +10,13 @@ export class SizeThreshold {
 
   constructor(readonly size: number) {}
 
+  /** Takes `bytes` as already reported: a rule set reloaded while the file is this size. */
+  prime(bytes: number): void {
+    if (!(this.size > 0) || !(bytes >= 0)) return;
+    this.last = bytes;
+    this.reached = Math.floor(bytes / this.size);
+  }
+
   /** The threshold just reached (a multiple of `size`, in bytes), or null. */
   observe(bytes: number): number | null {
     if (!(this.size > 0) || !(bytes >= 0)) return null;

@@ -1,4 +1,4 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ActionRunner } from '../../../runtime/actions/action-runner.js';
 import { LiveClock } from '../../../runtime/clock/clock.js';
@@ -64,6 +64,27 @@ describe('Supervisor', () => {
     expect(words).toEqual(['backup', 'disk', 'fan']);
     expect(s.stats().linesRead).toBe(4);
     expect(logged.filter((l) => l.includes('following')).length).toBe(1);
+  });
+
+  it('a reload does not report again a size multiple the file had already passed', async () => {
+    dir = tempDir();
+    const logFile = dir.file('app.log');
+    writeFileSync(logFile, 'x'.repeat(250));
+    const reached = dir.file('reached.txt');
+    const sized = (): ReturnType<typeof item> =>
+      item('BIG', logFile, /never/, { size: 100, sizeAction: { shell: true, command: `echo "$RULEC_THRESHOLD" >> '${reached}'`, source: 'x' } });
+    const lines = (): string => (existsSync(reached) ? readFileSync(reached, 'utf8') : '');
+    const { supervisor: s, actions } = start([]);
+    await s.start([ruleModule([sized()])]);
+    expect(await waitFor(() => lines() !== '')).toBe(true);
+    await s.replace([ruleModule([sized()])]);
+    appendFileSync(logFile, 'y'.repeat(10));
+    await new Promise((r) => setTimeout(r, 400));
+    appendFileSync(logFile, 'z'.repeat(50));
+    expect(await waitFor(() => (lines().match(/\n/g) ?? []).length >= 2)).toBe(true);
+    expect(await actions.drain(5_000)).toBe(true);
+    // 200 when watching began at 250 bytes; after the reload only the next multiple, 300.
+    expect(lines()).toBe('200\n300\n');
   });
 
   it('stops the reader of a path the new rule set no longer reads', async () => {
