@@ -206,13 +206,16 @@ export class FileFollower {
       return;
     }
     // Same inode: shorter than what was read means truncation; a changed head means it was
-    // truncated and rewritten past our offset between two looks.
-    if (Number(st.size) < cur.readPos || (poll && !startsWith(cur.fd, cur.fingerprint))) {
+    // truncated and rewritten past our offset between two looks (`cmd > job.log` from cron).
+    // The head is checked before every read, not only on polls: reading on from the old offset
+    // would deliver half a line of the new content first (one 256-byte pread per wake-up).
+    const size = Number(st.size);
+    if (size < cur.readPos || ((poll || size > cur.readPos) && !startsWith(cur.fd, cur.fingerprint))) {
       const from = cur.readPos;
       const copy = this.readCopy(cur);
       cur.rewind();
       this.lastSize = -1;
-      this.notices.notice({ kind: 'truncated', path, from, to: Number(st.size), copy });
+      this.notices.notice({ kind: 'truncated', path, from, to: size, copy });
     }
   }
 

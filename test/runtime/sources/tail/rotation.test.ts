@@ -121,6 +121,23 @@ describe('rotation under a live writer', () => {
     expect(got.notices.find((n) => n.kind === 'truncated')).toMatchObject({ copy: 'app.log.1' });
   });
 
+  it.each([0, 150])('truncated and rewritten past our offset before we look (cron\'s `cmd > job.log`), head padded by %i: the new content whole, from its first line', async (pad) => {
+    const dir = tempDir();
+    const path = join(dir, 'job.log');
+    const p = 'p'.repeat(pad);
+    writeFileSync(path, `run1 line-a ${p}\nrun1 line-b ${p}\n`);
+    // A slow poll: the events alone must notice it.
+    const { tailer, got } = await collectingTailer({ path, start: 'beginning', fileType: 'file', pollInterval: 60_000 });
+    expect(await waitFor(() => got.other.length === 2, 2000)).toBe(true);
+    // Truncated and rewritten longer in one go (O_TRUNC, then one write).
+    writeFileSync(path, `run2 first line ${p}\nrun2 second line ${p}\nrun2 third line ${p}\n`);
+    expect(await waitFor(() => got.other.length >= 5, 2000)).toBe(true);
+    await sleep(200);
+    await tailer.stop();
+    expect(got.other).toEqual([`run1 line-a ${p}`, `run1 line-b ${p}`, `run2 first line ${p}`, `run2 second line ${p}`, `run2 third line ${p}`]);
+    expect(got.notices.filter((n) => n.kind === 'truncated')).toHaveLength(1);
+  });
+
   it('plain truncation: rereads from 0 and reports it', async () => {
     const dir = tempDir();
     const path = join(dir, 'app.log');
