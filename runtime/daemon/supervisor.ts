@@ -5,7 +5,16 @@ import { Engine } from '../engine/engine.js';
 import type { ItemStats } from '../engine/item-state.js';
 import type { Logger } from '../log/logger.js';
 import { Prefilter } from '../prefilter/prefilter.js';
-import { createCheckpointStore, FileTailer, type CheckpointStore, type TailNotice } from '../sources/tail/index.js';
+import {
+  createCheckpointStore,
+  DEFAULT_LINE_MAX,
+  DEFAULT_ROTATE_WAIT,
+  FileTailer,
+  type Checkpoint,
+  type CheckpointLoad,
+  type CheckpointStore,
+  type TailNotice,
+} from '../sources/tail/index.js';
 
 /** Where one followed path's lines go: an engine and the index of the source in its module. */
 interface Route {
@@ -16,12 +25,42 @@ interface Route {
   readonly prefilter: Prefilter | null;
 }
 
+/** How a path is read: what the most demanding item reading it needs. */
+interface ReadSettings {
+  readonly lineMax: number;
+  readonly rotateWait: number;
+}
+
 /** One reader per path; its routes are swapped on reload while the reader keeps its position. */
 interface Follow {
   readonly tailer: FileTailer;
+  readonly settings: ReadSettings;
+  /** Where the reader's position goes, so one restarted with new settings resumes from it. */
+  readonly handoff: HandoffStore;
   routes: readonly Route[];
   /** The file's size as last reported, handed to the engines of a reloaded rule set. */
   size: number | null;
+}
+
+/**
+ * A reader's checkpoints, kept in memory and also in the state directory when there is one: a
+ * reload that changes how a path is read (`line_max`, `rotate_wait`) restarts its reader, which
+ * resumes exactly where the old one stopped even without a state directory.
+ */
+class HandoffStore implements CheckpointStore {
+  private last: Checkpoint | null = null;
+
+  constructor(private readonly durable: CheckpointStore | null) {}
+
+  load(path: string): Promise<CheckpointLoad> {
+    if (this.last !== null) return Promise.resolve({ value: this.last, problem: null });
+    return this.durable?.load(path) ?? Promise.resolve({ value: null, problem: null });
+  }
+
+  save(path: string, checkpoint: Checkpoint): Promise<string | null> {
+    this.last = checkpoint;
+    return this.durable?.save(path, checkpoint) ?? Promise.resolve(null);
+  }
 }
 
 /** What the supervisor needs from its surroundings. */
@@ -61,10 +100,10 @@ export class Supervisor {
   async replace(modules: readonly RuleModule[]): Promise<void> {
     const { clock, actions, log } = this.deps;
     const engines = modules.map((module) => new Engine(module, { clock, actions, log }));
-    const wanted = new Map<string, { spec: SourceSpec; module: RuleModule; routes: Route[] }>();
+    const wanted = new Map<string, { spec: SourceSpec; routes: Route[] }>();
     modules.forEach((module, m) => {
       module.sources.forEach((spec, sourceIndex) => {
-        const entry = wanted.get(spec.path) ?? { spec, module, routes: [] };
+        const entry = wanted.get(spec.path) ?? { spec, routes: [] };
         const prefilter = this.deps.verbose === true ? new Prefilter(spec.items, spec.literals) : null;
         entry.routes.push({ engine: engines[m]!, module, sourceIndex, prefilter });
         wanted.set(spec.path, entry);
@@ -76,25 +115,39 @@ export class Supervisor {
     for (const engine of engines) engine.start();
 
     const stopping: Promise<void>[] = [];
+    const restarting = new Map<string, Follow>();
     for (const [path, follow] of this.follows) {
       const entry = wanted.get(path);
       if (entry === undefined) {
         this.follows.delete(path);
         stopping.push(follow.tailer.stop());
         this.deps.log.info(null, `stopped following ${path}`);
-      } else {
-        follow.routes = entry.routes;
-        const size = follow.size;
-        if (size !== null) for (const route of entry.routes) route.engine.primeSize(route.sourceIndex, size);
+        continue;
       }
+      const settings = readSettings(entry.routes);
+      if (settings.lineMax !== follow.settings.lineMax || settings.rotateWait !== follow.settings.rotateWait) {
+        // The reader's cut and grace period are fixed when it starts: a new one takes over.
+        this.follows.delete(path);
+        stopping.push(follow.tailer.stop());
+        restarting.set(path, follow);
+        continue;
+      }
+      follow.routes = entry.routes;
+      primeSizes(entry.routes, follow.size);
     }
     await Promise.all(stopping);
 
     const starting: Promise<void>[] = [];
     for (const [path, entry] of wanted) {
       if (this.follows.has(path)) continue;
-      const follow = this.follow(path, entry.spec, entry.module);
+      const before = restarting.get(path);
+      const follow = this.follow(path, entry.spec, readSettings(entry.routes), before?.handoff ?? new HandoffStore(this.checkpoints));
       follow.routes = entry.routes;
+      if (before !== undefined) {
+        follow.size = before.size;
+        primeSizes(entry.routes, before.size);
+        this.deps.log.info(null, `reading ${path} again with line_max ${follow.settings.lineMax} and rotate_wait ${follow.settings.rotateWait} s`);
+      }
       this.follows.set(path, follow);
       starting.push(follow.tailer.start());
     }
@@ -114,21 +167,14 @@ export class Supervisor {
     return { linesRead: this.linesRead, items: this.engines.flatMap((e) => e.stats().items) };
   }
 
-  private follow(path: string, spec: SourceSpec, module: RuleModule): Follow {
-    const items = spec.items.map((i) => module.items[i]!);
-    const first = items[0];
+  private follow(path: string, spec: SourceSpec, settings: ReadSettings, handoff: HandoffStore): Follow {
     const follow: Follow = {
       routes: [],
       size: null,
+      settings,
+      handoff,
       tailer: new FileTailer(
-        {
-          path,
-          start: spec.start,
-          fileType: spec.fileType,
-          rotateWait: Math.max(...items.map((item) => item.rotateWait), first?.rotateWait ?? 5),
-          lineMax: Math.max(...items.map((item) => item.lineMax), first?.lineMax ?? 65536),
-          checkpoint: this.checkpoints,
-        },
+        { path, start: spec.start, fileType: spec.fileType, ...settings, checkpoint: handoff },
         {
           lines: (lines, info) => {
             this.linesRead += lines.length;
@@ -191,4 +237,16 @@ export class Supervisor {
         break;
     }
   }
+}
+
+/** The widest cut and longest grace any item on the path asks for, over every module reading it. */
+function readSettings(routes: readonly Route[]): ReadSettings {
+  const items = routes.flatMap((r) => r.module.sources[r.sourceIndex]?.items.map((i) => r.module.items[i]!) ?? []);
+  if (items.length === 0) return { lineMax: DEFAULT_LINE_MAX, rotateWait: DEFAULT_ROTATE_WAIT };
+  return { lineMax: Math.max(...items.map((item) => item.lineMax)), rotateWait: Math.max(...items.map((item) => item.rotateWait)) };
+}
+
+/** Hands the size a path's file already had to the engines of a reloaded rule set. */
+function primeSizes(routes: readonly Route[], size: number | null): void {
+  if (size !== null) for (const route of routes) route.engine.primeSize(route.sourceIndex, size);
 }

@@ -87,6 +87,28 @@ describe('Supervisor', () => {
     expect(lines()).toBe('200\n300\n');
   });
 
+  it('a reload that raises line_max reads on with the new cut, from where the old reader stopped', async () => {
+    dir = tempDir();
+    const logFile = dir.file('app.log');
+    writeFileSync(logFile, '');
+    const records = dir.file('records');
+    const whole = (lineMax: number): ReturnType<typeof item> =>
+      item('LONG', logFile, /^(L.*)$/, { lineMax, upboundAction: markerAction(records, [cap(1)]) });
+    const logged: string[] = [];
+    const { supervisor: s, actions } = start(logged);
+    await s.start([ruleModule([whole(20)])]);
+    const long = (n: number): string => `L${n}${'x'.repeat(98)}`;
+    appendFileSync(logFile, `${long(1)}\n`);
+    expect(await waitFor(() => dir.records('records').length === 1)).toBe(true);
+    await s.replace([ruleModule([whole(1000)])]);
+    appendFileSync(logFile, `${long(2)}\n`);
+    expect(await waitFor(() => dir.records('records').length === 2)).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await actions.drain(5_000)).toBe(true);
+    expect(dir.records('records').map((r) => r[0])).toEqual([long(1).slice(0, 20), long(2)]);
+    expect(logged.some((l) => l.includes(`reading ${logFile} again with line_max 1000`))).toBe(true);
+  });
+
   it('stops the reader of a path the new rule set no longer reads', async () => {
     dir = tempDir();
     const first = dir.file('one.log');
