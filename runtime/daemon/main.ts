@@ -179,7 +179,8 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
     });
 
     async function shutDown(code: number): Promise<void> {
-      await supervisor.stop();
+      // After a failed start the supervisor may be half built; stopping it must not end the shutdown.
+      await supervisor.stop().catch((error: unknown) => log.error(null, `stopping: ${String(error)}`));
       const drained = await actions.drain(DRAIN_MS);
       actions.close();
       const stats = actions.stats();
