@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../runtime/clock/manual-clock.js';
+import { DownboundWindow } from '../../../runtime/engine/downbound-window.js';
 import { Engine } from '../../../runtime/engine/engine.js';
 import { ACTION, item, memoryLog, moduleOf, RecordingSink } from './helpers.js';
 
@@ -68,6 +69,26 @@ describe('down-bound N/T', () => {
     clock.advance(60_000);
     expect(sink.requests).toEqual([]);
     expect(clock.pending()).toBe(0);
+  });
+});
+
+describe('DownboundWindow with times out of order (log time of interleaved sources)', () => {
+  it('keeps the N newest: an older time never pushes out a newer one', () => {
+    const w = new DownboundWindow(2, 60);
+    for (const t of [50_000, 60_000, 30_000]) w.record(t);
+    // 50 s and 60 s are the two newest; both are in (40 s, 100 s].
+    expect(w.countAt(100_000)).toBe(2);
+    expect(w.nextShortfall(100_000)).toBe(110_000);
+  });
+
+  it('puts a late time in its place, so the next shortfall is T after the oldest of the N newest', () => {
+    const w = new DownboundWindow(3, 60);
+    for (const t of [50_000, 40_000, 45_000]) w.record(t);
+    expect(w.nextShortfall(60_000)).toBe(100_000);
+    w.record(70_000);
+    expect(w.nextShortfall(80_000)).toBe(105_000);
+    expect(w.countAt(104_000)).toBe(3);
+    expect(w.countAt(105_000)).toBe(2);
   });
 });
 
