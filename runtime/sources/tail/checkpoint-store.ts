@@ -67,12 +67,21 @@ function parseCheckpoint(text: string, path: string): Checkpoint | null {
   }
   if (typeof raw !== 'object' || raw === null) return null;
   const r = raw as Record<string, unknown>;
+  if (r['format'] !== FORMAT || r['path'] !== path) return null;
+  const own = parseFile(r);
+  if (own === null) return null;
+  if (r['rotated'] === undefined) return own;
+  if (!Array.isArray(r['rotated'])) return null;
+  const rotated = (r['rotated'] as unknown[]).map((entry) => (typeof entry === 'object' && entry !== null ? parseFile(entry as Record<string, unknown>) : null));
+  return rotated.every((entry): entry is Checkpoint => entry !== null) ? { ...own, rotated } : null;
+}
+
+/** One file's position: identity, head and offset, each field checked. */
+function parseFile(r: Record<string, unknown>): Checkpoint | null {
   const fp = r['fingerprint'] as Record<string, unknown> | undefined;
   const decimal = (v: unknown): v is string => typeof v === 'string' && /^\d+$/.test(v);
   const count = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
   if (
-    r['format'] !== FORMAT ||
-    r['path'] !== path ||
     !decimal(r['dev']) ||
     !decimal(r['ino']) ||
     !count(r['offset']) ||

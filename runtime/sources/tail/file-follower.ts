@@ -63,6 +63,8 @@ export class FileFollower {
 
   /** Opens the file (resuming from `checkpoint` when it is still the same file) and starts following. */
   begin(checkpoint: Checkpoint | null): void {
+    // Oldest first: files that were being read out when we stopped, then the followed one.
+    for (const rotated of checkpoint?.rotated ?? []) this.adoptRotated(rotated);
     const successor = checkpoint !== null && this.adoptRotated(checkpoint);
     // When the checkpointed file was found under another name, whatever the path names now
     // was created after it, so all of it is unread.
@@ -83,7 +85,9 @@ export class FileFollower {
   checkpoint(): Checkpoint | null {
     const f = this.current ?? this.retiring.at(-1) ?? null;
     if (f === null) return null;
-    return { dev: String(f.dev), ino: String(f.ino), fingerprint: f.fingerprint, ...f.handled };
+    // Rotated files still read out: a writer may add to one until it reopens, after our stop too.
+    const rotated = this.retiring.filter((r) => r !== f).map(positionOf);
+    return rotated.length === 0 ? positionOf(f) : { ...positionOf(f), rotated };
   }
 
   /** Stops watching and reading; call `close` once the last checkpoint was taken. */
@@ -342,4 +346,9 @@ export class FileFollower {
   }
 
 
+}
+
+/** Where handled lines of one open file end, as a checkpoint records it. */
+function positionOf(f: OpenFile): Checkpoint {
+  return { dev: String(f.dev), ino: String(f.ino), fingerprint: f.fingerprint, ...f.handled };
 }

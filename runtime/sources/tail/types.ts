@@ -17,6 +17,11 @@ export interface Checkpoint {
   readonly fingerprint: Fingerprint;
   readonly offset: number;
   readonly discarding: boolean;
+  /**
+   * Files rotated away from the path and still being read out (`rotateWait`) when this was
+   * taken, oldest first: a restart reads on in them too, if they are still beside the path.
+   */
+  readonly rotated?: readonly Checkpoint[];
 }
 
 /** What a checkpoint load found: nothing, a checkpoint, or a problem (unreadable or corrupt). */

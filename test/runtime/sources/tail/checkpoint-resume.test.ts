@@ -67,6 +67,27 @@ describe('checkpoints across restarts', () => {
     expect(third.got.notices.some((n) => n.kind === 'resumed-rotated')).toBe(true);
   });
 
+  it('a stop during rotate_wait after the new file appeared: the restart reads on in the rotated file too', async () => {
+    const { path, tail } = restartable('L1\n');
+    const first = await tail({ start: 'beginning', rotateWait: 5, pollInterval: 50 });
+    expect(await waitFor(() => first.got.other.length === 1, 2000)).toBe(true);
+    // logrotate `create`: the writer has not reopened yet and still writes to the old file.
+    renameSync(path, `${path}.1`);
+    writeFileSync(path, 'N1\n');
+    appendFileSync(`${path}.1`, 'L2\nL3 begun');
+    expect(await waitFor(() => first.got.other.includes('L2') && first.got.other.includes('N1'), 2000)).toBe(true);
+    await first.tailer.stop();
+    appendFileSync(`${path}.1`, ' and ended\nL4\n');
+    appendFileSync(path, 'N2\n');
+    const second = await tail({ start: 'beginning', rotateWait: 0.2, pollInterval: 50 });
+    expect(await waitFor(() => second.got.other.length >= 3, 2000)).toBe(true);
+    await sleep(300);
+    await second.tailer.stop();
+    expect([...first.got.other, ...second.got.other].sort()).toEqual(['L1', 'L2', 'L3 begun and ended', 'L4', 'N1', 'N2']);
+    expect(second.got.other.indexOf('L4')).toBeLessThan(second.got.other.indexOf('N2'));
+    expect(second.got.notices.some((n) => n.kind === 'resumed-rotated')).toBe(true);
+  });
+
   it('through a symlink, a restart finds the target renamed while stopped beside the target, not the link', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'real'));

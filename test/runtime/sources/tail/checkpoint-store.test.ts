@@ -26,6 +26,17 @@ describe('createCheckpointStore', () => {
     expect((await store.load('/var/log/b')).value).toEqual(cp(20));
   });
 
+  it('round-trips the rotated files still being read out, and refuses a malformed one', async () => {
+    const dir = tempDir();
+    const store = createCheckpointStore(dir);
+    const withRotated: Checkpoint = { ...cp(30), rotated: [{ ...cp(7), ino: '12' }] };
+    expect(await store.save('/p', withRotated)).toBeNull();
+    expect((await store.load('/p')).value).toEqual(withRotated);
+    const [file] = readdirSync(dir);
+    writeFileSync(join(dir, file!), JSON.stringify({ format: 1, path: '/p', ...cp(30), rotated: [{ ...cp(7), ino: 'x' }] }));
+    expect(await store.load('/p')).toEqual({ value: null, problem: 'ignoring a corrupt checkpoint for /p' });
+  });
+
   it('keeps the last of many overlapping saves and leaves no temporary files', async () => {
     const dir = tempDir();
     const store = createCheckpointStore(dir);
