@@ -22,3 +22,19 @@ export interface Command {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/**
+ * For commands that print a stream of results (`rulec test`, `rulec regex`): when the reader of
+ * standard output goes away (`| head`), the output is over; end quietly instead of with Node's
+ * EPIPE stack trace. The daemon does not use it: it keeps running without its stdout.
+ */
+export function endWhenStdoutCloses(): void {
+  if (stdoutWatched) return;
+  stdoutWatched = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+}
+
+let stdoutWatched = false;

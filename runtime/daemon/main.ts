@@ -65,7 +65,12 @@ export async function runMain(
     checked.push(result.value);
   }
   if (parsed.value.test !== null) {
-    // A bare bundle has nothing to check beyond loading; `rulec run -t` checks the rule file.
+    // A bundle can only vouch for itself (it loads); a rule file is checked by `rulec check`.
+    const self = process.argv[1];
+    if (self === undefined || resolve(parsed.value.test) !== resolve(self)) {
+      process.stderr.write(`rulec: -t ${escapeControl(parsed.value.test)}: this bundle checks only itself; check a rule file with rulec check\n`);
+      return 2;
+    }
     const items = checked.reduce((n, m) => n + m.items.length, 0);
     process.stdout.write(`${parsed.value.test}: loads: ${checked.length} module(s), ${items} item(s)\n`);
     return 0;

@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCli } from './run-cli.js';
+import { BIN, REPO, runCli } from './run-cli.js';
 
 describe('rulec regex', () => {
   it('prints the captures of each matching line, numbered and named, PCRE syntax translated', async () => {
@@ -49,5 +50,17 @@ describe('rulec regex', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/warning\[R309\]: .*; at run time V8's linear-time engine takes over/);
     expect(result.stdout).toContain('1 of 1 line(s) matched');
+  });
+
+  it('ends quietly with exit 0 when the reader of its output goes away (| head)', async () => {
+    const child = spawn(process.execPath, [BIN, 'regex', '(\\d+)'], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.stdout.once('data', () => child.stdout.destroy());
+    child.stdin.on('error', () => {});
+    child.stdin.end(Array.from({ length: 200_000 }, (_, i) => `line ${i}`).join('\n'));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -97,6 +98,33 @@ describe('rulec run BUNDLE', () => {
     const d = daemon([file, '-s'], work);
     expect(await d.exited).toBe(2);
     expect(d.output()).toContain(`contract version 1 does not match this runtime's ${CONTRACT_VERSION}; rebuild it`);
+  });
+});
+
+describe('rulec run -t with a bundle', () => {
+  it('checks the rule file given to -t, not the bundle beside it; a bundle vouches only for itself', async () => {
+    const work = dir();
+    const file = await bundle(itemText('ERRORS', join(work, 'app.log'), 'ERROR (\\w+)', MARKER, join(work, 'r'), '"$1"'));
+    writeFileSync(join(work, 'bad.rules'), '[BAD]\npath = /x\nregex = (unclosed\nupbound_action = /bin/true\n');
+    const bad = await runCli(['run', file, '-t', 'bad.rules'], { cwd: work });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/bad\.rules:3:\d+: error\[R307\]/);
+    const missing = await runCli(['run', '-t', 'nope.rules', file], { cwd: work });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/nope\.rules/);
+    const itself = await runCli(['run', file, '-t', file], { cwd: work });
+    expect(itself).toMatchObject({ code: 0, stdout: `${file}: loads: 1 module(s), 1 item(s)\n` });
+    // Straight to the bundle, as on a host without rulec.
+    const other = spawnSync(process.execPath, [file, '-t', 'bad.rules'], { cwd: work, encoding: 'utf8' });
+    expect(other.status).toBe(2);
+    expect(other.stderr).toMatch(/this bundle checks only itself; check a rule file with rulec check/);
+  });
+
+  it('names a bundle that is not there in one line, exit 2', async () => {
+    const work = dir();
+    const result = await runCli(['run', 'nope.mjs'], { cwd: work });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^rulec run: cannot read nope\.mjs: ENOENT[^\n]*\n$/);
   });
 });
 

@@ -8,7 +8,7 @@ import { lintRedos } from '../../regex/redos.js';
 import { translateRegex } from '../../regex/translate.js';
 import { escapeControl } from '../../../runtime/log/escape.js';
 import { parseCommandArgs } from '../args.js';
-import { UsageError, type Command, type Io } from '../command.js';
+import { endWhenStdoutCloses, UsageError, type Command, type Io } from '../command.js';
 
 /** Lines are cut here before matching, as the engine's default `line_max` does. */
 const LINE_MAX = 64 * 1024;
@@ -37,6 +37,7 @@ export const regexCommand: Command = {
   summary: 'show the captures of a PCRE regex on each line of standard input (lognot -T)',
   usage: 'rulec regex REGEX [--flags imsx] < LINES',
   async run(args, io) {
+    endWhenStdoutCloses();
     const { values, positionals } = parseCommandArgs(args, { flags: { type: 'string', default: '' } });
     if (positionals.length !== 1) throw new UsageError('give exactly one REGEX (quote it for the shell)');
     const source = positionals[0]!;

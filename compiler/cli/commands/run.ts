@@ -4,7 +4,7 @@
  * `.mjs` bundle is run with node. `-t FILE` checks FILE as `rulec check` does.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { hasErrors, type Diagnostic } from '../../../grammar/diagnostic.js';
@@ -13,6 +13,7 @@ import { DAEMON_USAGE, parseDaemonArgs } from '../../../runtime/daemon/args.js';
 import { importModule } from '../../../runtime/daemon/loader.js';
 import { runMain } from '../../../runtime/daemon/main.js';
 import { rulecScript } from '../../manifest.js';
+import { UserError } from '../../user-error.js';
 import { UsageError, type Command, type Io } from '../command.js';
 import { orderDiagnostics, renderReport } from '../render.js';
 
@@ -59,6 +60,18 @@ async function checkOnly(file: string, io: Io): Promise<number> {
   return 0;
 }
 
+/** `file` when it is a readable regular file; otherwise one line saying why (not node's stack trace). */
+function readableFile(file: string): string {
+  let st;
+  try {
+    st = statSync(file);
+  } catch (error) {
+    throw new UserError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  if (!st.isFile()) throw new UserError(`cannot read ${file}: not a file`);
+  return file;
+}
+
 /** Runs a bundle as its own node process, passing signals on so it can drain and reload. */
 function runBundle(bundle: string, args: readonly string[]): Promise<number> {
   const child = spawn(process.execPath, [bundle, ...args], { stdio: 'inherit' });
@@ -85,9 +98,12 @@ export const runCommand: Command = {
     if (parsed.errors.length > 0) throw new UsageError(parsed.errors.join('; '));
     if (parsed.value.version || parsed.value.help) return runMain([], args);
     const file = parsed.value.config;
-    // A bundle verifies itself with `-t`; it ignores its own name among its arguments.
-    if (file !== null && /\.m?js$/.test(file)) return runBundle(file, args);
-    if (parsed.value.test !== null) return checkOnly(parsed.value.test, io);
+    const test = parsed.value.test;
+    const isBundle = (name: string): boolean => /\.m?js$/.test(name);
+    // `-t FILE.rules` checks that file whatever else is given; a bundle verifies itself with `-t`.
+    if (test !== null && !isBundle(test)) return checkOnly(test, io);
+    const bundle = file !== null && isBundle(file) ? file : test;
+    if (bundle !== null) return runBundle(readableFile(bundle), args);
     if (file === null) throw new UsageError('no rule file or bundle given');
 
     // `-w` changes the directory before reloads, so reloads must not depend on the current one.

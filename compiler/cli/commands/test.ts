@@ -8,7 +8,7 @@ import type { ItemStats } from '../../../runtime/engine/item-state.js';
 import { DryRun, type DryRunEvent } from '../../../runtime/daemon/dry-run.js';
 import { escapeControl } from '../../../runtime/log/escape.js';
 import { parseCommandArgs } from '../args.js';
-import { UsageError, type Command, type Io } from '../command.js';
+import { endWhenStdoutCloses, UsageError, type Command, type Io } from '../command.js';
 import { loadRuleFile } from './run.js';
 
 /** Splits a log into lines as the tailer does: on `\n`, without a trailing `\r` or empty last line. */
@@ -90,6 +90,7 @@ export const testCommand: Command = {
   summary: 'show what each item matches and would fire on a log (nothing runs)',
   usage: 'rulec test FILE... [--log LOG | < LOG] [--replay] [--format text|json] [--missed]',
   async run(args, io) {
+    endWhenStdoutCloses();
     const { values, positionals } = parseCommandArgs(args, {
       log: { type: 'string', short: 'l' },
       replay: { type: 'boolean', default: false },
