@@ -64,11 +64,15 @@ export class DryRun {
     this.engine.start();
   }
 
-  /** Feeds one line (without its line break); returns true when some item matched it. */
-  feed(line: string): boolean {
+  /**
+   * Feeds one line (without its line break); returns true when some item matched it.
+   * `endOffset` is the log's size in bytes once this line is read, for size thresholds; without
+   * it, the line's UTF-8 length and a newline are counted.
+   */
+  feed(line: string, endOffset?: number): boolean {
     this.lineNo++;
     this.line = line;
-    this.bytes += Buffer.byteLength(line) + 1;
+    this.bytes = endOffset ?? this.bytes + Buffer.byteLength(line) + 1;
     let matched = false;
     // The prefilter's candidates are a superset of the items that match; each item is in one source.
     for (const prefilter of this.prefilters) {

@@ -116,6 +116,25 @@ describe('rulec test', () => {
     }
   });
 
+  it('counts size thresholds in the log\'s bytes, as the daemon does, not in its decoded text', async () => {
+    const { dir, remove } = tempDir('rulec-test-size-');
+    try {
+      writeFileSync(join(dir, 'sz.rules'), '[SZ]\npath = /var/log/x.log\nsize = 1K\nsize_action = /bin/true\n');
+      // 1,100 bytes on disk, 1,000 after the \r are gone; 600 bytes that decode to 1,400.
+      writeFileSync(join(dir, 'crlf.log'), '123456789\r\n'.repeat(100));
+      writeFileSync(join(dir, 'bad.log'), Buffer.from('\xff\xff\xff\xff1\n'.repeat(100), 'latin1'));
+      const fires = async (log: string): Promise<number> => {
+        const result = await runCli(['test', 'sz.rules', '--log', log, '--format', 'json'], { cwd: dir });
+        expect(result.code, result.stderr).toBe(0);
+        return result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string }).filter((e) => e.type === 'fire').length;
+      };
+      expect(await fires('crlf.log')).toBe(1);
+      expect(await fires('bad.log')).toBe(0);
+    } finally {
+      remove();
+    }
+  });
+
   it('exits 2 naming a rule file it cannot read', async () => {
     const result = await runCli(['test', 'test/cli/no-such.rules'], { cwd: REPO, input: '' });
     expect(result).toEqual({ code: 2, stdout: '', stderr: 'rulec test: cannot read test/cli/no-such.rules\n' });

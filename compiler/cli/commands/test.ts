@@ -11,16 +11,33 @@ import { parseCommandArgs } from '../args.js';
 import { endWhenStdoutCloses, UsageError, type Command, type Io } from '../command.js';
 import { loadRuleFile } from './run.js';
 
-/** Splits a log into lines as the tailer does: on `\n`, without a trailing `\r` or empty last line. */
-function splitLines(text: string): string[] {
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+/** A log split into lines, and the byte offset just past each line (the file's size once it is read). */
+interface Log {
+  readonly lines: readonly string[];
+  readonly ends: readonly number[];
 }
 
-function readLog(path: string | undefined): string[] {
+/**
+ * Splits a log into lines as the tailer does: on `\n` bytes, without a trailing `\r` or an empty
+ * last line, each line decoded on its own (invalid UTF-8 as U+FFFD). Sizes count the file's
+ * bytes, as the daemon's size thresholds do, not the decoded text.
+ */
+function splitLog(bytes: Buffer): Log {
+  const lines: string[] = [];
+  const ends: number[] = [];
+  for (let start = 0; start < bytes.length; ) {
+    const newline = bytes.indexOf(0x0a, start);
+    const end = newline === -1 ? bytes.length : newline;
+    lines.push(bytes.toString('utf8', start, end > start && bytes[end - 1] === 0x0d ? end - 1 : end));
+    start = newline === -1 ? bytes.length : newline + 1;
+    ends.push(start);
+  }
+  return { lines, ends };
+}
+
+function readLog(path: string | undefined): Log {
   try {
-    return splitLines(readFileSync(path ?? 0, 'utf8'));
+    return splitLog(readFileSync(path ?? 0));
   } catch (error) {
     throw new UsageError(`cannot read ${path ?? 'standard input'}: ${(error as Error).message}`);
   }
@@ -45,7 +62,7 @@ function itemText(stats: ItemStats, keys: number): string {
   return `${escapeControl(stats.name)}: ${stats.matched} line(s) matched, ${keys} distinct key(s), ${fires} fire(s)${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}\n`;
 }
 
-async function testFile(file: string, lines: readonly string[], opts: { replay: boolean; json: boolean; missed: boolean; logName: string }, io: Io): Promise<number> {
+async function testFile(file: string, log: Log, opts: { replay: boolean; json: boolean; missed: boolean; logName: string }, io: Io): Promise<number> {
   const loaded = await loadRuleFile(file);
   if (loaded.report !== '') io.err(loaded.report);
   if (loaded.module === null) return 1;
@@ -64,8 +81,9 @@ async function testFile(file: string, lines: readonly string[], opts: { replay: 
   };
   const run = new DryRun(loaded.module, { replay: opts.replay, startMs: Date.now(), onEvent: emit });
   const missed: number[] = [];
+  const { lines, ends } = log;
   lines.forEach((line, i) => {
-    if (!run.feed(line) && opts.missed) missed.push(i);
+    if (!run.feed(line, ends[i]) && opts.missed) missed.push(i);
   });
   const result = run.finish();
   if (opts.json) {
@@ -101,10 +119,10 @@ export const testCommand: Command = {
     if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format \`${format}\` (text or json)`);
     if (positionals.length === 0) throw new UsageError('no rule file given');
     const logPath = values.log as string | undefined;
-    const lines = readLog(logPath);
+    const log = readLog(logPath);
     const opts = { replay: values.replay === true, json: format === 'json', missed: values.missed === true, logName: logPath ?? 'standard input' };
     let status = 0;
-    for (const file of positionals) status = Math.max(status, await testFile(file, lines, opts, io));
+    for (const file of positionals) status = Math.max(status, await testFile(file, log, opts, io));
     return status;
   },
 };
