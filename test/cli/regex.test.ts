@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BIN, REPO, runCli } from './run-cli.js';
 
@@ -62,5 +63,24 @@ describe('rulec regex', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(stderr).toBe('');
     expect(code).toBe(0);
+  });
+
+  it('splits its input as the engine does: on \\n only, one trailing \\r dropped', async () => {
+    const result = await runCli(['regex', '(\\w)(\\d)'], { cwd: REPO, input: 'a1\rb2\nc3\r\n' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^1: a1\\rb2\n/);
+    expect(result.stdout).toMatch(/\n2: c3\n/);
+    expect(result.stdout).toMatch(/2 of 2 line\(s\) matched\n$/);
+  });
+
+  it('says so, exit 2, when standard input cannot be read', () => {
+    const dir = openSync(REPO, 'r');
+    try {
+      const run = spawnSync(process.execPath, [BIN, 'regex', 'c'], { cwd: REPO, stdio: [dir, 'pipe', 'pipe'], encoding: 'utf8' });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe('rulec regex: cannot read standard input: it is a directory\n');
+    } finally {
+      closeSync(dir);
+    }
   });
 });

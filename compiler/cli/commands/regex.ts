@@ -2,11 +2,13 @@
  * `rulec regex REGEX [--flags imsx] < LINES`: the captures of each matching line, as
  * `lognot -T` showed them. REGEX is PCRE syntax, translated exactly as rule files are.
  */
-import { createInterface } from 'node:readline';
+import { fstatSync } from 'node:fs';
 import { runTimeBound } from '../../regex/linear-blocker.js';
 import { lintRedos } from '../../regex/redos.js';
 import { translateRegex } from '../../regex/translate.js';
 import { escapeControl } from '../../../runtime/log/escape.js';
+import { LineSplitter } from '../../../runtime/sources/tail/line-splitter.js';
+import { UserError } from '../../user-error.js';
 import { parseCommandArgs } from '../args.js';
 import { endWhenStdoutCloses, UsageError, type Command, type Io } from '../command.js';
 
@@ -56,15 +58,24 @@ export const regexCommand: Command = {
     const regex = new RegExp(t.js, t.flags);
     let lineNo = 0;
     let matched = 0;
-    const input = createInterface({ input: process.stdin, crlfDelay: Infinity });
-    for await (const raw of input) {
+    const each = (line: string): void => {
       lineNo++;
-      const line = raw.length > LINE_MAX ? raw.slice(0, LINE_MAX) : raw;
       const m = regex.exec(line);
-      if (m === null) continue;
+      if (m === null) return;
       matched++;
       printMatch(io, lineNo, line, m, t.namedGroups);
+    };
+    // Lines as the engine gets them: split on \n only, one trailing \r dropped, cut at 64 KiB.
+    const splitter = new LineSplitter(LINE_MAX, 0);
+    // A directory as standard input reads as empty through a stream; say so instead.
+    if (fstatSync(0).isDirectory()) throw new UserError('cannot read standard input: it is a directory');
+    try {
+      for await (const chunk of process.stdin) for (const line of splitter.push(chunk as Buffer).lines) each(line);
+    } catch (error) {
+      throw new UserError(`cannot read standard input: ${(error as Error).message}`);
     }
+    const last = splitter.flush();
+    if (last !== null) each(last);
     io.out(`${matched} of ${lineNo} line(s) matched\n`);
     return 0;
   },
