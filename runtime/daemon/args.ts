@@ -4,6 +4,7 @@
  * (`--config`, `--daemon`, `--pid`, `--uid`, `--gid`, `--logfile`, `--stdout`, `--chdir`,
  * `--test`, `--verbose`, `--version`, `--help`) and `--name=value`.
  */
+import { resolve } from 'node:path';
 
 /** What the daemon was asked to do. */
 export interface DaemonArgs {
@@ -92,7 +93,7 @@ export function parseDaemonArgs(argv: readonly string[]): { value: DaemonArgs; e
 
   if (positionals.length > 1) errors.push(`expected one rule file, got ${positionals.length}`);
   const positional = positionals[0] ?? null;
-  if (positional !== null && values.config !== null && positional !== values.config) {
+  if (positional !== null && values.config !== null && resolve(positional) !== resolve(values.config)) {
     errors.push(`-c ${values.config} and ${positional} name different rule files`);
   }
   if (flags.daemon && values.logFile === null) {

@@ -97,8 +97,8 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
   const log = new Logger({
     level: args.verbose ? 'debug' : 'info',
     file: args.logFile,
-    // A background copy's stdout already is the log file; do not write each line twice.
-    stdout: args.stdout ? true : args.logFile === null ? process.stderr : false,
+    // A background copy's stdout already is the log file; do not write each line twice (-s too).
+    stdout: isDetachedChild() ? false : args.stdout ? true : args.logFile === null ? process.stderr : false,
   });
   if (args.chdir !== null) {
     try {

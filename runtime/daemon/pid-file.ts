@@ -11,7 +11,12 @@ import { dirname, basename, join } from 'node:path';
 export function writePidFile(path: string, pid: number = process.pid): void {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
   writeFileSync(temp, `${pid}\n`, { mode: 0o644, flag: 'wx' });
-  renameSync(temp, path);
+  try {
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }
 
 /**

@@ -107,6 +107,22 @@ describe('rulec run FILE.rules', () => {
     expect(existsSync(pidFile)).toBe(false);
   });
 
+  it('-d with -s writes each line of its own log to -l once', async () => {
+    const t = setup();
+    const pidFile = join(t.dir, 'rulec.pid');
+    writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', MARKER, t.rec, '"$1"'));
+    const parent = daemon([t.rules, '-d', '-s', '-l', t.own, '-p', pidFile], t.dir);
+    expect(await parent.exited).toBe(0);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    cleanup.push(() => alive(pid) && process.kill(pid, 'SIGKILL'));
+    expect(await waitFor(() => read(t.own).includes('running 1 item(s)'))).toBe(true);
+    process.kill(pid, 'SIGTERM');
+    expect(await waitFor(() => !alive(pid), 5_000)).toBe(true);
+    const lines = read(t.own).trimEnd().split('\n').map((l) => l.replace(/^\S+ /, ''));
+    expect(lines.filter((l) => l.includes('running 1 item(s)'))).toHaveLength(1);
+    expect(new Set(lines).size).toBe(lines.length);
+  });
+
   it('SIGHUP reopens the own log file after it was renamed', async () => {
     const t = setup();
     writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', MARKER, t.rec, '"$1"'));

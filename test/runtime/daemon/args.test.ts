@@ -19,6 +19,7 @@ describe('parseDaemonArgs', () => {
   it('takes the positional file as -c, and accepts both when they agree', () => {
     expect(parseDaemonArgs(['x.rules']).value.config).toBe('x.rules');
     expect(parseDaemonArgs(['-c', 'x.rules', 'x.rules']).errors).toEqual([]);
+    expect(parseDaemonArgs(['-c', './x.rules', 'x.rules']).errors).toEqual([]);
     expect(parseDaemonArgs(['-c', 'x.rules', 'y.rules']).errors).toHaveLength(1);
   });
 

@@ -1,4 +1,4 @@
-import { lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTRACT_VERSION } from '../../../runtime/contract.js';
 import { checkModule, importModule } from '../../../runtime/daemon/loader.js';
@@ -40,6 +40,14 @@ describe('pid file', () => {
     expect(readFileSync(file, 'utf8')).toBe('12345\n');
     removePidFile(file, 12345);
     expect(() => readFileSync(file)).toThrow();
+  });
+
+  it('leaves no temp file behind when the pid file cannot be put in place (-p names a directory)', () => {
+    dir = tempDir();
+    const target = dir.file('pids');
+    mkdirSync(target);
+    expect(() => writePidFile(target, 12345)).toThrow(/EISDIR/);
+    expect(readdirSync(dir.path)).toEqual(['pids']);
   });
 
   it('writes through no symlink planted where its temp file used to be (a world-writable -p directory)', () => {
