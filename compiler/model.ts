@@ -43,6 +43,8 @@ export interface ItemModel {
   readonly fileType: 'file' | 'fifo';
   readonly start: 'end' | 'beginning';
   readonly regex: RegexModel;
+  /** No `regex` of its own: every line is a match (an item kept for its `size` alone). */
+  readonly everyLine: boolean;
   readonly upbound: Frequency | null;
   readonly upboundAction: ActionModel | null;
   readonly downbound: Frequency | null;

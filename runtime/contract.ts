@@ -83,6 +83,11 @@ export interface ItemSpec {
   readonly rotateWait: number;
   /** Seconds before a running action is killed; 0 means never. */
   readonly actionTimeout: number;
+  /**
+   * The item has no regex of its own and matches every line (kept for its `size`): `rulec test`
+   * does not count it as matching a line, so `--missed` still shows what no rule is about.
+   */
+  readonly everyLine?: boolean;
 }
 
 /**

@@ -126,6 +126,7 @@ export class ItemReader {
       span: section.span,
       path,
       regex,
+      everyLine: regexEntry === undefined,
       upbound,
       upboundAction,
       downbound,

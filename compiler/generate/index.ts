@@ -150,6 +150,7 @@ function itemData(item: ItemModel, regex: string) {
     lineMax: item.lineMax,
     rotateWait: item.rotateWait,
     actionTimeout: item.actionTimeout,
+    ...(item.everyLine ? { everyLine: true } : {}),
   };
 }
 

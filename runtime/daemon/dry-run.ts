@@ -78,7 +78,7 @@ export class DryRun {
     for (const prefilter of this.prefilters) {
       for (const index of prefilter.candidates(line)) {
         const item = this.module.items[index];
-        if (item === undefined) continue;
+        if (item === undefined || item.everyLine === true) continue;
         const text = item.lineMax > 0 && line.length > item.lineMax ? line.slice(0, item.lineMax) : line;
         const m = item.match(text);
         if (m === null) continue;

@@ -116,6 +116,24 @@ describe('rulec test', () => {
     }
   });
 
+  it('--missed still lists the lines no rule is about when an item without a regex watches the size', async () => {
+    const { dir, remove } = tempDir('rulec-test-missed-');
+    try {
+      writeFileSync(join(dir, 'r.rules'), '[FAIL]\npath = /var/log/x.log\nregex = fail\nupbound_action = /bin/true\n\n[SZ]\npath = /var/log/x.log\nsize = 1K\nsize_action = /bin/true\n');
+      writeFileSync(join(dir, 'x.log'), 'hello\nlogin fail\nworld\n');
+      const text = await runCli(['test', 'r.rules', '--log', 'x.log', '--missed'], { cwd: dir });
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toContain('x.log: 3 line(s), 1 matched by some item\n');
+      expect(text.stdout).toContain('SZ: no regex (every line), 0 fire(s)\n');
+      expect(text.stdout).toContain('2 line(s) no item matched:\n  1: hello\n  3: world\n');
+      const json = await runCli(['test', 'r.rules', '--log', 'x.log', '--format', 'json'], { cwd: dir });
+      const matches = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event).filter((e) => e.type === 'match');
+      expect(matches.map((e) => [e.item, e.line])).toEqual([['FAIL', 2]]);
+    } finally {
+      remove();
+    }
+  });
+
   it('counts size thresholds in the log\'s bytes, as the daemon does, not in its decoded text', async () => {
     const { dir, remove } = tempDir('rulec-test-size-');
     try {

@@ -52,20 +52,23 @@ function fireText(event: DryRunEvent & { type: 'fire' }): string {
   return `fire ${escapeControl(event.item)} ${event.kind} line ${event.line}${key}${time}: ${escapeControl(JSON.stringify(event.argv))}\n`;
 }
 
-function itemText(stats: ItemStats, keys: number): string {
+/** `everyLine`: the item has no regex of its own, so its matches say nothing about the lines. */
+function itemText(stats: ItemStats, keys: number, everyLine: boolean): string {
   const fires = stats.upboundFires + stats.downboundFires + stats.sizeFires;
   const kinds = [
     stats.upboundFires > 0 ? `upbound ${stats.upboundFires}` : null,
     stats.downboundFires > 0 ? `downbound ${stats.downboundFires}` : null,
     stats.sizeFires > 0 ? `size ${stats.sizeFires}` : null,
   ].filter((k) => k !== null);
-  return `${escapeControl(stats.name)}: ${stats.matched} line(s) matched, ${keys} distinct key(s), ${fires} fire(s)${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}\n`;
+  const matched = everyLine ? 'no regex (every line)' : `${stats.matched} line(s) matched, ${keys} distinct key(s)`;
+  return `${escapeControl(stats.name)}: ${matched}, ${fires} fire(s)${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}\n`;
 }
 
 async function testFile(file: string, log: Log, opts: { replay: boolean; json: boolean; missed: boolean; logName: string }, io: Io): Promise<number> {
   const loaded = await loadRuleFile(file);
   if (loaded.report !== '') io.err(loaded.report);
-  if (loaded.module === null) return 1;
+  const module = loaded.module;
+  if (module === null) return 1;
   const keys = new Map<string, Set<string | null>>();
   const emit = (event: DryRunEvent): void => {
     if (event.type === 'match') {
@@ -79,7 +82,7 @@ async function testFile(file: string, log: Log, opts: { replay: boolean; json: b
       io.out(fireText(event));
     }
   };
-  const run = new DryRun(loaded.module, { replay: opts.replay, startMs: Date.now(), onEvent: emit });
+  const run = new DryRun(module, { replay: opts.replay, startMs: Date.now(), onEvent: emit });
   const missed: number[] = [];
   const { lines, ends } = log;
   lines.forEach((line, i) => {
@@ -94,7 +97,7 @@ async function testFile(file: string, log: Log, opts: { replay: boolean; json: b
     return 0;
   }
   io.out(`${escapeControl(file)} over ${escapeControl(opts.logName)}: ${result.lines} line(s), ${result.lines - result.missed} matched by some item\n`);
-  for (const stats of result.items) io.out(itemText(stats, keys.get(stats.name)?.size ?? 0));
+  result.items.forEach((stats, i) => io.out(itemText(stats, keys.get(stats.name)?.size ?? 0, module.items[i]?.everyLine === true)));
   if (opts.missed) {
     io.out(`${missed.length} line(s) no item matched:\n`);
     for (const line of missed) io.out(`  ${line + 1}: ${escapeControl(lines[line]!)}\n`);

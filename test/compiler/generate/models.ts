@@ -42,6 +42,7 @@ export function item(name: string, path: string, re: RegexModel, extra: Partial<
     fileType: 'file',
     start: 'end',
     regex: re,
+    everyLine: false,
     upbound: { count: 5, seconds: 30 },
     upboundAction: argv(['/bin/echo'], [1]),
     downbound: null,

@@ -253,7 +253,8 @@ const ruleModule: RuleModule = {
             },
             lineMax: 65536,
             rotateWait: 5,
-            actionTimeout: 60
+            actionTimeout: 60,
+            everyLine: true
         }
     ],
     sources: [
