@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCli } from './run-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { BIN, REPO, runCli } from './run-cli.js';
 
 describe('rulec demo', () => {
   it('watches its synthetic log, fires brute force, absence and size alarms, and prints a summary within 15 s', async () => {
@@ -27,4 +30,20 @@ describe('rulec demo', () => {
     expect(out).toMatch(/\[demo-notify\] brute force from 198\.51\.100\.23/);
     expect(out).toMatch(/\[demo-notify\] heartbeat missing/);
   });
+
+  it('Ctrl-C ends it early with its summary, exit 130, and removes its temp directory', async () => {
+    const child = spawn(process.execPath, [BIN, 'demo', '--seconds', '30'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(await waitFor(() => /watching (\S+)\/auth\.log/.test(out) && out.includes('following'), 10_000)).toBe(true);
+    const dir = /watching (\S+)\/auth\.log/.exec(out)![1]!;
+    expect(existsSync(dir)).toBe(true);
+    child.kill('SIGINT');
+    expect(await code).toBe(130);
+    clearTimeout(killer);
+    expect(out).toMatch(/summary\n {2}lines written \d+, lines read \d+\n[\s\S]* {2}interrupted\n$/);
+    expect(existsSync(dir)).toBe(false);
+  }, 30_000);
 });

@@ -62,7 +62,12 @@ function linesBetween(fromMs: number, toMs: number, next: () => number, counter:
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
-async function runDemo(dir: string, seconds: number, io: Io): Promise<number> {
+/** Set by Ctrl-C (or SIGTERM): the demo stops writing and ends as usual, summary included. */
+interface Interrupt {
+  requested: boolean;
+}
+
+async function runDemo(dir: string, seconds: number, io: Io, interrupt: Interrupt): Promise<number> {
   const rules = join(packageRoot(), 'rules');
   copyFileSync(join(rules, 'demo.rules'), join(dir, 'demo.rules'));
   copyFileSync(join(rules, 'demo-notify.mjs'), join(dir, 'demo-notify.mjs'));
@@ -86,7 +91,7 @@ async function runDemo(dir: string, seconds: number, io: Io): Promise<number> {
   let written = 0;
   const started = Date.now();
   let last = 0;
-  while (last < seconds * 1000) {
+  while (last < seconds * 1000 && !interrupt.requested) {
     await sleep(TICK_MS);
     const now = Math.min(Date.now() - started, seconds * 1000);
     const lines = linesBetween(last, now, next, counter);
@@ -108,7 +113,9 @@ async function runDemo(dir: string, seconds: number, io: Io): Promise<number> {
     io.out(`  ${item.name}: ${item.matched} matched, fires: upbound ${item.upboundFires}, downbound ${item.downboundFires}, size ${item.sizeFires}\n`);
   }
   io.out(`  actions run ${runs} (submitted ${a.submitted}, exited 0 ${a.succeeded}, failed ${a.exitedBadly + a.spawnFailed + a.timedOut}${drained ? '' : ', some still running'})\n`);
-  return 0;
+  if (!interrupt.requested) return 0;
+  io.out('  interrupted\n');
+  return 130;
 }
 
 /** `rulec demo`: runs in a temp dir it removes again, whatever happens. */
@@ -123,11 +130,18 @@ export const demoCommand: Command = {
     if (!Number.isInteger(seconds) || seconds < 1 || seconds > 60) throw new UsageError('--seconds must be a whole number from 1 to 60');
     const dir = mkdtempSync(join(tmpdir(), 'rulec-demo-'));
     const home = process.cwd();
+    // Without a handler Ctrl-C would end the process at once and leave the temp dir behind.
+    const interrupt: Interrupt = { requested: false };
+    const onSignal = (): void => void (interrupt.requested = true);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     try {
       // The rules name `auth.log` and `demo-notify.mjs` relative to the demo directory.
       process.chdir(dir);
-      return await runDemo(dir, seconds, io);
+      return await runDemo(dir, seconds, io, interrupt);
     } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       process.chdir(home);
       rmSync(dir, { recursive: true, force: true });
     }
