@@ -116,6 +116,20 @@ describe('rulec test', () => {
     }
   });
 
+  it('prints a fire\'s argv as JSON a terminal cannot act on, each backslash once', async () => {
+    const { dir, remove } = tempDir('rulec-test-escape-');
+    try {
+      writeFileSync(join(dir, 'esc.rules'), '[ESC]\npath = /x\nregex = user (\\S+) from\nupbound_action = /bin/echo "$1"\n');
+      writeFileSync(join(dir, 'esc.log'), 'user \x1b[31mRED\x1b[0m\u009bx\u202ey\\z from 1.2.3.4\n');
+      const result = await runCli(['test', 'esc.rules', '--log', 'esc.log'], { cwd: dir });
+      const fire = result.stdout.split('\n').find((l) => l.startsWith('fire '))!;
+      expect(fire).toBe('fire ESC upbound line 1: ["/bin/echo","\\u001b[31mRED\\u001b[0m\\u009bx\\u202ey\\\\z"]');
+      expect(JSON.parse(fire.slice(fire.indexOf('['))) as string[]).toEqual(['/bin/echo', '\x1b[31mRED\x1b[0m\u009bx\u202ey\\z']);
+    } finally {
+      remove();
+    }
+  });
+
   it('--missed still lists the lines no rule is about when an item without a regex watches the size', async () => {
     const { dir, remove } = tempDir('rulec-test-missed-');
     try {

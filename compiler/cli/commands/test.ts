@@ -45,11 +45,20 @@ function readLog(path: string | undefined): Log {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
+/**
+ * JSON that is also safe on a terminal: JSON escapes C0 controls itself, and the rest a terminal
+ * or an editor acts on (DEL, C1, line and paragraph separators, bidi controls) get `\\uXXXX` too,
+ * so the text stays valid JSON with each backslash written once.
+ */
+function terminalJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Text lines for one event (text format); matches are summed up per item instead. */
 function fireText(event: DryRunEvent & { type: 'fire' }): string {
   const key = event.key === null ? '' : ` key ${escapeControl(event.key)}`;
   const time = event.time === null ? '' : ` at ${iso(event.time)}`;
-  return `fire ${escapeControl(event.item)} ${event.kind} line ${event.line}${key}${time}: ${escapeControl(JSON.stringify(event.argv))}\n`;
+  return `fire ${escapeControl(event.item)} ${event.kind} line ${event.line}${key}${time}: ${terminalJson(event.argv)}\n`;
 }
 
 /** `everyLine`: the item has no regex of its own, so its matches say nothing about the lines. */
