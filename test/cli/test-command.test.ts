@@ -125,6 +125,11 @@ describe('rulec test', () => {
       const fire = result.stdout.split('\n').find((l) => l.startsWith('fire '))!;
       expect(fire).toBe('fire ESC upbound line 1: ["/bin/echo","\\u001b[31mRED\\u001b[0m\\u009bx\\u202ey\\\\z"]');
       expect(JSON.parse(fire.slice(fire.indexOf('['))) as string[]).toEqual(['/bin/echo', '\x1b[31mRED\x1b[0m\u009bx\u202ey\\z']);
+      // JSON lines too: one object per line even for readers that split on U+2028.
+      writeFileSync(join(dir, 'sep.log'), 'user a\u2028b from 1.2.3.4\n');
+      const json = await runCli(['test', 'esc.rules', '--log', 'sep.log', '--format', 'json'], { cwd: dir });
+      expect(json.stdout).not.toContain('\u2028');
+      expect(json.stdout.split(/\r?\n|\u2028/).filter((l) => l !== '').map((l) => (JSON.parse(l) as { type: string }).type)).toEqual(['match', 'fire', 'item']);
     } finally {
       remove();
     }

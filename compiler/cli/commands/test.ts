@@ -48,7 +48,7 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 /**
  * JSON that is also safe on a terminal: JSON escapes C0 controls itself, and the rest a terminal
  * or an editor acts on (DEL, C1, line and paragraph separators, bidi controls) get `\\uXXXX` too,
- * so the text stays valid JSON with each backslash written once.
+ * so the text stays valid JSON, one object per line even for readers that split on U+2028.
  */
 function terminalJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
@@ -84,9 +84,9 @@ async function testFile(file: string, log: Log, opts: { replay: boolean; json: b
       const seen = keys.get(event.item) ?? new Set();
       seen.add(event.key);
       keys.set(event.item, seen);
-      if (opts.json) io.out(`${JSON.stringify({ type: 'match', item: event.item, line: event.line, key: event.key, captures: event.captures })}\n`);
+      if (opts.json) io.out(`${terminalJson({ type: 'match', item: event.item, line: event.line, key: event.key, captures: event.captures })}\n`);
     } else if (opts.json) {
-      io.out(`${JSON.stringify({ type: 'fire', item: event.item, kind: event.kind, line: event.line, key: event.key, time: iso(event.time), argv: event.argv })}\n`);
+      io.out(`${terminalJson({ type: 'fire', item: event.item, kind: event.kind, line: event.line, key: event.key, time: iso(event.time), argv: event.argv })}\n`);
     } else {
       io.out(fireText(event));
     }
@@ -99,9 +99,9 @@ async function testFile(file: string, log: Log, opts: { replay: boolean; json: b
   });
   const result = run.finish();
   if (opts.json) {
-    for (const line of missed) io.out(`${JSON.stringify({ type: 'missed', line: line + 1, text: lines[line] })}\n`);
+    for (const line of missed) io.out(`${terminalJson({ type: 'missed', line: line + 1, text: lines[line] })}\n`);
     for (const stats of result.items) {
-      io.out(`${JSON.stringify({ type: 'item', item: stats.name, matched: stats.matched, keys: keys.get(stats.name)?.size ?? 0, upbound: stats.upboundFires, downbound: stats.downboundFires, size: stats.sizeFires })}\n`);
+      io.out(`${terminalJson({ type: 'item', item: stats.name, matched: stats.matched, keys: keys.get(stats.name)?.size ?? 0, upbound: stats.upboundFires, downbound: stats.downboundFires, size: stats.sizeFires })}\n`);
     }
     return 0;
   }
