@@ -8,7 +8,7 @@ import { Logger } from '../log/logger.js';
 import { DAEMON_USAGE, parseDaemonArgs, type DaemonArgs } from './args.js';
 import { isDetachedChild, reportReady, spawnDetached } from './detach.js';
 import { checkModule } from './loader.js';
-import { removePidFile, writePidFile } from './pid-file.js';
+import { removePidFile, runningOwner, writePidFile } from './pid-file.js';
 import { dropPrivileges } from './privileges.js';
 import { installSignals } from './signals.js';
 import { Supervisor } from './supervisor.js';
@@ -109,6 +109,12 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
     }
   }
   if (args.pidFile !== null) {
+    // Taking over its pid file would let the other daemon's stop remove ours, or ours its.
+    const owner = runningOwner(args.pidFile);
+    if (owner !== null) {
+      log.error(null, `pid file ${args.pidFile} names process ${owner}, still running: is rulec already running? (remove the file if that process is something else)`);
+      return 1;
+    }
     try {
       writePidFile(args.pidFile);
     } catch (error) {

@@ -20,6 +20,27 @@ export function writePidFile(path: string, pid: number = process.pid): void {
 }
 
 /**
+ * The process `path` names when it is still running (another daemon on the same pid file), or
+ * null: no file, no number in it, or no such process.
+ */
+export function runningOwner(path: string): number | null {
+  let owner: number;
+  try {
+    owner = Number(readFileSync(path, 'utf8').trim());
+  } catch {
+    return null;
+  }
+  if (!Number.isSafeInteger(owner) || owner <= 0 || owner === process.pid) return null;
+  try {
+    process.kill(owner, 0);
+    return owner;
+  } catch (error) {
+    // EPERM: it exists, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? owner : null;
+  }
+}
+
+/**
  * Removes the pid file only when it still names `pid`, so a successor's file survives. Never
  * throws: after dropping privileges the directory may no longer be writable; returns why.
  */

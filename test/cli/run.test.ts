@@ -107,6 +107,20 @@ describe('rulec run FILE.rules', () => {
     expect(existsSync(pidFile)).toBe(false);
   });
 
+  it('refuses to start on the pid file of a daemon still running, which keeps it', async () => {
+    const t = setup();
+    const pidFile = join(t.dir, 'rulec.pid');
+    writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', MARKER, t.rec, '"$1"'));
+    const first = daemon([t.rules, '-s', '-p', pidFile], t.dir);
+    expect(await waitFor(() => first.output().includes('running 1 item(s)'))).toBe(true);
+    const second = daemon([t.rules, '-s', '-p', pidFile], t.dir);
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toContain(`pid file ${pidFile} names process ${first.child.pid}, still running`);
+    expect(readFileSync(pidFile, 'utf8')).toBe(`${first.child.pid}\n`);
+    expect((await stopWithin(first, 5_000)).code).toBe(0);
+    expect(existsSync(pidFile)).toBe(false);
+  });
+
   it('-d with -s writes each line of its own log to -l once', async () => {
     const t = setup();
     const pidFile = join(t.dir, 'rulec.pid');
