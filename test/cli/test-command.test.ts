@@ -45,6 +45,16 @@ interface Event {
   captures?: (string | null)[];
 }
 
+/** Runs `body` in a fresh temporary directory, removed afterwards. */
+async function inTempDir(prefix: string, body: (dir: string) => Promise<void>): Promise<void> {
+  const { dir, remove } = tempDir(prefix);
+  try {
+    await body(dir);
+  } finally {
+    remove();
+  }
+}
+
 describe('rulec test', () => {
   it('reports in JSON every match and every fire of the shipped ssh rule on a real auth log, in log time', async () => {
     const want = expected();
@@ -82,21 +92,17 @@ describe('rulec test', () => {
   });
 
   it('fails with the diagnostics of a rule file that has errors, reading no log', async () => {
-    const { dir, remove } = tempDir('rulec-test-cmd-');
-    try {
+    await inTempDir('rulec-test-cmd-', async (dir) => {
       writeFileSync(join(dir, 'bad.rules'), '[A]\npath = /x\nregex = Failed\nupbund_freq = 5/60\nupbound_action = /bin/true\n');
       const result = await runCli(['test', 'bad.rules'], { cwd: dir, input: 'Failed\n' });
       expect(result).toMatchObject({ code: 1, stdout: '' });
       expect(result.stderr).toContain('bad.rules:4:1: error[R301]: unknown key `upbund_freq`');
       expect(result.stderr).toContain('1 error, 0 warnings');
-    } finally {
-      remove();
-    }
+    });
   });
 
   it('--replay reports a silence at each check time, from the times of lines no rule matches, up to the end of the log', async () => {
-    const { dir, remove } = tempDir('rulec-test-silence-');
-    try {
+    await inTempDir('rulec-test-silence-', async (dir) => {
       writeFileSync(join(dir, 'hb.rules'), '[HEARTBEAT]\npath = /var/log/x.log\nregex = heartbeat ok\ndownbound_freq = 1/60\ndownbound_action = /usr/bin/logger "heartbeat lost"\nupbound_action = /bin/true\n');
       const stamp = (hms: string, text: string): string => `2025-01-01T${hms}Z ${text}\n`;
       const log = stamp('00:00:00', 'cron: heartbeat ok') + stamp('00:00:50', 'cron: heartbeat ok')
@@ -111,14 +117,11 @@ describe('rulec test', () => {
         [4, '2025-01-01T00:02:50.000Z'],
         [5, '2025-01-01T00:03:50.000Z'],
       ]);
-    } finally {
-      remove();
-    }
+    });
   });
 
   it('prints a fire\'s argv as JSON a terminal cannot act on, each backslash once', async () => {
-    const { dir, remove } = tempDir('rulec-test-escape-');
-    try {
+    await inTempDir('rulec-test-escape-', async (dir) => {
       writeFileSync(join(dir, 'esc.rules'), '[ESC]\npath = /x\nregex = user (\\S+) from\nupbound_action = /bin/echo "$1"\n');
       writeFileSync(join(dir, 'esc.log'), 'user \x1b[31mRED\x1b[0m\u009bx\u202ey\\z from 1.2.3.4\n');
       const result = await runCli(['test', 'esc.rules', '--log', 'esc.log'], { cwd: dir });
@@ -130,14 +133,11 @@ describe('rulec test', () => {
       const json = await runCli(['test', 'esc.rules', '--log', 'sep.log', '--format', 'json'], { cwd: dir });
       expect(json.stdout).not.toContain('\u2028');
       expect(json.stdout.split(/\r?\n|\u2028/).filter((l) => l !== '').map((l) => (JSON.parse(l) as { type: string }).type)).toEqual(['match', 'fire', 'item']);
-    } finally {
-      remove();
-    }
+    });
   });
 
   it('--missed still lists the lines no rule is about when an item without a regex watches the size', async () => {
-    const { dir, remove } = tempDir('rulec-test-missed-');
-    try {
+    await inTempDir('rulec-test-missed-', async (dir) => {
       writeFileSync(join(dir, 'r.rules'), '[FAIL]\npath = /var/log/x.log\nregex = fail\nupbound_action = /bin/true\n\n[SZ]\npath = /var/log/x.log\nsize = 1K\nsize_action = /bin/true\n');
       writeFileSync(join(dir, 'x.log'), 'hello\nlogin fail\nworld\n');
       const text = await runCli(['test', 'r.rules', '--log', 'x.log', '--missed'], { cwd: dir });
@@ -148,14 +148,11 @@ describe('rulec test', () => {
       const json = await runCli(['test', 'r.rules', '--log', 'x.log', '--format', 'json'], { cwd: dir });
       const matches = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event).filter((e) => e.type === 'match');
       expect(matches.map((e) => [e.item, e.line])).toEqual([['FAIL', 2]]);
-    } finally {
-      remove();
-    }
+    });
   });
 
   it('counts size thresholds in the log\'s bytes, as the daemon does, not in its decoded text', async () => {
-    const { dir, remove } = tempDir('rulec-test-size-');
-    try {
+    await inTempDir('rulec-test-size-', async (dir) => {
       writeFileSync(join(dir, 'sz.rules'), '[SZ]\npath = /var/log/x.log\nsize = 1K\nsize_action = /bin/true\n');
       // 1,100 bytes on disk, 1,000 after the \r are gone; 600 bytes that decode to 1,400.
       writeFileSync(join(dir, 'crlf.log'), '123456789\r\n'.repeat(100));
@@ -167,9 +164,7 @@ describe('rulec test', () => {
       };
       expect(await fires('crlf.log')).toBe(1);
       expect(await fires('bad.log')).toBe(0);
-    } finally {
-      remove();
-    }
+    });
   });
 
   it('exits 2 naming a rule file it cannot read', async () => {
