@@ -29,6 +29,11 @@ const DRAIN_INTERVAL = 10;
 export class FileFollower {
   private current: OpenFile | null = null;
   private readonly retiring: OpenFile[] = [];
+  /**
+   * A copytruncate copy still being read out, a budget's worth per turn like any backlog (it can
+   * be gigabytes when we were behind); the followed file, rewound to 0, waits for it.
+   */
+  private copy: OpenFile | null = null;
   private readonly watcher: DirWatcher;
   private readonly buf = Buffer.allocUnsafe(READ_BUFFER);
   private readonly abs: string;
@@ -86,7 +91,7 @@ export class FileFollower {
     const f = this.current ?? this.retiring.at(-1) ?? null;
     if (f === null) return null;
     // Rotated files still read out: a writer may add to one until it reopens, after our stop too.
-    const rotated = this.retiring.filter((r) => r !== f).map(positionOf);
+    const rotated = [...this.retiring.filter((r) => r !== f), ...(this.copy === null ? [] : [this.copy])].map(positionOf);
     return rotated.length === 0 ? positionOf(f) : { ...positionOf(f), rotated };
   }
 
@@ -103,6 +108,8 @@ export class FileFollower {
   close(): void {
     this.current?.close();
     this.current = null;
+    this.copy?.close();
+    this.copy = null;
     for (const f of this.retiring.splice(0)) f.close();
   }
 
@@ -147,9 +154,19 @@ export class FileFollower {
       else if (f.retireAt !== null && now >= f.retireAt) this.retire(f);
     }
     if (this.stopped) return;
-    this.identify(poll);
+    this.identify();
     if (this.stopped) return;
-    if (this.current !== null) {
+    if (this.copy !== null) {
+      const outcome = this.readOut(this.copy, true);
+      if (outcome === 'aborted') return;
+      if (outcome === 'budget') more = true;
+      else {
+        // Its last, unfinished line goes on in the truncated file: dropped, not delivered in half.
+        this.copy.close();
+        this.copy = null;
+      }
+    }
+    if (this.current !== null && this.copy === null) {
       const outcome = this.readOut(this.current, false);
       if (outcome === 'aborted') return;
       if (outcome === 'budget') more = true;
@@ -188,7 +205,7 @@ export class FileFollower {
   }
 
   /** Compares what the path names now with the open file and switches, rewinds or waits. */
-  private identify(poll: boolean): void {
+  private identify(): void {
     const path = this.settings.path;
     const st = this.notices.stat(this.abs);
     if (st === null) return;
@@ -210,11 +227,11 @@ export class FileFollower {
       return;
     }
     // Same inode: shorter than what was read means truncation; a changed head means it was
-    // truncated and rewritten past our offset between two looks (`cmd > job.log` from cron).
-    // The head is checked before every read, not only on polls: reading on from the old offset
-    // would deliver half a line of the new content first (one 256-byte pread per wake-up).
+    // truncated and rewritten up to or past our offset between two looks (`cmd > job.log` from
+    // cron). The head is checked on every look, not only on polls: reading on from the old
+    // offset would deliver half a line of the new content first (one 256-byte pread per wake-up).
     const size = Number(st.size);
-    if (size < cur.readPos || ((poll || size > cur.readPos) && !startsWith(cur.fd, cur.fingerprint))) {
+    if (size < cur.readPos || !startsWith(cur.fd, cur.fingerprint)) {
       const from = cur.readPos;
       const copy = this.readCopy(cur);
       cur.rewind();
@@ -281,9 +298,11 @@ export class FileFollower {
       return null;
     }
     if (found === null) return null;
-    // A copy is complete once the truncation it precedes happened; read it out now.
-    while (this.readOut(found.file, true) === 'budget');
-    found.file.close();
+    // A copy is complete once the truncation it precedes happened. One still being read out
+    // from an earlier truncation is older: finish it first.
+    while (this.copy !== null && this.readOut(this.copy, true) === 'budget');
+    this.copy?.close();
+    this.copy = found.file;
     return found.name;
   }
 

@@ -3,6 +3,7 @@ import { appendFileSync, copyFileSync, mkdirSync, renameSync, symlinkSync, trunc
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { FileTailer } from '../../../../runtime/sources/tail/file-tailer.js';
 import { collectingTailer, numberedText, scratchDirs, sleep, startWriter, tally, waitFor } from './helpers.js';
 
 const execFileAsync = promisify(execFile);
@@ -136,6 +137,50 @@ describe('rotation under a live writer', () => {
     await tailer.stop();
     expect(got.other).toEqual([`run1 line-a ${p}`, `run1 line-b ${p}`, `run2 first line ${p}`, `run2 second line ${p}`, `run2 third line ${p}`]);
     expect(got.notices.filter((n) => n.kind === 'truncated')).toHaveLength(1);
+  });
+
+  it('rewritten to exactly the length already read, before we look: the new content is still noticed by its head', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'job.log');
+    writeFileSync(path, 'run1 A\n');
+    const { tailer, got } = await collectingTailer({ path, start: 'beginning', fileType: 'file', pollInterval: 60_000 });
+    expect(await waitFor(() => got.other.length === 1, 2000)).toBe(true);
+    writeFileSync(path, 'run2 B\n');
+    expect(await waitFor(() => got.other.length === 2, 2000)).toBe(true);
+    await tailer.stop();
+    expect(got.other).toEqual(['run1 A', 'run2 B']);
+  });
+
+  it('copytruncate behind a large unread backlog: the copy is read a budget at a time, timers run in between, nothing lost', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'app.log');
+    writeFileSync(path, 'a1\n');
+    let ticks = 0;
+    const batches: { lines: number; ticks: number }[] = [];
+    const seen: string[] = [];
+    const tailer = new FileTailer(
+      { path, start: 'beginning', fileType: 'file', pollInterval: 60_000 },
+      { lines: (lines) => void (seen.push(...lines), batches.push({ lines: lines.length, ticks })) },
+    );
+    await tailer.start();
+    expect(await waitFor(() => seen.length === 1, 2000)).toBe(true);
+    // 20 MiB appended, copied and truncated before the tailer looks: five 4 MiB turns of copy.
+    appendFileSync(path, `${'b'.repeat(99)}\n`.repeat(200_000));
+    copyFileSync(path, `${path}.1`);
+    truncateSync(path, 0);
+    appendFileSync(path, 'c1\n');
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      expect(await waitFor(() => seen.at(-1) === 'c1', 10_000)).toBe(true);
+    } finally {
+      clearInterval(timer);
+      await tailer.stop();
+    }
+    expect(seen).toHaveLength(200_002);
+    const copied = batches.slice(1, -1);
+    expect(copied.reduce((n, b) => n + b.lines, 0)).toBe(200_000);
+    // Read all at once, every batch of the copy would see the same tick count.
+    expect(copied.at(-1)!.ticks).toBeGreaterThan(copied[0]!.ticks);
   });
 
   it('plain truncation: rereads from 0 and reports it', async () => {
