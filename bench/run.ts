@@ -3,6 +3,7 @@
  * argument) and prints each figure beside its baseline. Benchmarks are never unit tests.
  * To add one: export a `Benchmark` from `bench/<name>.ts` and list it below.
  */
+import { enableLinearRegexFallback } from '../runtime/engine/linear-regex-fallback.js';
 import type { Benchmark } from './bench.js';
 import { formatFigure } from './bench.js';
 import { buildBench } from './compiler-build.js';
@@ -13,7 +14,6 @@ import { latencyBench } from './runtime-latency.js';
 import { memoryBench } from './runtime-memory.js';
 import { spawnBench } from './runtime-spawn.js';
 import { throughputBench } from './runtime-throughput.js';
-import { enableLinearRegexFallback } from '../runtime/engine/linear-regex-fallback.js';
 
 const benchmarks: readonly Benchmark[] = [
   checkBench,
