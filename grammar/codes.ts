@@ -56,6 +56,8 @@ export const codes = {
   R324: { title: 'module alias redefined' },
   R325: { title: 'frequency without an action' },
   R326: { title: 'per-key counting with no key' },
+  R327: { title: 'action puts log text into code an interpreter runs' },
+  R328: { title: 'action text a shell would expand is passed as it is' },
 
   // Code generation
   R401: { title: 'code generation failed' },

@@ -31,6 +31,8 @@ const LINE_MAX_DEFAULT = 64 * 1024;
 // A cap on the line cap: beyond this one line could hold the engine's memory hostage.
 const LINE_MAX_LIMIT = 16 * 1024 * 1024;
 const MAX_KEYS_LIMIT = 10_000_000;
+/** 24 days: the longest timer Node keeps (2^31 − 1 ms); a longer one would fire at once. */
+const ACTION_TIMEOUT_LIMIT = 24 * 86_400;
 
 /** Reads entries of one item, falling back to `[general]`. */
 export class ItemReader {
@@ -82,7 +84,7 @@ export class ItemReader {
       clock: read('clock', (e) => readChoice(ctx, e, ['arrival', 'log'] as const), 'arrival'),
       lineMax: read('line_max', (e) => readSize(ctx, e, 1, LINE_MAX_LIMIT), LINE_MAX_DEFAULT),
       rotateWait: read('rotate_wait', (e) => readDuration(ctx, e), 5),
-      actionTimeout: read('action_timeout', (e) => readDuration(ctx, e), 60),
+      actionTimeout: read('action_timeout', (e) => readDuration(ctx, e, ACTION_TIMEOUT_LIMIT), 60),
     };
     // Everything below depends on the item's own regex and keys.
     if (section === null) return null;

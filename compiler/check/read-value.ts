@@ -48,12 +48,16 @@ export function readInteger(ctx: CheckContext, entry: Entry, min: number, max: n
   return read(ctx, entry, 'R306', (text) => parseInteger(text, min, max));
 }
 
-/** Seconds, never negative. */
-export function readDuration(ctx: CheckContext, entry: Entry): number | undefined {
+/** Seconds, never negative, at most `max`. */
+export function readDuration(ctx: CheckContext, entry: Entry, max = Infinity): number | undefined {
   const seconds = read(ctx, entry, 'R306', parseDuration);
   if (seconds === undefined) return undefined;
   if (seconds < 0) {
     ctx.error('R306', `\`${entry.key}\` must not be negative`, ctx.at(entryValue(entry)));
+    return undefined;
+  }
+  if (seconds > max) {
+    ctx.error('R306', `\`${entry.key}\` must be at most ${max} seconds`, ctx.at(entryValue(entry)));
     return undefined;
   }
   return seconds;

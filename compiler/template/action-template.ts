@@ -1,11 +1,12 @@
 import type { ActionSpec, TemplatePart } from '../../runtime/contract.js';
+import { codeWords } from './code-words.js';
 
 /** A problem in an action template; offsets are relative to the raw value. */
 export interface TemplateProblem {
   start: number;
   end: number;
   message: string;
-  code: 'R310' | 'R311' | 'R323';
+  code: 'R310' | 'R311' | 'R323' | 'R327' | 'R328';
   severity: 'error' | 'warning' | 'info';
 }
 
@@ -28,11 +29,9 @@ export function compileActionTemplate(raw: string, opts: { shell: boolean; group
     return { value: null, problems: [{ start: 0, end: raw.length, message: 'the action is empty', code: 'R311', severity: 'error' }] };
   }
   if (opts.shell) return { value: { shell: true, command: raw, source: raw }, problems: [] };
-  const { words, problems } = splitWords(raw, opts.groupCount);
-  const first = words[0];
-  if (first && first.parts.some((p) => p.kind !== 'text')) {
-    problems.push({ start: first.start, end: first.end, message: 'the program to run cannot come from the log line; put the capture in an argument', code: 'R311', severity: 'error' });
-  }
+  const { words, refs, problems } = splitWords(raw, opts.groupCount);
+  checkProgram(raw, words, problems);
+  checkCode(words, refs, problems);
   if (words.length === 0 && !problems.some((p) => p.severity === 'error')) {
     problems.push({ start: 0, end: raw.length, message: 'the action is empty', code: 'R311', severity: 'error' });
   }
@@ -49,14 +48,59 @@ interface Word {
   end: number;
 }
 
-function splitWords(raw: string, groupCount: number): { words: Word[]; problems: TemplateProblem[] } {
+/** A `$N`, `${N}` or `$@` in the value: substituted, or (inside single quotes) kept as text. */
+interface Ref {
+  start: number;
+  end: number;
+  word: Word;
+  substituted: boolean;
+}
+
+function error(start: number, end: number, message: string, code: TemplateProblem['code'] = 'R311'): TemplateProblem {
+  return { start, end, message, code, severity: 'error' };
+}
+
+/** The program word: not from the log, not empty, not a shell's `NAME=value` prefix. */
+function checkProgram(raw: string, words: readonly Word[], problems: TemplateProblem[]): void {
+  const first = words[0];
+  if (first === undefined) return;
+  const at = (message: string): number => problems.push(error(first.start, first.end, message));
+  if (first.parts.some((p) => p.kind !== 'text')) return void at('the program to run cannot come from the log line; put the capture in an argument');
+  const program = textOf(first) ?? '';
+  if (program === '') return void at('the program name is empty');
+  const assignment = /^[A-Za-z_][A-Za-z0-9_]*=/.exec(program);
+  if (assignment !== null && raw.slice(first.start).startsWith(assignment[0])) {
+    at(`\`${program}\` sets a variable only in a shell, and actions run without one; write /usr/bin/env ${raw.slice(first.start).trim()}`);
+  }
+}
+
+/** A capture in code an interpreter runs is refused; `$N` kept as text in single quotes is pointed out elsewhere. */
+function checkCode(words: readonly Word[], refs: readonly Ref[], problems: TemplateProblem[]): void {
+  const code = codeWords(words.map(textOf));
+  for (const ref of refs) {
+    const inCode = code.has(words.indexOf(ref.word));
+    if (ref.substituted && inCode) {
+      problems.push(error(ref.start, ref.end, 'this capture would be part of the code the interpreter runs, so the log line could run commands; pass it as an argument of its own (sh -c \'... "$1"\' sh "$2"), or set shell = true and read "$RULEC_2"', 'R327'));
+    } else if (!ref.substituted && !inCode) {
+      problems.push({ start: ref.start, end: ref.end, message: 'inside single quotes this is the text itself, not the capture (as in sh); use double quotes to pass the capture', code: 'R328', severity: 'warning' });
+    }
+  }
+}
+
+function textOf(word: Word): string | null {
+  return word.parts.every((p) => p.kind === 'text') ? word.parts.map((p) => (p.kind === 'text' ? p.text : '')).join('') : null;
+}
+
+const isBlank = (ch: string | undefined): boolean => ch === ' ' || ch === '\t';
+
+function splitWords(raw: string, groupCount: number): { words: Word[]; refs: Ref[]; problems: TemplateProblem[] } {
   const words: Word[] = [];
+  const refs: Ref[] = [];
   const problems: TemplateProblem[] = [];
   let word: Word | null = null;
-  let quote: { kind: '"' | "'"; start: number } | null = null;
-  const error = (start: number, end: number, message: string, code: 'R310' | 'R311' = 'R311'): void => {
-    problems.push({ start, end, message, code, severity: 'error' });
-  };
+  // A typographic quote opens only at the start of a word and closes only at its end, so the
+  // apostrophe in `Bob’s` stays text.
+  let quote: { kind: '"' | "'"; start: number; typographic: boolean } | null = null;
   const wordAt = (at: number): Word => {
     if (!word) {
       word = { parts: [], start: at, end: at };
@@ -75,83 +119,97 @@ function splitWords(raw: string, groupCount: number): { words: Word[]; problems:
     const w = wordAt(at);
     w.parts.push(p);
     w.end = end;
+    refs.push({ start: at, end, word: w, substituted: true });
   };
+  const shellSyntax = (at: number, end: number): number =>
+    problems.push(error(at, end, `\`${raw.slice(at, end)}\` is shell syntax, but actions run without a shell; quote it to pass it as text, or set shell = true`));
 
   let i = 0;
   while (i < raw.length) {
     const ch = raw[i]!;
-    const asQuote = ch === '"' || ch === "'" ? ch : TYPOGRAPHIC[ch];
     if (quote === null) {
-      if (ch === ' ' || ch === '\t') {
+      const typographic = TYPOGRAPHIC[ch];
+      if (isBlank(ch)) {
         word = null;
         i++;
-      } else if (asQuote) {
-        if (asQuote !== ch) problems.push(typographic(i, ch, asQuote));
-        quote = { kind: asQuote, start: i };
+      } else if (ch === '"' || ch === "'" || (typographic !== undefined && word === null)) {
+        if (typographic !== undefined) problems.push(typographicNote(i, ch, typographic));
+        quote = { kind: typographic ?? (ch as '"' | "'"), start: i, typographic: typographic !== undefined };
         wordAt(i).end = i + 1;
         i++;
       } else if (ch === '\\') {
         if (i + 1 >= raw.length) {
-          error(i, i + 1, 'a backslash cannot end the action; write \\\\ for a literal backslash');
+          problems.push(error(i, i + 1, 'a backslash cannot end the action; write \\\\ for a literal backslash'));
           i++;
         } else {
-          const cp = raw.codePointAt(i + 1)!;
-          const len = cp > 0xffff ? 2 : 1;
+          const len = raw.codePointAt(i + 1)! > 0xffff ? 2 : 1;
           text(i, i + 1 + len, raw.slice(i + 1, i + 1 + len));
           i += 1 + len;
         }
       } else if (ch === '$') {
-        i = dollar(raw, i, groupCount, text, part, error);
+        i = dollar(raw, i, groupCount, text, part, problems);
       } else if (SHELL_OPERATORS.has(ch) || (ch === '#' && word === null)) {
-        error(i, i + 1, `\`${ch}\` is shell syntax, but actions run without a shell; quote it to pass it as text, or set shell = true`);
-        i++;
+        let end = i + 1;
+        while (end < raw.length && SHELL_OPERATORS.has(raw[end]!) && raw[end] !== '`') end++;
+        shellSyntax(i, end);
+        i = end;
       } else {
         text(i, i + 1, ch);
         i++;
       }
       continue;
     }
-    // Inside quotes: the closing quote, escapes, substitutions; everything else is literal.
-    if (asQuote === quote.kind) {
-      if (asQuote !== ch) problems.push(typographic(i, ch, asQuote));
+    const closes = quote.typographic ? TYPOGRAPHIC[ch] === quote.kind && (i + 1 === raw.length || isBlank(raw[i + 1])) : ch === quote.kind;
+    if (closes) {
+      if (quote.typographic) problems.push(typographicNote(i, ch, quote.kind));
       wordAt(i).end = i + 1;
       quote = null;
       i++;
-    } else if (ch === '\\' && i + 1 < raw.length && escapable(raw[i + 1]!, quote.kind)) {
+    } else if (quote.kind === "'") {
+      // As in sh, nothing is special inside single quotes; a `$N` there is noted once the words are known.
+      const ref = /^\$(?:@|\d+|\{\d+\})/.exec(raw.slice(i, i + 24))?.[0];
+      if (ref !== undefined) refs.push({ start: i, end: i + ref.length, word: wordAt(i), substituted: false });
+      const t = ref ?? ch;
+      text(i, i + t.length, t);
+      i += t.length;
+    } else if (ch === '\\' && i + 1 < raw.length && '$"\\`\u201c\u201d'.includes(raw[i + 1]!)) {
       text(i, i + 2, raw[i + 1]!);
       i += 2;
+    } else if (ch === '`' || raw.startsWith('$(', i)) {
+      const end = i + (ch === '`' ? 1 : 2);
+      problems.push(error(i, end, `\`${raw.slice(i, end)}\` is command substitution, which needs a shell, and actions run without one; write \\${raw.slice(i, end)} to pass it as text, or set shell = true`));
+      text(i, end, raw.slice(i, end));
+      i = end;
     } else if (ch === '$') {
-      i = dollar(raw, i, groupCount, text, part, error);
+      i = dollar(raw, i, groupCount, text, part, problems);
     } else {
       text(i, i + 1, ch);
       i++;
     }
   }
-  if (quote !== null) error(quote.start, raw.length, 'unterminated quote');
-  return { words, problems };
+  if (quote !== null) problems.push(error(quote.start, raw.length, 'unterminated quote'));
+  return { words, refs, problems };
 }
 
-/** Inside double quotes the shell's escapes; inside single quotes only logNOT's own `\$` and `\\`. */
-function escapable(next: string, quote: '"' | "'"): boolean {
-  return quote === '"' ? '$"\\`\u201c\u201d'.includes(next) : next === '$' || next === '\\';
-}
-
-function typographic(at: number, ch: string, as: string): TemplateProblem {
+function typographicNote(at: number, ch: string, as: string): TemplateProblem {
   return { start: at, end: at + 1, message: `typographic quote ${ch} read as ${as}`, code: 'R323', severity: 'info' };
 }
 
-/** Reads `$N`, `${N}` or `$@` at `i` (a lone `$` is literal) and returns the index after it. */
+/**
+ * Reads `$N`, `${N}` or `$@` at `i` and returns the index after it. A shell variable (`$HOME`,
+ * `$$`) stays text, with a warning, since nothing expands it; a lone `$` is text.
+ */
 function dollar(
   raw: string,
   i: number,
   groupCount: number,
   text: (at: number, end: number, t: string) => void,
   part: (at: number, end: number, p: TemplatePart) => void,
-  error: (start: number, end: number, message: string, code?: 'R310' | 'R311') => void,
+  problems: TemplateProblem[],
 ): number {
   const next = raw[i + 1];
   if (next === '@') {
-    if (groupCount < 0) error(i, i + 2, '`$@` has no line to substitute: this action fires when lines are missing', 'R310');
+    if (groupCount < 0) problems.push(error(i, i + 2, '`$@` has no line to substitute: this action fires when lines are missing', 'R310'));
     part(i, i + 2, { kind: 'line' });
     return i + 2;
   }
@@ -160,27 +218,35 @@ function dollar(
   if (next === '{') {
     const close = raw.indexOf('}', i + 2);
     if (close < 0) {
-      error(i, raw.length, 'unterminated ${');
+      problems.push(error(i, raw.length, 'unterminated ${'));
       return raw.length;
     }
     digits = raw.slice(i + 2, close);
     end = close + 1;
     if (!/^\d+$/.test(digits)) {
-      error(i, end, '`${...}` takes a capture group number, e.g. ${1}');
+      problems.push(error(i, end, '`${...}` takes a capture group number, e.g. ${1}'));
       return end;
     }
   } else {
     digits = /^\d+/.exec(raw.slice(i + 1))?.[0];
     if (digits === undefined) {
-      text(i, i + 1, '$');
-      return i + 1;
+      const variable = /^(?:[A-Za-z_][A-Za-z0-9_]*|[*#?$!-])/.exec(raw.slice(i + 1))?.[0];
+      if (variable === undefined) {
+        text(i, i + 1, '$');
+        return i + 1;
+      }
+      end = i + 1 + variable.length;
+      const name = raw.slice(i, end);
+      problems.push({ start: i, end, message: `\`${name}\` is passed as the text ${name}: actions run without a shell, so nothing expands it; write \\${name} to mean the text, or set shell = true`, code: 'R328', severity: 'warning' });
+      text(i, end, name);
+      return end;
     }
     end = i + 1 + digits.length;
   }
   const index = Number(digits);
   if (index > groupCount) {
     const why = groupCount < 0 ? 'this action fires when lines are missing, so there is no match to take groups from' : `the regex has ${groupCount === 0 ? 'no capture groups' : groupCount === 1 ? 'only 1 capture group' : `only ${groupCount} capture groups`}`;
-    error(i, end, `\`${raw.slice(i, end)}\` refers to capture group ${index}, but ${why}`, 'R310');
+    problems.push(error(i, end, `\`${raw.slice(i, end)}\` refers to capture group ${index}, but ${why}`, 'R310'));
   }
   part(i, end, { kind: 'capture', index });
   return end;

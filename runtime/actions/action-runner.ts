@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger.js';
+import { MAX_TIMER_MS } from '../clock/clock.js';
 import { ownCopy } from '../engine/own-copy.js';
 import type { ActionHelper } from './action-helper.js';
 import type { ActionRequest, ActionSink } from './action-sink.js';
@@ -65,7 +66,8 @@ export class ActionRunner implements ActionSink {
     this.queueCap = Math.max(1, options.queueCap ?? 1000);
     this.outputCap = options.outputCap ?? 4096;
     this.killGraceMs = options.killGraceMs ?? 2000;
-    this.baseEnv = options.baseEnv ?? process.env;
+    // A RULEC_n left in the daemon's own environment would reach a shell action as if it were a capture.
+    this.baseEnv = Object.fromEntries(Object.entries(options.baseEnv ?? process.env).filter(([name]) => !name.startsWith('RULEC_')));
     this.onSpawn = options.onSpawn;
     const helper = options.helper;
     helper?.start();
@@ -148,7 +150,8 @@ export class ActionRunner implements ActionSink {
     const env = { ...this.baseEnv, ...actionEnv(spec, captures, line, request.env) };
     const outcome = await this.start(argv, {
       env,
-      timeoutMs: item.actionTimeout * 1000,
+      // Node fires a longer timer at once; rulec check caps action_timeout below it.
+      timeoutMs: Math.min(item.actionTimeout * 1000, MAX_TIMER_MS),
       killGraceMs: this.killGraceMs,
       outputCap: this.outputCap,
       onSpawn: this.onSpawn === undefined ? undefined : () => this.onSpawn?.(request),

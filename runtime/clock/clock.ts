@@ -20,7 +20,7 @@ interface LiveTimer extends TimerHandle {
 }
 
 /** Setting a Node timer beyond this (about 24.8 days) fires it at once, so longer waits hop. */
-const MAX_DELAY_MS = 2_147_483_647;
+export const MAX_TIMER_MS = 2_147_483_647;
 
 /** The wall clock with `setTimeout` timers; timers do not keep the process alive. */
 export class LiveClock implements Clock {
@@ -32,8 +32,8 @@ export class LiveClock implements Clock {
     const timer: LiveTimer = { atMs, timeout: null };
     const arm = (): void => {
       const delay = atMs - Date.now();
-      if (delay > MAX_DELAY_MS) {
-        timer.timeout = setTimeout(arm, MAX_DELAY_MS);
+      if (delay > MAX_TIMER_MS) {
+        timer.timeout = setTimeout(arm, MAX_TIMER_MS);
       } else {
         timer.timeout = setTimeout(() => {
           // setTimeout runs on the monotonic clock and may fire a millisecond before the wall

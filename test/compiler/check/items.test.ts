@@ -157,6 +157,7 @@ describe('items: values', () => {
     ['max_keys', '<|many|>', 'R306'],
     ['rotate_wait', '5<|y|>', 'R306'],
     ['action_timeout', '<|soon|>', 'R306'],
+    ['action_timeout', '<|25d|>', 'R306'],
     ['time_year', '<|1800|>', 'R306'],
     ['start', '<|middle|>', 'R321'],
     ['file_type', '<|socket|>', 'R321'],

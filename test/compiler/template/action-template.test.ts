@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileActionTemplate, SHELL_ACTION_WARNING, type TemplateProblem } from '../../../compiler/template/action-template.js';
 import type { ActionSpec, TemplatePart } from '../../../runtime/contract.js';
@@ -60,12 +63,12 @@ describe('compileActionTemplate: words and substitution', () => {
   it.each([
     ['/bin/x a${1}b', [[T('/bin/x')], [T('a'), C(1), T('b')]]],
     ['/bin/x $12', [[T('/bin/x')], [C(12)]]],
-    ["/bin/x '$1 and $2'", [[T('/bin/x')], [C(1), T(' and '), C(2)]]],
+    ["/bin/x '$1 and $2'", [[T('/bin/x')], [T('$1 and $2')]]],
     ['/bin/x "$@"', [[T('/bin/x')], [LINE]]],
     ['/bin/x $@x', [[T('/bin/x')], [LINE, T('x')]]],
     ['/bin/x $0', [[T('/bin/x')], [C(0)]]],
-    ['/bin/x \\$1 "\\$2" \'\\$3\'', [[T('/bin/x')], [T('$1')], [T('$2')], [T('$3')]]],
-    ['/bin/x \\\\ "\\\\" \'\\\\\'', [[T('/bin/x')], [T('\\')], [T('\\')], [T('\\')]]],
+    ['/bin/x \\$1 "\\$2" \'\\$3\'', [[T('/bin/x')], [T('$1')], [T('$2')], [T('\\$3')]]],
+    ['/bin/x \\\\ "\\\\" \'\\\\\'', [[T('/bin/x')], [T('\\')], [T('\\')], [T('\\\\')]]],
     ['/bin/x "a \\"b\\" \\x"', [[T('/bin/x')], [T('a "b" \\x')]]],
     ["/bin/x 'it''s' '\\x'", [[T('/bin/x')], [T('its')], [T('\\x')]]],
     ['/bin/x $ 5$ $x ${', undefined],
@@ -74,11 +77,15 @@ describe('compileActionTemplate: words and substitution', () => {
     ['  /bin/x\t\ta  ', [[T('/bin/x')], [T('a')]]],
     ['/bin/x "it\'s"', [[T('/bin/x')], [T("it's")]]],
     ['/bin/x \u201cdon\u2019t\u201d', [[T('/bin/x')], [T('don\u2019t')]]],
-    ['/bin/x "$(reboot)" \'`id`\'', [[T('/bin/x')], [T('$(reboot)')], [T('`id`')]]],
+    ['/bin/x \'$(reboot)\' \'`id`\' "\\`x\\`"', [[T('/bin/x')], [T('$(reboot)')], [T('`id`')], [T('`x`')]]],
+    ['/usr/bin/logger Bob\u2019s disk', [[T('/usr/bin/logger')], [T('Bob\u2019s')], [T('disk')]]],
+    ['/bin/x "disk \u201cfull\u201d"', [[T('/bin/x')], [T('disk \u201cfull\u201d')]]],
+    ['/bin/x it\u2019s full', [[T('/bin/x')], [T('it\u2019s')], [T('full')]]],
+    ['/bin/x \u2018it\u2019s\u2019', [[T('/bin/x')], [T('it\u2019s')]]],
     ['/bin/x *.log ~/a', [[T('/bin/x')], [T('*.log')], [T('~/a')]]],
   ] as const)('%j', (raw, expected) => {
     if (expected === undefined) {
-      expect(problems(raw)).toEqual([['R311', 'error', '${']]);
+      expect(problems(raw)).toEqual([['R328', 'warning', '$x'], ['R311', 'error', '${']]);
       return;
     }
     expect(argv(raw, 12)).toEqual(expected);
@@ -102,7 +109,26 @@ describe('compileActionTemplate: problems', () => {
     ['/bin/x abc\\', 3, [['R311', 'error', '\\']]],
     ['', 3, [['R311', 'error', '']]],
     ['   ', 3, [['R311', 'error', '   ']]],
-    ['""', 3, []],
+    ['""', 3, [['R311', 'error', '""']]],
+    ["'' x", 3, [['R311', 'error', "''"]]],
+    ['LANG=C /usr/bin/logger x', 3, [['R311', 'error', 'LANG=C']]],
+    ['/bin/a && /bin/b', 3, [['R311', 'error', '&&']]],
+    ['/bin/a x 2>&1', 3, [['R311', 'error', '>&']]],
+    ['/bin/x "$(reboot)"', 3, [['R311', 'error', '$(']]],
+    ['/bin/x "`id`"', 3, [['R311', 'error', '`'], ['R311', 'error', '`']]],
+    ["/root/block '$2'", 3, [['R328', 'warning', '$2']]],
+    ['/bin/x "$HOME/bin" $USER $$', 3, [['R328', 'warning', '$HOME'], ['R328', 'warning', '$USER'], ['R328', 'warning', '$$']]],
+    ['/bin/sh -c "echo $1 >> /tmp/f"', 3, [['R327', 'error', '$1']]],
+    ['/usr/bin/sudo -u www /bin/bash -o pipefail -ec "x=$2"', 3, [['R327', 'error', '$2']]],
+    ['/usr/bin/env LC_ALL=C python3.11 -c $@', 3, [['R327', 'error', '$@']]],
+    ['/usr/bin/awk "/$1/" /var/log/x', 3, [['R327', 'error', '$1']]],
+    ['/usr/bin/perl -lne "print $1" f', 3, [['R327', 'error', '$1']]],
+    ['node -e "${3}"', 3, [['R327', 'error', '${3}']]],
+    ["/usr/bin/awk '{ print $1 }' /var/log/x", 3, []],
+    ["/usr/bin/awk -F : -v ip=\"$1\" '{ print ip, $2 }' f", 3, []],
+    ["/bin/sh -c 'echo \"$1\" >> /tmp/f' sh \"$2\"", 3, []],
+    ['/bin/sh /root/script.sh "$1"', 3, []],
+    ['/usr/bin/awk -f prog.awk "$1"', 3, []],
     ['$1 --flag', 3, [['R311', 'error', '$1']]],
     ['/bin/$1', 3, [['R311', 'error', '/bin/$1']]],
     ['/bin/echo $1; rm -rf /', 3, [['R311', 'error', ';']]],
@@ -149,13 +175,28 @@ describe('compileActionTemplate: shell = true', () => {
 
 describe('hostile log text through a compiled template', () => {
   it('reaches a real process as exactly one argument each, never substituted again', () => {
-    const words = argv(`${process.execPath} -e "process.stdout.write(JSON.stringify(process.argv.slice(1)))" -- $1 "x$2y" '$@'`, 2);
+    const words = argv(`${process.execPath} -e "process.stdout.write(JSON.stringify(process.argv.slice(1)))" -- $1 "x$2y" "$@"`, 2);
     const hostile = ['$2; rm -rf / #', '`reboot` $(id) "quoted" \'single\' \\ $@'];
     const line = 'Failed password for $1 from $(touch /tmp/pwned)';
     const filled = fill(words, ['whole', ...hostile], line);
     const run = spawnSync(filled[0]!, filled.slice(1), { encoding: 'utf8', timeout: 10_000 });
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual([hostile[0], `x${hostile[1]}y`, line]);
+  });
+  it('runs a real /bin/sh script with the capture as its argument, not as its code', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rulec-sh-idiom-'));
+    try {
+      const out = join(dir, 'out');
+      const words = argv(`/bin/sh -c 'printf "%s" "$1" > "$2"' sh "$1" ${out}`, 1);
+      const hostile = `$(touch ${dir}/pwned) \`touch ${dir}/pwned\` '; touch ${dir}/pwned`;
+      const filled = fill(words, ['whole', hostile], 'line');
+      const run = spawnSync(filled[0]!, filled.slice(1), { encoding: 'utf8', timeout: 10_000 });
+      expect(run.status).toBe(0);
+      expect(readFileSync(out, 'utf8')).toBe(hostile);
+      expect(existsSync(join(dir, 'pwned'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -96,6 +96,16 @@ describe('ActionRunner shell opt-in', () => {
     expect(readFileSync(out, 'utf8')).toBe(`$(touch ${pwned})|\`id\`|; touch ${pwned}|T`);
     expect(dir.has('pwned')).toBe(false);
   });
+  it('gives a shell action no RULEC_* variable from the daemon\'s own environment', async () => {
+    dir = tempDir();
+    const out = join(dir.path, 'env-out');
+    logged = [];
+    const log = new Logger({ level: 'debug', stdout: { write: (t: string) => logged.push(t) } });
+    const r = new ActionRunner(log, { baseEnv: { ...process.env, RULEC_7: 'stale', RULEC_LINE: 'stale', KEPT: 'kept' } });
+    r.submit(request({ shell: true, command: `printf '%s|%s|%s' "\${RULEC_7-unset}" "$RULEC_LINE" "$KEPT" > '${out}'`, source: 'x' }, ['whole', 'one'], 'the line'));
+    expect(await r.drain(5_000)).toBe(true);
+    expect(readFileSync(out, 'utf8')).toBe('unset|the line|kept');
+  });
 });
 
 describe('ActionRunner failures and limits', () => {
@@ -124,6 +134,14 @@ describe('ActionRunner failures and limits', () => {
     expect(r.stats().timedOut).toBe(2);
     expect(logged.filter((l) => l.includes('timed out')).length).toBe(2);
     expect(logged.some((l) => l.includes('SIGKILL'))).toBe(true);
+  });
+
+  it('keeps an action_timeout longer than Node\'s timers allow instead of firing it at once', async () => {
+    dir = tempDir();
+    const r = runner();
+    r.submit(request({ shell: true, command: 'sleep 0.3', source: 'x' }, [], '', item({ actionTimeout: 30 * 86_400 })));
+    expect(await r.drain(10_000)).toBe(true);
+    expect(r.stats()).toMatchObject({ succeeded: 1, timedOut: 0 });
   });
 
   it('does not wait for a grandchild that left the group but holds the output pipes', async () => {
