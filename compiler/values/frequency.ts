@@ -31,7 +31,7 @@ export function parseFrequency(text: string): ValueResult<{ count: number; secon
   }
   if (!Number.isSafeInteger(seconds)) return fail('the time window is too large', secondsStart, end);
   if (seconds === 0 && count > 0) {
-    return fail('a window of 0 seconds can never hold matches; use `0/0` to fire on every match', secondsStart, end);
+    return fail('a window of 0 seconds can never hold matches (`0/0` fires on every match as an up-bound, and turns a down-bound off)', secondsStart, end);
   }
   return { ok: true, value: { count, seconds } };
 }

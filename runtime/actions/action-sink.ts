@@ -14,8 +14,12 @@ export interface ActionRequest {
   readonly captures: Captures;
   readonly line: string;
   readonly env: Readonly<Record<string, string>>;
-  /** For a down-bound fire: the moment the silence was checked (log time under replay). */
-  readonly checkedAt?: number;
+  /**
+   * When the engine fired it, in its counting time: the matched line's time (its log time when
+   * the item counts in log time), the moment a silence was checked, the log's last time (NaN
+   * when none yet) or arrival for a size.
+   */
+  readonly at?: number;
 }
 
 /** Where the engine sends fired actions; `submit` must return at once and never throw. */

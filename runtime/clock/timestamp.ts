@@ -1,5 +1,5 @@
 import type { TimestampSpec } from '../contract.js';
-import { zoneContext } from './zone.js';
+import { zoneContext, type ZoneContext } from './zone.js';
 
 const MONTHS: Readonly<Record<string, number>> = {
   Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
@@ -8,33 +8,49 @@ const MONTHS: Readonly<Record<string, number>> = {
 /** `<PRI>` (RFC 3164) or `<PRI>1 ` (RFC 5424) before the stamp, as syslog writes to the wire and some files. */
 const PRIORITY = /^<\d{1,3}>(?:1 )?/;
 const SYSLOG = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?![\d:])/;
-const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}(?::?\d{2})?)?(?![\d:])/;
-const EPOCH = /^(\d{9,11})(?:\.(\d{1,9}))?(?![\d.])/;
+// Seconds may be left out (ISO 8601 allows it); an offset may follow one space (`date`'s own
+// format). What looks like a broken offset or fraction (`+05:3`) makes the stamp unreadable
+// rather than silently local.
+const ISO = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])| ?([+-]\d{2}(?::?\d{2})?))?(?![\d:.,]| ?[+-]\d)/;
+const EPOCH = /^(\d{9,11})(?:\.(\d+))?(?![\d.])/;
 
-/** A stamp up to a day ahead of now keeps the current year (clock skew), as fail2ban allows. */
+/** A guessed stamp (a syslog year, a number read as epoch) may be up to a day ahead of now (clock skew), as fail2ban allows. */
 const FUTURE_SLACK_MS = 86_400_000;
+/** Half a year: a syslog stamp this close to the last log time is in the same run of the log. */
+const HALF_YEAR_MS = 182 * 86_400_000;
 
 /**
  * The time a log line carries at its start, in epoch ms, or null when it carries none that
- * `spec.format` accepts. Syslog `Mon DD HH:MM:SS` takes `spec.year`, else the year that puts it at
- * or before `now` (up to a day of slack); stamps without an offset are read in `spec.zone`, else
- * the host zone. `auto` tries syslog, ISO 8601, then epoch seconds. Never throws.
+ * `spec.format` accepts. `auto` tries syslog, ISO 8601, then epoch seconds (there only up to a
+ * day after `now`: a number that merely looks like one is not a time). Stamps without an offset
+ * are read in `spec.zone`, else the host zone.
+ *
+ * `hint` is the log's last time when one is known. A syslog stamp (no year) takes `spec.year`,
+ * else the year that puts it nearest the hint, else (the first stamp) the latest year that does
+ * not put it after `now` (a day of slack; Feb 29 looks back to a leap year): a log read in order
+ * keeps its sequence across New Year whatever day it is read on. In the hour repeated when
+ * clocks go back the hint also picks which of the two instants. Never throws.
  */
-export function parseLogTime(line: string, spec: TimestampSpec, now: number): number | null {
+export function parseLogTime(line: string, spec: TimestampSpec, now: number, hint = Number.NaN): number | null {
   const text = line.charCodeAt(0) === 60 /* < */ ? line.replace(PRIORITY, '') : line;
   switch (spec.format) {
     case 'syslog':
-      return parseSyslog(text, spec, now);
+      return parseSyslog(text, spec, now, hint);
     case 'iso8601':
-      return parseIso(text, spec);
+      return parseIso(text, spec, hint);
     case 'epoch':
       return parseEpoch(text);
-    case 'auto':
-      return parseSyslog(text, spec, now) ?? parseIso(text, spec) ?? parseEpoch(text);
+    case 'auto': {
+      const stamped = parseSyslog(text, spec, now, hint) ?? parseIso(text, spec, hint);
+      if (stamped !== null) return stamped;
+      // Any 9 to 11 digits look like epoch seconds (an order number, a pid): only a plausible time is one.
+      const epoch = parseEpoch(text);
+      return epoch !== null && epoch <= now + FUTURE_SLACK_MS ? epoch : null;
+    }
   }
 }
 
-function parseSyslog(text: string, spec: TimestampSpec, now: number): number | null {
+function parseSyslog(text: string, spec: TimestampSpec, now: number, hint: number): number | null {
   const m = SYSLOG.exec(text);
   if (m === null) return null;
   const month = MONTHS[m[1] ?? ''];
@@ -43,25 +59,41 @@ function parseSyslog(text: string, spec: TimestampSpec, now: number): number | n
   if (zone === null) return null;
   const [day, h, mi, s] = [Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])];
   const ms = fraction(m[6]);
-  if (spec.year !== undefined) return wallTime(zone.toEpoch, spec.year, month, day, h, mi, s, ms);
-  const year = zone.wallYear(now);
-  const guess = wallTime(zone.toEpoch, year, month, day, h, mi, s, ms);
-  if (guess === null || guess <= now + FUTURE_SLACK_MS) return guess;
-  return wallTime(zone.toEpoch, year - 1, month, day, h, mi, s, ms);
+  const inYear = (year: number): number | null => wallTime(zone, year, month, day, h, mi, s, ms, hint);
+  if (spec.year !== undefined) return inYear(spec.year);
+  if (!Number.isNaN(hint)) {
+    // A log goes forward: the year nearest the last stamp, even where that is after now (a
+    // log of last November piped in on 23 November goes on into "this" December).
+    const year = zone.wallYear(hint);
+    let best = inYear(year);
+    if (best === null || Math.abs(best - hint) > HALF_YEAR_MS) {
+      for (const other of [year - 1, year + 1]) {
+        const t = inYear(other);
+        if (t !== null && (best === null || Math.abs(t - hint) < Math.abs(best - hint))) best = t;
+      }
+    }
+    if (best !== null) return best;
+  }
+  const limit = now + FUTURE_SLACK_MS;
+  for (let year = zone.wallYear(now) + 1, oldest = year - 9; year >= oldest; year--) {
+    const t = inYear(year);
+    if (t !== null && t <= limit) return t;
+  }
+  return null;
 }
 
-function parseIso(text: string, spec: TimestampSpec): number | null {
+function parseIso(text: string, spec: TimestampSpec, hint: number): number | null {
   const m = ISO.exec(text);
   if (m === null) return null;
-  const [y, mo, d, h, mi, s] = [Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])];
+  const [y, mo, d, h, mi, s] = [Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
   const ms = fraction(m[7]);
-  const offset = m[8];
-  if (offset === undefined) {
+  const offset = m[9];
+  if (m[8] === undefined && offset === undefined) {
     const zone = zoneContext(spec.zone);
-    return zone === null ? null : wallTime(zone.toEpoch, y, mo, d, h, mi, s, ms);
+    return zone === null ? null : wallTime(zone, y, mo, d, h, mi, s, ms, hint);
   }
-  const utc = wallTime((wall) => wall, y, mo, d, h, mi, s, ms);
-  if (utc === null || offset === 'Z') return utc;
+  const utc = wallTime(UTC, y, mo, d, h, mi, s, ms, hint);
+  if (utc === null || offset === undefined) return utc;
   const sign = offset.charCodeAt(0) === 45 /* - */ ? -1 : 1;
   const digits = offset.slice(1).replace(':', '');
   const oh = Number(digits.slice(0, 2));
@@ -69,6 +101,8 @@ function parseIso(text: string, spec: TimestampSpec): number | null {
   if (oh > 23 || om > 59) return null;
   return utc - sign * (oh * 60 + om) * 60_000;
 }
+
+const UTC: ZoneContext = { toEpoch: (wall) => wall, wallYear: (epoch) => new Date(epoch).getUTCFullYear() };
 
 function parseEpoch(text: string): number | null {
   const m = EPOCH.exec(text);
@@ -82,13 +116,13 @@ function fraction(digits: string | undefined): number {
   return Number((digits + '00').slice(0, 3));
 }
 
-function wallTime(
-  toEpoch: (wallMs: number) => number,
-  y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number,
-): number | null {
+function wallTime(zone: ZoneContext, y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, hint: number): number | null {
   // A leap second (:60) is read as :59; anything else out of range is not a time.
   if (mo < 0 || mo > 11 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
-  const wall = Date.UTC(y, mo, d, h, mi, Math.min(s, 59), ms);
-  if (new Date(wall).getUTCDate() !== d) return null;
-  return toEpoch(wall);
+  // Date.UTC reads years 0–99 as 1900–1999.
+  const date = new Date(Date.UTC(2000, mo, d, h, mi, Math.min(s, 59), ms));
+  date.setUTCFullYear(y, mo, d);
+  if (date.getUTCDate() !== d) return null;
+  const epoch = zone.toEpoch(date.getTime(), hint);
+  return Number.isFinite(epoch) ? epoch : null;
 }

@@ -1,11 +1,20 @@
 /**
- * Wall-clock time in a named zone to epoch milliseconds, via `Intl` (no tz database of our own).
- * Offsets are cached per local hour: DST changes land on hour boundaries in every zone in use.
+ * Wall-clock time in a zone to epoch milliseconds, via `Intl` (no tz database of our own).
+ *
+ * A wall time can name two instants (the hour repeated when clocks go back) or none (the hour
+ * skipped when they go forward). Without a hint both kinds of zone resolve as JavaScript's
+ * `Date` and Temporal's `compatible` do: the earlier instant of a repeated hour, and a skipped
+ * time moved forward by the gap. With a hint (the log's last time), a repeated hour takes the
+ * instant nearer to it, so a log written through the change reads as one steady sequence.
  */
 export interface ZoneContext {
-  readonly toEpoch: (wallMs: number) => number;
+  readonly toEpoch: (wallMs: number, hint?: number) => number;
   readonly wallYear: (epochMs: number) => number;
 }
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+const MAX_DATE_MS = 8.64e15;
 
 const contexts = new Map<string, ZoneContext | null>();
 
@@ -14,29 +23,46 @@ export function zoneContext(zone: string | undefined): ZoneContext | null {
   const key = zone ?? '';
   const cached = contexts.get(key);
   if (cached !== undefined) return cached;
-  const ctx = zone === undefined ? hostZone() : zone.toUpperCase() === 'UTC' ? utcZone() : namedZone(zone);
+  const offsetAt = zone === undefined ? hostOffset : zone.toUpperCase() === 'UTC' ? () => 0 : namedOffset(zone);
+  const ctx = offsetAt === null ? null : contextOf(offsetAt);
   contexts.set(key, ctx);
   return ctx;
 }
 
-function utcZone(): ZoneContext {
-  return { toEpoch: (wall) => wall, wallYear: (epoch) => new Date(epoch).getUTCFullYear() };
-}
+/** Local minus UTC, in ms, at one instant. */
+type OffsetAt = (epochMs: number) => number;
 
-function hostZone(): ZoneContext {
+function contextOf(offsetAt: OffsetAt): ZoneContext {
   return {
-    toEpoch: (wall) => {
-      const d = new Date(wall);
-      return new Date(
-        d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(),
-        d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds(),
-      ).getTime();
+    toEpoch: (wall, hint) => {
+      const before = offsetAt(wall - DAY_MS);
+      const after = offsetAt(wall + DAY_MS);
+      if (before === after) return wall - before;
+      const early = wall - before;
+      const late = wall - after;
+      const earlyFits = offsetAt(early) === before;
+      const lateFits = offsetAt(late) === after;
+      if (earlyFits && lateFits) {
+        if (hint === undefined || Number.isNaN(hint)) return Math.min(early, late);
+        return Math.abs(early - hint) <= Math.abs(late - hint) ? early : late;
+      }
+      if (lateFits) return late;
+      // Either the only fit, or a skipped time: read with the offset before the change, it lands after it.
+      return early;
     },
-    wallYear: (epoch) => new Date(epoch).getFullYear(),
+    wallYear: (epoch) => new Date(epoch + offsetAt(epoch)).getUTCFullYear(),
   };
 }
 
-function namedZone(zone: string): ZoneContext | null {
+function hostOffset(epoch: number): number {
+  return -new Date(epoch).getTimezoneOffset() * MINUTE_MS;
+}
+
+/**
+ * Offsets from `Intl`, cached per minute of UTC (zones change offset on a minute at most);
+ * bounded so a replay spanning years cannot grow it without end.
+ */
+function namedOffset(zone: string): OffsetAt | null {
   let fmt: Intl.DateTimeFormat;
   try {
     fmt = new Intl.DateTimeFormat('en-US', {
@@ -46,38 +72,22 @@ function namedZone(zone: string): ZoneContext | null {
   } catch {
     return null;
   }
-  /** Local minus UTC, in ms, at one instant. */
-  const offsetAt = (epoch: number): number => {
+  const byMinute = new Map<number, number>();
+  return (epoch) => {
+    const minute = Math.floor(epoch / MINUTE_MS);
+    const known = byMinute.get(minute);
+    if (known !== undefined) return known;
+    const at = minute * MINUTE_MS;
+    // Beyond Date's range (or NaN) Intl would throw; callers check the result is a real time.
+    if (!(Math.abs(at) <= MAX_DATE_MS)) return Number.NaN;
     const f: Record<string, number> = {};
-    for (const p of fmt.formatToParts(new Date(epoch))) if (p.type !== 'literal') f[p.type] = Number(p.value);
-    const wall = Date.UTC(f.year ?? 1970, (f.month ?? 1) - 1, f.day ?? 1, f.hour ?? 0, f.minute ?? 0, f.second ?? 0);
-    return wall - (epoch - (((epoch % 1000) + 1000) % 1000));
-  };
-  // Local hour → offset; bounded so a replay spanning years cannot grow it without end.
-  const offsets = new Map<number, number>();
-  let yearHour = Number.NaN;
-  let year = 0;
-  return {
-    toEpoch: (wall) => {
-      const hour = Math.floor(wall / 3_600_000);
-      const known = offsets.get(hour);
-      if (known !== undefined) return wall - known;
-      const guess = offsetAt(wall);
-      let epoch = wall - guess;
-      const actual = offsetAt(epoch);
-      if (actual !== guess) epoch = wall - actual;
-      if (offsets.size >= 4096) offsets.clear();
-      offsets.set(hour, wall - epoch);
-      return epoch;
-    },
-    wallYear: (epoch) => {
-      // `now` barely moves during a replay: recompute the year once per hour of it.
-      const hour = Math.floor(epoch / 3_600_000);
-      if (hour !== yearHour) {
-        yearHour = hour;
-        year = new Date(epoch + offsetAt(epoch)).getUTCFullYear();
-      }
-      return year;
-    },
+    for (const p of fmt.formatToParts(new Date(at))) if (p.type !== 'literal') f[p.type] = Number(p.value);
+    const wall = new Date(0);
+    wall.setUTCFullYear(f.year ?? 1970, (f.month ?? 1) - 1, f.day ?? 1);
+    wall.setUTCHours(f.hour ?? 0, f.minute ?? 0, f.second ?? 0, 0);
+    const offset = wall.getTime() - at;
+    if (byMinute.size >= 4096) byMinute.clear();
+    byMinute.set(minute, offset);
+    return offset;
   };
 }

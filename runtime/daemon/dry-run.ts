@@ -1,7 +1,6 @@
 import type { ActionRequest, ActionSink, FireKind } from '../actions/action-sink.js';
 import { fillArgv } from '../actions/fill-argv.js';
 import { ManualClock } from '../clock/manual-clock.js';
-import { parseLogTime } from '../clock/timestamp.js';
 import type { Captures, ItemSpec, RuleModule } from '../contract.js';
 import { Engine } from '../engine/engine.js';
 import { crcOf, type ItemStats } from '../engine/item-state.js';
@@ -53,7 +52,6 @@ export class DryRun {
   private lineNo = 0;
   private bytes = 0;
   private missed = 0;
-  private line = '';
 
   constructor(private readonly module: RuleModule, private readonly options: DryRunOptions) {
     this.clock = new ManualClock(options.startMs);
@@ -71,7 +69,6 @@ export class DryRun {
    */
   feed(line: string, endOffset?: number): boolean {
     this.lineNo++;
-    this.line = line;
     this.bytes = endOffset ?? this.bytes + Buffer.byteLength(line) + 1;
     let matched = false;
     // The prefilter's candidates are a superset of the items that match; each item is in one source.
@@ -105,18 +102,11 @@ export class DryRun {
   private fired(request: ActionRequest): void {
     const { item, kind } = request;
     const key = kind === 'upbound' ? keyOf(item, request.captures) : null;
-    let time: number | null = null;
-    if (this.options.replay) {
-      time = kind === 'upbound' ? parseLogTime(request.line, item.timestamp, this.clock.now()) : (request.checkedAt ?? null);
-      time ??= this.lastLogTime(item);
-    }
+    const at = request.at;
+    // Replayed lines before the first stamp count at time 0, an unknown past: no time to show.
+    const time = this.options.replay && at !== undefined && at > 0 ? at : null;
     const argv = fillArgv(request.spec, request.captures, request.line);
     this.options.onEvent({ type: 'fire', item: item.name, kind, line: this.lineNo, key, time, argv });
-  }
-
-  /** The log time of the line being read, for fires not tied to a match. */
-  private lastLogTime(item: ItemSpec): number | null {
-    return parseLogTime(this.line, item.timestamp, this.clock.now());
   }
 }
 

@@ -37,6 +37,8 @@ interface SourceState {
   readonly spec: SourceSpec;
   readonly prefilter: Prefilter;
   readonly lineCap: number;
+  /** The items reading this source. */
+  readonly own: readonly ItemState[];
   readonly sized: readonly ItemState[];
   lines: number;
   cutLines: number;
@@ -68,7 +70,7 @@ export class Engine {
   private at = 0;
   private lastLogTime = Number.NaN;
   private logNow = Number.NaN;
-  /** Replay with down-bound items: every line's time advances the log clock, matched or not. */
+  /** Under replay, the items with a down-bound: their checks run as log time advances. */
   private readonly downItems: readonly ItemState[];
   private cacheLine: string | null = null;
   private cacheSpec: TimestampSpec | null = null;
@@ -88,6 +90,7 @@ export class Engine {
         spec,
         prefilter: new Prefilter(spec.items, spec.literals),
         lineCap: caps.length === 0 ? Infinity : Math.max(...caps),
+        own,
         sized: own.filter((s) => s.size !== null),
         lines: 0,
         cutLines: 0,
@@ -162,6 +165,7 @@ export class Engine {
       this.actions.submit({
         item: st.spec, kind: 'size', spec: action, captures: NO_CAPTURES, line: '',
         env: { RULEC_ITEM: st.spec.name, RULEC_PATH: src.spec.path, RULEC_SIZE: String(bytes), RULEC_THRESHOLD: String(threshold) },
+        at: this.replay ? this.lastLogTime : this.clock.now(),
       });
     }
   }
@@ -180,7 +184,7 @@ export class Engine {
     const cap = src.lineCap;
     const prefilter = src.prefilter;
     const found = prefilter.found;
-    const replayClock = this.downItems.length > 0;
+    const replay = this.replay;
     for (let li = from; li < lines.length; li++) {
       this.at = li;
       const full = lines[li] as string;
@@ -189,7 +193,7 @@ export class Engine {
         line = line.slice(0, cap);
         src.cutLines++;
       }
-      if (replayClock) this.advanceLogTime(line);
+      if (replay) this.advanceLogTime(line, src);
       const start = ascii === null || line !== full ? -1 : ascii.starts[li]!;
       const n = ascii === null || start === -1 ? prefilter.scan(line) : prefilter.scanAscii(line, ascii.bytes, ascii.view, start, ascii.ends[li]!);
       for (let c = 0; c < n; c++) {
@@ -236,7 +240,7 @@ export class Engine {
     if (table !== null && !table.hit(this.slotOf(st, table, captures ?? NO_CAPTURES), t)) return;
     st.upboundFires++;
     const fired = captures ?? st.spec.match(line)?.captures ?? NO_CAPTURES;
-    this.actions.submit({ item: st.spec, kind: 'upbound', spec: action, captures: fired, line, env: st.upEnv });
+    this.actions.submit({ item: st.spec, kind: 'upbound', spec: action, captures: fired, line, env: st.upEnv, at: t });
   }
 
   private slotOf(st: ItemState, table: WindowTable, captures: Captures): number {
@@ -248,14 +252,8 @@ export class Engine {
 
   /** The line's own time; without one, the last known log time (or arrival before any), counted. */
   private logTimeOf(line: string, st: ItemState): number {
-    const spec = st.spec.timestamp;
-    if (line !== this.cacheLine || spec !== this.cacheSpec) {
-      this.cacheLine = line;
-      this.cacheSpec = spec;
-      this.cacheTime = parseLogTime(line, spec, this.clock.now());
-      if (this.cacheTime !== null) this.noteLogTime(this.cacheTime);
-    }
-    if (this.cacheTime !== null) return this.cacheTime;
+    const time = this.timeOf(line, st.spec.timestamp);
+    if (time !== null) return time;
     st.untimedLines++;
     if (!Number.isNaN(this.lastLogTime)) return this.lastLogTime;
     // Replayed lines before the first stamp: an unknown past, not the moment of the replay
@@ -263,15 +261,27 @@ export class Engine {
     return this.replay ? 0 : this.clock.now();
   }
 
-  /** Replay: a line's time, matched or not, runs the down-bound checks due before it. */
-  private advanceLogTime(line: string): void {
-    for (const st of this.downItems) {
-      const t = parseLogTime(line, st.spec.timestamp, this.clock.now());
-      if (t === null) continue;
-      this.noteLogTime(t);
+  /**
+   * Replay: every line's time, matched or not, is the log's time from then on (an untimed match
+   * takes it) and runs the down-bound checks due before it.
+   */
+  private advanceLogTime(line: string, src: SourceState): void {
+    for (const st of src.own) {
+      if (this.timeOf(line, st.spec.timestamp) === null) continue;
       for (const other of this.downItems) this.catchUp(other, this.logNow, false);
       return;
     }
+  }
+
+  /** The time `line` carries read with `spec` (once per line and spec), noted as the log's last time. */
+  private timeOf(line: string, spec: TimestampSpec): number | null {
+    if (line !== this.cacheLine || spec !== this.cacheSpec) {
+      this.cacheLine = line;
+      this.cacheSpec = spec;
+      this.cacheTime = parseLogTime(line, spec, this.clock.now(), this.lastLogTime);
+      if (this.cacheTime !== null) this.noteLogTime(this.cacheTime);
+    }
+    return this.cacheTime;
   }
 
   private noteLogTime(t: number): void {
@@ -308,7 +318,7 @@ export class Engine {
     this.actions.submit({
       item: st.spec, kind: 'downbound', spec: action, captures: NO_CAPTURES, line: '',
       env: { RULEC_ITEM: st.spec.name, RULEC_COUNT: String(count), RULEC_WINDOW: String(down.windowMs / 1000) },
-      checkedAt: now,
+      at: now,
     });
     return now + down.windowMs;
   }

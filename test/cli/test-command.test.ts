@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, runCli, tempDir } from './run-cli.js';
@@ -14,8 +14,8 @@ function expected(): { failed: number[]; fails: { line: number; ip: string; time
   const failed: number[] = [];
   const windows = new Map<string, number[]>();
   const fails: { line: number; ip: string; time: number }[] = [];
-  // The year that places a year-less stamp at or before now, in the host's zone (the rule sets no zone).
-  const now = new Date();
+  // The year that places a year-less stamp at or before the log's last write, in the host's zone (the rule sets no zone).
+  const now = statSync(CORPUS).mtime;
   lines.forEach((line, i) => {
     const m = pattern.exec(line);
     if (m === null) return;
@@ -117,6 +117,23 @@ describe('rulec test', () => {
         [4, '2025-01-01T00:02:50.000Z'],
         [5, '2025-01-01T00:03:50.000Z'],
       ]);
+    });
+  });
+
+  it('--replay places a year-less log before its last write, and says how many matches had no readable time', async () => {
+    await inTempDir('rulec-test-year-', async (dir) => {
+      writeFileSync(join(dir, 'bf.rules'), '[BF]\npath = /var/log/x.log\nregex = fail from (\\S+)\nupbound_freq = 1/60\nupbound_action = /bin/true "$1"\ntime_zone = UTC\n');
+      // Written in late November 2025, read any day: its stamps are from 2025, even those after today's date.
+      const log = ['Nov 20 10:00:00 h fail from a', 'Nov 30 23:59:40 h fail from a', 'continued: fail from a', 'Dec  1 00:00:20 h fail from a'].join('\n') + '\n';
+      writeFileSync(join(dir, 'bf.log'), log);
+      utimesSync(join(dir, 'bf.log'), new Date('2025-12-01T00:01:00Z'), new Date('2025-12-01T00:01:00Z'));
+      const json = await runCli(['test', 'bf.rules', '--log', 'bf.log', '--replay', '--format', 'json'], { cwd: dir });
+      expect(json.code, json.stderr).toBe(0);
+      const fires = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event).filter((e) => e.type === 'fire');
+      // The untimed line counts at the last stamp (23:59:40), so 1/60 fires on it, then the key starts afresh.
+      expect(fires.map((e) => [e.line, e.time])).toEqual([[3, '2025-11-30T23:59:40.000Z']]);
+      const text = await runCli(['test', 'bf.rules', '--replay'], { cwd: dir, input: log });
+      expect(text.stdout).toContain('BF: 4 line(s) matched, 1 distinct key(s), 1 fire(s) (upbound 1); 1 matched line(s) without a readable time');
     });
   });
 

@@ -3,7 +3,7 @@
  * each item would match and fire on LOG, executing nothing. Every item reads LOG instead of
  * its own path.
  */
-import { readFileSync } from 'node:fs';
+import { fstatSync, readFileSync, statSync } from 'node:fs';
 import type { ItemStats } from '../../../runtime/engine/item-state.js';
 import { DryRun, type DryRunEvent } from '../../../runtime/daemon/dry-run.js';
 import { escapeControl } from '../../../runtime/log/escape.js';
@@ -15,6 +15,11 @@ import { loadRuleFile } from './run.js';
 interface Log {
   readonly lines: readonly string[];
   readonly ends: readonly number[];
+  /**
+   * When it was last written (a file's mtime; now for a pipe): no line was logged after it, so
+   * under --replay a year-less stamp is placed at or before it, not before the day it is read.
+   */
+  readonly writtenAt: number;
 }
 
 /**
@@ -22,7 +27,7 @@ interface Log {
  * last line, each line decoded on its own (invalid UTF-8 as U+FFFD). Sizes count the file's
  * bytes, as the daemon's size thresholds do, not the decoded text.
  */
-function splitLog(bytes: Buffer): Log {
+function splitLog(bytes: Buffer): Pick<Log, 'lines' | 'ends'> {
   const lines: string[] = [];
   const ends: number[] = [];
   for (let start = 0; start < bytes.length; ) {
@@ -37,7 +42,9 @@ function splitLog(bytes: Buffer): Log {
 
 function readLog(path: string | undefined): Log {
   try {
-    return splitLog(readFileSync(path ?? 0));
+    const bytes = readFileSync(path ?? 0);
+    const stat = path === undefined ? fstatSync(0) : statSync(path);
+    return { ...splitLog(bytes), writtenAt: stat.isFile() ? stat.mtimeMs : Date.now() };
   } catch (error) {
     throw new UsageError(`cannot read ${path ?? 'standard input'}: ${(error as Error).message}`);
   }
@@ -70,7 +77,12 @@ function itemText(stats: ItemStats, keys: number, everyLine: boolean): string {
     stats.sizeFires > 0 ? `size ${stats.sizeFires}` : null,
   ].filter((k) => k !== null);
   const matched = everyLine ? 'no regex (every line)' : `${stats.matched} line(s) matched, ${keys} distinct key(s)`;
-  return `${escapeControl(stats.name)}: ${matched}, ${fires} fire(s)${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}\n`;
+  // Under --replay these change what fired: a match without a readable time counts at the last one.
+  const timing = [
+    stats.untimedLines > 0 ? `${stats.untimedLines} matched line(s) without a readable time` : null,
+    stats.downboundSkipped > 0 ? `${stats.downboundSkipped} down-bound check(s) skipped over a gap in the log` : null,
+  ].filter((t) => t !== null);
+  return `${escapeControl(stats.name)}: ${matched}, ${fires} fire(s)${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}${timing.map((t) => `; ${t}`).join('')}\n`;
 }
 
 async function testFile(file: string, log: Log, opts: { replay: boolean; json: boolean; missed: boolean; logName: string }, io: Io): Promise<number> {
@@ -91,7 +103,7 @@ async function testFile(file: string, log: Log, opts: { replay: boolean; json: b
       io.out(fireText(event));
     }
   };
-  const run = new DryRun(module, { replay: opts.replay, startMs: Date.now(), onEvent: emit });
+  const run = new DryRun(module, { replay: opts.replay, startMs: log.writtenAt, onEvent: emit });
   const missed: number[] = [];
   const { lines, ends } = log;
   lines.forEach((line, i) => {

@@ -73,7 +73,7 @@ describe('parseLogTime formats', () => {
   });
 
   it('reads epoch seconds with and without a fraction', () => {
-    expect(parseLogTime('1124013600 msg', utc, 0)).toBe(NOW);
+    expect(parseLogTime('1124013600 msg', utc, NOW)).toBe(NOW);
     expect(parseLogTime('1124013600.5 msg', { format: 'epoch' }, 0)).toBe(NOW + 500);
   });
 
@@ -87,5 +87,155 @@ describe('parseLogTime formats', () => {
       expect(parseLogTime(line, utc, NOW)).toBeNull();
     }
     expect(parseLogTime('Jun 21 16:47:48 x', { format: 'auto', zone: 'Not/AZone' }, NOW)).toBeNull();
+  });
+});
+
+/** Wall time in `zone` of an instant, as `YYYY-MM-DDTHH:MM:SS`, formatted by Intl (not by the parser's path). */
+function wallIn(zone: string, ms: number | null): string {
+  if (ms === null) return 'null';
+  const fmt = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  });
+  return fmt.format(new Date(ms)).replace(' ', 'T');
+}
+
+describe('parseLogTime: which year a syslog stamp is in', () => {
+  const utc: TimestampSpec = { format: 'syslog', zone: 'UTC' };
+
+  it('takes next year for a stamp up to a day ahead across New Year', () => {
+    expect(parseLogTime('Jan  1 00:00:10 x', utc, Date.UTC(2025, 11, 31, 23, 59, 20))).toBe(Date.UTC(2026, 0, 1, 0, 0, 10));
+  });
+
+  it('reads Feb 29 in the last leap year when this year has none', () => {
+    expect(parseLogTime('Feb 29 12:00:00 x', utc, Date.UTC(2025, 2, 10))).toBe(Date.UTC(2024, 1, 29, 12));
+  });
+
+  it('keeps a log read in order in sequence, whatever day it is read on', () => {
+    // Last November's log piped in on 23 November: the first stamp lands in this year, and the
+    // rest follow it, where each stamp alone would fall a year back once past tomorrow.
+    const today = Date.UTC(2026, 10, 23, 18);
+    const stamps = ['Nov 19 10:00:00', 'Nov 23 23:50:00', 'Nov 24 00:10:00', 'Nov 30 12:00:00', 'Dec 31 23:59:59', 'Jan  1 00:00:01', 'Dec 31 23:59:58'];
+    let hint = Number.NaN;
+    const times = stamps.map((stamp) => {
+      const t = parseLogTime(`${stamp} host x`, utc, today, hint);
+      hint = t ?? Number.NaN;
+      return t === null ? 'null' : new Date(t).toISOString();
+    });
+    expect(times).toEqual([
+      '2026-11-19T10:00:00.000Z', '2026-11-23T23:50:00.000Z', '2026-11-24T00:10:00.000Z', '2026-11-30T12:00:00.000Z',
+      '2026-12-31T23:59:59.000Z', '2027-01-01T00:00:01.000Z', '2026-12-31T23:59:58.000Z',
+    ]);
+    expect(parseLogTime('Nov 30 12:00:00 host x', utc, today)).toBe(Date.UTC(2025, 10, 30, 12));
+  });
+});
+
+describe('parseLogTime: clocks going back and forward', () => {
+  const berlin: TimestampSpec = { format: 'syslog', year: 2024, zone: 'Europe/Berlin' };
+
+  it('reads the repeated hour as the instant nearer the last stamp, the earlier one without a hint', () => {
+    // 27 Oct 2024: 02:00–03:00 happens at +02:00 (00:00–01:00Z), then again at +01:00 (01:00–02:00Z).
+    expect(parseLogTime('Oct 27 02:30:00 x', berlin, Date.UTC(2025, 0, 1))).toBe(Date.UTC(2024, 9, 27, 0, 30));
+    expect(parseLogTime('Oct 27 02:30:00 x', berlin, Date.UTC(2025, 0, 1), Date.UTC(2024, 9, 27, 0, 25))).toBe(Date.UTC(2024, 9, 27, 0, 30));
+    expect(parseLogTime('Oct 27 02:00:00 x', berlin, Date.UTC(2025, 0, 1), Date.UTC(2024, 9, 27, 0, 59))).toBe(Date.UTC(2024, 9, 27, 1, 0));
+    expect(parseLogTime('Oct 27 02:30:00 x', berlin, Date.UTC(2025, 0, 1), Date.UTC(2024, 9, 27, 1, 20))).toBe(Date.UTC(2024, 9, 27, 1, 30));
+  });
+
+  it('reads a heartbeat logged every minute through the change as one steady minute apart', () => {
+    // What a daemon in Berlin writes from 01:00 to 04:00 local that night: 240 stamps, one a minute.
+    const spec: TimestampSpec = { format: 'syslog', zone: 'Europe/Berlin' };
+    const wall = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Berlin', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    const stampOf = (ms: number): string => {
+      const p = Object.fromEntries(wall.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+      return `${p.month} ${p.day} ${p.hour}:${p.minute}:${p.second}`;
+    };
+    const first = Date.UTC(2024, 9, 26, 23, 0);
+    let hint = Number.NaN;
+    for (let i = 0; i < 240; i++) {
+      const t = parseLogTime(`${stampOf(first + i * 60_000)} host beat`, spec, Date.UTC(2024, 10, 1), hint);
+      expect(t, stampOf(first + i * 60_000)).toBe(first + i * 60_000);
+      hint = t!;
+    }
+  });
+
+  it('resolves skipped and repeated times alike in a named zone and in the host zone (as Date does)', () => {
+    const cases: [string, string][] = [
+      ['America/New_York', 'Mar 10 02:30:00'], ['America/New_York', 'Nov  3 01:30:00'],
+      ['Europe/Berlin', 'Mar 31 02:30:00'], ['Europe/Berlin', 'Oct 27 02:30:00'],
+      ['Australia/Lord_Howe', 'Oct  6 02:10:00'], ['Australia/Lord_Howe', 'Apr  7 01:45:00'],
+    ];
+    const month: Readonly<Record<string, number>> = { Mar: 2, Apr: 3, Oct: 9, Nov: 10 };
+    const saved = process.env.TZ;
+    try {
+      for (const [zone, stamp] of cases) {
+        const named = parseLogTime(`${stamp} x`, { format: 'syslog', year: 2024, zone }, Date.UTC(2025, 0, 1));
+        process.env.TZ = zone;
+        const host = parseLogTime(`${stamp} x`, { format: 'syslog', year: 2024 }, Date.UTC(2025, 0, 1));
+        const [mon, day, time] = stamp.split(/ +/);
+        const [h, m] = time!.split(':').map(Number);
+        const viaDate = new Date(2024, month[mon!]!, Number(day), h, m).getTime();
+        expect([zone, stamp, named], 'named zone').toEqual([zone, stamp, viaDate]);
+        expect([zone, stamp, host], 'host zone').toEqual([zone, stamp, viaDate]);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
+  it('reads times where the clock moves off the hour, whatever was read before', () => {
+    // Lord Howe moves 30 minutes at 02:00 (to 02:30); Chatham changes at 02:45 local.
+    const howe: TimestampSpec = { format: 'syslog', year: 2024, zone: 'Australia/Lord_Howe' };
+    parseLogTime('Oct  6 02:10:00 x', howe, Date.UTC(2025, 0, 1));
+    expect(wallIn('Australia/Lord_Howe', parseLogTime('Oct  6 02:45:00 x', howe, Date.UTC(2025, 0, 1)))).toBe('2024-10-06T02:45:00');
+    const chatham: TimestampSpec = { format: 'syslog', year: 2024, zone: 'Pacific/Chatham' };
+    parseLogTime('Sep 29 03:10:00 x', chatham, Date.UTC(2025, 0, 1));
+    expect(wallIn('Pacific/Chatham', parseLogTime('Sep 29 03:52:30 x', chatham, Date.UTC(2025, 0, 1)))).toBe('2024-09-29T03:52:30');
+  });
+
+  it('knows the new year in a half-hour zone as soon as it starts there', () => {
+    const kolkata: TimestampSpec = { format: 'syslog', zone: 'Asia/Kolkata' };
+    parseLogTime('Dec 31 23:50:00 x', kolkata, Date.UTC(2025, 11, 31, 18, 20));
+    // 18:40Z is 00:10 on 1 Jan 2026 in India.
+    expect(parseLogTime('Jan  1 00:10:00 x', kolkata, Date.UTC(2025, 11, 31, 18, 40))).toBe(Date.UTC(2025, 11, 31, 18, 40));
+  });
+
+  it('never throws on a time Date cannot hold', () => {
+    for (const now of [Number.NaN, 1e20, -1e20]) {
+      expect(() => parseLogTime('Oct 27 02:30:00 x', { format: 'syslog', zone: 'Europe/Berlin' }, now)).not.toThrow();
+    }
+    expect(parseLogTime('275761-01-01T00:00:00Z x', { format: 'iso8601' }, 0)).toBeNull();
+  });
+});
+
+describe('parseLogTime: ISO 8601 details', () => {
+  const utc: TimestampSpec = { format: 'iso8601', zone: 'UTC' };
+  const paris: TimestampSpec = { format: 'iso8601', zone: 'Europe/Paris' };
+  const at = Date.UTC(2024, 0, 1, 10);
+
+  it.each([
+    ['2024-01-01t10:00:00z x', at],
+    ['2024-01-01T10:00:00.1234567890Z x', at + 123],
+    ['2024-01-01 15:30:00 +0530 x', at],
+    ['2024-01-01T10:00Z x', at],
+    ['2024-01-01T11:00 x', at],
+    ['0024-01-01T00:00:00Z x', new Date('0024-01-01T00:00:00Z').getTime()],
+  ])('%s', (line, expected) => {
+    expect(parseLogTime(line, paris, Date.UTC(2030, 0, 1))).toBe(expected);
+  });
+
+  it.each(['2024-01-01T10:00:00+05:3 x', '2024-01-01T10:00:00+5 x', '2024-01-01T10:00:00.Z x', '2024-01-01T10:00:00 -1 x'])(
+    'does not read %s as local time with its offset dropped',
+    (line) => {
+      expect(parseLogTime(line, utc, Date.UTC(2030, 0, 1))).toBeNull();
+    },
+  );
+});
+
+describe('parseLogTime: numbers that only look like epoch seconds', () => {
+  it('reads a leading number as epoch seconds under auto only up to a day after now', () => {
+    const now = Date.UTC(2024, 0, 1);
+    expect(parseLogTime('9876543210 order queued', { format: 'auto' }, now)).toBeNull();
+    expect(parseLogTime('1704067200 order queued', { format: 'auto' }, now)).toBe(now);
+    expect(parseLogTime('9876543210 order queued', { format: 'epoch' }, now)).toBe(9_876_543_210_000);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../runtime/clock/manual-clock.js';
 import { Engine } from '../../../runtime/engine/engine.js';
 import type { ItemSpec } from '../../../runtime/contract.js';
-import { ACTION, item, memoryLog, moduleOf, RecordingSink } from './helpers.js';
+import { ACTION, item, matcher, memoryLog, moduleOf, RecordingSink } from './helpers.js';
 
 function setup(items: ItemSpec[], replay = false) {
   const clock = new ManualClock(Date.UTC(2026, 5, 1));
@@ -86,6 +86,25 @@ describe('log time', () => {
     engine.onLines(0, ['continuation: fail from a', '2024-01-01T00:00:00Z fail from a', '2024-01-02T00:00:00Z fail from a']);
     expect(sink.requests).toEqual([]);
     expect(engine.stats().items[0]?.untimedLines).toBe(1);
+  });
+
+  it('in replay, an untimed match takes the last stamped line\'s time, whether or not some item has a down-bound', () => {
+    const every = item({ name: 'U', upbound: null });
+    const heartbeat = item({ name: 'HB', match: matcher(/heartbeat/), upbound: null, upboundAction: null, downbound: { count: 1, seconds: 600 }, downboundAction: ACTION });
+    const lines = [at('10:00:00', 'unrelated'), at('10:00:30', 'unrelated'), 'continuation: fail from a'];
+    for (const items of [[every], [every, heartbeat]]) {
+      const { sink, engine } = setup(items, true);
+      engine.onLines(0, lines);
+      expect(sink.requests.map((r) => [r.item.name, r.at]), items.map((i) => i.name).join('+')).toEqual([['U', Date.UTC(2026, 4, 1, 10, 0, 30)]]);
+    }
+  });
+
+  it('in replay, reads a year-less log as one sequence past the day after it is read', () => {
+    const { sink, engine } = setup([item({ upbound: { count: 1, seconds: 60 }, timestamp: { format: 'syslog', zone: 'UTC' } })], true);
+    // Replayed on 1 June 2026 at 00:00: 40 s apart across the next midnight, so 1/60 fires on the
+    // second. Alone, the second stamp is more than a day ahead and would be placed in 2025.
+    engine.onLines(0, ['Jun  1 23:59:40 host fail from a', 'Jun  2 00:00:20 host fail from a']);
+    expect(sink.requests.map((r) => new Date(r.at!).toISOString())).toEqual(['2026-06-02T00:00:20.000Z']);
   });
 
   it('replay bounds the catch-up after a huge leap in log time and counts what it skipped', () => {
