@@ -25,10 +25,10 @@ const HALF_YEAR_MS = 182 * 86_400_000;
  * day after `now`: a number that merely looks like one is not a time). Stamps without an offset
  * are read in `spec.zone`, else the host zone.
  *
- * `hint` is the log's last time when one is known. A syslog stamp (no year) takes `spec.year`,
- * else the year that puts it nearest the hint, else (the first stamp) the latest year that does
- * not put it after `now` (a day of slack; Feb 29 looks back to a leap year): a log read in order
- * keeps its sequence across New Year whatever day it is read on. In the hour repeated when
+ * `hint` is the log's last time when one is known. A syslog stamp (no year) takes the year that
+ * puts it nearest the hint; the first stamp takes `spec.year` (the year the log begins in), else
+ * the latest year that does not put it after `now` (a day of slack; Feb 29 looks back to a leap
+ * year): a log read in order keeps its sequence across New Year whatever day it is read on. In the hour repeated when
  * clocks go back the hint also picks which of the two instants. Never throws.
  */
 export function parseLogTime(line: string, spec: TimestampSpec, now: number, hint = Number.NaN): number | null {
@@ -60,8 +60,9 @@ function parseSyslog(text: string, spec: TimestampSpec, now: number, hint: numbe
   const [day, h, mi, s] = [Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])];
   const ms = fraction(m[6]);
   const inYear = (year: number): number | null => wallTime(zone, year, month, day, h, mi, s, ms, hint);
-  if (spec.year !== undefined) return inYear(spec.year);
-  if (!Number.isNaN(hint)) {
+  if (Number.isNaN(hint)) {
+    if (spec.year !== undefined) return inYear(spec.year);
+  } else {
     // A log goes forward: the year nearest the last stamp, even where that is after now (a
     // log of last November piped in on 23 November goes on into "this" December).
     const year = zone.wallYear(hint);

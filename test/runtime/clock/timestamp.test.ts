@@ -110,6 +110,13 @@ describe('parseLogTime: which year a syslog stamp is in', () => {
     expect(parseLogTime('Feb 29 12:00:00 x', utc, Date.UTC(2025, 2, 10))).toBe(Date.UTC(2024, 1, 29, 12));
   });
 
+  it('takes time_year as the year the log begins in, and goes on from there across New Year', () => {
+    const spec: TimestampSpec = { format: 'syslog', zone: 'UTC', year: 2025 };
+    const first = parseLogTime('Dec 31 23:59:40 x', spec, Date.UTC(2026, 10, 23))!;
+    expect(first).toBe(Date.UTC(2025, 11, 31, 23, 59, 40));
+    expect(parseLogTime('Jan  1 00:00:20 x', spec, Date.UTC(2026, 10, 23), first)).toBe(Date.UTC(2026, 0, 1, 0, 0, 20));
+  });
+
   it('keeps a log read in order in sequence, whatever day it is read on', () => {
     // Last November's log piped in on 23 November: the first stamp lands in this year, and the
     // rest follow it, where each stamp alone would fall a year back once past tomorrow.
