@@ -66,22 +66,25 @@ class Linter {
     }
   }
 
-  /** (a): an inner unbounded quantifier that iterations of the outer one can share text with. */
+  /**
+   * (a): an inner unbounded quantifier that iterations of the outer one can share text with,
+   * also one inside a group or a counted repeat there (`(?:x(?:a|.+?){2,4})+`).
+   */
   private nested(outer: AST.Quantifier): boolean {
     for (const seq of sequencesOf(outer.element)) {
       for (let j = 0; j < seq.length; j++) {
-        const inner = seq[j]!;
-        if (inner.type !== 'Quantifier' || inner.max !== Infinity || !canConsume(inner.element)) continue;
         const head = seq.slice(0, j);
         const tail = seq.slice(j + 1);
-        const innerChars = this.allChars(inner.element);
-        const ambiguous =
-          (head.every(nullable) && tail.every(nullable)) ||
-          (!tail.every(nullable) && overlaps(innerChars, this.firstChars(tail))) ||
-          (!head.every(nullable) && overlaps(innerChars, this.lastChars(head)));
-        if (ambiguous) {
-          this.warn(outer, `nested quantifiers: \`%s\` can split the same text between repetitions in exponentially many ways`);
-          return true;
+        for (const inner of unboundedWithin(seq[j]!)) {
+          const innerChars = this.allChars(inner.element);
+          const ambiguous =
+            (head.every(nullable) && tail.every(nullable)) ||
+            (!tail.every(nullable) && overlaps(innerChars, this.firstChars(tail))) ||
+            (!head.every(nullable) && overlaps(innerChars, this.lastChars(head)));
+          if (ambiguous) {
+            this.warn(outer, `nested quantifiers: \`%s\` can split the same text between repetitions in exponentially many ways`);
+            return true;
+          }
         }
       }
     }
@@ -195,6 +198,16 @@ class Linter {
 /** A sequence with single-alternative groups opened up, so `(\d+)(\d+)` reads as `\d+\d+`. */
 function flatten(elements: Seq): AST.Element[] {
   return elements.flatMap((el) => ((el.type === 'Group' || el.type === 'CapturingGroup') && el.alternatives.length === 1 ? flatten(el.alternatives[0]!.elements) : [el]));
+}
+
+/** The unbounded quantifiers that can consume text in `el`: itself, or any inside its groups and counted repeats. */
+function unboundedWithin(el: AST.Element): AST.Quantifier[] {
+  if (el.type === 'Quantifier') {
+    if (el.max === Infinity) return canConsume(el.element) ? [el] : [];
+    return el.max > 0 ? unboundedWithin(el.element) : [];
+  }
+  if (el.type === 'Group' || el.type === 'CapturingGroup') return el.alternatives.flatMap((alt) => alt.elements.flatMap(unboundedWithin));
+  return [];
 }
 
 /** The sequences one repetition of a quantified element can take. */

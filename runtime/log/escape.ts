@@ -11,9 +11,23 @@ const UNSAFE = /[\x00-\x1f\x7f-\x9f\\\u2028\u2029\u200e\u200f\u202a-\u202e\u2066
  * become `\n`, `\x1b`, `\u2028`... and the backslash doubles so an escape cannot be forged.
  */
 export function escapeControl(text: string): string {
-  UNSAFE.lastIndex = 0;
-  if (!UNSAFE.test(text)) return text;
-  return text.replace(UNSAFE, (ch) => {
+  return escapeMatching(UNSAFE, text);
+}
+
+const CONTROLS = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * The same for text the operator wrote (a pattern on the command line): backslashes stay single,
+ * so a regex reads as typed and a caret under it lines up.
+ */
+export function escapeControlKeepingBackslashes(text: string): string {
+  return escapeMatching(CONTROLS, text);
+}
+
+function escapeMatching(unsafe: RegExp, text: string): string {
+  unsafe.lastIndex = 0;
+  if (!unsafe.test(text)) return text;
+  return text.replace(unsafe, (ch) => {
     const code = ch.charCodeAt(0);
     const named = NAMED[code];
     if (named !== undefined) return named;

@@ -53,6 +53,11 @@ describe('rulec regex', () => {
     expect(result.stdout).toContain('1 of 1 line(s) matched');
   });
 
+  it('shows the pattern as typed, backslashes single, with the carets under the part meant', async () => {
+    const result = await runCli(['regex', 'x(\\w+\\s?)*$'], { cwd: REPO, input: '' });
+    expect(result.stderr).toContain('\n  x(\\w+\\s?)*$\n   ^^^^^^^^^\n');
+  });
+
   it('ends quietly with exit 0 when the reader of its output goes away (| head)', async () => {
     const child = spawn(process.execPath, [BIN, 'regex', '(\\d+)'], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';

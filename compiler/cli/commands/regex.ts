@@ -6,7 +6,7 @@ import { fstatSync } from 'node:fs';
 import { runTimeBound } from '../../regex/linear-blocker.js';
 import { lintRedos } from '../../regex/redos.js';
 import { translateRegex } from '../../regex/translate.js';
-import { escapeControl } from '../../../runtime/log/escape.js';
+import { escapeControl, escapeControlKeepingBackslashes } from '../../../runtime/log/escape.js';
 import { LineSplitter } from '../../../runtime/sources/tail/line-splitter.js';
 import { UserError } from '../../user-error.js';
 import { parseCommandArgs } from '../args.js';
@@ -17,9 +17,9 @@ const LINE_MAX = 64 * 1024;
 
 /** The pattern with a caret line under `[start, end)`, for problems inside it. */
 function pointAt(pattern: string, start: number, end: number): string {
-  const shown = escapeControl(pattern.slice(0, start)).length;
-  const width = Math.max(1, escapeControl(pattern.slice(start, end)).length);
-  return `  ${escapeControl(pattern)}\n  ${' '.repeat(shown)}${'^'.repeat(width)}\n`;
+  const shown = escapeControlKeepingBackslashes(pattern.slice(0, start)).length;
+  const width = Math.max(1, escapeControlKeepingBackslashes(pattern.slice(start, end)).length);
+  return `  ${escapeControlKeepingBackslashes(pattern)}\n  ${' '.repeat(shown)}${'^'.repeat(width)}\n`;
 }
 
 function show(value: string | undefined): string {

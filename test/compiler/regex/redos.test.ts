@@ -11,6 +11,7 @@ function lint(source: string, flags = ''): ReturnType<typeof lintRedos> {
 
 // fail2ban-style sshd and Apache patterns (with <HOST> written out) and the seed's own.
 const ORDINARY = [
+  '(?:x(?:\\d+\\.?){1,3})+',
   'error: PAM: Authentication failure for (.*) from (.*)$',
   '\\]: Invalid user (.*) from (.*)$',
   'Failed password for (\\S+) from (\\S+)',
@@ -54,6 +55,7 @@ const DANGEROUS: [string, string][] = [
   ['^.*=.*.*$', '.*.*'],
   ['\\x{263A} (a+)+', '(a+)+'],
   ['(?i)(A|a)+b', '(A|a)+'],
+  ['(?:ab{0,3}(?:S|ai$|.+?|ok{2,4}?){2,4}?(?:for){0,3})+disk', '(?:ab{0,3}(?:S|ai$|.+?|ok{2,4}?){2,4}?(?:for){0,3})+'],
 ];
 
 describe('lintRedos', () => {
