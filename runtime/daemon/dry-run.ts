@@ -2,6 +2,7 @@ import type { ActionRequest, ActionSink, FireKind } from '../actions/action-sink
 import { fillArgv } from '../actions/fill-argv.js';
 import { ManualClock } from '../clock/manual-clock.js';
 import type { Captures, ItemSpec, RuleModule } from '../contract.js';
+import { cutLine } from '../engine/cut-line.js';
 import { Engine } from '../engine/engine.js';
 import { crcOf, type ItemStats } from '../engine/item-state.js';
 import { Logger } from '../log/logger.js';
@@ -76,7 +77,7 @@ export class DryRun {
       for (const index of prefilter.candidates(line)) {
         const item = this.module.items[index];
         if (item === undefined || item.everyLine === true) continue;
-        const text = item.lineMax > 0 && line.length > item.lineMax ? line.slice(0, item.lineMax) : line;
+        const text = item.lineMax > 0 ? cutLine(line, item.lineMax) : line;
         const m = item.match(text);
         if (m === null) continue;
         matched = true;

@@ -5,6 +5,7 @@ import type { Captures, RuleModule, SourceSpec, TimestampSpec } from '../contrac
 import type { Logger } from '../log/logger.js';
 import { Prefilter } from '../prefilter/prefilter.js';
 import type { AsciiLineBytes } from '../sources/tail/types.js';
+import { cutLine } from './cut-line.js';
 import { crcOf, ItemState, type ItemStats } from './item-state.js';
 import type { WindowTable } from './window-table.js';
 
@@ -189,9 +190,9 @@ export class Engine {
       this.at = li;
       const full = lines[li] as string;
       let line = full;
-      if (line.length > cap) {
-        line = line.slice(0, cap);
-        src.cutLines++;
+      if (full.length * 3 > cap) {
+        line = cutLine(full, cap);
+        if (line !== full) src.cutLines++;
       }
       if (replay) this.advanceLogTime(line, src);
       const start = ascii === null || line !== full ? -1 : ascii.starts[li]!;
@@ -201,9 +202,13 @@ export class Engine {
         if (st === undefined) continue;
         let text = line;
         const max = st.spec.lineMax;
-        if (full.length > max && max > 0) {
-          st.cutLines++;
-          if (text.length > max) text = text.slice(0, max);
+        if (max > 0 && full.length * 3 > max) {
+          // A prefix of `line` too, which is cut at the source's largest line_max.
+          const cut = cutLine(full, max);
+          if (cut !== full) {
+            st.cutLines++;
+            text = cut;
+          }
         }
         const test = st.test;
         let captures: Captures | null = null;

@@ -35,6 +35,9 @@ function literalTest(text: string): RegExp {
 }
 
 /** Long ASCII literals probed in a line's bytes; the few short ones tested natively. */
+/** The largest scratch buffer a gram scan keeps between lines. */
+const MAX_KEPT_SCRATCH = 64 * 1024;
+
 interface GramScan {
   readonly index: GramIndex;
   readonly shortTests: readonly { readonly local: number; readonly re: RegExp }[];
@@ -159,15 +162,20 @@ export class Prefilter {
 
   /** Local indices of the literals in `line` into `found`; the automaton takes lines that are not ASCII. */
   private scanGrams(grams: GramScan, line: string): number {
-    // Room for 3 bytes per code unit, so the whole line is written.
-    if (grams.bytes.length < 3 * line.length) {
-      grams.bytes = Buffer.allocUnsafeSlow(2 ** Math.ceil(Math.log2(3 * line.length)));
-      grams.view = new DataView(grams.bytes.buffer, grams.bytes.byteOffset, grams.bytes.length);
+    // Every code unit is one UTF-8 byte only when all of them are ASCII.
+    if (Buffer.byteLength(line, 'utf8') !== line.length) return this.automaton().scan(line, this.found);
+    let { bytes, view } = grams;
+    if (bytes.length < line.length) {
+      bytes = Buffer.allocUnsafeSlow(2 ** Math.ceil(Math.log2(line.length)));
+      view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+      // Kept for the next line only up to a size ordinary lines need: one 16 MiB line must not hold 16 MiB for good.
+      if (bytes.length <= MAX_KEPT_SCRATCH) {
+        grams.bytes = bytes;
+        grams.view = view;
+      }
     }
-    const written = grams.bytes.write(line, 0, 'utf8');
-    // Every code unit became one byte only when all of them are ASCII.
-    if (written !== line.length) return this.automaton().scan(line, this.found);
-    return this.scanShort(grams, line, grams.index.scan(grams.bytes, grams.view, 0, written, this.found));
+    const written = bytes.write(line, 0, 'latin1');
+    return this.scanShort(grams, line, grams.index.scan(bytes, view, 0, written, this.found));
   }
 
   /** Appends the short literals found in `line` to the `hits` already in `found`; returns the new count. */

@@ -52,11 +52,7 @@ const ruleModule: RuleModule = {
                     [
                         {
                             kind: "text",
-                            text: "lit "
-                        },
-                        {
-                            kind: "capture",
-                            index: 2
+                            text: "lit $2"
                         }
                     ],
                     [

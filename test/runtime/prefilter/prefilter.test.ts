@@ -1,6 +1,10 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { Prefilter } from '../../../runtime/prefilter/prefilter.js';
 import { prefilterSampleLines } from '../../helpers/corpus.js';
+
+setFlagsFromString('--expose-gc');
 
 
 /** Items as the compiler hands them over: a regex and the literal it proved (null: none usable). */
@@ -126,5 +130,22 @@ describe('Prefilter', () => {
     expect(prefilter.candidates(`x ${cjk(7)}42 y`)).toContain(7);
     expect(prefilter.candidates('plain ascii line')).toEqual([]);
     expect(prefilter.candidates('U\u017fER bob')).toEqual([200]);
+  });
+});
+
+describe('Prefilter memory', () => {
+  it('does not keep a scratch buffer the size of the longest line it was given', () => {
+    const gc = runInNewContext('gc') as () => void;
+    // Five long literals: the gram index, which copies a line's bytes when the reader has none.
+    const prefilter = new Prefilter([0, 1, 2, 3, 4], ['Failed password', 'Invalid user', 'Accepted publickey', 'session opened', 'Connection closed']);
+    expect(prefilter.candidates('sshd: Invalid user x')).toEqual([1]);
+    gc();
+    const before = process.memoryUsage().arrayBuffers;
+    let line: string | null = `${'x'.repeat(16 * 1024 * 1024)} Failed password`;
+    expect(prefilter.candidates(line)).toEqual([0]);
+    line = null;
+    expect(prefilter.candidates('sshd: session opened')).toEqual([3]);
+    gc();
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(1024 * 1024);
   });
 });

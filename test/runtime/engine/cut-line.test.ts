@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../runtime/clock/manual-clock.js';
+import { DryRun } from '../../../runtime/daemon/dry-run.js';
+import { cutLine } from '../../../runtime/engine/cut-line.js';
+import { Engine } from '../../../runtime/engine/engine.js';
+import { LineSplitter } from '../../../runtime/sources/tail/line-splitter.js';
+import { item, memoryLog, moduleOf, RecordingSink } from './helpers.js';
+
+describe('cutLine', () => {
+  it.each([
+    ['abcdef', 4, 'abcd'],
+    ['abc', 3, 'abc'],
+    ['ééé', 4, 'éé'],
+    ['ééé', 5, 'éé'],
+    ['€€', 5, '€'],
+    ['a😀b', 4, 'a'],
+    ['a😀b', 5, 'a😀'],
+    ['a\ud800b', 4, 'a\ud800'],
+  ])('%j to %i bytes is %j', (line, max, expected) => {
+    expect(cutLine(line, max)).toBe(expected);
+  });
+
+  it('cuts as the tailer cuts the bytes it reads (seeded, 2000 lines)', () => {
+    let s = 5;
+    const random = (): number => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const alphabet = ['a', 'Z', ' ', 'é', 'ß', '€', '中', '😀', '\u{10FFFF}'];
+    for (let n = 0; n < 2000; n++) {
+      let line = '';
+      for (let k = Math.floor(random() * 40); k > 0; k--) line += alphabet[Math.floor(random() * alphabet.length)];
+      const max = 1 + Math.floor(random() * 60);
+      const read = new LineSplitter(max, 0).push(Buffer.from(`${line}\n`)).lines[0] ?? '';
+      expect(cutLine(line, max), JSON.stringify([line, max])).toBe(read);
+    }
+  });
+});
+
+describe('line_max counts bytes wherever a line comes from', () => {
+  // 5 × é is 10 bytes: with line_max = 20 the item sees `ééééé` and `fail from ` only.
+  const line = 'éééééfail from abc';
+  const cutItem = item({ upbound: null, lineMax: 20 });
+
+  it('in the engine, as the tailer would have cut it', () => {
+    const sink = new RecordingSink();
+    const engine = new Engine(moduleOf(cutItem), { clock: new ManualClock(0), actions: sink, log: memoryLog().log });
+    engine.onLines(0, [line, 'ascii fail from abc']);
+    expect(sink.requests.map((r) => r.line)).toEqual(['ascii fail from abc']);
+    expect(engine.stats().items[0]).toMatchObject({ matched: 1, cutLines: 1 });
+  });
+
+  it('in rulec test (DryRun)', () => {
+    const matched: number[] = [];
+    const run = new DryRun(moduleOf(cutItem), { replay: false, startMs: 0, onEvent: (e) => void (e.type === 'match' && matched.push(e.line)) });
+    run.feed(line);
+    run.feed('ascii fail from abc');
+    expect(matched).toEqual([2]);
+  });
+});
