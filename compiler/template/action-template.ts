@@ -121,8 +121,6 @@ function splitWords(raw: string, groupCount: number): { words: Word[]; refs: Ref
     w.end = end;
     refs.push({ start: at, end, word: w, substituted: true });
   };
-  const shellSyntax = (at: number, end: number): number =>
-    problems.push(error(at, end, `\`${raw.slice(at, end)}\` is shell syntax, but actions run without a shell; quote it to pass it as text, or set shell = true`));
 
   let i = 0;
   while (i < raw.length) {
@@ -149,9 +147,10 @@ function splitWords(raw: string, groupCount: number): { words: Word[]; refs: Ref
       } else if (ch === '$') {
         i = dollar(raw, i, groupCount, text, part, problems);
       } else if (SHELL_OPERATORS.has(ch) || (ch === '#' && word === null)) {
+        // A run such as `&&` or `2>&1`'s `>&` is one mistake.
         let end = i + 1;
         while (end < raw.length && SHELL_OPERATORS.has(raw[end]!) && raw[end] !== '`') end++;
-        shellSyntax(i, end);
+        problems.push(error(i, end, `\`${raw.slice(i, end)}\` is shell syntax, but actions run without a shell; quote it to pass it as text, or set shell = true`));
         i = end;
       } else {
         text(i, i + 1, ch);
