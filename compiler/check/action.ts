@@ -15,6 +15,8 @@ export interface ActionOptions {
   readonly shell: boolean;
   /** Capture groups of the item's regex. */
   readonly groupCount: number;
+  /** Its named groups and their numbers; null when the regex is broken (then any name is taken on trust). */
+  readonly groupNames: Readonly<Record<string, number>> | null;
   /** Set when the entry is a `[general]` default, to say which item read it. */
   readonly inheritedBy?: DiagnosticLabel;
 }
@@ -28,6 +30,7 @@ export function checkAction(ctx: CheckContext, entry: Entry, options: ActionOpti
       shell: options.shell,
       // Down-bound and size actions fire with no matched line: a negative count refuses `$N` and `$@`.
       groupCount: options.role === 'upbound' ? options.groupCount : -1,
+      groupNames: options.groupNames,
     });
   } catch (error) {
     ctx.error('R311', `action could not be compiled: ${error instanceof Error ? error.message : String(error)}`, ctx.at(value));

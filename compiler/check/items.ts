@@ -23,7 +23,7 @@ import {
   readText,
   readTimeZone,
 } from './read-value.js';
-import { checkRegex } from './regex.js';
+import { checkRegex, namedGroups } from './regex.js';
 import type { IndexedItem } from './sections.js';
 
 const DEFAULT_REGEX = '.*';
@@ -95,13 +95,14 @@ export class ItemReader {
     const name = section.name;
     // With a broken regex the group count is unknown: do not pile capture errors onto the regex error.
     const groupCount = regex?.groupCount ?? Number.MAX_SAFE_INTEGER;
+    const groupNames = regex ? namedGroups(regex) : null;
     const inherited = (entry: Entry): DiagnosticLabel | undefined =>
       item.entries.get(entry.key) === entry ? undefined : { span: section.nameSpan, message: `read by item \`${name}\`` };
     const action = (key: ItemKey, role: ActionRole) => {
       const entry = get(key);
       if (entry === undefined) return null;
       const inheritedBy = inherited(entry);
-      return checkAction(ctx, entry, { role, shell, groupCount, ...(inheritedBy ? { inheritedBy } : {}) });
+      return checkAction(ctx, entry, { role, shell, groupCount, groupNames, ...(inheritedBy ? { inheritedBy } : {}) });
     };
     const upboundAction = action('upbound_action', 'upbound');
     const downboundAction = action('downbound_action', 'downbound');

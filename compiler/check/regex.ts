@@ -10,7 +10,7 @@ import { translateRegex } from '../regex/translate.js';
 import type { CheckContext } from './context.js';
 import type { Located } from './locate.js';
 
-// The model lists group names only; the numbers `key = $name` needs stay here.
+// The model lists group names only; the numbers `key = $name` and `${name}` in actions need stay here.
 const namedGroupsOf = new WeakMap<RegexModel, Readonly<Record<string, number>>>();
 
 /**
@@ -67,8 +67,13 @@ export function checkRegex(
 
 /** The number of the group called `name`, if the regex has one. */
 export function groupNumber(regex: RegexModel, name: string): number | undefined {
-  const named = namedGroupsOf.get(regex);
-  return named !== undefined && Object.hasOwn(named, name) ? named[name] : undefined;
+  const named = namedGroups(regex);
+  return Object.hasOwn(named, name) ? named[name] : undefined;
+}
+
+/** The regex's named groups and their numbers. */
+export function namedGroups(regex: RegexModel): Readonly<Record<string, number>> {
+  return namedGroupsOf.get(regex) ?? {};
 }
 
 // The translator counts a flag's offset as if written `/pattern/flags` from after the first slash.

@@ -17,19 +17,26 @@ export const SHELL_ACTION_WARNING =
 const TYPOGRAPHIC: Readonly<Record<string, '"' | "'">> = { '\u201c': '"', '\u201d': '"', '\u2018': "'", '\u2019': "'" };
 // Operators /bin/sh would have acted on in logNOT; without a shell they would silently become arguments.
 const SHELL_OPERATORS = new Set(['|', '&', ';', '<', '>', '(', ')', '`']);
+/** What would be a capture outside single quotes: `$@`, `$N`, `${N}`, and a named group's `${name}` or `$name`. */
+const QUOTED_REFERENCE = /\$(?:@|\d+|\{(\w+)\}|([A-Za-z_]\w*))/y;
 
 /**
  * Compiles an action value into an `ActionSpec`. Without a shell the value is split into argv
- * words by shell quoting rules and `$0..$N`, `${N}` and `$@` become parts that fill a single word
+ * words by shell quoting rules and `$0..$N`, `${N}`, a named group's `$name` or `${name}` (from
+ * `groupNames`) and `$@` become parts that fill a single word
  * at run time (never re-split, never substituted again). `groupCount` below 0 means the action
  * fires without a match (a down-bound action): then every `$N` and `$@` is refused.
  */
-export function compileActionTemplate(raw: string, opts: { shell: boolean; groupCount: number }): { value: ActionSpec | null; problems: TemplateProblem[] } {
+export function compileActionTemplate(
+  raw: string,
+  opts: { shell: boolean; groupCount: number; groupNames?: Readonly<Record<string, number>> | null },
+): { value: ActionSpec | null; problems: TemplateProblem[] } {
   if (raw.trim() === '') {
     return { value: null, problems: [{ start: 0, end: raw.length, message: 'the action is empty', code: 'R311', severity: 'error' }] };
   }
   if (opts.shell) return { value: { shell: true, command: raw, source: raw }, problems: [] };
-  const { words, refs, problems } = splitWords(raw, opts.groupCount);
+  const names = opts.groupCount < 0 ? {} : opts.groupNames === undefined ? {} : opts.groupNames;
+  const { words, refs, problems } = splitWords(raw, { count: opts.groupCount, names });
   checkProgram(raw, words, problems);
   checkCode(words, refs, problems);
   if (words.length === 0 && !problems.some((p) => p.severity === 'error')) {
@@ -93,7 +100,7 @@ function textOf(word: Word): string | null {
 
 const isBlank = (ch: string | undefined): boolean => ch === ' ' || ch === '\t';
 
-function splitWords(raw: string, groupCount: number): { words: Word[]; refs: Ref[]; problems: TemplateProblem[] } {
+function splitWords(raw: string, groups: Groups): { words: Word[]; refs: Ref[]; problems: TemplateProblem[] } {
   const words: Word[] = [];
   const refs: Ref[] = [];
   const problems: TemplateProblem[] = [];
@@ -145,7 +152,7 @@ function splitWords(raw: string, groupCount: number): { words: Word[]; refs: Ref
           i += 1 + len;
         }
       } else if (ch === '$') {
-        i = dollar(raw, i, groupCount, text, part, problems);
+        i = dollar(raw, i, groups, text, part, problems);
       } else if (SHELL_OPERATORS.has(ch) || (ch === '#' && word === null)) {
         // A run such as `&&` or `2>&1`'s `>&` is one mistake.
         let end = i + 1;
@@ -166,7 +173,10 @@ function splitWords(raw: string, groupCount: number): { words: Word[]; refs: Ref
       i++;
     } else if (quote.kind === "'") {
       // As in sh, nothing is special inside single quotes; a `$N` there is noted once the words are known.
-      const ref = /^\$(?:@|\d+|\{\d+\})/.exec(raw.slice(i, i + 24))?.[0];
+      QUOTED_REFERENCE.lastIndex = i;
+      const m = QUOTED_REFERENCE.exec(raw);
+      const name = m?.[1] ?? m?.[2];
+      const ref = m !== null && (name === undefined || /^\d+$/.test(name) || groups.names === null || Object.hasOwn(groups.names, name)) ? m[0] : undefined;
       if (ref !== undefined) refs.push({ start: i, end: i + ref.length, word: wordAt(i), substituted: false });
       const t = ref ?? ch;
       text(i, i + t.length, t);
@@ -180,7 +190,7 @@ function splitWords(raw: string, groupCount: number): { words: Word[]; refs: Ref
       text(i, end, raw.slice(i, end));
       i = end;
     } else if (ch === '$') {
-      i = dollar(raw, i, groupCount, text, part, problems);
+      i = dollar(raw, i, groups, text, part, problems);
     } else {
       text(i, i + 1, ch);
       i++;
@@ -194,58 +204,77 @@ function typographicNote(at: number, ch: string, as: string): TemplateProblem {
   return { start: at, end: at + 1, message: `typographic quote ${ch} read as ${as}`, code: 'R323', severity: 'info' };
 }
 
+/** The regex's capture groups as an action can name them. */
+interface Groups {
+  /** Below 0: the action fires without a match (down-bound, size), so it has none. */
+  readonly count: number;
+  /** Null when the regex is broken: its errors are reported, so names are not questioned. */
+  readonly names: Readonly<Record<string, number>> | null;
+}
+
 /**
- * Reads `$N`, `${N}` or `$@` at `i` and returns the index after it. A shell variable (`$HOME`,
- * `$$`) stays text, with a warning, since nothing expands it; a lone `$` is text.
+ * Reads `$N`, `${N}`, `$name`, `${name}` (a named group) or `$@` at `i` and returns the index
+ * after it. A shell variable (`$HOME`, `$$`: a name no group has) stays text, with a warning,
+ * since nothing expands it; a lone `$` is text.
  */
 function dollar(
   raw: string,
   i: number,
-  groupCount: number,
+  groups: Groups,
   text: (at: number, end: number, t: string) => void,
   part: (at: number, end: number, p: TemplatePart) => void,
   problems: TemplateProblem[],
 ): number {
+  const noMatch = 'this action fires when lines are missing, so there is no match to take groups from';
   const next = raw[i + 1];
   if (next === '@') {
-    if (groupCount < 0) problems.push(error(i, i + 2, '`$@` has no line to substitute: this action fires when lines are missing', 'R310'));
+    if (groups.count < 0) problems.push(error(i, i + 2, '`$@` has no line to substitute: this action fires when lines are missing', 'R310'));
     part(i, i + 2, { kind: 'line' });
     return i + 2;
   }
-  let digits: string | undefined;
+  const braced = next === '{';
+  let reference: string | undefined;
   let end: number;
-  if (next === '{') {
+  if (braced) {
     const close = raw.indexOf('}', i + 2);
     if (close < 0) {
       problems.push(error(i, raw.length, 'unterminated ${'));
       return raw.length;
     }
-    digits = raw.slice(i + 2, close);
+    reference = raw.slice(i + 2, close);
     end = close + 1;
-    if (!/^\d+$/.test(digits)) {
-      problems.push(error(i, end, '`${...}` takes a capture group number, e.g. ${1}'));
+    if (!/^(?:\d+|[A-Za-z_][A-Za-z0-9_]*)$/.test(reference)) {
+      problems.push(error(i, end, '`${...}` takes a capture group number or name, e.g. ${1} or ${host}'));
       return end;
     }
   } else {
-    digits = /^\d+/.exec(raw.slice(i + 1))?.[0];
-    if (digits === undefined) {
-      const variable = /^(?:[A-Za-z_][A-Za-z0-9_]*|[*#?$!-])/.exec(raw.slice(i + 1))?.[0];
-      if (variable === undefined) {
-        text(i, i + 1, '$');
-        return i + 1;
-      }
-      end = i + 1 + variable.length;
-      const name = raw.slice(i, end);
-      problems.push({ start: i, end, message: `\`${name}\` is passed as the text ${name}: actions run without a shell, so nothing expands it; write \\${name} to mean the text, or set shell = true`, code: 'R328', severity: 'warning' });
-      text(i, end, name);
-      return end;
+    reference = /^(?:\d+|[A-Za-z_][A-Za-z0-9_]*|[*#?$!-])/.exec(raw.slice(i + 1))?.[0];
+    if (reference === undefined) {
+      text(i, i + 1, '$');
+      return i + 1;
     }
-    end = i + 1 + digits.length;
+    end = i + 1 + reference.length;
   }
-  const index = Number(digits);
-  if (index > groupCount) {
-    const why = groupCount < 0 ? 'this action fires when lines are missing, so there is no match to take groups from' : `the regex has ${groupCount === 0 ? 'no capture groups' : groupCount === 1 ? 'only 1 capture group' : `only ${groupCount} capture groups`}`;
-    problems.push(error(i, end, `\`${raw.slice(i, end)}\` refers to capture group ${index}, but ${why}`, 'R310'));
+  const written = raw.slice(i, end);
+  let index: number;
+  if (/^\d+$/.test(reference)) {
+    index = Number(reference);
+  } else if (groups.names === null) {
+    index = 0;
+  } else if (Object.hasOwn(groups.names, reference)) {
+    index = groups.names[reference]!;
+  } else if (braced) {
+    const why = groups.count < 0 ? noMatch : 'the regex has no group of that name';
+    problems.push(error(i, end, `\`${written}\` names capture group \`${reference}\`, but ${why}`, 'R310'));
+    return end;
+  } else {
+    problems.push({ start: i, end, message: `\`${written}\` is passed as the text ${written}: actions run without a shell, so nothing expands it; write \\${written} to mean the text, or set shell = true`, code: 'R328', severity: 'warning' });
+    text(i, end, written);
+    return end;
+  }
+  if (index > groups.count) {
+    const why = groups.count < 0 ? noMatch : `the regex has ${groups.count === 0 ? 'no capture groups' : groups.count === 1 ? 'only 1 capture group' : `only ${groups.count} capture groups`}`;
+    problems.push(error(i, end, `\`${written}\` refers to capture group ${index}, but ${why}`, 'R310'));
   }
   part(i, end, { kind: 'capture', index });
   return end;

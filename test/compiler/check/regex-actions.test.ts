@@ -56,6 +56,15 @@ describe('regexes and actions', () => {
     expect(c.model.items[0]!.upboundAction).toBeNull();
   });
 
+  it('fills a named group by its name in an action, and points at a name the regex lacks (R310)', () => {
+    const ok = checkText('[ITEM]\npath = /x\nregex = for (?P<user>\\S+) from (?<host>\\S+)\nupbound_action = /sbin/block ${host} $user\n');
+    expect(problems(ok)).toEqual([]);
+    expect(ok.model.items[0]!.upboundAction?.spec).toMatchObject({ argv: [[{ text: '/sbin/block' }], [{ kind: 'capture', index: 2 }], [{ kind: 'capture', index: 1 }]] });
+    const m = marked('[ITEM]\npath = /x\nregex = from (?<host>\\S+)\nupbound_action = /sbin/block <|${hots}|>\n');
+    const c = checkText(m.text);
+    expect(c.only('R310').span).toMatchObject(m.marks[0]!);
+  });
+
   it('refuses captures in down-bound and size actions', () => {
     const m = marked('[ITEM]\npath = /x\nregex = (a)\ndownbound_freq = 1/60\ndownbound_action = /bin/x <|$1|>\nsize = 1K\nsize_action = /bin/y <|$@|>\n');
     const c = checkText(m.text);

@@ -102,7 +102,8 @@ describe('compileActionTemplate: problems', () => {
     ['/bin/x $10', 2, [['R310', 'error', '$10']]],
     ['/bin/x "${4}"', 3, [['R310', 'error', '${4}']]],
     ['/bin/x $1', 0, [['R310', 'error', '$1']]],
-    ['/bin/x ${a}', 3, [['R311', 'error', '${a}']]],
+    ['/bin/x ${a}', 3, [['R310', 'error', '${a}']]],
+    ['/bin/x ${a-b}', 3, [['R311', 'error', '${a-b}']]],
     ['/bin/x "abc', 3, [['R311', 'error', '"abc']]],
     ["/bin/x 'abc", 3, [['R311', 'error', "'abc"]]],
     ['/bin/x \u201cabc', 3, [['R323', 'info', '\u201c'], ['R311', 'error', '\u201cabc']]],
@@ -153,6 +154,28 @@ describe('compileActionTemplate: problems', () => {
   it('names the group count in the R310 message', () => {
     const [p] = compileActionTemplate('/bin/x $3', { shell: false, groupCount: 2 }).problems;
     expect(p!.message).toContain('only 2 capture groups');
+  });
+});
+
+describe('compileActionTemplate: named groups', () => {
+  const names = { host: 2, user: 1 };
+  const compile = (raw: string, groupCount = 2) => compileActionTemplate(raw, { shell: false, groupCount, groupNames: names });
+
+  it('fills ${name} and $name with the named group, as key = $name counts by it', () => {
+    const r = compile('/sbin/block ${host} "$user@$host" $HOME');
+    expect(r.value).toMatchObject({ argv: [[T('/sbin/block')], [C(2)], [C(1), T('@'), C(2)], [T('$HOME')]] });
+    expect(r.problems.map((p) => [p.code, p.severity])).toEqual([['R328', 'warning']]);
+  });
+
+  it('refuses ${name} for a group the regex lacks, and any group in an action that fires without a match', () => {
+    expect(compile('/sbin/block ${hots}').problems.map((p) => [p.code, p.message])).toEqual([['R310', '`${hots}` names capture group `hots`, but the regex has no group of that name']]);
+    expect(compile('/sbin/alarm ${host}', -1).problems.map((p) => p.code)).toEqual(['R310']);
+  });
+
+  it("keeps a named group's $name inside single quotes as text, with a warning", () => {
+    const r = compile("/bin/echo '$host and $HOME'");
+    expect(r.value).toMatchObject({ argv: [[T('/bin/echo')], [T('$host and $HOME')]] });
+    expect(r.problems.map((p) => [p.code, p.start, p.end])).toEqual([['R328', 11, 16]]);
   });
 });
 
