@@ -7,6 +7,7 @@ import type { DiagnosticLabel } from '../../grammar/diagnostic.js';
 import type { KeySpec, TimestampSpec } from '../../runtime/contract.js';
 import type { ItemModel, RegexModel } from '../model.js';
 import { SHELL_ACTION_WARNING } from '../template/action-template.js';
+import { parseBoolean } from '../values/index.js';
 import { checkAction } from './action.js';
 import type { ActionRole } from './action.js';
 import { entryValue } from './context.js';
@@ -117,7 +118,10 @@ export class ItemReader {
     }
     this.checkPairs(own, get, downboundRead === null || get('downbound_freq') === undefined);
     const maxKeysEntry = own('max_keys');
-    if (maxKeysEntry !== undefined && key.kind === 'none' && get('key') === undefined) {
+    // A `usecrc` that is not a boolean was reported already; it meant to count per key.
+    const crcEntry = get('usecrc');
+    const crcUnread = crcEntry !== undefined && !parseBoolean(crcEntry.value).ok;
+    if (maxKeysEntry !== undefined && key.kind === 'none' && get('key') === undefined && !crcUnread) {
       ctx.warning('R326', '`max_keys` has no effect: the item counts all its lines under one key', maxKeysEntry.span, {
         notes: ['set `usecrc = true` or `key = $N` to count per key'],
       });

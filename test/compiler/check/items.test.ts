@@ -144,6 +144,11 @@ describe('items: keys', () => {
     const c = checkText(item(`${BASE}max_keys = 10\n`));
     expect(c.only('R326').severity).toBe('warning');
   });
+
+  it('does not pile R326 onto a usecrc value already refused', () => {
+    const c = checkText(item(`${BASE}usecrc = ture\nmax_keys = 10\n`));
+    expect(c.codes()).toEqual(['R305']);
+  });
 });
 
 describe('items: values', () => {
