@@ -134,7 +134,7 @@ describe('Prefilter', () => {
 });
 
 describe('Prefilter memory', () => {
-  it('does not keep a scratch buffer the size of the longest line it was given', () => {
+  it('does not keep a scratch buffer the size of the longest line it was given', async () => {
     const gc = runInNewContext('gc') as () => void;
     // Five long literals: the gram index, which copies a line's bytes when the reader has none.
     const prefilter = new Prefilter([0, 1, 2, 3, 4], ['Failed password', 'Invalid user', 'Accepted publickey', 'session opened', 'Connection closed']);
@@ -145,7 +145,13 @@ describe('Prefilter memory', () => {
     expect(prefilter.candidates(line)).toEqual([0]);
     line = null;
     expect(prefilter.candidates('sshd: session opened')).toEqual([3]);
-    gc();
-    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(1024 * 1024);
+    // V8 may hand a freed backing store back a little later: a few collections, bounded.
+    let kept = Infinity;
+    for (let round = 0; round < 10 && kept >= 1024 * 1024; round++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      gc();
+      kept = process.memoryUsage().arrayBuffers - before;
+    }
+    expect(kept).toBeLessThan(1024 * 1024);
   });
 });
