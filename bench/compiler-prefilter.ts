@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ts } from 'ts-morph';
 import { compile } from '../compiler/api.js';
-import { prefilterLiteral } from '../compiler/generate/prefilter.js';
+import { sourceLiterals } from '../compiler/generate/prefilter.js';
 import { hasErrors } from '../grammar/diagnostic.js';
 import type { RuleModule } from '../runtime/contract.js';
 import { Automaton } from '../runtime/prefilter/automaton.js';
@@ -56,7 +56,7 @@ export const prefilterBench: Benchmark = {
       writeFileSync(join(dir, 'bench.rules'), templateRules(RULES));
       const compiled = compile(join(dir, 'bench.rules'));
       if (hasErrors(compiled.diagnostics) || compiled.model === null) throw new Error('bench rule file has errors');
-      literals = compiled.model.items.map(prefilterLiteral);
+      literals = sourceLiterals(compiled.model.items);
       module = await loadModule(compiled.files[0]!.text);
     } finally {
       rmSync(dir, { recursive: true, force: true });

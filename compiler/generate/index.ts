@@ -8,7 +8,7 @@ import type { Diagnostic, Result } from '../../grammar/diagnostic.js';
 import type { BlockModel, ItemModel, MatchGroupModel, RegexModel, RuleModel } from '../model.js';
 import { CONTRACT_VERSION } from '../../runtime/contract.js';
 import { call, Code, literal, print, regExpExpression, regExpTest } from './literal.js';
-import { prefilterLiteral } from './prefilter.js';
+import { sourceLiterals } from './prefilter.js';
 import { validateModel } from './validate.js';
 
 /** One generated file; `path` is relative to the output directory. */
@@ -169,7 +169,7 @@ function sourcesData(items: readonly ItemModel[]) {
       fileType: first.fileType,
       start: first.start,
       items: indices,
-      literals: indices.map((i) => prefilterLiteral(items[i]!)),
+      literals: sourceLiterals(indices.map((i) => items[i]!)),
     };
   });
 }

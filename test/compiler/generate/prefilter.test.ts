@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../../compiler/generate/index.js';
-import { prefilterLiteral } from '../../../compiler/generate/prefilter.js';
+import { sourceLiterals } from '../../../compiler/generate/prefilter.js';
 import type { ItemModel } from '../../../compiler/model.js';
 import type { RuleModule } from '../../../runtime/contract.js';
 import { Prefilter } from '../../../runtime/prefilter/prefilter.js';
@@ -34,11 +34,15 @@ const RULES: ItemModel[] = [
 /** The specification the automaton implements: literal null, or its folded form inside the folded line. */
 function expectedCandidates(items: readonly ItemModel[], indices: readonly number[], line: string): number[] {
   const fold = (s: string): string => s.replace(/[A-Z\u017f\u212a]/g, (c) => (c === '\u017f' ? 's' : c === '\u212a' ? 'k' : c.toLowerCase()));
-  return indices.filter((i) => {
-    const literal = prefilterLiteral(items[i]!);
+  const literals = sourceLiterals(indices.map((i) => items[i]!));
+  return indices.filter((i, k) => {
+    const literal = literals[k]!;
     return literal === null || fold(line).includes(fold(literal));
   });
 }
+
+/** The literal of a lone item: its source holds nothing else. */
+const literalOf = (one: ItemModel): string | null => sourceLiterals([one])[0]!;
 
 async function load(items: ItemModel[]): Promise<RuleModule> {
   return importGenerated(generate(model({ items })).value[0]!.text);
@@ -52,7 +56,7 @@ describe('prefilter', () => {
       ['/var/log/other.log', [RULES.length - 1]],
     ]);
     // The module carries data only: one literal (or null) per item of the source.
-    expect(loaded.sources[0]!.literals).toEqual(loaded.sources[0]!.items.map((i) => prefilterLiteral(RULES[i]!)));
+    expect(loaded.sources[0]!.literals).toEqual(sourceLiterals(loaded.sources[0]!.items.map((i) => RULES[i]!)));
     expect(loaded.sources[1]!.literals).toEqual(['Invalid']);
   });
 
@@ -78,10 +82,33 @@ describe('prefilter', () => {
   });
 
   it('uses no non-ASCII literal of a case-insensitive regex', () => {
-    expect(prefilterLiteral(item('s', LOG, regex('straße', 'i', ['straße'])))).toBeNull();
-    expect(prefilterLiteral(item('s', LOG, regex('x straße', 'i', ['straße', 'x '])))).toBe('x ');
-    expect(prefilterLiteral(item('s', LOG, regex('straße', '', ['straße'])))).toBe('straße');
-    expect(prefilterLiteral(item('s', LOG, regex('a+bcd', '', ['a', 'bcd'])))).toBe('bcd');
+    expect(literalOf(item('s', LOG, regex('straße', 'i', ['straße'])))).toBeNull();
+    expect(literalOf(item('s', LOG, regex('x straße', 'i', ['straße', 'x '])))).toBe('x ');
+    expect(literalOf(item('s', LOG, regex('straße', '', ['straße'])))).toBe('straße');
+    expect(literalOf(item('s', LOG, regex('a+bcd', '', ['a', 'bcd'])))).toBe('bcd');
+  });
+
+  it('gives an item a literal no other item of its source requires, when one is long enough', () => {
+    const opened = item('opened', LOG, regex('session opened for user (\\S+) by \\(uid=(\\S+)\\)', '', ['session opened for user ', ' by (uid=', ')']));
+    const login = item('login', LOG, regex('session opened for user (\\S+) by LOGIN\\(uid=(\\S+)\\)', '', ['session opened for user ', ' by LOGIN(uid=', ')']));
+    const root = item('root', LOG, regex('Failed password for root from (\\S+)', '', ['Failed password for root from ']));
+    const failed = item('failed', LOG, regex('Failed password for (\\S+) from (\\S+) port', 'i', ['failed password for ', ' from ', ' port']));
+    const pid = item('pid', LOG, regex('sshd\\[(\\d+)\\]: (\\S+)', '', ['sshd[', ']: ']));
+    // opened and login share their longest literal, so each takes the other one it has; failed's
+    // longest lies inside root's (ignoring case), but its others are short words, so it keeps it.
+    expect(sourceLiterals([opened, login, root, failed, pid])).toEqual([' by (uid=', ' by LOGIN(uid=', 'Failed password for root from ', 'failed password for ', 'sshd[']);
+    // Not for a literal shorter than the source's shortest (every line would be probed more often).
+    expect(sourceLiterals([opened, login, root])).toEqual(['session opened for user ', 'session opened for user ', 'Failed password for root from ']);
+    // Alone, every item takes its longest.
+    expect([opened, login, root, failed, pid].map(literalOf)).toEqual(['session opened for user ', 'session opened for user ', 'Failed password for root from ', 'failed password for ', 'sshd[']);
+    // Equal items keep their shared literal: neither has one of its own.
+    expect(sourceLiterals([opened, opened])).toEqual(['session opened for user ', 'session opened for user ']);
+  });
+
+  it('does not count a literal as shared because it runs across two of another item\'s literals', () => {
+    const a = item('a', LOG, regex('abc.def', '', ['abc', 'def']));
+    const b = item('b', LOG, regex('c\\x00d|zzz', '', ['c\u0000d', 'zzz']));
+    expect(sourceLiterals([a, b])).toEqual(['abc', 'c\u0000d']);
   });
 });
 
