@@ -124,10 +124,11 @@ export class Engine {
     if (src === undefined || this.stopped) return;
     src.lines += lines.length;
     const arrival = this.clock.now();
+    src.prefilter.beginBatch(ascii, lines.length);
     let from = 0;
     while (from < lines.length) {
       try {
-        this.scan(src, lines, ascii, from, arrival);
+        this.scan(src, lines, from, arrival);
         break;
       } catch (err) {
         from = this.at + 1;
@@ -137,6 +138,7 @@ export class Engine {
         }
       }
     }
+    src.prefilter.endBatch();
     // Checks due exactly now wait: a later line may still carry this same time.
     if (!Number.isNaN(this.logNow)) for (const st of this.downItems) this.catchUp(st, this.logNow, false);
   }
@@ -180,7 +182,7 @@ export class Engine {
     };
   }
 
-  private scan(src: SourceState, lines: readonly string[], ascii: AsciiLineBytes | null, from: number, arrival: number): void {
+  private scan(src: SourceState, lines: readonly string[], from: number, arrival: number): void {
     const items = this.items;
     const cap = src.lineCap;
     const prefilter = src.prefilter;
@@ -195,8 +197,7 @@ export class Engine {
         if (line !== full) src.cutLines++;
       }
       if (replay) this.advanceLogTime(line, src);
-      const start = ascii === null || line !== full ? -1 : ascii.starts[li]!;
-      const n = ascii === null || start === -1 ? prefilter.scan(line) : prefilter.scanAscii(line, ascii.bytes, ascii.view, start, ascii.ends[li]!);
+      const n = line === full ? prefilter.scanBatched(li, line) : prefilter.scan(line);
       for (let c = 0; c < n; c++) {
         const st = items[found[c] as number];
         if (st === undefined) continue;

@@ -10,9 +10,10 @@
  *
  * Why it is fast: the probes are independent of each other (an automaton's next state depends
  * on the last one), so the processor overlaps them; a 118-byte line costs ~30 probes instead of
- * 118 dependent table steps. Measured by bench/compiler-prefilter.ts (200 template literals,
- * shortest 7 bytes, corpus lines given as strings, so each line's bytes are copied first):
- * 3.2 M lines/s against 1.5 M for the automaton alone.
+ * 118 dependent table steps. The scan itself is WebAssembly (gram-scan.wat): this file builds
+ * the tables in the instance's memory, copies the text in, and reads the answers out. A batch
+ * of lines is scanned in one call, so the lines that hold no literal (about half, on the
+ * bench log) cost the engine nothing more.
  *
  * Bytes, not code units: the caller hands over a line's bytes when the line is ASCII (then
  * byte i is code unit i). Literals here are ASCII and already lower-cased; text bytes are
@@ -20,6 +21,8 @@
  * with 0x20, which maps upper- and lower-case letters alike (and merges a few other pairs: a
  * hash collision at worst, settled by the comparison).
  */
+
+import { GRAM_SCAN_WASM } from './gram-scan-wasm.js';
 
 /** Gram width in bytes: one 32-bit read. */
 const GRAM = 4;
@@ -38,129 +41,296 @@ function gramAt(bytes: ArrayLike<number>, at: number): number {
   return wordAt(bytes, at) | 0x20202020;
 }
 
-/**
- * Four ASCII bytes lower-cased at once: a byte's top bit comes out set when it is ≥ `A` (its low
- * seven bits plus 0x3F carry into bit 7) and not > `Z` (plus 0x25 does not), and for bytes below
- * 0x80 only; shifted down to 0x20 it is the case bit.
- */
-function lowerWord(word: number): number {
-  const low7 = word & 0x7f7f7f7f;
-  const upper = (low7 + 0x3f3f3f3f) & ~(low7 + 0x25252525) & ~word & 0x80808080;
-  return word | (upper >>> 2);
+/** Entries and tables of one index, before they are laid out in WebAssembly memory. */
+interface Tables {
+  readonly step: number;
+  readonly shift: number;
+  readonly occupied: Int32Array;
+  readonly bucketStart: Int32Array;
+  readonly entryLiteral: Int32Array;
+  readonly entryOffset: Int32Array;
+  readonly entryGram: Int32Array;
+  readonly literalLength: Int32Array;
+  /** Each literal as 4-byte words; the last word is its last four bytes (overlapping the one before). */
+  readonly literalWords: readonly Int32Array[];
 }
 
-/** Finds which of `literals` (null: not indexed) occur in an ASCII line's bytes; indices are positions in `literals`. */
-export class GramIndex {
-  private readonly step: number;
-  private readonly shift: number;
-  private readonly bucketStart: Int32Array;
-  /**
-   * One bit per bucket, set when it holds entries: 8 KiB that stay in the L1 cache, where the
-   * bucket starts (256 KiB) do not, and most probes stop here (scan ~8% faster on the bench log).
-   */
-  private readonly occupied: Int32Array;
-  private readonly entryLiteral: Int32Array;
-  /** Where the entry's gram sits in its literal: a probe at i means the literal starts at i − offset. */
-  private readonly entryOffset: Int32Array;
-  /** The gram itself, so a probe whose gram only shares its hash stops at one comparison. */
-  private readonly entryGram: Int32Array;
-  /** Each literal as 4-byte words; the last word is its last four bytes (overlapping the one before). */
-  private readonly literalWords: Int32Array[];
-  private readonly literalLength: Int32Array;
-  private readonly seen: Uint32Array;
-  private generation = 0;
+function buildTables(literals: readonly (string | null)[]): Tables {
+  const literalBytes = literals.map((text) => Uint8Array.from(text ?? '', (c) => c.charCodeAt(0)));
+  const indexed = literalBytes.filter((_, j) => literals[j] !== null);
+  const shortest = Math.min(...indexed.map((bytes) => bytes.length));
+  if (!(shortest >= GRAM_MIN_LENGTH)) throw new Error('GramIndex: a literal is shorter than GRAM_MIN_LENGTH');
+  const step = shortest - GRAM + 1;
+  const window = step + GRAM - 1;
 
-  /** Every non-null literal must be ASCII, lower-case, and at least `GRAM_MIN_LENGTH` long. */
-  constructor(literals: readonly (string | null)[]) {
-    const literalBytes = literals.map((text) => Uint8Array.from(text ?? '', (c) => c.charCodeAt(0)));
-    const indexed = literalBytes.filter((_, j) => literals[j] !== null);
-    const shortest = Math.min(...indexed.map((bytes) => bytes.length));
-    if (!(shortest >= GRAM_MIN_LENGTH)) throw new Error('GramIndex: a literal is shorter than GRAM_MIN_LENGTH');
-    const step = shortest - GRAM + 1;
-    const window = step + GRAM - 1;
-    this.step = step;
-    this.seen = new Uint32Array(literals.length);
-
-    // A gram many literals share makes every probe that reads it verify them all: each literal
-    // takes the window whose grams the fewest literals contain.
-    const sharing = new Map<number, number>();
-    for (const bytes of indexed) {
-      const own = new Set<number>();
-      for (let at = 0; at + GRAM <= bytes.length; at++) own.add(gramAt(bytes, at));
-      for (const gram of own) sharing.set(gram, (sharing.get(gram) ?? 0) + 1);
-    }
-    const entries: { gram: number; literal: number; offset: number }[] = [];
-    literalBytes.forEach((bytes, literal) => {
-      if (literals[literal] === null) return;
-      let bestStart = 0;
-      let bestCost = Infinity;
-      for (let start = 0; start + window <= bytes.length; start++) {
-        let cost = 0;
-        for (let k = 0; k < step; k++) cost += sharing.get(gramAt(bytes, start + k))!;
-        if (cost < bestCost) {
-          bestCost = cost;
-          bestStart = start;
-        }
+  // A gram many literals share makes every probe that reads it verify them all: each literal
+  // takes the window whose grams the fewest literals contain.
+  const sharing = new Map<number, number>();
+  for (const bytes of indexed) {
+    const own = new Set<number>();
+    for (let at = 0; at + GRAM <= bytes.length; at++) own.add(gramAt(bytes, at));
+    for (const gram of own) sharing.set(gram, (sharing.get(gram) ?? 0) + 1);
+  }
+  const entries: { gram: number; literal: number; offset: number }[] = [];
+  literalBytes.forEach((bytes, literal) => {
+    if (literals[literal] === null) return;
+    let bestStart = 0;
+    let bestCost = Infinity;
+    for (let start = 0; start + window <= bytes.length; start++) {
+      let cost = 0;
+      for (let k = 0; k < step; k++) cost += sharing.get(gramAt(bytes, start + k))!;
+      if (cost < bestCost) {
+        bestCost = cost;
+        bestStart = start;
       }
-      for (let k = 0; k < step; k++) entries.push({ gram: gramAt(bytes, bestStart + k), literal, offset: bestStart + k });
-    });
-
-    // Mostly empty buckets, so a probe rarely lands on a gram it does not hold: on the bench
-    // log, 8 slots per entry sent 4.3 probes per line to a bucket, 32 slots 2.4.
-    const bits = Math.min(MAX_TABLE_BITS, Math.max(10, Math.ceil(Math.log2(entries.length * 32))));
-    this.shift = 32 - bits;
-    const slot = (gram: number): number => Math.imul(gram, 0x9e3779b1) >>> this.shift;
-    entries.sort((a, b) => slot(a.gram) - slot(b.gram) || a.literal - b.literal || a.offset - b.offset);
-    this.bucketStart = new Int32Array((1 << bits) + 1);
-    this.occupied = new Int32Array(Math.max(1, (1 << bits) >>> 5));
-    for (const entry of entries) {
-      const s = slot(entry.gram);
-      this.bucketStart[s + 1]!++;
-      this.occupied[s >>> 5]! |= 1 << (s & 31);
     }
-    for (let s = 0; s < 1 << bits; s++) this.bucketStart[s + 1]! += this.bucketStart[s]!;
-    this.entryLiteral = Int32Array.from(entries, (e) => e.literal);
-    this.entryOffset = Int32Array.from(entries, (e) => e.offset);
-    this.entryGram = Int32Array.from(entries, (e) => e.gram);
-    this.literalLength = Int32Array.from(literalBytes, (bytes) => bytes.length);
-    this.literalWords = literalBytes.map((bytes) => {
+    for (let k = 0; k < step; k++) entries.push({ gram: gramAt(bytes, bestStart + k), literal, offset: bestStart + k });
+  });
+
+  // Mostly empty buckets, so a probe rarely lands on a gram it does not hold: on the bench
+  // log, 8 slots per entry sent 4.3 probes per line to a bucket, 32 slots 2.4.
+  const bits = Math.min(MAX_TABLE_BITS, Math.max(10, Math.ceil(Math.log2(entries.length * 32))));
+  const shift = 32 - bits;
+  const slot = (gram: number): number => Math.imul(gram, 0x9e3779b1) >>> shift;
+  entries.sort((a, b) => slot(a.gram) - slot(b.gram) || a.literal - b.literal || a.offset - b.offset);
+  const bucketStart = new Int32Array((1 << bits) + 1);
+  // One bit per bucket, set when it holds entries: most probes stop at these 8 KiB.
+  const occupied = new Int32Array(Math.max(1, (1 << bits) >>> 5));
+  for (const entry of entries) {
+    const s = slot(entry.gram);
+    bucketStart[s + 1]!++;
+    occupied[s >>> 5]! |= 1 << (s & 31);
+  }
+  for (let s = 0; s < 1 << bits; s++) bucketStart[s + 1]! += bucketStart[s]!;
+  return {
+    step,
+    shift,
+    occupied,
+    bucketStart,
+    entryLiteral: Int32Array.from(entries, (e) => e.literal),
+    entryOffset: Int32Array.from(entries, (e) => e.offset),
+    entryGram: Int32Array.from(entries, (e) => e.gram),
+    literalLength: Int32Array.from(literalBytes, (bytes) => bytes.length),
+    literalWords: literalBytes.map((bytes) => {
       if (bytes.length < GRAM) return new Int32Array(0);
       const words: number[] = [];
       for (let at = 0; at < bytes.length - GRAM; at += GRAM) words.push(wordAt(bytes, at));
       words.push(wordAt(bytes, bytes.length - GRAM));
       return Int32Array.from(words);
+    }),
+  };
+}
+
+/** The scan's exports (gram-scan.wat). */
+interface ScanExports {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  scan(config: number, n: number, starts: number, ends: number, offsets: number, found: number, foundEnd: number): number;
+}
+
+/** The part of the WebAssembly API used here (the project's TypeScript libraries do not declare it). */
+interface WebAssemblyApi {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+
+const webAssembly = (globalThis as unknown as { readonly WebAssembly: WebAssemblyApi }).WebAssembly;
+/** Compiled once per process, instantiated per index. */
+let compiled: object | null = null;
+
+/** Most lines one call of the scan takes, and most of their text; longer lines are scanned alone. */
+const BATCH_LINES = 1024;
+const BATCH_TEXT = 64 * 1024;
+/** Text one call takes of a line scanned alone (more when a literal is longer); a longer line goes in overlapping pieces. */
+const PIECE_TEXT = 64 * 1024;
+const PAGE = 65536;
+
+/**
+ * Finds which of `literals` (null: not indexed) occur in ASCII text; indices are positions in
+ * `literals`. Two ways in: a batch of lines from one buffer (`scanBatch`, then `batchHits` per
+ * line), or one line (`scanLine`, `scanText`), which leaves a batch's answers alone. Memory is
+ * laid out once and never grows, so one huge line cannot leave a huge instance behind.
+ */
+export class GramIndex {
+  private readonly exports: ScanExports;
+  private readonly memory: Buffer;
+  private readonly words: Int32Array;
+  /** Byte offsets of the regions in memory. */
+  private readonly config: number;
+  private readonly batchStarts: number;
+  private readonly batchEnds: number;
+  private readonly batchOffsets: number;
+  private readonly batchFound: number;
+  private readonly batchFoundEnd: number;
+  private readonly batchText: number;
+  private readonly pieceStart: number;
+  private readonly pieceFound: number;
+  private readonly pieceFoundEnd: number;
+  private readonly pieceText: number;
+  /** Bytes of a piece, and how far the next piece starts: pieces overlap by the longest literal less one. */
+  private readonly pieceBytes: number;
+  private readonly pieceAdvance: number;
+  /** The batch lines the last `scanBatch` covered: [first, end). */
+  private first = 0;
+  private end = 0;
+
+  /** Every non-null literal must be ASCII, lower-case, and at least `GRAM_MIN_LENGTH` long. */
+  constructor(literals: readonly (string | null)[]) {
+    const tables = buildTables(literals);
+    const longest = Math.max(...tables.literalLength);
+    this.pieceBytes = Math.max(PIECE_TEXT, 2 * longest);
+    this.pieceAdvance = this.pieceBytes - (longest - 1);
+    const arrays = [tables.occupied, tables.bucketStart, tables.entryLiteral, tables.entryOffset, tables.entryGram, tables.literalLength];
+    const wordCount = tables.literalWords.reduce((sum, words) => sum + words.length, 0);
+    let top = 0;
+    const region = (bytes: number): number => {
+      const at = top;
+      top += Math.ceil(bytes / 8) * 8;
+      return at;
+    };
+    this.config = region(11 * 4);
+    const tableAt = arrays.map((array) => region(array.length * 4));
+    const wordsAt = region(wordCount * 4);
+    const literalWordsAt = region(literals.length * 4);
+    const seenAt = region(literals.length * 4);
+    this.batchStarts = region(BATCH_LINES * 4);
+    this.batchEnds = region(BATCH_LINES * 4);
+    this.batchOffsets = region((BATCH_LINES + 1) * 4);
+    // Room for every literal in one line beside the rest of the batch: the scan needs that much to go on.
+    this.batchFound = region((BATCH_LINES + literals.length) * 4);
+    this.batchFoundEnd = top;
+    this.batchText = region(BATCH_TEXT);
+    this.pieceStart = region(4 * 4);
+    this.pieceFound = region(literals.length * 4);
+    this.pieceFoundEnd = top;
+    this.pieceText = region(this.pieceBytes);
+
+    compiled ??= new webAssembly.Module(Buffer.from(GRAM_SCAN_WASM, 'base64'));
+    this.exports = new webAssembly.Instance(compiled, {}).exports as ScanExports;
+    const memory = this.exports.memory;
+    memory.grow(Math.ceil(top / PAGE) - memory.buffer.byteLength / PAGE);
+    this.memory = Buffer.from(memory.buffer);
+    this.words = new Int32Array(memory.buffer);
+    const words = this.words;
+    arrays.forEach((array, k) => words.set(array, tableAt[k]! / 4));
+    let at = wordsAt;
+    tables.literalWords.forEach((literalWords, j) => {
+      words[literalWordsAt / 4 + j] = at;
+      words.set(literalWords, at / 4);
+      at += literalWords.length * 4;
     });
+    words.set([tables.step, tables.shift, ...tableAt, literalWordsAt, seenAt, literals.length], this.config / 4);
   }
 
   /**
-   * Writes the index of each literal found in `bytes[from, to)` (read also through `view`, the
-   * same memory) into `found`, once each; returns how many.
+   * Scans lines of a batch from `first` on: line k is `bytes[starts[k], ends[k])` (ASCII), or
+   * has no bytes when `starts[k]` is -1 (then nothing is found for it here). Takes as many
+   * lines before `count` as one call holds; returns the line after the last one done.
    */
-  scan(bytes: Uint8Array, view: DataView, from: number, to: number, found: Int32Array): number {
-    const seen = this.seen;
-    const generation = (this.generation = this.generation === 0xffffffff ? 1 : this.generation + 1);
-    if (generation === 1) seen.fill(0);
-    const { step, shift, occupied, bucketStart, entryLiteral, entryOffset, entryGram, literalWords, literalLength } = this;
-    let hits = 0;
-    for (let at = from, last = to - GRAM; at <= last; at += step) {
-      const gram = view.getInt32(at, true) | 0x20202020;
-      const s = Math.imul(gram, 0x9e3779b1) >>> shift;
-      if ((occupied[s >>> 5]! & (1 << (s & 31))) === 0) continue;
-      for (let e = bucketStart[s]!, end = bucketStart[s + 1]!; e < end; e++) {
-        const j = entryLiteral[e]!;
-        if (entryGram[e] !== gram || seen[j] === generation) continue;
-        const begin = at - entryOffset[e]!;
-        const n = literalLength[j]!;
-        if (begin < from || begin + n > to) continue;
-        const words = literalWords[j]!;
-        const lastWord = n - GRAM;
-        let k = 0;
-        while (k < lastWord && lowerWord(view.getInt32(begin + k, true)) === words[k >> 2]) k += GRAM;
-        if (k < lastWord || lowerWord(view.getInt32(begin + lastWord, true)) !== words[words.length - 1]) continue;
-        seen[j] = generation;
-        found[hits++] = j;
+  scanBatch(bytes: Uint8Array, starts: Int32Array, ends: Int32Array, first: number, count: number): number {
+    // The lines' text is copied as one block, from the first line with bytes on.
+    let k = first;
+    let low = -1;
+    let high = -1;
+    const limit = Math.min(count, first + BATCH_LINES);
+    for (; k < limit; k++) {
+      const start = starts[k]!;
+      if (start === -1) continue;
+      const stop = ends[k]!;
+      if (low === -1) low = start;
+      if (stop - low > BATCH_TEXT) {
+        if (k === first) return this.scanLongLine(bytes, start, stop, first);
+        break;
       }
+      high = stop;
     }
-    return hits;
+    const words = this.words;
+    const shift = this.batchText - low;
+    for (let line = first; line < k; line++) {
+      const start = starts[line]!;
+      words[this.batchStarts / 4 + line - first] = start === -1 ? -1 : start + shift;
+      words[this.batchEnds / 4 + line - first] = ends[line]! + shift;
+    }
+    if (low !== -1) this.memory.set(bytes.subarray(low, high), this.batchText);
+    const done = this.exports.scan(this.config, k - first, this.batchStarts, this.batchEnds, this.batchOffsets, this.batchFound, this.batchFoundEnd);
+    this.first = first;
+    this.end = first + done;
+    return this.end;
+  }
+
+  /** A new batch begins: no line is covered. */
+  forgetBatch(): void {
+    this.first = 0;
+    this.end = 0;
+  }
+
+  /** Whether `line` of the batch was covered by the last `scanBatch`. */
+  covers(line: number): boolean {
+    return line >= this.first && line < this.end;
+  }
+
+  /** Writes the literals the last `scanBatch` found in `line` (one it covers) into `found`; returns how many. */
+  batchHits(line: number, found: Int32Array): number {
+    const words = this.words;
+    const k = this.batchOffsets / 4 + line - this.first;
+    const from = this.batchFound / 4 + words[k]!;
+    const to = this.batchFound / 4 + words[k + 1]!;
+    for (let at = from; at < to; at++) found[at - from] = words[at]!;
+    return to - from;
+  }
+
+  /** Writes the index of each literal found in `bytes[from, to)` (ASCII) into `found`, once each; returns how many. */
+  scanLine(bytes: Uint8Array, from: number, to: number, found: Int32Array): number {
+    let n = 0;
+    for (let at = from; ; at += this.pieceAdvance) {
+      const end = Math.min(to, at + this.pieceBytes);
+      this.memory.set(bytes.subarray(at, end), this.pieceText);
+      n = this.scanPiece(end - at, found, n);
+      if (end === to) return n;
+    }
+  }
+
+  /** `scanLine` for a string whose code units are all ASCII. */
+  scanText(text: string, found: Int32Array): number {
+    if (text.length <= this.pieceBytes) {
+      this.memory.write(text, this.pieceText, 'latin1');
+      return this.scanPiece(text.length, found, 0);
+    }
+    let n = 0;
+    for (let at = 0; ; at += this.pieceAdvance) {
+      const end = Math.min(text.length, at + this.pieceBytes);
+      this.memory.write(text.substring(at, end), this.pieceText, 'latin1');
+      n = this.scanPiece(end - at, found, n);
+      if (end === text.length) return n;
+    }
+  }
+
+  /** A batch line longer than a batch's text holds, scanned alone; the batch then covers just it. */
+  private scanLongLine(bytes: Uint8Array, start: number, stop: number, line: number): number {
+    const found = this.words.subarray(this.batchFound / 4, this.batchFoundEnd / 4);
+    const n = this.scanLine(bytes, start, stop, found);
+    this.words[this.batchOffsets / 4] = 0;
+    this.words[this.batchOffsets / 4 + 1] = n;
+    this.first = line;
+    this.end = line + 1;
+    return this.end;
+  }
+
+  /**
+   * Scans the `length` bytes at `pieceText` and adds the literals found to `found[0, n)`, each
+   * once (pieces of one line overlap); returns the new count.
+   */
+  private scanPiece(length: number, found: Int32Array, n: number): number {
+    const words = this.words;
+    const slots = this.pieceStart / 4;
+    words[slots] = this.pieceText;
+    words[slots + 1] = this.pieceText + length;
+    this.exports.scan(this.config, 1, this.pieceStart, this.pieceStart + 4, this.pieceStart + 8, this.pieceFound, this.pieceFoundEnd);
+    const hits = words[slots + 3]!;
+    const first = n;
+    for (let h = 0; h < hits; h++) {
+      const j = words[this.pieceFound / 4 + h]!;
+      if (first === 0 || !found.subarray(0, first).includes(j)) found[n++] = j;
+    }
+    return n;
   }
 }

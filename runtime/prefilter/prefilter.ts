@@ -17,6 +17,7 @@
  * regex engine's case equivalence there); such an item has a null literal: always a candidate.
  */
 import { Automaton } from './automaton.js';
+import type { AsciiLineBytes } from '../sources/tail/types.js';
 import { GRAM_MIN_LENGTH, GramIndex } from './gram-index.js';
 
 /**
@@ -35,14 +36,9 @@ function literalTest(text: string): RegExp {
 }
 
 /** Long ASCII literals probed in a line's bytes; the few short ones tested natively. */
-/** The largest scratch buffer a gram scan keeps between lines. */
-const MAX_KEPT_SCRATCH = 64 * 1024;
-
 interface GramScan {
   readonly index: GramIndex;
   readonly shortTests: readonly { readonly local: number; readonly re: RegExp }[];
-  bytes: Buffer;
-  view: DataView;
 }
 
 /**
@@ -64,6 +60,8 @@ export class Prefilter {
    */
   private readonly tests: (RegExp | null)[] | null;
   private readonly grams: GramScan | null;
+  private batch: AsciiLineBytes | null = null;
+  private batchCount = 0;
 
   /**
    * `items[j]` is a module item index and `literals[j]` its literal (null, or missing: always
@@ -93,12 +91,9 @@ export class Prefilter {
       this.tests = own.map((text) => (text === null ? null : literalTest(text)));
     } else if (long.some((text) => text !== null) && short.length <= MAX_REGEX_LITERALS) {
       // Non-ASCII literals cannot occur in an ASCII line; other lines go to the automaton.
-      const bytes = Buffer.allocUnsafeSlow(1024);
       this.grams = {
         index: new GramIndex(long),
         shortTests: short.map(({ local, text }) => ({ local, re: literalTest(text) })),
-        bytes,
-        view: new DataView(bytes.buffer, bytes.byteOffset, bytes.length),
       };
     } else {
       this.automatonBuilt = new Automaton(own);
@@ -145,13 +140,32 @@ export class Prefilter {
   }
 
   /**
-   * `scan` for a line whose bytes are at hand: `bytes[from, to)`, ASCII, the same text as `line`
-   * (`view` reads the same memory).
+   * Before `scanBatched`: the lines about to be scanned, `count` of them, and their bytes when
+   * the reader has them (null: each line is scanned as a string). `endBatch` lets them go.
    */
-  scanAscii(line: string, bytes: Uint8Array, view: DataView, from: number, to: number): number {
+  beginBatch(ascii: AsciiLineBytes | null, count: number): void {
+    this.batch = ascii;
+    this.batchCount = ascii === null ? 0 : count;
+    this.grams?.index.forgetBatch();
+  }
+
+  endBatch(): void {
+    this.batch = null;
+    this.batchCount = 0;
+  }
+
+  /**
+   * `scan` for line `k` of the batch begun (its text `line`). With a gram index, the lines that
+   * have bytes are scanned a block at a time ahead of the caller, so they cost one WebAssembly
+   * call per block, not one per line.
+   */
+  scanBatched(k: number, line: string): number {
     const grams = this.grams;
-    if (grams === null) return this.scan(line);
-    return this.merge(this.scanShort(grams, line, grams.index.scan(bytes, view, from, to, this.found)));
+    const batch = this.batch;
+    if (grams === null || batch === null || k >= this.batchCount || batch.starts[k] === -1) return this.scan(line);
+    const index = grams.index;
+    if (!index.covers(k)) index.scanBatch(batch.bytes, batch.starts, batch.ends, k, this.batchCount);
+    return this.merge(this.scanShort(grams, line, index.batchHits(k, this.found)));
   }
 
   /** The candidates of `line` as a new array of module item indices. */
@@ -164,18 +178,7 @@ export class Prefilter {
   private scanGrams(grams: GramScan, line: string): number {
     // Every code unit is one UTF-8 byte only when all of them are ASCII.
     if (Buffer.byteLength(line, 'utf8') !== line.length) return this.automaton().scan(line, this.found);
-    let { bytes, view } = grams;
-    if (bytes.length < line.length) {
-      bytes = Buffer.allocUnsafeSlow(2 ** Math.ceil(Math.log2(line.length)));
-      view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-      // Kept for the next line only up to a size ordinary lines need: one 16 MiB line must not hold 16 MiB for good.
-      if (bytes.length <= MAX_KEPT_SCRATCH) {
-        grams.bytes = bytes;
-        grams.view = view;
-      }
-    }
-    const written = bytes.write(line, 0, 'latin1');
-    return this.scanShort(grams, line, grams.index.scan(bytes, view, 0, written, this.found));
+    return this.scanShort(grams, line, grams.index.scanText(line, this.found));
   }
 
   /** Appends the short literals found in `line` to the `hits` already in `found`; returns the new count. */

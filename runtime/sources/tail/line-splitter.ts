@@ -112,7 +112,7 @@ export class LineSplitter {
         pos = nl + 1;
       }
     }
-    const bytes = ascii && lines.length > 0 ? { bytes: chunk, view: new DataView(chunk.buffer, chunk.byteOffset, chunk.length), starts: this.starts, ends: this.ends } : null;
+    const bytes = ascii && lines.length > 0 ? { bytes: chunk, starts: this.starts, ends: this.ends } : null;
     this.segment = null;
     return { lines, cuts, ascii: bytes };
   }

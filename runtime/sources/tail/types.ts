@@ -57,12 +57,11 @@ export interface TailOptions {
 /**
  * The bytes of a batch's lines when the chunk they were read in is ASCII (byte i of a line is
  * then its code unit i): line k is `bytes[starts[k], ends[k])`, or has no bytes here when
- * `starts[k]` is -1 (it was joined with bytes held from an earlier read, or cut). `view` reads
- * the same memory. Valid only during the `lines` call: the read buffer is reused.
+ * `starts[k]` is -1 (it was joined with bytes held from an earlier read, or cut). Valid only
+ * during the `lines` call: the read buffer is reused.
  */
 export interface AsciiLineBytes {
   readonly bytes: Uint8Array;
-  readonly view: DataView;
   readonly starts: Int32Array;
   readonly ends: Int32Array;
 }

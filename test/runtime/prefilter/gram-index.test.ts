@@ -12,8 +12,38 @@ function found(index: GramIndex, size: number, line: string): number[] {
   const bytes = Buffer.alloc(line.length + 24, 0x41);
   bytes.write(line, 8, 'latin1');
   const out = new Int32Array(size);
-  const n = index.scan(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.length), 8, 8 + line.length, out);
+  const n = index.scanLine(bytes, 8, 8 + line.length, out);
+  const viaText = new Int32Array(size);
+  const m = index.scanText(line, viaText);
+  expect(Array.from(viaText.subarray(0, m))).toEqual(Array.from(out.subarray(0, n)));
   return Array.from(out.subarray(0, n)).sort((a, b) => a - b);
+}
+
+/**
+ * Scans `lines` as one batch, as the engine hands them over: their bytes in one buffer between
+ * letters the literals are made of, some lines without bytes (-1); sorted indices per line.
+ */
+function batchFound(index: GramIndex, size: number, lines: readonly string[], noBytes: (k: number) => boolean = () => false): number[][] {
+  const starts = new Int32Array(lines.length);
+  const ends = new Int32Array(lines.length);
+  const parts: Buffer[] = [];
+  let at = 0;
+  lines.forEach((line, k) => {
+    const bytes = Buffer.from(`A${line}\n`, 'latin1');
+    starts[k] = noBytes(k) ? -1 : at + 1;
+    ends[k] = at + 1 + line.length;
+    parts.push(bytes);
+    at += bytes.length;
+  });
+  const bytes = Buffer.concat(parts);
+  const out = new Int32Array(size);
+  const result: number[][] = [];
+  for (let k = 0; k < lines.length; k++) {
+    if (!index.covers(k)) expect(index.scanBatch(bytes, starts, ends, k, lines.length)).toBeGreaterThan(k);
+    const n = index.batchHits(k, out);
+    result.push(Array.from(out.subarray(0, n)).sort((a, b) => a - b));
+  }
+  return result;
 }
 
 /** The specification: the literals whose text occurs in the line, ASCII case folded. */
@@ -78,6 +108,51 @@ describe('GramIndex', () => {
     const index = new GramIndex([null, 'session opened', null]);
     expect(found(index, 3, 'pam_unix(sshd:session): SESSION OPENED for user')).toEqual([1]);
     expect(() => new GramIndex(['long enough', 'short'])).toThrow(/shorter/);
+  });
+
+  it('answers a batch of lines as it answers each line, across calls, beside lines without bytes and lines longer than a call holds', () => {
+    const next = seededRandom(11);
+    const literals = Array.from({ length: 120 }, (): string => {
+      const line = ASCII_LINES[Math.floor(next() * ASCII_LINES.length)]!.padEnd(40, '.');
+      const start = Math.floor(next() * (line.length - 12));
+      return line.slice(start, start + GRAM_MIN_LENGTH + Math.floor(next() * 6)).toLowerCase();
+    });
+    const index = new GramIndex(literals);
+    // More lines and more text than one call takes (1,024 lines, 64 KiB), two lines over 64 KiB.
+    // Literals that are whole lines, or begin or end one: a line's bounds are exact in a batch too.
+    const edges = literals.slice(0, 40).flatMap((literal) => [literal, `x ${literal}`, `${literal.toUpperCase()} x`]);
+    const lines = [...ASCII_LINES.slice(0, 3000), `${'.'.repeat(70_000)}${ASCII_LINES[5]}`, ...edges, ...ASCII_LINES.slice(3000, 3500), `${ASCII_LINES[9]}${'-'.repeat(90_000)}`];
+    const noBytes = (k: number): boolean => k % 97 === 3;
+    const got = batchFound(index, literals.length, lines, noBytes);
+    let hits = 0;
+    lines.forEach((line, k) => {
+      const expected = noBytes(k) ? [] : naive(literals, line);
+      if (got[k]!.join() !== expected.join()) expect(got[k], `line ${k}`).toEqual(expected);
+      hits += expected.length;
+    });
+    expect(hits).toBeGreaterThan(lines.length / 2);
+    expect(edges.every((_, k) => noBytes(3001 + k) || got[3001 + k]!.length > 0)).toBe(true);
+    // A single line scanned in between leaves the batch's answers alone.
+    const out = new Int32Array(literals.length);
+    expect(index.scanBatch(Buffer.from(`x${lines[0]!}`), Int32Array.of(1), Int32Array.of(1 + lines[0]!.length), 0, 1)).toBe(1);
+    index.scanText('nothing here at all', out);
+    const n = index.batchHits(0, out);
+    expect(Array.from(out.subarray(0, n)).sort((a, b) => a - b)).toEqual(naive(literals, lines[0]!));
+  });
+
+  it('finds a literal wherever it lies in a line scanned in pieces (over 64 KiB), once', () => {
+    const index = new GramIndex(['needle in the', 'haystack that is long']);
+    // Pieces are 64 KiB and overlap by the longest literal less one: try every start around
+    // the first two piece edges, for both literals, and both at once.
+    const edges = [65536, 2 * 65536 - 20];
+    for (const edge of edges) {
+      for (let start = edge - 24; start <= edge + 2; start++) {
+        const line = `${'.'.repeat(start)}NEEDLE in the${'-'.repeat(70_000)}`;
+        expect(found(index, 2, line), `needle at ${start}`).toEqual([0]);
+        const both = `${'.'.repeat(start)}haystack that is long${'.'.repeat(9)}needle in the${'.'.repeat(start)}needle in the`;
+        expect(found(index, 2, both), `haystack at ${start}`).toEqual([0, 1]);
+      }
+    }
   });
 
   it('keeps its seen-marks apart between lines over many lines', () => {
