@@ -137,11 +137,14 @@ const webAssembly = (globalThis as unknown as { readonly WebAssembly: WebAssembl
 /** Compiled once per process, instantiated per index. */
 let compiled: object | null = null;
 
-/** Most lines one call of the scan takes, and most of their text; longer lines are scanned alone. */
+/** Most lines one call of the scan takes. */
 const BATCH_LINES = 1024;
-const BATCH_TEXT = 64 * 1024;
-/** Text one call takes of a line scanned alone (more when a literal is longer); a longer line goes in overlapping pieces. */
-const PIECE_TEXT = 64 * 1024;
+/**
+ * Most text one call takes (more when a literal is longer): a batch's lines up to it, a longer
+ * line in pieces that overlap by the longest literal less one. Batches and pieces share it: the
+ * text is needed only during the call.
+ */
+const TEXT_BYTES = 64 * 1024;
 const PAGE = 65536;
 
 /**
@@ -161,13 +164,12 @@ export class GramIndex {
   private readonly batchOffsets: number;
   private readonly batchFound: number;
   private readonly batchFoundEnd: number;
-  private readonly batchText: number;
   private readonly pieceStart: number;
   private readonly pieceFound: number;
   private readonly pieceFoundEnd: number;
-  private readonly pieceText: number;
-  /** Bytes of a piece, and how far the next piece starts: pieces overlap by the longest literal less one. */
-  private readonly pieceBytes: number;
+  private readonly text: number;
+  /** The text region's size, and how far the next piece of a long line starts. */
+  private readonly textBytes: number;
   private readonly pieceAdvance: number;
   /** The batch lines the last `scanBatch` covered: [first, end). */
   private first = 0;
@@ -177,8 +179,8 @@ export class GramIndex {
   constructor(literals: readonly (string | null)[]) {
     const tables = buildTables(literals);
     const longest = Math.max(...tables.literalLength);
-    this.pieceBytes = Math.max(PIECE_TEXT, 2 * longest);
-    this.pieceAdvance = this.pieceBytes - (longest - 1);
+    this.textBytes = Math.max(TEXT_BYTES, 2 * longest);
+    this.pieceAdvance = this.textBytes - (longest - 1);
     const arrays = [tables.occupied, tables.bucketStart, tables.entryLiteral, tables.entryOffset, tables.entryGram, tables.literalLength];
     const wordCount = tables.literalWords.reduce((sum, words) => sum + words.length, 0);
     let top = 0;
@@ -198,11 +200,10 @@ export class GramIndex {
     // Room for every literal in one line beside the rest of the batch: the scan needs that much to go on.
     this.batchFound = region((BATCH_LINES + literals.length) * 4);
     this.batchFoundEnd = top;
-    this.batchText = region(BATCH_TEXT);
     this.pieceStart = region(4 * 4);
     this.pieceFound = region(literals.length * 4);
     this.pieceFoundEnd = top;
-    this.pieceText = region(this.pieceBytes);
+    this.text = region(this.textBytes);
 
     compiled ??= new webAssembly.Module(Buffer.from(GRAM_SCAN_WASM, 'base64'));
     this.exports = new webAssembly.Instance(compiled, {}).exports as ScanExports;
@@ -237,20 +238,20 @@ export class GramIndex {
       if (start === -1) continue;
       const stop = ends[k]!;
       if (low === -1) low = start;
-      if (stop - low > BATCH_TEXT) {
+      if (stop - low > this.textBytes) {
         if (k === first) return this.scanLongLine(bytes, start, stop, first);
         break;
       }
       high = stop;
     }
     const words = this.words;
-    const shift = this.batchText - low;
+    const shift = this.text - low;
     for (let line = first; line < k; line++) {
       const start = starts[line]!;
       words[this.batchStarts / 4 + line - first] = start === -1 ? -1 : start + shift;
       words[this.batchEnds / 4 + line - first] = ends[line]! + shift;
     }
-    if (low !== -1) this.memory.set(bytes.subarray(low, high), this.batchText);
+    if (low !== -1) this.memory.set(bytes.subarray(low, high), this.text);
     const done = this.exports.scan(this.config, k - first, this.batchStarts, this.batchEnds, this.batchOffsets, this.batchFound, this.batchFoundEnd);
     this.first = first;
     this.end = first + done;
@@ -282,8 +283,8 @@ export class GramIndex {
   scanLine(bytes: Uint8Array, from: number, to: number, found: Int32Array): number {
     let n = 0;
     for (let at = from; ; at += this.pieceAdvance) {
-      const end = Math.min(to, at + this.pieceBytes);
-      this.memory.set(bytes.subarray(at, end), this.pieceText);
+      const end = Math.min(to, at + this.textBytes);
+      this.memory.set(bytes.subarray(at, end), this.text);
       n = this.scanPiece(end - at, found, n);
       if (end === to) return n;
     }
@@ -291,20 +292,20 @@ export class GramIndex {
 
   /** `scanLine` for a string whose code units are all ASCII. */
   scanText(text: string, found: Int32Array): number {
-    if (text.length <= this.pieceBytes) {
-      this.memory.write(text, this.pieceText, 'latin1');
+    if (text.length <= this.textBytes) {
+      this.memory.write(text, this.text, 'latin1');
       return this.scanPiece(text.length, found, 0);
     }
     let n = 0;
     for (let at = 0; ; at += this.pieceAdvance) {
-      const end = Math.min(text.length, at + this.pieceBytes);
-      this.memory.write(text.substring(at, end), this.pieceText, 'latin1');
+      const end = Math.min(text.length, at + this.textBytes);
+      this.memory.write(text.substring(at, end), this.text, 'latin1');
       n = this.scanPiece(end - at, found, n);
       if (end === text.length) return n;
     }
   }
 
-  /** A batch line longer than a batch's text holds, scanned alone; the batch then covers just it. */
+  /** A batch line longer than the text region, scanned alone in pieces; the batch then covers just it. */
   private scanLongLine(bytes: Uint8Array, start: number, stop: number, line: number): number {
     const found = this.words.subarray(this.batchFound / 4, this.batchFoundEnd / 4);
     const n = this.scanLine(bytes, start, stop, found);
@@ -316,14 +317,14 @@ export class GramIndex {
   }
 
   /**
-   * Scans the `length` bytes at `pieceText` and adds the literals found to `found[0, n)`, each
+   * Scans the `length` bytes at `text` and adds the literals found to `found[0, n)`, each
    * once (pieces of one line overlap); returns the new count.
    */
   private scanPiece(length: number, found: Int32Array, n: number): number {
     const words = this.words;
     const slots = this.pieceStart / 4;
-    words[slots] = this.pieceText;
-    words[slots + 1] = this.pieceText + length;
+    words[slots] = this.text;
+    words[slots + 1] = this.text + length;
     this.exports.scan(this.config, 1, this.pieceStart, this.pieceStart + 4, this.pieceStart + 8, this.pieceFound, this.pieceFoundEnd);
     const hits = words[slots + 3]!;
     const first = n;
