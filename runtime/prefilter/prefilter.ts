@@ -5,9 +5,10 @@
  * costs one scan per rule, and one combined alternation regex only answers "some literal is
  * here" (it cannot report overlapping hits). The automaton reads each code unit once and
  * reports every item whose literal occurs, whatever the number of rules. With only a few ASCII
- * literals, native regex tests are cheaper than that JS pass and give the same answer. When the
- * literals are long, a gram index (gram-index.ts) probes an ASCII line's bytes every few
- * positions instead of reading them all, and the automaton only serves non-ASCII lines.
+ * literals, native regex tests are cheaper than that JS pass and give the same answer. When
+ * some literals are long (and at most a few short), a gram index (gram-index.ts) probes an ASCII
+ * line's bytes every few positions instead of reading them all, whatever the number of rules,
+ * and the native tests or the automaton serve only the lines that are not ASCII.
  *
  * Exactness: the line is compared after a per-code-unit fold (ASCII upper → lower, U+017F →
  * `s`, U+212A → `k`, the only non-ASCII code units a case-insensitive JS regex equates with
@@ -21,9 +22,12 @@ import type { AsciiLineBytes } from '../sources/tail/types.js';
 import { GRAM_MIN_LENGTH, GramIndex } from './gram-index.js';
 
 /**
- * Up to this many literals, all ASCII, one native regex test per literal beats a JS pass over
- * every character (measured on the bench log: 1 literal 0.07 vs 0.25 µs per line, 4 literals
- * 0.18 vs 0.24, 8 literals 0.36 vs 0.24). Also the most short literals tested beside a gram index.
+ * Up to this many literals, all ASCII, one native regex test per literal beats the automaton's
+ * JS pass over every character (measured on the bench log: 1 literal 0.07 vs 0.25 µs per line,
+ * 4 literals 0.18 vs 0.24, 8 literals 0.36 vs 0.24): they serve sources whose literals are
+ * short, and the lines a gram index cannot take. Also the most short literals tested beside a
+ * gram index. The gram index beats them from one literal on (a batch of bench lines: 1 literal
+ * 35 vs 46 ns per line, 3 literals 38 vs 106, 4 literals 46 vs 148).
  */
 const MAX_REGEX_LITERALS = 4;
 /** Regex syntax characters: escaped, nothing else (a needless escape is an error under `u`). */
@@ -54,9 +58,10 @@ export class Prefilter {
   private readonly alwaysLocal: Int32Array;
   private automatonBuilt: Automaton | null = null;
   /**
-   * Few ASCII literals: one case-insensitive regex per item with a literal (null: none). Under
-   * `iu`, an ASCII letter matches exactly the code units the fold maps to it (its two cases,
-   * and U+017F for `s`, U+212A for `k`), so the answer is the automaton's.
+   * Few ASCII literals: one case-insensitive regex per item with a literal (null: none), for
+   * every line when there is no gram index, and for the lines that are not ASCII when there is.
+   * Under `iu`, an ASCII letter matches exactly the code units the fold maps to it (its two
+   * cases, and U+017F for `s`, U+212A for `k`), so the answer is the automaton's.
    */
   private readonly tests: (RegExp | null)[] | null;
   private readonly grams: GramScan | null;
@@ -84,37 +89,40 @@ export class Prefilter {
     const withLiteral = count - always.length;
     const long = own.map((text) => (text !== null && isAscii(text) && text.length >= GRAM_MIN_LENGTH ? text.toLowerCase() : null));
     const short = own.flatMap((text, local) => (text !== null && isAscii(text) && text.length < GRAM_MIN_LENGTH ? [{ local, text }] : []));
-    this.tests = null;
     this.grams = null;
-    if (withLiteral === 0) return;
-    if (own.every((text) => text === null || isAscii(text)) && withLiteral <= MAX_REGEX_LITERALS) {
-      this.tests = own.map((text) => (text === null ? null : literalTest(text)));
-    } else if (long.some((text) => text !== null) && short.length <= MAX_REGEX_LITERALS) {
-      // Non-ASCII literals cannot occur in an ASCII line; other lines go to the automaton.
+    const few = own.every((text) => text === null || isAscii(text)) && withLiteral <= MAX_REGEX_LITERALS;
+    // Native tests also serve, exactly, the lines a gram index cannot take (not ASCII). With no
+    // literal at all they are all null: every item is a candidate.
+    this.tests = few ? own.map((text) => (text === null ? null : literalTest(text))) : null;
+    if (long.some((text) => text !== null) && short.length <= MAX_REGEX_LITERALS) {
+      // Non-ASCII literals cannot occur in an ASCII line.
       this.grams = {
         index: new GramIndex(long),
         shortTests: short.map(({ local, text }) => ({ local, re: literalTest(text) })),
       };
-    } else {
+    } else if (!few) {
       this.automatonBuilt = new Automaton(own);
     }
   }
 
   /** Writes the candidates of `line` into `found`; returns their number. */
   scan(line: string): number {
+    const grams = this.grams;
+    // Every code unit is one UTF-8 byte only when all of them are ASCII.
+    if (grams !== null && Buffer.byteLength(line, 'utf8') === line.length) {
+      return this.merge(this.scanShort(grams, line, grams.index.scanText(line, this.found)));
+    }
+    const tests = this.tests;
+    if (tests === null) return this.merge(this.automaton().scan(line, this.found));
+    // In item order already; items without a literal are in their place.
     const found = this.found;
     const items = this.items;
-    const tests = this.tests;
-    if (tests !== null) {
-      // In item order already; items without a literal are in their place.
-      let n = 0;
-      for (let j = 0; j < tests.length; j++) {
-        const re = tests[j];
-        if (re === null || re === undefined || re.test(line)) found[n++] = items[j]!;
-      }
-      return n;
+    let n = 0;
+    for (let j = 0; j < tests.length; j++) {
+      const re = tests[j];
+      if (re === null || re === undefined || re.test(line)) found[n++] = items[j]!;
     }
-    return this.merge(this.grams !== null ? this.scanGrams(this.grams, line) : (this.automatonBuilt?.scan(line, found) ?? 0));
+    return n;
   }
 
   /** Adds the items without a literal to the `hits` found, in item order, as module indices; returns the total. */
@@ -174,20 +182,13 @@ export class Prefilter {
     return Array.from(this.found.subarray(0, n));
   }
 
-  /** Local indices of the literals in `line` into `found`; the automaton takes lines that are not ASCII. */
-  private scanGrams(grams: GramScan, line: string): number {
-    // Every code unit is one UTF-8 byte only when all of them are ASCII.
-    if (Buffer.byteLength(line, 'utf8') !== line.length) return this.automaton().scan(line, this.found);
-    return this.scanShort(grams, line, grams.index.scanText(line, this.found));
-  }
-
   /** Appends the short literals found in `line` to the `hits` already in `found`; returns the new count. */
   private scanShort(grams: GramScan, line: string, hits: number): number {
     for (const { local, re } of grams.shortTests) if (re.test(line)) this.found[hits++] = local;
     return hits;
   }
 
-  /** Built on first use when there is a gram index: then only a line that is not ASCII needs it. */
+  /** Built on first use when there is a gram index: then only a line that is not ASCII needs it (with more than a few literals). */
   private automaton(): Automaton {
     return (this.automatonBuilt ??= new Automaton(this.own));
   }

@@ -64,7 +64,7 @@ describe('Prefilter', () => {
     expect(skipped).toBeGreaterThan(lines.length); // it really filters
   });
 
-  it('with up to four ASCII literals (native regex tests), answers exactly as the specification', () => {
+  it('with up to four ASCII literals (a gram index for long ones on ASCII lines, native regex tests for the rest), answers exactly as the specification', () => {
     const ascii = RULES.map((r) => r.literal).filter((l): l is string => l === null || /^[\x00-\x7f]*$/.test(l));
     const sets = [...ascii.map((l) => [l]), ascii.slice(0, 4), ascii.slice(4, 8), ascii.slice(8, 12), ['user', 'kernel', null, 'abc'], ['a.b*c', '[x] (y)', '{z} |/\\', '^$?+']];
     let hits = 0;
@@ -80,6 +80,12 @@ describe('Prefilter', () => {
       }
     }
     expect(hits).toBeGreaterThan(1000);
+  });
+
+  it('with few literals, a long one among them, folds U+017F and U+212A on lines that are not ASCII', () => {
+    const prefilter = new Prefilter([0, 1, 2], ['session opened', 'kernel:', 'sshd[']);
+    expect(prefilter.candidates('x \u017fession opened \u212aernel: é')).toEqual([0, 1]);
+    expect(prefilter.candidates('x SESSION OPENED kernel: sshd[1]')).toEqual([0, 1, 2]);
   });
 
   it('returns every item when none has a literal, and nothing extra when all do', () => {
