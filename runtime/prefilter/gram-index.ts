@@ -133,7 +133,8 @@ interface WebAssemblyApi {
   readonly Instance: new (module: object, imports: object) => { readonly exports: unknown };
 }
 
-const webAssembly = (globalThis as unknown as { readonly WebAssembly: WebAssemblyApi }).WebAssembly;
+/** Undefined when node runs without it (`--jitless`): then no gram index is made (see `GramIndex.available`). */
+const webAssembly = (globalThis as unknown as { readonly WebAssembly?: WebAssemblyApi }).WebAssembly;
 /** Compiled once per process, instantiated per index. */
 let compiled: object | null = null;
 
@@ -175,6 +176,11 @@ export class GramIndex {
   private first = 0;
   private end = 0;
 
+  /** Whether this process can run the scan: node without WebAssembly (`--jitless`) cannot. */
+  static available(): boolean {
+    return webAssembly !== undefined;
+  }
+
   /** Every non-null literal must be ASCII, lower-case, and at least `GRAM_MIN_LENGTH` long. */
   constructor(literals: readonly (string | null)[]) {
     const tables = buildTables(literals);
@@ -205,6 +211,7 @@ export class GramIndex {
     this.pieceFoundEnd = top;
     this.text = region(this.textBytes);
 
+    if (webAssembly === undefined) throw new Error('GramIndex: this node runs without WebAssembly');
     compiled ??= new webAssembly.Module(Buffer.from(GRAM_SCAN_WASM, 'base64'));
     this.exports = new webAssembly.Instance(compiled, {}).exports as ScanExports;
     const memory = this.exports.memory;

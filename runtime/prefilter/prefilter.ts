@@ -94,7 +94,7 @@ export class Prefilter {
     // Native tests also serve, exactly, the lines a gram index cannot take (not ASCII). With no
     // literal at all they are all null: every item is a candidate.
     this.tests = few ? own.map((text) => (text === null ? null : literalTest(text))) : null;
-    if (long.some((text) => text !== null) && short.length <= MAX_REGEX_LITERALS) {
+    if (long.some((text) => text !== null) && short.length <= MAX_REGEX_LITERALS && GramIndex.available()) {
       // Non-ASCII literals cannot occur in an ASCII line.
       this.grams = {
         index: new GramIndex(long),

@@ -1,6 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../../compiler/manifest.js';
 import { Prefilter } from '../../../runtime/prefilter/prefilter.js';
 import { prefilterSampleLines } from '../../helpers/corpus.js';
 
@@ -159,5 +163,26 @@ describe('Prefilter memory', () => {
       kept = process.memoryUsage().external - before;
     }
     expect(kept).toBeLessThan(1024 * 1024);
+  });
+});
+
+describe('Prefilter without WebAssembly', () => {
+  it('answers as with it when node runs --jitless (the automaton and native tests take the gram index\'s lines)', () => {
+    const script = `
+      import { Prefilter } from ${JSON.stringify(pathToFileURL(join(packageRoot(), 'out/runtime/prefilter/prefilter.js')).href)};
+      const many = new Prefilter([0, 1, 2, 3, 4, 5], ['Failed password', 'Invalid user', 'Accepted publickey', 'session opened', 'Connection closed', 'kernel:']);
+      const few = new Prefilter([0, 1], ['session opened', 'sshd[']);
+      const lines = ${JSON.stringify(['sshd: Invalid user x Failed password', 'x SESSION OPENED sshd[1]', 'é \u212aernel: y', 'nothing'])};
+      console.log(JSON.stringify({ wasm: typeof WebAssembly, answers: lines.map((l) => [many.candidates(l), few.candidates(l)]) }));`;
+    const run = (flags: string[]): unknown => {
+      const result = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], { encoding: 'utf8' });
+      expect(result.stderr.replace(/.*disabling flag --expose_wasm.*\n?/g, '')).toBe('');
+      return JSON.parse(result.stdout) as unknown;
+    };
+    const jitless = run(['--jitless']) as { wasm: string; answers: unknown };
+    const normal = run([]) as { wasm: string; answers: unknown };
+    expect([jitless.wasm, normal.wasm]).toEqual(['undefined', 'object']);
+    expect(jitless.answers).toEqual(normal.answers);
+    expect(normal.answers).toEqual([[[0, 1], []], [[3], [0, 1]], [[5], []], [[], []]]);
   });
 });
