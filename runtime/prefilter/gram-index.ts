@@ -244,11 +244,12 @@ export class GramIndex {
       const start = starts[k]!;
       if (start === -1) continue;
       const stop = ends[k]!;
-      if (low === -1) low = start;
-      if (stop - low > this.textBytes) {
+      if (stop - (low === -1 ? start : low) > this.textBytes) {
+        // A line longer than the text region is scanned alone, as the first of its call.
         if (k === first) return this.scanLongLine(bytes, start, stop, first);
         break;
       }
+      if (low === -1) low = start;
       high = stop;
     }
     const words = this.words;

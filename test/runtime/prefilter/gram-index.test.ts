@@ -132,6 +132,9 @@ describe('GramIndex', () => {
     });
     expect(hits).toBeGreaterThan(lines.length / 2);
     expect(edges.every((_, k) => noBytes(3001 + k) || got[3001 + k]!.length > 0)).toBe(true);
+    // A line too long for one call right after lines without bytes starts a call of its own.
+    const after = [ASCII_LINES[1]!, `${'.'.repeat(200_000)}${ASCII_LINES[2]}`, ASCII_LINES[3]!];
+    expect(batchFound(index, literals.length, after, (k) => k === 0)).toEqual([[], naive(literals, after[1]!), naive(literals, after[2]!)]);
     // A single line scanned in between leaves the batch's answers alone.
     const out = new Int32Array(literals.length);
     expect(index.scanBatch(Buffer.from(`x${lines[0]!}`), Int32Array.of(1), Int32Array.of(1 + lines[0]!.length), 0, 1)).toBe(1);
