@@ -58,8 +58,10 @@ class RequiredText {
       for (const literal of own) {
         this.starts.push(at);
         this.owners.push(item);
-        parts.push(literal.toLowerCase());
-        at += literal.length + 1;
+        // Lower case may be longer (İ is two code units then): count what is joined.
+        const lower = literal.toLowerCase();
+        parts.push(lower);
+        at += lower.length + 1;
       }
     });
     // NUL between literals: a hit that runs across one spans two literals, and is not counted.

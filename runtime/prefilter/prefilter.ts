@@ -34,6 +34,22 @@ const MAX_REGEX_LITERALS = 4;
 const SYNTAX = /[\\^$.*+?()[\]{}|/]/g;
 const isAscii = (text: string): boolean => /^[\x00-\x7f]*$/.test(text);
 
+/**
+ * A gram index, or null where this process cannot run one: node without WebAssembly
+ * (`--jitless`), or no address space left for another instance (V8 reserves ~10 GiB of it per
+ * WebAssembly memory, so `ulimit -v` or systemd's LimitAS can refuse one). The other scanners
+ * then take its lines.
+ */
+function gramIndexOrNull(literals: readonly (string | null)[]): GramIndex | null {
+  if (!GramIndex.available()) return null;
+  try {
+    return new GramIndex(literals);
+  } catch (err) {
+    if (err instanceof RangeError) return null;
+    throw err;
+  }
+}
+
 /** A case-insensitive native regex that finds `text`. */
 function literalTest(text: string): RegExp {
   return new RegExp(text.replace(SYNTAX, '\\$&'), 'iu');
@@ -94,12 +110,10 @@ export class Prefilter {
     // Native tests also serve, exactly, the lines a gram index cannot take (not ASCII). With no
     // literal at all they are all null: every item is a candidate.
     this.tests = few ? own.map((text) => (text === null ? null : literalTest(text))) : null;
-    if (long.some((text) => text !== null) && short.length <= MAX_REGEX_LITERALS && GramIndex.available()) {
-      // Non-ASCII literals cannot occur in an ASCII line.
-      this.grams = {
-        index: new GramIndex(long),
-        shortTests: short.map(({ local, text }) => ({ local, re: literalTest(text) })),
-      };
+    // Non-ASCII literals cannot occur in an ASCII line.
+    const index = long.some((text) => text !== null) && short.length <= MAX_REGEX_LITERALS ? gramIndexOrNull(long) : null;
+    if (index !== null) {
+      this.grams = { index, shortTests: short.map(({ local, text }) => ({ local, re: literalTest(text) })) };
     } else if (!few) {
       this.automatonBuilt = new Automaton(own);
     }

@@ -186,3 +186,17 @@ describe('Prefilter without WebAssembly', () => {
     expect(normal.answers).toEqual([[[0, 1], []], [[3], [0, 1]], [[5], []], [[], []]]);
   });
 });
+
+describe('Prefilter without address space for WebAssembly', () => {
+  it('answers as with it under ulimit -v (V8 reserves ~10 GiB per Wasm memory; the other scanners take over)', () => {
+    const script = `
+      import { Prefilter } from ${JSON.stringify(pathToFileURL(join(packageRoot(), 'out/runtime/prefilter/prefilter.js')).href)};
+      const many = new Prefilter([0, 1, 2, 3, 4, 5], ['Failed password', 'Invalid user', 'Accepted publickey', 'session opened', 'Connection closed', 'kernel:']);
+      const few = new Prefilter([0, 1], ['session opened', 'sshd[']);
+      const lines = ${JSON.stringify(['sshd: Invalid user x Failed password', 'x SESSION OPENED sshd[1]', 'é \u212aernel: y', 'nothing'])};
+      console.log(JSON.stringify(lines.map((l) => [many.candidates(l), few.candidates(l)])));`;
+    const result = spawnSync('/bin/sh', ['-c', `ulimit -v 8000000 && exec "$0" --input-type=module -e "$1"`, process.execPath, script], { encoding: 'utf8', timeout: 30_000 });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual([[[0, 1], []], [[3], [0, 1]], [[5], []], [[], []]]);
+  });
+});
