@@ -47,48 +47,36 @@ export function sourceLiterals(items: readonly ItemModel[]): (string | null)[] {
  */
 class RequiredText {
   private readonly text: string;
-  /** Where each literal starts in `text`, ascending, and the item it belongs to. */
-  private readonly starts: number[] = [];
+  /** For each position of `text`, the literal it belongs to (-1 between literals). */
+  private readonly entryAt: Int32Array;
+  /** The item each literal belongs to. */
   private readonly owners: number[] = [];
 
   constructor(literals: readonly (readonly string[])[]) {
-    const parts: string[] = [];
-    let at = 0;
-    literals.forEach((own, item) => {
-      for (const literal of own) {
-        this.starts.push(at);
-        this.owners.push(item);
-        // Lower case may be longer (İ is two code units then): count what is joined.
-        const lower = literal.toLowerCase();
-        parts.push(lower);
-        at += lower.length + 1;
-      }
-    });
+    // Lower case may be longer than the literal (İ is two code units then): lay out what is joined.
+    const parts = literals.flatMap((own, item) => own.map((literal) => {
+      this.owners.push(item);
+      return literal.toLowerCase();
+    }));
     // NUL between literals: a hit that runs across one spans two literals, and is not counted.
     this.text = parts.join('\u0000');
+    this.entryAt = new Int32Array(this.text.length).fill(-1);
+    let at = 0;
+    parts.forEach((part, k) => {
+      this.entryAt.fill(k, at, at + part.length);
+      at += part.length + 1;
+    });
   }
 
   /** Whether `literal` lies inside a literal of an item other than `self`. */
   byAnotherThan(self: number, literal: string): boolean {
     const needle = literal.toLowerCase();
     for (let at = this.text.indexOf(needle); at !== -1; at = this.text.indexOf(needle, at + 1)) {
-      const k = this.entryAt(at);
-      const end = k + 1 < this.starts.length ? this.starts[k + 1]! - 1 : this.text.length;
-      if (this.owners[k] !== self && at + needle.length <= end) return true;
+      const k = this.entryAt[at]!;
+      // Literals are contiguous: a hit whose first and last characters lie in one lies inside it.
+      if (k !== -1 && this.entryAt[at + needle.length - 1] === k && this.owners[k] !== self) return true;
     }
     return false;
-  }
-
-  /** The index of the literal whose text holds position `at` (binary search over `starts`). */
-  private entryAt(at: number): number {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.starts[mid]! <= at) low = mid;
-      else high = mid - 1;
-    }
-    return low;
   }
 }
 

@@ -300,17 +300,12 @@ export class GramIndex {
 
   /** `scanLine` for a string whose code units are all ASCII. */
   scanText(text: string, found: Int32Array): number {
-    if (text.length <= this.textBytes) {
-      this.memory.write(text, this.text, 'latin1');
-      return this.scanPiece(text.length, found, 0);
+    if (text.length > this.textBytes) {
+      const bytes = Buffer.from(text, 'latin1');
+      return this.scanLine(bytes, 0, bytes.length, found);
     }
-    let n = 0;
-    for (let at = 0; ; at += this.pieceAdvance) {
-      const end = Math.min(text.length, at + this.textBytes);
-      this.memory.write(text.substring(at, end), this.text, 'latin1');
-      n = this.scanPiece(end - at, found, n);
-      if (end === text.length) return n;
-    }
+    this.memory.write(text, this.text, 'latin1');
+    return this.scanPiece(text.length, found, 0);
   }
 
   /** A batch line longer than the text region, scanned alone in pieces; the batch then covers just it. */

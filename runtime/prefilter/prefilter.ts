@@ -105,18 +105,14 @@ export class Prefilter {
     const withLiteral = count - always.length;
     const long = own.map((text) => (text !== null && isAscii(text) && text.length >= GRAM_MIN_LENGTH ? text.toLowerCase() : null));
     const short = own.flatMap((text, local) => (text !== null && isAscii(text) && text.length < GRAM_MIN_LENGTH ? [{ local, text }] : []));
-    this.grams = null;
     const few = own.every((text) => text === null || isAscii(text)) && withLiteral <= MAX_REGEX_LITERALS;
     // Native tests also serve, exactly, the lines a gram index cannot take (not ASCII). With no
     // literal at all they are all null: every item is a candidate.
     this.tests = few ? own.map((text) => (text === null ? null : literalTest(text))) : null;
     // Non-ASCII literals cannot occur in an ASCII line.
     const index = long.some((text) => text !== null) && short.length <= MAX_REGEX_LITERALS ? gramIndexOrNull(long) : null;
-    if (index !== null) {
-      this.grams = { index, shortTests: short.map(({ local, text }) => ({ local, re: literalTest(text) })) };
-    } else if (!few) {
-      this.automatonBuilt = new Automaton(own);
-    }
+    this.grams = index === null ? null : { index, shortTests: short.map(({ local, text }) => ({ local, re: literalTest(text) })) };
+    if (index === null && !few) this.automatonBuilt = new Automaton(own);
   }
 
   /** Writes the candidates of `line` into `found`; returns their number. */

@@ -106,9 +106,10 @@ describe('prefilter', () => {
   });
 
   it('does not count a literal as shared because it runs across two of another item\'s literals', () => {
-    const a = item('a', LOG, regex('abc.def', '', ['abc', 'def']));
-    const b = item('b', LOG, regex('c\\x00d|zzz', '', ['c\u0000d', 'zzz']));
-    expect(sourceLiterals([a, b])).toEqual(['abc', 'c\u0000d']);
+    const a = item('a', LOG, regex('abcdefghij.klmnopqrst', '', ['abcdefghij', 'klmnopqrst']));
+    const b = item('b', LOG, regex('ij\\x00klmnopq.uvwxyzuvwx', '', ['ij\u0000klmnopq', 'uvwxyzuvwx']));
+    // Joined, a's two literals read `abcdefghij\0klmnopqrst`: b's longest occurs there, across the NUL.
+    expect(sourceLiterals([a, b])).toEqual(['abcdefghij', 'ij\u0000klmnopq']);
   });
 });
 

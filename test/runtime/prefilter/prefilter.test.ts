@@ -166,37 +166,29 @@ describe('Prefilter memory', () => {
   });
 });
 
-describe('Prefilter without WebAssembly', () => {
-  it('answers as with it when node runs --jitless (the automaton and native tests take the gram index\'s lines)', () => {
+describe('Prefilter where WebAssembly cannot run', () => {
+  /**
+   * The same candidates asked in a child node started through `sh -c` with `shell` before it;
+   * `wasm` says whether that node could make a WebAssembly memory at all.
+   */
+  const childAnswers = (shell: string, flags: string): { wasm: string; answers: unknown } => {
     const script = `
       import { Prefilter } from ${JSON.stringify(pathToFileURL(join(packageRoot(), 'out/runtime/prefilter/prefilter.js')).href)};
+      let wasm = 'none';
+      try { new WebAssembly.Memory({ initial: 1 }); wasm = 'ok'; } catch (err) { wasm = typeof WebAssembly === 'undefined' ? 'none' : 'refused'; }
       const many = new Prefilter([0, 1, 2, 3, 4, 5], ['Failed password', 'Invalid user', 'Accepted publickey', 'session opened', 'Connection closed', 'kernel:']);
       const few = new Prefilter([0, 1], ['session opened', 'sshd[']);
       const lines = ${JSON.stringify(['sshd: Invalid user x Failed password', 'x SESSION OPENED sshd[1]', 'é \u212aernel: y', 'nothing'])};
-      console.log(JSON.stringify({ wasm: typeof WebAssembly, answers: lines.map((l) => [many.candidates(l), few.candidates(l)]) }));`;
-    const run = (flags: string[]): unknown => {
-      const result = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], { encoding: 'utf8' });
-      expect(result.stderr.replace(/.*disabling flag --expose_wasm.*\n?/g, '')).toBe('');
-      return JSON.parse(result.stdout) as unknown;
-    };
-    const jitless = run(['--jitless']) as { wasm: string; answers: unknown };
-    const normal = run([]) as { wasm: string; answers: unknown };
-    expect([jitless.wasm, normal.wasm]).toEqual(['undefined', 'object']);
-    expect(jitless.answers).toEqual(normal.answers);
-    expect(normal.answers).toEqual([[[0, 1], []], [[3], [0, 1]], [[5], []], [[], []]]);
-  });
-});
+      console.log(JSON.stringify({ wasm, answers: lines.map((l) => [many.candidates(l), few.candidates(l)]) }));`;
+    const result = spawnSync('/bin/sh', ['-c', `${shell} exec "$0" ${flags} --input-type=module -e "$1"`, process.execPath, script], { encoding: 'utf8', timeout: 30_000 });
+    expect(result.stderr.replace(/.*disabling flag --expose_wasm.*\n?/g, '')).toBe('');
+    return JSON.parse(result.stdout) as { wasm: string; answers: unknown };
+  };
+  const expected = [[[0, 1], []], [[3], [0, 1]], [[5], []], [[], []]];
 
-describe('Prefilter without address space for WebAssembly', () => {
-  it('answers as with it under ulimit -v (V8 reserves ~10 GiB per Wasm memory; the other scanners take over)', () => {
-    const script = `
-      import { Prefilter } from ${JSON.stringify(pathToFileURL(join(packageRoot(), 'out/runtime/prefilter/prefilter.js')).href)};
-      const many = new Prefilter([0, 1, 2, 3, 4, 5], ['Failed password', 'Invalid user', 'Accepted publickey', 'session opened', 'Connection closed', 'kernel:']);
-      const few = new Prefilter([0, 1], ['session opened', 'sshd[']);
-      const lines = ${JSON.stringify(['sshd: Invalid user x Failed password', 'x SESSION OPENED sshd[1]', 'é \u212aernel: y', 'nothing'])};
-      console.log(JSON.stringify(lines.map((l) => [many.candidates(l), few.candidates(l)])));`;
-    const result = spawnSync('/bin/sh', ['-c', `ulimit -v 8000000 && exec "$0" --input-type=module -e "$1"`, process.execPath, script], { encoding: 'utf8', timeout: 30_000 });
-    expect(result.stderr).toBe('');
-    expect(JSON.parse(result.stdout)).toEqual([[[0, 1], []], [[3], [0, 1]], [[5], []], [[], []]]);
+  it('answers as with it: a normal node, one without WebAssembly (--jitless), one without address space for it (ulimit -v; V8 reserves ~10 GiB per memory)', () => {
+    expect(childAnswers('', '')).toEqual({ wasm: 'ok', answers: expected });
+    expect(childAnswers('', '--jitless')).toEqual({ wasm: 'none', answers: expected });
+    expect(childAnswers('ulimit -v 8000000 &&', '')).toEqual({ wasm: 'refused', answers: expected });
   });
 });
