@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { completeJsonLines } from '../helpers/json-lines.js';
 import { waitFor as poll } from '../helpers/wait-for.js';
 import { BIN } from './run-cli.js';
 
@@ -48,8 +49,7 @@ export function writeRules(file: string, text: string): void {
 
 /** The JSON lines of a records file, [] while it does not exist. */
 export function records(file: string): string[][] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as string[]);
+  return completeJsonLines<string[]>(file);
 }
 
 /** The file's text, or empty while it does not exist. */

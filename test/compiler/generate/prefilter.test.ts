@@ -35,7 +35,7 @@ const RULES: ItemModel[] = [
 function expectedCandidates(items: readonly ItemModel[], indices: readonly number[], line: string): number[] {
   const fold = (s: string): string => s.replace(/[A-Z\u017f\u212a]/g, (c) => (c === '\u017f' ? 's' : c === '\u212a' ? 'k' : c.toLowerCase()));
   const literals = sourceLiterals(indices.map((i) => items[i]!));
-  return indices.filter((i, k) => {
+  return indices.filter((_, k) => {
     const literal = literals[k]!;
     return literal === null || fold(line).includes(fold(literal));
   });

@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { completeJsonLines } from '../../helpers/json-lines.js';
 import type { ActionSpec, ItemSpec, TemplatePart } from '../../../runtime/contract.js';
 
 /** A script that appends `{ argv, env }` as JSON to $DUMP_FILE. */
@@ -45,10 +46,7 @@ export function tempDir(): TempDir {
   return {
     path,
     dump,
-    records: () =>
-      existsSync(dump)
-        ? readFileSync(dump, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { argv: string[]; env: Record<string, string> })
-        : [],
+    records: () => completeJsonLines<{ argv: string[]; env: Record<string, string> }>(dump),
     has: (name) => existsSync(join(path, name)),
     remove: () => rmSync(path, { recursive: true, force: true }),
   };

@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { completeJsonLines } from '../../helpers/json-lines.js';
 import { CONTRACT_VERSION, type ActionSpec, type ItemSpec, type RuleModule, type TemplatePart } from '../../../runtime/contract.js';
 import { text } from '../actions/helpers.js';
 
@@ -65,10 +66,7 @@ export function tempDir(prefix = 'rulec-daemon-'): TempDir {
   return {
     path,
     file,
-    records: (name) =>
-      existsSync(file(name))
-        ? readFileSync(file(name), 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as string[])
-        : [],
+    records: (name) => completeJsonLines<string[]>(file(name)),
     remove: () => rmSync(path, { recursive: true, force: true }),
   };
 }
