@@ -1,9 +1,10 @@
 /**
- * The only writer of build output. Each file is written to a temporary name and renamed, so
- * a reader never sees half a bundle; names must stay inside the output directory.
+ * The only writer of build output. Each file is written atomically (writeFileAtomic), so a
+ * reader never sees half a bundle; names must stay inside the output directory.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { writeFileAtomic } from '../runtime/fs/write-atomic.js';
 
 /** One file to write, relative to the output directory. */
 export interface OutputFile {
@@ -21,9 +22,7 @@ export function emitFiles(outDir: string, files: readonly OutputFile[]): string[
     }
     const target = join(outDir, relative);
     mkdirSync(dirname(target), { recursive: true });
-    const temporary = `${target}.${process.pid}.tmp`;
-    writeFileSync(temporary, file.data);
-    renameSync(temporary, target);
+    writeFileAtomic(target, file.data);
     written.push(target);
   }
   return written;

@@ -1,22 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../fs/write-atomic.js';
 
-/**
- * Writes `pid` to `path` atomically (temp file, then rename) so readers never see a partial file.
- * The daemon writes it before dropping privileges, maybe into a directory others can write
- * (`-p /tmp/rulec.pid`): the temp file gets an unguessable name and is created exclusively
- * (`wx`), so a symlink planted there cannot make root write through it.
- */
+/** Writes `pid` to `path` atomically (see writeFileAtomic: safe in a directory others can write). */
 export function writePidFile(path: string, pid: number = process.pid): void {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
-  writeFileSync(temp, `${pid}\n`, { mode: 0o644, flag: 'wx' });
-  try {
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  writeFileAtomic(path, `${pid}\n`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitFiles } from '../../compiler/emit.js';
@@ -27,5 +27,26 @@ describe('emitFiles', () => {
       expect(() => emitFiles(join(dir, 'c'), [{ path, data: '' }])).toThrow(/outside the output directory/);
     }
     expect(existsSync(join(dir, 'escape.ts'))).toBe(false);
+  });
+
+  it('writes through no symlink planted at a guessable temporary name (root building in a shared directory)', () => {
+    const out = join(dir, 'shared');
+    mkdirSync(out);
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'precious\n');
+    // The temporary name used to be `${target}.${pid}.tmp`: another user could plant it in advance.
+    symlinkSync(victim, join(out, `rules.mjs.${process.pid}.tmp`));
+    emitFiles(out, [{ path: 'rules.mjs', data: 'bundle\n' }]);
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    expect(readFileSync(join(out, 'rules.mjs'), 'utf8')).toBe('bundle\n');
+    expect(lstatSync(join(out, 'rules.mjs')).isSymbolicLink()).toBe(false);
+  });
+
+  it('leaves no temporary file when a file cannot be put in place', () => {
+    const out = join(dir, 'blocked');
+    mkdirSync(join(out, 'rules.mjs'), { recursive: true });
+    writeFileSync(join(out, 'rules.mjs', 'inside'), '');
+    expect(() => emitFiles(out, [{ path: 'rules.mjs', data: 'bundle\n' }])).toThrow();
+    expect(readdirSync(out)).toEqual(['rules.mjs']);
   });
 });
