@@ -9,11 +9,13 @@ import { build, type Plugin } from 'esbuild';
 import type { Diagnostic, Result } from '../grammar/diagnostic.js';
 import { LINEAR_FALLBACK_FLAGS } from '../runtime/engine/linear-regex-fallback.js';
 import type { GeneratedFile } from './generate/index.js';
+import { BUNDLE_HEAD, BUNDLE_TAIL } from './bundle-marks.js';
 import { packageRoot } from './manifest.js';
 
 const GENERATED = 'rulec-generated';
 
 const BANNER = [
+  BUNDLE_HEAD,
   "import { createRequire as __rulecCreateRequire } from 'node:module';",
   'const require = __rulecCreateRequire(import.meta.url);',
   // Before anything else runs: Node opens its inspector on SIGUSR1 when nothing listens for it.
@@ -63,8 +65,9 @@ export async function bundleModule(module: GeneratedFile, ruleFile: string): Pro
     `import ruleModule from ${JSON.stringify(GENERATED)};`,
     `import { isActionHelper, runMain, serveActions } from ${JSON.stringify(`./${entry}`)};`,
     // The bundle is the only file there is, so it is also its own action helper.
+    'const self = fileURLToPath(import.meta.url);',
     'if (isActionHelper()) serveActions();',
-    'else process.exitCode = await runMain([ruleModule], process.argv.slice(2), { actionHelper: fileURLToPath(import.meta.url) });',
+    'else process.exitCode = await runMain([ruleModule], process.argv.slice(2), { actionHelper: self, ruleSource: self });',
   ].join('\n');
   try {
     const result = await build({
@@ -76,6 +79,7 @@ export async function bundleModule(module: GeneratedFile, ruleFile: string): Pro
       target: 'node20',
       write: false,
       banner: { js: BANNER },
+      footer: { js: BUNDLE_TAIL },
       legalComments: 'none',
       logLevel: 'silent',
       plugins: [generatedModule(module, root)],

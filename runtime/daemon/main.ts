@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { RuleModule } from '../contract.js';
 import { ActionHelper } from '../actions/action-helper.js';
@@ -26,6 +27,11 @@ export interface RunMainOptions {
    * are started from (action-helper.ts); without it, actions start from this process.
    */
   readonly actionHelper?: string;
+  /**
+   * The file the modules were made from (the rule file, the bundle itself). A rule file named on
+   * the command line (`-c`, the positional) must be this one: a bundle cannot run another.
+   */
+  readonly ruleSource?: string;
 }
 
 /** SIGTERM must end the process within 5 s: stopping the readers takes some, draining the rest. */
@@ -67,13 +73,18 @@ export async function runMain(
   if (parsed.value.test !== null) {
     // A bundle can only vouch for itself (it loads); a rule file is checked by `rulec check`.
     const self = process.argv[1];
-    if (self === undefined || resolve(parsed.value.test) !== resolve(self)) {
+    if (self === undefined || !sameFile(parsed.value.test, self)) {
       process.stderr.write(`rulec: -t ${escapeControl(parsed.value.test)}: this bundle checks only itself; check a rule file with rulec check\n`);
       return 2;
     }
     const items = checked.reduce((n, m) => n + m.items.length, 0);
     process.stdout.write(`${parsed.value.test}: loads: ${checked.length} module(s), ${items} item(s)\n`);
     return 0;
+  }
+  const config = parsed.value.config;
+  if (config !== null && options.ruleSource !== undefined && !sameFile(config, options.ruleSource)) {
+    process.stderr.write(`rulec: ${escapeControl(config)}: this bundle runs only the rules it was built from; run a rule file with rulec run FILE.rules, or build it\n`);
+    return 2;
   }
   const args = absolutePaths(parsed.value);
   if (args.daemon && !isDetachedChild()) {
@@ -85,6 +96,17 @@ export async function runMain(
     return 0;
   }
   return serve(checked, args, options);
+}
+
+/** True when both names reach the same file (through symlinks too), or are the same name. */
+function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    const [x, y] = [statSync(a), statSync(b)];
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
 }
 
 /** Makes file arguments independent of `-w`, so parent and background copy agree on them. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTRACT_VERSION } from '../../runtime/contract.js';
@@ -118,6 +118,43 @@ describe('rulec run -t with a bundle', () => {
     const other = spawnSync(process.execPath, [file, '-t', 'bad.rules'], { cwd: work, encoding: 'utf8' });
     expect(other.status).toBe(2);
     expect(other.stderr).toMatch(/this bundle checks only itself; check a rule file with rulec check/);
+  });
+
+  it('refuses a .mjs that is not a whole rulec bundle in one line, exit 2, running nothing of it', async () => {
+    const work = dir();
+    const ran = join(work, 'ran');
+    writeFileSync(join(work, 'empty.mjs'), '');
+    writeFileSync(join(work, 'other.mjs'), `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(ran)}, 'x');\n`);
+    for (const args of [['run', 'empty.mjs'], ['run', 'other.mjs'], ['run', '-t', 'other.mjs']]) {
+      const result = await runCli(args, { cwd: work });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/^rulec run: \S+\.mjs is not a bundle made by rulec build \(build one with rulec build FILE\.rules\)\n$/);
+    }
+    expect(existsSync(ran)).toBe(false);
+    const file = await bundle(itemText('ERRORS', join(work, 'app.log'), 'ERROR (\\w+)', MARKER, join(work, 'r'), '"$1"'));
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.slice(0, text.length >> 1));
+    const cut = await runCli(['run', file, '-s'], { cwd: work });
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toBe(`rulec run: ${file} is cut short (it lacks the bundle's last line): copy or build it again\n`);
+  });
+
+  it('refuses another rule file given to a bundle instead of running its own rules in silence', async () => {
+    const work = dir();
+    const file = await bundle(itemText('ERRORS', join(work, 'app.log'), 'ERROR (\\w+)', MARKER, join(work, 'r'), '"$1"'));
+    writeFileSync(join(work, 'other.rules'), '[OTHER]\npath = /x\nregex = y\nupbound_action = /bin/true\n');
+    for (const args of [['-c', 'other.rules', '-s'], ['other.rules', '-s']]) {
+      const other = spawnSync(process.execPath, [file, ...args], { cwd: work, encoding: 'utf8', timeout: 10_000 });
+      expect(other.status, args.join(' ')).toBe(2);
+      expect(other.stderr).toBe('rulec: other.rules: this bundle runs only the rules it was built from; run a rule file with rulec run FILE.rules, or build it\n');
+    }
+    const both = await runCli(['run', file, '-c', 'other.rules'], { cwd: work });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/-c other\.rules and \S+bundle\.mjs name different rule files/);
+    // Naming the bundle itself, through a symlink too, is what `rulec run BUNDLE` does.
+    symlinkSync(file, join(work, 'current.mjs'));
+    const itself = spawnSync(process.execPath, [file, '-c', join(work, 'current.mjs'), '-t', file], { cwd: work, encoding: 'utf8', timeout: 10_000 });
+    expect(itself.status, itself.stderr).toBe(0);
   });
 
   it('names a bundle that is not there in one line, exit 2', async () => {

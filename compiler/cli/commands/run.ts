@@ -4,7 +4,7 @@
  * `.mjs` bundle is run with node. `-t FILE` checks FILE as `rulec check` does.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { hasErrors, type Diagnostic } from '../../../grammar/diagnostic.js';
@@ -12,6 +12,7 @@ import type { RuleModule } from '../../../runtime/contract.js';
 import { DAEMON_USAGE, parseDaemonArgs } from '../../../runtime/daemon/args.js';
 import { importModule } from '../../../runtime/daemon/loader.js';
 import { runMain } from '../../../runtime/daemon/main.js';
+import { BUNDLE_HEAD, BUNDLE_TAIL } from '../../bundle-marks.js';
 import { rulecScript } from '../../manifest.js';
 import { UserError } from '../../user-error.js';
 import { UsageError, type Command, type Io } from '../command.js';
@@ -72,6 +73,14 @@ function readableFile(file: string): string {
   return file;
 }
 
+/** `file` when it is a whole bundle.mjs made by `rulec build`; otherwise one line saying what it is. */
+function bundleFile(file: string): string {
+  const text = readFileSync(readableFile(file), 'utf8');
+  if (!text.startsWith(BUNDLE_HEAD)) throw new UserError(`${file} is not a bundle made by rulec build (build one with rulec build FILE.rules)`);
+  if (!text.trimEnd().endsWith(BUNDLE_TAIL)) throw new UserError(`${file} is cut short (it lacks the bundle's last line): copy or build it again`);
+  return file;
+}
+
 /** Runs a bundle as its own node process, passing signals on so it can drain and reload. */
 function runBundle(bundle: string, args: readonly string[]): Promise<number> {
   const child = spawn(process.execPath, [bundle, ...args], { stdio: 'inherit' });
@@ -103,7 +112,7 @@ export const runCommand: Command = {
     // `-t FILE.rules` checks that file whatever else is given; a bundle verifies itself with `-t`.
     if (test !== null && !isBundle(test)) return checkOnly(test, io);
     const bundle = file !== null && isBundle(file) ? file : test;
-    if (bundle !== null) return runBundle(readableFile(bundle), args);
+    if (bundle !== null) return runBundle(bundleFile(bundle), args);
     if (file === null) throw new UsageError('no rule file or bundle given');
 
     // `-w` changes the directory before reloads, so reloads must not depend on the current one.
@@ -112,6 +121,7 @@ export const runCommand: Command = {
     if (first.report !== '') io.err(first.report);
     if (first.module === null) return 1;
     return runMain([first.module], args, {
+      ruleSource: path,
       actionHelper: rulecScript(),
       reload: async () => {
         const next = await loadRuleFile(path);
