@@ -89,6 +89,18 @@ describe('rulec check', () => {
     expect(result.stderr).toContain('2 errors, 0 warnings');
   });
 
+  it('refuses a NUL byte in a path or an action at its place, which would fail only once running', async () => {
+    const text = '[A]\npath = /var/log/a\0b\nregex = x\nupbound_action = /bin/echo a\0b\n';
+    writeFileSync(join(dir, 'nul.rules'), text);
+    const checked = await runCli(['check', 'nul.rules'], { cwd: dir });
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toMatch(/^nul\.rules:2:18: error\[R101\]: unexpected character U\+0000 \(a NUL byte\)$/m);
+    expect(checked.stderr).toMatch(/^nul\.rules:4:29: error\[R101\]/m);
+    const built = await runCli(['build', 'nul.rules', '-o', 'nul-out'], { cwd: dir, timeoutMs: 60_000 });
+    expect(built.code).toBe(1);
+    expect(built.stderr).toContain('build refused');
+  });
+
   it('prints JSON with 1-based positions and exclusive ends', async () => {
     const result = await runCli(['check', '--format', 'json', 'bad.rules', 'clean.rules'], { cwd: dir });
     expect(result.code).toBe(1);

@@ -84,6 +84,13 @@ describe('lexical errors', () => {
     expect(r.diagnostics[0]!.message).toBe('unexpected character U+0007');
     expect(r.value.statements).toHaveLength(2);
   });
+
+  it('reports each NUL byte once, in values and heredoc bodies too, where no later stage could use it (R101)', () => {
+    const text = '[A]\npath = /var/log/a\0b\nupbound_action = /bin/echo \0\ncommand <<__E\nexec ls\0\n__E\nset x\0\n';
+    const r = parseText(text);
+    expect(located(text, r.diagnostics)).toEqual(['2:18 R101', '3:28 R101', '5:8 R101', '7:6 R101']);
+    expect(r.diagnostics[0]!.message).toBe('unexpected character U+0000 (a NUL byte)');
+  });
 });
 
 describe('backslash-newline', () => {
