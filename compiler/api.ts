@@ -57,7 +57,7 @@ interface Rooted {
 
 function rooted(path: string, host: LoadHost | undefined): Rooted {
   if (host !== undefined) return { entry: path, host, display: (name) => name };
-  const normal = posix.normalize(path.replaceAll('\\', '/'));
+  const normal = posix.normalize(path);
   const root = posix.dirname(normal);
   const entry = posix.basename(normal);
   if (nodeHost.readFile(normal) === undefined) throw new UserError(`cannot read ${path}`);

@@ -96,6 +96,25 @@ describe('rulec build', () => {
     expect((await runCli(['build'], { cwd: dir })).code).toBe(2);
     expect((await runCli(['build', 'a.rules', 'b.rules'], { cwd: dir })).code).toBe(2);
   });
+
+  it('exits 2 on an empty -o instead of writing into the current directory', async () => {
+    const empty = join(dir, 'empty-o');
+    mkdirSync(empty);
+    copyFileSync(join(dir, 'rules/common.rules'), join(empty, 'common.rules'));
+    const result = await runCli(['build', 'common.rules', '-o', ''], { cwd: empty });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/-o needs a directory/);
+    expect(readdirSync(empty)).toEqual(['common.rules']);
+  });
+
+  it('reads an entry whose name holds a backslash, as POSIX names may', async () => {
+    const odd = join(dir, 'odd');
+    mkdirSync(odd);
+    copyFileSync(join(dir, 'rules/common.rules'), join(odd, 'back\\slash.rules'));
+    const result = await runCli(['build', 'back\\slash.rules', '-o', 'out'], { cwd: odd, timeoutMs: 60_000 });
+    expect(result.code, result.stderr).toBe(0);
+    expect(readdirSync(join(odd, 'out')).sort()).toEqual(['back\\slash.ts', 'bundle.mjs', 'manifest.json']);
+  });
 });
 
 describe('bundle.mjs', () => {

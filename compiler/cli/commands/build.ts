@@ -15,6 +15,7 @@ export const buildCommand: Command = {
     });
     if (positionals.length !== 1) throw new UsageError('build takes exactly one rule file');
     const outDir = values.out as string;
+    if (outDir === '') throw new UsageError('-o needs a directory (an empty one would mean the current directory)');
     const { build } = await import('../../api.js');
     const result = await build(positionals[0]!, outDir);
     io.err(renderReport(result.diagnostics, result.sources));
