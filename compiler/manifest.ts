@@ -73,15 +73,16 @@ export function createManifest(
     items: model.items.filter((item) => item.span.file === file).map((item) => item.name),
     blocks: model.blocks.filter((block) => block.span.file === file).map((block) => (block.kind === 'custom' ? block.alias : block.kind)),
   }));
-  const inputHashes: Record<string, string> = {};
-  for (const file of model.files) {
-    const data = inputs.get(file);
-    if (data !== undefined) inputHashes[file] = sha256(data);
-  }
-  const outputHashes: Record<string, string> = {};
-  for (const output of [...outputs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    outputHashes[output.path] = sha256(output.data);
-  }
+  // fromEntries defines own properties: a file named __proto__ keeps its hash.
+  const inputHashes = Object.fromEntries(
+    model.files.flatMap((file) => {
+      const data = inputs.get(file);
+      return data === undefined ? [] : [[file, sha256(data)]];
+    }),
+  );
+  const outputHashes = Object.fromEntries(
+    [...outputs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((output) => [output.path, sha256(output.data)]),
+  );
   return {
     name: model.name,
     packageVersion: packageVersion(),

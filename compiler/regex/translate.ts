@@ -86,13 +86,10 @@ export function translateRegex(source: string, perlFlags: string): { value: Tran
     const detail = err instanceof Error ? err.message.replace(/^.*: /, '') : String(err);
     return { value: null, problems: [{ start: 0, end: source.length, message: `invalid regex: ${detail}`, code: 'R307' }] };
   }
-  const groupNames: string[] = [];
-  const namedGroups: Record<string, number> = {};
-  parsed.names.forEach((name, index) => {
-    if (name === null) return;
-    groupNames.push(name);
-    namedGroups[name] = index;
-  });
+  const named = parsed.names.flatMap((name, index) => (name === null ? [] : [[name, index] as const]));
+  const groupNames = named.map(([name]) => name);
+  // fromEntries defines own properties: a group named __proto__ stays an entry.
+  const namedGroups: Record<string, number> = Object.fromEntries(named);
   const value: TranslatedRegex = {
     js,
     flags: jsFlags,

@@ -97,6 +97,17 @@ describe('rulec build', () => {
     expect((await runCli(['build', 'a.rules', 'b.rules'], { cwd: dir })).code).toBe(2);
   });
 
+  it('builds an entry named __proto__ whose action uses a group of that name, hashed in the manifest', async () => {
+    const odd = join(dir, 'proto');
+    mkdirSync(odd);
+    const rules = '[P]\npath = /var/log/p.log\nregex = user (?<__proto__>\\w+)\nupbound_action = /bin/echo "${__proto__}"\n';
+    writeFileSync(join(odd, '__proto__'), rules);
+    const result = await runCli(['build', '__proto__', '-o', 'out'], { cwd: odd, timeoutMs: 60_000 });
+    expect(result.code, result.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(odd, 'out/manifest.json'), 'utf8')) as { inputs: Record<string, string> };
+    expect(Object.entries(manifest.inputs)).toEqual([['__proto__', sha(rules)]]);
+  });
+
   it('exits 2 on an empty -o instead of writing into the current directory', async () => {
     const empty = join(dir, 'empty-o');
     mkdirSync(empty);

@@ -121,6 +121,12 @@ describe('translateRegex output', () => {
     expect(new RegExp(t.js, t.flags).exec('abcde')!.slice(1)).toEqual(['a', 'b', 'd', 'e']);
   });
 
+  it('keeps a group named __proto__ as its own entry, not as the prototype', () => {
+    const t = ok('(?<__proto__>a)(?<toString>b)');
+    expect(Object.hasOwn(t.namedGroups, '__proto__')).toBe(true);
+    expect(Object.entries(t.namedGroups)).toEqual([['__proto__', 1], ['toString', 2]]);
+  });
+
   it('resolves relative and forward references', () => {
     expect(ok('(a)(b)\\g{-1}\\g{-2}').js).toBe('(a)(b)\\2\\1');
     expect(spans('(a)\\g{+1}(b)')).toEqual([['R308', '\\g{+1}']]);
