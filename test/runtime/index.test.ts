@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../cli/run-cli.js';
 
@@ -22,4 +24,14 @@ describe('rulec/runtime, the embedding entry', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('false\n');
   }, 30_000);
+
+  it('ships every file its exports name, types included (a generated module imports rulec/contract)', () => {
+    const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+    expect(packed.status, packed.stderr).toBe(0);
+    const files = new Set((JSON.parse(packed.stdout) as [{ files: { path: string }[] }])[0].files.map((f) => f.path));
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
+    const targets = Object.values(pkg.exports).flatMap((entry) => Object.values(entry).map((target) => target.replace(/^\.\//, '')));
+    expect(targets.length).toBeGreaterThanOrEqual(4);
+    expect(targets.filter((target) => !files.has(target))).toEqual([]);
+  }, 90_000);
 });
