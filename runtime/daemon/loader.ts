@@ -27,11 +27,24 @@ export function checkModule(candidate: unknown, origin: string): LoadResult {
 }
 
 /** Imports a generated module file and checks its default export; never throws. */
-export async function importModule(file: string): Promise<LoadResult> {
+export function importModule(file: string): Promise<LoadResult> {
+  return importChecked(pathToFileURL(resolve(file)).href, file);
+}
+
+/**
+ * Imports generated JavaScript from memory through a data: URL (its only imports are types, so
+ * it needs no directory to resolve from): nothing is written, so an unusable TMPDIR cannot stop
+ * `rulec run FILE.rules`. Each call evaluates a fresh copy; never throws.
+ */
+export function importModuleText(js: string, origin: string): Promise<LoadResult> {
+  return importChecked(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`, origin);
+}
+
+async function importChecked(url: string, origin: string): Promise<LoadResult> {
   try {
-    const imported = (await import(pathToFileURL(resolve(file)).href)) as { default?: unknown };
-    return checkModule(imported.default, file);
+    const imported = (await import(url)) as { default?: unknown };
+    return checkModule(imported.default, origin);
   } catch (error) {
-    return { value: null, error: `${file}: cannot load: ${(error as Error).message}` };
+    return { value: null, error: `${origin}: cannot load: ${(error as Error).message}` };
   }
 }

@@ -17,9 +17,12 @@ export interface CliResult {
 }
 
 /** Spawns `node bin/rulec.js ...args` in `cwd`; killed after `timeoutMs`. */
-export function runCli(args: readonly string[], options: { cwd: string; timeoutMs?: number; input?: string }): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  options: { cwd: string; timeoutMs?: number; input?: string; env?: NodeJS.ProcessEnv },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -84,6 +84,14 @@ describe('rulec test', () => {
     expect(result.stdout).not.toMatch(/^fire .* at \d{4}-/m);
   });
 
+  it('needs no temporary directory to load the compiled rules (TMPDIR names none)', async () => {
+    const log = 'Mar  1 10:00:00 h sshd[1]: Failed password for root from 192.0.2.1 port 22 ssh2\n';
+    const result = await runCli(['test', RULES], { cwd: REPO, input: log, env: { TMPDIR: join(REPO, 'no-such-tmp-dir') } });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('SSH_FAILED_PASSWORD: 1 line(s) matched, 1 distinct key(s)');
+  });
+
   it('--missed lists the lines no item matched', async () => {
     const log = 'Mar  1 10:00:00 h sshd[1]: Failed password for root from 192.0.2.1 port 22 ssh2\nsomething else\n';
     const result = await runCli(['test', RULES, '--missed'], { cwd: REPO, input: log });

@@ -4,13 +4,12 @@
  * `.mjs` bundle is run with node. `-t FILE` checks FILE as `rulec check` does.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { hasErrors, type Diagnostic } from '../../../grammar/diagnostic.js';
 import type { RuleModule } from '../../../runtime/contract.js';
 import { DAEMON_USAGE, parseDaemonArgs } from '../../../runtime/daemon/args.js';
-import { importModule } from '../../../runtime/daemon/loader.js';
+import { importModuleText } from '../../../runtime/daemon/loader.js';
 import { runMain } from '../../../runtime/daemon/main.js';
 import { BUNDLE_HEAD, BUNDLE_TAIL } from '../../bundle-marks.js';
 import { rulecScript } from '../../manifest.js';
@@ -26,10 +25,7 @@ export interface LoadedRules {
   readonly report: string;
 }
 
-/**
- * Compiles a `.rules` file to JavaScript, writes it to a private temp file, imports it and
- * removes the file again (the module stays loaded). Each call imports a fresh copy.
- */
+/** Compiles a `.rules` file to JavaScript and imports it from memory. Each call imports a fresh copy. */
 export async function loadRuleFile(path: string): Promise<LoadedRules> {
   // Loaded here, not at the top: every `rulec` call imports this file, and the compiler
   // (ts-morph, esbuild) costs most of a second that `--version` or a bundle run never needs.
@@ -38,16 +34,9 @@ export async function loadRuleFile(path: string): Promise<LoadedRules> {
   const ordered = orderDiagnostics(compiled.diagnostics, compiled.sources);
   const report = renderReport(ordered, compiled.sources);
   if (compiled.js === null || hasErrors(ordered)) return { module: null, diagnostics: ordered, report };
-  const dir = mkdtempSync(join(tmpdir(), 'rulec-run-'));
-  try {
-    const file = join(dir, 'rules.mjs');
-    writeFileSync(file, compiled.js, { mode: 0o600 });
-    const loaded = await importModule(file);
-    if (loaded.error !== null) return { module: null, diagnostics: ordered, report: `${report}rulec: ${loaded.error}\n` };
-    return { module: loaded.value, diagnostics: ordered, report };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const loaded = await importModuleText(compiled.js, path);
+  if (loaded.error !== null) return { module: null, diagnostics: ordered, report: `${report}rulec: ${loaded.error}\n` };
+  return { module: loaded.value, diagnostics: ordered, report };
 }
 
 async function checkOnly(file: string, io: Io): Promise<number> {
