@@ -81,6 +81,9 @@ export async function bundleModule(module: GeneratedFile, ruleFile: string): Pro
       banner: { js: BANNER },
       footer: { js: BUNDLE_TAIL },
       legalComments: 'none',
+      // esbuild names each inlined file in a comment; through a symlinked node_modules (pnpm,
+      // a shared store) the real path would put the machine's layout into the bundle.
+      preserveSymlinks: true,
       logLevel: 'silent',
       plugins: [generatedModule(module, root)],
     });

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/api.js';
@@ -59,6 +59,19 @@ describe('rulec build', () => {
       expect(text).not.toContain(REPO);
     }
     expect(readFileSync(join(dir, 'out1/ssh.ts'), 'utf8')).toBe(compile(join(dir, 'rules/ssh.rules')).files[0]!.text);
+  });
+
+  it('writes the same bundle from an installation whose node_modules is a symlink (pnpm, a shared store)', async () => {
+    const install = join(dir, 'install');
+    for (const part of ['package.json', 'bin', 'out']) cpSync(join(REPO, part), join(install, part), { recursive: true });
+    symlinkSync(join(REPO, 'node_modules'), join(install, 'node_modules'));
+    const linked = spawnSync(process.execPath, [join(install, 'bin/rulec.js'), 'build', 'rules/ssh.rules', '-o', 'out-linked'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(linked.status, linked.stderr).toBe(0);
+    const reference = await runCli(['build', 'rules/ssh.rules', '-o', 'out-reference'], { cwd: dir });
+    expect(reference.code).toBe(0);
+    const bundle = readFileSync(join(dir, 'out-linked/bundle.mjs'), 'utf8');
+    expect(bundle).toMatch(/^\/\/ node_modules\/crc\//m);
+    expect(bundle).toBe(readFileSync(join(dir, 'out-reference/bundle.mjs'), 'utf8'));
   });
 
   it('records sources, versions and hashes in the manifest', async () => {
