@@ -217,6 +217,12 @@ export class Supervisor {
       case 'resumed':
         log.info(null, `resumed ${event.path} at checkpoint offset ${event.offset}`);
         break;
+      case 'resumed-rotated':
+        log.info(null, `resumed ${event.path} in its rotated file ${event.file} at offset ${event.offset}`);
+        break;
+      case 'returned':
+        log.info(null, `the rotated ${event.path} is back at its path; following it on from offset ${event.offset}`);
+        break;
       case 'checkpoint-stale':
         log.info(null, `checkpoint of ${event.path} not used: ${event.reason}`);
         break;
@@ -235,6 +241,9 @@ export class Supervisor {
       case 'error':
         log.error(null, `${event.path}: ${event.message}`);
         break;
+      default:
+        // A notice kind added without a line here fails to compile.
+        event satisfies never;
     }
   }
 }

@@ -216,14 +216,14 @@ export class FileFollower {
       return;
     }
     if (cur === null) {
-      this.openCurrent();
+      if (!this.reinstate(st.dev, st.ino)) this.openCurrent();
       return;
     }
     if (st.dev !== cur.dev || st.ino !== cur.ino) {
       // Finish what the old file holds before the new one's lines come in.
       if (this.readOut(cur, false) === 'aborted') return;
       this.rotateAway(cur, 'replaced');
-      this.openCurrent();
+      if (!this.reinstate(st.dev, st.ino)) this.openCurrent();
       return;
     }
     // Same inode: shorter than what was read means truncation; a changed head means it was
@@ -326,6 +326,24 @@ export class FileFollower {
     this.retiring.push(f);
     this.current = null;
     this.notices.notice({ kind: 'rotated', path: this.settings.path, reason });
+  }
+
+  /**
+   * A rotated file we still read out is back at the path (renamed back, a symlink pointed at it
+   * again): it follows on from where it was read to. Opened afresh it would start at 0 while its
+   * old descriptor went on reading it too, delivering every line twice.
+   */
+  private reinstate(dev: bigint, ino: bigint): boolean {
+    const back = this.retiring.find((f) => f.dev === dev && f.ino === ino);
+    if (back === undefined) return false;
+    this.retiring.splice(this.retiring.indexOf(back), 1);
+    back.retireAt = null;
+    this.current = back;
+    this.lastSize = -1;
+    this.notices.present();
+    this.notices.notice({ kind: 'returned', path: this.settings.path, offset: back.readPos });
+    this.refreshWatches();
+    return true;
   }
 
   private retire(f: OpenFile): void {

@@ -87,6 +87,8 @@ export type TailNotice =
   | { readonly kind: 'resumed-rotated'; readonly path: string; readonly file: string; readonly offset: number }
   | { readonly kind: 'checkpoint-stale'; readonly path: string; readonly reason: string }
   | { readonly kind: 'rotated'; readonly path: string; readonly reason: 'replaced' | 'removed' }
+  /** A rotated file still being read out is back at the path: followed on from `offset`. */
+  | { readonly kind: 'returned'; readonly path: string; readonly offset: number }
   | { readonly kind: 'retired'; readonly path: string; readonly bytesAfterRotation: number }
   /** `copy`: the sibling a copytruncate left, from which the lines appended before it were read. */
   | { readonly kind: 'truncated'; readonly path: string; readonly from: number; readonly to: number; readonly copy: string | null }

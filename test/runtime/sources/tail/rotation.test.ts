@@ -102,6 +102,47 @@ describe('rotation under a live writer', () => {
     expect(got.notices.filter((n) => n.kind === 'rotated')).toHaveLength(1);
   });
 
+  it('a rotated file that comes back to the path (renamed back, a link pointed at it again) is followed on, not read again', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'a.log');
+    writeFileSync(path, '');
+    const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', rotateWait: 5, pollInterval: 50 });
+    const writer = startWriter(path, 0, COUNT, RATE);
+    await waitFor(() => got.numbers.length >= 1000, 3000);
+    renameSync(path, join(dir, 'a.tmp'));
+    await sleep(150);
+    renameSync(join(dir, 'a.tmp'), path);
+    await writer.done;
+    await waitFor(() => got.numbers.length >= COUNT, 3000);
+    await sleep(200);
+    expect(tally(got.numbers, 0, COUNT)).toEqual({ missing: [], duplicated: [] });
+    expect(got.notices.filter((n) => n.kind === 'returned')).toHaveLength(1);
+
+    const [a, b, link] = [join(dir, 'A.log'), join(dir, 'B.log'), join(dir, 'link.log')];
+    writeFileSync(a, numberedText(5000, 1));
+    writeFileSync(b, numberedText(6000, 1));
+    symlinkSync('A.log', link);
+    const linked = await collectingTailer({ path: link, start: 'end', fileType: 'file', rotateWait: 5, pollInterval: 50 });
+    const retarget = (to: string): void => {
+      symlinkSync(to, `${link}.new`);
+      renameSync(`${link}.new`, link);
+    };
+    appendFileSync(a, numberedText(5001, 1));
+    await waitFor(() => linked.got.numbers.length === 1, 2000);
+    retarget('B.log');
+    await waitFor(() => linked.got.numbers.length === 2, 2000);
+    appendFileSync(b, numberedText(6001, 1));
+    await waitFor(() => linked.got.numbers.length === 3, 2000);
+    retarget('A.log');
+    await sleep(200);
+    appendFileSync(a, numberedText(5002, 1));
+    await waitFor(() => linked.got.numbers.length >= 4, 2000);
+    await sleep(300);
+    await Promise.all([tailer.stop(), linked.tailer.stop()]);
+    // B was new to us, so all of it; A on from where it was read to.
+    expect(linked.got.numbers).toEqual([5001, 6000, 6001, 5002]);
+  });
+
   it('copytruncate of a file followed through a symlink: the copy is found beside the target, not the link', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'real'));
