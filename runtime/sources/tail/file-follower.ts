@@ -52,6 +52,8 @@ export class FileFollower {
    * but not openable at start (EACCES, EMFILE) still resumes at its checkpoint, or at its end.
    */
   private firstOpen: { readonly checkpoint: Checkpoint | null; initial: boolean } | null = null;
+  /** Where the last rotated file was read to when it was retired and nothing else is open. */
+  private retiredPosition: Checkpoint | null = null;
 
   constructor(
     private readonly settings: FollowSettings,
@@ -85,11 +87,12 @@ export class FileFollower {
   /**
    * Where handled lines of the followed file end. While the path names no file (rotated away,
    * not yet recreated), the newest rotated file's position: a restart finds it by its identity
-   * and reads on from there, where an older checkpoint would deliver its lines again.
+   * and reads on from there, where an older checkpoint would deliver its lines again. Once it
+   * was retired too, still its final position, for the same reason.
    */
   checkpoint(): Checkpoint | null {
     const f = this.current ?? this.retiring.at(-1) ?? null;
-    if (f === null) return null;
+    if (f === null) return this.retiredPosition;
     // Rotated files still read out: a writer may add to one until it reopens, after our stop too.
     const rotated = [...this.retiring.filter((r) => r !== f), ...(this.copy === null ? [] : [this.copy])].map(positionOf);
     return rotated.length === 0 ? positionOf(f) : { ...positionOf(f), rotated };
@@ -351,6 +354,7 @@ export class FileFollower {
     if (rest !== null) this.deliver([rest], f.handled.offset, true, null);
     f.close();
     this.retiring.splice(this.retiring.indexOf(f), 1);
+    this.retiredPosition = positionOf(f);
     this.notices.notice({ kind: 'retired', path: this.settings.path, bytesAfterRotation: f.bytesAfterRotation });
   }
 

@@ -67,6 +67,28 @@ describe('checkpoints across restarts', () => {
     expect(third.got.notices.some((n) => n.kind === 'resumed-rotated')).toBe(true);
   });
 
+  it('a rotated file retired while the path is still missing keeps its final position for a restart', async () => {
+    const { path, tail } = restartable('');
+    const first = await tail({ start: 'end', rotateWait: 0.5, pollInterval: 50, checkpointInterval: 100 });
+    // The writer's descriptor: logrotate without `create`, the daemon not told yet.
+    const fd = openSync(path, 'a');
+    writeSync(fd, numberedText(0, 2));
+    expect(await waitFor(() => first.got.numbers.length === 2, 2000)).toBe(true);
+    renameSync(path, `${path}.1`);
+    writeSync(fd, numberedText(2, 1));
+    // Its last line still unfinished when the rotated file is retired: delivered then, as a whole line.
+    writeSync(fd, numberedText(3, 1).trimEnd());
+    closeSync(fd);
+    expect(await waitFor(() => first.got.notices.some((n) => n.kind === 'retired'), 3000)).toBe(true);
+    await first.tailer.stop();
+    expect(first.got.numbers).toEqual([0, 1, 2, 3]);
+    const second = await tail({ start: 'end', rotateWait: 0.5, pollInterval: 50 });
+    // Longer than rotate_wait: a rotated file found again would be read out and retired by now.
+    await sleep(1000);
+    await second.tailer.stop();
+    expect(second.got.numbers).toEqual([]);
+  });
+
   it('a stop during rotate_wait after the new file appeared: the restart reads on in the rotated file too', async () => {
     const { path, tail } = restartable('L1\n');
     const first = await tail({ start: 'beginning', rotateWait: 5, pollInterval: 50 });
