@@ -86,7 +86,9 @@ export class LineSplitter {
       }
       const end = nl === -1 ? chunk.length : nl;
       const room = this.lineMax - this.pendingLength;
-      if (end - pos > room) {
+      // A CR before the newline is not part of the line; one that ends the chunk may turn out so.
+      const last = end > pos ? chunk[end - 1] : this.lastPendingByte();
+      if (end - pos - (last === CR ? 1 : 0) > room) {
         if (ascii) this.place(lines.length, -1, -1);
         lines.push(this.cut(chunk, pos, room));
         cuts++;
@@ -176,6 +178,11 @@ export class LineSplitter {
       if (back > 0 && ((bytes[back - 1] ?? 0) & 0xc0) === 0xc0) stop = back - 1;
     }
     return bytes.toString('utf8', 0, stop);
+  }
+
+  private lastPendingByte(): number | undefined {
+    const piece = this.pending.at(-1);
+    return piece?.[piece.length - 1];
   }
 
   private clearPending(): void {

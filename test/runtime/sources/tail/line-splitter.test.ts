@@ -20,6 +20,22 @@ describe('LineSplitter', () => {
     expect(sp.push(b('\n')).lines).toEqual(['b']);
   });
 
+  it('does not count a CRLF line of exactly the cap as cut, its CR in the same chunk or ending the one before', () => {
+    const cap = 'a'.repeat(16);
+    for (const chunks of [[`${cap}\r\n`], [`${cap}\r`, '\n'], [`${cap.slice(0, 8)}`, `${cap.slice(8)}\r`, '\nz\n']]) {
+      const sp = new LineSplitter(16, 0);
+      const results = chunks.map((c) => sp.push(b(c)));
+      expect(results.flatMap((r) => r.lines).slice(0, 1), chunks.join('|')).toEqual([cap]);
+      expect(results.reduce((n, r) => n + r.cuts, 0), chunks.join('|')).toBe(0);
+    }
+    // A CR that no newline follows is part of the line, which is then one byte over the cap.
+    const sp = new LineSplitter(16, 0);
+    const results = [`${cap}\r`, 'x\nnext\n'].map((c) => sp.push(b(c)));
+    expect(results.flatMap((r) => r.lines)).toEqual([cap, 'next']);
+    expect(results.reduce((n, r) => n + r.cuts, 0)).toBe(1);
+    expect(sp.consumed).toBe(24);
+  });
+
   it('decodes invalid UTF-8 as U+FFFD and a character split across chunks intact', () => {
     const sp = new LineSplitter(1024, 0);
     expect(sp.push(b([0x61, 0xff, 0xc3, 0x0a])).lines).toEqual(['a\ufffd\ufffd']);
