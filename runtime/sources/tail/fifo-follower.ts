@@ -113,7 +113,7 @@ export class FifoFollower {
     try {
       this.handlers.lines(lines, { path: this.settings.path, endOffset: this.splitter.consumed, rotated: false, ascii });
     } catch (err) {
-      this.notices.error(`lines handler threw: ${(err as Error).message}`);
+      this.notices.errorOnce(`lines handler threw: ${(err as Error).message}`);
     }
   }
 

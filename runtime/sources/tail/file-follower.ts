@@ -178,7 +178,7 @@ export class FileFollower {
         try {
           this.handlers.size?.(this.lastSize);
         } catch (err) {
-          this.notices.error(`size handler threw: ${(err as Error).message}`);
+          this.notices.errorOnce(`size handler threw: ${(err as Error).message}`);
         }
       }
     }
@@ -374,7 +374,7 @@ export class FileFollower {
     try {
       this.handlers.lines(lines, { path: this.settings.path, endOffset, rotated, ascii });
     } catch (err) {
-      this.notices.error(`lines handler threw: ${(err as Error).message}`);
+      this.notices.errorOnce(`lines handler threw: ${(err as Error).message}`);
     }
     return !this.stopped;
   }

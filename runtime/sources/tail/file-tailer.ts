@@ -106,9 +106,12 @@ export class FileTailer {
     this.lastSaved = key;
     // A store from elsewhere might reject; this runs from a timer, where that would be unhandled.
     const problem = await store.save(this.opts.path, cp).catch((err: unknown) => `cannot save checkpoint: ${String(err)}`);
-    if (problem !== null) {
+    if (problem === null) {
+      this.notices.recovered();
+    } else {
+      // Retried at the next interval (it may come back), but said once: not every second.
       this.lastSaved = '';
-      this.notices.error(problem);
+      this.notices.errorOnce(problem);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, readdirSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createCheckpointStore } from '../../../../runtime/sources/tail/checkpoint-store.js';
 import { FileTailer } from '../../../../runtime/sources/tail/file-tailer.js';
 import { collectingTailer, numberedText, scratchDirs, sleep, startWriter, tally, waitFor } from './helpers.js';
 
@@ -128,13 +129,38 @@ describe('FileTailer lifecycle', () => {
       },
     );
     await tailer.start();
-    appendFileSync(path, 'boom\n');
-    await waitFor(() => seen.length >= 1, 2000);
-    appendFileSync(path, 'after\n');
-    await waitFor(() => seen.length >= 2, 2000);
+    for (const [i, line] of ['boom', 'boom', 'boom', 'after'].entries()) {
+      appendFileSync(path, `${line}\n`);
+      await waitFor(() => seen.length > i, 2000);
+    }
     await tailer.stop();
-    expect(seen).toEqual(['boom', 'after']);
-    expect(notices).toContain('lines handler threw: handler failed');
+    expect(seen).toEqual(['boom', 'boom', 'boom', 'after']);
+    // Said once, not once per batch.
+    expect(notices.filter((n) => n === 'lines handler threw: handler failed')).toHaveLength(1);
+  });
+
+  it('reports a checkpoint it cannot save once, not at every interval, and keeps reading', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'app.log');
+    writeFileSync(path, '');
+    // A file where the state directory should be.
+    writeFileSync(join(dir, 'state'), '');
+    const seen: string[] = [];
+    const errors: string[] = [];
+    const tailer = new FileTailer(
+      { path, start: 'end', fileType: 'file', checkpoint: createCheckpointStore(join(dir, 'state')), checkpointInterval: 50 },
+      { lines: (lines) => void seen.push(...lines), notice: (n) => void (n.kind === 'error' && errors.push(n.message)) },
+    );
+    await tailer.start();
+    for (let i = 0; i < 8; i++) {
+      appendFileSync(path, `line ${i}\n`);
+      await waitFor(() => seen.length > i, 2000);
+      await sleep(60);
+    }
+    await tailer.stop();
+    expect(seen).toHaveLength(8);
+    // Once at load, once at the first save that fails.
+    expect(errors.map((e) => /^cannot (read|save) checkpoint/.exec(e)?.[0])).toEqual(['cannot read checkpoint', 'cannot save checkpoint']);
   });
 
   it('stop() closes every descriptor and delivers nothing afterwards', async () => {
