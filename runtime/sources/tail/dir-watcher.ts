@@ -1,5 +1,5 @@
-import { lstatSync, readlinkSync, realpathSync, watch, type FSWatcher } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, lstatSync, readlinkSync, realpathSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /**
  * Watches directories with plain `fs.watch` (inotify on Linux) and reports every event.
@@ -29,11 +29,16 @@ export class DirWatcher {
     for (const dir of dirs) {
       if (this.watchers.has(dir)) continue;
       try {
-        const w = watch(dir, { persistent: true }, (_event, name) => this.onEvent(dir, name === null ? null : String(name)));
+        const w = watch(dir, { persistent: true }, (_event, name) => {
+          // The directory itself was removed or moved (Linux names it by its own name and
+          // raises no error): its watch would stay silent, or follow it elsewhere. Dropped, so
+          // the next update watches the directory made again; a file of that name inside is not it.
+          if (name === basename(dir) && !existsSync(join(dir, name))) this.forget(dir, w);
+          this.onEvent(dir, name === null ? null : String(name));
+        });
         w.on('error', (err: Error) => {
           // The directory went away or became unreadable; the poll keeps things going meanwhile.
-          w.close();
-          if (this.watchers.get(dir) === w) this.watchers.delete(dir);
+          this.forget(dir, w);
           this.onError(dir, err.message);
         });
         this.watchers.set(dir, w);
@@ -41,6 +46,11 @@ export class DirWatcher {
         // Missing directory: the file is missing too, and the poll notices when both appear.
       }
     }
+  }
+
+  private forget(dir: string, w: FSWatcher): void {
+    w.close();
+    if (this.watchers.get(dir) === w) this.watchers.delete(dir);
   }
 
   close(): void {

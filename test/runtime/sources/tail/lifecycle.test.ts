@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readdirSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCheckpointStore } from '../../../../runtime/sources/tail/checkpoint-store.js';
@@ -45,6 +45,26 @@ describe('FileTailer lifecycle', () => {
     await tailer.stop();
     expect(got.notices.filter((n) => n.kind === 'missing')).toHaveLength(1);
     expect(tally(got.numbers, 0, 1000)).toEqual({ missing: [], duplicated: [] });
+  });
+
+  it('a log directory removed and made again is watched again: appends arrive on events, not at the next poll', async () => {
+    const logs = join(tempDir(), 'logs');
+    mkdirSync(logs);
+    const path = join(logs, 'app.log');
+    writeFileSync(path, '');
+    const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', rotateWait: 0, pollInterval: 1000 });
+    rmSync(logs, { recursive: true });
+    await sleep(50);
+    mkdirSync(logs);
+    writeFileSync(path, '');
+    // Only a poll can see the new directory; right after it opened the file, the next poll is a second away.
+    expect(await waitFor(() => got.notices.filter((n) => n.kind === 'opened').length === 2, 3000)).toBe(true);
+    const sent = Date.now();
+    appendFileSync(path, numberedText(0, 1));
+    expect(await waitFor(() => got.numbers.length === 1, 2000)).toBe(true);
+    const ms = Date.now() - sent;
+    await tailer.stop();
+    expect(ms).toBeLessThan(500);
   });
 
   it('holds a partial line until its newline arrives', async () => {
