@@ -1,7 +1,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import { DirWatcher, watchTargets } from './dir-watcher.js';
 import { startsWith } from './fingerprint.js';
-import { endsInsideLine, OpenFile, type ReadOutcome } from './open-file.js';
+import { endsInsideLine, NotRegularFile, OpenFile, type ReadOutcome } from './open-file.js';
 import { findCopy, findRotated, staleReason } from './find-file.js';
 import { Notifier } from './notifier.js';
 import type { AsciiLineBytes, Checkpoint, TailHandlers } from './types.js';
@@ -269,14 +269,13 @@ export class FileFollower {
       });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') {
-        // Missing at first: a file that appears later is new, all of it unread (a checkpoint
-        // still decides, if it turns out to be the same file).
-        if (this.firstOpen !== null) this.firstOpen.initial = false;
-        this.notices.missing();
-      } else {
-        this.notices.errorOnce((err as Error).message);
-      }
+      // Missing at first, or something else than a file there (a directory): a file that
+      // appears later is new, all of it unread (a checkpoint still decides, if it turns out to
+      // be the same file). One there but not openable (EACCES) still starts at its end.
+      const absent = code === 'ENOENT' || code === 'ENOTDIR';
+      if ((absent || err instanceof NotRegularFile) && this.firstOpen !== null) this.firstOpen.initial = false;
+      if (absent) this.notices.missing();
+      else this.notices.errorOnce((err as Error).message);
       return;
     }
     this.firstOpen = null;

@@ -52,7 +52,7 @@ export class OpenFile {
     const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const st = fstatSync(fd, { bigint: true });
-      if (!st.isFile()) throw new Error('not a regular file');
+      if (!st.isFile()) throw new NotRegularFile();
       const at = position(fd, Number(st.size), st.dev, st.ino);
       return new OpenFile(fd, st.dev, st.ino, lineMax, at.offset, at.discarding);
     } catch (err) {
@@ -114,4 +114,11 @@ export class OpenFile {
 export function endsInsideLine(fd: number, size: number): boolean {
   const one = Buffer.alloc(1);
   return readSync(fd, one, 0, 1, size - 1) !== 1 || one[0] !== 0x0a;
+}
+
+/** The path names something other than a regular file (a directory, a device): not the log yet. */
+export class NotRegularFile extends Error {
+  constructor() {
+    super('not a regular file');
+  }
 }

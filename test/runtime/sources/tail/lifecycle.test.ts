@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCheckpointStore } from '../../../../runtime/sources/tail/checkpoint-store.js';
@@ -45,6 +45,20 @@ describe('FileTailer lifecycle', () => {
     await tailer.stop();
     expect(got.notices.filter((n) => n.kind === 'missing')).toHaveLength(1);
     expect(tally(got.numbers, 0, 1000)).toEqual({ missing: [], duplicated: [] });
+  });
+
+  it('a directory where the file should be is not the file: the file that replaces it is read from 0', async () => {
+    const path = join(tempDir(), 'app.log');
+    mkdirSync(path);
+    const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', pollInterval: 50 });
+    expect(await waitFor(() => got.notices.some((n) => n.kind === 'error' && n.message === 'not a regular file'), 2000)).toBe(true);
+    const staged = `${path}.new`;
+    writeFileSync(staged, numberedText(0, 2));
+    rmSync(path, { recursive: true });
+    renameSync(staged, path);
+    expect(await waitFor(() => got.numbers.length === 2, 2000)).toBe(true);
+    await tailer.stop();
+    expect(got.numbers).toEqual([0, 1]);
   });
 
   it('a log directory removed and made again is watched again: appends arrive on events, not at the next poll', async () => {
