@@ -58,6 +58,7 @@ export const codes = {
   R326: { title: 'per-key counting with no key' },
   R327: { title: 'action puts log text into code an interpreter runs' },
   R328: { title: 'action text a shell would expand is passed as it is' },
+  R329: { title: 'items on one path disagree on how to read it' },
 
   // Code generation
   R401: { title: 'code generation failed' },

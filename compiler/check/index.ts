@@ -5,13 +5,14 @@
  */
 import type { Section } from '../../grammar/ast.js';
 import type { Result } from '../../grammar/diagnostic.js';
-import type { BlockModel, ItemModel, ModuleDeclaration, RuleModel } from '../model.js';
+import type { BlockModel, ModuleDeclaration, RuleModel } from '../model.js';
 import type { Program } from '../program.js';
 import { checkBlock } from './blocks.js';
 import { checkModule, checkOtherCommand, checkSet, moduleLines } from './commands.js';
 import { CheckContext } from './context.js';
 import { checkEngine } from './engine.js';
 import { ItemReader } from './items.js';
+import { checkSharedPaths, type ReadItem } from './shared-path.js';
 import { indexSections } from './sections.js';
 
 /** Checks a program and builds its rule model. */
@@ -59,11 +60,13 @@ export function check(program: Program): Result<RuleModel> {
   const engine = checkEngine(ctx, index.general);
   const reader = new ItemReader(ctx, index.general);
   reader.checkDefaults();
-  const items: ItemModel[] = [];
-  for (const item of index.items) {
-    const model = reader.item(item);
-    if (model !== null) items.push(model);
+  const read: ReadItem[] = [];
+  for (const source of index.items) {
+    const model = reader.item(source);
+    if (model !== null) read.push({ model, source });
   }
+  checkSharedPaths(ctx, read);
+  const items = read.map((r) => r.model);
 
   return {
     value: {

@@ -264,3 +264,31 @@ describe('items: structure', () => {
     });
   });
 });
+
+describe('items: several on one path', () => {
+  it('refuses items on one file that disagree on start or file_type, naming both (one reader serves them)', () => {
+    const c = checkText(
+      [
+        item(`${BASE}start = end\n`, 'FIRST'),
+        item(`${BASE}start = beginning\n`, 'SECOND'),
+        item(`${BASE}file_type = fifo\n`, 'THIRD'),
+        item(`path = /var/log/other.log\nupbound_action = /bin/true\nstart = beginning\n`, 'ELSEWHERE'),
+      ].join('\n'),
+    );
+    const found = problems(c);
+    expect(found.map((d) => `${c.where(d)} ${d.code} ${c.text(d)}`)).toEqual([
+      'main.rules:9:1 R329 start = beginning',
+      'main.rules:14:1 R329 file_type = fifo',
+    ]);
+    expect(found[0]!.message).toBe('item `SECOND` reads /var/log/auth.log with `start = beginning`, but `FIRST` reads it with `start = end`');
+    expect(found[1]!.message).toContain('`file_type = fifo`');
+    // Each points at the first item's own setting, or at its name when that is the default.
+    expect(found.map((d) => c.text({ ...d, span: d.labels![0]!.span }))).toEqual(['start = end', 'FIRST']);
+  });
+
+  it('takes a value set once in [general] as every item\'s, with no diagnostic', () => {
+    const c = checkText(`[general]\nstart = beginning\n\n${item(BASE, 'A')}\n${item(BASE, 'B')}`);
+    expect(problems(c)).toEqual([]);
+    expect(c.model.items.map((i) => i.start)).toEqual(['beginning', 'beginning']);
+  });
+});
