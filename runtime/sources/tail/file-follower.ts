@@ -249,8 +249,11 @@ export class FileFollower {
     const checkpoint = this.firstOpen?.checkpoint ?? null;
     const initial = this.firstOpen?.initial ?? false;
     let resumed = false;
+    let truncatedWhileStopped = false;
+    let openedSize = 0;
     try {
       this.current = OpenFile.open(this.abs, this.settings.lineMax, (fd, size, dev, ino) => {
+        openedSize = size;
         if (checkpoint !== null) {
           const stale = staleReason(checkpoint, fd, size, dev, ino);
           if (stale === null) {
@@ -258,6 +261,7 @@ export class FileFollower {
             return { offset: checkpoint.offset, discarding: checkpoint.discarding };
           }
           this.notices.notice({ kind: 'checkpoint-stale', path, reason: stale });
+          truncatedWhileStopped = checkpoint.dev === String(dev) && checkpoint.ino === String(ino);
           // We were following this path: a different file there now was written after our
           // last read, so all of it is unread (`start = end` is for a path never followed).
           return { offset: 0, discarding: false };
@@ -279,6 +283,7 @@ export class FileFollower {
       return;
     }
     this.firstOpen = null;
+    if (truncatedWhileStopped && checkpoint !== null) this.copyFromBefore(checkpoint, this.current.ino, openedSize);
     this.notices.present();
     this.notices.recovered();
     this.lastSize = -1;
@@ -306,6 +311,25 @@ export class FileFollower {
     this.copy?.close();
     this.copy = found.file;
     return found.name;
+  }
+
+  /**
+   * The checkpointed file is still at the path but shorter or rewritten: a copytruncate while we
+   * were stopped. Its copy holds what was written after our checkpoint and before the copy;
+   * read that first, as a live truncation does.
+   */
+  private copyFromBefore(cp: Checkpoint, ino: bigint, size: number): void {
+    let found;
+    try {
+      const at = { offset: cp.offset, discarding: cp.discarding };
+      found = findCopy(watchTargets(this.abs).target, cp.fingerprint, cp.offset + 1, ino, this.settings.lineMax, at);
+    } catch (err) {
+      this.notices.error(`looking for a copy: ${(err as Error).message}`);
+      return;
+    }
+    if (found === null) return;
+    this.copy = found.file;
+    this.notices.notice({ kind: 'truncated', path: this.settings.path, from: cp.offset, to: size, copy: found.name });
   }
 
   /** Adopts the checkpointed file if a rotation renamed it while we were down; returns whether it did. */

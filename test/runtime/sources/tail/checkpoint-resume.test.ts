@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, mkdirSync, openSync, renameSync, statSync, symlinkSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, copyFileSync, mkdirSync, openSync, renameSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCheckpointStore } from '../../../../runtime/sources/tail/checkpoint-store.js';
@@ -87,6 +87,24 @@ describe('checkpoints across restarts', () => {
     await sleep(1000);
     await second.tailer.stop();
     expect(second.got.numbers).toEqual([]);
+  });
+
+  it('a copytruncate while stopped: the restart reads what the copy holds past the checkpoint, then the truncated file', async () => {
+    const { path, tail } = restartable(numberedText(0, 3));
+    const first = await tail({ start: 'beginning', pollInterval: 50 });
+    expect(await waitFor(() => first.got.numbers.length === 3, 2000)).toBe(true);
+    await first.tailer.stop();
+    appendFileSync(path, numberedText(3, 2));
+    // logrotate's copytruncate, then the writer goes on in the emptied file.
+    copyFileSync(path, `${path}.1`);
+    truncateSync(path, 0);
+    appendFileSync(path, numberedText(5, 2));
+    const second = await tail({ start: 'beginning', pollInterval: 50 });
+    expect(await waitFor(() => second.got.numbers.length >= 4, 2000)).toBe(true);
+    await sleep(200);
+    await second.tailer.stop();
+    expect(second.got.numbers).toEqual([3, 4, 5, 6]);
+    expect(second.got.notices).toContainEqual({ kind: 'truncated', path, from: numberedText(0, 3).length, to: numberedText(5, 2).length, copy: 'app.log.1' });
   });
 
   it('a stop during rotate_wait after the new file appeared: the restart reads on in the rotated file too', async () => {
