@@ -173,14 +173,7 @@ export class FileFollower {
       const outcome = this.readOut(this.current, false);
       if (outcome === 'aborted') return;
       if (outcome === 'budget') more = true;
-      if (this.current.readPos !== this.lastSize) {
-        this.lastSize = this.current.readPos;
-        try {
-          this.handlers.size?.(this.lastSize);
-        } catch (err) {
-          this.notices.errorOnce(`size handler threw: ${(err as Error).message}`);
-        }
-      }
+      if (this.current.readPos !== this.lastSize) this.reportSize(this.current.readPos);
     }
     if (poll) this.refreshWatches();
     this.paceDrain();
@@ -190,6 +183,15 @@ export class FileFollower {
         this.continuation = false;
         this.check(false);
       });
+    }
+  }
+
+  private reportSize(bytes: number): void {
+    this.lastSize = bytes;
+    try {
+      this.handlers.size?.(bytes);
+    } catch (err) {
+      this.notices.errorOnce(`size handler threw: ${(err as Error).message}`);
     }
   }
 
@@ -238,8 +240,10 @@ export class FileFollower {
       const from = cur.readPos;
       const copy = this.readCopy(cur);
       cur.rewind();
-      this.lastSize = -1;
       this.notices.notice({ kind: 'truncated', path, from, to: size, copy });
+      // Rewritten past its old size between two looks (`cmd > file`), it still was emptied:
+      // size thresholds re-arm from 0 before the new content is read.
+      this.reportSize(0);
     }
   }
 

@@ -147,6 +147,19 @@ describe('FileTailer lifecycle', () => {
     expect(sizes.at(-1)).toBe(2);
   });
 
+  it('reports a file rewritten past its old size between two looks as emptied first, so size thresholds re-arm', async () => {
+    const path = join(tempDir(), 'app.log');
+    writeFileSync(path, 'x'.repeat(149) + '\n');
+    const sizes: number[] = [];
+    const tailer = new FileTailer({ path, start: 'end', fileType: 'file' }, { lines: () => undefined, size: (b) => sizes.push(b) });
+    await tailer.start();
+    // `cmd > app.log`: truncated and written again within one turn of ours.
+    writeFileSync(path, 'z'.repeat(179) + '\n');
+    await waitFor(() => sizes.at(-1) === 180, 2000);
+    await tailer.stop();
+    expect(sizes).toEqual([150, 0, 180]);
+  });
+
   it('turns a throwing handler into a notice and keeps going', async () => {
     const path = join(tempDir(), 'app.log');
     writeFileSync(path, '');
