@@ -12,12 +12,13 @@ const SYSLOG = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{
 // format). What looks like a broken offset or fraction (`+05:3`) makes the stamp unreadable
 // rather than silently local.
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])| ?([+-]\d{2}(?::?\d{2})?))?(?![\d:.,]| ?[+-]\d)/;
-const EPOCH = /^(\d{9,11})(?:\.(\d+))?(?![\d.])/;
+// Seconds (9 to 11 digits, from 1973 to 5138) or milliseconds (12 or 13, from 1973 to 2286), as Java and JavaScript log them.
+const EPOCH = /^(?:(\d{9,11})(?:\.(\d+))?|(\d{12,13}))(?![\d.])/;
 
 /** A guessed stamp (a syslog year, a number read as epoch) may be up to a day ahead of now (clock skew), as fail2ban allows. */
 const FUTURE_SLACK_MS = 86_400_000;
-/** Half a year: a syslog stamp this close to the last log time is in the same run of the log. */
-const HALF_YEAR_MS = 182 * 86_400_000;
+/** How far a syslog stamp may go back from the log's last time and still be in the same year run. */
+const STEP_BACK_MS = 30 * 86_400_000;
 
 /**
  * The time a log line carries at its start, in epoch ms, or null when it carries none that
@@ -25,11 +26,11 @@ const HALF_YEAR_MS = 182 * 86_400_000;
  * day after `now`: a number that merely looks like one is not a time). Stamps without an offset
  * are read in `spec.zone`, else the host zone.
  *
- * `hint` is the log's last time when one is known. A syslog stamp (no year) takes the year that
- * puts it nearest the hint; the first stamp takes `spec.year` (the year the log begins in), else
+ * `hint` is the log's last time when one is known. A syslog stamp (no year) takes the first year
+ * that does not put it more than 30 days before the hint; the first stamp takes `spec.year` (the year the log begins in), else
  * the latest year that does not put it after `now` (a day of slack; Feb 29 looks back to a leap
  * year): a log read in order keeps its sequence across New Year whatever day it is read on. In the hour repeated when
- * clocks go back the hint also picks which of the two instants. Never throws.
+ * clocks go back the hint also picks which of the two instants (the first not before it). Never throws.
  */
 export function parseLogTime(line: string, spec: TimestampSpec, now: number, hint = Number.NaN): number | null {
   const text = line.charCodeAt(0) === 60 /* < */ ? line.replace(PRIORITY, '') : line;
@@ -39,12 +40,13 @@ export function parseLogTime(line: string, spec: TimestampSpec, now: number, hin
     case 'iso8601':
       return parseIso(text, spec, hint);
     case 'epoch':
-      return parseEpoch(text);
+      return parseEpoch(text, true);
     case 'auto': {
       const stamped = parseSyslog(text, spec, now, hint) ?? parseIso(text, spec, hint);
       if (stamped !== null) return stamped;
-      // Any 9 to 11 digits look like epoch seconds (an order number, a pid): only a plausible time is one.
-      const epoch = parseEpoch(text);
+      // Any 9 to 11 digits look like epoch seconds (an order number, a pid): only a plausible
+      // time is one. Milliseconds only when asked for: 12 or 13 digits are too often an id.
+      const epoch = parseEpoch(text, false);
       return epoch !== null && epoch <= now + FUTURE_SLACK_MS ? epoch : null;
     }
   }
@@ -63,17 +65,15 @@ function parseSyslog(text: string, spec: TimestampSpec, now: number, hint: numbe
   if (Number.isNaN(hint)) {
     if (spec.year !== undefined) return inYear(spec.year);
   } else {
-    // A log goes forward: the year nearest the last stamp, even where that is after now (a
-    // log of last November piped in on 23 November goes on into "this" December).
+    // A log goes forward: the first year that does not put the stamp back before the last one
+    // by more than a log can step back (a clock set back, lines out of order), even where that
+    // is after now (a log of last November piped in on 23 November goes on into "this"
+    // December). Nearest-year would put a stamp after a gap of over half a year before the log's start.
     const year = zone.wallYear(hint);
-    let best = inYear(year);
-    if (best === null || Math.abs(best - hint) > HALF_YEAR_MS) {
-      for (const other of [year - 1, year + 1]) {
-        const t = inYear(other);
-        if (t !== null && (best === null || Math.abs(t - hint) < Math.abs(best - hint))) best = t;
-      }
+    for (const candidate of [year - 1, year, year + 1]) {
+      const t = inYear(candidate);
+      if (t !== null && t >= hint - STEP_BACK_MS) return t;
     }
-    if (best !== null) return best;
   }
   const limit = now + FUTURE_SLACK_MS;
   for (let year = zone.wallYear(now) + 1, oldest = year - 9; year >= oldest; year--) {
@@ -105,9 +105,10 @@ function parseIso(text: string, spec: TimestampSpec, hint: number): number | nul
 
 const UTC: ZoneContext = { toEpoch: (wall) => wall, wallYear: (epoch) => new Date(epoch).getUTCFullYear() };
 
-function parseEpoch(text: string): number | null {
+function parseEpoch(text: string, millis: boolean): number | null {
   const m = EPOCH.exec(text);
   if (m === null) return null;
+  if (m[3] !== undefined) return millis ? Number(m[3]) : null;
   return Number(m[1]) * 1000 + fraction(m[2]);
 }
 

@@ -5,7 +5,8 @@
  * skipped when they go forward). Without a hint both kinds of zone resolve as JavaScript's
  * `Date` and Temporal's `compatible` do: the earlier instant of a repeated hour, and a skipped
  * time moved forward by the gap. With a hint (the log's last time), a repeated hour takes the
- * instant nearer to it, so a log written through the change reads as one steady sequence.
+ * second pass once the hint is past the change, else the first unless that is well before the
+ * hint, so a log written through the change reads as one steady sequence.
  */
 export interface ZoneContext {
   readonly toEpoch: (wallMs: number, hint?: number) => number;
@@ -13,6 +14,8 @@ export interface ZoneContext {
 }
 
 const DAY_MS = 86_400_000;
+/** How far back a line may go from the one before it and still be read as the same pass of time. */
+const LINE_DISORDER_MS = 15 * 60_000;
 const MINUTE_MS = 60_000;
 const MAX_DATE_MS = 8.64e15;
 
@@ -43,8 +46,14 @@ function contextOf(offsetAt: OffsetAt): ZoneContext {
       const earlyFits = offsetAt(early) === before;
       const lateFits = offsetAt(late) === after;
       if (earlyFits && lateFits) {
-        if (hint === undefined || Number.isNaN(hint)) return Math.min(early, late);
-        return Math.abs(early - hint) <= Math.abs(late - hint) ? early : late;
+        const [first, second] = early <= late ? [early, late] : [late, early];
+        if (hint === undefined || Number.isNaN(hint)) return first;
+        // A log goes forward. Once it is past the change (the hint has the new offset) it stays
+        // in the second pass; before, the first pass, unless that is before the hint by more
+        // than lines written close together can be out of order. (The nearer instant would put
+        // stamps from half past on in the second pass back into the first.)
+        if (offsetAt(hint) === after) return second;
+        return first >= hint - LINE_DISORDER_MS ? first : second;
       }
       if (lateFits) return late;
       // Either the only fit, or a skipped time: read with the offset before the change, it lands after it.

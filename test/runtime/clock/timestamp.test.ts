@@ -77,6 +77,13 @@ describe('parseLogTime formats', () => {
     expect(parseLogTime('1124013600.5 msg', { format: 'epoch' }, 0)).toBe(NOW + 500);
   });
 
+  it('reads epoch milliseconds (12 or 13 digits) under time_format = epoch, not under auto where they are too often an id', () => {
+    expect(parseLogTime('1124013600000 msg', { format: 'epoch' }, 0)).toBe(NOW);
+    expect(parseLogTime('1124013600123 msg', { format: 'epoch' }, 0)).toBe(NOW + 123);
+    expect(parseLogTime('1124013600000 msg', { format: 'auto' }, NOW)).toBeNull();
+    expect(parseLogTime('11240136000000 msg', { format: 'epoch' }, 0)).toBeNull();
+  });
+
   it('restricts to the requested format', () => {
     expect(parseLogTime('1124013600 msg', { format: 'syslog' }, NOW)).toBeNull();
     expect(parseLogTime('Jun 21 16:47:48 x', { format: 'iso8601' }, NOW)).toBeNull();
@@ -117,6 +124,16 @@ describe('parseLogTime: which year a syslog stamp is in', () => {
     expect(parseLogTime('Jan  1 00:00:20 x', spec, Date.UTC(2026, 10, 23), first)).toBe(Date.UTC(2026, 0, 1, 0, 0, 20));
   });
 
+  it('goes forward across a gap of more than half a year rather than back before the log began', () => {
+    const spec: TimestampSpec = { format: 'syslog', zone: 'UTC', year: 2024 };
+    const now = Date.UTC(2026, 10, 23);
+    const first = parseLogTime('Jan  1 10:00:00 x', spec, now)!;
+    const july = parseLogTime('Jul  3 10:00:00 x', spec, now, first)!;
+    expect([first, july]).toEqual([Date.UTC(2024, 0, 1, 10), Date.UTC(2024, 6, 3, 10)]);
+    // Stepping back a little (lines out of order, a clock set back) stays in the same run.
+    expect(parseLogTime('Jul  2 22:00:00 x', spec, now, july)).toBe(Date.UTC(2024, 6, 2, 22));
+  });
+
   it('keeps a log read in order in sequence, whatever day it is read on', () => {
     // Last November's log piped in on 23 November: the first stamp lands in this year, and the
     // rest follow it, where each stamp alone would fall a year back once past tomorrow.
@@ -139,12 +156,24 @@ describe('parseLogTime: which year a syslog stamp is in', () => {
 describe('parseLogTime: clocks going back and forward', () => {
   const berlin: TimestampSpec = { format: 'syslog', year: 2024, zone: 'Europe/Berlin' };
 
-  it('reads the repeated hour as the instant nearer the last stamp, the earlier one without a hint', () => {
+  it('reads the repeated hour by the last stamp: the first pass before the change, the second after it, the earlier without a hint', () => {
     // 27 Oct 2024: 02:00–03:00 happens at +02:00 (00:00–01:00Z), then again at +01:00 (01:00–02:00Z).
     expect(parseLogTime('Oct 27 02:30:00 x', berlin, Date.UTC(2025, 0, 1))).toBe(Date.UTC(2024, 9, 27, 0, 30));
     expect(parseLogTime('Oct 27 02:30:00 x', berlin, Date.UTC(2025, 0, 1), Date.UTC(2024, 9, 27, 0, 25))).toBe(Date.UTC(2024, 9, 27, 0, 30));
     expect(parseLogTime('Oct 27 02:00:00 x', berlin, Date.UTC(2025, 0, 1), Date.UTC(2024, 9, 27, 0, 59))).toBe(Date.UTC(2024, 9, 27, 1, 0));
     expect(parseLogTime('Oct 27 02:30:00 x', berlin, Date.UTC(2025, 0, 1), Date.UTC(2024, 9, 27, 1, 20))).toBe(Date.UTC(2024, 9, 27, 1, 30));
+  });
+
+  it('keeps a log in the second pass of the repeated hour there, stamps half an hour apart included', () => {
+    const ny: TimestampSpec = { format: 'syslog', year: 2024, zone: 'America/New_York' };
+    const now = Date.UTC(2025, 0, 1);
+    // 3 Nov 2024: 01:00–02:00 at −04:00 (05:00–06:00Z), then again at −05:00 (06:00–07:00Z).
+    let hint = Number.NaN;
+    const times = ['Nov  3 01:30:00', 'Nov  3 01:59:00', 'Nov  3 01:05:00', 'Nov  3 01:50:00', 'Nov  3 01:48:00'].map((stamp) => {
+      hint = parseLogTime(`${stamp} x`, ny, now, hint)!;
+      return new Date(hint).toISOString().slice(11, 16);
+    });
+    expect(times).toEqual(['05:30', '05:59', '06:05', '06:50', '06:48']);
   });
 
   it('reads a heartbeat logged every minute through the change as one steady minute apart', () => {
