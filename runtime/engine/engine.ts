@@ -41,6 +41,14 @@ interface SourceState {
   /** The items reading this source. */
   readonly own: readonly ItemState[];
   readonly sized: readonly ItemState[];
+  /**
+   * The last time each timestamp spec read in this source's lines: the hint for the next stamp
+   * (its year, its pass through a repeated hour), and the time of a line without one. Per
+   * source and spec, so another file or another item's time_year cannot decide it.
+   */
+  readonly lastTimes: Map<TimestampSpec, number>;
+  /** The distinct ways its items read times (ItemState.timeSpec). */
+  readonly timeSpecs: readonly TimestampSpec[];
   lines: number;
   cutLines: number;
 }
@@ -75,6 +83,7 @@ export class Engine {
   private readonly downItems: readonly ItemState[];
   private cacheLine: string | null = null;
   private cacheSpec: TimestampSpec | null = null;
+  private cacheSource: SourceState | null = null;
   private cacheTime: number | null = null;
 
   constructor(module: RuleModule, deps: EngineDeps) {
@@ -82,7 +91,15 @@ export class Engine {
     this.actions = deps.actions;
     this.log = deps.log;
     this.replay = deps.replay === true;
-    this.items = module.items.map((spec) => new ItemState(spec, this.replay || spec.clock === 'log'));
+    const timeSpecs = new Map<string, TimestampSpec>();
+    const sameReading = (t: TimestampSpec): TimestampSpec => {
+      const key = `${t.format}\n${t.zone ?? ''}\n${t.year ?? ''}`;
+      const known = timeSpecs.get(key);
+      if (known !== undefined) return known;
+      timeSpecs.set(key, t);
+      return t;
+    };
+    this.items = module.items.map((spec) => new ItemState(spec, this.replay || spec.clock === 'log', sameReading(spec.timestamp)));
     this.downItems = this.replay ? this.items.filter((st) => st.down !== null) : [];
     this.sources = module.sources.map((spec) => {
       const own = spec.items.map((i) => this.items[i]).filter((s): s is ItemState => s !== undefined);
@@ -93,6 +110,8 @@ export class Engine {
         lineCap: caps.length === 0 ? Infinity : Math.max(...caps),
         own,
         sized: own.filter((s) => s.size !== null),
+        timeSpecs: [...new Set(own.map((s) => s.timeSpec))],
+        lastTimes: new Map(),
         lines: 0,
         cutLines: 0,
       };
@@ -221,7 +240,7 @@ export class Engine {
           captures = m.captures;
         }
         st.matched++;
-        const t = st.logTime ? this.logTimeOf(text, st) : arrival;
+        const t = st.logTime ? this.logTimeOf(text, st, src) : arrival;
         this.count(st, captures, text, t, arrival);
       }
     }
@@ -256,15 +275,18 @@ export class Engine {
     return table.slotFor(captures[key.index] ?? '');
   }
 
-  /** The line's own time; without one, the last known log time (or arrival before any), counted. */
-  private logTimeOf(line: string, st: ItemState): number {
-    const time = this.timeOf(line, st.spec.timestamp);
+  /** The line's own time; without one, the source's last log time (0 before any), counted. */
+  private logTimeOf(line: string, st: ItemState, src: SourceState): number {
+    const spec = st.timeSpec;
+    const time = this.timeOf(line, spec, src);
     if (time !== null) return time;
     st.untimedLines++;
-    if (!Number.isNaN(this.lastLogTime)) return this.lastLogTime;
-    // Replayed lines before the first stamp: an unknown past, not the moment of the replay
-    // (which would make every later, stamped match look older than them and count as one burst).
-    return this.replay ? 0 : this.clock.now();
+    if (st.untimedLines === 1 && !this.replay) {
+      this.log.warn(st.spec.name, 'a matched line carries no time the item can read (time_format); it counts at the last time read, or before any, in no window with later lines');
+    }
+    // Before the first stamp: an unknown past, not now (a later, older stamp would be clamped
+    // to it and every match after would count as one burst).
+    return src.lastTimes.get(spec) ?? 0;
   }
 
   /**
@@ -272,20 +294,23 @@ export class Engine {
    * takes it) and runs the down-bound checks due before it.
    */
   private advanceLogTime(line: string, src: SourceState): void {
-    for (const st of src.own) {
-      if (this.timeOf(line, st.spec.timestamp) === null) continue;
-      for (const other of this.downItems) this.catchUp(other, this.logNow, false);
-      return;
-    }
+    let stamped = false;
+    // Every way of reading times on this source, so each has the log's last time for its items' untimed matches.
+    for (const spec of src.timeSpecs) if (this.timeOf(line, spec, src) !== null) stamped = true;
+    if (stamped) for (const other of this.downItems) this.catchUp(other, this.logNow, false);
   }
 
-  /** The time `line` carries read with `spec` (once per line and spec), noted as the log's last time. */
-  private timeOf(line: string, spec: TimestampSpec): number | null {
-    if (line !== this.cacheLine || spec !== this.cacheSpec) {
+  /** The time `line` carries read with `spec` (once per line and spec), noted as the source's last time. */
+  private timeOf(line: string, spec: TimestampSpec, src: SourceState): number | null {
+    if (line !== this.cacheLine || spec !== this.cacheSpec || src !== this.cacheSource) {
       this.cacheLine = line;
       this.cacheSpec = spec;
-      this.cacheTime = parseLogTime(line, spec, this.clock.now(), this.lastLogTime);
-      if (this.cacheTime !== null) this.noteLogTime(this.cacheTime);
+      this.cacheSource = src;
+      this.cacheTime = parseLogTime(line, spec, this.clock.now(), src.lastTimes.get(spec));
+      if (this.cacheTime !== null) {
+        src.lastTimes.set(spec, this.cacheTime);
+        this.noteLogTime(this.cacheTime);
+      }
     }
     return this.cacheTime;
   }

@@ -1,5 +1,5 @@
 import crc32 from 'crc/crc32';
-import type { ItemSpec } from '../contract.js';
+import type { ItemSpec, TimestampSpec } from '../contract.js';
 import { DownboundWindow } from './downbound-window.js';
 import { SizeThreshold } from './size-threshold.js';
 import { WindowTable } from './window-table.js';
@@ -49,7 +49,15 @@ export class ItemState {
   /** Log-time mode: the next moment the down-bound is checked (NaN until a log time is known). */
   downNext = Number.NaN;
 
-  constructor(readonly spec: ItemSpec, readonly logTime: boolean) {
+  /**
+   * @param timeSpec the item's timestamp spec, one object for every item that reads times the
+   *   same way (the engine keys what it last read by it)
+   */
+  constructor(
+    readonly spec: ItemSpec,
+    readonly logTime: boolean,
+    readonly timeSpec: TimestampSpec = spec.timestamp,
+  ) {
     this.upEnv = { RULEC_ITEM: spec.name };
     const up = spec.upbound;
     // An item without a key only ever has one: room for more would be N·8 bytes each, unused.

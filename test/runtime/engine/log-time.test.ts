@@ -88,11 +88,31 @@ describe('log time', () => {
     expect(engine.stats().items[0]?.untimedLines).toBe(1);
   });
 
+  it('live on the log clock too, a match before the first stamp is an unknown past, and says so once', () => {
+    const clock = new ManualClock(Date.UTC(2026, 5, 1));
+    const sink = new RecordingSink();
+    const log = memoryLog();
+    const engine = new Engine(moduleOf(item({ clock: 'log', upbound: { count: 2, seconds: 60 } })), { clock, actions: sink, log: log.log });
+    engine.start();
+    // `start = beginning` over an old log: its stamps are an hour apart, years before now.
+    engine.onLines(0, ['continuation: fail from a', '2017-03-01T10:00:00Z fail from a', '2017-03-01T11:00:00Z fail from a', '2017-03-01T12:00:00Z fail from a', 'again: fail from a']);
+    expect(sink.requests).toEqual([]);
+    expect(log.lines.filter((l) => l.includes('carries no time'))).toHaveLength(1);
+  });
+
+  it('reads each item\'s stamps with its own time_year, whatever another item on the file read', () => {
+    const early = item({ name: 'EARLY', match: matcher(/nomatch/), timestamp: { format: 'syslog', zone: 'UTC', year: 2020 } });
+    const late = item({ name: 'LATE', upbound: null, timestamp: { format: 'syslog', zone: 'UTC', year: 2024 } });
+    const { sink, engine } = setup([early, late], true);
+    engine.onLines(0, ['Mar  1 10:00:00 host fail from a']);
+    expect(sink.requests.map((r) => [r.item.name, new Date(r.at!).toISOString()])).toEqual([['LATE', '2024-03-01T10:00:00.000Z']]);
+  });
+
   it('in replay, an untimed match takes the last stamped line\'s time, whether or not some item has a down-bound', () => {
     const every = item({ name: 'U', upbound: null });
     const heartbeat = item({ name: 'HB', match: matcher(/heartbeat/), upbound: null, upboundAction: null, downbound: { count: 1, seconds: 600 }, downboundAction: ACTION });
     const lines = [at('10:00:00', 'unrelated'), at('10:00:30', 'unrelated'), 'continuation: fail from a'];
-    for (const items of [[every], [every, heartbeat]]) {
+    for (const items of [[every], [every, heartbeat], [heartbeat, every]]) {
       const { sink, engine } = setup(items, true);
       engine.onLines(0, lines);
       expect(sink.requests.map((r) => [r.item.name, r.at]), items.map((i) => i.name).join('+')).toEqual([['U', Date.UTC(2026, 4, 1, 10, 0, 30)]]);
