@@ -171,8 +171,9 @@ describe('rulec test', () => {
       expect(text.stdout).toContain('SZ: no regex (every line), 0 fire(s)\n');
       expect(text.stdout).toContain('2 line(s) no item matched:\n  1: hello\n  3: world\n');
       const json = await runCli(['test', 'r.rules', '--log', 'x.log', '--format', 'json'], { cwd: dir });
-      const matches = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event).filter((e) => e.type === 'match');
-      expect(matches.map((e) => [e.item, e.line])).toEqual([['FAIL', 2]]);
+      const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event & { matched?: number | null });
+      expect(events.filter((e) => e.type === 'match').map((e) => [e.item, e.line])).toEqual([['FAIL', 2]]);
+      expect(events.filter((e) => e.type === 'item').map((e) => [e.item, e.matched])).toEqual([['FAIL', 1], ['SZ', null]]);
     });
   });
 

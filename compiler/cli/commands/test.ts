@@ -112,8 +112,10 @@ async function testFile(file: string, log: Log, opts: { replay: boolean; json: b
   const result = run.finish();
   if (opts.json) {
     for (const line of missed) io.out(`${terminalJson({ type: 'missed', line: line + 1, text: lines[line] })}\n`);
-    for (const stats of result.items) {
-      io.out(`${terminalJson({ type: 'item', item: stats.name, matched: stats.matched, keys: keys.get(stats.name)?.size ?? 0, upbound: stats.upboundFires, downbound: stats.downboundFires, size: stats.sizeFires })}\n`);
+    for (const [i, stats] of result.items.entries()) {
+      // An item without a regex is not counted as matching (see the text summary).
+      const matched = module.items[i]?.everyLine === true ? null : stats.matched;
+      io.out(`${terminalJson({ type: 'item', item: stats.name, matched, keys: keys.get(stats.name)?.size ?? 0, upbound: stats.upboundFires, downbound: stats.downboundFires, size: stats.sizeFires })}\n`);
     }
     return 0;
   }
