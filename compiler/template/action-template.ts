@@ -1,5 +1,5 @@
 import type { ActionSpec, TemplatePart } from '../../runtime/contract.js';
-import { codeWords } from './code-words.js';
+import { codeWords, type ActionWord } from './code-words.js';
 
 /** A problem in an action template; offsets are relative to the raw value. */
 export interface TemplateProblem {
@@ -83,7 +83,7 @@ function checkProgram(raw: string, words: readonly Word[], problems: TemplatePro
 
 /** A capture in code an interpreter runs is refused; `$N` kept as text in single quotes is pointed out elsewhere. */
 function checkCode(words: readonly Word[], refs: readonly Ref[], problems: TemplateProblem[]): void {
-  const code = codeWords(words.map(textOf));
+  const code = codeWords(words.map(literalStart));
   for (const ref of refs) {
     const inCode = code.has(words.indexOf(ref.word));
     if (ref.substituted && inCode) {
@@ -92,6 +92,13 @@ function checkCode(words: readonly Word[], refs: readonly Ref[], problems: Templ
       problems.push({ start: ref.start, end: ref.end, message: 'inside single quotes this is the text itself, not the capture (as in sh); use double quotes to pass the capture', code: 'R328', severity: 'warning' });
     }
   }
+}
+
+/** A word's text up to its first capture, for telling interpreters and options apart. */
+function literalStart(word: Word): ActionWord {
+  const first = word.parts.findIndex((p) => p.kind !== 'text');
+  const literal = first === -1 ? word.parts : word.parts.slice(0, first);
+  return { text: literal.map((p) => (p.kind === 'text' ? p.text : '')).join(''), captured: first !== -1 };
 }
 
 function textOf(word: Word): string | null {

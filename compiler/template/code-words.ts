@@ -1,7 +1,9 @@
 /**
  * Which words of an action an interpreter runs as code: the script of `sh -c SCRIPT`, the
- * program of `awk 'PROGRAM'`, the code of `perl -e CODE`. A capture there would let the log
- * line write code (`sh -c "echo $1"` with `$(reboot)` in the line), so the checker refuses it.
+ * program of `awk 'PROGRAM'`, the code of `perl -e CODE`, the command `su -c`, `flock -c`,
+ * `watch` and `ssh HOST` hand to a shell, the string `env -S` splits into a command. A capture
+ * there would let the log line write code (`sh -c "echo $1"` with `$(reboot)` in the line), so
+ * the checker refuses it.
  *
  * Every word naming a known interpreter is looked at, not just the first, so the usual
  * wrappers (`env`, `sudo -u x`, `timeout 5`, `nice`) are covered without a table of their own
@@ -9,22 +11,43 @@
  * not seen; docs/actions.md says so.
  */
 
-/** How an interpreter takes code on its command line. */
-interface Interpreter {
-  /** An option word (`-c`, `-ec`, `-le`) ending in one of these letters makes the next operand code. */
-  readonly codeFlags: string;
-  /** Options whose value is the next word (`-o pipefail`, `-F :`). */
-  readonly optionsWithValue: ReadonlySet<string>;
-  /** awk: without `-f` the first operand is the program. */
-  readonly firstOperandIsCode: boolean;
+/** One word of an action: its text up to its first capture, and whether it has one. */
+export interface ActionWord {
+  readonly text: string;
+  readonly captured: boolean;
 }
 
-const SHELL: Interpreter = { codeFlags: 'c', optionsWithValue: new Set(['-o', '+o', '-O', '+O']), firstOperandIsCode: false };
-const AWK: Interpreter = { codeFlags: 'e', optionsWithValue: new Set(['-F', '-v', '-f', '-i', '-l']), firstOperandIsCode: true };
-const PERL: Interpreter = { codeFlags: 'eE', optionsWithValue: new Set(['-I', '-M', '-m']), firstOperandIsCode: false };
-const PYTHON: Interpreter = { codeFlags: 'c', optionsWithValue: new Set(['-W', '-X', '-m']), firstOperandIsCode: false };
-const NODE: Interpreter = { codeFlags: 'ep', optionsWithValue: new Set(['-r', '--require', '--import']), firstOperandIsCode: false };
-const PHP: Interpreter = { codeFlags: 'rBRE', optionsWithValue: new Set(['-c', '-d', '-f']), firstOperandIsCode: false };
+/** How an interpreter takes code on its command line. */
+interface Interpreter {
+  /** An option group (`-c`, `-ec`, `-lne`) holding one of these letters makes the next operand code. */
+  readonly codeFlags: string;
+  /** Long options whose value is code (`--eval`, `--command=...`). */
+  readonly codeOptions: readonly string[];
+  /** Options whose value is the next word (`-o pipefail`, `-F :`). */
+  readonly optionsWithValue: ReadonlySet<string>;
+  /** Operands run as code: awk's first (without `-f`), every one of watch's, ssh's after the host. */
+  readonly codeOperands: 'none' | 'first' | 'all' | 'after-first';
+  /** su, flock: `-c` may come after operands (`su root -c CMD`, `flock FILE -c CMD`). */
+  readonly optionsAfterOperands: boolean;
+}
+
+const plain = { codeOptions: [], codeOperands: 'none', optionsAfterOperands: false } as const;
+const SHELL: Interpreter = { ...plain, codeFlags: 'c', optionsWithValue: new Set(['-o', '+o', '-O', '+O']) };
+const AWK: Interpreter = { ...plain, codeFlags: 'e', codeOptions: ['--source'], optionsWithValue: new Set(['-F', '-v', '-f', '-i', '-l']), codeOperands: 'first' };
+const PERL: Interpreter = { ...plain, codeFlags: 'eE', optionsWithValue: new Set(['-I', '-M', '-m']) };
+const PYTHON: Interpreter = { ...plain, codeFlags: 'c', optionsWithValue: new Set(['-W', '-X', '-m']) };
+const NODE: Interpreter = { ...plain, codeFlags: 'ep', codeOptions: ['--eval', '--print'], optionsWithValue: new Set(['-r', '--require', '--import']) };
+const PHP: Interpreter = { ...plain, codeFlags: 'rBRE', optionsWithValue: new Set(['-c', '-d', '-f']) };
+const SU: Interpreter = { ...plain, codeFlags: 'c', codeOptions: ['--command', '--session-command'], optionsWithValue: new Set(['-s', '-g', '-G', '-w', '--shell', '--group']), optionsAfterOperands: true };
+const FLOCK: Interpreter = { ...plain, codeFlags: 'c', codeOptions: ['--command'], optionsWithValue: new Set(['-w', '-E', '--timeout', '--conflict-exit-code']), optionsAfterOperands: true };
+const ENV: Interpreter = { ...plain, codeFlags: 'S', codeOptions: ['--split-string'], optionsWithValue: new Set(['-u', '-C', '--unset', '--chdir']) };
+const WATCH: Interpreter = { ...plain, codeFlags: '', optionsWithValue: new Set(['-n', '-d', '--interval', '-q', '-s']), codeOperands: 'all' };
+const SSH: Interpreter = {
+  ...plain,
+  codeFlags: '',
+  optionsWithValue: new Set(['-B', '-b', '-c', '-D', '-E', '-e', '-F', '-I', '-i', '-J', '-L', '-l', '-m', '-O', '-o', '-p', '-Q', '-R', '-S', '-W', '-w']),
+  codeOperands: 'after-first',
+};
 
 const INTERPRETERS: ReadonlyMap<string, Interpreter> = new Map([
   ...['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh', 'yash', 'busybox'].map((name) => [name, SHELL] as const),
@@ -33,6 +56,11 @@ const INTERPRETERS: ReadonlyMap<string, Interpreter> = new Map([
   ['python', PYTHON],
   ...['node', 'nodejs'].map((name) => [name, NODE] as const),
   ['php', PHP],
+  ...['su', 'runuser'].map((name) => [name, SU] as const),
+  ['flock', FLOCK],
+  ['env', ENV],
+  ['watch', WATCH],
+  ['ssh', SSH],
 ]);
 
 /** `python3.11` → python; `/usr/bin/gawk` → gawk. */
@@ -41,35 +69,77 @@ function interpreterOf(word: string): Interpreter | undefined {
   return INTERPRETERS.get(base);
 }
 
-function isCodeFlag(word: string, interpreter: Interpreter): boolean {
-  if (word === '--eval' || word === '--print' || word === '--source') return true;
-  return /^-[A-Za-z]+$/.test(word) && interpreter.codeFlags.includes(word[word.length - 1]!);
+/**
+ * Whether an option word takes code: a long code option (its value attached or next), or a
+ * group of letters holding a code flag in any place (sh reads `-ce` and `-ec` alike).
+ * `attached`: the code is in the word itself (`--eval=$1`); `either`: in it or the next.
+ */
+function codeOption(word: string, interpreter: Interpreter): 'next' | 'attached' | 'either' | null {
+  for (const long of interpreter.codeOptions) {
+    if (word === long) return 'next';
+    if (word.startsWith(`${long}=`)) return 'attached';
+  }
+  const group = /^-([A-Za-z]+)(.*)$/s.exec(word);
+  if (group === null || word.startsWith('--')) return null;
+  const letters = group[1]!;
+  const at = [...letters].findIndex((ch) => interpreter.codeFlags.includes(ch));
+  if (at === -1) return null;
+  // More after the flag: python and perl take it as the code (-cprint, -e'...'), a shell as
+  // more flags (-ce) before the script. Either may be it.
+  return at === letters.length - 1 && group[2] === '' ? 'next' : 'either';
 }
 
-/**
- * The indices of the words run as code. `words` holds each word's literal text, or null for a
- * word with a capture in it (which can be code, but cannot name an interpreter or an option).
- */
-export function codeWords(words: readonly (string | null)[]): Set<number> {
+/** The indices of the words run as code. */
+export function codeWords(words: readonly ActionWord[]): Set<number> {
   const code = new Set<number>();
   words.forEach((word, at) => {
-    const interpreter = word === null ? undefined : interpreterOf(word);
-    if (interpreter === undefined) return;
-    let programFromFile = false;
-    const operandIsCode = (i: number): void => {
-      if (interpreter.firstOperandIsCode && !programFromFile && i < words.length) code.add(i);
-    };
-    for (let i = at + 1; i < words.length; i++) {
-      const arg = words[i]!;
-      if (arg === '--') return operandIsCode(i + 1);
-      if (arg === null || !/^[-+]./.test(arg)) return operandIsCode(i);
-      if (isCodeFlag(arg, interpreter)) {
-        if (i + 1 < words.length) code.add(i + 1);
-        return;
-      }
-      if (interpreter === AWK && arg.startsWith('-f')) programFromFile = true;
-      if (interpreter.optionsWithValue.has(arg)) i++;
-    }
+    const interpreter = word.captured ? undefined : interpreterOf(word.text);
+    if (interpreter !== undefined) markCode(words, at, interpreter, code);
   });
   return code;
+}
+
+function markCode(words: readonly ActionWord[], at: number, interpreter: Interpreter, code: Set<number>): void {
+  let programFromFile = false;
+  let operands = 0;
+  const operand = (i: number): boolean => {
+    const mode = interpreter.codeOperands;
+    const isCode = mode === 'all' || (mode === 'first' && operands === 0 && !programFromFile) || (mode === 'after-first' && operands > 0);
+    if (isCode) code.add(i);
+    operands++;
+    // Past the options: only su and flock read a -c after an operand; watch and ssh take every operand.
+    return interpreter.optionsAfterOperands || mode === 'all' || mode === 'after-first';
+  };
+  let optionsEnded = false;
+  for (let i = at + 1; i < words.length; i++) {
+    const { text, captured } = words[i]!;
+    if (!optionsEnded && !captured && text === '--') {
+      optionsEnded = true;
+      continue;
+    }
+    if (!optionsEnded && captured && text.startsWith('-')) {
+      // An option the log line chooses (`sh -$1 ...`): it could be the code flag.
+      code.add(i);
+      return;
+    }
+    if (optionsEnded || !/^[-+]./.test(text)) {
+      if (!operand(i)) return;
+      continue;
+    }
+    const takes = codeOption(text, interpreter);
+    // `-c$1`: the capture is attached to the flag, so it is the code.
+    if (takes === 'attached' || (takes !== null && captured)) {
+      code.add(i);
+      return;
+    }
+    if (takes === 'either') code.add(i);
+    if (takes === 'next' || takes === 'either') {
+      // `bash -c -- SCRIPT`: the script is the word after the `--`.
+      const script = words[i + 1]?.text === '--' && words[i + 1]?.captured === false ? i + 2 : i + 1;
+      if (script < words.length) code.add(script);
+      return;
+    }
+    if (interpreter === AWK && text.startsWith('-f')) programFromFile = true;
+    if (interpreter.optionsWithValue.has(text)) i++;
+  }
 }
