@@ -11,7 +11,7 @@
  * checks `isActionHelper()` first and then only calls `serveActions()`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { runAction, stopRunningActions, type ActionOutcome, type RunOptions } from './run-action.js';
+import { runAction, signalGroup, stopRunningActions, type ActionOutcome, type RunOptions } from './run-action.js';
 
 const HELPER_ENV = 'RULEC_ACTION_HELPER';
 /** How long actions get to end on SIGTERM when the helper must exit, before SIGKILL. */
@@ -30,7 +30,7 @@ interface HelperRequest {
 /** Helper → daemon: it is serving; an action's child started; how an action ended. */
 type HelperReply =
   | { readonly ready: true }
-  | { readonly id: number; readonly spawned: true }
+  | { readonly id: number; readonly spawned: true; readonly group: number }
   | { readonly id: number; readonly outcome: ActionOutcome };
 
 /** True in a process started by `ActionHelper`. */
@@ -51,7 +51,7 @@ export function serveActions(): void {
       timeoutMs: request.timeoutMs,
       killGraceMs: request.killGraceMs,
       outputCap: request.outputCap,
-      onSpawn: () => reply({ id: request.id, spawned: true }),
+      onSpawn: (group) => reply({ id: request.id, spawned: true, group }),
     }).then((outcome) => reply({ id: request.id, outcome }));
   });
   // The daemon is gone (or stopped after its drain ran out): no action may outlive this process.
@@ -68,6 +68,8 @@ interface Pending {
   readonly resolve: (outcome: ActionOutcome) => void;
   readonly argv: readonly string[];
   readonly options: RunOptions;
+  /** The action's process group once the helper started it. */
+  group: number | null;
 }
 
 /** One helper process and the actions sent to it. */
@@ -103,7 +105,7 @@ export class ActionHelper {
     if (connection === null) return runAction(argv, options);
     return new Promise((resolve) => {
       const id = this.nextId++;
-      connection.pending.set(id, { resolve, argv, options });
+      connection.pending.set(id, { resolve, argv, options, group: null });
       // Like a child started in-process, a running action keeps the daemon alive; an idle helper does not.
       connection.child.channel?.ref();
       const request: HelperRequest = {
@@ -133,7 +135,13 @@ export class ActionHelper {
     const connection: Connection = { child, pending: new Map(), ready: false, closed: false };
     child.on('message', (reply: HelperReply) => {
       if ('ready' in reply) connection.ready = true;
-      else if ('spawned' in reply) connection.pending.get(reply.id)?.options.onSpawn?.();
+      else if ('spawned' in reply) {
+        const pending = connection.pending.get(reply.id);
+        if (pending !== undefined) {
+          pending.group = reply.group;
+          pending.options.onSpawn?.(reply.group);
+        }
+      }
       else settle(connection, reply.id, reply.outcome);
     });
     let gone = false;
@@ -152,7 +160,14 @@ export class ActionHelper {
         for (const p of waiting) void runAction(p.argv, p.options).then(p.resolve);
         return;
       }
-      for (const p of waiting) p.resolve({ kind: 'failed', error: `action helper ${why} before the action ended` });
+      // Its actions live on in their own groups, with no one left to time them out: end them.
+      const groups = waiting.flatMap((p) => (p.group === null ? [] : [p.group]));
+      for (const group of groups) signalGroup(group, 'SIGTERM');
+      if (groups.length > 0) setTimeout(() => groups.forEach((group) => signalGroup(group, 'SIGKILL')), SHUTDOWN_GRACE_MS).unref();
+      for (const p of waiting) {
+        const error = p.group === null ? `action helper ${why} before the action started` : `action helper ${why} before the action ended; its process group was stopped`;
+        p.resolve(p.group === null ? { kind: 'failed', error } : { kind: 'lost', error });
+      }
     };
     child.on('exit', (code, signal) => onGone(`exited (${signal ?? code ?? '?'})`));
     child.on('error', (error) => onGone(`failed: ${error.message}`));

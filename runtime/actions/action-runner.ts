@@ -93,11 +93,14 @@ export class ActionRunner implements ActionSink {
     this.pump();
   }
 
-  /** Lets the helper process go, if there is one, and ends the actions still running; call after `drain`. */
-  close(): void {
+  /**
+   * Lets the helper process go, if there is one (it ends its actions itself), and ends the
+   * actions this process started: SIGTERM, then SIGKILL after `graceMs`. Call after `drain`;
+   * resolves once the SIGKILL went out.
+   */
+  close(graceMs = this.killGraceMs): Promise<void> {
     this.helper?.close();
-    // Actions started from this process itself (no helper, or its fallback) end with it too.
-    void stopRunningActions(this.killGraceMs);
+    return stopRunningActions(graceMs);
   }
 
   /** Resolves true once nothing is queued or running, false if `timeoutMs` passes first. */
@@ -166,6 +169,11 @@ export class ActionRunner implements ActionSink {
     if (outcome.kind === 'failed') {
       this.counts.spawnFailed++;
       this.log.error(name, `${what} could not start: ${outcome.error}`);
+      return;
+    }
+    if (outcome.kind === 'lost') {
+      this.counts.exitedBadly++;
+      this.log.error(name, `${what} was lost: ${outcome.error}`);
       return;
     }
     const output = `${outcome.stdout === '' ? '' : ` stdout: ${outcome.stdout}`}${outcome.stderr === '' ? '' : ` stderr: ${outcome.stderr}`}${outcome.truncated ? ' (output truncated)' : ''}`;

@@ -11,7 +11,9 @@ export type ActionOutcome =
       readonly stderr: string;
       readonly truncated: boolean;
     }
-  | { readonly kind: 'failed'; readonly error: string };
+  | { readonly kind: 'failed'; readonly error: string }
+  /** It started, but whoever ran it (the action helper) died before it ended. */
+  | { readonly kind: 'lost'; readonly error: string };
 
 export interface RunOptions {
   readonly env: NodeJS.ProcessEnv;
@@ -19,18 +21,25 @@ export interface RunOptions {
   readonly timeoutMs: number;
   readonly killGraceMs: number;
   readonly outputCap: number;
-  /** Called once when the child process has started (its `spawn` event). */
-  readonly onSpawn?: () => void;
+  /** Called once when the child process has started (its `spawn` event), with its process group. */
+  readonly onSpawn?: (group: number) => void;
 }
 
-/** Process groups of the actions this process started that have not ended yet. */
+/**
+ * Process groups of the actions this process started that have not ended yet, and of those
+ * whose first process ended while others of the group live on (`cmd &` in a shell action):
+ * those still get their `action_timeout` and end with this process. While a group has a
+ * member its number cannot name another group.
+ */
 const runningGroups = new Set<number>();
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+/** Sends `signal` to the group; false when it has no process left. */
+export function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pid, signal);
+    return true;
   } catch {
-    // Already gone.
+    return false;
   }
 }
 
@@ -61,6 +70,8 @@ export function runAction(argv: readonly string[], options: RunOptions): Promise
   if (program === undefined || program === '') {
     return Promise.resolve({ kind: 'failed', error: 'empty program name' });
   }
+  // What ended actions left behind and has gone since is forgotten.
+  for (const leftover of runningGroups) if (!signalGroup(leftover, 0)) runningGroups.delete(leftover);
   return new Promise((resolve) => {
     let child: ReturnType<typeof spawn>;
     try {
@@ -90,16 +101,25 @@ export function runAction(argv: readonly string[], options: RunOptions): Promise
       termTimer = setTimeout(() => {
         timedOut = true;
         signalGroup(group, 'SIGTERM');
-        killTimer = setTimeout(() => signalGroup(group, 'SIGKILL'), options.killGraceMs);
+        killTimer = setTimeout(() => {
+          signalGroup(group, 'SIGKILL');
+          if (done) runningGroups.delete(group);
+        }, options.killGraceMs);
       }, options.timeoutMs);
+      // Only for what an ended action left behind: such timers must not keep the process alive.
+      termTimer.unref();
     }
     const finish = (outcome: ActionOutcome): void => {
       if (done) return;
       done = true;
-      if (group !== undefined) runningGroups.delete(group);
-      if (termTimer !== null) clearTimeout(termTimer);
-      if (killTimer !== null) clearTimeout(killTimer);
       if (lateTimer !== null) clearTimeout(lateTimer);
+      // Processes it left behind in its group keep the timeout (and the stop) of the action.
+      const lingering = group !== undefined && outcome.kind === 'exited' && signalGroup(group, 0);
+      if (!lingering) {
+        if (group !== undefined) runningGroups.delete(group);
+        if (termTimer !== null) clearTimeout(termTimer);
+        if (killTimer !== null) clearTimeout(killTimer);
+      }
       resolve(outcome);
     };
     const exited = (code: number | null, signal: NodeJS.Signals | null): void => {
@@ -109,7 +129,7 @@ export function runAction(argv: readonly string[], options: RunOptions): Promise
       });
     };
     const onSpawn = options.onSpawn;
-    if (onSpawn !== undefined) child.once('spawn', onSpawn);
+    if (onSpawn !== undefined && group !== undefined) child.once('spawn', () => onSpawn(group));
     child.on('error', (err) => finish({ kind: 'failed', error: err.message }));
     child.on('close', exited);
     // A grandchild that left the group can hold the pipes open forever: stop waiting for them.

@@ -34,8 +34,12 @@ export interface RunMainOptions {
   readonly ruleSource?: string;
 }
 
-/** SIGTERM must end the process within 5 s: stopping the readers takes some, draining the rest. */
-const DRAIN_MS = 4_000;
+/**
+ * SIGTERM must end the process within 5 s: stopping the readers takes some, draining most of the
+ * rest, and actions still running get SIGTERM and, STOP_GRACE_MS later, SIGKILL.
+ */
+const DRAIN_MS = 3_500;
+const STOP_GRACE_MS = 1_000;
 
 /**
  * The daemon: runs `modules` with logNOT's command line (see `DAEMON_USAGE`) until SIGTERM or
@@ -215,7 +219,8 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
       // After a failed start the supervisor may be half built; stopping it must not end the shutdown.
       await supervisor.stop().catch((error: unknown) => log.error(null, `stopping: ${String(error)}`));
       const drained = await actions.drain(DRAIN_MS);
-      actions.close();
+      // What started from this process (no helper) must not outlive it: SIGKILL before the exit.
+      await actions.close(STOP_GRACE_MS);
       const stats = actions.stats();
       if (!drained) log.warn(null, `${stats.running + stats.queued} action(s) still running at exit`);
       log.info(null, `stopped: ${supervisor.stats().linesRead} line(s) read, ${stats.submitted} action(s) submitted`);

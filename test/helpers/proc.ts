@@ -22,3 +22,14 @@ export function listeningSockets(pid: number): string[] {
   }
   return listening;
 }
+
+/** True while process `pid` runs (a zombie waiting for its parent to reap it counts as gone). */
+export function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ...": comm may hold spaces, so read after its closing parenthesis.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}

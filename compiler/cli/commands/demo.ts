@@ -103,7 +103,7 @@ async function runDemo(dir: string, seconds: number, io: Io, interrupt: Interrup
   await sleep(300);
   await supervisor.stop();
   const drained = await actions.drain(4_000);
-  actions.close();
+  await actions.close(1_000);
   const stats = supervisor.stats();
   const runs = readFileSync(join(dir, 'notify.log'), 'utf8').split('\n').filter((l) => l !== '').length;
   const a = actions.stats();

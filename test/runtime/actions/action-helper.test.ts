@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import type { ActionRequest } from '../../../runtime/actions/action-sink.js';
 import type { ActionSpec, Captures } from '../../../runtime/contract.js';
 import { Logger } from '../../../runtime/log/logger.js';
 import { packageRoot, rulecScript } from '../../../compiler/manifest.js';
-import { listeningSockets } from '../../helpers/proc.js';
+import { listeningSockets, running } from '../../helpers/proc.js';
 import { cap, dumpAction, item, tempDir, text, whole, type TempDir } from './helpers.js';
 
 let dir: TempDir;
@@ -89,16 +89,22 @@ describe('actions started from the helper process (the real bin/rulec.js)', () =
     const log = new Logger({ level: 'error', stdout: { write: (t: string) => failures.push(t) } });
     let started = false;
     const r = new ActionRunner(log, { threads: 1, baseEnv: { ...process.env, DUMP_FILE: dir.dump }, helper, onSpawn: () => (started = true) });
-    r.submit(request({ shell: true, command: 'sleep 5', source: 'x' }));
-    await eventually(() => started);
+    const pidFile = join(dir.path, 'action.pid');
+    // It ignores SIGTERM: only the SIGKILL after the grace ends it.
+    r.submit(request({ shell: true, command: `trap '' TERM; echo $$ > ${pidFile}; sleep 30`, source: 'x' }));
+    await eventually(() => started && existsSync(pidFile) && readFileSync(pidFile, 'utf8') !== '');
+    const action = Number(readFileSync(pidFile, 'utf8'));
     const [first] = helperPids();
     expect(first).toBeTypeOf('number');
     process.kill(first!, 'SIGKILL');
     r.submit(request(dumpAction([text('after')])));
     expect(await r.drain(10_000)).toBe(true);
-    expect(failures.some((l) => l.includes('action helper exited (SIGKILL) before the action ended'))).toBe(true);
+    expect(failures.some((l) => l.includes('was lost: action helper exited (SIGKILL) before the action ended; its process group was stopped'))).toBe(true);
     expect(dir.records().map((x) => x.argv)).toEqual([['after']]);
     expect(helperPids()).not.toContain(first);
+    // No one is left to time it out: the daemon ends it instead of leaving it running for ever.
+    await eventually(() => !running(action));
+    expect(running(action)).toBe(false);
   });
 
   it('gives up a helper that cannot start, says why once, and starts the actions itself, losing none', async () => {

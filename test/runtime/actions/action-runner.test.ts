@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -7,6 +7,8 @@ import { ActionRunner } from '../../../runtime/actions/action-runner.js';
 import type { ActionRequest } from '../../../runtime/actions/action-sink.js';
 import type { ActionSpec, Captures, ItemSpec } from '../../../runtime/contract.js';
 import { Logger } from '../../../runtime/log/logger.js';
+import { running } from '../../helpers/proc.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { cap, dumpAction, item, tempDir, text, whole, type TempDir } from './helpers.js';
 
 setFlagsFromString('--expose-gc');
@@ -142,6 +144,32 @@ describe('ActionRunner failures and limits', () => {
     r.submit(request({ shell: true, command: 'sleep 0.3', source: 'x' }, [], '', item({ actionTimeout: 30 * 86_400 })));
     expect(await r.drain(10_000)).toBe(true);
     expect(r.stats()).toMatchObject({ succeeded: 1, timedOut: 0 });
+  });
+
+  it('ends what an action left running in its group at the action\'s timeout, after reporting the action', async () => {
+    dir = tempDir();
+    const r = runner();
+    const pidFile = join(dir.path, 'bg.pid');
+    r.submit(request({ shell: true, command: `sleep 30 >/dev/null 2>&1 & echo $! > ${pidFile}`, source: 'x' }, [], '', item({ actionTimeout: 0.5 })));
+    expect(await r.drain(5_000)).toBe(true);
+    expect(r.stats()).toMatchObject({ succeeded: 1, timedOut: 0 });
+    const left = Number(readFileSync(pidFile, 'utf8'));
+    expect(running(left)).toBe(true);
+    expect(await waitFor(() => !running(left), 3_000)).toBe(true);
+  });
+
+  it('close() ends the actions this process started, and what they left behind, SIGKILL for those ignoring SIGTERM', async () => {
+    dir = tempDir();
+    const r = runner();
+    const [stubbornPid, leftPid] = [join(dir.path, 'stubborn.pid'), join(dir.path, 'left.pid')];
+    const stubborn = `process.on("SIGTERM", () => {}); require("fs").writeFileSync(${JSON.stringify(stubbornPid)}, String(process.pid)); setInterval(() => {}, 1000)`;
+    // No action_timeout: only the stop can end them.
+    r.submit(request({ shell: false, argv: [[text(process.execPath)], [text('-e')], [text(stubborn)]], source: 'x' }));
+    r.submit(request({ shell: true, command: `sleep 30 >/dev/null 2>&1 & echo $! > ${leftPid}`, source: 'x' }));
+    expect(await waitFor(() => existsSync(stubbornPid) && existsSync(leftPid) && readFileSync(leftPid, 'utf8') !== '', 5_000)).toBe(true);
+    const pids = [stubbornPid, leftPid].map((f) => Number(readFileSync(f, 'utf8')));
+    await r.close(300);
+    expect(await waitFor(() => pids.every((pid) => !running(pid)), 1_000)).toBe(true);
   });
 
   it('does not wait for a grandchild that left the group but holds the output pipes', async () => {
