@@ -35,7 +35,17 @@ export function spawnDetached(logFile: string, timeoutMs = 10_000): Promise<{ pi
       child.unref();
       resolve(result);
     };
-    const timer = setTimeout(() => finish({ error: `background process did not start within ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(() => {
+      // Reported as not started, it must not start later: its whole session goes (helper, actions too).
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          // Gone already.
+        }
+      }
+      finish({ error: `background process did not start within ${timeoutMs} ms; stopped it` });
+    }, timeoutMs);
     child.on('message', (message) => {
       if (message === 'ready') finish({ pid: child.pid ?? 0 });
     });

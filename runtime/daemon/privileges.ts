@@ -1,6 +1,27 @@
+import { execFileSync } from 'node:child_process';
+
+/**
+ * A user's primary group and all its groups, from `id` (which asks the system's user databases,
+ * LDAP included; Node has no getpwnam). Null when `id` is missing or does not know the user.
+ */
+function groupsOf(user: string): { primary: number; all: number[] } | null {
+  try {
+    const read = (flag: string): number[] =>
+      execFileSync('id', [flag, user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5_000 }).trim().split(/\s+/).map(Number);
+    const [primary] = read('-g');
+    const all = read('-G');
+    if (primary === undefined || ![primary, ...all].every(Number.isSafeInteger)) return null;
+    return { primary, all };
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Drops privileges: group first (while still allowed to change it), then user. Names or
  * numbers are accepted, as Node's setgid/setuid resolve names through the system databases.
+ * A user without a group gets the user's own groups; only when they cannot be found the
+ * starting group stays (the caller warns when that is root's).
  * Returns an error message instead of throwing.
  */
 export function dropPrivileges(uid: string | null, gid: string | null): string | null {
@@ -15,6 +36,15 @@ export function dropPrivileges(uid: string | null, gid: string | null): string |
       // Supplementary groups of the starting user (root's) must go too, or privileges linger.
       setgroups([id(gid)]);
       setgid(id(gid));
+    } else if (uid !== null) {
+      // -u alone: the user's own groups, as su and runuser give them, not root's.
+      const groups = groupsOf(uid);
+      if (groups !== null) {
+        setgroups(groups.all);
+        setgid(groups.primary);
+      } else {
+        setgroups([]);
+      }
     }
     if (uid !== null) setuid(id(uid));
     return null;
