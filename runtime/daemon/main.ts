@@ -126,6 +126,9 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
     // A background copy's stdout already is the log file; do not write each line twice (-s too).
     stdout: isDetachedChild() ? false : args.stdout ? true : args.logFile === null ? process.stderr : false,
   });
+  // Running on with nowhere to log would hide every match, action and error: refuse to start
+  // (the logger said why on stderr).
+  if (log.fileLost) return 1;
   if (args.chdir !== null) {
     try {
       process.chdir(args.chdir);

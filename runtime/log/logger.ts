@@ -105,6 +105,11 @@ export class Logger {
     this.fileFailed = false;
   }
 
+  /** True when a log file was asked for and is not open (it could not be opened, or failed). */
+  get fileLost(): boolean {
+    return this.file !== null && this.fd === null;
+  }
+
   /** Closes the file; later messages go to stdout only. */
   close(): void {
     this.closeFile();

@@ -214,6 +214,14 @@ describe('rulec run FILE.rules', () => {
     expect(own).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
   });
 
+  it('refuses to start, exit 1, when its own log file cannot be opened, rather than run with no log', async () => {
+    const t = setup();
+    writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', MARKER, t.rec, '"$1"'));
+    const d = daemon([t.rules, '-l', join(t.dir, 'no-such-dir', 'own.log')], t.dir);
+    expect(await d.exited).toBe(1);
+    expect(d.output()).toMatch(/^rulec: cannot write log file \S+own\.log: Error: ENOENT/m);
+  });
+
   it('-t checks a rule file like rulec check, and refuses a rule file with errors', async () => {
     const t = setup();
     writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', MARKER, t.rec, '"$1"'));
