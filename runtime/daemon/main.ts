@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { RuleModule } from '../contract.js';
+import type { EngineSettings, RuleModule } from '../contract.js';
 import { ActionHelper } from '../actions/action-helper.js';
 import { ActionRunner } from '../actions/action-runner.js';
 import { LiveClock } from '../clock/clock.js';
@@ -113,6 +113,23 @@ function sameFile(a: string, b: string): boolean {
   }
 }
 
+/**
+ * [general] settings a reload cannot apply: the action workers, the user and group were set up
+ * at the start (and privileges cannot come back), the checkpoint store too.
+ */
+function startOnlyChanges(running: EngineSettings | undefined, next: EngineSettings | undefined): string[] {
+  if (running === undefined || next === undefined) return [];
+  const settings = [
+    ['athread_count', running.actionThreads, next.actionThreads],
+    ['uid', running.uid, next.uid],
+    ['gid', running.gid, next.gid],
+    ['state', running.stateDir, next.stateDir],
+  ] as const;
+  return settings
+    .filter(([, was, now]) => was !== now)
+    .map(([key, was, now]) => `reload: ${key} changed from ${String(was)} to ${String(now)}, which takes effect only when rulec starts again`);
+}
+
 /** Makes file arguments independent of `-w`, so parent and background copy agree on them. */
 function absolutePaths(args: DaemonArgs): DaemonArgs {
   const abs = (p: string | null): string | null => (p === null ? null : resolve(p));
@@ -202,6 +219,7 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
         if (stopping) return;
         await supervisor.replace(fresh.modules);
         log.info(null, `reloaded: ${fresh.modules.reduce((n, m) => n + m.items.length, 0)} item(s)`);
+        for (const change of startOnlyChanges(general, fresh.modules[0]?.engine)) log.warn(null, change);
       }).catch((error: unknown) => log.error(null, `reload failed: ${String(error)}`));
     };
     const uninstall = installSignals({

@@ -157,9 +157,11 @@ describe('rulec run FILE.rules', () => {
     const d = daemon([t.rules, '-l', t.own], t.dir);
     expect(await waitFor(() => read(t.own).includes('running 1 item(s)'))).toBe(true);
 
-    writeRules(t.rules, itemText('WARNINGS', t.log, 'WARN (\\w+)', MARKER, t.rec, '"$1"'));
+    // A [general] setting a reload cannot apply is said, not dropped in silence.
+    writeRules(t.rules, `[general]\nathread_count = 3\n\n${itemText('WARNINGS', t.log, 'WARN (\\w+)', MARKER, t.rec, '"$1"')}`);
     d.child.kill('SIGUSR1');
     expect(await waitFor(() => read(t.own).includes('reloaded: 1 item(s)'))).toBe(true);
+    expect(read(t.own)).toMatch(/warn reload: athread_count changed from 2 to 3, which takes effect only when rulec starts again/);
     appendFileSync(t.log, 'ERROR oldrule\nWARN newrule\n');
     expect(await waitFor(() => records(t.rec).length === 1)).toBe(true);
 
