@@ -12,6 +12,11 @@ export interface ActionRunnerOptions {
   readonly threads?: number;
   /** Waiting actions kept; beyond it the oldest is dropped and counted. Default 1000. */
   readonly queueCap?: number;
+  /**
+   * Characters of log text (lines and captures) the waiting actions may hold together; beyond it
+   * the oldest are dropped too. Default 16 Mi: 1000 lines at a 16 MiB line_max would be gigabytes.
+   */
+  readonly queueTextCap?: number;
   /** Bytes of stdout and of stderr kept for the log; default 4096. */
   readonly outputCap?: number;
   /** Between SIGTERM and SIGKILL on timeout; default 2000 ms. */
@@ -49,6 +54,8 @@ const LOG_WORD_MAX = 200;
 export class ActionRunner implements ActionSink {
   private readonly threads: number;
   private readonly queueCap: number;
+  private readonly queueTextCap: number;
+  private queuedText = 0;
   private readonly outputCap: number;
   private readonly killGraceMs: number;
   private readonly baseEnv: NodeJS.ProcessEnv;
@@ -64,6 +71,7 @@ export class ActionRunner implements ActionSink {
   constructor(private readonly log: Logger, options: ActionRunnerOptions = {}) {
     this.threads = Math.max(1, options.threads ?? 2);
     this.queueCap = Math.max(1, options.queueCap ?? 1000);
+    this.queueTextCap = Math.max(1, options.queueTextCap ?? 16 * 1024 * 1024);
     this.outputCap = options.outputCap ?? 4096;
     this.killGraceMs = options.killGraceMs ?? 2000;
     // A RULEC_n left in the daemon's own environment would reach a shell action as if it were a capture.
@@ -77,20 +85,35 @@ export class ActionRunner implements ActionSink {
 
   submit(request: ActionRequest): void {
     this.counts.submitted++;
-    if (this.queue.length - this.head >= this.queueCap) {
-      const oldest = this.queue[this.head];
-      this.queue[this.head++] = undefined;
-      this.counts.dropped++;
-      // Under a flood, log the 1st, 2nd, 4th, 8th... drop rather than one line per drop.
-      if ((this.counts.dropped & (this.counts.dropped - 1)) === 0) {
-        const what = `action queue full (${this.queueCap}): dropped the oldest ${oldest?.kind ?? ''} action`;
-        this.log.warn(oldest?.item.name ?? null, `${what} (${this.counts.dropped} dropped so far)`);
-      }
+    const size = textSize(request);
+    while (this.head < this.queue.length && (this.queue.length - this.head >= this.queueCap || this.queuedText + size > this.queueTextCap)) {
+      this.dropOldest();
     }
-    // Queued for a while: its text must not keep the read segment it was cut from alive.
-    const captures = request.captures.map((text) => (text === undefined ? text : ownCopy(text)));
-    this.queue.push({ ...request, line: ownCopy(request.line), captures });
+    // Queued for a while: its text must not keep the read segment it was cut from alive. `$0`
+    // is the line: one copy serves both.
+    const line = ownCopy(request.line);
+    const captures = request.captures.map((text) => (text === undefined ? text : text === request.line ? line : ownCopy(text)));
+    this.queue.push({ ...request, line, captures });
+    this.queuedText += size;
     this.pump();
+  }
+
+  private dropOldest(): void {
+    const oldest = this.take();
+    this.counts.dropped++;
+    // Under a flood, log the 1st, 2nd, 4th, 8th... drop rather than one line per drop.
+    if ((this.counts.dropped & (this.counts.dropped - 1)) === 0) {
+      const what = `action queue full (${this.queueCap} actions or ${this.queueTextCap} characters of log text): dropped the oldest ${oldest?.kind ?? ''} action`;
+      this.log.warn(oldest?.item.name ?? null, `${what} (${this.counts.dropped} dropped so far)`);
+    }
+  }
+
+  /** Takes the oldest waiting action off the queue. */
+  private take(): ActionRequest | undefined {
+    const next = this.queue[this.head];
+    this.queue[this.head++] = undefined;
+    if (next !== undefined) this.queuedText -= textSize(next);
+    return next;
   }
 
   /**
@@ -129,8 +152,7 @@ export class ActionRunner implements ActionSink {
 
   private pump(): void {
     while (this.running < this.threads && this.head < this.queue.length) {
-      const next = this.queue[this.head];
-      this.queue[this.head++] = undefined;
+      const next = this.take();
       if (next === undefined) continue;
       this.running++;
       void this.execute(next)
@@ -189,4 +211,11 @@ export class ActionRunner implements ActionSink {
       this.log.warn(name, `${what} ${how}${output}`);
     }
   }
+}
+
+/** The log text an action holds while it waits: its line, and its captures but `$0`, which is the line. */
+function textSize(request: ActionRequest): number {
+  let size = request.line.length;
+  for (const text of request.captures) if (text !== undefined && text !== request.line) size += text.length;
+  return size;
 }

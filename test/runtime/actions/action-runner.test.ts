@@ -193,6 +193,22 @@ describe('ActionRunner failures and limits', () => {
     expect(logged.some((l) => l.includes('queue full'))).toBe(true);
   });
 
+  it('drops the oldest waiting actions when their log text passes the text cap, $0 counted once', async () => {
+    dir = tempDir();
+    logged = [];
+    const log = new Logger({ level: 'debug', stdout: { write: (t: string) => logged.push(t) } });
+    // Room for the text of two waiting 1,000-character lines, each also its own $0.
+    const r = new ActionRunner(log, { threads: 1, queueTextCap: 2_500, killGraceMs: 300, baseEnv: { ...process.env, DUMP_FILE: dir.dump } });
+    for (let i = 0; i < 5; i++) {
+      const line = String(i).repeat(1_000);
+      r.submit(request(dumpAction([cap(0)]), [line], line));
+    }
+    expect(await r.drain(10_000)).toBe(true);
+    expect(dir.records().map((x) => x.argv[0]![0])).toEqual(['0', '3', '4']);
+    expect(r.stats().dropped).toBe(2);
+    expect(logged.some((l) => l.includes('2500 characters of log text'))).toBe(true);
+  });
+
   it('runs up to `threads` actions at once', async () => {
     dir = tempDir();
     const r = runner(3);
