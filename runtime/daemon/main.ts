@@ -9,7 +9,7 @@ import { Logger } from '../log/logger.js';
 import { DAEMON_USAGE, parseDaemonArgs, type DaemonArgs } from './args.js';
 import { isDetachedChild, reportReady, spawnDetached } from './detach.js';
 import { checkModule } from './loader.js';
-import { removePidFile, runningOwner, writePidFile } from './pid-file.js';
+import { claimPidFile, removePidFile } from './pid-file.js';
 import { dropPrivileges } from './privileges.js';
 import { installSignals } from './signals.js';
 import { Supervisor } from './supervisor.js';
@@ -156,15 +156,15 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
   }
   if (args.pidFile !== null) {
     // Taking over its pid file would let the other daemon's stop remove ours, or ours its.
-    const owner = runningOwner(args.pidFile);
-    if (owner !== null) {
-      log.error(null, `pid file ${args.pidFile} names process ${owner}, still running: is rulec already running? (remove the file if that process is something else)`);
-      return 1;
-    }
+    let owner: number | null;
     try {
-      writePidFile(args.pidFile);
+      owner = claimPidFile(args.pidFile);
     } catch (error) {
       log.error(null, `cannot write pid file ${args.pidFile}: ${(error as Error).message}`);
+      return 1;
+    }
+    if (owner !== null) {
+      log.error(null, `pid file ${args.pidFile} names process ${owner}, still running: is rulec already running? (remove the file if that process is something else)`);
       return 1;
     }
   }

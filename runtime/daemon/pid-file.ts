@@ -1,9 +1,43 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../fs/write-atomic.js';
 
-/** Writes `pid` to `path` atomically (see writeFileAtomic: safe in a directory others can write). */
-export function writePidFile(path: string, pid: number = process.pid): void {
-  writeFileAtomic(path, `${pid}\n`);
+/**
+ * Takes `path` as this process's pid file, or returns the pid of the running process that holds
+ * it. The file is put in place with link(2), which fails when the name exists: of two daemons
+ * started at once only one gets it (a check, then a rename, let both run). A file naming a
+ * process that is gone is replaced. The temporary file is named unguessably and created
+ * exclusively, as writeFileAtomic does, since the directory may be one others can write.
+ * Throws when the file cannot be written.
+ */
+export function claimPidFile(path: string, pid: number = process.pid): number | null {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
+  writeFileSync(temp, `${pid}\n`, { mode: 0o644, flag: 'wx' });
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        linkSync(temp, path);
+        return null;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        // A file system without hard links: the check and the rename, as before.
+        if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') {
+          const other = runningOwner(path);
+          if (other === null) writeFileAtomic(path, `${pid}\n`);
+          return other;
+        }
+        if (code !== 'EEXIST') throw error;
+      }
+      const owner = runningOwner(path);
+      if (owner !== null) return owner;
+      // Left by a daemon that is gone (or by this very process).
+      rmSync(path, { force: true });
+    }
+    throw new Error('another process keeps creating it');
+  } finally {
+    rmSync(temp, { force: true });
+  }
 }
 
 /**

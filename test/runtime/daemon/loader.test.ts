@@ -2,7 +2,7 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFile
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTRACT_VERSION } from '../../../runtime/contract.js';
 import { checkModule, importModule } from '../../../runtime/daemon/loader.js';
-import { removePidFile, writePidFile } from '../../../runtime/daemon/pid-file.js';
+import { claimPidFile, removePidFile } from '../../../runtime/daemon/pid-file.js';
 import { RUNTIME_VERSION } from '../../../runtime/daemon/version.js';
 import { ruleModule, tempDir, type TempDir } from './helpers.js';
 
@@ -34,7 +34,7 @@ describe('pid file', () => {
   it('writes the pid and removes only its own file', () => {
     dir = tempDir();
     const file = dir.file('r.pid');
-    writePidFile(file, 12345);
+    expect(claimPidFile(file, 12345)).toBeNull();
     expect(readFileSync(file, 'utf8')).toBe('12345\n');
     removePidFile(file, 999);
     expect(readFileSync(file, 'utf8')).toBe('12345\n');
@@ -42,11 +42,25 @@ describe('pid file', () => {
     expect(() => readFileSync(file)).toThrow();
   });
 
+  it('is taken by one process only: a second claim gets the running holder, a stale file is replaced', () => {
+    dir = tempDir();
+    const file = dir.file('r.pid');
+    // The test runner's parent: a process that is surely running and is not this one.
+    expect(claimPidFile(file, process.ppid)).toBeNull();
+    expect(claimPidFile(file)).toBe(process.ppid);
+    expect(readFileSync(file, 'utf8')).toBe(`${process.ppid}\n`);
+    // A pid no process has (beyond pid_max).
+    writeFileSync(file, '99999999\n');
+    expect(claimPidFile(file)).toBeNull();
+    expect(readFileSync(file, 'utf8')).toBe(`${process.pid}\n`);
+    expect(readdirSync(dir.path)).toEqual(['r.pid']);
+  });
+
   it('leaves no temp file behind when the pid file cannot be put in place (-p names a directory)', () => {
     dir = tempDir();
     const target = dir.file('pids');
     mkdirSync(target);
-    expect(() => writePidFile(target, 12345)).toThrow(/EISDIR/);
+    expect(() => claimPidFile(target, 12345)).toThrow(/EISDIR/);
     expect(readdirSync(dir.path)).toEqual(['pids']);
   });
 
@@ -57,7 +71,7 @@ describe('pid file', () => {
     writeFileSync(victim, 'precious\n');
     // The temp name used to be predictable from the pid: another user could plant it in advance.
     symlinkSync(victim, dir.file('.r.pid.12345.tmp'));
-    writePidFile(file, 12345);
+    expect(claimPidFile(file, 12345)).toBeNull();
     expect(readFileSync(victim, 'utf8')).toBe('precious\n');
     expect(readFileSync(file, 'utf8')).toBe('12345\n');
     expect(lstatSync(file).isSymbolicLink()).toBe(false);
