@@ -12,6 +12,8 @@ describe('escapeControl', () => {
     expect(escapeControl('\x1b[31mred\x1b[0m')).toBe('\\x1b[31mred\\x1b[0m');
     expect(escapeControl('\x00\x07\x7f\x85\x9b')).toBe('\\x00\\x07\\x7f\\x85\\x9b');
     expect(escapeControl('x\u2028y\u202ez')).toBe('x\\u2028y\\u202ez');
+    // Every bidi control that can reorder what a reader sees, the Arabic letter mark included.
+    expect(escapeControl('\u061c\u200e\u200f\u202a\u2066\u2069')).toBe('\\u061c\\u200e\\u200f\\u202a\\u2066\\u2069');
     expect(escapeControl('C:\\path')).toBe('C:\\\\path');
   });
 
