@@ -29,9 +29,11 @@ interface Interpreter {
   readonly codeOperands: 'none' | 'first' | 'all' | 'after-first';
   /** su, flock: `-c` may come after operands (`su root -c CMD`, `flock FILE -c CMD`). */
   readonly optionsAfterOperands: boolean;
+  /** sudo: option letters (`-s`, `-i`) that make it hand the whole command to a shell. */
+  readonly shellFlags: string;
 }
 
-const plain = { codeOptions: [], codeOperands: 'none', optionsAfterOperands: false } as const;
+const plain = { codeOptions: [], codeOperands: 'none', optionsAfterOperands: false, shellFlags: '' } as const;
 const SHELL: Interpreter = { ...plain, codeFlags: 'c', optionsWithValue: new Set(['-o', '+o', '-O', '+O']) };
 const AWK: Interpreter = { ...plain, codeFlags: 'e', codeOptions: ['--source'], optionsWithValue: new Set(['-F', '-v', '-f', '-i', '-l']), codeOperands: 'first' };
 const PERL: Interpreter = { ...plain, codeFlags: 'eE', optionsWithValue: new Set(['-I', '-M', '-m']) };
@@ -42,6 +44,12 @@ const SU: Interpreter = { ...plain, codeFlags: 'c', codeOptions: ['--command', '
 const FLOCK: Interpreter = { ...plain, codeFlags: 'c', codeOptions: ['--command'], optionsWithValue: new Set(['-w', '-E', '--timeout', '--conflict-exit-code']), optionsAfterOperands: true };
 const ENV: Interpreter = { ...plain, codeFlags: 'S', codeOptions: ['--split-string'], optionsWithValue: new Set(['-u', '-C', '--unset', '--chdir']) };
 const WATCH: Interpreter = { ...plain, codeFlags: '', optionsWithValue: new Set(['-n', '-d', '--interval', '-q', '-s']), codeOperands: 'all' };
+const SUDO: Interpreter = {
+  ...plain,
+  codeFlags: '',
+  optionsWithValue: new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T', '-R']),
+  shellFlags: 'si',
+};
 const SSH: Interpreter = {
   ...plain,
   codeFlags: '',
@@ -61,6 +69,7 @@ const INTERPRETERS: ReadonlyMap<string, Interpreter> = new Map([
   ['env', ENV],
   ['watch', WATCH],
   ['ssh', SSH],
+  ['sudo', SUDO],
 ]);
 
 /** `python3.11` → python; `/usr/bin/gawk` → gawk. */
@@ -102,8 +111,10 @@ export function codeWords(words: readonly ActionWord[]): Set<number> {
 function markCode(words: readonly ActionWord[], at: number, interpreter: Interpreter, code: Set<number>): void {
   let programFromFile = false;
   let operands = 0;
+  let throughShell = false;
   const operand = (i: number): boolean => {
-    const mode = interpreter.codeOperands;
+    // `sudo -s CMD ARGS`: the command and its arguments are one line for the shell.
+    const mode = throughShell ? 'all' : interpreter.codeOperands;
     const isCode = mode === 'all' || (mode === 'first' && operands === 0 && !programFromFile) || (mode === 'after-first' && operands > 0);
     if (isCode) code.add(i);
     operands++;
@@ -140,6 +151,8 @@ function markCode(words: readonly ActionWord[], at: number, interpreter: Interpr
       return;
     }
     if (interpreter === AWK && text.startsWith('-f')) programFromFile = true;
+    const letters = /^-([A-Za-z]+)$/.exec(text)?.[1] ?? (text === '--shell' ? 's' : text === '--login' ? 'i' : '');
+    if ([...letters].some((ch) => interpreter.shellFlags.includes(ch))) throughShell = true;
     if (interpreter.optionsWithValue.has(text)) i++;
   }
 }
