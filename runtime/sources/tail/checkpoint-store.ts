@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { Checkpoint, CheckpointLoad, CheckpointStore } from './types.js';
 
 const FORMAT = 1;
@@ -90,7 +90,8 @@ function parseFile(r: Record<string, unknown>): Checkpoint | null {
     fp === null ||
     !count(fp['length']) ||
     typeof fp['sha256'] !== 'string' ||
-    !/^[0-9a-f]{64}$/.test(fp['sha256'])
+    !/^[0-9a-f]{64}$/.test(fp['sha256']) ||
+    (r['dir'] !== undefined && (typeof r['dir'] !== 'string' || !isAbsolute(r['dir'])))
   ) {
     return null;
   }
@@ -100,5 +101,6 @@ function parseFile(r: Record<string, unknown>): Checkpoint | null {
     offset: r['offset'],
     discarding: r['discarding'],
     fingerprint: { length: fp['length'], sha256: fp['sha256'] },
+    ...(typeof r['dir'] === 'string' ? { dir: r['dir'] } : {}),
   };
 }

@@ -93,9 +93,10 @@ export class FileFollower {
   checkpoint(): Checkpoint | null {
     const f = this.current ?? this.retiring.at(-1) ?? null;
     if (f === null) return this.retiredPosition;
+    const dir = dirname(this.target);
     // Rotated files still read out: a writer may add to one until it reopens, after our stop too.
-    const rotated = [...this.retiring.filter((r) => r !== f), ...(this.copy === null ? [] : [this.copy])].map(positionOf);
-    return rotated.length === 0 ? positionOf(f) : { ...positionOf(f), rotated };
+    const rotated = [...this.retiring.filter((r) => r !== f), ...(this.copy === null ? [] : [this.copy])].map((r) => positionOf(r, dir));
+    return rotated.length === 0 ? positionOf(f, dir) : { ...positionOf(f, dir), rotated };
   }
 
   /** Stops watching and reading; call `close` once the last checkpoint was taken. */
@@ -339,7 +340,10 @@ export class FileFollower {
   /** Adopts the checkpointed file if a rotation renamed it while we were down; returns whether it did. */
   private adoptRotated(cp: Checkpoint): boolean {
     try {
-      const found = findRotated(this.abs, cp, this.settings.lineMax, watchTargets(this.abs).dirs);
+      const dirs = watchTargets(this.abs).dirs;
+      // A symlink pointed at another directory while we were stopped: the file was where it led.
+      if (cp.dir !== undefined && !dirs.includes(cp.dir)) dirs.push(cp.dir);
+      const found = findRotated(this.abs, cp, this.settings.lineMax, dirs);
       if (found === null) return false;
       found.file.retireAt = Date.now() + this.settings.rotateWaitMs;
       this.retiring.push(found.file);
@@ -381,7 +385,7 @@ export class FileFollower {
     if (rest !== null) this.deliver([rest], f.handled.offset, true, null);
     f.close();
     this.retiring.splice(this.retiring.indexOf(f), 1);
-    this.retiredPosition = positionOf(f);
+    this.retiredPosition = positionOf(f, dirname(this.target));
     this.notices.notice({ kind: 'retired', path: this.settings.path, bytesAfterRotation: f.bytesAfterRotation });
   }
 
@@ -417,6 +421,6 @@ export class FileFollower {
 }
 
 /** Where handled lines of one open file end, as a checkpoint records it. */
-function positionOf(f: OpenFile): Checkpoint {
-  return { dev: String(f.dev), ino: String(f.ino), fingerprint: f.fingerprint, ...f.handled };
+function positionOf(f: OpenFile, dir: string): Checkpoint {
+  return { dev: String(f.dev), ino: String(f.ino), fingerprint: f.fingerprint, ...f.handled, dir };
 }

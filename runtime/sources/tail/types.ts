@@ -18,6 +18,11 @@ export interface Checkpoint {
   readonly offset: number;
   readonly discarding: boolean;
   /**
+   * The directory of the followed file (a symlink's target's) when this was taken: a restart
+   * looks there too for a file rotated while stopped, also after the link was pointed elsewhere.
+   */
+  readonly dir?: string;
+  /**
    * Files rotated away from the path and still being read out (`rotateWait`) when this was
    * taken, oldest first: a restart reads on in them too, if they are still beside the path.
    */

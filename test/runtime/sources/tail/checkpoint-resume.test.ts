@@ -107,6 +107,29 @@ describe('checkpoints across restarts', () => {
     expect(second.got.notices).toContainEqual({ kind: 'truncated', path, from: numberedText(0, 3).length, to: numberedText(5, 2).length, copy: 'app.log.1' });
   });
 
+  it('a symlink pointed at a file in another directory while stopped: the restart reads the rest of the old target first', async () => {
+    const dir = tempDir();
+    for (const sub of ['d1', 'd2', 'links']) mkdirSync(join(dir, sub));
+    const [old, next, link] = [join(dir, 'd1/app.log'), join(dir, 'd2/app.log'), join(dir, 'links/current.log')];
+    writeFileSync(old, numberedText(0, 1));
+    symlinkSync('../d1/app.log', link);
+    const tail = (): ReturnType<typeof collectingTailer> =>
+      collectingTailer({ path: link, fileType: 'file', start: 'beginning', rotateWait: 0.3, pollInterval: 50, checkpoint: createCheckpointStore(join(dir, 'state')) });
+    const first = await tail();
+    expect(await waitFor(() => first.got.numbers.length === 1, 2000)).toBe(true);
+    await first.tailer.stop();
+    // While stopped: the old target gets a last line, and the link moves to a dated directory.
+    appendFileSync(old, numberedText(1, 1));
+    writeFileSync(next, numberedText(2, 1));
+    unlinkSync(link);
+    symlinkSync('../d2/app.log', link);
+    const second = await tail();
+    expect(await waitFor(() => second.got.numbers.length >= 2, 2000)).toBe(true);
+    await sleep(500);
+    await second.tailer.stop();
+    expect(second.got.numbers).toEqual([1, 2]);
+  });
+
   it('a stop during rotate_wait after the new file appeared: the restart reads on in the rotated file too', async () => {
     const { path, tail } = restartable('L1\n');
     const first = await tail({ start: 'beginning', rotateWait: 5, pollInterval: 50 });

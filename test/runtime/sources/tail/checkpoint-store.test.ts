@@ -37,6 +37,17 @@ describe('createCheckpointStore', () => {
     expect(await store.load('/p')).toEqual({ value: null, problem: 'ignoring a corrupt checkpoint for /p' });
   });
 
+  it('round-trips the directory the file was in, and refuses one that is not an absolute path', async () => {
+    const dir = tempDir();
+    const store = createCheckpointStore(dir);
+    const withDir: Checkpoint = { ...cp(30), dir: '/var/log/2026-12-02' };
+    expect(await store.save('/p', withDir)).toBeNull();
+    expect((await store.load('/p')).value).toEqual(withDir);
+    const [file] = readdirSync(dir);
+    writeFileSync(join(dir, file!), JSON.stringify({ format: 1, path: '/p', ...cp(30), dir: 'relative/dir' }));
+    expect((await store.load('/p')).value).toBeNull();
+  });
+
   it('keeps the last of many overlapping saves and leaves no temporary files', async () => {
     const dir = tempDir();
     const store = createCheckpointStore(dir);
