@@ -112,16 +112,22 @@ function markCode(words: readonly ActionWord[], at: number, interpreter: Interpr
   let programFromFile = false;
   let operands = 0;
   let throughShell = false;
+  let optionsEnded = false;
   const operand = (i: number): boolean => {
     // `sudo -s CMD ARGS`: the command and its arguments are one line for the shell.
     const mode = throughShell ? 'all' : interpreter.codeOperands;
     const isCode = mode === 'all' || (mode === 'first' && operands === 0 && !programFromFile) || (mode === 'after-first' && operands > 0);
     if (isCode) code.add(i);
     operands++;
-    // Past the options: only su and flock read a -c after an operand; watch and ssh take every operand.
-    return interpreter.optionsAfterOperands || mode === 'all' || mode === 'after-first';
+    // watch, ssh and sudo -s take every word after their first operand as the command, even
+    // words that look like their own options (`ssh host block -p "$1"`).
+    if (mode === 'all' || mode === 'after-first') {
+      optionsEnded = true;
+      return true;
+    }
+    // Only su and flock read a -c after an operand.
+    return interpreter.optionsAfterOperands;
   };
-  let optionsEnded = false;
   for (let i = at + 1; i < words.length; i++) {
     const { text, captured } = words[i]!;
     if (!optionsEnded && !captured && text === '--') {

@@ -139,6 +139,8 @@ describe('compileActionTemplate: problems', () => {
     ['/usr/bin/watch -n 5 "grep $1 /var/log/x"', 3, [['R327', 'error', '$1']]],
     ['/usr/bin/ssh -p 22 fw.example /usr/local/bin/block "$1"', 3, [['R327', 'error', '$1']]],
     ['/usr/bin/ssh "$1"', 3, []],
+    ['/usr/bin/ssh fw.example /usr/local/bin/block -p "$1"', 3, [['R327', 'error', '$1']]],
+    ['/usr/bin/watch -n 5 /bin/grep -e "$1" /var/log/x', 3, [['R327', 'error', '$1']]],
     ['/usr/bin/sudo -u www -s /usr/local/bin/block "$1"', 3, [['R327', 'error', '$1']]],
     ['/usr/bin/sudo --login /usr/local/bin/block "$1"', 3, [['R327', 'error', '$1']]],
     ['/usr/bin/sudo -u www /usr/local/bin/block "$1"', 3, []],
