@@ -4,7 +4,7 @@ import { startsWith } from './fingerprint.js';
 import { endsInsideLine, NotRegularFile, OpenFile, type ReadOutcome } from './open-file.js';
 import { findCopy, findRotated, staleReason } from './find-file.js';
 import { Notifier } from './notifier.js';
-import type { AsciiLineBytes, Checkpoint, TailHandlers } from './types.js';
+import type { AsciiLineBytes, Checkpoint, Fingerprint, TailHandlers } from './types.js';
 
 /** Settings a follower runs with, defaults already applied. */
 export interface FollowSettings {
@@ -239,7 +239,7 @@ export class FileFollower {
     const size = Number(st.size);
     if (size < cur.readPos || !startsWith(cur.fd, cur.fingerprint)) {
       const from = cur.readPos;
-      const copy = this.readCopy(cur);
+      const copy = this.readCopy(cur.fingerprint, cur.handled, cur.ino);
       cur.rewind();
       this.notices.notice({ kind: 'truncated', path, from, to: size, copy });
       // Rewritten past its old size between two looks (`cmd > file`), it still was emptied:
@@ -288,23 +288,28 @@ export class FileFollower {
       return;
     }
     this.firstOpen = null;
-    if (truncatedWhileStopped && checkpoint !== null) this.copyFromBefore(checkpoint, this.current.ino, openedSize);
     this.notices.present();
     this.notices.recovered();
     this.lastSize = -1;
     const offset = this.current.readPos;
     this.notices.notice(resumed ? { kind: 'resumed', path, offset } : { kind: 'opened', path, offset });
     this.refreshWatches();
+    if (truncatedWhileStopped && checkpoint !== null) {
+      // A copytruncate while we were stopped: its copy holds what was written after our
+      // checkpoint and before the copy, read first as after a live truncation.
+      const copy = this.readCopy(checkpoint.fingerprint, checkpoint, this.current.ino);
+      if (copy !== null) this.notices.notice({ kind: 'truncated', path, from: checkpoint.offset, to: openedSize, copy });
+    }
   }
 
   /**
    * copytruncate: the copy holds what was appended between our last read and the copy, so
    * read that from it before starting over. Returns the copy's name when one was found.
    */
-  private readCopy(cur: OpenFile): string | null {
+  private readCopy(head: Fingerprint, at: { readonly offset: number; readonly discarding: boolean }, ino: bigint): string | null {
     let found;
     try {
-      found = findCopy(this.target, cur.fingerprint, cur.handled.offset + 1, cur.ino, this.settings.lineMax, cur.handled);
+      found = findCopy(this.target, head, at.offset + 1, ino, this.settings.lineMax, at);
     } catch (err) {
       this.notices.error(`looking for a copy: ${(err as Error).message}`);
       return null;
@@ -316,25 +321,6 @@ export class FileFollower {
     this.copy?.close();
     this.copy = found.file;
     return found.name;
-  }
-
-  /**
-   * The checkpointed file is still at the path but shorter or rewritten: a copytruncate while we
-   * were stopped. Its copy holds what was written after our checkpoint and before the copy;
-   * read that first, as a live truncation does.
-   */
-  private copyFromBefore(cp: Checkpoint, ino: bigint, size: number): void {
-    let found;
-    try {
-      const at = { offset: cp.offset, discarding: cp.discarding };
-      found = findCopy(watchTargets(this.abs).target, cp.fingerprint, cp.offset + 1, ino, this.settings.lineMax, at);
-    } catch (err) {
-      this.notices.error(`looking for a copy: ${(err as Error).message}`);
-      return;
-    }
-    if (found === null) return;
-    this.copy = found.file;
-    this.notices.notice({ kind: 'truncated', path: this.settings.path, from: cp.offset, to: size, copy: found.name });
   }
 
   /** Adopts the checkpointed file if a rotation renamed it while we were down; returns whether it did. */
