@@ -1,19 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { writeFileAtomic } from '../fs/write-atomic.js';
+import { linkSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomic, writeTempBeside } from '../fs/write-atomic.js';
 
 /**
  * Takes `path` as this process's pid file, or returns the pid of the running process that holds
  * it. The file is put in place with link(2), which fails when the name exists: of two daemons
  * started at once only one gets it (a check, then a rename, let both run). A file naming a
- * process that is gone is replaced. The temporary file is named unguessably and created
- * exclusively, as writeFileAtomic does, since the directory may be one others can write.
+ * process that is gone is replaced. The temporary file comes from writeTempBeside, since the
+ * directory may be one others can write.
  * Throws when the file cannot be written.
  */
 export function claimPidFile(path: string, pid: number = process.pid): number | null {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
-  writeFileSync(temp, `${pid}\n`, { mode: 0o644, flag: 'wx' });
+  const temp = writeTempBeside(path, `${pid}\n`);
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
