@@ -34,7 +34,7 @@ export interface ActionStats {
   readonly submitted: number;
   readonly dropped: number;
   readonly succeeded: number;
-  /** Non-zero exit or killed by a signal. */
+  /** Non-zero exit, killed by a signal, or lost with the action helper that ran it. */
   readonly exitedBadly: number;
   readonly timedOut: number;
   /** Could not start (missing program, bad argument...). */

@@ -56,7 +56,7 @@ export class ItemState {
   constructor(
     readonly spec: ItemSpec,
     readonly logTime: boolean,
-    readonly timeSpec: TimestampSpec = spec.timestamp,
+    readonly timeSpec: TimestampSpec,
   ) {
     this.upEnv = { RULEC_ITEM: spec.name };
     const up = spec.upbound;
