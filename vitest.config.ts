@@ -7,8 +7,8 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Real-time tests (tailing, rotation, actions) measure wall-clock behaviour; on a
-    // two-core machine running them in parallel with CPU-heavy suites skews their timing.
+    // One worker per core of the two-core CI machine. Real-time tests (tailing, rotation,
+    // actions) then share the CPU with other suites, so their time bounds leave room for that.
     fileParallelism: true,
     maxWorkers: 2,
   },

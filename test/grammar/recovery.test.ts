@@ -86,18 +86,19 @@ describe('limits', () => {
     expect(r.diagnostics.filter((d) => d.code === 'R210')).toHaveLength(1);
   });
 
-  it('lexes a very long line in linear time', () => {
+  // A lexer that backtracked here would not finish within the test timeout; its speed is
+  // bench/compiler-check.ts's to measure.
+  it('lexes very long lines', () => {
     const text = `set ${'word '.repeat(50_000)}\n[a]\nk = ${'v'.repeat(100_000)}\n`;
-    const started = performance.now();
     const r = parseText(text);
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(r.diagnostics).toEqual([]);
     expect(r.value.statements).toHaveLength(2);
   });
 });
 
-describe('speed', () => {
-  it('parses a 5,000-line file well under a second', () => {
+describe('size', () => {
+  // How fast is bench/compiler-check.ts's figure (goal < 1 s), not a test's.
+  it('parses a 5,000-line file of every block kind', () => {
     const chunk = [
       '[item_N]',
       'path = /var/log/messages',
@@ -118,13 +119,9 @@ describe('speed', () => {
     const lines: string[] = [];
     for (let i = 0; lines.length < 5000; i++) lines.push(...chunk.map((l) => l.replace('N', String(i))));
     const text = lines.slice(0, 5000).join('\n');
-    parse(text, 'warm.rules');
-    const started = performance.now();
     const r = parse(text, 'big.rules');
-    const elapsed = performance.now() - started;
     expect(r.diagnostics).toEqual([]);
     expect(r.value.statements.length).toBe(1000);
-    expect(elapsed).toBeLessThan(1000);
   });
 });
 

@@ -23,6 +23,19 @@ export function listeningSockets(pid: number): string[] {
   return listening;
 }
 
+/** How many descriptors process `pid` holds open on the file at `path`. */
+export function descriptorsOn(pid: number, path: string): number {
+  let count = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`) === path) count++;
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+  return count;
+}
+
 /** True while process `pid` runs (a zombie waiting for its parent to reap it counts as gone). */
 export function running(pid: number): boolean {
   try {

@@ -1,9 +1,14 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTRACT_VERSION } from '../../../runtime/contract.js';
 import { checkModule, importModule } from '../../../runtime/daemon/loader.js';
 import { claimPidFile, removePidFile } from '../../../runtime/daemon/pid-file.js';
 import { RUNTIME_VERSION } from '../../../runtime/daemon/version.js';
+import { REPO } from '../../cli/run-cli.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { ruleModule, tempDir, type TempDir } from './helpers.js';
 
 let dir: TempDir;
@@ -54,6 +59,53 @@ describe('pid file', () => {
     expect(claimPidFile(file)).toBeNull();
     expect(readFileSync(file, 'utf8')).toBe(`${process.pid}\n`);
     expect(readdirSync(dir.path)).toEqual(['r.pid']);
+  });
+
+  it('is taken by one of several daemons claiming it at the same moment', async () => {
+    dir = tempDir();
+    const file = dir.file('r.pid');
+    const module = pathToFileURL(`${REPO}/out/runtime/daemon/pid-file.js`).href;
+    // Each claimer says it is ready, claims on "go", and stays alive (holding the file) until its stdin ends.
+    const script = dir.file('claimer.mjs');
+    writeFileSync(script, [
+      `const { claimPidFile } = await import(${JSON.stringify(module)});`,
+      `process.stdout.write('ready\\n');`,
+      `process.stdin.once('data', () => {`,
+      `  const owner = claimPidFile(${JSON.stringify(file)});`,
+      `  process.stdout.write(owner === null ? 'claimed\\n' : \`held by \${owner}\\n\`);`,
+      `  process.stdin.resume();`,
+      `});`,
+    ].join('\n'));
+    const rounds = 8;
+    const claimers = 6;
+    for (let round = 0; round < rounds; round++) {
+      const children = Array.from({ length: claimers }, () => spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] }));
+      try {
+        const said = children.map((child) => {
+          const lines: string[] = [];
+          let rest = '';
+          child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+            const parts = (rest + chunk).split('\n');
+            rest = parts.pop() ?? '';
+            lines.push(...parts);
+          });
+          return lines;
+        });
+        expect(await waitFor(() => said.every((lines) => lines.length === 1), 20_000)).toBe(true);
+        for (const child of children) child.stdin.write('go\n');
+        expect(await waitFor(() => said.every((lines) => lines.length === 2), 20_000)).toBe(true);
+        const answers = said.map((lines) => lines[1]);
+        const winners = children.filter((_, k) => answers[k] === 'claimed');
+        expect(winners.map((child) => child.pid)).toHaveLength(1);
+        expect(answers.filter((a) => a !== 'claimed')).toEqual(Array(claimers - 1).fill(`held by ${winners[0]!.pid}`));
+        expect(readFileSync(file, 'utf8')).toBe(`${winners[0]!.pid}\n`);
+      } finally {
+        for (const child of children) child.stdin.end();
+        await Promise.all(children.map((child) => (child.exitCode !== null ? null : once(child, 'exit'))));
+      }
+      rmSync(file, { force: true });
+    }
+    expect(readdirSync(dir.path)).toEqual(['claimer.mjs']);
   });
 
   it('leaves no temp file behind when the pid file cannot be put in place (-p names a directory)', () => {

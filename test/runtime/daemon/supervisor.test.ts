@@ -4,6 +4,7 @@ import { ActionRunner } from '../../../runtime/actions/action-runner.js';
 import { LiveClock } from '../../../runtime/clock/clock.js';
 import { Supervisor } from '../../../runtime/daemon/supervisor.js';
 import { Logger } from '../../../runtime/log/logger.js';
+import { descriptorsOn } from '../../helpers/proc.js';
 import { cap, item, markerAction, ruleModule, tempDir, waitFor, type TempDir } from './helpers.js';
 
 let dir: TempDir;
@@ -119,6 +120,7 @@ describe('Supervisor', () => {
     const logged: string[] = [];
     const { supervisor: s, actions } = start(logged);
     await s.start([ruleModule([item('ONE', first, /(x\d)/, { upboundAction: markerAction(records, [cap(1)]) })])]);
+    expect(descriptorsOn(process.pid, first)).toBe(1);
     await s.replace([ruleModule([item('TWO', second, /(y\d)/, { upboundAction: markerAction(records, [cap(1)]) })])]);
     appendFileSync(first, 'x1\n');
     appendFileSync(second, 'y1\n');
@@ -127,6 +129,8 @@ describe('Supervisor', () => {
     expect(await actions.drain(5_000)).toBe(true);
     expect(dir.records('records')).toEqual([['y1']]);
     expect(logged.some((l) => l.includes(`stopped following ${first}`))).toBe(true);
+    expect(descriptorsOn(process.pid, first)).toBe(0);
+    expect(descriptorsOn(process.pid, second)).toBe(1);
   });
 
   it('logs every match, escaped, when verbose', async () => {

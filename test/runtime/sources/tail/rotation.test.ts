@@ -51,7 +51,8 @@ describe('rotation under a live writer', () => {
 
     expect(tally(got.numbers, 0, COUNT)).toEqual({ missing: [], duplicated: [] });
     expect(got.notices.some((n) => n.kind === 'rotated' && n.reason === 'removed')).toBe(true);
-    expect(Math.max(...got.latenciesMs)).toBeLessThan(100);
+    // Watch-driven, not the 5 s poll: a bound far below the poll, with room for a slow machine.
+    expect(Math.max(...got.latenciesMs)).toBeLessThan(1_000);
   });
 
   it('rename into another directory (olddir): the moved file is still read out promptly', async () => {
@@ -71,7 +72,8 @@ describe('rotation under a live writer', () => {
     await tailer.stop();
 
     expect(tally(got.numbers, 0, COUNT)).toEqual({ missing: [], duplicated: [] });
-    expect(Math.max(...got.latenciesMs)).toBeLessThan(100);
+    // Watch-driven, not the 5 s poll: a bound far below the poll, with room for a slow machine.
+    expect(Math.max(...got.latenciesMs)).toBeLessThan(1_000);
   });
 
   it('symlink retarget: a link pointed at a new file counts as rotation', async () => {
