@@ -31,19 +31,40 @@ describe('rulec demo', () => {
     expect(out).toMatch(/\[demo-notify\] heartbeat missing/);
   });
 
-  it('Ctrl-C ends it early with its summary, exit 130, and removes its temp directory', async () => {
+  for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`${signal} ends it early with its summary, exit ${exitCode}, and removes its temp directory`, async () => {
+      const child = spawn(process.execPath, [BIN, 'demo', '--seconds', '30'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+      const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(await waitFor(() => /watching (\S+)\/auth\.log/.test(out) && out.includes('following'), 10_000)).toBe(true);
+      const dir = /watching (\S+)\/auth\.log/.exec(out)![1]!;
+      expect(existsSync(dir)).toBe(true);
+      child.kill(signal);
+      expect(await code).toBe(exitCode);
+      clearTimeout(killer);
+      expect(out).toMatch(/summary\n {2}lines written \d+, lines read \d+\n[\s\S]* {2}interrupted\n$/);
+      expect(existsSync(dir)).toBe(false);
+    }, 30_000);
+  }
+
+  it('ends quietly, exit 0, and removes its temp directory when the reader of its output goes away (| head -1)', async () => {
     const child = spawn(process.execPath, [BIN, 'demo', '--seconds', '30'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    let first = '';
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
     const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     const code = new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(await waitFor(() => /watching (\S+)\/auth\.log/.test(out) && out.includes('following'), 10_000)).toBe(true);
-    const dir = /watching (\S+)\/auth\.log/.exec(out)![1]!;
-    expect(existsSync(dir)).toBe(true);
-    child.kill('SIGINT');
-    expect(await code).toBe(130);
+    child.stdout.setEncoding('utf8').once('data', (c: string) => {
+      first = c;
+      child.stdout.destroy();
+    });
+    const ended = await code;
     clearTimeout(killer);
-    expect(out).toMatch(/summary\n {2}lines written \d+, lines read \d+\n[\s\S]* {2}interrupted\n$/);
+    expect(ended).toBe(0);
+    expect(err).toBe('');
+    const dir = /watching (\S+)\/auth\.log/.exec(first)![1]!;
     expect(existsSync(dir)).toBe(false);
   }, 30_000);
 });

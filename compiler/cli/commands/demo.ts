@@ -62,10 +62,16 @@ function linesBetween(fromMs: number, toMs: number, next: () => number, counter:
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
-/** Set by Ctrl-C (or SIGTERM): the demo stops writing and ends as usual, summary included. */
+/**
+ * Why the demo ends early: Ctrl-C or SIGTERM (it stops writing and ends as usual, summary
+ * included), or the reader of its output went away (`| head`: it ends quietly).
+ */
 interface Interrupt {
-  requested: boolean;
+  signal: 'SIGINT' | 'SIGTERM' | null;
+  readerGone: boolean;
 }
+
+const requested = (interrupt: Interrupt): boolean => interrupt.signal !== null || interrupt.readerGone;
 
 async function runDemo(dir: string, seconds: number, io: Io, interrupt: Interrupt): Promise<number> {
   const rules = join(packageRoot(), 'rules');
@@ -91,7 +97,7 @@ async function runDemo(dir: string, seconds: number, io: Io, interrupt: Interrup
   let written = 0;
   const started = Date.now();
   let last = 0;
-  while (last < seconds * 1000 && !interrupt.requested) {
+  while (last < seconds * 1000 && !requested(interrupt)) {
     await sleep(TICK_MS);
     const now = Math.min(Date.now() - started, seconds * 1000);
     const lines = linesBetween(last, now, next, counter);
@@ -113,10 +119,13 @@ async function runDemo(dir: string, seconds: number, io: Io, interrupt: Interrup
     io.out(`  ${item.name}: ${item.matched} matched, fires: upbound ${item.upboundFires}, downbound ${item.downboundFires}, size ${item.sizeFires}\n`);
   }
   io.out(`  actions run ${runs} (submitted ${a.submitted}, exited 0 ${a.succeeded}, failed ${a.exitedBadly + a.spawnFailed + a.timedOut}${drained ? '' : ', some still running'})\n`);
-  if (!interrupt.requested) return 0;
+  if (interrupt.signal === null) return 0;
   io.out('  interrupted\n');
-  return 130;
+  return exitCodeOf(interrupt.signal);
 }
+
+/** The shell's code for a run ended by `signal`. */
+const exitCodeOf = (signal: 'SIGINT' | 'SIGTERM'): number => 128 + (signal === 'SIGINT' ? 2 : 15);
 
 /** `rulec demo`: runs in a temp dir it removes again, whatever happens. */
 export const demoCommand: Command = {
@@ -131,17 +140,32 @@ export const demoCommand: Command = {
     const dir = mkdtempSync(join(tmpdir(), 'rulec-demo-'));
     const home = process.cwd();
     // Without a handler Ctrl-C would end the process at once and leave the temp dir behind.
-    const interrupt: Interrupt = { requested: false };
-    const onSignal = (): void => void (interrupt.requested = true);
+    // A second signal is an operator who will not wait: the demo ends at once.
+    const interrupt: Interrupt = { signal: null, readerGone: false };
+    const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+      if (interrupt.signal !== null) {
+        rmSync(dir, { recursive: true, force: true });
+        process.exit(exitCodeOf(signal));
+      }
+      interrupt.signal = signal;
+    };
+    // An error on stdout comes as an event, past any finally here: the demo then ends as if interrupted.
+    const onStdoutError = (error: NodeJS.ErrnoException): void => {
+      if (error.code !== 'EPIPE') throw error;
+      interrupt.readerGone = true;
+    };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    process.stdout.on('error', onStdoutError);
+    const quietIo: Io = { out: (text) => (interrupt.readerGone ? undefined : io.out(text)), err: (text) => io.err(text) };
     try {
       // The rules name `auth.log` and `demo-notify.mjs` relative to the demo directory.
       process.chdir(dir);
-      return await runDemo(dir, seconds, io, interrupt);
+      return await runDemo(dir, seconds, quietIo, interrupt);
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.stdout.off('error', onStdoutError);
       process.chdir(home);
       rmSync(dir, { recursive: true, force: true });
     }
