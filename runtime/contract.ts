@@ -84,8 +84,9 @@ export interface ItemSpec {
   /** Seconds before a running action is killed; 0 means never. */
   readonly actionTimeout: number;
   /**
-   * The item has no regex of its own and matches every line (kept for its `size`): `rulec test`
-   * does not count it as matching a line, so `--missed` still shows what no rule is about.
+   * The item has no regex of its own and counts every line (a size alarm, or a flood or silence
+   * alarm): `rulec test` does not count it as matching a line, so `--missed` still shows what no
+   * rule is about.
    */
   readonly everyLine?: boolean;
 }

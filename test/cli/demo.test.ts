@@ -17,7 +17,7 @@ describe('rulec demo', () => {
     const read = Number(/lines read (\d+)/.exec(out)?.[1]);
     expect(written).toBeGreaterThan(2_000);
     expect(read).toBe(written);
-    const fires = (item: string, kind: string): number => Number(new RegExp(`${item}: \\d+ matched, fires: .*${kind} (\\d+)`).exec(out)?.[1]);
+    const fires = (item: string, kind: string): number => Number(new RegExp(`${item}: (?:\\d+ matched|counts every line \\(\\d+\\)), fires: .*${kind} (\\d+)`).exec(out)?.[1]);
     // Two bursting addresses: 8 failures in 1 s fire once, 12 in 2 s twice (a key counts afresh
     // after firing); the rare ordinary failures, spread over 200 hosts, never reach 6.
     expect(fires('BRUTE_FORCE', 'upbound')).toBe(3);
@@ -29,6 +29,7 @@ describe('rulec demo', () => {
     expect(out).toMatch(/\[demo-notify\] brute force from 203\.0\.113\.7/);
     expect(out).toMatch(/\[demo-notify\] brute force from 198\.51\.100\.23/);
     expect(out).toMatch(/\[demo-notify\] heartbeat missing/);
+    expect(out).toMatch(/ {2}LOG_SIZE: counts every line \(\d+\), fires/);
   });
 
   for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {

@@ -161,19 +161,26 @@ describe('rulec test', () => {
     });
   });
 
-  it('--missed still lists the lines no rule is about when an item without a regex watches the size', async () => {
+  it('--missed still lists the lines no rule is about when items without a regex watch the size and the flow', async () => {
     await inTempDir('rulec-test-missed-', async (dir) => {
-      writeFileSync(join(dir, 'r.rules'), '[FAIL]\npath = /var/log/x.log\nregex = fail\nupbound_action = /bin/true\n\n[SZ]\npath = /var/log/x.log\nsize = 1K\nsize_action = /bin/true\n');
+      writeFileSync(join(dir, 'r.rules'), [
+        '[FAIL]\npath = /var/log/x.log\nregex = fail\nupbound_action = /bin/true\n',
+        '[SZ]\npath = /var/log/x.log\nsize = 1K\nsize_action = /bin/true\n',
+        '[FLOOD]\npath = /var/log/x.log\nupbound_freq = 2/10\nupbound_action = /bin/echo "$0"\n',
+      ].join('\n'));
       writeFileSync(join(dir, 'x.log'), 'hello\nlogin fail\nworld\n');
       const text = await runCli(['test', 'r.rules', '--log', 'x.log', '--missed'], { cwd: dir });
       expect(text.code, text.stderr).toBe(0);
       expect(text.stdout).toContain('x.log: 3 line(s), 1 matched by some item\n');
-      expect(text.stdout).toContain('SZ: no regex (every line), 0 fire(s)\n');
+      expect(text.stdout).toContain('SZ: no regex (counts every line: 3), 0 fire(s)\n');
+      // More than 2 lines within 10 s: the third line fires the flood alarm.
+      expect(text.stdout).toContain('fire FLOOD upbound line 3: ["/bin/echo","world"]\n');
+      expect(text.stdout).toContain('FLOOD: no regex (counts every line: 3), 1 fire(s) (upbound 1)\n');
       expect(text.stdout).toContain('2 line(s) no item matched:\n  1: hello\n  3: world\n');
       const json = await runCli(['test', 'r.rules', '--log', 'x.log', '--format', 'json'], { cwd: dir });
       const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event & { matched?: number | null });
       expect(events.filter((e) => e.type === 'match').map((e) => [e.item, e.line])).toEqual([['FAIL', 2]]);
-      expect(events.filter((e) => e.type === 'item').map((e) => [e.item, e.matched])).toEqual([['FAIL', 1], ['SZ', null]]);
+      expect(events.filter((e) => e.type === 'item').map((e) => [e.item, e.matched])).toEqual([['FAIL', 1], ['SZ', null], ['FLOOD', null]]);
     });
   });
 

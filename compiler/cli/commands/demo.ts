@@ -115,9 +115,12 @@ async function runDemo(dir: string, seconds: number, io: Io, interrupt: Interrup
   const a = actions.stats();
 
   io.out(`\nsummary\n  lines written ${written}, lines read ${stats.linesRead}\n`);
-  for (const item of stats.items) {
-    io.out(`  ${item.name}: ${item.matched} matched, fires: upbound ${item.upboundFires}, downbound ${item.downboundFires}, size ${item.sizeFires}\n`);
-  }
+  // An item without a regex counts lines, not matches.
+  const everyLine = new Set(loaded.module.items.flatMap((item, i) => (item.everyLine === true ? [i] : [])));
+  stats.items.forEach((item, i) => {
+    const counted = everyLine.has(i) ? `counts every line (${item.matched})` : `${item.matched} matched`;
+    io.out(`  ${item.name}: ${counted}, fires: upbound ${item.upboundFires}, downbound ${item.downboundFires}, size ${item.sizeFires}\n`);
+  });
   io.out(`  actions run ${runs} (submitted ${a.submitted}, exited 0 ${a.succeeded}, failed ${a.exitedBadly + a.spawnFailed + a.timedOut}${drained ? '' : ', some still running'})\n`);
   if (interrupt.signal === null) return 0;
   io.out('  interrupted\n');

@@ -68,7 +68,7 @@ function fireText(event: DryRunEvent & { type: 'fire' }): string {
   return `fire ${escapeControl(event.item)} ${event.kind} line ${event.line}${key}${time}: ${terminalJson(event.argv)}\n`;
 }
 
-/** `everyLine`: the item has no regex of its own, so its matches say nothing about the lines. */
+/** `everyLine`: the item has no regex of its own, so its count is of lines, not of matches. */
 function itemText(stats: ItemStats, keys: number, everyLine: boolean): string {
   const fires = stats.upboundFires + stats.downboundFires + stats.sizeFires;
   const kinds = [
@@ -76,7 +76,7 @@ function itemText(stats: ItemStats, keys: number, everyLine: boolean): string {
     stats.downboundFires > 0 ? `downbound ${stats.downboundFires}` : null,
     stats.sizeFires > 0 ? `size ${stats.sizeFires}` : null,
   ].filter((k) => k !== null);
-  const matched = everyLine ? 'no regex (every line)' : `${stats.matched} line(s) matched, ${keys} distinct key(s)`;
+  const matched = everyLine ? `no regex (counts every line: ${stats.matched})` : `${stats.matched} line(s) matched, ${keys} distinct key(s)`;
   // Under --replay these change what fired: a match without a readable time counts at the last one.
   const timing = [
     stats.untimedLines > 0 ? `${stats.untimedLines} matched line(s) without a readable time` : null,
