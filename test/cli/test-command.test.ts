@@ -184,6 +184,17 @@ describe('rulec test', () => {
     });
   });
 
+  it('cuts a line padded with invalid UTF-8 at line_max of its bytes, not a third of it', async () => {
+    await inTempDir('rulec-test-invalid-', async (dir) => {
+      writeFileSync(join(dir, 'r.rules'), '[U]\npath = /var/log/x.log\nregex = fail from (\\S+)\nupbound_action = /bin/true "$1"\n');
+      // 30,026 bytes, under the default 64 KiB: the match at the end is inside the line.
+      writeFileSync(join(dir, 'x.log'), Buffer.concat([Buffer.alloc(30_000, 0xff), Buffer.from(' fail from 1.1.1.1 user x\n')]));
+      const result = await runCli(['test', 'r.rules', '--log', 'x.log'], { cwd: dir });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain('U: 1 line(s) matched, 1 distinct key(s), 1 fire(s) (upbound 1)\n');
+    });
+  });
+
   it('counts size thresholds in the log\'s bytes, as the daemon does, not in its decoded text', async () => {
     await inTempDir('rulec-test-size-', async (dir) => {
       writeFileSync(join(dir, 'sz.rules'), '[SZ]\npath = /var/log/x.log\nsize = 1K\nsize_action = /bin/true\n');

@@ -32,6 +32,22 @@ describe('cutLine', () => {
       expect(cutLine(line, max), JSON.stringify([line, max])).toBe(read);
     }
   });
+
+  it('counts an invalid byte as the one byte it was, not as the U+FFFD it decodes to (seeded, 2000 lines)', () => {
+    let s = 7;
+    const random = (): number => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const pieces = [[0x61], [0x20], [0xff], [0x80], [0xc3], [0xc3, 0xa9], [0xe2, 0x82], [0xe2, 0x82, 0xac], [0xf0, 0x9f, 0x98, 0x80]];
+    for (let n = 0; n < 2000; n++) {
+      const bytes: number[] = [];
+      for (let k = Math.floor(random() * 40); k > 0; k--) bytes.push(...pieces[Math.floor(random() * pieces.length)]!);
+      const max = 1 + Math.floor(random() * 60);
+      const read = new LineSplitter(max, 0).push(Buffer.from([...bytes, 0x0a])).lines[0] ?? '';
+      // What the tailer let through is never cut again at the same line_max.
+      expect(cutLine(read, max), JSON.stringify([bytes, max])).toBe(read);
+      // A line of single invalid bytes is cut exactly at line_max of them.
+      expect(cutLine('\ufffd'.repeat(max + 5), max)).toBe('\ufffd'.repeat(max));
+    }
+  });
 });
 
 describe('line_max counts bytes wherever a line comes from', () => {
