@@ -1,10 +1,9 @@
-import type { RuleModule, SourceSpec } from '../contract.js';
+import type { ItemSpec, RuleModule, SourceSpec } from '../contract.js';
 import type { ActionSink } from '../actions/action-sink.js';
 import type { Clock } from '../clock/clock.js';
 import { Engine } from '../engine/engine.js';
 import type { ItemStats } from '../engine/item-state.js';
 import type { Logger } from '../log/logger.js';
-import { Prefilter } from '../prefilter/prefilter.js';
 import {
   createCheckpointStore,
   DEFAULT_LINE_MAX,
@@ -21,8 +20,6 @@ interface Route {
   readonly engine: Engine;
   readonly module: RuleModule;
   readonly sourceIndex: number;
-  /** The source's own prefilter for `-v` (the engine's is private to it); null when not verbose. */
-  readonly prefilter: Prefilter | null;
 }
 
 /** How a path is read: what the most demanding item reading it needs. */
@@ -99,13 +96,13 @@ export class Supervisor {
   /** Swaps the running rule set for `modules`, keeping tailers of paths both sets read. */
   async replace(modules: readonly RuleModule[]): Promise<void> {
     const { clock, actions, log } = this.deps;
-    const engines = modules.map((module) => new Engine(module, { clock, actions, log }));
+    const onMatch = this.deps.verbose === true ? (item: ItemSpec, line: string) => this.logMatch(item, line) : undefined;
+    const engines = modules.map((module) => new Engine(module, { clock, actions, log, onMatch }));
     const wanted = new Map<string, { spec: SourceSpec; routes: Route[] }>();
     modules.forEach((module, m) => {
       module.sources.forEach((spec, sourceIndex) => {
         const entry = wanted.get(spec.path) ?? { spec, routes: [] };
-        const prefilter = this.deps.verbose === true ? new Prefilter(spec.items, spec.literals) : null;
-        entry.routes.push({ engine: engines[m]!, module, sourceIndex, prefilter });
+        entry.routes.push({ engine: engines[m]!, module, sourceIndex });
         wanted.set(spec.path, entry);
       });
     });
@@ -179,7 +176,6 @@ export class Supervisor {
           lines: (lines, info) => {
             this.linesRead += lines.length;
             for (const route of follow.routes) route.engine.onLines(route.sourceIndex, lines, info.ascii);
-            if (this.deps.verbose === true) for (const route of follow.routes) this.logMatches(route, lines);
           },
           size: (bytes) => {
             follow.size = bytes;
@@ -192,17 +188,12 @@ export class Supervisor {
     return follow;
   }
 
-  private logMatches(route: Route, lines: readonly string[]): void {
-    const prefilter = route.prefilter;
-    if (prefilter === null) return;
-    for (const line of lines) {
-      for (const index of prefilter.candidates(line)) {
-        const item = route.module.items[index];
-        if (item === undefined || item.match(line) === null) continue;
-        const shown = line.length > VERBOSE_LINE_MAX ? `${line.slice(0, VERBOSE_LINE_MAX)}…(${line.length} chars)` : line;
-        this.deps.log.debug(item.name, `matched: ${shown}`);
-      }
-    }
+  /** `-v`: a line an item matched, as the engine matched it (cut at the item's line_max). */
+  private logMatch(item: ItemSpec, line: string): void {
+    // An item without a regex "matches" every line: logging each says nothing.
+    if (item.everyLine === true) return;
+    const shown = line.length > VERBOSE_LINE_MAX ? `${line.slice(0, VERBOSE_LINE_MAX)}…(${line.length} chars)` : line;
+    this.deps.log.debug(item.name, `matched: ${shown}`);
   }
 
   private notice(event: TailNotice): void {

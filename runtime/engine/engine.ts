@@ -1,7 +1,7 @@
 import type { ActionSink } from '../actions/action-sink.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import { parseLogTime } from '../clock/timestamp.js';
-import type { Captures, RuleModule, SourceSpec, TimestampSpec } from '../contract.js';
+import type { Captures, ItemSpec, RuleModule, SourceSpec, TimestampSpec } from '../contract.js';
 import type { Logger } from '../log/logger.js';
 import { Prefilter } from '../prefilter/prefilter.js';
 import type { AsciiLineBytes } from '../sources/tail/types.js';
@@ -15,6 +15,8 @@ export interface EngineDeps {
   readonly actions: ActionSink;
   readonly log: Logger;
   readonly replay?: boolean;
+  /** Called with each line an item matched, as it matched it (cut at its line_max): `-v` logs them. */
+  readonly onMatch?: (item: ItemSpec, line: string) => void;
 }
 
 /** Counters of one source since start. */
@@ -71,6 +73,7 @@ export class Engine {
   private readonly actions: ActionSink;
   private readonly log: Logger;
   private readonly replay: boolean;
+  private readonly onMatch: ((item: ItemSpec, line: string) => void) | null;
   private readonly timers = new Map<ItemState, TimerHandle>();
   private started = false;
   private stopped = false;
@@ -91,6 +94,7 @@ export class Engine {
     this.actions = deps.actions;
     this.log = deps.log;
     this.replay = deps.replay === true;
+    this.onMatch = deps.onMatch ?? null;
     const timeSpecs = new Map<string, TimestampSpec>();
     const sameReading = (t: TimestampSpec): TimestampSpec => {
       const key = `${t.format}\n${t.zone ?? ''}\n${t.year ?? ''}`;
@@ -240,6 +244,7 @@ export class Engine {
           captures = m.captures;
         }
         st.matched++;
+        if (this.onMatch !== null) this.onMatch(st.spec, text);
         const t = st.logTime ? this.logTimeOf(text, st, src) : arrival;
         this.count(st, captures, text, t, arrival);
       }

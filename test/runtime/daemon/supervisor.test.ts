@@ -146,4 +146,22 @@ describe('Supervisor', () => {
     expect(matches).toHaveLength(1);
     expect(matches[0]).toContain('debug [V] matched: ERROR \\x1b[31mred');
   });
+
+  it('logs, when verbose, what the engine matched: the line cut at line_max, no line for an item without a regex', async () => {
+    dir = tempDir();
+    const logFile = dir.file('app.log');
+    writeFileSync(logFile, '');
+    const logged: string[] = [];
+    const { supervisor: s } = start(logged, true);
+    const action = markerAction(dir.file('records'), []);
+    await s.start([ruleModule([
+      item('CUT', logFile, /fail/, { lineMax: 10, upboundAction: action }),
+      item('ALL', logFile, /^/, { everyLine: true, size: 1 << 20, sizeAction: action }),
+    ])]);
+    // "fail" lies past the 10th byte of the first line: the engine never sees it there.
+    appendFileSync(logFile, '012345678 fail\nfail early\n');
+    expect(await waitFor(() => logged.some((l) => l.includes('matched:')))).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(logged.filter((l) => l.includes('matched:')).map((l) => l.replace(/^.*debug /, '').trimEnd())).toEqual(['[CUT] matched: fail early']);
+  });
 });
