@@ -334,7 +334,9 @@ export class Engine {
     if (down === null || Number.isNaN(st.downNext)) return;
     for (let guard = 0; inclusive ? st.downNext <= now : st.downNext < now; guard++) {
       if (guard === MAX_CATCH_UP) {
-        const skipped = Math.floor((now - st.downNext) / down.windowMs) + 1;
+        // The checks still due: at downNext + k·T before now (or at it, when inclusive).
+        const behind = (now - st.downNext) / down.windowMs;
+        const skipped = inclusive ? Math.floor(behind) + 1 : Math.ceil(behind);
         st.downboundSkipped += skipped;
         st.downNext += skipped * down.windowMs;
         return;
