@@ -12,7 +12,7 @@ export { GRAMMAR_VERSION } from './version.js';
 export function parse(text: string, file: string): Result<RulesFile> {
   const diagnostics: Diagnostic[] = [];
   const statements = parseRange({ file, text, diagnostics }, 0, text.length, 0);
-  reportNulBytes(text, file, diagnostics);
+  reportUnusableCharacters(text, file, diagnostics);
   diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return {
     value: { kind: 'file', file, text, statements, span: { file, start: 0, end: text.length } },
@@ -21,19 +21,29 @@ export function parse(text: string, file: string): Result<RulesFile> {
 }
 
 /**
- * Values and heredoc bodies take any character, but no path, argument or shell command can hold
- * a NUL: the open or spawn would fail only at run time. NULs the lexer already refused are skipped.
+ * Values and heredoc bodies take any character, but two cannot be meant:
+ * - a NUL: no path, argument or shell command can hold one; the open or spawn would fail only
+ *   at run time;
+ * - U+FFFD: what an invalid UTF-8 byte reads as (a file saved as Latin-1, say). Kept, `café`
+ *   written so would match every log line with any invalid byte in that place.
+ * Characters the lexer already refused are skipped.
  */
-function reportNulBytes(text: string, file: string, diagnostics: Diagnostic[]): void {
+function reportUnusableCharacters(text: string, file: string, diagnostics: Diagnostic[]): void {
   const refused = new Set(diagnostics.filter((d) => d.code === 'R101').map((d) => d.span.start));
-  for (let at = text.indexOf('\0'); at !== -1; at = text.indexOf('\0', at + 1)) {
+  for (const found of text.matchAll(/[\0\ufffd]/g)) {
+    const at = found.index;
     if (refused.has(at)) continue;
+    const nul = found[0] === '\0';
     diagnostics.push({
       code: 'R101',
       severity: 'error',
-      message: 'unexpected character U+0000 (a NUL byte)',
+      message: nul ? 'unexpected character U+0000 (a NUL byte)' : 'unexpected character U+FFFD: the file is not valid UTF-8 here',
       span: { file, start: at, end: at + 1 },
-      notes: ['no path, argument or command can hold a NUL byte; in a regex, write \\x00'],
+      notes: [
+        nul
+          ? 'no path, argument or command can hold a NUL byte; in a regex, write \\x00'
+          : 'save the rule file as UTF-8; to match U+FFFD itself (what an invalid byte of a log reads as), write \\x{FFFD} in a regex',
+      ],
     });
   }
 }

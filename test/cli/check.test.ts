@@ -101,6 +101,14 @@ describe('rulec check', () => {
     expect(built.stderr).toContain('build refused');
   });
 
+  it('refuses a rule file that is not UTF-8 (saved as Latin-1) at the first byte it cannot read', async () => {
+    writeFileSync(join(dir, 'latin1.rules'), Buffer.from('[A]\npath = /var/log/a\nregex = caf\xe9 from (\\S+)\nupbound_action = /bin/echo "$1"\n', 'latin1'));
+    const checked = await runCli(['check', 'latin1.rules'], { cwd: dir });
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toMatch(/^latin1\.rules:3:12: error\[R101\]: unexpected character U\+FFFD: the file is not valid UTF-8 here$/m);
+    expect(checked.stderr).toContain('save the rule file as UTF-8');
+  });
+
   it('prints JSON with 1-based positions and exclusive ends', async () => {
     const result = await runCli(['check', '--format', 'json', 'bad.rules', 'clean.rules'], { cwd: dir });
     expect(result.code).toBe(1);

@@ -91,6 +91,15 @@ describe('lexical errors', () => {
     expect(located(text, r.diagnostics)).toEqual(['2:18 R101', '3:28 R101', '5:8 R101', '7:6 R101']);
     expect(r.diagnostics[0]!.message).toBe('unexpected character U+0000 (a NUL byte)');
   });
+
+  it('reports U+FFFD, what an invalid UTF-8 byte of the file reads as, wherever it is (R101)', () => {
+    // `café` saved as Latin-1, read as UTF-8.
+    const text = Buffer.from('[A]\npath = /var/log/a\nregex = caf\xe9 (\\S+)\nupbound_action = /bin/echo \xe9\n', 'latin1').toString('utf8');
+    const r = parseText(text);
+    expect(located(text, r.diagnostics)).toEqual(['3:12 R101', '4:28 R101']);
+    expect(r.diagnostics[0]!.message).toBe('unexpected character U+FFFD: the file is not valid UTF-8 here');
+    expect(r.diagnostics[0]!.notes?.[0]).toContain('\\x{FFFD}');
+  });
 });
 
 describe('backslash-newline', () => {
