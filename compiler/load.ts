@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import type { CommandStatement, RulesFile, Statement } from '../grammar/ast.js';
 import type { Diagnostic, Result, Span } from '../grammar/diagnostic.js';
 import { parse } from '../grammar/index.js';
+import { BUNDLE_HEAD } from './bundle-marks.js';
 import type { Program } from './program.js';
 
 /** Where rule files come from: the disk, an editor's open buffers, or a test's map. */
@@ -46,6 +47,14 @@ class Loader {
   /** Parses `name` once (later includes reuse the tree) and returns its expanded statements. */
   load(name: string, text: string, chain: readonly string[]): Statement[] {
     let file = this.files.get(name);
+    if (!file && text.startsWith(BUNDLE_HEAD)) {
+      // Parsed, its JavaScript would be a thousand syntax errors that say nothing.
+      this.error('R211', 'a bundle made by rulec build, not a rule file', { file: name, start: 0, end: BUNDLE_HEAD.length }, [
+        'run it with `rulec run` or `node`; check and test the .rules file it was built from',
+      ]);
+      file = { kind: 'file', file: name, text, statements: [], span: { file: name, start: 0, end: text.length } };
+      this.files.set(name, file);
+    }
     if (!file) {
       const result = parse(text, name);
       file = result.value;

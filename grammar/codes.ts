@@ -28,6 +28,7 @@ export const codes = {
   R208: { title: 'INI section inside a heredoc block' },
   R209: { title: 'value continued on the next line' },
   R210: { title: 'blocks nested too deeply' },
+  R211: { title: 'a rulec bundle, not a rule file' },
 
   // Checks
   R301: { title: 'unknown key' },

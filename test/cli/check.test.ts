@@ -109,6 +109,17 @@ describe('rulec check', () => {
     expect(checked.stderr).toContain('save the rule file as UTF-8');
   });
 
+  it('says in one error that a bundle is not a rule file, for check and test alike (R211)', async () => {
+    writeFileSync(join(dir, 'tiny.rules'), CLEAN);
+    expect((await runCli(['build', 'tiny.rules', '-o', 'tiny-out'], { cwd: dir, timeoutMs: 60_000 })).code).toBe(0);
+    for (const args of [['check', 'tiny-out/bundle.mjs'], ['test', 'tiny-out/bundle.mjs', '--log', 'tiny.rules']]) {
+      const result = await runCli(args, { cwd: dir });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^tiny-out\/bundle\.mjs:1:1: error\[R211\]: a bundle made by rulec build, not a rule file$/m);
+      expect(result.stderr).toContain('1 error, 0 warnings');
+    }
+  });
+
   it('prints JSON with 1-based positions and exclusive ends', async () => {
     const result = await runCli(['check', '--format', 'json', 'bad.rules', 'clean.rules'], { cwd: dir });
     expect(result.code).toBe(1);
