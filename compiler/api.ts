@@ -40,7 +40,11 @@ export interface Built extends Compiled {
   readonly written: readonly string[];
 }
 
-/** `compileToJs`: the module as JavaScript (default export: the RuleModule), or null on errors. */
+/**
+ * `compileToJs`: the module as JavaScript, or null on errors: an ES module whose default export
+ * is the RuleModule, or (format `script`) a CommonJS body that sets `exports.default`, which
+ * runtime/daemon/loader.ts evaluates without import()'s module map.
+ */
 export interface CompiledJs extends CheckedFile {
   readonly js: string | null;
 }
@@ -169,12 +173,16 @@ export async function build(path: string, outDir: string): Promise<Built> {
  * (`rulec run FILE.rules`): a plain ES module whose default export is the RuleModule.
  * The type-only import of the contract disappears in the transpile.
  */
-export function compileToJs(path: string, host?: LoadHost): CompiledJs {
+export function compileToJs(path: string, host?: LoadHost, format: 'esm' | 'script' = 'esm'): CompiledJs {
   const compiled = compile(path, host);
   const module = compiled.files[0];
   if (compiled.model === null || module === undefined) return { path, diagnostics: compiled.diagnostics, sources: compiled.sources, js: null };
   const js = ts.transpileModule(module.text, {
-    compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+    compilerOptions: {
+      module: format === 'esm' ? ts.ModuleKind.ES2022 : ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      verbatimModuleSyntax: false,
+    },
   }).outputText;
   return { path, diagnostics: compiled.diagnostics, sources: compiled.sources, js };
 }

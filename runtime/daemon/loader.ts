@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
+import { compileFunction } from 'node:vm';
 import { CONTRACT_VERSION, type RuleModule } from '../contract.js';
 
 /** A module accepted by `checkModule`, or why it was refused. */
@@ -32,12 +33,23 @@ export function importModule(file: string): Promise<LoadResult> {
 }
 
 /**
- * Imports generated JavaScript from memory through a data: URL (its only imports are types, so
- * it needs no directory to resolve from): nothing is written, so an unusable TMPDIR cannot stop
- * `rulec run FILE.rules`. Each call evaluates a fresh copy; never throws.
+ * Evaluates a generated module compiled as a CommonJS body (`compileToJs(..., 'script')`: its
+ * only imports are types). Not import() of a data: URL: the module map keeps every module it
+ * ever loaded, so each SIGUSR1 reload kept the rule set it replaced (13 MB a reload of 1,500
+ * items, measured). Not `vm.runInThisContext` or `new Function` either: V8's compilation cache
+ * keeps what they compiled by its source (0.7 MB a reload of 300 items, measured);
+ * `compileFunction` does not go through it. Nothing is written, so an unusable TMPDIR cannot
+ * stop `rulec run FILE.rules` either. Never throws.
  */
-export function importModuleText(js: string, origin: string): Promise<LoadResult> {
-  return importChecked(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`, origin);
+export function evaluateModuleScript(js: string, origin: string): LoadResult {
+  try {
+    const body = compileFunction(js, ['exports'], { filename: origin }) as (exports: Record<string, unknown>) => void;
+    const exports: Record<string, unknown> = {};
+    body(exports);
+    return checkModule(exports.default, origin);
+  } catch (error) {
+    return { value: null, error: `${origin}: cannot load: ${(error as Error).message}` };
+  }
 }
 
 async function importChecked(url: string, origin: string): Promise<LoadResult> {

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { hasErrors, type Diagnostic } from '../../../grammar/diagnostic.js';
 import type { RuleModule } from '../../../runtime/contract.js';
 import { DAEMON_USAGE, parseDaemonArgs } from '../../../runtime/daemon/args.js';
-import { importModuleText } from '../../../runtime/daemon/loader.js';
+import { evaluateModuleScript } from '../../../runtime/daemon/loader.js';
 import { runMain } from '../../../runtime/daemon/main.js';
 import { BUNDLE_HEAD, BUNDLE_TAIL } from '../../bundle-marks.js';
 import { rulecScript } from '../../manifest.js';
@@ -25,16 +25,16 @@ export interface LoadedRules {
   readonly report: string;
 }
 
-/** Compiles a `.rules` file to JavaScript and imports it from memory. Each call imports a fresh copy. */
+/** Compiles a `.rules` file to JavaScript and evaluates it in memory; a reload's old copy can then be freed. */
 export async function loadRuleFile(path: string): Promise<LoadedRules> {
   // Loaded here, not at the top: every `rulec` call imports this file, and the compiler
   // (ts-morph, esbuild) costs most of a second that `--version` or a bundle run never needs.
   const { compileToJs } = await import('../../api.js');
-  const compiled = compileToJs(path);
+  const compiled = compileToJs(path, undefined, 'script');
   const ordered = orderDiagnostics(compiled.diagnostics, compiled.sources);
   const report = renderReport(ordered, compiled.sources);
   if (compiled.js === null || hasErrors(ordered)) return { module: null, diagnostics: ordered, report };
-  const loaded = await importModuleText(compiled.js, path);
+  const loaded = evaluateModuleScript(compiled.js, path);
   if (loaded.error !== null) return { module: null, diagnostics: ordered, report: `${report}rulec: ${loaded.error}\n` };
   return { module: loaded.value, diagnostics: ordered, report };
 }
