@@ -18,8 +18,10 @@ const BANNER = [
   BUNDLE_HEAD,
   "import { createRequire as __rulecCreateRequire } from 'node:module';",
   'const require = __rulecCreateRequire(import.meta.url);',
-  // Before anything else runs: Node opens its inspector on SIGUSR1 when nothing listens for it.
+  // Before anything else runs: Node opens its inspector on SIGUSR1 when nothing listens for it,
+  // and a SIGHUP (logrotate's, say) would end the daemon before its own handlers exist.
   "process.on('SIGUSR1', () => {});",
+  "process.on('SIGHUP', () => {});",
   // Before the generated module creates its regexes: V8 reads the backtracking limit then.
   "import { setFlagsFromString as __rulecSetV8Flag } from 'node:v8';",
   `for (const flag of ${JSON.stringify(LINEAR_FALLBACK_FLAGS)}) __rulecSetV8Flag(flag);`,

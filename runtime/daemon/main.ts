@@ -224,8 +224,9 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
     };
     const uninstall = installSignals({
       hangup: () => {
-        log.reopen();
-        log.info(null, 'SIGHUP: reopened the log file');
+        // A failed reopen has said why, and where the log still goes.
+        if (log.reopen()) log.info(null, 'SIGHUP: reopened the log file');
+        else if (args.logFile === null) log.info(null, 'SIGHUP: no log file to reopen (no -l)');
       },
       reload,
       terminate: (signal) => {

@@ -32,6 +32,8 @@ interface ReadSettings {
 interface Follow {
   readonly tailer: FileTailer;
   readonly settings: ReadSettings;
+  /** A FIFO is read another way than a file: a reload that changes `file_type` starts a new reader. */
+  readonly fileType: SourceSpec['fileType'];
   /** Where the reader's position goes, so one restarted with new settings resumes from it. */
   readonly handoff: HandoffStore;
   routes: readonly Route[];
@@ -122,8 +124,8 @@ export class Supervisor {
         continue;
       }
       const settings = readSettings(entry.routes);
-      if (settings.lineMax !== follow.settings.lineMax || settings.rotateWait !== follow.settings.rotateWait) {
-        // The reader's cut and grace period are fixed when it starts: a new one takes over.
+      if (settings.lineMax !== follow.settings.lineMax || settings.rotateWait !== follow.settings.rotateWait || entry.spec.fileType !== follow.fileType) {
+        // The reader's cut, grace period and way of reading are fixed when it starts: a new one takes over.
         this.follows.delete(path);
         stopping.push(follow.tailer.stop());
         restarting.set(path, follow);
@@ -138,12 +140,16 @@ export class Supervisor {
     for (const [path, entry] of wanted) {
       if (this.follows.has(path)) continue;
       const before = restarting.get(path);
-      const follow = this.follow(path, entry.spec, readSettings(entry.routes), before?.handoff ?? new HandoffStore(this.checkpoints));
+      // A position in a file says nothing about a FIFO, nor the other way round.
+      const sameType = before?.fileType === entry.spec.fileType;
+      const follow = this.follow(path, entry.spec, readSettings(entry.routes), sameType ? before!.handoff : new HandoffStore(this.checkpoints));
       follow.routes = entry.routes;
-      if (before !== undefined) {
+      if (before !== undefined && sameType) {
         follow.size = before.size;
         primeSizes(entry.routes, before.size);
         this.deps.log.info(null, `reading ${path} again with line_max ${follow.settings.lineMax} and rotate_wait ${follow.settings.rotateWait} s`);
+      } else if (before !== undefined) {
+        this.deps.log.info(null, `reading ${path} again as a ${entry.spec.fileType === 'fifo' ? 'FIFO' : 'file'}`);
       }
       this.follows.set(path, follow);
       starting.push(follow.tailer.start());
@@ -169,6 +175,7 @@ export class Supervisor {
       routes: [],
       size: null,
       settings,
+      fileType: spec.fileType,
       handoff,
       tailer: new FileTailer(
         { path, start: spec.start, fileType: spec.fileType, ...settings, checkpoint: handoff },

@@ -84,10 +84,11 @@ export class Logger {
   /**
    * Reopens the log file, so a rotated log continues in a fresh file. The new file is opened
    * before the old one is closed: when that fails (after `-u` the user may not create files in
-   * the log directory), lines keep going to the old file instead of nowhere.
+   * the log directory), lines keep going to the old file instead of nowhere. Returns whether a
+   * file was opened (false: no file to log to, or the warning has said why not).
    */
-  reopen(): void {
-    if (this.file === null) return;
+  reopen(): boolean {
+    if (this.file === null) return false;
     let fresh: number;
     try {
       fresh = openSync(this.file, 'a', 0o640);
@@ -98,11 +99,12 @@ export class Logger {
         this.fileFailed = false;
         this.fail(err);
       }
-      return;
+      return false;
     }
     this.closeFile();
     this.fd = fresh;
     this.fileFailed = false;
+    return true;
   }
 
   /** True when a log file was asked for and is not open (it could not be opened, or failed). */

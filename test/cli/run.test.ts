@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listeningSockets } from '../helpers/proc.js';
@@ -85,6 +85,25 @@ describe('rulec run FILE.rules', () => {
     expect((await stopWithin(d, 5_000)).code).toBe(0);
   });
 
+  it('a SIGHUP while it still compiles its rules does not end it (logrotate during a restart)', async () => {
+    const t = setup();
+    writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', MARKER, t.rec, '"$1"'));
+    const d = daemon([t.rules, '-l', t.own], t.dir);
+    // Past Node's own start, well before the rules are compiled (~1.3 s).
+    await new Promise((r) => setTimeout(r, 400));
+    let sent = 0;
+    while (!read(t.own).includes('running 1 item(s)') && sent < 500 && d.child.exitCode === null) {
+      d.child.kill('SIGHUP');
+      sent++;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(sent).toBeGreaterThan(0);
+    expect(await waitFor(() => read(t.own).includes('running 1 item(s)'))).toBe(true);
+    appendFileSync(t.log, 'ERROR after\n');
+    expect(await waitFor(() => records(t.rec).length === 1)).toBe(true);
+    expect((await stopWithin(d, 5_000)).code).toBe(0);
+  });
+
   it('-d detaches: the parent exits 0 once the pid file exists, SIGTERM stops the background copy within 5 s', async () => {
     const t = setup();
     const pidFile = join(t.dir, 'rulec.pid');
@@ -148,6 +167,14 @@ describe('rulec run FILE.rules', () => {
     appendFileSync(t.log, 'ERROR afterrotation\n');
     expect(await waitFor(() => read(t.own).includes('afterrotation'))).toBe(true);
     expect(read(`${t.own}.1`)).not.toContain('afterrotation');
+    // When nothing can be opened at the path, it says so in the file it keeps writing to, and no more.
+    renameSync(t.own, `${t.own}.2`);
+    mkdirSync(t.own);
+    d.child.kill('SIGHUP');
+    expect(await waitFor(() => read(`${t.own}.2`).includes('cannot reopen log file'))).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    const kept = read(`${t.own}.2`);
+    expect(kept.slice(kept.indexOf('cannot reopen log file'))).not.toContain('SIGHUP: reopened the log file');
     expect((await stopWithin(d, 5_000)).code).toBe(0);
   });
 

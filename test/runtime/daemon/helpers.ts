@@ -44,7 +44,7 @@ export function ruleModule(items: readonly ItemSpec[], name = 'test.rules'): Rul
     items,
     sources: paths.map((path) => {
       const own = items.flatMap((it, i) => (it.path === path ? [i] : []));
-      return { path, fileType: 'file', start: 'end', items: own, literals: own.map(() => null) };
+      return { path, fileType: items[own[0]!]!.fileType, start: 'end', items: own, literals: own.map(() => null) };
     }),
     blocks: [],
   };

@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ActionRunner } from '../../../runtime/actions/action-runner.js';
@@ -131,6 +132,26 @@ describe('Supervisor', () => {
     expect(logged.some((l) => l.includes(`stopped following ${first}`))).toBe(true);
     expect(descriptorsOn(process.pid, first)).toBe(0);
     expect(descriptorsOn(process.pid, second)).toBe(1);
+  });
+
+  it('reads a path again in the new way when a reload changes its file_type', async () => {
+    dir = tempDir();
+    const pipe = dir.file('p.fifo');
+    execFileSync('mkfifo', [pipe]);
+    const records = dir.file('records');
+    const logged: string[] = [];
+    const { supervisor: s, actions } = start(logged);
+    const fifoItem = (fileType: 'file' | 'fifo') => item('F', pipe, /F (\S+)/, { fileType, upboundAction: markerAction(records, [cap(1)]) });
+    await s.start([ruleModule([fifoItem('file')])]);
+    expect(await waitFor(() => logged.some((l) => l.includes('not a regular file')))).toBe(true);
+    await s.replace([ruleModule([fifoItem('fifo')])]);
+    expect(logged.some((l) => l.includes(`reading ${pipe} again as a FIFO`))).toBe(true);
+    // A writer's open of the FIFO waits for the new reader.
+    const writer = spawn('sh', ['-c', `echo 'F one' > '${pipe}'`], { stdio: 'ignore' });
+    expect(await waitFor(() => dir.records('records').length === 1)).toBe(true);
+    expect(dir.records('records')).toEqual([['one']]);
+    expect(await actions.drain(5_000)).toBe(true);
+    if (writer.exitCode === null) writer.kill();
   });
 
   it('logs every match, escaped, when verbose', async () => {
