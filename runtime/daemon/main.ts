@@ -32,7 +32,15 @@ export interface RunMainOptions {
    * the command line (`-c`, the positional) must be this one: a bundle cannot run another.
    */
   readonly ruleSource?: string;
+  /**
+   * How long compiling the rules took here (ms): the background copy of `-d` compiles them
+   * again before it is ready, so it gets that long twice over on top of DETACH_READY_MS.
+   */
+  readonly compileMs?: number;
 }
+
+/** How long `-d` waits for its background copy to be running, beyond compiling the rules. */
+const DETACH_READY_MS = 10_000;
 
 /**
  * SIGTERM must end the process within 5 s: stopping the readers takes some, draining most of the
@@ -92,7 +100,7 @@ export async function runMain(
   }
   const args = absolutePaths(parsed.value);
   if (args.daemon && !isDetachedChild()) {
-    const started = await spawnDetached(args.logFile!);
+    const started = await spawnDetached(args.logFile!, DETACH_READY_MS + 2 * (options.compileMs ?? 0));
     if ('error' in started) {
       process.stderr.write(`rulec: ${started.error}\n`);
       return 1;

@@ -110,11 +110,13 @@ export const runCommand: Command = {
     process.on('SIGHUP', () => {});
     // `-w` changes the directory before reloads, so reloads must not depend on the current one.
     const path = resolve(file);
+    const compileStarted = performance.now();
     const first = await loadRuleFile(path);
     if (first.report !== '') io.err(first.report);
     if (first.module === null) return 1;
     return runMain([first.module], args, {
       ruleSource: path,
+      compileMs: performance.now() - compileStarted,
       actionHelper: rulecScript(),
       reload: async () => {
         const next = await loadRuleFile(path);
