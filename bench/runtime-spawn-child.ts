@@ -26,7 +26,7 @@ for (let i = 0; i < SPAWNS; i++) {
   });
   times.push(spawnedMs);
 }
-helper?.close();
+await helper?.close(0);
 times.sort((a, b) => a - b);
 const at = (p: number): number => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!;
 process.stdout.write(JSON.stringify({ rss: process.memoryUsage().rss, p50: at(50), p99: at(99), held: held.length }));

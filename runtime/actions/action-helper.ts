@@ -118,13 +118,27 @@ export class ActionHelper {
     });
   }
 
-  /** Lets the helper exit (it does once its channel closes); later `run` calls start a new one. */
-  close(): void {
+  /**
+   * Lets the helper exit (it does once its channel closes); later `run` calls start a new one.
+   * The actions it still runs get SIGTERM now and SIGKILL `graceMs` later, from here: the
+   * helper would do the same, but a daemon that stops must not exit before they are gone.
+   */
+  close(graceMs: number): Promise<void> {
     const connection = this.connection;
-    if (connection === null) return;
+    if (connection === null) return Promise.resolve();
     connection.closed = true;
+    const groups = [...connection.pending.values()].flatMap((p) => (p.group === null ? [] : [p.group]));
+    for (const group of groups) signalGroup(group, 'SIGTERM');
     if (connection.child.connected) connection.child.disconnect();
     this.connection = null;
+    if (groups.length === 0) return Promise.resolve();
+    // Not unref'd: nothing else may keep the stopping daemon alive until then.
+    return new Promise((resolve) => {
+      setTimeout(() => {
+        for (const group of groups) signalGroup(group, 'SIGKILL');
+        resolve();
+      }, graceMs);
+    });
   }
 
   /** Starts the helper process unless it is running or was given up. */

@@ -117,13 +117,12 @@ export class ActionRunner implements ActionSink {
   }
 
   /**
-   * Lets the helper process go, if there is one (it ends its actions itself), and ends the
-   * actions this process started: SIGTERM, then SIGKILL after `graceMs`. Call after `drain`;
+   * Lets the helper process go, if there is one, and ends the actions still running, started
+   * by it or by this process: SIGTERM, then SIGKILL after `graceMs`. Call after `drain`;
    * resolves once the SIGKILL went out.
    */
-  close(graceMs = this.killGraceMs): Promise<void> {
-    this.helper?.close();
-    return stopRunningActions(graceMs);
+  async close(graceMs = this.killGraceMs): Promise<void> {
+    await Promise.all([this.helper?.close(graceMs), stopRunningActions(graceMs)]);
   }
 
   /** Resolves true once nothing is queued or running, false if `timeoutMs` passes first. */

@@ -22,7 +22,7 @@ async function eventually(check: () => boolean): Promise<void> {
 }
 
 afterEach(async () => {
-  helper?.close();
+  await helper?.close(0);
   // The next test must not find this helper still on its way out.
   await eventually(() => helperPids().length === 0);
   dir?.remove();
