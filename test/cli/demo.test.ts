@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait-for.js';
@@ -49,6 +49,15 @@ describe('rulec demo', () => {
       expect(existsSync(dir)).toBe(false);
     }, 30_000);
   }
+
+  it('ends quietly when the reader goes away just before its summary (| head -2)', async () => {
+    // The demo's exit status, not head's; its stderr is the shell's.
+    const shell = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} demo --seconds 1 | head -2; exit "\${PIPESTATUS[0]}"`;
+    const result = spawnSync('bash', ['-c', shell], { cwd: REPO, encoding: 'utf8', timeout: 20_000 });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n')).toHaveLength(3);
+  });
 
   it('ends quietly, exit 0, and removes its temp directory when the reader of its output goes away (| head -1)', async () => {
     const child = spawn(process.execPath, [BIN, 'demo', '--seconds', '30'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -152,7 +152,7 @@ export const demoCommand: Command = {
       }
       interrupt.signal = signal;
     };
-    // An error on stdout comes as an event, past any finally here: the demo then ends as if interrupted.
+    // An error on stdout comes as an event, past any finally here: the demo then ends quietly.
     const onStdoutError = (error: NodeJS.ErrnoException): void => {
       if (error.code !== 'EPIPE') throw error;
       interrupt.readerGone = true;
@@ -168,7 +168,7 @@ export const demoCommand: Command = {
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      process.stdout.off('error', onStdoutError);
+      // Left on: node reports a failed write on a later tick, after the summary's last one.
       process.chdir(home);
       rmSync(dir, { recursive: true, force: true });
     }
