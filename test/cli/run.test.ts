@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listeningSockets, running } from '../helpers/proc.js';
+import { catchesSignal, listeningSockets, running } from '../helpers/proc.js';
 import { tempDir } from './run-cli.js';
 import { alive, itemText, MARKER, PARENT_MARKER, read, records, SLOW_MARKER, startRun, waitFor, writeRules, type Daemon } from './run-helpers.js';
 
@@ -89,8 +89,10 @@ describe('rulec run FILE.rules', () => {
     const t = setup();
     writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', MARKER, t.rec, '"$1"'));
     const d = daemon([t.rules, '-l', t.own], t.dir);
-    // Past Node's own start, well before the rules are compiled (~1.3 s).
-    await new Promise((r) => setTimeout(r, 400));
+    // From the moment a handler exists (before it, no script runs yet) to the end of the compile.
+    const SIGHUP = 1;
+    expect(await waitFor(() => catchesSignal(d.child.pid!, SIGHUP) || read(t.own) !== '', 10_000)).toBe(true);
+    expect(read(t.own)).not.toContain('running 1 item(s)');
     let sent = 0;
     while (!read(t.own).includes('running 1 item(s)') && sent < 500 && d.child.exitCode === null) {
       d.child.kill('SIGHUP');

@@ -23,6 +23,16 @@ export function listeningSockets(pid: number): string[] {
   return listening;
 }
 
+/** Whether process `pid` has a handler for signal number `signal` (SigCgt in /proc/PID/status). */
+export function catchesSignal(pid: number, signal: number): boolean {
+  try {
+    const mask = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return mask !== undefined && (BigInt(`0x${mask}`) & (1n << BigInt(signal - 1))) !== 0n;
+  } catch {
+    return false;
+  }
+}
+
 /** How many descriptors process `pid` holds open on the file at `path`. */
 export function descriptorsOn(pid: number, path: string): number {
   let count = 0;

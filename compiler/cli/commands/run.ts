@@ -104,10 +104,6 @@ export const runCommand: Command = {
     if (bundle !== null) return runBundle(bundleFile(bundle), args);
     if (file === null) throw new UsageError('no rule file or bundle given');
 
-    // Compiling a large rule set takes seconds, and the daemon's own SIGHUP handler comes after
-    // it: until then a SIGHUP (logrotate's postrotate during a restart) would end the process.
-    // No log file is open yet, so there is nothing to reopen.
-    process.on('SIGHUP', () => {});
     // `-w` changes the directory before reloads, so reloads must not depend on the current one.
     const path = resolve(file);
     const compileStarted = performance.now();
