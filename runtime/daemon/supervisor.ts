@@ -140,9 +140,10 @@ export class Supervisor {
     for (const [path, entry] of wanted) {
       if (this.follows.has(path)) continue;
       const before = restarting.get(path);
-      // A position in a file says nothing about a FIFO, nor the other way round.
+      // The position goes along to a reader of the other kind too: a FIFO reader takes none, and
+      // one back on a file resumes where the last file reader was (it checks it is that file).
       const sameType = before?.fileType === entry.spec.fileType;
-      const follow = this.follow(path, entry.spec, readSettings(entry.routes), sameType ? before!.handoff : new HandoffStore(this.checkpoints));
+      const follow = this.follow(path, entry.spec, readSettings(entry.routes), before?.handoff ?? new HandoffStore(this.checkpoints));
       follow.routes = entry.routes;
       if (before !== undefined && sameType) {
         follow.size = before.size;

@@ -154,6 +154,29 @@ describe('Supervisor', () => {
     if (writer.exitCode === null) writer.kill();
   });
 
+  it('a reload to file_type = fifo and back resumes the file where it was, reading no line twice', async () => {
+    dir = tempDir();
+    const logFile = dir.file('app.log');
+    writeFileSync(logFile, 'F one\n');
+    const records = dir.file('records');
+    const logged: string[] = [];
+    const { supervisor: s, actions } = start(logged);
+    const typed = (fileType: 'file' | 'fifo') => item('F', logFile, /F (\S+)/, { fileType, start: 'beginning', upboundAction: markerAction(records, [cap(1)]) });
+    const moduleOf = (fileType: 'file' | 'fifo') => {
+      const module = ruleModule([typed(fileType)]);
+      return { ...module, sources: module.sources.map((source) => ({ ...source, start: 'beginning' as const })) };
+    };
+    await s.start([moduleOf('file')]);
+    expect(await waitFor(() => dir.records('records').length === 1)).toBe(true);
+    await s.replace([moduleOf('fifo')]);
+    await s.replace([moduleOf('file')]);
+    appendFileSync(logFile, 'F two\n');
+    expect(await waitFor(() => dir.records('records').length === 2)).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await actions.drain(5_000)).toBe(true);
+    expect(dir.records('records')).toEqual([['one'], ['two']]);
+  });
+
   it('logs every match, escaped, when verbose', async () => {
     dir = tempDir();
     const logFile = dir.file('app.log');
