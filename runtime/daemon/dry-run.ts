@@ -3,6 +3,7 @@ import { fillArgv } from '../actions/fill-argv.js';
 import { ManualClock } from '../clock/manual-clock.js';
 import type { Captures, ItemSpec, RuleModule } from '../contract.js';
 import { cutLine } from '../engine/cut-line.js';
+import { decodeCut } from '../sources/tail/line-splitter.js';
 import { Engine } from '../engine/engine.js';
 import { crcOf, type ItemStats } from '../engine/item-state.js';
 import { Logger } from '../log/logger.js';
@@ -50,6 +51,8 @@ export class DryRun {
   private readonly engine: Engine;
   private readonly clock: ManualClock;
   private readonly prefilters: readonly Prefilter[];
+  /** Per source: the bytes of a line its reader would keep (the largest `line_max` of its items). */
+  private readonly readCaps: readonly number[];
   private lineNo = 0;
   private bytes = 0;
   private missed = 0;
@@ -57,6 +60,10 @@ export class DryRun {
   constructor(private readonly module: RuleModule, private readonly options: DryRunOptions) {
     this.clock = new ManualClock(options.startMs);
     this.prefilters = module.sources.map((source) => new Prefilter(source.items, source.literals));
+    this.readCaps = module.sources.map((source) => {
+      const caps = source.items.map((i) => module.items[i]?.lineMax ?? 0).map((max) => (max > 0 ? max : Infinity));
+      return caps.length === 0 ? Infinity : Math.max(...caps);
+    });
     const sink: ActionSink = { submit: (request) => this.fired(request) };
     // Engine messages (matcher errors) are its own business here; the report says what matched.
     this.engine = new Engine(module, { clock: this.clock, actions: sink, log: new Logger({ level: 'error' }), replay: options.replay });
@@ -64,16 +71,23 @@ export class DryRun {
   }
 
   /**
-   * Feeds one line (without its line break); returns true when some item matched it.
-   * `endOffset` is the log's size in bytes once this line is read, for size thresholds; without
-   * it, the line's UTF-8 length and a newline are counted.
+   * Feeds one line (without its line break); returns true when some item matched it. Given as
+   * bytes, it is cut for each source as that path's reader would cut it (at the largest
+   * `line_max` of its items), then decoded. `endOffset` is the log's size in bytes once this
+   * line is read, for size thresholds; without it, the line's UTF-8 length and a newline are
+   * counted.
    */
-  feed(line: string, endOffset?: number): boolean {
+  feed(input: string | Buffer, endOffset?: number): boolean {
     this.lineNo++;
-    this.bytes = endOffset ?? this.bytes + Buffer.byteLength(line) + 1;
+    this.bytes = endOffset ?? this.bytes + (typeof input === 'string' ? Buffer.byteLength(input) : input.length) + 1;
+    const texts = this.readCaps.map((cap) => {
+      if (typeof input === 'string') return input;
+      return input.length > cap ? decodeCut(input.subarray(0, cap), input[cap]) : input.toString('utf8');
+    });
     let matched = false;
     // The prefilter's candidates are a superset of the items that match; each item is in one source.
-    for (const prefilter of this.prefilters) {
+    for (const [s, prefilter] of this.prefilters.entries()) {
+      const line = texts[s]!;
       for (const index of prefilter.candidates(line)) {
         const item = this.module.items[index];
         if (item === undefined || item.everyLine === true) continue;
@@ -85,9 +99,8 @@ export class DryRun {
       }
     }
     if (!matched) this.missed++;
-    const batch = [line];
     for (let s = 0; s < this.module.sources.length; s++) {
-      this.engine.onLines(s, batch);
+      this.engine.onLines(s, [texts[s]!]);
       this.engine.onSize(s, this.bytes);
     }
     return matched;

@@ -5,8 +5,9 @@
  *
  * U+FFFD counts as one byte: it is what an invalid byte in the log decodes to, and counted as
  * the three bytes it would take re-encoded, a line padded with invalid bytes would be cut here
- * at a third of what the tailer let through. (A U+FFFD written as such in the log is three
- * bytes; the tailer's cut still bounds those lines.)
+ * at a third of what the tailer let through. A U+FFFD written as such in the log is three
+ * bytes: the reader's cut at the path's largest line_max (the tailer's, and `rulec test`'s
+ * through DryRun) counts those exactly; an item's smaller line_max, cut here, counts them as one.
  */
 export function cutLine(line: string, maxBytes: number): string {
   // A UTF-16 code unit is at most 3 bytes of UTF-8, and the UTF-8 length (U+FFFD as 3) is at

@@ -195,6 +195,18 @@ describe('rulec test', () => {
     });
   });
 
+  it('cuts a line at the bytes the daemon\'s reader keeps, also where a U+FFFD is written in the log', async () => {
+    await inTempDir('rulec-test-fffd-', async (dir) => {
+      writeFileSync(join(dir, 'r.rules'), '[U]\npath = /var/log/x.log\nline_max = 20\nregex = fail\nupbound_action = /bin/true\n');
+      // Six U+FFFD as the log holds them, three bytes each: 18 bytes, then "fail" past the 20th.
+      writeFileSync(join(dir, 'x.log'), `${'\ufffd'.repeat(6)}fail\n${'\ufffd'.repeat(4)}fail\n`);
+      const result = await runCli(['test', 'r.rules', '--log', 'x.log', '--format', 'json'], { cwd: dir });
+      expect(result.code, result.stderr).toBe(0);
+      const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event);
+      expect(events.filter((e) => e.type === 'match').map((e) => e.line)).toEqual([2]);
+    });
+  });
+
   it('counts size thresholds in the log\'s bytes, as the daemon does, not in its decoded text', async () => {
     await inTempDir('rulec-test-size-', async (dir) => {
       writeFileSync(join(dir, 'sz.rules'), '[SZ]\npath = /var/log/x.log\nsize = 1K\nsize_action = /bin/true\n');

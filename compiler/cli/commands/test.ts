@@ -14,6 +14,8 @@ import { loadRuleFile } from './run.js';
 /** A log split into lines, and the byte offset just past each line (the file's size once it is read). */
 interface Log {
   readonly lines: readonly string[];
+  /** Each line's bytes (a view of the log's), for cutting at line_max as a reader would. */
+  readonly raws: readonly Buffer[];
   readonly ends: readonly number[];
   /**
    * When it was last written (a file's mtime; now for a pipe): no line was logged after it, so
@@ -27,17 +29,20 @@ interface Log {
  * last line, each line decoded on its own (invalid UTF-8 as U+FFFD). Sizes count the file's
  * bytes, as the daemon's size thresholds do, not the decoded text.
  */
-function splitLog(bytes: Buffer): Pick<Log, 'lines' | 'ends'> {
+function splitLog(bytes: Buffer): Pick<Log, 'lines' | 'raws' | 'ends'> {
   const lines: string[] = [];
+  const raws: Buffer[] = [];
   const ends: number[] = [];
   for (let start = 0; start < bytes.length; ) {
     const newline = bytes.indexOf(0x0a, start);
     const end = newline === -1 ? bytes.length : newline;
-    lines.push(bytes.toString('utf8', start, end > start && bytes[end - 1] === 0x0d ? end - 1 : end));
+    const raw = bytes.subarray(start, end > start && bytes[end - 1] === 0x0d ? end - 1 : end);
+    raws.push(raw);
+    lines.push(raw.toString('utf8'));
     start = newline === -1 ? bytes.length : newline + 1;
     ends.push(start);
   }
-  return { lines, ends };
+  return { lines, raws, ends };
 }
 
 function readLog(path: string | undefined): Log {
@@ -105,9 +110,9 @@ async function testFile(file: string, log: Log, opts: { replay: boolean; json: b
   };
   const run = new DryRun(module, { replay: opts.replay, startMs: log.writtenAt, onEvent: emit });
   const missed: number[] = [];
-  const { lines, ends } = log;
-  lines.forEach((line, i) => {
-    if (!run.feed(line, ends[i]) && opts.missed) missed.push(i);
+  const { lines, raws, ends } = log;
+  raws.forEach((raw, i) => {
+    if (!run.feed(raw, ends[i]) && opts.missed) missed.push(i);
   });
   const result = run.finish();
   if (opts.json) {

@@ -21,6 +21,21 @@ function withoutCR(bytes: Buffer, start: number, end: number): number {
 }
 
 /**
+ * The first bytes of a line, as many as a cap lets through (`bytes`), as text; `next` is the
+ * line's byte after them. A character the cap splits is left out rather than decoded as U+FFFD.
+ * `rulec test` cuts the lines of its log with it, as this splitter cuts what the tailer reads.
+ */
+export function decodeCut(bytes: Buffer, next: number | undefined): string {
+  let stop = bytes.length;
+  if (next !== undefined && (next & 0xc0) === 0x80) {
+    let back = stop;
+    while (back > 0 && stop - back < 3 && ((bytes[back - 1] ?? 0) & 0xc0) === 0x80) back--;
+    if (back > 0 && ((bytes[back - 1] ?? 0) & 0xc0) === 0xc0) stop = back - 1;
+  }
+  return bytes.toString('utf8', 0, stop);
+}
+
+/**
  * Turns a byte stream into lines: splits on `\n`, strips one trailing `\r`, decodes UTF-8
  * (invalid bytes become U+FFFD), holds a partial last line until its newline, and caps line
  * length so a newline-free flood neither stalls nor grows memory past `lineMax`.
@@ -169,15 +184,7 @@ export class LineSplitter {
 
   private cut(chunk: Buffer, start: number, room: number): string {
     const bytes = Buffer.concat([...this.pending, chunk.subarray(start, start + room)], this.lineMax);
-    let stop = bytes.length;
-    const after = chunk[start + room];
-    // Cut before a character split by the cap rather than emit a replacement character for it.
-    if (after !== undefined && (after & 0xc0) === 0x80) {
-      let back = stop;
-      while (back > 0 && stop - back < 3 && ((bytes[back - 1] ?? 0) & 0xc0) === 0x80) back--;
-      if (back > 0 && ((bytes[back - 1] ?? 0) & 0xc0) === 0xc0) stop = back - 1;
-    }
-    return bytes.toString('utf8', 0, stop);
+    return decodeCut(bytes, chunk[start + room]);
   }
 
   private lastPendingByte(): number | undefined {
