@@ -24,8 +24,9 @@ export function parse(text: string, file: string): Result<RulesFile> {
  * Values and heredoc bodies take any character, but two cannot be meant:
  * - a NUL: no path, argument or shell command can hold one; the open or spawn would fail only
  *   at run time;
- * - U+FFFD: what an invalid UTF-8 byte reads as (a file saved as Latin-1, say). Kept, `café`
- *   written so would match every log line with any invalid byte in that place.
+ * - U+FFFD, outside comment lines: what an invalid UTF-8 byte reads as (a file saved as
+ *   Latin-1, say). Kept, `café` written so would match every log line with any invalid byte in
+ *   that place.
  * Characters the lexer already refused are skipped.
  */
 function reportUnusableCharacters(text: string, file: string, diagnostics: Diagnostic[]): void {
@@ -34,10 +35,12 @@ function reportUnusableCharacters(text: string, file: string, diagnostics: Diagn
     const at = found.index;
     if (refused.has(at)) continue;
     const nul = found[0] === '\0';
+    // A comment line cannot make anything match: a Latin-1 author's name there is harmless.
+    if (!nul && /^[ \t]*[#;]/.test(text.slice(text.lastIndexOf('\n', at) + 1, at))) continue;
     diagnostics.push({
       code: 'R101',
       severity: 'error',
-      message: nul ? 'unexpected character U+0000 (a NUL byte)' : 'unexpected character U+FFFD: the file is not valid UTF-8 here',
+      message: nul ? 'unexpected character U+0000 (a NUL byte)' : 'unexpected character U+FFFD: a byte that is not UTF-8, or a replacement character',
       span: { file, start: at, end: at + 1 },
       notes: [
         nul

@@ -105,7 +105,7 @@ describe('rulec check', () => {
     writeFileSync(join(dir, 'latin1.rules'), Buffer.from('[A]\npath = /var/log/a\nregex = caf\xe9 from (\\S+)\nupbound_action = /bin/echo "$1"\n', 'latin1'));
     const checked = await runCli(['check', 'latin1.rules'], { cwd: dir });
     expect(checked.code).toBe(1);
-    expect(checked.stderr).toMatch(/^latin1\.rules:3:12: error\[R101\]: unexpected character U\+FFFD: the file is not valid UTF-8 here$/m);
+    expect(checked.stderr).toMatch(/^latin1\.rules:3:12: error\[R101\]: unexpected character U\+FFFD: a byte that is not UTF-8, or a replacement character$/m);
     expect(checked.stderr).toContain('save the rule file as UTF-8');
   });
 

@@ -94,10 +94,11 @@ describe('lexical errors', () => {
 
   it('reports U+FFFD, what an invalid UTF-8 byte of the file reads as, wherever it is (R101)', () => {
     // `café` saved as Latin-1, read as UTF-8.
-    const text = Buffer.from('[A]\npath = /var/log/a\nregex = caf\xe9 (\\S+)\nupbound_action = /bin/echo \xe9\n', 'latin1').toString('utf8');
+    const text = Buffer.from('# Auteur: Jos\xe9\n[A]\n  ; r\xe9seau\npath = /var/log/a\nregex = caf\xe9 (\\S+)\nupbound_action = /bin/echo \xe9\n', 'latin1').toString('utf8');
     const r = parseText(text);
-    expect(located(text, r.diagnostics)).toEqual(['3:12 R101', '4:28 R101']);
-    expect(r.diagnostics[0]!.message).toBe('unexpected character U+FFFD: the file is not valid UTF-8 here');
+    // Not in comment lines: nothing there can match.
+    expect(located(text, r.diagnostics)).toEqual(['5:12 R101', '6:28 R101']);
+    expect(r.diagnostics[0]!.message).toBe('unexpected character U+FFFD: a byte that is not UTF-8, or a replacement character');
     expect(r.diagnostics[0]!.notes?.[0]).toContain('\\x{FFFD}');
   });
 });
