@@ -161,6 +161,17 @@ describe('rulec test', () => {
     });
   });
 
+  it('says so when a rule file has no items to test (MailLog blocks only)', async () => {
+    await inTempDir('rulec-test-noitems-', async (dir) => {
+      writeFileSync(join(dir, 'w.rules'), 'watch <<__END\n    logfile "/var/log/messages"\n    ignore =~ /MARK/\n__END\n');
+      writeFileSync(join(dir, 'x.log'), 'hello\n');
+      const result = await runCli(['test', 'w.rules', '--log', 'x.log'], { cwd: dir });
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe('w.rules: no items to test: MailLog and Snort blocks are checked, but this release does not run them\n');
+      expect(result.stdout).toContain('w.rules over x.log: 1 line(s), 0 matched by some item\n');
+    });
+  });
+
   it('--missed still lists the lines no rule is about when items without a regex watch the size and the flow', async () => {
     await inTempDir('rulec-test-missed-', async (dir) => {
       writeFileSync(join(dir, 'r.rules'), [

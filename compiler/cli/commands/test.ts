@@ -95,6 +95,8 @@ async function testFile(file: string, log: Log, opts: { replay: boolean; json: b
   if (loaded.report !== '') io.err(loaded.report);
   const module = loaded.module;
   if (module === null) return 1;
+  // Otherwise a file of MailLog or Snort blocks alone would report nothing, as if nothing matched.
+  if (module.items.length === 0) io.err(`${escapeControl(file)}: no items to test: MailLog and Snort blocks are checked, but this release does not run them\n`);
   const keys = new Map<string, Set<string | null>>();
   const emit = (event: DryRunEvent): void => {
     if (event.type === 'match') {
