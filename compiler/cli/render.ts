@@ -4,6 +4,7 @@
  * code units, as editors and `file:line:col` links do.
  */
 import { LineIndex, type Diagnostic, type Severity } from '../../grammar/diagnostic.js';
+import { escapeControlKeepingBackslashes } from '../../runtime/log/escape.js';
 
 /** One diagnostic as `rulec check --format json` prints it. */
 export interface JsonDiagnostic {
@@ -70,15 +71,16 @@ export function renderText(diagnostics: readonly Diagnostic[], sources: Readonly
     const gutter = String(start.line).length;
     const pad = ' '.repeat(gutter);
     const lines = [
-      `${d.span.file}:${start.line}:${start.column}: ${d.severity}[${d.code}]: ${d.message}`,
+      // Messages quote the rule text, control characters included: shown, not obeyed.
+      `${escapeControlKeepingBackslashes(d.span.file)}:${start.line}:${start.column}: ${d.severity}[${d.code}]: ${escapeControlKeepingBackslashes(d.message)}`,
       `${start.line} | ${lineText.replace(CONTROL, '\ufffd')}`,
       `${pad} | ${caretLine(lineText, start.column, width)}`,
     ];
     for (const label of d.labels ?? []) {
       const at = locator.index(label.span.file).position(label.span.start);
-      lines.push(`${pad} = ${label.message}: ${label.span.file}:${at.line}:${at.column}`);
+      lines.push(`${pad} = ${escapeControlKeepingBackslashes(label.message)}: ${escapeControlKeepingBackslashes(label.span.file)}:${at.line}:${at.column}`);
     }
-    for (const note of d.notes ?? []) lines.push(`${pad} = note: ${note}`);
+    for (const note of d.notes ?? []) lines.push(`${pad} = note: ${escapeControlKeepingBackslashes(note)}`);
     return `${lines.join('\n')}\n`;
   });
   return blocks.join('\n');

@@ -22,6 +22,15 @@ describe('render', () => {
     ]);
   });
 
+  it('shows control characters a message quotes from the rule text, rather than sending them to the terminal', () => {
+    const text = "set 'ev\u001b[31mil' x\n";
+    const diagnostic = d('f.rules', 4, 16, { message: 'unknown setting `ev\u001b[31mil`', notes: ['did you mean `e\u0007v`? (regex \\S+)'] });
+    const out = renderText([diagnostic], new Map([['f.rules', text]]));
+    expect(out).toContain('error[R301]: unknown setting `ev\\x1b[31mil`\n');
+    expect(out).toContain('= note: did you mean `e\\x07v`? (regex \\S+)\n');
+    expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+  });
+
   it('prints one caret for an empty span, labels and notes after the source', () => {
     const text = '[A]\nkey = 1\n[A]\n';
     const diagnostic = d('f.rules', 13, 13, {
