@@ -174,5 +174,11 @@ describe('rulec check', () => {
     const missing = await runCli(['check', 'missing.rules'], { cwd: dir });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe('rulec check: cannot read missing.rules\n');
+    // The files that can be read are still reported, in valid JSON; the exit says one could not.
+    writeFileSync(join(dir, 'bad.rules'), BAD);
+    const mixed = await runCli(['check', 'bad.rules', 'missing.rules', '--format', 'json'], { cwd: dir });
+    expect(mixed.code).toBe(2);
+    expect((JSON.parse(mixed.stdout) as JsonOut[]).map((o) => [o.file, o.code])).toEqual([['bad.rules', 'R301'], ['bad.rules', 'R310']]);
+    expect(mixed.stderr).toBe('rulec check: cannot read missing.rules\n');
   });
 });

@@ -20,8 +20,18 @@ export const checkCommand: Command = {
     if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format \`${format}\` (text, json or github)`);
     if (positionals.length === 0) throw new UsageError('no rule file given');
 
-    const { checkFiles } = await import('../../api.js');
-    const results = checkFiles(positionals);
+    const { checkFiles, UserError } = await import('../../api.js');
+    // A file that cannot be read is reported on its own: the others' findings still print.
+    const results: ReturnType<typeof checkFiles> = [];
+    const unreadable: string[] = [];
+    for (const path of positionals) {
+      try {
+        results.push(...checkFiles([path]));
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        unreadable.push(error.message);
+      }
+    }
     const sources = new Map(results.flatMap((r) => [...r.sources]));
     const diagnostics: Diagnostic[] = orderDiagnostics(
       results.flatMap((r) => r.diagnostics),
@@ -31,6 +41,8 @@ export const checkCommand: Command = {
     else if (format === 'github') io.out(renderGithub(diagnostics, sources));
     else io.err(renderReport(diagnostics, sources));
 
+    for (const message of unreadable) io.err(`rulec check: ${message}\n`);
+    if (unreadable.length > 0) return 2;
     const failing = diagnostics.some((d) => d.severity === 'error' || (values.strict === true && d.severity === 'warning'));
     return failing ? 1 : 0;
   },
