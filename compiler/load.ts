@@ -15,6 +15,8 @@ import type { Program } from './program.js';
 export interface LoadHost {
   /** The file's text, or undefined when it does not exist or cannot be read. */
   readFile(name: string): string | undefined;
+  /** How a name is shown in messages (the spans' names are shown so too); default as it is. */
+  display?(name: string): string;
 }
 
 /** Reads files from disk as UTF-8, dropping a leading byte-order mark. */
@@ -76,13 +78,13 @@ class Loader {
       }
       const target = resolveInclude(from, arg.value);
       if (chain.includes(target)) {
-        const cycle = [...chain.slice(chain.indexOf(target)), target].join(' → ');
+        const cycle = [...chain.slice(chain.indexOf(target)), target].map((name) => this.shown(name)).join(' → ');
         this.error('R206', `source include cycle: ${cycle}`, statement.span);
         continue;
       }
       const text = this.host.readFile(target);
       if (text === undefined) {
-        this.error('R205', `source file not found: ${target}`, statement.span);
+        this.error('R205', `source file not found: ${this.shown(target)}`, statement.span);
         continue;
       }
       out.push(...this.load(target, text, chain));
@@ -99,6 +101,10 @@ class Loader {
         ]);
       } else if (statement.kind === 'block') this.rejectNested(statement.body);
     }
+  }
+
+  private shown(name: string): string {
+    return this.host.display?.(name) ?? name;
   }
 
   error(code: string, message: string, span: Span, notes?: string[]): void {
