@@ -66,7 +66,12 @@ function rooted(path: string, host: LoadHost | undefined): Rooted {
   const entry = posix.basename(normal);
   if (nodeHost.readFile(normal) === undefined) throw new UserError(`cannot read ${path}`);
   const resolve = (name: string): string => (posix.isAbsolute(name) || root === '.' ? name : posix.join(root, name));
-  return { entry, host: { readFile: (name) => nodeHost.readFile(resolve(name)), display: resolve }, display: resolve };
+  const onDisk: LoadHost = {
+    readFile: (name) => nodeHost.readFile(resolve(name)),
+    unreadable: (name) => nodeHost.unreadable?.(resolve(name)) ?? null,
+    display: resolve,
+  };
+  return { entry, host: onDisk, display: resolve };
 }
 
 function renameSpan(span: Span, display: (name: string) => string): Span {

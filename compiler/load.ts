@@ -17,6 +17,8 @@ export interface LoadHost {
   readFile(name: string): string | undefined;
   /** How a name is shown in messages (the spans' names are shown so too); default as it is. */
   display?(name: string): string;
+  /** Why a file `readFile` did not give cannot be read, when it exists; null when it does not. */
+  unreadable?(name: string): string | null;
 }
 
 /** Reads files from disk as UTF-8, dropping a leading byte-order mark. */
@@ -27,6 +29,15 @@ export const nodeHost: LoadHost = {
       return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     } catch {
       return undefined;
+    }
+  },
+  unreadable(name: string): string | null {
+    try {
+      readFileSync(name);
+      return null;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' ? null : code ?? (error as Error).message;
     }
   },
 };
@@ -84,7 +95,8 @@ class Loader {
       }
       const text = this.host.readFile(target);
       if (text === undefined) {
-        this.error('R205', `source file not found: ${this.shown(target)}`, statement.span);
+        const why = this.host.unreadable?.(target) ?? null;
+        this.error('R205', why === null ? `source file not found: ${this.shown(target)}` : `source file cannot be read: ${this.shown(target)} (${why})`, statement.span);
         continue;
       }
       out.push(...this.load(target, text, chain));

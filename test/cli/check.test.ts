@@ -165,15 +165,18 @@ describe('rulec check', () => {
     ]);
   });
 
-  it('names files in include messages as in the positions: missing includes and cycles', async () => {
+  it('names files in include messages as in the positions: missing and unreadable includes, cycles', async () => {
     mkdirSync(join(dir, 'nest', 'inc'), { recursive: true });
     writeFileSync(join(dir, 'nest', 'main.rules'), 'source "inc/a.rules"\n');
-    writeFileSync(join(dir, 'nest', 'inc', 'a.rules'), 'source "b.rules"\nsource "a.rules"\n');
+    writeFileSync(join(dir, 'nest', 'inc', 'a.rules'), 'source "b.rules"\nsource "a.rules"\nsource "d.rules"\n');
+    // There, but not a file it can read.
+    mkdirSync(join(dir, 'nest', 'inc', 'd.rules'));
     const result = await runCli(['check', '--format', 'json', 'nest/main.rules'], { cwd: dir });
     expect(result.code).toBe(1);
     expect((JSON.parse(result.stdout) as JsonOut[]).map((d) => [d.file, d.code, d.message])).toEqual([
       ['nest/inc/a.rules', 'R205', 'source file not found: nest/inc/b.rules'],
       ['nest/inc/a.rules', 'R206', 'source include cycle: nest/inc/a.rules → nest/inc/a.rules'],
+      ['nest/inc/a.rules', 'R205', 'source file cannot be read: nest/inc/d.rules (EISDIR)'],
     ]);
   });
 
