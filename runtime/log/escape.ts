@@ -3,8 +3,11 @@ const NAMED: Readonly<Record<number, string>> = { 8: '\\b', 9: '\\t', 10: '\\n',
 /**
  * C0, DEL, C1, the Unicode line/paragraph separators and bidi controls: anything that could
  * start a new log line, drive a terminal (ANSI escapes begin with ESC or C1 CSI) or reorder text.
+ * One list for both escapes below, so neither can miss a character the other has.
  */
-const UNSAFE = /[\x00-\x1f\x7f-\x9f\\\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL_CLASS = '\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+/** The controls and the backslash, which escapeControl doubles. */
+const UNSAFE = new RegExp(`[${CONTROL_CLASS}\\\\]`, 'g');
 
 /**
  * Makes attacker-controlled text safe to write as part of one log line: control characters
@@ -14,7 +17,7 @@ export function escapeControl(text: string): string {
   return escapeMatching(UNSAFE, text);
 }
 
-const CONTROLS = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROLS = new RegExp(`[${CONTROL_CLASS}]`, 'g');
 
 /**
  * The same for text the operator wrote (a pattern on the command line): backslashes stay single,
