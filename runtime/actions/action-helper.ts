@@ -11,7 +11,7 @@
  * checks `isActionHelper()` first and then only calls `serveActions()`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { runAction, signalGroup, stopRunningActions, type ActionOutcome, type RunOptions } from './run-action.js';
+import { endGroups, runAction, stopRunningActions, type ActionOutcome, type RunOptions } from './run-action.js';
 
 const HELPER_ENV = 'RULEC_ACTION_HELPER';
 /** How long actions get to end on SIGTERM when the helper must exit, before SIGKILL. */
@@ -127,18 +127,10 @@ export class ActionHelper {
     const connection = this.connection;
     if (connection === null) return Promise.resolve();
     connection.closed = true;
-    const groups = [...connection.pending.values()].flatMap((p) => (p.group === null ? [] : [p.group]));
-    for (const group of groups) signalGroup(group, 'SIGTERM');
+    const ending = endGroups(startedGroups(connection.pending.values()), graceMs, { keepAlive: true });
     if (connection.child.connected) connection.child.disconnect();
     this.connection = null;
-    if (groups.length === 0) return Promise.resolve();
-    // Not unref'd: nothing else may keep the stopping daemon alive until then.
-    return new Promise((resolve) => {
-      setTimeout(() => {
-        for (const group of groups) signalGroup(group, 'SIGKILL');
-        resolve();
-      }, graceMs);
-    });
+    return ending;
   }
 
   /** Starts the helper process unless it is running or was given up. */
@@ -175,9 +167,7 @@ export class ActionHelper {
         return;
       }
       // Its actions live on in their own groups, with no one left to time them out: end them.
-      const groups = waiting.flatMap((p) => (p.group === null ? [] : [p.group]));
-      for (const group of groups) signalGroup(group, 'SIGTERM');
-      if (groups.length > 0) setTimeout(() => groups.forEach((group) => signalGroup(group, 'SIGKILL')), SHUTDOWN_GRACE_MS).unref();
+      void endGroups(startedGroups(waiting), SHUTDOWN_GRACE_MS, { keepAlive: false });
       for (const p of waiting) {
         const error = p.group === null ? `action helper ${why} before the action started` : `action helper ${why} before the action ended; its process group was stopped`;
         p.resolve(p.group === null ? { kind: 'failed', error } : { kind: 'lost', error });
@@ -198,4 +188,9 @@ function settle(connection: Connection, id: number, outcome: ActionOutcome): voi
   connection.pending.delete(id);
   if (connection.pending.size === 0) connection.child.channel?.unref();
   pending.resolve(outcome);
+}
+
+/** The process groups of the actions among `pending` that the helper reported started. */
+function startedGroups(pending: Iterable<Pending>): number[] {
+  return [...pending].flatMap((p) => (p.group === null ? [] : [p.group]));
 }

@@ -34,7 +34,7 @@ export interface RunOptions {
 const runningGroups = new Set<number>();
 
 /** Sends `signal` to the group; false when it has no process left. */
-export function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
+function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pid, signal);
     return true;
@@ -49,14 +49,27 @@ export function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
  * their `action_timeout` would go with its timers.
  */
 export function stopRunningActions(graceMs: number): Promise<void> {
-  const groups = [...runningGroups];
+  // A group that ended meanwhile is forgotten, so its number, if reused, is not hit.
+  return endGroups([...runningGroups], graceMs, { keepAlive: false, stillOurs: (group) => runningGroups.has(group) });
+}
+
+/**
+ * SIGTERM to each of `groups` now, SIGKILL `graceMs` later to those `stillOurs` says are;
+ * resolves after the SIGKILL. With `keepAlive` the wait holds the process open until then.
+ */
+export function endGroups(
+  groups: readonly number[],
+  graceMs: number,
+  { keepAlive, stillOurs = () => true }: { readonly keepAlive: boolean; readonly stillOurs?: (group: number) => boolean },
+): Promise<void> {
   if (groups.length === 0) return Promise.resolve();
-  for (const pid of groups) signalGroup(pid, 'SIGTERM');
+  for (const group of groups) signalGroup(group, 'SIGTERM');
   return new Promise((resolve) => {
-    setTimeout(() => {
-      for (const pid of groups) if (runningGroups.has(pid)) signalGroup(pid, 'SIGKILL');
+    const timer = setTimeout(() => {
+      for (const group of groups) if (stillOurs(group)) signalGroup(group, 'SIGKILL');
       resolve();
-    }, graceMs).unref();
+    }, graceMs);
+    if (!keepAlive) timer.unref();
   });
 }
 
