@@ -2,7 +2,7 @@ import type { ActionRequest, ActionSink, FireKind } from '../actions/action-sink
 import { fillArgv } from '../actions/fill-argv.js';
 import { ManualClock } from '../clock/manual-clock.js';
 import type { Captures, ItemSpec, RuleModule } from '../contract.js';
-import { cutLine } from '../engine/cut-line.js';
+import { cutLine, sourceLineCap } from '../engine/cut-line.js';
 import { decodeCut } from '../sources/tail/line-splitter.js';
 import { Engine } from '../engine/engine.js';
 import { crcOf, type ItemStats } from '../engine/item-state.js';
@@ -60,10 +60,7 @@ export class DryRun {
   constructor(private readonly module: RuleModule, private readonly options: DryRunOptions) {
     this.clock = new ManualClock(options.startMs);
     this.prefilters = module.sources.map((source) => new Prefilter(source.items, source.literals));
-    this.readCaps = module.sources.map((source) => {
-      const caps = source.items.map((i) => module.items[i]?.lineMax ?? 0).map((max) => (max > 0 ? max : Infinity));
-      return caps.length === 0 ? Infinity : Math.max(...caps);
-    });
+    this.readCaps = module.sources.map((source) => sourceLineCap(source.items.flatMap((i) => module.items[i] ?? [])));
     const sink: ActionSink = { submit: (request) => this.fired(request) };
     // Engine messages (matcher errors) are its own business here; the report says what matched.
     this.engine = new Engine(module, { clock: this.clock, actions: sink, log: new Logger({ level: 'error' }), replay: options.replay });
@@ -80,10 +77,9 @@ export class DryRun {
   feed(input: string | Buffer, endOffset?: number): boolean {
     this.lineNo++;
     this.bytes = endOffset ?? this.bytes + (typeof input === 'string' ? Buffer.byteLength(input) : input.length) + 1;
-    const texts = this.readCaps.map((cap) => {
-      if (typeof input === 'string') return input;
-      return input.length > cap ? decodeCut(input.subarray(0, cap), input[cap]) : input.toString('utf8');
-    });
+    const texts = typeof input === 'string'
+      ? this.readCaps.map(() => input)
+      : this.readCaps.map((cap) => (input.length > cap ? decodeCut(input.subarray(0, cap), input[cap]) : input.toString('utf8')));
     let matched = false;
     // The prefilter's candidates are a superset of the items that match; each item is in one source.
     for (const [s, prefilter] of this.prefilters.entries()) {

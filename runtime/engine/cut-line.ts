@@ -1,3 +1,5 @@
+import type { ItemSpec } from '../contract.js';
+
 /**
  * `line_max` is a size: a line is cut to at most that many bytes of UTF-8, before a character
  * that would not fit, as the tailer cuts the bytes it reads (LineSplitter). Lines that reach the
@@ -24,4 +26,13 @@ export function cutLine(line: string, maxBytes: number): string {
     if (pair) i++;
   }
   return line;
+}
+
+/**
+ * The bytes of a line a path's reader keeps: the largest `line_max` of the items reading it
+ * (0, or nonsense, means no cap; no items, none either).
+ */
+export function sourceLineCap(items: readonly ItemSpec[]): number {
+  const caps = items.map((item) => (item.lineMax > 0 ? item.lineMax : Infinity));
+  return caps.length === 0 ? Infinity : Math.max(...caps);
 }

@@ -5,7 +5,7 @@ import type { Captures, ItemSpec, RuleModule, SourceSpec, TimestampSpec } from '
 import type { Logger } from '../log/logger.js';
 import { Prefilter } from '../prefilter/prefilter.js';
 import type { AsciiLineBytes } from '../sources/tail/types.js';
-import { cutLine } from './cut-line.js';
+import { cutLine, sourceLineCap } from './cut-line.js';
 import { crcOf, ItemState, type ItemStats } from './item-state.js';
 import type { WindowTable } from './window-table.js';
 
@@ -107,11 +107,10 @@ export class Engine {
     this.downItems = this.replay ? this.items.filter((st) => st.down !== null) : [];
     this.sources = module.sources.map((spec) => {
       const own = spec.items.map((i) => this.items[i]).filter((s): s is ItemState => s !== undefined);
-      const caps = own.map((s) => lineCap(s.spec.lineMax));
       return {
         spec,
         prefilter: new Prefilter(spec.items, spec.literals),
-        lineCap: caps.length === 0 ? Infinity : Math.max(...caps),
+        lineCap: sourceLineCap(own.map((s) => s.spec)),
         own,
         sized: own.filter((s) => s.size !== null),
         timeSpecs: [...new Set(own.map((s) => s.timeSpec))],
@@ -368,9 +367,4 @@ export class Engine {
       this.arm(st, this.checkDown(st, this.clock.now()));
     }));
   }
-}
-
-/** `lineMax` of 0 (or nonsense) means no cap. */
-function lineCap(lineMax: number): number {
-  return lineMax > 0 ? lineMax : Infinity;
 }
