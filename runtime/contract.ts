@@ -104,6 +104,34 @@ export interface SourceSpec {
   readonly items: readonly number[];
   /** Aligned with `items`. */
   readonly literals: readonly (string | null)[];
+  /**
+   * Aligned with `items`: the item's regex as a plain sequence, when it is one and holds its
+   * literal where the sequence's anchor says (null: the regex decides every candidate). Lets
+   * the prefilter decide such a regex on an ASCII line itself. Absent in older modules.
+   */
+  readonly sequences?: readonly (SequenceSpec | null)[];
+}
+
+/**
+ * One part of a `SequenceSpec`. `text`: these ASCII characters exactly. `set`: from `min` to
+ * `max` (null: no limit) characters, each in one of the inclusive ASCII code `ranges`.
+ * `start`, `end`: the line's start or end (`^`, `$` without the m flag).
+ */
+export type SequencePart =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'set'; readonly ranges: readonly (readonly [number, number])[]; readonly min: number; readonly max: number | null }
+  | { readonly kind: 'start' }
+  | { readonly kind: 'end' };
+
+/**
+ * A regex that is a plain sequence, as far as ASCII lines go: it matches an ASCII line exactly
+ * when some substring (`start`/`end` at the line's ends) is spelled by `parts` in order. Every
+ * match holds the source's literal for the item (ASCII case folded) where `parts[anchor]`
+ * begins.
+ */
+export interface SequenceSpec {
+  readonly parts: readonly SequencePart[];
+  readonly anchor: number;
 }
 
 /** A regex test of a MailLog `watch` block: operands AND-ed inside a group, groups OR-ed. */

@@ -9,6 +9,7 @@ import type { BlockModel, ItemModel, MatchGroupModel, RegexModel, RuleModel } fr
 import { CONTRACT_VERSION } from '../../runtime/contract.js';
 import { call, Code, literal, print, regExpExpression, regExpTest } from './literal.js';
 import { sourceLiterals } from './prefilter.js';
+import { sequenceOf } from './sequence.js';
 import { validateModel } from './validate.js';
 
 /** One generated file; `path` is relative to the output directory. */
@@ -164,12 +165,15 @@ function sourcesData(items: readonly ItemModel[]) {
   });
   return [...byPath.values()].map((indices) => {
     const first = items[indices[0]!]!;
+    const own = indices.map((i) => items[i]!);
+    const literals = sourceLiterals(own);
     return {
       path: first.path,
       fileType: first.fileType,
       start: first.start,
       items: indices,
-      literals: sourceLiterals(indices.map((i) => items[i]!)),
+      literals,
+      sequences: own.map((item, k) => (item.everyLine ? null : sequenceOf(item.regex.js, item.regex.flags, literals[k] ?? null))),
     };
   });
 }

@@ -109,7 +109,7 @@ export class Engine {
       const own = spec.items.map((i) => this.items[i]).filter((s): s is ItemState => s !== undefined);
       return {
         spec,
-        prefilter: new Prefilter(spec.items, spec.literals),
+        prefilter: new Prefilter(spec.items, spec.literals, spec.sequences),
         lineCap: sourceLineCap(own.map((s) => s.spec)),
         own,
         sized: own.filter((s) => s.size !== null),
@@ -209,6 +209,7 @@ export class Engine {
     const cap = src.lineCap;
     const prefilter = src.prefilter;
     const found = prefilter.found;
+    const known = prefilter.matched;
     const replay = this.replay;
     for (let li = from; li < lines.length; li++) {
       this.at = li;
@@ -236,7 +237,8 @@ export class Engine {
         const test = st.test;
         let captures: Captures | null = null;
         if (test !== null) {
-          if (!test(text)) continue;
+          // The prefilter may already know (on the very text the regex would see).
+          if ((known[c] === 0 || text !== line) && !test(text)) continue;
         } else {
           const m = st.spec.match(text);
           if (m === null) continue;

@@ -22,7 +22,9 @@
  * hash collision at worst, settled by the comparison).
  */
 
+import type { SequenceSpec } from '../contract.js';
 import { GRAM_SCAN_WASM } from './gram-scan-wasm.js';
+import { sequencePrograms } from './sequence-program.js';
 
 /** Gram width in bytes: one 32-bit read. */
 const GRAM = 4;
@@ -124,7 +126,7 @@ function buildTables(literals: readonly (string | null)[]): Tables {
 /** The scan's exports (gram-scan.wat). */
 interface ScanExports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  scan(config: number, n: number, starts: number, ends: number, offsets: number, found: number, foundEnd: number): number;
+  scan(config: number, n: number, starts: number, ends: number, offsets: number, found: number, foundEnd: number, programs: number): number;
 }
 
 /** The part of the WebAssembly API used here (the project's TypeScript libraries do not declare it). */
@@ -147,6 +149,16 @@ const BATCH_LINES = 1024;
  */
 const TEXT_BYTES = 64 * 1024;
 const PAGE = 65536;
+/** Backtracking entries a sequence program may hold (three i32 each); beyond them the regex decides. */
+const STACK_ENTRIES = 256;
+
+/**
+ * A hit, as `batchHits`, `scanLine` and `scanText` write them: `2·j + 1` when literal j occurs
+ * and its item's regex must decide, `2·j` when the item's sequence program matched the line
+ * (its regex would match too). An item whose program failed at every occurrence has no hit.
+ */
+export const hitLiteral = (hit: number): number => hit >>> 1;
+export const hitMatched = (hit: number): boolean => (hit & 1) === 0;
 
 /**
  * Finds which of `literals` (null: not indexed) occur in ASCII text; indices are positions in
@@ -181,9 +193,17 @@ export class GramIndex {
     return webAssembly !== undefined;
   }
 
-  /** Every non-null literal must be ASCII, lower-case, and at least `GRAM_MIN_LENGTH` long. */
-  constructor(literals: readonly (string | null)[]) {
+  /**
+   * Every non-null literal must be ASCII, lower-case, and at least `GRAM_MIN_LENGTH` long;
+   * `sequences[j]`, when given, is the sequence of literal j's item, anchored on it.
+   */
+  constructor(literals: readonly (string | null)[], sequences: readonly (SequenceSpec | null | undefined)[] = []) {
     const tables = buildTables(literals);
+    const programs = literals.map((text, j) => {
+      const sequence = sequences[j];
+      return text === null || sequence === null || sequence === undefined ? null : sequencePrograms(sequence);
+    });
+    const programWords = programs.reduce((sum, p) => sum + (p === null ? 0 : 2 + p.forward.length + p.backward.length), 0);
     const longest = Math.max(...tables.literalLength);
     this.textBytes = Math.max(TEXT_BYTES, 2 * longest);
     this.pieceAdvance = this.textBytes - (longest - 1);
@@ -195,11 +215,15 @@ export class GramIndex {
       top += Math.ceil(bytes / 8) * 8;
       return at;
     };
-    this.config = region(11 * 4);
+    this.config = region(14 * 4);
     const tableAt = arrays.map((array) => region(array.length * 4));
     const wordsAt = region(wordCount * 4);
     const literalWordsAt = region(literals.length * 4);
     const seenAt = region(literals.length * 4);
+    // Offset 0 of memory is the config, never a program: a program entry of 0 means none.
+    const programTableAt = region(literals.length * 4);
+    const programsAt = region(programWords * 4);
+    const stackAt = region(STACK_ENTRIES * 12);
     this.batchStarts = region(BATCH_LINES * 4);
     this.batchEnds = region(BATCH_LINES * 4);
     this.batchOffsets = region((BATCH_LINES + 1) * 4);
@@ -226,7 +250,22 @@ export class GramIndex {
       words.set(literalWords, at / 4);
       at += literalWords.length * 4;
     });
-    words.set([tables.step, tables.shift, ...tableAt, literalWordsAt, seenAt, literals.length], this.config / 4);
+    let programAt = programsAt;
+    programs.forEach((program, j) => {
+      if (program === null) return;
+      // [forward, backward] offsets, then the two programs.
+      const forwardAt = programAt + 8;
+      const backwardAt = forwardAt + program.forward.length * 4;
+      words.set([forwardAt, backwardAt], programAt / 4);
+      words.set(program.forward, forwardAt / 4);
+      words.set(program.backward, backwardAt / 4);
+      words[programTableAt / 4 + j] = programAt;
+      programAt = backwardAt + program.backward.length * 4;
+    });
+    words.set(
+      [tables.step, tables.shift, ...tableAt, literalWordsAt, seenAt, literals.length, programTableAt, stackAt, stackAt + STACK_ENTRIES * 12],
+      this.config / 4,
+    );
   }
 
   /**
@@ -260,7 +299,7 @@ export class GramIndex {
       words[this.batchEnds / 4 + line - first] = ends[line]! + shift;
     }
     if (low !== -1) this.memory.set(bytes.subarray(low, high), this.text);
-    const done = this.exports.scan(this.config, k - first, this.batchStarts, this.batchEnds, this.batchOffsets, this.batchFound, this.batchFoundEnd);
+    const done = this.exports.scan(this.config, k - first, this.batchStarts, this.batchEnds, this.batchOffsets, this.batchFound, this.batchFoundEnd, 1);
     this.first = first;
     this.end = first + done;
     return this.end;
@@ -277,7 +316,7 @@ export class GramIndex {
     return line >= this.first && line < this.end;
   }
 
-  /** Writes the literals the last `scanBatch` found in `line` (one it covers) into `found`; returns how many. */
+  /** Writes the hits (see `hitLiteral`) the last `scanBatch` found in `line` (one it covers) into `found`; returns how many. */
   batchHits(line: number, found: Int32Array): number {
     const words = this.words;
     const k = this.batchOffsets / 4 + line - this.first;
@@ -287,13 +326,18 @@ export class GramIndex {
     return to - from;
   }
 
-  /** Writes the index of each literal found in `bytes[from, to)` (ASCII) into `found`, once each; returns how many. */
+  /**
+   * Writes the hits (see `hitLiteral`) in `bytes[from, to)` (ASCII) into `found`, a literal
+   * once; returns how many. A line longer than the text region is scanned in pieces, and then
+   * the regexes decide (a program needs the whole line).
+   */
   scanLine(bytes: Uint8Array, from: number, to: number, found: Int32Array): number {
+    const whole = to - from <= this.textBytes;
     let n = 0;
     for (let at = from; ; at += this.pieceAdvance) {
       const end = Math.min(to, at + this.textBytes);
       this.memory.set(bytes.subarray(at, end), this.text);
-      n = this.scanPiece(end - at, found, n);
+      n = this.scanPiece(end - at, found, n, whole);
       if (end === to) return n;
     }
   }
@@ -305,7 +349,7 @@ export class GramIndex {
       return this.scanLine(bytes, 0, bytes.length, found);
     }
     this.memory.write(text, this.text, 'latin1');
-    return this.scanPiece(text.length, found, 0);
+    return this.scanPiece(text.length, found, 0, true);
   }
 
   /** A batch line longer than the text region, scanned alone in pieces; the batch then covers just it. */
@@ -320,20 +364,22 @@ export class GramIndex {
   }
 
   /**
-   * Scans the `length` bytes at `text` and adds the literals found to `found[0, n)`, each
-   * once (pieces of one line overlap); returns the new count.
+   * Scans the `length` bytes at `text` and adds the hits to `found[0, n)`, a literal once
+   * (pieces of one line overlap); programs run when the piece is the `whole` line. Returns the
+   * new count.
    */
-  private scanPiece(length: number, found: Int32Array, n: number): number {
+  private scanPiece(length: number, found: Int32Array, n: number, whole: boolean): number {
     const words = this.words;
     const slots = this.pieceStart / 4;
     words[slots] = this.text;
     words[slots + 1] = this.text + length;
-    this.exports.scan(this.config, 1, this.pieceStart, this.pieceStart + 4, this.pieceStart + 8, this.pieceFound, this.pieceFoundEnd);
+    this.exports.scan(this.config, 1, this.pieceStart, this.pieceStart + 4, this.pieceStart + 8, this.pieceFound, this.pieceFoundEnd, whole ? 1 : 0);
     const hits = words[slots + 3]!;
     const first = n;
     for (let h = 0; h < hits; h++) {
-      const j = words[this.pieceFound / 4 + h]!;
-      if (first === 0 || !found.subarray(0, first).includes(j)) found[n++] = j;
+      const hit = words[this.pieceFound / 4 + h]!;
+      // Pieces run no program: every hit is 2·j + 1, and a repeated one is the same number.
+      if (first === 0 || !found.subarray(0, first).includes(hit)) found[n++] = hit;
     }
     return n;
   }

@@ -18,6 +18,7 @@
  * regex engine's case equivalence there); such an item has a null literal: always a candidate.
  */
 import { Automaton } from './automaton.js';
+import type { SequenceSpec } from '../contract.js';
 import type { AsciiLineBytes } from '../sources/tail/types.js';
 import { GRAM_MIN_LENGTH, GramIndex } from './gram-index.js';
 
@@ -40,10 +41,10 @@ const isAscii = (text: string): boolean => /^[\x00-\x7f]*$/.test(text);
  * WebAssembly memory, so `ulimit -v` or systemd's LimitAS can refuse one). The other scanners
  * then take its lines.
  */
-function gramIndexOrNull(literals: readonly (string | null)[]): GramIndex | null {
+function gramIndexOrNull(literals: readonly (string | null)[], sequences: readonly (SequenceSpec | null | undefined)[]): GramIndex | null {
   if (!GramIndex.available()) return null;
   try {
-    return new GramIndex(literals);
+    return new GramIndex(literals, sequences);
   } catch (err) {
     if (err instanceof RangeError) return null;
     throw err;
@@ -69,6 +70,12 @@ interface GramScan {
 export class Prefilter {
   /** After `scan`: the first n entries are the candidates of the last line scanned. */
   readonly found: Int32Array;
+  /**
+   * After `scan`: 1 where the candidate in `found` is known to match the whole line scanned
+   * (the gram scan ran its item's sequence program, see `SourceSpec.sequences`), so its regex
+   * need not run; 0 where the regex decides.
+   */
+  readonly matched: Uint8Array;
   private readonly items: Int32Array;
   private readonly own: readonly (string | null)[];
   private readonly alwaysLocal: Int32Array;
@@ -85,13 +92,18 @@ export class Prefilter {
   private batchCount = 0;
 
   /**
-   * `items[j]` is a module item index and `literals[j]` its literal (null, or missing: always
-   * a candidate).
+   * `items[j]` is a module item index, `literals[j]` its literal (null, or missing: always a
+   * candidate) and `sequences[j]` its regex as a sequence anchored on that literal, if it is one.
    */
-  constructor(items: readonly number[], literals: readonly (string | null | undefined)[]) {
+  constructor(
+    items: readonly number[],
+    literals: readonly (string | null | undefined)[],
+    sequences: readonly (SequenceSpec | null | undefined)[] = [],
+  ) {
     const count = items.length;
     this.items = Int32Array.from(items);
     this.found = new Int32Array(count);
+    this.matched = new Uint8Array(count);
     const own = Array.from({ length: count }, (_, j): string | null => {
       const text = literals[j];
       return typeof text === 'string' && text.length > 0 ? text : null;
@@ -110,12 +122,12 @@ export class Prefilter {
     // literal at all they are all null: every item is a candidate.
     this.tests = few ? own.map((text) => (text === null ? null : literalTest(text))) : null;
     // Non-ASCII literals cannot occur in an ASCII line.
-    const index = long.some((text) => text !== null) && short.length <= MAX_REGEX_LITERALS ? gramIndexOrNull(long) : null;
+    const index = long.some((text) => text !== null) && short.length <= MAX_REGEX_LITERALS ? gramIndexOrNull(long, sequences) : null;
     this.grams = index === null ? null : { index, shortTests: short.map(({ local, text }) => ({ local, re: literalTest(text) })) };
     if (index === null && !few) this.automatonBuilt = new Automaton(own);
   }
 
-  /** Writes the candidates of `line` into `found`; returns their number. */
+  /** Writes the candidates of `line` into `found` (and `matched`); returns their number. */
   scan(line: string): number {
     const grams = this.grams;
     // Every code unit is one UTF-8 byte only when all of them are ASCII.
@@ -123,37 +135,54 @@ export class Prefilter {
       return this.merge(this.scanShort(grams, line, grams.index.scanText(line, this.found)));
     }
     const tests = this.tests;
-    if (tests === null) return this.merge(this.automaton().scan(line, this.found));
-    // In item order already; items without a literal are in their place.
+    const hits = tests === null ? this.automaton().scan(line, this.found) : this.testLiterals(tests, line);
+    // Found without a program: every regex decides.
+    for (let k = 0; k < hits; k++) this.found[k] = 2 * this.found[k]! + 1;
+    return this.merge(hits);
+  }
+
+  /** The items whose literal `tests` find in `line` (local indices); returns how many. */
+  private testLiterals(tests: readonly (RegExp | null)[], line: string): number {
     const found = this.found;
-    const items = this.items;
     let n = 0;
     for (let j = 0; j < tests.length; j++) {
       const re = tests[j];
-      if (re === null || re === undefined || re.test(line)) found[n++] = items[j]!;
+      if (re !== null && re !== undefined && re.test(line)) found[n++] = j;
     }
     return n;
   }
 
-  /** Adds the items without a literal to the `hits` found, in item order, as module indices; returns the total. */
+  /**
+   * Adds the items without a literal to the `hits` in `found` (as `GramIndex` writes them:
+   * 2·j + 1, or 2·j when a program matched), sorts them into item order, and writes them as
+   * module indices, with `matched`; returns the total.
+   */
   private merge(hits: number): number {
     const found = this.found;
+    const matched = this.matched;
     const items = this.items;
     const always = this.alwaysLocal;
     if (hits === 0) {
-      for (let k = 0; k < always.length; k++) found[k] = items[always[k]!]!;
+      for (let k = 0; k < always.length; k++) {
+        found[k] = items[always[k]!]!;
+        matched[k] = 0;
+      }
       return always.length;
     }
-    for (let k = 0; k < always.length; k++) found[hits + k] = always[k]!;
+    for (let k = 0; k < always.length; k++) found[hits + k] = 2 * always[k]! + 1;
     const total = hits + always.length;
     // Hits come in the order found; candidates keep item order (few hits: insertion sort).
     for (let a = 1; a < total; a++) {
-      const j = found[a]!;
+      const hit = found[a]!;
       let b = a - 1;
-      for (; b >= 0 && found[b]! > j; b--) found[b + 1] = found[b]!;
-      found[b + 1] = j;
+      for (; b >= 0 && found[b]! > hit; b--) found[b + 1] = found[b]!;
+      found[b + 1] = hit;
     }
-    for (let k = 0; k < total; k++) found[k] = items[found[k]!]!;
+    for (let k = 0; k < total; k++) {
+      const hit = found[k]!;
+      matched[k] = 1 - (hit & 1);
+      found[k] = items[hit >>> 1]!;
+    }
     return total;
   }
 
@@ -194,7 +223,7 @@ export class Prefilter {
 
   /** Appends the short literals found in `line` to the `hits` already in `found`; returns the new count. */
   private scanShort(grams: GramScan, line: string, hits: number): number {
-    for (const { local, re } of grams.shortTests) if (re.test(line)) this.found[hits++] = local;
+    for (const { local, re } of grams.shortTests) if (re.test(line)) this.found[hits++] = 2 * local + 1;
     return hits;
   }
 

@@ -150,7 +150,8 @@ const ruleModule: RuleModule = {
             items: [0],
             literals: [
                 "' \\ `tick` ${x} */ "
-            ]
+            ],
+            sequences: [null]
         },
         {
             path: "/var/log/\uD83D\uDE00.log",
@@ -159,7 +160,8 @@ const ruleModule: RuleModule = {
             items: [1],
             literals: [
                 "\uD83D\uDE00"
-            ]
+            ],
+            sequences: [null]
         }
     ],
     blocks: []

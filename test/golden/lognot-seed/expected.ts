@@ -267,6 +267,77 @@ const ruleModule: RuleModule = {
                 "error: PAM: Authentication failure for illegal user ",
                 "]: Invalid user ",
                 null
+            ],
+            sequences: [
+                {
+                    parts: [
+                        {
+                            kind: "text",
+                            text: "error: PAM: Authentication failure for illegal user "
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [0, 9],
+                                [11, 127]
+                            ],
+                            min: 0,
+                            max: null
+                        },
+                        {
+                            kind: "text",
+                            text: " from "
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [0, 9],
+                                [11, 127]
+                            ],
+                            min: 0,
+                            max: null
+                        },
+                        {
+                            kind: "end"
+                        }
+                    ],
+                    anchor: 0
+                },
+                {
+                    parts: [
+                        {
+                            kind: "text",
+                            text: "]: Invalid user "
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [0, 9],
+                                [11, 127]
+                            ],
+                            min: 0,
+                            max: null
+                        },
+                        {
+                            kind: "text",
+                            text: " from "
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [0, 9],
+                                [11, 127]
+                            ],
+                            min: 0,
+                            max: null
+                        },
+                        {
+                            kind: "end"
+                        }
+                    ],
+                    anchor: 0
+                },
+                null
             ]
         },
         {
@@ -276,7 +347,8 @@ const ruleModule: RuleModule = {
             items: [2],
             literals: [
                 "kernel: "
-            ]
+            ],
+            sequences: [null]
         }
     ],
     blocks: []

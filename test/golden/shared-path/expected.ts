@@ -222,6 +222,261 @@ const ruleModule: RuleModule = {
                 "Failed password for ",
                 "invalid user ",
                 " "
+            ],
+            sequences: [
+                null,
+                {
+                    parts: [
+                        {
+                            kind: "set",
+                            ranges: [
+                                [73, 73],
+                                [105, 105]
+                            ],
+                            min: 1,
+                            max: 1
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [78, 78],
+                                [110, 110]
+                            ],
+                            min: 1,
+                            max: 1
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [86, 86],
+                                [118, 118]
+                            ],
+                            min: 1,
+                            max: 1
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [65, 65],
+                                [97, 97]
+                            ],
+                            min: 1,
+                            max: 1
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [76, 76],
+                                [108, 108]
+                            ],
+                            min: 1,
+                            max: 1
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [73, 73],
+                                [105, 105]
+                            ],
+                            min: 1,
+                            max: 1
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [68, 68],
+                                [100, 100]
+                            ],
+                            min: 1,
+                            max: 1
+                        },
+                        {
+                            kind: "text",
+                            text: " "
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [85, 85],
+                                [117, 117]
+                            ],
+                            min: 1,
+                            max: 1
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [83, 83],
+                                [115, 115]
+                            ],
+                            min: 1,
+                            max: 1
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [69, 69],
+                                [101, 101]
+                            ],
+                            min: 1,
+                            max: 1
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [82, 82],
+                                [114, 114]
+                            ],
+                            min: 1,
+                            max: 1
+                        },
+                        {
+                            kind: "text",
+                            text: " "
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [0, 8],
+                                [14, 31],
+                                [33, 127]
+                            ],
+                            min: 1,
+                            max: null
+                        },
+                        {
+                            kind: "text",
+                            text: " "
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [70, 70],
+                                [102, 102]
+                            ],
+                            min: 1,
+                            max: 1
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [82, 82],
+                                [114, 114]
+                            ],
+                            min: 1,
+                            max: 1
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [79, 79],
+                                [111, 111]
+                            ],
+                            min: 1,
+                            max: 1
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [77, 77],
+                                [109, 109]
+                            ],
+                            min: 1,
+                            max: 1
+                        },
+                        {
+                            kind: "text",
+                            text: " "
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [0, 8],
+                                [14, 31],
+                                [33, 127]
+                            ],
+                            min: 1,
+                            max: null
+                        }
+                    ],
+                    anchor: 0
+                },
+                {
+                    parts: [
+                        {
+                            kind: "start"
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [48, 57],
+                                [65, 90],
+                                [95, 95],
+                                [97, 122]
+                            ],
+                            min: 1,
+                            max: null
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [32, 32]
+                            ],
+                            min: 1,
+                            max: null
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [48, 57]
+                            ],
+                            min: 1,
+                            max: null
+                        },
+                        {
+                            kind: "text",
+                            text: " "
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [48, 58]
+                            ],
+                            min: 1,
+                            max: null
+                        },
+                        {
+                            kind: "text",
+                            text: " "
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [0, 8],
+                                [14, 31],
+                                [33, 127]
+                            ],
+                            min: 1,
+                            max: null
+                        },
+                        {
+                            kind: "text",
+                            text: " "
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [48, 57],
+                                [65, 90],
+                                [95, 95],
+                                [97, 122]
+                            ],
+                            min: 1,
+                            max: null
+                        }
+                    ],
+                    anchor: 4
+                }
             ]
         },
         {
@@ -231,6 +486,26 @@ const ruleModule: RuleModule = {
             items: [3],
             literals: [
                 "kernel: "
+            ],
+            sequences: [
+                {
+                    parts: [
+                        {
+                            kind: "text",
+                            text: "kernel: "
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [0, 9],
+                                [11, 127]
+                            ],
+                            min: 0,
+                            max: null
+                        }
+                    ],
+                    anchor: 0
+                }
             ]
         }
     ],

@@ -61,6 +61,31 @@ const ruleModule: RuleModule = {
             items: [0],
             literals: [
                 "deploy of "
+            ],
+            sequences: [
+                {
+                    parts: [
+                        {
+                            kind: "text",
+                            text: "deploy of "
+                        },
+                        {
+                            kind: "set",
+                            ranges: [
+                                [0, 8],
+                                [14, 31],
+                                [33, 127]
+                            ],
+                            min: 1,
+                            max: null
+                        },
+                        {
+                            kind: "text",
+                            text: " failed"
+                        }
+                    ],
+                    anchor: 0
+                }
             ]
         }
     ],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../compiler/seeded-random.js';
-import { GRAM_MIN_LENGTH, GramIndex } from '../../../runtime/prefilter/gram-index.js';
+import { GRAM_MIN_LENGTH, GramIndex, hitLiteral } from '../../../runtime/prefilter/gram-index.js';
 import { Prefilter } from '../../../runtime/prefilter/prefilter.js';
 import { prefilterSampleLines } from '../../helpers/corpus.js';
 
@@ -16,7 +16,7 @@ function found(index: GramIndex, size: number, line: string): number[] {
   const viaText = new Int32Array(size);
   const m = index.scanText(line, viaText);
   expect(Array.from(viaText.subarray(0, m))).toEqual(Array.from(out.subarray(0, n)));
-  return Array.from(out.subarray(0, n)).sort((a, b) => a - b);
+  return Array.from(out.subarray(0, n), hitLiteral).sort((a, b) => a - b);
 }
 
 /**
@@ -41,7 +41,7 @@ function batchFound(index: GramIndex, size: number, lines: readonly string[], no
   for (let k = 0; k < lines.length; k++) {
     if (!index.covers(k)) expect(index.scanBatch(bytes, starts, ends, k, lines.length)).toBeGreaterThan(k);
     const n = index.batchHits(k, out);
-    result.push(Array.from(out.subarray(0, n)).sort((a, b) => a - b));
+    result.push(Array.from(out.subarray(0, n), hitLiteral).sort((a, b) => a - b));
   }
   return result;
 }
@@ -140,7 +140,7 @@ describe('GramIndex', () => {
     expect(index.scanBatch(Buffer.from(`x${lines[0]!}`), Int32Array.of(1), Int32Array.of(1 + lines[0]!.length), 0, 1)).toBe(1);
     index.scanText('nothing here at all', out);
     const n = index.batchHits(0, out);
-    expect(Array.from(out.subarray(0, n)).sort((a, b) => a - b)).toEqual(naive(literals, lines[0]!));
+    expect(Array.from(out.subarray(0, n), hitLiteral).sort((a, b) => a - b)).toEqual(naive(literals, lines[0]!));
   });
 
   it('finds a literal wherever it lies in a line scanned in pieces (over 64 KiB), once', () => {
