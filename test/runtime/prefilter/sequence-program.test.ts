@@ -112,8 +112,11 @@ describe('sequence programs in the gram scan', () => {
     'Accepted a for b)', 'Accepted a for b) c)', 'Accepted a for (b)', 'Accepted  for b)', 'Accepted a) for b',
     'aaaaaaaab', 'aaaaaab', 'aaaaaaab', 'xxyzzzzz', 'xxxxyzzzzz', 'kernel: no', 'KERNEL: disk ERROR', 'Kernel: error',
     'user= rhost=x', 'user=a    rhost=', 'user=a rhost=b', 'opened for user', 'a.b.c.d port', '1.2.3.4 port', '1.2.3 .4 port',
+    '1.2.3.4 port 22 ssh2 5.6.7.8 port 23 ssh2', '9.9.9.9 port x ssh2 1.1.1.1 port 1 ssh2', 'from a port 1 ssh2 from b port 2 ssh2',
   ];
-  const lines = [...corpus, ...extra, ...mutants([...corpus.slice(0, 4000), ...extra], 12_000), ...tokenSoup(20_000)].filter(isAscii);
+  // Two real lines in one: patterns that occur twice, and a failed first occurrence before a good one.
+  const doubled = corpus.slice(0, 3000).map((line, k) => `${line} ${corpus[k + 1] ?? ''}`);
+  const lines = [...corpus, ...extra, ...doubled, ...mutants([...corpus.slice(0, 4000), ...extra], 12_000), ...tokenSoup(20_000)].filter(isAscii);
   const cases = [...TRICKY.map((source) => caseOf(source)), ...logTemplates().slice(0, 120).map((t) => caseOf(templateRegex(t).regex))];
 
   it('reads the bench templates and most other patterns as sequences', () => {
