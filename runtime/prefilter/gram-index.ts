@@ -34,6 +34,12 @@ const MIN_STEP = 3;
 export const GRAM_MIN_LENGTH = GRAM - 1 + MIN_STEP;
 /** At most 64 Ki buckets (256 KiB of bucket starts) per source. */
 const MAX_TABLE_BITS = 16;
+/**
+ * The occupied bits are this many hash bits finer than the buckets: a probe whose gram shares
+ * a bucket with an entry's but not its finer slot stops there. Measured on the 200-rule bench
+ * (scan with sequence programs): 2 bits 121 against 126 ns a line, 4 bits 123.
+ */
+const FINER_BITS = 2;
 
 function wordAt(bytes: ArrayLike<number>, at: number): number {
   return bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
@@ -96,17 +102,18 @@ function buildTables(literals: readonly (string | null)[]): Tables {
   const slot = (gram: number): number => Math.imul(gram, 0x9e3779b1) >>> shift;
   entries.sort((a, b) => slot(a.gram) - slot(b.gram) || a.literal - b.literal || a.offset - b.offset);
   const bucketStart = new Int32Array((1 << bits) + 1);
-  // One bit per bucket, set when it holds entries: most probes stop at these 8 KiB.
-  const occupied = new Int32Array(Math.max(1, (1 << bits) >>> 5));
+  // A bit per finer slot, set when an entry's gram hashes there: most probes stop at these 32 KiB.
+  const occupied = new Int32Array(Math.max(1, (1 << (bits + FINER_BITS)) >>> 5));
   for (const entry of entries) {
-    const s = slot(entry.gram);
-    bucketStart[s + 1]!++;
-    occupied[s >>> 5]! |= 1 << (s & 31);
+    bucketStart[slot(entry.gram) + 1]!++;
+    const fine = Math.imul(entry.gram, 0x9e3779b1) >>> (shift - FINER_BITS);
+    occupied[fine >>> 5]! |= 1 << (fine & 31);
   }
   for (let s = 0; s < 1 << bits; s++) bucketStart[s + 1]! += bucketStart[s]!;
   return {
     step,
-    shift,
+    // The scan hashes to the finer slot; its bucket is that slot without its last FINER_BITS.
+    shift: shift - FINER_BITS,
     occupied,
     bucketStart,
     entryLiteral: Int32Array.from(entries, (e) => e.literal),

@@ -20,7 +20,7 @@
   (global $stackEnd (mut i32) (i32.const 0))
 
   ;; The index's tables, as byte offsets in memory, at `config` (fourteen i32 fields):
-  ;;   0 step, 4 shift, 8 occupied bits, 12 bucket starts, 16 entry literal, 20 entry offset,
+  ;;   0 step, 4 shift (to a slot of the occupied bits), 8 occupied bits, 12 bucket starts, 16 entry literal, 20 entry offset,
   ;;   24 entry gram, 28 literal length, 32 literal words (an offset per literal), 36 seen
   ;;   marks, 40 literal count, 44 programs (an offset per literal, 0: none), 48 and 52 the
   ;;   backtracking stack's base and end.
@@ -89,6 +89,8 @@
                       (i32.load (i32.add (local.get $occupied) (i32.shl (i32.shr_u (local.get $slot) (i32.const 5)) (i32.const 2))))
                       (i32.shl (i32.const 1) (local.get $slot)))
                   (then
+                    ;; The bucket: the slot without its two finer bits (FINER_BITS in gram-index.ts).
+                    (local.set $slot (i32.shr_u (local.get $slot) (i32.const 2)))
                     (local.set $e (i32.load (i32.add (local.get $bucketStart) (i32.shl (local.get $slot) (i32.const 2)))))
                     (local.set $eEnd (i32.load offset=4 (i32.add (local.get $bucketStart) (i32.shl (local.get $slot) (i32.const 2)))))
                     (block $entriesDone
