@@ -69,6 +69,7 @@ function rooted(path: string, host: LoadHost | undefined): Rooted {
   const onDisk: LoadHost = {
     readFile: (name) => nodeHost.readFile(resolve(name)),
     unreadable: (name) => nodeHost.unreadable?.(resolve(name)) ?? null,
+    identity: (name) => nodeHost.identity?.(resolve(name)) ?? resolve(name),
     display: resolve,
   };
   return { entry, host: onDisk, display: resolve };

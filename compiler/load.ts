@@ -3,7 +3,7 @@
  * files: everything else works on the Program. Names stay as the user wrote them, resolved
  * against the including file's directory with POSIX path rules, so output is deterministic.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { CommandStatement, RulesFile, Statement } from '../grammar/ast.js';
 import type { Diagnostic, Result, Span } from '../grammar/diagnostic.js';
@@ -19,6 +19,12 @@ export interface LoadHost {
   display?(name: string): string;
   /** Why a file `readFile` did not give cannot be read, when it exists; null when it does not. */
   unreadable?(name: string): string | null;
+  /**
+   * What file a name is, whatever it is called (on disk: the path with every symlink and `..`
+   * resolved), so an include cycle through another spelling is still a cycle; default the
+   * normalised name.
+   */
+  identity?(name: string): string;
 }
 
 /** Reads files from disk as UTF-8, dropping a leading byte-order mark. */
@@ -40,6 +46,13 @@ export const nodeHost: LoadHost = {
       return code === 'ENOENT' ? null : code ?? (error as Error).message;
     }
   },
+  identity(name: string): string {
+    try {
+      return realpathSync(name);
+    } catch {
+      return posix.normalize(name);
+    }
+  },
 };
 
 function isSource(statement: Statement): statement is CommandStatement {
@@ -51,14 +64,23 @@ export function resolveInclude(from: string, target: string): string {
   return posix.isAbsolute(target) ? posix.normalize(target) : posix.join(posix.dirname(from), target);
 }
 
+/** One file on the include chain: its name as resolved, and what file it is. */
+interface Link {
+  readonly name: string;
+  readonly identity: string;
+}
+
 class Loader {
   readonly files = new Map<string, RulesFile>();
   readonly diagnostics: Diagnostic[] = [];
 
   constructor(private readonly host: LoadHost) {}
 
-  /** Parses `name` once (later includes reuse the tree) and returns its expanded statements. */
-  load(name: string, text: string, chain: readonly string[]): Statement[] {
+  /**
+   * Parses `name` once (later includes reuse the tree) and returns its expanded statements;
+   * `chain` holds the includes that led here, by name and by identity.
+   */
+  load(name: string, text: string, chain: readonly Link[]): Statement[] {
     let file = this.files.get(name);
     if (!file && text.startsWith(BUNDLE_HEAD)) {
       // Parsed, its JavaScript would be a thousand syntax errors that say nothing.
@@ -74,10 +96,14 @@ class Loader {
       this.files.set(name, file);
       this.diagnostics.push(...result.diagnostics);
     }
-    return this.expand(file.statements, name, [...chain, posix.normalize(name)]);
+    return this.expand(file.statements, name, [...chain, { name: posix.normalize(name), identity: this.identity(name) }]);
   }
 
-  private expand(statements: readonly Statement[], from: string, chain: readonly string[]): Statement[] {
+  private identity(name: string): string {
+    return this.host.identity?.(name) ?? posix.normalize(name);
+  }
+
+  private expand(statements: readonly Statement[], from: string, chain: readonly Link[]): Statement[] {
     const out: Statement[] = [];
     for (const statement of statements) {
       if (statement.kind === 'block') this.rejectNested(statement.body);
@@ -88,8 +114,11 @@ class Loader {
         continue;
       }
       const target = resolveInclude(from, arg.value);
-      if (chain.includes(target)) {
-        const cycle = [...chain.slice(chain.indexOf(target)), target].map((name) => this.shown(name)).join(' → ');
+      // By identity: `link/a.rules` with link → . is a.rules again (by name it would recurse until ELOOP).
+      const identity = this.identity(target);
+      const back = chain.findIndex((link) => link.identity === identity);
+      if (back !== -1) {
+        const cycle = [...chain.slice(back).map((link) => link.name), target].map((name) => this.shown(name)).join(' → ');
         this.error('R206', `source include cycle: ${cycle}`, statement.span);
         continue;
       }

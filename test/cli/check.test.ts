@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LineIndex } from '../../grammar/diagnostic.js';
@@ -177,6 +177,21 @@ describe('rulec check', () => {
       ['nest/inc/a.rules', 'R205', 'source file not found: nest/inc/b.rules'],
       ['nest/inc/a.rules', 'R206', 'source include cycle: nest/inc/a.rules → nest/inc/a.rules'],
       ['nest/inc/a.rules', 'R205', 'source file cannot be read: nest/inc/d.rules (EISDIR)'],
+    ]);
+  });
+
+  it('finds an include cycle through another spelling of a file: a directory symlink, a file symlink', async () => {
+    mkdirSync(join(dir, 'loop'));
+    // `link/a.rules` with link → . is a.rules again; by name alone it recursed until ELOOP.
+    writeFileSync(join(dir, 'loop', 'a.rules'), 'source "link/a.rules"\n');
+    symlinkSync('.', join(dir, 'loop', 'link'));
+    writeFileSync(join(dir, 'loop', 'b.rules'), 'source "c.rules"\n');
+    symlinkSync('b.rules', join(dir, 'loop', 'c.rules'));
+    const result = await runCli(['check', '--format', 'json', 'loop/a.rules', 'loop/b.rules'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect((JSON.parse(result.stdout) as JsonOut[]).map((d) => [d.file, d.code, d.message])).toEqual([
+      ['loop/a.rules', 'R206', 'source include cycle: loop/a.rules → loop/link/a.rules'],
+      ['loop/b.rules', 'R206', 'source include cycle: loop/b.rules → loop/c.rules'],
     ]);
   });
 
