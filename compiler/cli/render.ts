@@ -86,11 +86,12 @@ export function renderText(diagnostics: readonly Diagnostic[], sources: Readonly
   return blocks.join('\n');
 }
 
-/** One-line summary such as `2 errors, 1 warning`. */
+/** One-line summary such as `2 errors, 1 warning`, and `, 3 info` when there are any. */
 export function summary(diagnostics: readonly Diagnostic[]): string {
   const count = (severity: Severity): number => diagnostics.filter((d) => d.severity === severity).length;
   const part = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${part(count('error'), 'error')}, ${part(count('warning'), 'warning')}`;
+  const info = count('info');
+  return `${part(count('error'), 'error')}, ${part(count('warning'), 'warning')}${info > 0 ? `, ${info} info` : ''}`;
 }
 
 /** The text rendering followed by the summary line, as the commands print it; empty when there are none. */
@@ -123,8 +124,15 @@ export function renderJson(diagnostics: readonly Diagnostic[], sources: Readonly
   return `${JSON.stringify(toJson(diagnostics, sources), null, 2)}\n`;
 }
 
-// Workflow-command escaping, as @actions/core does it.
-const escapeData = (text: string): string => text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+// Workflow-command escaping, as @actions/core does it (line breaks become %0D and %0A), after
+// the other controls are shown escaped as in the text format: ESC quoted from a rule file would
+// otherwise reach the CI log's terminal renderer.
+const escapeData = (text: string): string =>
+  text
+    .replace(/[^\r\n]+/g, escapeControlKeepingBackslashes)
+    .replaceAll('%', '%25')
+    .replaceAll('\r', '%0D')
+    .replaceAll('\n', '%0A');
 const escapeProperty = (text: string): string => escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
 
 const GITHUB_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };

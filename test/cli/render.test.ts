@@ -62,4 +62,10 @@ describe('render', () => {
     );
     expect(out).toBe('::notice file=dir%2Cx%3Ay%25.rules,line=1,col=1,endLine=1,endColumn=2,title=R301::50%25 of%0Alines, here: yes\n');
   });
+
+  it('shows the other control characters a GitHub message or file name quotes escaped, as the text format does', () => {
+    const out = renderGithub([d('e\u001b[2J.rules', 0, 1, { message: 'unknown key `\u001b[31mred\u0007`\r\n\u009b' })], new Map([['e\u001b[2J.rules', 'abc\n']]));
+    expect(out).toBe('::error file=e\\x1b[2J.rules,line=1,col=1,endLine=1,endColumn=2,title=R301::unknown key `\\x1b[31mred\\x07`%0D%0A\\x9b\n');
+    expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
 });
