@@ -189,9 +189,34 @@ describe('rulec test', () => {
       expect(text.stdout).toContain('FLOOD: no regex (counts every line: 3), 1 fire(s) (upbound 1)\n');
       expect(text.stdout).toContain('2 line(s) no item matched:\n  1: hello\n  3: world\n');
       const json = await runCli(['test', 'r.rules', '--log', 'x.log', '--format', 'json'], { cwd: dir });
-      const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event & { matched?: number | null });
+      const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event & { matched?: number | null; counted?: number });
       expect(events.filter((e) => e.type === 'match').map((e) => [e.item, e.line])).toEqual([['FAIL', 2]]);
-      expect(events.filter((e) => e.type === 'item').map((e) => [e.item, e.matched])).toEqual([['FAIL', 1], ['SZ', null], ['FLOOD', null]]);
+      expect(events.filter((e) => e.type === 'item').map((e) => [e.item, e.matched, e.counted])).toEqual([
+        ['FAIL', 1, undefined],
+        ['SZ', null, 3],
+        ['FLOOD', null, 3],
+      ]);
+    });
+  });
+
+  it('names the rule file in every JSON object, so several files tested at once stay apart', async () => {
+    await inTempDir('rulec-test-files-', async (dir) => {
+      writeFileSync(join(dir, 'a.rules'), '[A]\npath = /var/log/x.log\nregex = fail from (\\S+)\nupbound_action = /bin/true "$1"\n');
+      writeFileSync(join(dir, 'b.rules'), '[A]\npath = /var/log/x.log\nregex = from (\\S+)\nupbound_action = /bin/true "$1"\n');
+      writeFileSync(join(dir, 'x.log'), 'fail from 1.2.3.4\nnothing\n');
+      const json = await runCli(['test', 'a.rules', 'b.rules', '--log', 'x.log', '--format', 'json', '--missed'], { cwd: dir });
+      expect(json.code, json.stderr).toBe(0);
+      const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event & { file: string });
+      expect(events.map((e) => [e.file, e.type, e.item ?? null])).toEqual([
+        ['a.rules', 'match', 'A'],
+        ['a.rules', 'fire', 'A'],
+        ['a.rules', 'missed', null],
+        ['a.rules', 'item', 'A'],
+        ['b.rules', 'match', 'A'],
+        ['b.rules', 'fire', 'A'],
+        ['b.rules', 'missed', null],
+        ['b.rules', 'item', 'A'],
+      ]);
     });
   });
 

@@ -103,9 +103,9 @@ async function testFile(file: string, log: Log, opts: { replay: boolean; json: b
       const seen = keys.get(event.item) ?? new Set();
       seen.add(event.key);
       keys.set(event.item, seen);
-      if (opts.json) io.out(`${terminalJson({ type: 'match', item: event.item, line: event.line, key: event.key, captures: event.captures })}\n`);
+      if (opts.json) io.out(`${terminalJson({ type: 'match', file, item: event.item, line: event.line, key: event.key, captures: event.captures })}\n`);
     } else if (opts.json) {
-      io.out(`${terminalJson({ type: 'fire', item: event.item, kind: event.kind, line: event.line, key: event.key, time: iso(event.time), argv: event.argv })}\n`);
+      io.out(`${terminalJson({ type: 'fire', file, item: event.item, kind: event.kind, line: event.line, key: event.key, time: iso(event.time), argv: event.argv })}\n`);
     } else {
       io.out(fireText(event));
     }
@@ -118,11 +118,12 @@ async function testFile(file: string, log: Log, opts: { replay: boolean; json: b
   });
   const result = run.finish();
   if (opts.json) {
-    for (const line of missed) io.out(`${terminalJson({ type: 'missed', line: line + 1, text: lines[line] })}\n`);
+    for (const line of missed) io.out(`${terminalJson({ type: 'missed', file, line: line + 1, text: lines[line] })}\n`);
     for (const [i, stats] of result.items.entries()) {
-      // An item without a regex is not counted as matching (see the text summary).
-      const matched = module.items[i]?.everyLine === true ? null : stats.matched;
-      io.out(`${terminalJson({ type: 'item', item: stats.name, matched, keys: keys.get(stats.name)?.size ?? 0, upbound: stats.upboundFires, downbound: stats.downboundFires, size: stats.sizeFires })}\n`);
+      // An item without a regex is not counted as matching (see the text summary); `counted` says how many lines it counted.
+      const everyLine = module.items[i]?.everyLine === true;
+      const counts = everyLine ? { matched: null, counted: stats.matched } : { matched: stats.matched };
+      io.out(`${terminalJson({ type: 'item', file, item: stats.name, ...counts, keys: keys.get(stats.name)?.size ?? 0, upbound: stats.upboundFires, downbound: stats.downboundFires, size: stats.sizeFires })}\n`);
     }
     return 0;
   }
