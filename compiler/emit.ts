@@ -1,10 +1,13 @@
 /**
- * The only writer of build output. Each file is written atomically (writeFileAtomic), so a
- * reader never sees half a bundle; names must stay inside the output directory.
+ * The only writer of build output. Every file is first written beside its target under a
+ * temporary name (writeTempBeside); only when all of them are written are they renamed into
+ * place, so a failed build (a full disk, a directory that cannot be written) leaves the old
+ * output whole rather than new and old files mixed, and a reader never sees half a file. Names
+ * must stay inside the output directory.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
-import { writeFileAtomic } from '../runtime/fs/write-atomic.js';
+import { writeTempBeside } from '../runtime/fs/write-atomic.js';
 
 /** One file to write, relative to the output directory. */
 export interface OutputFile {
@@ -14,16 +17,27 @@ export interface OutputFile {
 
 /** Writes the files under `outDir` (created as needed); returns the paths written. */
 export function emitFiles(outDir: string, files: readonly OutputFile[]): string[] {
-  const written: string[] = [];
-  for (const file of files) {
+  const targets = files.map((file) => {
     const relative = normalize(file.path);
     if (isAbsolute(relative) || relative === '..' || relative.startsWith(`..${sep}`)) {
       throw new Error(`refusing to write outside the output directory: ${file.path}`);
     }
-    const target = join(outDir, relative);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileAtomic(target, file.data);
-    written.push(target);
+    return join(outDir, relative);
+  });
+  const staged: { temp: string; target: string }[] = [];
+  try {
+    files.forEach((file, k) => {
+      const target = targets[k]!;
+      mkdirSync(dirname(target), { recursive: true });
+      staged.push({ temp: writeTempBeside(target, file.data), target });
+    });
+    // Renames in one directory do not fail for want of space: the set lands together.
+    while (staged.length > 0) {
+      renameSync(staged[0]!.temp, staged[0]!.target);
+      staged.shift();
+    }
+  } finally {
+    for (const { temp } of staged) rmSync(temp, { force: true });
   }
-  return written;
+  return targets;
 }

@@ -153,6 +153,8 @@ describe('rulec check', () => {
     const info = await runCli(['check', '--strict', 'info.rules'], { cwd: dir });
     expect(info.code).toBe(0);
     expect(info.stderr).toMatch(/^info\.rules:\d+:\d+: info\[R323\]: /m);
+    // The summary counts what it printed, info too.
+    expect(info.stderr).toMatch(/^0 errors, 0 warnings, 2 info$/m);
   });
 
   it('names included files as the user reaches them', async () => {

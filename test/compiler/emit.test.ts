@@ -42,6 +42,20 @@ describe('emitFiles', () => {
     expect(lstatSync(join(out, 'rules.mjs')).isSymbolicLink()).toBe(false);
   });
 
+  it('changes nothing when one file of the set cannot be written: the old output stays whole', () => {
+    const out = join(dir, 'set');
+    mkdirSync(out);
+    writeFileSync(join(out, 'rules.ts'), 'old module\n');
+    // `sub` is a file, so nothing can be written under it.
+    writeFileSync(join(out, 'sub'), 'old file\n');
+    expect(() => emitFiles(out, [
+      { path: 'rules.ts', data: 'new module\n' },
+      { path: 'sub/bundle.mjs', data: 'new bundle\n' },
+    ])).toThrow();
+    expect(readFileSync(join(out, 'rules.ts'), 'utf8')).toBe('old module\n');
+    expect(readdirSync(out).sort()).toEqual(['rules.ts', 'sub']);
+  });
+
   it('leaves no temporary file when a file cannot be put in place', () => {
     const out = join(dir, 'blocked');
     mkdirSync(join(out, 'rules.mjs'), { recursive: true });

@@ -42,9 +42,11 @@ regex = Failed password for (?:invalid user )?(\\S+) from (\\S+)
 ; upbound_freq N/T: act when more than N lines match within T seconds (0/T: every match).
 upbound_freq = 5/60
 ; upbound_action: a program and its arguments, run WITHOUT a shell; $N fills one argument
-; each, $@ is the whole line. (shell = true runs it under /bin/sh instead, with captures
-; only in the environment as RULEC_0.. and RULEC_LINE; check warns about it.)
+; each, $@ is the whole line.
 upbound_action = /usr/local/sbin/block-address "$2" "$1"
+; shell: true runs the item's actions under /bin/sh instead, with captures only in the
+; environment as RULEC_0.. and RULEC_LINE (quote them: "$RULEC_2"); check warns about it.
+shell = false
 ; key: count per value of a capture ($N or a named group); usecrc = true counts per CRC-32
 ; of the whole match instead.
 key = $2
