@@ -1,5 +1,5 @@
 import type { ActionRequest, ActionSink, FireKind } from '../actions/action-sink.js';
-import { fillArgv } from '../actions/fill-argv.js';
+import { actionEnv, fillArgv } from '../actions/fill-argv.js';
 import { ManualClock } from '../clock/manual-clock.js';
 import type { Captures, ItemSpec, RuleModule } from '../contract.js';
 import { cutLine, sourceLineCap } from '../engine/cut-line.js';
@@ -29,6 +29,13 @@ export interface FireEvent {
   readonly key: string | null;
   readonly time: number | null;
   readonly argv: readonly string[];
+  /**
+   * The variables the action would get on top of rulec's environment: RULEC_ITEM and its
+   * kind's own, and for a `shell = true` action the captures (RULEC_0..) and RULEC_LINE.
+   */
+  readonly env: Readonly<Record<string, string>>;
+  /** Whether it would run under /bin/sh (captures then only in `env`). */
+  readonly shell: boolean;
 }
 
 export type DryRunEvent = MatchEvent | FireEvent;
@@ -116,7 +123,8 @@ export class DryRun {
     // Replayed lines before the first stamp count at time 0, an unknown past: no time to show.
     const time = this.options.replay && at !== undefined && at > 0 ? at : null;
     const argv = fillArgv(request.spec, request.captures, request.line);
-    this.options.onEvent({ type: 'fire', item: item.name, kind, line: this.lineNo, key, time, argv });
+    const env = actionEnv(request.spec, request.captures, request.line, request.env);
+    this.options.onEvent({ type: 'fire', item: item.name, kind, line: this.lineNo, key, time, argv, env, shell: request.spec.shell });
   }
 }
 

@@ -199,6 +199,21 @@ describe('rulec test', () => {
     });
   });
 
+  it('shows what a shell = true action would get in its environment, the captures included', async () => {
+    await inTempDir('rulec-test-shell-', async (dir) => {
+      writeFileSync(join(dir, 'r.rules'), '[S]\npath = /var/log/x.log\nregex = fail from (\\S+)\nshell = true\nupbound_action = /usr/bin/logger "$RULEC_1"\n');
+      writeFileSync(join(dir, 'x.log'), 'fail from $(reboot)\n');
+      const text = await runCli(['test', 'r.rules', '--log', 'x.log'], { cwd: dir });
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toContain(
+        'fire S upbound line 1: ["/bin/sh","-c","/usr/bin/logger \\"$RULEC_1\\""] env {"RULEC_ITEM":"S","RULEC_0":"fail from $(reboot)","RULEC_1":"$(reboot)","RULEC_LINE":"fail from $(reboot)"}\n',
+      );
+      const json = await runCli(['test', 'r.rules', '--log', 'x.log', '--format', 'json'], { cwd: dir });
+      const fire = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event & { env?: Record<string, string> }).find((e) => e.type === 'fire');
+      expect(fire?.env).toEqual({ RULEC_ITEM: 'S', RULEC_0: 'fail from $(reboot)', RULEC_1: '$(reboot)', RULEC_LINE: 'fail from $(reboot)' });
+    });
+  });
+
   it('names the rule file in every JSON object, so several files tested at once stay apart', async () => {
     await inTempDir('rulec-test-files-', async (dir) => {
       writeFileSync(join(dir, 'a.rules'), '[A]\npath = /var/log/x.log\nregex = fail from (\\S+)\nupbound_action = /bin/true "$1"\n');

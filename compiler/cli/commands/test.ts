@@ -70,7 +70,9 @@ function terminalJson(value: unknown): string {
 function fireText(event: DryRunEvent & { type: 'fire' }): string {
   const key = event.key === null ? '' : ` key ${escapeControl(event.key)}`;
   const time = event.time === null ? '' : ` at ${iso(event.time)}`;
-  return `fire ${escapeControl(event.item)} ${event.kind} line ${event.line}${key}${time}: ${terminalJson(event.argv)}\n`;
+  // A shell action's captures reach it only through its environment: show that too.
+  const env = event.shell ? ` env ${terminalJson(event.env)}` : '';
+  return `fire ${escapeControl(event.item)} ${event.kind} line ${event.line}${key}${time}: ${terminalJson(event.argv)}${env}\n`;
 }
 
 /** `everyLine`: the item has no regex of its own, so its count is of lines, not of matches. */
@@ -105,7 +107,7 @@ async function testFile(file: string, log: Log, opts: { replay: boolean; json: b
       keys.set(event.item, seen);
       if (opts.json) io.out(`${terminalJson({ type: 'match', file, item: event.item, line: event.line, key: event.key, captures: event.captures })}\n`);
     } else if (opts.json) {
-      io.out(`${terminalJson({ type: 'fire', file, item: event.item, kind: event.kind, line: event.line, key: event.key, time: iso(event.time), argv: event.argv })}\n`);
+      io.out(`${terminalJson({ type: 'fire', file, item: event.item, kind: event.kind, line: event.line, key: event.key, time: iso(event.time), argv: event.argv, env: event.env })}\n`);
     } else {
       io.out(fireText(event));
     }
