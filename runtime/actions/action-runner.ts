@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger.js';
+import { jsonForLog } from '../log/escape.js';
 import { MAX_TIMER_MS } from '../clock/clock.js';
 import { ownCopy } from '../engine/own-copy.js';
 import type { ActionHelper } from './action-helper.js';
@@ -186,28 +187,29 @@ export class ActionRunner implements ActionSink {
   private report(request: ActionRequest, argv: readonly string[], outcome: ActionOutcome): void {
     const name = request.item.name;
     const shown = argv.map((w) => (w.length > LOG_WORD_MAX ? `${w.slice(0, LOG_WORD_MAX)}…(${w.length} chars)` : w));
-    const what = `${request.kind} action ${JSON.stringify(shown)}`;
+    // JSON escapes the words once; the logger escapes the rest of the message (output included).
+    const what = [`${request.kind} action `, jsonForLog(shown)];
     if (outcome.kind === 'failed') {
       this.counts.spawnFailed++;
-      this.log.error(name, `${what} could not start: ${outcome.error}`);
+      this.log.error(name, [...what, ` could not start: ${outcome.error}`]);
       return;
     }
     if (outcome.kind === 'lost') {
       this.counts.exitedBadly++;
-      this.log.error(name, `${what} was lost: ${outcome.error}`);
+      this.log.error(name, [...what, ` was lost: ${outcome.error}`]);
       return;
     }
     const output = `${outcome.stdout === '' ? '' : ` stdout: ${outcome.stdout}`}${outcome.stderr === '' ? '' : ` stderr: ${outcome.stderr}`}${outcome.truncated ? ' (output truncated)' : ''}`;
     if (outcome.timedOut) {
       this.counts.timedOut++;
-      this.log.error(name, `${what} timed out after ${request.item.actionTimeout}s, killed by ${outcome.signal ?? 'exit'}${output}`);
+      this.log.error(name, [...what, ` timed out after ${request.item.actionTimeout}s, killed by ${outcome.signal ?? 'exit'}${output}`]);
     } else if (outcome.code === 0) {
       this.counts.succeeded++;
-      this.log.info(name, `${what} exited 0${output}`);
+      this.log.info(name, [...what, ` exited 0${output}`]);
     } else {
       this.counts.exitedBadly++;
       const how = outcome.signal !== null ? `was killed by ${outcome.signal}` : `exited ${outcome.code ?? '?'}`;
-      this.log.warn(name, `${what} ${how}${output}`);
+      this.log.warn(name, [...what, ` ${how}${output}`]);
     }
   }
 }

@@ -37,3 +37,25 @@ function escapeMatching(unsafe: RegExp, text: string): string {
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
+
+/** Log text that is safe already (`safeJson`): the Logger writes it as it is, not escaped again. */
+export interface EscapedText {
+  readonly escaped: string;
+}
+
+const CONTROLS_AFTER_JSON = new RegExp(`[${CONTROL_CLASS}]`, 'g');
+
+/**
+ * JSON of `value` that is also safe on a terminal and in one log line: JSON escapes C0 controls
+ * itself, and the rest a terminal or an editor acts on (DEL, C1, line and paragraph separators,
+ * bidi controls) get `\uXXXX` too, so the text stays valid JSON, one object per line even for
+ * readers that split on U+2028.
+ */
+export function safeJson(value: unknown): string {
+  return JSON.stringify(value).replace(CONTROLS_AFTER_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** `safeJson(value)` for a log message: escaped once, by JSON (a Logger would escape plain text again). */
+export function jsonForLog(value: unknown): EscapedText {
+  return { escaped: safeJson(value) };
+}

@@ -1,8 +1,11 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { escapeControl } from './escape.js';
+import { escapeControl, type EscapedText } from './escape.js';
 
 /** Severity, lowest first. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Text to escape, or parts of it: plain strings are escaped, `EscapedText` (safe already) is not. */
+export type LogMessage = string | readonly (string | EscapedText)[];
 
 const RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3 };
 
@@ -50,27 +53,28 @@ export class Logger {
     return RANK[level] >= this.level;
   }
 
-  debug(item: string | null, message: string): void {
+  debug(item: string | null, message: LogMessage): void {
     this.log('debug', item, message);
   }
 
-  info(item: string | null, message: string): void {
+  info(item: string | null, message: LogMessage): void {
     this.log('info', item, message);
   }
 
-  warn(item: string | null, message: string): void {
+  warn(item: string | null, message: LogMessage): void {
     this.log('warn', item, message);
   }
 
-  error(item: string | null, message: string): void {
+  error(item: string | null, message: LogMessage): void {
     this.log('error', item, message);
   }
 
   /** Writes one line if `level` is enabled; `item` is the rule item the message is about, or null. */
-  log(level: LogLevel, item: string | null, message: string): void {
+  log(level: LogLevel, item: string | null, message: LogMessage): void {
     if (RANK[level] < this.level) return;
     const who = item === null ? '' : `[${escapeControl(item)}] `;
-    const line = `${new Date(this.now()).toISOString()} ${level} ${who}${escapeControl(message)}\n`;
+    const text = typeof message === 'string' ? escapeControl(message) : message.map((part) => (typeof part === 'string' ? escapeControl(part) : part.escaped)).join('');
+    const line = `${new Date(this.now()).toISOString()} ${level} ${who}${text}\n`;
     if (this.out !== null) this.out.write(line);
     if (this.fd !== null) {
       try {

@@ -6,7 +6,7 @@
 import { fstatSync, readFileSync, statSync } from 'node:fs';
 import type { ItemStats } from '../../../runtime/engine/item-state.js';
 import { DryRun, type DryRunEvent } from '../../../runtime/daemon/dry-run.js';
-import { escapeControl } from '../../../runtime/log/escape.js';
+import { escapeControl, safeJson } from '../../../runtime/log/escape.js';
 import { parseCommandArgs } from '../args.js';
 import { endWhenStdoutCloses, UsageError, type Command, type Io } from '../command.js';
 import { loadRuleFile } from './run.js';
@@ -57,22 +57,13 @@ function readLog(path: string | undefined): Log {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/**
- * JSON that is also safe on a terminal: JSON escapes C0 controls itself, and the rest a terminal
- * or an editor acts on (DEL, C1, line and paragraph separators, bidi controls) get `\\uXXXX` too,
- * so the text stays valid JSON, one object per line even for readers that split on U+2028.
- */
-function terminalJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 /** Text lines for one event (text format); matches are summed up per item instead. */
 function fireText(event: DryRunEvent & { type: 'fire' }): string {
   const key = event.key === null ? '' : ` key ${escapeControl(event.key)}`;
   const time = event.time === null ? '' : ` at ${iso(event.time)}`;
   // A shell action's captures reach it only through its environment: show that too.
-  const env = event.shell ? ` env ${terminalJson(event.env)}` : '';
-  return `fire ${escapeControl(event.item)} ${event.kind} line ${event.line}${key}${time}: ${terminalJson(event.argv)}${env}\n`;
+  const env = event.shell ? ` env ${safeJson(event.env)}` : '';
+  return `fire ${escapeControl(event.item)} ${event.kind} line ${event.line}${key}${time}: ${safeJson(event.argv)}${env}\n`;
 }
 
 /** `everyLine`: the item has no regex of its own, so its count is of lines, not of matches. */
@@ -105,9 +96,9 @@ async function testFile(file: string, log: Log, opts: { replay: boolean; json: b
       const seen = keys.get(event.item) ?? new Set();
       seen.add(event.key);
       keys.set(event.item, seen);
-      if (opts.json) io.out(`${terminalJson({ type: 'match', file, item: event.item, line: event.line, key: event.key, captures: event.captures })}\n`);
+      if (opts.json) io.out(`${safeJson({ type: 'match', file, item: event.item, line: event.line, key: event.key, captures: event.captures })}\n`);
     } else if (opts.json) {
-      io.out(`${terminalJson({ type: 'fire', file, item: event.item, kind: event.kind, line: event.line, key: event.key, time: iso(event.time), argv: event.argv, env: event.env })}\n`);
+      io.out(`${safeJson({ type: 'fire', file, item: event.item, kind: event.kind, line: event.line, key: event.key, time: iso(event.time), argv: event.argv, env: event.env })}\n`);
     } else {
       io.out(fireText(event));
     }
@@ -120,12 +111,12 @@ async function testFile(file: string, log: Log, opts: { replay: boolean; json: b
   });
   const result = run.finish();
   if (opts.json) {
-    for (const line of missed) io.out(`${terminalJson({ type: 'missed', file, line: line + 1, text: lines[line] })}\n`);
+    for (const line of missed) io.out(`${safeJson({ type: 'missed', file, line: line + 1, text: lines[line] })}\n`);
     for (const [i, stats] of result.items.entries()) {
       // An item without a regex is not counted as matching (see the text summary); `counted` says how many lines it counted.
       const everyLine = module.items[i]?.everyLine === true;
       const counts = everyLine ? { matched: null, counted: stats.matched } : { matched: stats.matched };
-      io.out(`${terminalJson({ type: 'item', file, item: stats.name, ...counts, keys: keys.get(stats.name)?.size ?? 0, upbound: stats.upboundFires, downbound: stats.downboundFires, size: stats.sizeFires })}\n`);
+      io.out(`${safeJson({ type: 'item', file, item: stats.name, ...counts, keys: keys.get(stats.name)?.size ?? 0, upbound: stats.upboundFires, downbound: stats.downboundFires, size: stats.sizeFires })}\n`);
     }
     return 0;
   }

@@ -68,6 +68,24 @@ describe('ActionRunner with hostile log text', () => {
     expect(logged.some((l) => l.includes('could not start') && l.includes('E2BIG') && l.includes('(1048576 chars)'))).toBe(true);
   });
 
+  it('logs an action\'s words escaped once, as JSON, and what it printed escaped by the log, one line each', async () => {
+    dir = tempDir();
+    const r = runner(1);
+    const hostile = 'a\nb\\c"d\u001b[2J\u2028e';
+    r.submit(request({ shell: false, argv: [[text('/bin/echo')], [cap(1)]], source: '/bin/echo "$1"' }, ['x', hostile], hostile));
+    expect(await r.drain(10_000)).toBe(true);
+    const done = logged.filter((l) => l.includes('exited 0'));
+    expect(done).toHaveLength(1);
+    const [line] = done;
+    // The words: valid JSON, with one backslash per escape (not `\\n` as after a second escaping).
+    const json = /upbound action (\[.*?\]) exited 0/.exec(line!)?.[1];
+    expect(json).toBe('["/bin/echo","a\\nb\\\\c\\"d\\u001b[2J\\u2028e"]');
+    expect(JSON.parse(json!)).toEqual(['/bin/echo', hostile]);
+    // The output echo printed is attacker text too: the log escapes it (backslash doubled).
+    expect(line).toContain(' stdout: a\\nb\\\\c"d\\x1b[2J\\u2028e\\n');
+    expect(line!.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+  });
+
   it('runs an action whose log text holds a NUL byte, the NUL as U+FFFD (no argv word or variable can hold one)', async () => {
     dir = tempDir();
     const out = join(dir.path, 'shell-out');
