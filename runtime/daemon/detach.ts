@@ -54,9 +54,29 @@ export function spawnDetached(logFile: string, timeoutMs = 10_000): Promise<{ pi
   });
 }
 
+/** Whether the background copy told its parent it is up (after that the parent may go). */
+let reported = false;
+
+/**
+ * In the background copy: calls `onGone` when the parent waiting for it goes away (killed,
+ * Ctrl-C) before the copy reported ready. The parent then exits with an error, so the copy
+ * was never reported started and must not run on unseen. Also when it is gone already.
+ */
+export function watchParent(onGone: () => void): void {
+  if (!isDetachedChild()) return;
+  if (!process.connected) {
+    onGone();
+    return;
+  }
+  process.once('disconnect', () => {
+    if (!reported) onGone();
+  });
+}
+
 /** Tells the waiting parent that the background copy is up, then cuts the channel. */
 export function reportReady(): void {
   if (!isDetachedChild()) return;
+  reported = true;
   process.send?.('ready', () => {
     if (process.connected) process.disconnect();
   });

@@ -7,7 +7,7 @@ import { LiveClock } from '../clock/clock.js';
 import { escapeControl } from '../log/escape.js';
 import { Logger } from '../log/logger.js';
 import { DAEMON_USAGE, parseDaemonArgs, type DaemonArgs } from './args.js';
-import { isDetachedChild, reportReady, spawnDetached } from './detach.js';
+import { isDetachedChild, reportReady, spawnDetached, watchParent } from './detach.js';
 import { checkModule } from './loader.js';
 import { claimPidFile, removePidFile } from './pid-file.js';
 import { dropPrivileges } from './privileges.js';
@@ -99,6 +99,12 @@ export async function runMain(
     return 2;
   }
   const args = absolutePaths(parsed.value);
+  // A background copy whose parent went before it could say "started" stops (SIGTERM: the same
+  // orderly stop, which also removes a pid file already written).
+  watchParent(() => {
+    process.stderr.write('rulec: the process that started this background copy is gone before it reported ready; stopping\n');
+    process.kill(process.pid, 'SIGTERM');
+  });
   if (args.daemon && !isDetachedChild()) {
     const started = await spawnDetached(args.logFile!, DETACH_READY_MS + 2 * (options.compileMs ?? 0));
     if ('error' in started) {

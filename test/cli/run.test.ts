@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { catchesSignal, listeningSockets, running } from '../helpers/proc.js';
@@ -125,6 +125,30 @@ describe('rulec run FILE.rules', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(records(t.rec)).toEqual([['detached']]);
     expect(read(t.own)).toMatch(/SIGTERM: stopping[\s\S]*stopped: 1 line\(s\) read, 1 action\(s\) submitted/);
+    expect(existsSync(pidFile)).toBe(false);
+  });
+
+  it('-d: a background copy whose parent is killed before it reported ready stops, and leaves no pid file', async () => {
+    const t = setup();
+    const pidFile = join(t.dir, 'rulec.pid');
+    writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', SLOW_MARKER, t.rec, '"$1"'));
+    // The background copies of this test: this run's rule file on their command line, started by -d.
+    const copies = (): number[] => readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number).filter((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return cmdline.includes(t.rules) && readFileSync(`/proc/${pid}/environ`, 'utf8').includes('RULEC_DETACHED_CHILD=1') && running(pid);
+      } catch {
+        return false;
+      }
+    });
+    const parent = daemon([t.rules, '-d', '-l', t.own, '-p', pidFile], t.dir);
+    // Killed as soon as its copy exists: the copy is still starting (node, then its rules).
+    expect(await waitFor(() => copies().length > 0, 15_000)).toBe(true);
+    const [copy] = copies();
+    cleanup.push(() => running(copy!) && process.kill(copy!, 'SIGKILL'));
+    parent.child.kill('SIGKILL');
+    expect(await waitFor(() => !running(copy!), 15_000)).toBe(true);
+    expect(read(t.own)).toContain('the process that started this background copy is gone before it reported ready; stopping');
     expect(existsSync(pidFile)).toBe(false);
   });
 
