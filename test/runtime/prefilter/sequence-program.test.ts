@@ -44,6 +44,9 @@ const TRICKY = [
   '[^ ]* password for \\S*',
   'user=(\\S*) +rhost=\\S+',
   '(?:ab){0}opened for user',
+  '(\\S+) password for (\\S+)',
+  '^(.*) session opened for',
+  'x{2,3}yzzzzz (\\S{2,9})$',
 ];
 
 /** Lines that make programs work: near-misses made by cutting, doubling and rewriting pieces of real lines. */
@@ -113,6 +116,8 @@ describe('sequence programs in the gram scan', () => {
     'aaaaaaaab', 'aaaaaab', 'aaaaaaab', 'xxyzzzzz', 'xxxxyzzzzz', 'kernel: no', 'KERNEL: disk ERROR', 'Kernel: error',
     'user= rhost=x', 'user=a    rhost=', 'user=a rhost=b', 'opened for user', 'a.b.c.d port', '1.2.3.4 port', '1.2.3 .4 port',
     '1.2.3.4 port 22 ssh2 5.6.7.8 port 23 ssh2', '9.9.9.9 port x ssh2 1.1.1.1 port 1 ssh2', 'from a port 1 ssh2 from b port 2 ssh2',
+    'abcdefghij password for abcdefghijk', 'a password for b', ' password for b', 'abc\t password for x', 'xxyzzzzz 1234567890',
+    'xxyzzzzz 123456789', 'xxyzzzzz 12', 'xxyzzzzz 1', 'whole line session opened for', '\u007fabc password for x',
   ];
   // Two real lines in one: patterns that occur twice, and a failed first occurrence before a good one.
   const doubled = corpus.slice(0, 3000).map((line, k) => `${line} ${corpus[k + 1] ?? ''}`);
