@@ -43,8 +43,6 @@ export interface EscapedText {
   readonly escaped: string;
 }
 
-const CONTROLS_AFTER_JSON = new RegExp(`[${CONTROL_CLASS}]`, 'g');
-
 /**
  * JSON of `value` that is also safe on a terminal and in one log line: JSON escapes C0 controls
  * itself, and the rest a terminal or an editor acts on (DEL, C1, line and paragraph separators,
@@ -52,7 +50,8 @@ const CONTROLS_AFTER_JSON = new RegExp(`[${CONTROL_CLASS}]`, 'g');
  * readers that split on U+2028.
  */
 export function safeJson(value: unknown): string {
-  return JSON.stringify(value).replace(CONTROLS_AFTER_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // JSON has escaped the C0 controls; CONTROLS finds the rest.
+  return JSON.stringify(value).replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** `safeJson(value)` for a log message: escaped once, by JSON (a Logger would escape plain text again). */
