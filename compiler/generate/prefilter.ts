@@ -91,7 +91,7 @@ function usableLiterals(item: ItemModel): string[] {
     .sort((a, b) => b.length - a.length);
 }
 
-function isAscii(text: string): boolean {
+export function isAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
   return true;
 }

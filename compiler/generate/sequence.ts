@@ -14,6 +14,7 @@
  */
 import { RegExpParser, type AST } from '@eslint-community/regexpp';
 import type { SequencePart, SequenceSpec } from '../../runtime/contract.js';
+import { isAscii } from './prefilter.js';
 
 /** An atom before text runs are merged: which ASCII codes it matches, how often. */
 interface Atom {
@@ -157,9 +158,4 @@ function rangesOf(members: readonly boolean[]): [number, number][] {
     else ranges.push([code, code]);
   }
   return ranges;
-}
-
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
-  return true;
 }
