@@ -105,9 +105,9 @@ function buildTables(literals: readonly (string | null)[]): Tables {
   // A bit per finer slot, set when an entry's gram hashes there: most probes stop at these 32 KiB.
   const occupied = new Int32Array(Math.max(1, (1 << (bits + FINER_BITS)) >>> 5));
   for (const entry of entries) {
-    bucketStart[slot(entry.gram) + 1]!++;
     const fine = Math.imul(entry.gram, 0x9e3779b1) >>> (shift - FINER_BITS);
     occupied[fine >>> 5]! |= 1 << (fine & 31);
+    bucketStart[(fine >>> FINER_BITS) + 1]!++;
   }
   for (let s = 0; s < 1 << bits; s++) bucketStart[s + 1]! += bucketStart[s]!;
   return {
