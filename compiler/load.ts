@@ -78,9 +78,9 @@ class Loader {
 
   /**
    * Parses `name` once (later includes reuse the tree) and returns its expanded statements;
-   * `chain` holds the includes that led here, by name and by identity.
+   * `chain` holds the includes that led here, by name and by identity (`identity`: `name`'s).
    */
-  load(name: string, text: string, chain: readonly Link[]): Statement[] {
+  load(name: string, text: string, chain: readonly Link[], identity = this.identity(name)): Statement[] {
     let file = this.files.get(name);
     if (!file && text.startsWith(BUNDLE_HEAD)) {
       // Parsed, its JavaScript would be a thousand syntax errors that say nothing.
@@ -96,7 +96,7 @@ class Loader {
       this.files.set(name, file);
       this.diagnostics.push(...result.diagnostics);
     }
-    return this.expand(file.statements, name, [...chain, { name: posix.normalize(name), identity: this.identity(name) }]);
+    return this.expand(file.statements, name, [...chain, { name: posix.normalize(name), identity }]);
   }
 
   private identity(name: string): string {
@@ -128,7 +128,7 @@ class Loader {
         this.error('R205', why === null ? `source file not found: ${this.shown(target)}` : `source file cannot be read: ${this.shown(target)} (${why})`, statement.span);
         continue;
       }
-      out.push(...this.load(target, text, chain));
+      out.push(...this.load(target, text, chain, identity));
     }
     return out;
   }
