@@ -53,6 +53,8 @@ export class WindowTable {
 
   /** The slot of `key`, created (evicting the least recently used at the cap) if new; marks it used. */
   slotFor(key: WindowKey): number {
+    // Matches come in runs of one key (an item without keys has only one): no map lookup then.
+    if (this.head !== -1 && this.keys[this.head] === key) return this.head;
     let slot = this.index.get(key);
     if (slot !== undefined) {
       this.touch(slot);
