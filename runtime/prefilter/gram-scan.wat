@@ -158,8 +158,8 @@
   ;; budget or the stack ran out first (then the regex decides). Parts, in i32 words:
   ;;   0                                  done
   ;;   1 length bytes...                  text (bytes padded to a word)
-  ;;   2 min max mode w0 w1 w2 w3         a run of min..max characters whose codes are set
-  ;;                                      bits of w0..w3; mode 0 tries every length (longest
+  ;;   2 min max mode w0 .. w7            a run of min..max characters whose codes are set
+  ;;                                      bits of w0..w7; mode 0 tries every length (longest
   ;;                                      first), 1 takes only the longest, 2 only min
   ;;   3, 4                               the line's start, its end
   ;; Modes 1 and 2 are set where no other length could lead to a match (sequence-program.ts),
@@ -167,7 +167,7 @@
   (func $run (param $ip i32) (param $pos i32) (param $from i32) (param $to i32) (param $back i32) (result i32)
     (local $op i32) (local $length i32) (local $start i32) (local $i i32)
     (local $min i32) (local $limit i32) (local $run i32) (local $at i32) (local $byte i32)
-    (local $sp i32) (local $entry i32)
+    (local $sp i32) (local $entry i32) (local $room i32)
     (if (i32.lt_s (global.get $budget) (i32.const 0)) (then (return (i32.const -1))))
     (local.set $sp (global.get $stackBase))
     (loop $step
@@ -202,20 +202,34 @@
           (then
             (local.set $min (i32.load offset=4 (local.get $ip)))
             (local.set $limit (select (local.get $min) (i32.load offset=8 (local.get $ip)) (i32.eq (i32.load offset=12 (local.get $ip)) (i32.const 2))))
+            ;; The line's room in the reading direction caps the run, so the loops below test
+            ;; one bound; a loop per direction keeps the per-character work to two loads.
+            (local.set $room (select (i32.sub (local.get $pos) (local.get $from)) (i32.sub (local.get $to) (local.get $pos)) (local.get $back)))
+            (if (i32.lt_u (local.get $room) (local.get $limit)) (then (local.set $limit (local.get $room))))
             (local.set $run (i32.const 0))
-            (block $ended
-              (loop $chars
-                (br_if $ended (i32.ge_u (local.get $run) (local.get $limit)))
-                (local.set $at (select (i32.sub (i32.sub (local.get $pos) (local.get $run)) (i32.const 1)) (i32.add (local.get $pos) (local.get $run)) (local.get $back)))
-                (br_if $ended (i32.lt_s (local.get $at) (local.get $from)))
-                (br_if $ended (i32.ge_s (local.get $at) (local.get $to)))
-                (local.set $byte (i32.load8_u (local.get $at)))
-                (br_if $ended (i32.ge_u (local.get $byte) (i32.const 128)))
-                (br_if $ended (i32.eqz (i32.and
-                  (i32.load offset=16 (i32.add (local.get $ip) (i32.shl (i32.shr_u (local.get $byte) (i32.const 5)) (i32.const 2))))
-                  (i32.shl (i32.const 1) (local.get $byte)))))
-                (local.set $run (i32.add (local.get $run) (i32.const 1)))
-                (br $chars)))
+            ;; A code's bit: word code >> 5 (at byte offset (code >> 3) & 0x1c), bit code & 31.
+            (if (local.get $back)
+              (then
+                (local.set $at (i32.sub (local.get $pos) (i32.const 1)))
+                (block $ended
+                  (loop $chars
+                    (br_if $ended (i32.ge_u (local.get $run) (local.get $limit)))
+                    (local.set $byte (i32.load8_u (i32.sub (local.get $at) (local.get $run))))
+                    (br_if $ended (i32.eqz (i32.and (i32.const 1) (i32.shr_u
+                      (i32.load offset=16 (i32.add (local.get $ip) (i32.and (i32.shr_u (local.get $byte) (i32.const 3)) (i32.const 0x1c))))
+                      (local.get $byte)))))
+                    (local.set $run (i32.add (local.get $run) (i32.const 1)))
+                    (br $chars))))
+              (else
+                (block $ended
+                  (loop $chars
+                    (br_if $ended (i32.ge_u (local.get $run) (local.get $limit)))
+                    (local.set $byte (i32.load8_u (i32.add (local.get $pos) (local.get $run))))
+                    (br_if $ended (i32.eqz (i32.and (i32.const 1) (i32.shr_u
+                      (i32.load offset=16 (i32.add (local.get $ip) (i32.and (i32.shr_u (local.get $byte) (i32.const 3)) (i32.const 0x1c))))
+                      (local.get $byte)))))
+                    (local.set $run (i32.add (local.get $run) (i32.const 1)))
+                    (br $chars)))))
             (global.set $budget (i32.sub (global.get $budget) (local.get $run)))
             (br_if $fail (i32.lt_u (local.get $run) (local.get $min)))
             (if (i32.and (i32.eqz (i32.load offset=12 (local.get $ip))) (i32.gt_u (local.get $run) (local.get $min)))
@@ -226,7 +240,7 @@
                 (i32.store offset=8 (local.get $sp) (local.get $run))
                 (local.set $sp (i32.add (local.get $sp) (i32.const 12)))))
             (local.set $pos (select (i32.sub (local.get $pos) (local.get $run)) (i32.add (local.get $pos) (local.get $run)) (local.get $back)))
-            (local.set $ip (i32.add (local.get $ip) (i32.const 32)))
+            (local.set $ip (i32.add (local.get $ip) (i32.const 48)))
             (br $step)))
         (if (i32.eq (local.get $op) (i32.const 3))
           (then
@@ -251,7 +265,7 @@
         (global.set $budget (i32.sub (global.get $budget) (i32.const 1)))
         (local.set $pos (i32.load offset=4 (local.get $entry)))
         (local.set $pos (select (i32.sub (local.get $pos) (local.get $run)) (i32.add (local.get $pos) (local.get $run)) (local.get $back)))
-        (local.set $ip (i32.add (local.get $ip) (i32.const 32)))
+        (local.set $ip (i32.add (local.get $ip) (i32.const 48)))
         (br $step)))
     (unreachable))
 )

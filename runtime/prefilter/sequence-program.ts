@@ -25,8 +25,11 @@ const UNLIMITED = 0x7fffffff;
 /** Which ASCII codes can begin (in reading order) what follows a run, or null when any could. */
 type Follower = { readonly kind: 'chars'; readonly bits: Uint32Array } | { readonly kind: 'nothing' } | { readonly kind: 'boundary' } | null;
 
+/** Bits for all 256 byte values, so the scan needs no test for non-ASCII bytes: those stay clear. */
+const CODE_WORDS = 8;
+
 function bitsOf(ranges: readonly (readonly [number, number])[]): Uint32Array {
-  const bits = new Uint32Array(4);
+  const bits = new Uint32Array(CODE_WORDS);
   for (const [low, high] of ranges) {
     for (let code = Math.max(0, low); code <= Math.min(127, high); code++) bits[code >>> 5]! |= 1 << (code & 31);
   }
@@ -41,7 +44,7 @@ function followerOf(parts: readonly SequencePart[], k: number, backwards: boolea
   if (next === undefined) return { kind: 'nothing' };
   switch (next.kind) {
     case 'text': {
-      const bits = new Uint32Array(4);
+      const bits = new Uint32Array(CODE_WORDS);
       const code = next.text.charCodeAt(backwards ? next.text.length - 1 : 0);
       bits[code >>> 5]! |= 1 << (code & 31);
       return { kind: 'chars', bits };
