@@ -158,6 +158,23 @@ describe('GramIndex', () => {
     }
   });
 
+  it('indexes each literal by the window whose grams the first 64 KiB of text held least, and finds the same after', () => {
+    // The shortest literal makes the step 3: a window of 6 bytes, 3 grams.
+    const literals = ['connection from', 'qwxzvk'];
+    const index = new GramIndex(literals);
+    expect(index.windowStarts()).toEqual(Int32Array.of(0, 0));
+    const text = 'Connection closed by connection manager';
+    const lines = Array.from({ length: 2000 }, (_, k) => (k % 100 === 7 ? `${text} connection from 10.0.0.${k % 250}` : text));
+    const got = batchFound(index, literals.length, lines);
+    lines.forEach((line, k) => expect(got[k], `line ${k}`).toEqual(naive(literals, line)));
+    const start = index.windowStarts()[0]!;
+    expect(start).toBeGreaterThan(0);
+    // None of the chosen window's three grams occurs in the text that was scanned most.
+    for (let k = start; k < start + 3; k++) expect(text.toLowerCase().includes(literals[0]!.slice(k, k + 4)), literals[0]!.slice(k, k + 4)).toBe(false);
+    expect(found(index, 2, `${text} CONNECTION FROM x`)).toEqual([0]);
+    expect(found(index, 2, 'connection fro qwxzv')).toEqual([]);
+  });
+
   it('keeps its seen-marks apart between lines over many lines', () => {
     const index = new GramIndex(['foo bar', 'bar baz', 'quux quux']);
     for (let i = 0; i < 20_000; i++) {
