@@ -24,10 +24,11 @@
  * depends on the windows, only the time.
  *
  * Bytes, not code units: the caller hands over a line's bytes when the line is ASCII (then
- * byte i is code unit i). Literals here are ASCII and already lower-cased; text bytes are
- * folded the same way (ASCII upper → lower) before the comparison. The gram hash ORs every byte
- * with 0x20, which maps upper- and lower-case letters alike (and merges a few other pairs: a
- * hash collision at worst, settled by the comparison).
+ * byte i is code unit i). Literals here are ASCII and already lower-cased. The comparison
+ * ORs 0x20 into each text byte where the literal has a letter: the only bytes that then equal a
+ * lower-case letter are it and its capital, so that is the fold; other bytes compare as they
+ * are. The gram hash ORs every byte with 0x20, which maps upper- and lower-case letters alike
+ * (and merges a few other pairs: a hash collision at worst, settled by the comparison).
  */
 
 import type { SequenceSpec } from '../contract.js';
@@ -76,7 +77,10 @@ interface Tables {
   readonly entryOffset: Int32Array;
   readonly entryGram: Int32Array;
   readonly literalLength: Int32Array;
-  /** Each literal as 4-byte words; the last word is its last four bytes (overlapping the one before). */
+  /**
+   * Each literal as 4-byte words, each followed by its case mask (0x20 in a letter's byte); the
+   * last word is the literal's last four bytes (overlapping the one before).
+   */
   readonly literalWords: readonly Int32Array[];
   /** Where each literal's indexed window starts (-1: not indexed). */
   readonly windowStart: Int32Array;
@@ -148,8 +152,9 @@ function buildTables(literals: readonly (string | null)[], seen: (gram: number) 
     literalWords: literalBytes.map((bytes) => {
       if (bytes.length < GRAM) return new Int32Array(0);
       const words: number[] = [];
-      for (let at = 0; at < bytes.length - GRAM; at += GRAM) words.push(wordAt(bytes, at));
-      words.push(wordAt(bytes, bytes.length - GRAM));
+      const caseMask = (at: number): number => wordAt(bytes.subarray(at, at + GRAM).map((b) => (b >= 0x61 && b <= 0x7a ? 0x20 : 0)), 0);
+      for (let at = 0; at < bytes.length - GRAM; at += GRAM) words.push(wordAt(bytes, at), caseMask(at));
+      words.push(wordAt(bytes, bytes.length - GRAM), caseMask(bytes.length - GRAM));
       return Int32Array.from(words);
     }),
     windowStart,

@@ -1,6 +1,6 @@
 ;; The gram index's scan (gram-index.ts builds the tables and explains the method): for each
 ;; line of a batch, one 4-byte gram every `step` bytes is looked up, and each entry whose gram
-;; it is gets its literal compared with the text (lower-cased four bytes at a time). Where the
+;; it is gets its literal compared with the text (four bytes at a time, case folded). Where the
 ;; literal's item has a sequence program (sequence-program.ts), the program then decides the
 ;; item's regex at that occurrence. Written in WebAssembly because the probes are independent
 ;; loads that V8's JavaScript code runs at about half this speed (bounds and type checks on
@@ -21,7 +21,7 @@
 
   ;; The index's tables, as byte offsets in memory, at `config` (fourteen i32 fields):
   ;;   0 step, 4 shift (to a slot of the occupied bits), 8 occupied bits, 12 bucket starts, 16 entry literal, 20 entry offset,
-  ;;   24 entry gram, 28 literal length, 32 literal words (an offset per literal), 36 seen
+  ;;   24 entry gram, 28 literal length, 32 literal words and case masks (an offset per literal), 36 seen
   ;;   marks, 40 literal count, 44 programs (an offset per literal, 0: none), 48 and 52 the
   ;;   backtracking stack's base and end.
   ;; Lines [0, n): line k is the bytes [starts[k], ends[k]) (offsets in memory; starts[k] = -1:
@@ -41,7 +41,7 @@
     (local $k i32) (local $out i32) (local $mark i32)
     (local $from i32) (local $to i32) (local $at i32) (local $last i32)
     (local $gram i32) (local $slot i32) (local $e i32) (local $eEnd i32)
-    (local $j i32) (local $begin i32) (local $length i32) (local $word i32) (local $low7 i32)
+    (local $j i32) (local $begin i32) (local $length i32)
     (local $off i32) (local $lastWord i32) (local $expected i32)
     (local $programTable i32) (local $program i32) (local $verdict i32)
     (local.set $step (i32.load offset=0 (local.get $config)))
@@ -110,22 +110,11 @@
                           (local.set $off (i32.const 0))
                           (loop $compare
                             (if (i32.gt_s (local.get $off) (local.get $lastWord)) (then (local.set $off (local.get $lastWord))))
-                            (local.set $word (i32.load (i32.add (local.get $begin) (local.get $off))))
-                            ;; Four ASCII bytes lower-cased at once: a byte's top bit comes out set
-                            ;; when it is >= `A` (its low seven bits plus 0x3F carry into bit 7) and
-                            ;; not > `Z` (plus 0x25 does not), for bytes below 0x80 only; shifted
-                            ;; down to 0x20 it is the case bit.
-                            (local.set $low7 (i32.and (local.get $word) (i32.const 0x7f7f7f7f)))
-                            (local.set $word
-                              (i32.or (local.get $word)
-                                (i32.shr_u
-                                  (i32.and
-                                    (i32.and (i32.add (local.get $low7) (i32.const 0x3f3f3f3f))
-                                             (i32.xor (i32.add (local.get $low7) (i32.const 0x25252525)) (i32.const -1)))
-                                    (i32.and (i32.xor (local.get $word) (i32.const -1)) (i32.const 0x80808080)))
-                                  (i32.const 2))))
-                            (br_if $next (i32.ne (local.get $word) (i32.load (local.get $expected))))
-                            (local.set $expected (i32.add (local.get $expected) (i32.const 4)))
+                            ;; The text's word with 0x20 set where the literal has a letter
+                            ;; (its case mask, the next word): only the letter's two cases match.
+                            (br_if $next (i32.ne (i32.or (i32.load (i32.add (local.get $begin) (local.get $off))) (i32.load offset=4 (local.get $expected)))
+                                                 (i32.load (local.get $expected))))
+                            (local.set $expected (i32.add (local.get $expected) (i32.const 8)))
                             (local.set $off (i32.add (local.get $off) (i32.const 4)))
                             (br_if $compare (i32.lt_s (local.get $off) (i32.add (local.get $lastWord) (i32.const 4)))))
                           ;; 1: the regex decides; 0: the program matched; an occurrence it fails at is passed over.
