@@ -123,7 +123,8 @@
                           (if (i32.and (local.get $programs) (i32.ne (local.get $program) (i32.const 0)))
                             (then
                               (local.set $verdict (call $run (i32.load (local.get $program)) (local.get $begin) (local.get $from) (local.get $to) (i32.const 0)))
-                              (if (i32.eq (local.get $verdict) (i32.const 1))
+                              ;; Most anchors are the pattern's first part: then nothing is read backwards.
+                              (if (i32.and (i32.eq (local.get $verdict) (i32.const 1)) (i32.ne (i32.load (i32.load offset=4 (local.get $program))) (i32.const 0)))
                                 (then (local.set $verdict (call $run (i32.load offset=4 (local.get $program)) (local.get $begin) (local.get $from) (local.get $to) (i32.const 1)))))
                               (br_if $next (i32.eqz (local.get $verdict)))
                               (local.set $verdict (i32.ne (local.get $verdict) (i32.const 1)))))
