@@ -252,7 +252,7 @@ export class Engine {
     }
   }
 
-  /** `captures` is null when the item was only tested: they are built here once it fires. */
+  /** `captures` is null when the item was only tested: they are built here once it fires, if its action reads them. */
   private count(st: ItemState, captures: Captures | null, line: string, t: number, arrival: number): void {
     const down = st.down;
     if (down !== null) {
@@ -270,7 +270,7 @@ export class Engine {
     // Only tested items count under one key (see ItemState.test), so `captures` is there when a key needs it.
     if (table !== null && !table.hit(this.slotOf(st, table, captures ?? NO_CAPTURES), t)) return;
     st.upboundFires++;
-    const fired = captures ?? st.spec.match(line)?.captures ?? NO_CAPTURES;
+    const fired = captures ?? (st.upboundReadsCaptures ? st.spec.match(line)?.captures : undefined) ?? NO_CAPTURES;
     this.actions.submit({ item: st.spec, kind: 'upbound', spec: action, captures: fired, line, env: st.upEnv, at: t });
   }
 

@@ -39,6 +39,11 @@ export class ItemState {
    * the item): then only a fire pays for `match`. Null: every line runs `match`.
    */
   readonly test: ((line: string) => boolean) | null;
+  /**
+   * Whether the up-bound action reads captures (a `$n` in its argv, or a shell action's
+   * RULEC_n): when not, a fire of a tested item does not run `match` for them.
+   */
+  readonly upboundReadsCaptures: boolean;
   matched = 0;
   upboundFires = 0;
   downboundFires = 0;
@@ -69,6 +74,8 @@ export class ItemState {
       : null;
     this.size = spec.size !== null && spec.size > 0 && spec.sizeAction !== null ? new SizeThreshold(spec.size) : null;
     this.test = spec.key.kind === 'none' ? spec.test ?? null : null;
+    const action = spec.upboundAction;
+    this.upboundReadsCaptures = action !== null && (action.shell || action.argv.some((word) => word.some((part) => part.kind === 'capture')));
   }
 
   stats(): ItemStats {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../runtime/clock/manual-clock.js';
-import type { ItemSpec } from '../../../runtime/contract.js';
+import type { ActionSpec, ItemSpec } from '../../../runtime/contract.js';
 import { Engine } from '../../../runtime/engine/engine.js';
 import { item, matcher, memoryLog, moduleOf, RecordingSink } from './helpers.js';
 
@@ -35,11 +35,14 @@ function run(spec: ItemSpec, lines: string[]) {
   return { sink, stats: engine.stats().items[0]! };
 }
 
+/** `block "$1"`: the action reads capture 1. */
+const READS_CAPTURE: ActionSpec = { shell: false, argv: [[{ kind: 'text', text: 'block' }], [{ kind: 'capture', index: 1 }]], source: 'block "$1"' };
+
 const LINES = ['fail from 10.0.0.1', 'ok', 'fail from 10.0.0.2', 'fail from 10.0.0.3', 'x', 'fail from 10.0.0.4', 'fail from 10.0.0.5', 'fail from 10.0.0.6', 'fail from 10.0.0.7'];
 
 describe('test before match', () => {
   it('with one key, tests every line and runs match only for a fire, whose captures are the firing line', () => {
-    const { spec, calls } = counted();
+    const { spec, calls } = counted({ upboundAction: READS_CAPTURE });
     const { sink, stats } = run(spec, LINES);
     expect(calls.test).toBe(LINES.length);
     expect(stats.matched).toBe(7);
@@ -47,6 +50,18 @@ describe('test before match', () => {
     expect(stats.upboundFires).toBe(1);
     expect(calls.match).toBe(1);
     expect(sink.requests.map((r) => r.captures)).toEqual([['fail from 10.0.0.6', '10.0.0.6']]);
+  });
+
+  it('runs no match at all when the firing action reads no capture', () => {
+    const { spec, calls } = counted({ upboundAction: { shell: false, argv: [[{ kind: 'text', text: 'alert' }], [{ kind: 'line' }]], source: 'alert "$@"' } });
+    const { sink, stats } = run(spec, LINES);
+    expect(stats.upboundFires).toBe(1);
+    expect(calls.match).toBe(0);
+    expect(sink.requests.map((r) => [r.captures, r.line])).toEqual([[[], 'fail from 10.0.0.6']]);
+    // A shell action gets captures as RULEC_n: match runs for it.
+    const shell = counted({ upboundAction: { shell: true, command: 'echo "$RULEC_1"', source: 'echo "$RULEC_1"' } });
+    expect(run(shell.spec, LINES).sink.requests.map((r) => r.captures)).toEqual([['fail from 10.0.0.6', '10.0.0.6']]);
+    expect(shell.calls.match).toBe(1);
   });
 
   it('with a capture key, uses match on every candidate (the key needs the captures)', () => {
