@@ -58,10 +58,14 @@ function followerOf(parts: readonly SequencePart[], k: number, backwards: boolea
   }
 }
 
-/** One half's parts in reading order as program words, ending in `done`. */
-function encode(parts: readonly SequencePart[], backwards: boolean): number[] {
+/**
+ * One half's parts in reading order as program words, ending in `done`; `starts[k]` is the
+ * word where part k begins (and `starts[parts.length]` done's).
+ */
+function encode(parts: readonly SequencePart[], backwards: boolean, starts: number[] = []): number[] {
   const words: number[] = [];
   parts.forEach((part, k) => {
+    starts.push(words.length);
     switch (part.kind) {
       case 'text': {
         words.push(TEXT, part.text.length);
@@ -87,14 +91,20 @@ function encode(parts: readonly SequencePart[], backwards: boolean): number[] {
         break;
     }
   });
+  starts.push(words.length);
   words.push(DONE);
   return words;
 }
 
-/** The forward and backward programs of `sequence`, as i32 words. */
-export function sequencePrograms(sequence: SequenceSpec): { readonly forward: Int32Array; readonly backward: Int32Array } {
+/**
+ * The forward and backward programs of `sequence`, as i32 words, and the word where each part
+ * of the forward one begins (the last: done's).
+ */
+export function sequencePrograms(sequence: SequenceSpec): { readonly forward: Int32Array; readonly backward: Int32Array; readonly forwardStarts: Int32Array } {
+  const starts: number[] = [];
   return {
-    forward: Int32Array.from(encode(sequence.parts.slice(sequence.anchor), false)),
+    forward: Int32Array.from(encode(sequence.parts.slice(sequence.anchor), false, starts)),
     backward: Int32Array.from(encode(sequence.parts.slice(0, sequence.anchor).reverse(), true)),
+    forwardStarts: Int32Array.from(starts),
   };
 }

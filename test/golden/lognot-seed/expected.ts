@@ -301,7 +301,11 @@ const ruleModule: RuleModule = {
                             kind: "end"
                         }
                     ],
-                    anchor: 0
+                    anchor: 0,
+                    groups: [
+                        [1, 0, 2, 0],
+                        [3, 0, 4, 0]
+                    ]
                 },
                 {
                     parts: [
@@ -335,7 +339,11 @@ const ruleModule: RuleModule = {
                             kind: "end"
                         }
                     ],
-                    anchor: 0
+                    anchor: 0,
+                    groups: [
+                        [1, 0, 2, 0],
+                        [3, 0, 4, 0]
+                    ]
                 },
                 null
             ]

@@ -84,7 +84,10 @@ const ruleModule: RuleModule = {
                             text: " failed"
                         }
                     ],
-                    anchor: 0
+                    anchor: 0,
+                    groups: [
+                        [1, 0, 2, 0]
+                    ]
                 }
             ]
         }
