@@ -132,15 +132,6 @@ export type SequencePart =
 export interface SequenceSpec {
   readonly parts: readonly SequencePart[];
   readonly anchor: number;
-  /**
-   * Where each capture group (`$1`, `$2`...) lies in a match, given only where its captures can
-   * be read off the sequence (anchor 0, no lazy quantifier, no named group): `[part, offset,
-   * part, offset]` for the group's start and end, each the place where `parts[part]` begins in
-   * the match plus `offset` characters into that text part (`part` = `parts.length`: the
-   * match's end). The match is V8's: it starts at the first occurrence of the literal where
-   * the parts match, and each run is the longest that lets the rest match.
-   */
-  readonly groups?: readonly (readonly [number, number, number, number])[];
 }
 
 /** A regex test of a MailLog `watch` block: operands AND-ed inside a group, groups OR-ed. */

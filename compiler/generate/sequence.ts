@@ -11,12 +11,6 @@
  * some substring matches does not depend on greedy or lazy quantifiers or on groups, so those
  * are dropped; anything else (alternatives, quantified groups, lookarounds, `\b`, back
  * references, a multi-line `^`/`$`) leaves the item to its regex.
- *
- * Captures (`SequenceSpec.groups`): where the sequence starts at the literal, every match
- * starts at an occurrence of it, so V8's leftmost match starts at the first occurrence where
- * the sequence matches; with no lazy quantifier, V8 then tries each run longest first, as the
- * scan's capture walk does. There the groups' places are given, so a fire can read its
- * captures off the walk instead of running the regex (docs/engine.md).
  */
 import { RegExpParser, type AST } from '@eslint-community/regexpp';
 import type { SequencePart, SequenceSpec } from '../../runtime/contract.js';
@@ -30,13 +24,6 @@ interface Atom {
   readonly max: number | null;
 }
 type Piece = Atom | { readonly kind: 'start' } | { readonly kind: 'end' };
-
-/** What reading the pattern found besides its pieces: capture groups (by piece index) and whether captures can be read off the sequence. */
-interface Reading {
-  readonly groups: { start: number; end: number }[];
-  /** A lazy quantifier (V8 tries it shortest first) or a named group: captures are left to the regex. */
-  capturesUnsure: boolean;
-}
 
 const ASCII = 128;
 
@@ -53,27 +40,19 @@ export function sequenceOf(js: string, flags: string, literal: string | null): S
   } catch {
     return null;
   }
-  const reading: Reading = { groups: [], capturesUnsure: false };
-  const pieces: Piece[] = [];
-  if (!collectPieces(pattern.alternatives, flags, pieces, reading)) return null;
+  const pieces = piecesOf(pattern.alternatives, flags);
+  if (pieces === null) return null;
   const anchored = anchorAt(pieces, literal);
   if (anchored === null) return null;
   // Built in two halves so that no text part runs across the anchor.
   const before = partsOf(anchored.pieces.slice(0, anchored.index));
-  const after = partsOf(anchored.pieces.slice(anchored.index));
-  const sequence = { parts: [...before.parts, ...after.parts], anchor: before.parts.length };
-  if (anchored.index > 0 || reading.capturesUnsure) return sequence;
-  // A group's edge at piece p: where that piece begins in the parts (p = all pieces: the end).
-  const edge = (p: number): [number, number] => after.places[anchored.placeOf[p]!]!;
-  return { ...sequence, groups: reading.groups.map(({ start, end }) => [...edge(start), ...edge(end)] as const) };
+  return { parts: [...before, ...partsOf(anchored.pieces.slice(anchored.index))], anchor: before.length };
 }
 
-/**
- * Appends the pieces of a single alternative to `pieces`, groups flattened and noted in
- * `reading`; false for anything else.
- */
-function collectPieces(alternatives: readonly AST.Alternative[], flags: string, pieces: Piece[], reading: Reading): boolean {
-  if (alternatives.length !== 1) return false;
+/** The pieces of a single alternative, groups flattened; null for anything else. */
+function piecesOf(alternatives: readonly AST.Alternative[], flags: string): Piece[] | null {
+  if (alternatives.length !== 1) return null;
+  const pieces: Piece[] = [];
   for (const element of alternatives[0]!.elements) {
     switch (element.type) {
       case 'Character':
@@ -83,8 +62,7 @@ function collectPieces(alternatives: readonly AST.Alternative[], flags: string, 
         break;
       case 'Quantifier': {
         const inner = element.element;
-        if (inner.type !== 'Character' && inner.type !== 'CharacterSet' && inner.type !== 'CharacterClass') return false;
-        if (!element.greedy && element.min !== element.max) reading.capturesUnsure = true;
+        if (inner.type !== 'Character' && inner.type !== 'CharacterSet' && inner.type !== 'CharacterClass') return null;
         pieces.push({
           kind: 'set',
           members: membersOf(inner.raw, flags),
@@ -94,27 +72,22 @@ function collectPieces(alternatives: readonly AST.Alternative[], flags: string, 
         break;
       }
       case 'Group':
-        if (!collectPieces(element.alternatives, flags, pieces, reading)) return false;
-        break;
       case 'CapturingGroup': {
-        if (element.name !== null) reading.capturesUnsure = true;
-        // Numbered in the order groups open, as V8 numbers them.
-        const group = { start: pieces.length, end: -1 };
-        reading.groups.push(group);
-        if (!collectPieces(element.alternatives, flags, pieces, reading)) return false;
-        group.end = pieces.length;
+        const inner = piecesOf(element.alternatives, flags);
+        if (inner === null) return null;
+        pieces.push(...inner);
         break;
       }
       case 'Assertion':
         if (element.kind === 'start') pieces.push({ kind: 'start' });
         else if (element.kind === 'end') pieces.push({ kind: 'end' });
-        else return false;
+        else return null;
         break;
       default:
-        return false;
+        return null;
     }
   }
-  return true;
+  return pieces;
 }
 
 /** Which ASCII codes one atom matches, asked of V8 with the pattern's flags. */
@@ -139,58 +112,41 @@ const fold = (code: number): number => (code >= 65 && code <= 90 ? code + 32 : c
 /**
  * Where every match holds `literal` (as the gram scan finds it: ASCII case folded): a run of
  * single-character atoms, each matching only characters that fold to the literal's character
- * there. Splits a counted atom if the literal starts inside it; returns the pieces, the
- * index of the literal's first atom, and where each piece of `pieces` (and their end) went.
+ * there. Splits a counted atom if the literal starts inside it; returns the pieces and the
+ * index of the literal's first atom.
  */
-function anchorAt(pieces: readonly Piece[], literal: string): { pieces: Piece[]; index: number; placeOf: number[] } | null {
-  const placeOf: number[] = [];
-  const single: Piece[] = [];
-  for (const piece of pieces) {
-    placeOf.push(single.length);
-    if (piece.kind === 'set' && piece.min === piece.max && piece.min > 1 && piece.min <= literal.length) {
-      for (let k = 0; k < piece.min; k++) single.push({ ...piece, min: 1, max: 1 });
-    } else {
-      single.push(piece);
-    }
-  }
-  placeOf.push(single.length);
+function anchorAt(pieces: readonly Piece[], literal: string): { pieces: Piece[]; index: number } | null {
+  const single: Piece[] = pieces.flatMap((piece) =>
+    piece.kind === 'set' && piece.min === piece.max && piece.min > 1 && piece.min <= literal.length
+      ? Array.from({ length: piece.min }, () => ({ ...piece, min: 1, max: 1 }))
+      : [piece],
+  );
   const want = Array.from(literal, (ch) => fold(ch.charCodeAt(0)));
   for (let start = 0; start + want.length <= single.length; start++) {
     const fits = want.every((code, k) => {
       const piece = single[start + k]!;
       return piece.kind === 'set' && piece.min === 1 && piece.max === 1 && piece.members.every((on, c) => !on || fold(c) === code) && piece.members.some((on) => on);
     });
-    if (fits) return { pieces: single, index: start, placeOf };
+    if (fits) return { pieces: single, index: start };
   }
   return null;
 }
 
-/**
- * Merges single characters into text and turns member lists into ranges. `places[p]` is where
- * piece p begins: [part, characters into it] (p = pieces.length: [parts.length, 0]).
- */
-function partsOf(pieces: readonly Piece[]): { parts: SequencePart[]; places: [number, number][] } {
+/** Merges single characters into text and turns member lists into ranges. */
+function partsOf(pieces: readonly Piece[]): SequencePart[] {
   const parts: SequencePart[] = [];
-  const places: [number, number][] = [];
   for (const piece of pieces) {
-    const last = parts[parts.length - 1];
     if (piece.kind !== 'set') {
-      places.push([parts.length, 0]);
       parts.push({ kind: piece.kind });
       continue;
     }
     const only = piece.min === 1 && piece.max === 1 ? onlyMember(piece.members) : -1;
-    if (only !== -1 && last?.kind === 'text') {
-      places.push([parts.length - 1, last.text.length]);
-      parts[parts.length - 1] = { kind: 'text', text: last.text + String.fromCharCode(only) };
-    } else {
-      places.push([parts.length, 0]);
-      if (only !== -1) parts.push({ kind: 'text', text: String.fromCharCode(only) });
-      else parts.push({ kind: 'set', ranges: rangesOf(piece.members), min: piece.min, max: piece.max });
-    }
+    const last = parts[parts.length - 1];
+    if (only !== -1 && last?.kind === 'text') parts[parts.length - 1] = { kind: 'text', text: last.text + String.fromCharCode(only) };
+    else if (only !== -1) parts.push({ kind: 'text', text: String.fromCharCode(only) });
+    else parts.push({ kind: 'set', ranges: rangesOf(piece.members), min: piece.min, max: piece.max });
   }
-  places.push([parts.length, 0]);
-  return { parts, places };
+  return parts;
 }
 
 function rangesOf(members: readonly boolean[]): [number, number][] {

@@ -236,10 +236,9 @@ export class Engine {
         }
         const test = st.test;
         let captures: Captures | null = null;
-        // The prefilter may already know (on the very text the regex would see).
-        const sure = known[c] === 1 && text === line;
         if (test !== null) {
-          if (!sure && !test(text)) continue;
+          // The prefilter may already know (on the very text the regex would see).
+          if ((known[c] === 0 || text !== line) && !test(text)) continue;
         } else {
           const m = st.spec.match(text);
           if (m === null) continue;
@@ -248,17 +247,13 @@ export class Engine {
         st.matched++;
         if (this.onMatch !== null) this.onMatch(st.spec, text);
         const t = st.logTime ? this.logTimeOf(text, st, src) : arrival;
-        this.count(st, captures, text, t, arrival, sure ? c : -1, prefilter);
+        this.count(st, captures, text, t, arrival);
       }
     }
   }
 
-  /**
-   * `captures` is null when the item was only tested: they are built here once it fires, if its
-   * action reads them, by `prefilter` from candidate `sure` of the line (-1: not known to match
-   * there) when it can, else by the item's `match`.
-   */
-  private count(st: ItemState, captures: Captures | null, line: string, t: number, arrival: number, sure = -1, prefilter: Prefilter | null = null): void {
+  /** `captures` is null when the item was only tested: they are built here once it fires, if its action reads them. */
+  private count(st: ItemState, captures: Captures | null, line: string, t: number, arrival: number): void {
     const down = st.down;
     if (down !== null) {
       if (this.replay) {
@@ -275,13 +270,8 @@ export class Engine {
     // Only tested items count under one key (see ItemState.test), so `captures` is there when a key needs it.
     if (table !== null && !table.hit(this.slotOf(st, table, captures ?? NO_CAPTURES), t)) return;
     st.upboundFires++;
-    const fired = captures ?? (st.upboundReadsCaptures ? this.firedCaptures(st, line, sure, prefilter) : NO_CAPTURES);
+    const fired = captures ?? (st.upboundReadsCaptures ? st.spec.match(line)?.captures : undefined) ?? NO_CAPTURES;
     this.actions.submit({ item: st.spec, kind: 'upbound', spec: action, captures: fired, line, env: st.upEnv, at: t });
-  }
-
-  /** A fire's captures: read off the prefilter's walk where it can (a cold regex costs ~250 ns more), else `match`'s. */
-  private firedCaptures(st: ItemState, line: string, sure: number, prefilter: Prefilter | null): Captures {
-    return (sure >= 0 ? prefilter?.captures(sure, line) : null) ?? st.spec.match(line)?.captures ?? NO_CAPTURES;
   }
 
   private slotOf(st: ItemState, table: WindowTable, captures: Captures): number {

@@ -129,10 +129,7 @@ function buildTables(literals: readonly (string | null)[], seen: (gram: number) 
   const bits = Math.min(MAX_TABLE_BITS, Math.max(10, Math.ceil(Math.log2(entries.length * 32))));
   const shift = 32 - bits;
   const slot = (gram: number): number => Math.imul(gram, 0x9e3779b1) >>> shift;
-  // Within a literal, the larger offset first: one probe can hold two occurrences of a literal
-  // that repeats itself, and the larger offset is the earlier one, so the scan tries a line's
-  // occurrences from the left (the first that matches is where V8's match starts).
-  entries.sort((a, b) => slot(a.gram) - slot(b.gram) || a.literal - b.literal || b.offset - a.offset);
+  entries.sort((a, b) => slot(a.gram) - slot(b.gram) || a.literal - b.literal || a.offset - b.offset);
   const bucketStart = new Int32Array((1 << bits) + 1);
   // A bit per finer slot, set when an entry's gram hashes there: most probes stop at these 32 KiB.
   const occupied = new Int32Array(Math.max(1, (1 << (bits + FINER_BITS)) >>> 5));
@@ -164,25 +161,10 @@ function buildTables(literals: readonly (string | null)[], seen: (gram: number) 
   };
 }
 
-/**
- * A sequence's capture table as gram-scan.wat's `captures` reads it (null without groups): the
- * number of captures, then per capture the byte offsets in the forward program of the parts
- * where it starts and ends, each with the characters into that part (capture 0: the match).
- */
-function captureTable(sequence: SequenceSpec, forwardStarts: Int32Array): Int32Array | null {
-  const groups = sequence.groups;
-  if (groups === undefined || sequence.anchor !== 0) return null;
-  const byteOf = (part: number): number => forwardStarts[part]! * 4;
-  const table = [groups.length + 1, byteOf(0), 0, byteOf(sequence.parts.length), 0];
-  for (const [start, startOffset, end, endOffset] of groups) table.push(byteOf(start), startOffset, byteOf(end), endOffset);
-  return Int32Array.from(table);
-}
-
 /** The scan's exports (gram-scan.wat). */
 interface ScanExports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  scan(config: number, n: number, starts: number, ends: number, offsets: number, found: number, foundEnd: number, programs: number, begins: number): number;
-  captures(config: number, j: number, pos: number, from: number, to: number, out: number): number;
+  scan(config: number, n: number, starts: number, ends: number, offsets: number, found: number, foundEnd: number, programs: number): number;
 }
 
 /** The part of the WebAssembly API used here (the project's TypeScript libraries do not declare it). */
@@ -233,13 +215,9 @@ export class GramIndex {
   private readonly batchOffsets: number;
   private readonly batchFound: number;
   private readonly batchFoundEnd: number;
-  /** Where each hit's occurrence begins is at its slot + this (see `begins` in gram-scan.wat). */
-  private readonly beginsDelta: number;
   private readonly pieceStart: number;
   private readonly pieceFound: number;
   private readonly pieceFoundEnd: number;
-  /** Where `captures` writes a match's capture spans. */
-  private readonly spans: number;
   private readonly text: number;
   /** The text region's size, and how far the next piece of a long line starts. */
   private readonly textBytes: number;
@@ -253,8 +231,6 @@ export class GramIndex {
   private sampled = 0;
   /** The batch lines the last `scanBatch` covered: [first, end). */
   private first = 0;
-  /** Whether the text region still holds those lines' bytes. */
-  private batchTextHeld = false;
   private end = 0;
 
   /** Whether this process can run the scan: node without WebAssembly (`--jitless`) cannot. */
@@ -272,11 +248,9 @@ export class GramIndex {
     this.windows = tables.windowStart;
     const programs = literals.map((text, j) => {
       const sequence = sequences[j];
-      if (text === null || sequence === null || sequence === undefined) return null;
-      const program = sequencePrograms(sequence);
-      return { ...program, captures: captureTable(sequence, program.forwardStarts) };
+      return text === null || sequence === null || sequence === undefined ? null : sequencePrograms(sequence);
     });
-    const programWords = programs.reduce((sum, p) => sum + (p === null ? 0 : 3 + p.forward.length + p.backward.length + (p.captures?.length ?? 0)), 0);
+    const programWords = programs.reduce((sum, p) => sum + (p === null ? 0 : 2 + p.forward.length + p.backward.length), 0);
     const longest = Math.max(...tables.literalLength);
     this.textBytes = Math.max(TEXT_BYTES, 2 * longest);
     this.pieceAdvance = this.textBytes - (longest - 1);
@@ -288,7 +262,7 @@ export class GramIndex {
       top += Math.ceil(bytes / 8) * 8;
       return at;
     };
-    this.config = region(15 * 4);
+    this.config = region(14 * 4);
     const tableAt = arrays.map((array) => region(array.length * 4));
     this.tableAt = tableAt;
     const wordsAt = region(wordCount * 4);
@@ -307,11 +281,6 @@ export class GramIndex {
     this.pieceStart = region(4 * 4);
     this.pieceFound = region(literals.length * 4);
     this.pieceFoundEnd = top;
-    // The places of each hit's occurrence, as far from its slot as the two found regions are long.
-    this.beginsDelta = top - this.batchFound;
-    region(this.pieceFoundEnd - this.batchFound);
-    const recordAt = region(Math.max(0, ...programs.map((p) => (p === null ? 0 : p.forward.length))) * 4);
-    this.spans = region(Math.max(0, ...programs.map((p) => p?.captures?.[0] ?? 0)) * 8);
     this.text = region(this.textBytes);
 
     if (webAssembly === undefined) throw new Error('GramIndex: this node runs without WebAssembly');
@@ -332,19 +301,17 @@ export class GramIndex {
     let programAt = programsAt;
     programs.forEach((program, j) => {
       if (program === null) return;
-      // [forward, backward, capture table] offsets (0: no table), then the three.
-      const forwardAt = programAt + 12;
+      // [forward, backward] offsets, then the two programs.
+      const forwardAt = programAt + 8;
       const backwardAt = forwardAt + program.forward.length * 4;
-      const capturesAt = backwardAt + program.backward.length * 4;
-      words.set([forwardAt, backwardAt, program.captures === null ? 0 : capturesAt], programAt / 4);
+      words.set([forwardAt, backwardAt], programAt / 4);
       words.set(program.forward, forwardAt / 4);
       words.set(program.backward, backwardAt / 4);
-      if (program.captures !== null) words.set(program.captures, capturesAt / 4);
       words[programTableAt / 4 + j] = programAt;
-      programAt = capturesAt + (program.captures?.length ?? 0) * 4;
+      programAt = backwardAt + program.backward.length * 4;
     });
     words.set(
-      [tables.step, tables.shift, ...tableAt, literalWordsAt, seenAt, literals.length, programTableAt, stackAt, stackAt + STACK_ENTRIES * 12, recordAt],
+      [tables.step, tables.shift, ...tableAt, literalWordsAt, seenAt, literals.length, programTableAt, stackAt, stackAt + STACK_ENTRIES * 12],
       this.config / 4,
     );
   }
@@ -381,8 +348,7 @@ export class GramIndex {
       words[this.batchEnds / 4 + line - first] = ends[line]! + shift;
     }
     if (low !== -1) this.memory.set(bytes.subarray(low, high), this.text);
-    this.batchTextHeld = true;
-    const done = this.exports.scan(this.config, k - first, this.batchStarts, this.batchEnds, this.batchOffsets, this.batchFound, this.batchFoundEnd, 1, this.beginsDelta);
+    const done = this.exports.scan(this.config, k - first, this.batchStarts, this.batchEnds, this.batchOffsets, this.batchFound, this.batchFoundEnd, 1);
     this.first = first;
     this.end = first + done;
     return this.end;
@@ -421,38 +387,14 @@ export class GramIndex {
     return line >= this.first && line < this.end;
   }
 
-  /**
-   * Writes the hits (see `hitLiteral`) the last `scanBatch` found in `line` (one it covers) into
-   * `found`, and where each one's occurrence begins in the line into `begins`; returns how many.
-   */
-  batchHits(line: number, found: Int32Array, begins?: Int32Array): number {
+  /** Writes the hits (see `hitLiteral`) the last `scanBatch` found in `line` (one it covers) into `found`; returns how many. */
+  batchHits(line: number, found: Int32Array): number {
     const words = this.words;
     const k = this.batchOffsets / 4 + line - this.first;
     const from = this.batchFound / 4 + words[k]!;
     const to = this.batchFound / 4 + words[k + 1]!;
     for (let at = from; at < to; at++) found[at - from] = words[at]!;
-    if (begins !== undefined) for (let at = from; at < to; at++) begins[at - from] = words[at + this.beginsDelta / 4]!;
     return to - from;
-  }
-
-  /**
-   * The captures of literal j's item in `line` of the last batch, whose occurrence the scan
-   * found at `begin`: writes each one's [start, end) in the line to `spans` (capture 0 first)
-   * and returns how many, as the item's regex gives them (see `SequenceSpec.groups`). Reads
-   * the bytes the batch left in memory (copying the line in again costs more than the walk),
-   * and the item's capture table there, so no per-item object is touched: a fire is rare, and
-   * whatever it touches is cold. 0 when the bytes are gone (a single line was scanned since),
-   * the item has no table, or the walk does not settle it: then the regex must.
-   */
-  capturesOfBatchLine(j: number, line: number, begin: number, spans: Int32Array): number {
-    if (!this.batchTextHeld || !this.covers(line)) return 0;
-    const words = this.words;
-    const from = words[this.batchStarts / 4 + line - this.first]!;
-    if (from === -1) return 0;
-    const to = words[this.batchEnds / 4 + line - this.first]!;
-    const count = this.exports.captures(this.config, j, from + begin, from, to, this.spans);
-    for (let k = 0; k < 2 * count; k++) spans[k] = words[this.spans / 4 + k]!;
-    return count;
   }
 
   /**
@@ -460,28 +402,26 @@ export class GramIndex {
    * once; returns how many. A line longer than the text region is scanned in pieces, and then
    * the regexes decide (a program needs the whole line).
    */
-  scanLine(bytes: Uint8Array, from: number, to: number, found: Int32Array, begins?: Int32Array): number {
-    this.batchTextHeld = false;
+  scanLine(bytes: Uint8Array, from: number, to: number, found: Int32Array): number {
     this.observe(bytes, from, to);
     const whole = to - from <= this.textBytes;
     let n = 0;
     for (let at = from; ; at += this.pieceAdvance) {
       const end = Math.min(to, at + this.textBytes);
       this.memory.set(bytes.subarray(at, end), this.text);
-      n = this.scanPiece(end - at, found, n, whole, begins);
+      n = this.scanPiece(end - at, found, n, whole);
       if (end === to) return n;
     }
   }
 
   /** `scanLine` for a string whose code units are all ASCII. */
-  scanText(text: string, found: Int32Array, begins?: Int32Array): number {
+  scanText(text: string, found: Int32Array): number {
     if (text.length > this.textBytes) {
       const bytes = Buffer.from(text, 'latin1');
-      return this.scanLine(bytes, 0, bytes.length, found, begins);
+      return this.scanLine(bytes, 0, bytes.length, found);
     }
-    this.batchTextHeld = false;
     this.memory.write(text, this.text, 'latin1');
-    return this.scanPiece(text.length, found, 0, true, begins);
+    return this.scanPiece(text.length, found, 0, true);
   }
 
   /** A batch line longer than the text region, scanned alone in pieces; the batch then covers just it. */
@@ -500,21 +440,18 @@ export class GramIndex {
    * (pieces of one line overlap); programs run when the piece is the `whole` line. Returns the
    * new count.
    */
-  private scanPiece(length: number, found: Int32Array, n: number, whole: boolean, begins?: Int32Array): number {
+  private scanPiece(length: number, found: Int32Array, n: number, whole: boolean): number {
     const words = this.words;
     const slots = this.pieceStart / 4;
     words[slots] = this.text;
     words[slots + 1] = this.text + length;
-    this.exports.scan(this.config, 1, this.pieceStart, this.pieceStart + 4, this.pieceStart + 8, this.pieceFound, this.pieceFoundEnd, whole ? 1 : 0, this.beginsDelta);
+    this.exports.scan(this.config, 1, this.pieceStart, this.pieceStart + 4, this.pieceStart + 8, this.pieceFound, this.pieceFoundEnd, whole ? 1 : 0);
     const hits = words[slots + 3]!;
     const first = n;
     for (let h = 0; h < hits; h++) {
       const hit = words[this.pieceFound / 4 + h]!;
       // Pieces run no program: every hit is 2·j + 1, and a repeated one is the same number.
-      if (first > 0 && found.subarray(0, first).includes(hit)) continue;
-      // Only a whole line's places are read (a sure hit's); a piece's are not places in the line.
-      if (begins !== undefined) begins[n] = whole ? words[(this.pieceFound + this.beginsDelta) / 4 + h]! : -1;
-      found[n++] = hit;
+      if (first === 0 || !found.subarray(0, first).includes(hit)) found[n++] = hit;
     }
     return n;
   }

@@ -19,24 +19,21 @@
   (global $stackBase (mut i32) (i32.const 0))
   (global $stackEnd (mut i32) (i32.const 0))
 
-  ;; The index's tables, as byte offsets in memory, at `config` (fifteen i32 fields):
+  ;; The index's tables, as byte offsets in memory, at `config` (fourteen i32 fields):
   ;;   0 step, 4 shift (to a slot of the occupied bits), 8 occupied bits, 12 bucket starts, 16 entry literal, 20 entry offset,
   ;;   24 entry gram, 28 literal length, 32 literal words and case masks (an offset per literal), 36 seen
-  ;;   marks, 40 literal count, 44 programs (an offset per literal, 0: none; a program is the
-  ;;   addresses of its forward and backward halves and of its capture table, 0: none), 48 and
-  ;;   52 the backtracking stack's base and end, 56 where `captures` notes the parts' places.
+  ;;   marks, 40 literal count, 44 programs (an offset per literal, 0: none), 48 and 52 the
+  ;;   backtracking stack's base and end.
   ;; Lines [0, n): line k is the bytes [starts[k], ends[k]) (offsets in memory; starts[k] = -1:
   ;; no bytes here, nothing found). The literals found in line k are written to
   ;; found[offsets[k] .. offsets[k + 1]) as 2·j + 1, or 2·j when the literal's program matched
   ;; (the regex need not run); an occurrence where the program fails is not reported, so a
-  ;; literal whose program fails at every occurrence is not found at all. Beside each hit, at
-  ;; its slot + `begins`, goes where the occurrence reported begins in its line (the first one
-  ;; whose program matched: occurrences are tried from the left). Programs run only
+  ;; literal whose program fails at every occurrence is not found at all. Programs run only
   ;; when `programs` is 1 (each line is whole). Stops before a line when fewer slots than there
   ;; are literals are left before foundEnd; returns the number of lines done (offsets[done] is set).
   (func (export "scan")
     (param $config i32) (param $n i32) (param $starts i32) (param $ends i32)
-    (param $offsets i32) (param $found i32) (param $foundEnd i32) (param $programs i32) (param $begins i32)
+    (param $offsets i32) (param $found i32) (param $foundEnd i32) (param $programs i32)
     (result i32)
     (local $step i32) (local $shift i32) (local $occupied i32) (local $bucketStart i32)
     (local $entryLiteral i32) (local $entryOffset i32) (local $entryGram i32)
@@ -125,15 +122,14 @@
                           (local.set $program (i32.load (i32.add (local.get $programTable) (i32.shl (local.get $j) (i32.const 2)))))
                           (if (i32.and (local.get $programs) (i32.ne (local.get $program) (i32.const 0)))
                             (then
-                              (local.set $verdict (call $run (i32.load (local.get $program)) (local.get $begin) (local.get $from) (local.get $to) (i32.const 0) (i32.const 0)))
+                              (local.set $verdict (call $run (i32.load (local.get $program)) (local.get $begin) (local.get $from) (local.get $to) (i32.const 0)))
                               ;; Most anchors are the pattern's first part: then nothing is read backwards.
                               (if (i32.and (i32.eq (local.get $verdict) (i32.const 1)) (i32.ne (i32.load (i32.load offset=4 (local.get $program))) (i32.const 0)))
-                                (then (local.set $verdict (call $run (i32.load offset=4 (local.get $program)) (local.get $begin) (local.get $from) (local.get $to) (i32.const 1) (i32.const 0)))))
+                                (then (local.set $verdict (call $run (i32.load offset=4 (local.get $program)) (local.get $begin) (local.get $from) (local.get $to) (i32.const 1)))))
                               (br_if $next (i32.eqz (local.get $verdict)))
                               (local.set $verdict (i32.ne (local.get $verdict) (i32.const 1)))))
                           (i32.store (i32.add (local.get $seen) (i32.shl (local.get $j) (i32.const 2))) (local.get $mark))
                           (i32.store (local.get $out) (i32.or (i32.shl (local.get $j) (i32.const 1)) (local.get $verdict)))
-                          (i32.store (i32.add (local.get $out) (local.get $begins)) (i32.sub (local.get $begin) (local.get $from)))
                           (local.set $out (i32.add (local.get $out) (i32.const 4))))
                         (local.set $e (i32.add (local.get $e) (i32.const 1)))
                         (br $entries)))))
@@ -146,40 +142,6 @@
     (global.set $mark (local.get $mark))
     (local.get $k))
 
-;; The captures of literal j's item in the line [from, to) where the scan found the
-  ;; occurrence at `pos`: walks its forward program there as a greedy regex would, then writes
-  ;; each capture's [start, end) (from the line's start; capture 0 the whole match) at `out`
-  ;; from its capture table: a count, then per capture the byte offsets in the program of the
-  ;; parts where it starts and ends, and the characters into them. Returns the number of
-  ;; captures, or 0 when the item has no table or the walk did not settle it (the regex must).
-  (func (export "captures") (param $config i32) (param $j i32) (param $pos i32) (param $from i32) (param $to i32) (param $out i32) (result i32)
-    (local $program i32) (local $ip i32) (local $table i32) (local $record i32) (local $count i32) (local $k i32)
-    (local.set $program (i32.load (i32.add (i32.load offset=44 (local.get $config)) (i32.shl (local.get $j) (i32.const 2)))))
-    (if (i32.eqz (local.get $program)) (then (return (i32.const 0))))
-    (local.set $table (i32.load offset=8 (local.get $program)))
-    (if (i32.eqz (local.get $table)) (then (return (i32.const 0))))
-    (local.set $ip (i32.load (local.get $program)))
-    (local.set $record (i32.load offset=56 (local.get $config)))
-    (global.set $stackBase (i32.load offset=48 (local.get $config)))
-    (global.set $stackEnd (i32.load offset=52 (local.get $config)))
-    (global.set $budget (i32.add (i32.shl (i32.sub (local.get $to) (local.get $from)) (i32.const 3)) (i32.const 256)))
-    (if (i32.ne (call $run (local.get $ip) (local.get $pos) (local.get $from) (local.get $to) (i32.const 0) (i32.sub (local.get $record) (local.get $ip))) (i32.const 1))
-      (then (return (i32.const 0))))
-    (local.set $count (i32.load (local.get $table)))
-    (local.set $table (i32.add (local.get $table) (i32.const 4)))
-    (block $done
-      (loop $each
-        (br_if $done (i32.ge_u (local.get $k) (local.get $count)))
-        (i32.store (local.get $out)
-          (i32.sub (i32.add (i32.load (i32.add (local.get $record) (i32.load (local.get $table)))) (i32.load offset=4 (local.get $table))) (local.get $from)))
-        (i32.store offset=4 (local.get $out)
-          (i32.sub (i32.add (i32.load (i32.add (local.get $record) (i32.load offset=8 (local.get $table)))) (i32.load offset=12 (local.get $table))) (local.get $from)))
-        (local.set $table (i32.add (local.get $table) (i32.const 16)))
-        (local.set $out (i32.add (local.get $out) (i32.const 8)))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $each)))
-    (local.get $count))
-
   ;; Runs one half of a sequence program from `pos`: forwards (`back` 0) the parts from the
   ;; anchor on, backwards (`back` 1) the parts before it, last first. The line is [from, to).
   ;; Returns 1 when the parts can spell text there, 0 when they cannot, -1 when the line's
@@ -191,10 +153,8 @@
   ;;                                      first), 1 takes only the longest, 2 only min
   ;;   3, 4                               the line's start, its end
   ;; Modes 1 and 2 are set where no other length could lead to a match (sequence-program.ts),
-  ;; so most programs never backtrack. With `record` (not 0), the walk notes where each part
-  ;; begins, at record + the part's address (and the match's end at done's), and mode 2 takes
-  ;; the longest length, so the parts fall where a greedy regex puts them.
-  (func $run (param $ip i32) (param $pos i32) (param $from i32) (param $to i32) (param $back i32) (param $record i32) (result i32)
+  ;; so most programs never backtrack.
+  (func $run (param $ip i32) (param $pos i32) (param $from i32) (param $to i32) (param $back i32) (result i32)
     (local $op i32) (local $length i32) (local $start i32) (local $i i32)
     (local $min i32) (local $limit i32) (local $run i32) (local $at i32) (local $byte i32)
     (local $sp i32) (local $entry i32) (local $room i32)
@@ -203,7 +163,6 @@
     (loop $step
       (block $fail
         (local.set $op (i32.load (local.get $ip)))
-        (if (local.get $record) (then (i32.store (i32.add (local.get $record) (local.get $ip)) (local.get $pos))))
         (if (i32.eqz (local.get $op)) (then (return (i32.const 1))))
         (if (i32.eq (local.get $op) (i32.const 1))
           (then
@@ -232,8 +191,7 @@
         (if (i32.eq (local.get $op) (i32.const 2))
           (then
             (local.set $min (i32.load offset=4 (local.get $ip)))
-            (local.set $limit (select (local.get $min) (i32.load offset=8 (local.get $ip))
-              (i32.and (i32.eq (i32.load offset=12 (local.get $ip)) (i32.const 2)) (i32.eqz (local.get $record)))))
+            (local.set $limit (select (local.get $min) (i32.load offset=8 (local.get $ip)) (i32.eq (i32.load offset=12 (local.get $ip)) (i32.const 2))))
             ;; The line's room in the reading direction caps the run, so the loops below test
             ;; one bound; a loop per direction keeps the per-character work to two loads.
             (local.set $room (select (i32.sub (local.get $pos) (local.get $from)) (i32.sub (local.get $to) (local.get $pos)) (local.get $back)))

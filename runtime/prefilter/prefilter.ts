@@ -18,7 +18,7 @@
  * regex engine's case equivalence there); such an item has a null literal: always a candidate.
  */
 import { Automaton } from './automaton.js';
-import type { Captures, SequenceSpec } from '../contract.js';
+import type { SequenceSpec } from '../contract.js';
 import type { AsciiLineBytes } from '../sources/tail/types.js';
 import { GRAM_MIN_LENGTH, GramIndex } from './gram-index.js';
 
@@ -76,13 +76,6 @@ export class Prefilter {
    * need not run; 0 where the regex decides.
    */
   readonly matched: Uint8Array;
-  /** After `scan`: for a candidate `matched` marks, its source-local index and where its occurrence begins (for `captures`). */
-  private readonly locals: Int32Array;
-  private readonly begins: Int32Array;
-  /** Scratch for the spans of a match's captures. */
-  private readonly spans: Int32Array;
-  /** The batch line the last scan took its hits from (-1: the last scan was of a line alone). */
-  private lastBatchLine = -1;
   private readonly items: Int32Array;
   private readonly own: readonly (string | null)[];
   private readonly alwaysLocal: Int32Array;
@@ -111,9 +104,6 @@ export class Prefilter {
     this.items = Int32Array.from(items);
     this.found = new Int32Array(count);
     this.matched = new Uint8Array(count);
-    this.locals = new Int32Array(count);
-    this.begins = new Int32Array(count);
-    this.spans = new Int32Array(2 * Math.max(1, ...sequences.map((sequence) => (sequence?.groups?.length ?? 0) + 1)));
     const own = Array.from({ length: count }, (_, j): string | null => {
       const text = literals[j];
       return typeof text === 'string' && text.length > 0 ? text : null;
@@ -139,11 +129,10 @@ export class Prefilter {
 
   /** Writes the candidates of `line` into `found` (and `matched`); returns their number. */
   scan(line: string): number {
-    this.lastBatchLine = -1;
     const grams = this.grams;
     // Every code unit is one UTF-8 byte only when all of them are ASCII.
     if (grams !== null && Buffer.byteLength(line, 'utf8') === line.length) {
-      return this.merge(this.scanShort(grams, line, grams.index.scanText(line, this.found, this.begins)));
+      return this.merge(this.scanShort(grams, line, grams.index.scanText(line, this.found)));
     }
     const tests = this.tests;
     const hits = tests === null ? this.automaton().scan(line, this.found) : this.testLiterals(tests, line);
@@ -180,25 +169,18 @@ export class Prefilter {
       }
       return always.length;
     }
-    const begins = this.begins;
     for (let k = 0; k < always.length; k++) found[hits + k] = 2 * always[k]! + 1;
     const total = hits + always.length;
     // Hits come in the order found; candidates keep item order (few hits: insertion sort).
     for (let a = 1; a < total; a++) {
       const hit = found[a]!;
-      const begin = begins[a]!;
       let b = a - 1;
-      for (; b >= 0 && found[b]! > hit; b--) {
-        found[b + 1] = found[b]!;
-        begins[b + 1] = begins[b]!;
-      }
+      for (; b >= 0 && found[b]! > hit; b--) found[b + 1] = found[b]!;
       found[b + 1] = hit;
-      begins[b + 1] = begin;
     }
     for (let k = 0; k < total; k++) {
       const hit = found[k]!;
       matched[k] = 1 - (hit & 1);
-      this.locals[k] = hit >>> 1;
       found[k] = items[hit >>> 1]!;
     }
     return total;
@@ -230,24 +212,7 @@ export class Prefilter {
     if (grams === null || batch === null || k >= this.batchCount || batch.starts[k] === -1) return this.scan(line);
     const index = grams.index;
     if (!index.covers(k)) index.scanBatch(batch.bytes, batch.starts, batch.ends, k, this.batchCount);
-    this.lastBatchLine = k;
-    return this.merge(this.scanShort(grams, line, index.batchHits(k, this.found, this.begins)));
-  }
-
-  /**
-   * The captures (`$0`, `$1`...) of candidate `c` of the last `scanBatched` line, `line`, read
-   * off its sequence where `matched` marks it and the sequence gives its groups' places; null
-   * where the regex must give them. The same as the regex's: see `SequenceSpec.groups`.
-   */
-  captures(c: number, line: string): Captures | null {
-    const grams = this.grams;
-    if (grams === null || this.lastBatchLine === -1 || this.matched[c] !== 1) return null;
-    const spans = this.spans;
-    const count = grams.index.capturesOfBatchLine(this.locals[c]!, this.lastBatchLine, this.begins[c]!, spans);
-    if (count === 0) return null;
-    const captures: string[] = [];
-    for (let k = 0; k < count; k++) captures.push(line.slice(spans[2 * k]!, spans[2 * k + 1]!));
-    return captures;
+    return this.merge(this.scanShort(grams, line, index.batchHits(k, this.found)));
   }
 
   /** The candidates of `line` as a new array of module item indices. */

@@ -58,14 +58,10 @@ function followerOf(parts: readonly SequencePart[], k: number, backwards: boolea
   }
 }
 
-/**
- * One half's parts in reading order as program words, ending in `done`; `starts[k]` is the
- * word where part k begins (and `starts[parts.length]` done's).
- */
-function encode(parts: readonly SequencePart[], backwards: boolean, starts: number[] = []): number[] {
+/** One half's parts in reading order as program words, ending in `done`. */
+function encode(parts: readonly SequencePart[], backwards: boolean): number[] {
   const words: number[] = [];
   parts.forEach((part, k) => {
-    starts.push(words.length);
     switch (part.kind) {
       case 'text': {
         words.push(TEXT, part.text.length);
@@ -91,20 +87,14 @@ function encode(parts: readonly SequencePart[], backwards: boolean, starts: numb
         break;
     }
   });
-  starts.push(words.length);
   words.push(DONE);
   return words;
 }
 
-/**
- * The forward and backward programs of `sequence`, as i32 words, and the word where each part
- * of the forward one begins (the last: done's).
- */
-export function sequencePrograms(sequence: SequenceSpec): { readonly forward: Int32Array; readonly backward: Int32Array; readonly forwardStarts: Int32Array } {
-  const starts: number[] = [];
+/** The forward and backward programs of `sequence`, as i32 words. */
+export function sequencePrograms(sequence: SequenceSpec): { readonly forward: Int32Array; readonly backward: Int32Array } {
   return {
-    forward: Int32Array.from(encode(sequence.parts.slice(sequence.anchor), false, starts)),
+    forward: Int32Array.from(encode(sequence.parts.slice(sequence.anchor), false)),
     backward: Int32Array.from(encode(sequence.parts.slice(0, sequence.anchor).reverse(), true)),
-    forwardStarts: Int32Array.from(starts),
   };
 }

@@ -301,11 +301,7 @@ const ruleModule: RuleModule = {
                             kind: "end"
                         }
                     ],
-                    anchor: 0,
-                    groups: [
-                        [1, 0, 2, 0],
-                        [3, 0, 4, 0]
-                    ]
+                    anchor: 0
                 },
                 {
                     parts: [
@@ -339,11 +335,7 @@ const ruleModule: RuleModule = {
                             kind: "end"
                         }
                     ],
-                    anchor: 0,
-                    groups: [
-                        [1, 0, 2, 0],
-                        [3, 0, 4, 0]
-                    ]
+                    anchor: 0
                 },
                 null
             ]

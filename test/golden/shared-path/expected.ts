@@ -399,11 +399,7 @@ const ruleModule: RuleModule = {
                             max: null
                         }
                     ],
-                    anchor: 0,
-                    groups: [
-                        [13, 0, 14, 0],
-                        [20, 0, 21, 0]
-                    ]
+                    anchor: 0
                 },
                 {
                     parts: [

@@ -84,10 +84,7 @@ const ruleModule: RuleModule = {
                             text: " failed"
                         }
                     ],
-                    anchor: 0,
-                    groups: [
-                        [1, 0, 2, 0]
-                    ]
+                    anchor: 0
                 }
             ]
         }
