@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** How one action ended. `output` holds the first `outputCap` bytes of stdout and of stderr. */
 export type ActionOutcome =
@@ -54,19 +55,46 @@ export function stopRunningActions(graceMs: number): Promise<void> {
 }
 
 /**
+ * When process `pid` started (clock ticks since boot: field 22 of /proc/PID/stat), or null when
+ * no such process is there, or the system has no /proc.
+ */
+export function processStartTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // The command name (field 2) is in parentheses and may hold spaces and parentheses itself.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * SIGTERM to each of `groups` now, SIGKILL `graceMs` later to those `stillOurs` says are;
  * resolves after the SIGKILL. With `keepAlive` the wait holds the process open until then.
+ *
+ * A group is also spared the SIGKILL when its number names a process that started since the
+ * SIGTERM (`startTimeOf` tells): while any member of a group lives, its number names no other
+ * process, so such a process means the group ended and the number went to another, which may
+ * lead a group of its own. A leader gone while members live is still the group's.
  */
 export function endGroups(
   groups: readonly number[],
   graceMs: number,
-  { keepAlive, stillOurs = () => true }: { readonly keepAlive: boolean; readonly stillOurs?: (group: number) => boolean },
+  {
+    keepAlive,
+    stillOurs = () => true,
+    startTimeOf = processStartTime,
+  }: { readonly keepAlive: boolean; readonly stillOurs?: (group: number) => boolean; readonly startTimeOf?: (pid: number) => string | null },
 ): Promise<void> {
   if (groups.length === 0) return Promise.resolve();
+  const leaders = groups.map((group) => startTimeOf(group));
   for (const group of groups) signalGroup(group, 'SIGTERM');
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
-      for (const group of groups) if (stillOurs(group)) signalGroup(group, 'SIGKILL');
+      groups.forEach((group, k) => {
+        const leader = startTimeOf(group);
+        if (stillOurs(group) && (leader === null || leader === leaders[k])) signalGroup(group, 'SIGKILL');
+      });
       resolve();
     }, graceMs);
     if (!keepAlive) timer.unref();
