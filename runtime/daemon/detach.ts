@@ -9,12 +9,17 @@ export function isDetachedChild(): boolean {
   return process.env[DETACHED_ENV] === '1' && typeof process.send === 'function';
 }
 
+/** What the background copy asks its parent for: the rules the parent compiled and checked. */
+const RULES_REQUEST = 'rules?';
+
 /**
  * Re-runs this very command line in a new session with stdout and stderr appended to
  * `logFile`, and waits until the copy reports it is running (its pid file written) or dies.
- * The parent then exits 0, as a classic daemon's foreground half does.
+ * The parent then exits 0, as a classic daemon's foreground half does. `moduleScript`, the
+ * rules as this process compiled them, is what the copy gets when it asks (`rulesFromParent`):
+ * it runs what was checked here, without compiling them again.
  */
-export function spawnDetached(logFile: string, timeoutMs = 10_000): Promise<{ pid: number } | { error: string }> {
+export function spawnDetached(logFile: string, timeoutMs = 10_000, moduleScript: string | null = null): Promise<{ pid: number } | { error: string }> {
   let fd: number;
   try {
     fd = openSync(logFile, 'a', 0o640);
@@ -47,10 +52,35 @@ export function spawnDetached(logFile: string, timeoutMs = 10_000): Promise<{ pi
       finish({ error: `background process did not start within ${timeoutMs} ms; stopped it` });
     }, timeoutMs);
     child.on('message', (message) => {
+      if (message === RULES_REQUEST) child.send({ moduleScript });
       if (message === 'ready') finish({ pid: child.pid ?? 0 });
     });
     child.on('error', (error) => finish({ error: `cannot start background process: ${error.message}` }));
     child.on('exit', (code) => finish({ error: `background process exited with status ${code ?? 'unknown'} (see ${logFile})` }));
+  });
+}
+
+/**
+ * In the background copy: the rules its parent compiled (a generated module as a script), or
+ * null when there is no parent to ask, or it has none to give (then the copy compiles them).
+ */
+export function rulesFromParent(): Promise<string | null> {
+  if (!isDetachedChild() || !process.connected) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const onMessage = (message: unknown): void => {
+      const script = (message as { moduleScript?: unknown } | null)?.moduleScript;
+      if (script === undefined) return;
+      process.off('message', onMessage);
+      process.off('disconnect', onGone);
+      resolve(typeof script === 'string' ? script : null);
+    };
+    const onGone = (): void => {
+      process.off('message', onMessage);
+      resolve(null);
+    };
+    process.on('message', onMessage);
+    process.once('disconnect', onGone);
+    process.send?.(RULES_REQUEST);
   });
 }
 

@@ -33,13 +33,13 @@ export interface RunMainOptions {
    */
   readonly ruleSource?: string;
   /**
-   * How long compiling the rules took here (ms): the background copy of `-d` compiles them
-   * again before it is ready, so it gets that long twice over on top of DETACH_READY_MS.
+   * The rules as compiled here (a generated module as a script): the background copy of `-d`
+   * gets them from this process rather than compiling them again.
    */
-  readonly compileMs?: number;
+  readonly moduleScript?: string;
 }
 
-/** How long `-d` waits for its background copy to be running, beyond compiling the rules. */
+/** How long `-d` waits for its background copy to be running. */
 const DETACH_READY_MS = 10_000;
 
 /**
@@ -106,7 +106,7 @@ export async function runMain(
     process.kill(process.pid, 'SIGTERM');
   });
   if (args.daemon && !isDetachedChild()) {
-    const started = await spawnDetached(args.logFile!, DETACH_READY_MS + 2 * (options.compileMs ?? 0));
+    const started = await spawnDetached(args.logFile!, DETACH_READY_MS, options.moduleScript ?? null);
     if ('error' in started) {
       process.stderr.write(`rulec: ${started.error}\n`);
       return 1;

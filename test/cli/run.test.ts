@@ -128,6 +128,26 @@ describe('rulec run FILE.rules', () => {
     expect(existsSync(pidFile)).toBe(false);
   });
 
+  it('-d: the background copy runs the rules its parent checked, so their warnings reach the terminal, not the log again', async () => {
+    const t = setup();
+    const pidFile = join(t.dir, 'rulec.pid');
+    const shellItem = `[SH]\npath = ${t.log}\nregex = SHELL (\\w+)\nshell = true\nupbound_action = echo "$RULEC_1"\n`;
+    writeRules(t.rules, `${itemText('ERRORS', t.log, 'ERROR (\\w+)', SLOW_MARKER, t.rec, '"$1"')}\n${shellItem}`);
+    const parent = daemon([t.rules, '-d', '-l', t.own, '-p', pidFile], t.dir);
+    expect(await parent.exited).toBe(0);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    cleanup.push(() => alive(pid) && process.kill(pid, 'SIGKILL'));
+    expect(parent.output()).toContain('warning[R312]');
+    appendFileSync(t.log, 'ERROR handed\n');
+    expect(await waitFor(() => records(t.rec).length > 0, 5_000)).toBe(true);
+    expect(records(t.rec)).toEqual([['handed']]);
+    // Compiled again in the copy, the warning would be in its log (its stderr) too.
+    expect(read(t.own)).toContain('running 2 item(s)');
+    expect(read(t.own)).not.toContain('R312');
+    process.kill(pid, 'SIGTERM');
+    expect(await waitFor(() => !alive(pid), 5_000)).toBe(true);
+  });
+
   it('-d: a background copy whose parent is killed before it reported ready stops, and leaves no pid file', async () => {
     const t = setup();
     const pidFile = join(t.dir, 'rulec.pid');

@@ -10,6 +10,7 @@ import { hasErrors, type Diagnostic } from '../../../grammar/diagnostic.js';
 import type { RuleModule } from '../../../runtime/contract.js';
 import { DAEMON_USAGE, parseDaemonArgs } from '../../../runtime/daemon/args.js';
 import { evaluateModuleScript } from '../../../runtime/daemon/loader.js';
+import { rulesFromParent } from '../../../runtime/daemon/detach.js';
 import { runMain } from '../../../runtime/daemon/main.js';
 import { BUNDLE_HEAD, BUNDLE_TAIL } from '../../bundle-marks.js';
 import { rulecScript } from '../../manifest.js';
@@ -23,6 +24,8 @@ export interface LoadedRules {
   readonly diagnostics: readonly Diagnostic[];
   /** Diagnostics as text (source lines and carets), empty when there are none. */
   readonly report: string;
+  /** The module as the script it was evaluated from (null with the module). */
+  readonly script: string | null;
 }
 
 /** Compiles a `.rules` file to JavaScript and evaluates it in memory; a reload's old copy can then be freed. */
@@ -33,10 +36,23 @@ export async function loadRuleFile(path: string): Promise<LoadedRules> {
   const compiled = compileToJs(path, undefined, 'script');
   const ordered = orderDiagnostics(compiled.diagnostics, compiled.sources);
   const report = renderReport(ordered, compiled.sources);
-  if (compiled.js === null || hasErrors(ordered)) return { module: null, diagnostics: ordered, report };
+  if (compiled.js === null || hasErrors(ordered)) return { module: null, diagnostics: ordered, report, script: null };
   const loaded = evaluateModuleScript(compiled.js, path);
-  if (loaded.error !== null) return { module: null, diagnostics: ordered, report: `${report}rulec: ${loaded.error}\n` };
-  return { module: loaded.value, diagnostics: ordered, report };
+  if (loaded.error !== null) return { module: null, diagnostics: ordered, report: `${report}rulec: ${loaded.error}\n`, script: null };
+  return { module: loaded.value, diagnostics: ordered, report, script: compiled.js };
+}
+
+/**
+ * The rule file's rules: in the background copy of `-d`, the ones its parent compiled and
+ * checked (its diagnostics went to the terminal there, not again to the log here); else
+ * compiled now.
+ */
+async function firstRules(path: string): Promise<LoadedRules> {
+  const script = await rulesFromParent();
+  if (script === null) return loadRuleFile(path);
+  const loaded = evaluateModuleScript(script, path);
+  if (loaded.error !== null) return { module: null, diagnostics: [], report: `rulec: ${loaded.error}\n`, script: null };
+  return { module: loaded.value, diagnostics: [], report: '', script };
 }
 
 async function checkOnly(file: string, io: Io): Promise<number> {
@@ -106,13 +122,12 @@ export const runCommand: Command = {
 
     // `-w` changes the directory before reloads, so reloads must not depend on the current one.
     const path = resolve(file);
-    const compileStarted = performance.now();
-    const first = await loadRuleFile(path);
+    const first = await firstRules(path);
     if (first.report !== '') io.err(first.report);
     if (first.module === null) return 1;
     return runMain([first.module], args, {
       ruleSource: path,
-      compileMs: performance.now() - compileStarted,
+      moduleScript: first.script ?? undefined,
       actionHelper: rulecScript(),
       reload: async () => {
         const next = await loadRuleFile(path);
