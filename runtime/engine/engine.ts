@@ -266,19 +266,24 @@ export class Engine {
     }
     const action = st.spec.upboundAction;
     if (action === null) return;
+    const window = st.window;
     const table = st.table;
-    // Only tested items count under one key (see ItemState.test), so `captures` is there when a key needs it.
-    if (table !== null && !table.hit(this.slotOf(st, table, captures ?? NO_CAPTURES), t)) return;
+    if (window !== null) {
+      if (!window.hit(t)) return;
+    } else if (table !== null) {
+      // Only tested items count under one key (see ItemState.test): an item with keys has its captures here.
+      if (!table.hit(this.slotOf(st, table, captures ?? NO_CAPTURES), t)) return;
+    }
     st.upboundFires++;
     const fired = captures ?? (st.upboundReadsCaptures ? st.spec.match(line)?.captures : undefined) ?? NO_CAPTURES;
     this.actions.submit({ item: st.spec, kind: 'upbound', spec: action, captures: fired, line, env: st.upEnv, at: t });
   }
 
+  /** The slot of the key a match counts under: per `$N`, or per CRC-32 of `$0` (an item without keys has no table). */
   private slotOf(st: ItemState, table: WindowTable, captures: Captures): number {
     const key = st.spec.key;
-    if (key.kind === 'none') return table.slotFor(0);
-    if (key.kind === 'crc') return table.slotFor(crcOf(captures[0] ?? ''));
-    return table.slotFor(captures[key.index] ?? '');
+    if (key.kind === 'capture') return table.slotFor(captures[key.index] ?? '');
+    return table.slotFor(crcOf(captures[0] ?? ''));
   }
 
   /** The line's own time; without one, the source's last log time (0 before any), counted. */

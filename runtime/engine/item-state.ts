@@ -2,6 +2,7 @@ import crc32 from 'crc/crc32';
 import type { ItemSpec, TimestampSpec } from '../contract.js';
 import { DownboundWindow } from './downbound-window.js';
 import { SizeThreshold } from './size-threshold.js';
+import { SlidingWindow } from './sliding-window.js';
 import { WindowTable } from './window-table.js';
 
 /** Counters of one item since start. */
@@ -30,8 +31,12 @@ export const crcOf = (text: string): number => crc32(text);
 /** The engine's mutable state for one item; fields are public for the engine's hot loop. */
 export class ItemState {
   readonly upEnv: Readonly<Record<string, string>>;
-  /** Null when every match fires (no up-bound frequency, or `0/T`). */
+  /**
+   * The up-bound's windows per key (`table`), or its one window for an item without keys
+   * (`window`); both null when every match fires (no up-bound frequency, or `0/T`).
+   */
   readonly table: WindowTable | null;
+  readonly window: SlidingWindow | null;
   readonly down: DownboundWindow | null;
   readonly size: SizeThreshold | null;
   /**
@@ -65,9 +70,10 @@ export class ItemState {
   ) {
     this.upEnv = { RULEC_ITEM: spec.name };
     const up = spec.upbound;
-    // An item without a key only ever has one: room for more would be N·8 bytes each, unused.
-    const keys = spec.key.kind === 'none' ? 1 : spec.maxKeys;
-    this.table = up !== null && up.count > 0 && up.seconds > 0 ? new WindowTable(up.count, up.seconds, keys, crcOf) : null;
+    const counted = up !== null && up.count > 0 && up.seconds > 0;
+    const keyless = spec.key.kind === 'none';
+    this.table = counted && !keyless ? new WindowTable(up.count, up.seconds, spec.maxKeys, crcOf) : null;
+    this.window = counted && keyless ? new SlidingWindow(up.count, up.seconds) : null;
     const down = spec.downbound;
     this.down = down !== null && down.count > 0 && down.seconds > 0 && spec.downboundAction !== null
       ? new DownboundWindow(down.count, down.seconds)

@@ -1,4 +1,5 @@
 import { ownCopy } from './own-copy.js';
+import { ringHit } from './sliding-window.js';
 
 /** A counting key: a CRC-32 number or a capture's text. */
 export type WindowKey = string | number;
@@ -53,7 +54,7 @@ export class WindowTable {
 
   /** The slot of `key`, created (evicting the least recently used at the cap) if new; marks it used. */
   slotFor(key: WindowKey): number {
-    // Matches come in runs of one key (an item without keys has only one): no map lookup then.
+    // Matches often come in runs of one key: no map lookup then.
     if (this.head !== -1 && this.keys[this.head] === key) return this.head;
     let slot = this.index.get(key);
     if (slot !== undefined) {
@@ -73,26 +74,18 @@ export class WindowTable {
 
   /**
    * Records a match of the key in `slot` at `t` ms. Returns true, and clears the key's window,
-   * when more than N matches fell in the last T seconds (the window is (t − T, t]). A time before
-   * the key's newest counts as the newest, so log time running backwards cannot corrupt the ring.
+   * when more than N matches fell in the last T seconds (see `ringHit`).
    */
   hit(slot: number, t: number): boolean {
     const n = this.n;
-    const base = slot * n;
     const len = this.len[slot] ?? 0;
-    let at = this.pos[slot] ?? 0;
-    if (len > 0) {
-      const newest = this.times[base + (at === 0 ? n - 1 : at - 1)] ?? t;
-      if (t < newest) t = newest;
-    }
-    if (len === n && (this.times[base + at] ?? 0) > t - this.windowMs) {
+    const next = ringHit(this.times, slot * n, n, this.windowMs, len, this.pos[slot] ?? 0, t);
+    if (next < 0) {
       this.len[slot] = 0;
       this.pos[slot] = 0;
       return true;
     }
-    this.times[base + at] = t;
-    at++;
-    this.pos[slot] = at === n ? 0 : at;
+    this.pos[slot] = next;
     if (len < n) this.len[slot] = len + 1;
     return false;
   }

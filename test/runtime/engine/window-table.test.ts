@@ -2,6 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { crcOf } from '../../../runtime/engine/item-state.js';
+import { SlidingWindow } from '../../../runtime/engine/sliding-window.js';
 import { WindowTable } from '../../../runtime/engine/window-table.js';
 import { seededRandom } from '../../../compiler/seeded-random.js';
 
@@ -85,4 +86,36 @@ describe('WindowTable against a brute-force reference', () => {
     const again = Buffer.alloc(segmentBytes, '0 ').toString('latin1').substring(10, 60);
     expect(table.slotFor(again)).toBe(table.slotFor(`${'0 '.repeat(25)}`));
   });
+});
+
+describe('SlidingWindow (one key) against the same reference', () => {
+  for (const [n, seconds, seed] of [
+    [1, 5, 1],
+    [3, 10, 2],
+    [5, 30, 3],
+    [2, 1, 4],
+  ] as const) {
+    it(`agrees on fires for ${n}/${seconds}, with times that sometimes run backwards`, () => {
+      const rnd = seededRandom(seed);
+      const window = new SlidingWindow(n, seconds);
+      const ref = new Reference(n, seconds * 1000, 1);
+      let t = 100_000;
+      // The newest time in the window since it was last cleared (null: cleared).
+      let newest: number | null = null;
+      const mismatches: string[] = [];
+      let fires = 0;
+      for (let i = 0; i < 20_000; i++) {
+        // One step in ten goes back in time: it counts as the window's newest time.
+        t += rnd() < 0.1 ? -Math.floor(rnd() * 3000) : Math.floor(rnd() * 2000);
+        const counted = newest === null ? t : Math.max(newest, t);
+        const got = window.hit(t);
+        const want = ref.hit('k', counted);
+        newest = want ? null : counted;
+        if (got) fires++;
+        if (got !== want && mismatches.length < 5) mismatches.push(`#${i} @${t}: ${got} vs ${want}`);
+      }
+      expect(mismatches).toEqual([]);
+      expect(fires).toBeGreaterThan(0);
+    });
+  }
 });
