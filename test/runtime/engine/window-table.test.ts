@@ -107,7 +107,7 @@ describe('SlidingWindow (one key) against the same reference', () => {
       for (let i = 0; i < 20_000; i++) {
         // One step in ten goes back in time: it counts as the window's newest time.
         t += rnd() < 0.1 ? -Math.floor(rnd() * 3000) : Math.floor(rnd() * 2000);
-        const counted = newest === null ? t : Math.max(newest, t);
+        const counted: number = newest === null ? t : Math.max(newest, t);
         const got = window.hit(t);
         const want = ref.hit('k', counted);
         newest = want ? null : counted;
