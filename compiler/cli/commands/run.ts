@@ -9,8 +9,8 @@ import { resolve } from 'node:path';
 import { hasErrors, type Diagnostic } from '../../../grammar/diagnostic.js';
 import type { RuleModule } from '../../../runtime/contract.js';
 import { DAEMON_USAGE, parseDaemonArgs } from '../../../runtime/daemon/args.js';
-import { evaluateModuleScript } from '../../../runtime/daemon/loader.js';
 import { rulesFromParent } from '../../../runtime/daemon/detach.js';
+import { evaluateModuleScript } from '../../../runtime/daemon/loader.js';
 import { runMain } from '../../../runtime/daemon/main.js';
 import { BUNDLE_HEAD, BUNDLE_TAIL } from '../../bundle-marks.js';
 import { rulecScript } from '../../manifest.js';
@@ -24,7 +24,7 @@ export interface LoadedRules {
   readonly diagnostics: readonly Diagnostic[];
   /** Diagnostics as text (source lines and carets), empty when there are none. */
   readonly report: string;
-  /** The module as the script it was evaluated from (null with the module). */
+  /** The script the module was evaluated from; null when there is no module. */
   readonly script: string | null;
 }
 
