@@ -197,6 +197,8 @@ const STACK_ENTRIES = 256;
  */
 export const hitLiteral = (hit: number): number => hit >>> 1;
 export const hitMatched = (hit: number): boolean => (hit & 1) === 0;
+/** The hit of literal j found without a program: its item's regex decides. */
+export const regexDecides = (j: number): number => 2 * j + 1;
 
 /**
  * Finds which of `literals` (null: not indexed) occur in ASCII text; indices are positions in

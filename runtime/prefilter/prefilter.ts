@@ -20,7 +20,7 @@
 import { Automaton } from './automaton.js';
 import type { SequenceSpec } from '../contract.js';
 import type { AsciiLineBytes } from '../sources/tail/types.js';
-import { GRAM_MIN_LENGTH, GramIndex } from './gram-index.js';
+import { GRAM_MIN_LENGTH, GramIndex, hitLiteral, hitMatched, regexDecides } from './gram-index.js';
 
 /**
  * Up to this many literals, all ASCII, one native regex test per literal beats the automaton's
@@ -137,7 +137,7 @@ export class Prefilter {
     const tests = this.tests;
     const hits = tests === null ? this.automaton().scan(line, this.found) : this.testLiterals(tests, line);
     // Found without a program: every regex decides.
-    for (let k = 0; k < hits; k++) this.found[k] = 2 * this.found[k]! + 1;
+    for (let k = 0; k < hits; k++) this.found[k] = regexDecides(this.found[k]!);
     return this.merge(hits);
   }
 
@@ -169,7 +169,7 @@ export class Prefilter {
       }
       return always.length;
     }
-    for (let k = 0; k < always.length; k++) found[hits + k] = 2 * always[k]! + 1;
+    for (let k = 0; k < always.length; k++) found[hits + k] = regexDecides(always[k]!);
     const total = hits + always.length;
     // Hits come in the order found; candidates keep item order (few hits: insertion sort).
     for (let a = 1; a < total; a++) {
@@ -180,8 +180,8 @@ export class Prefilter {
     }
     for (let k = 0; k < total; k++) {
       const hit = found[k]!;
-      matched[k] = 1 - (hit & 1);
-      found[k] = items[hit >>> 1]!;
+      matched[k] = hitMatched(hit) ? 1 : 0;
+      found[k] = items[hitLiteral(hit)]!;
     }
     return total;
   }
@@ -223,7 +223,7 @@ export class Prefilter {
 
   /** Appends the short literals found in `line` to the `hits` already in `found`; returns the new count. */
   private scanShort(grams: GramScan, line: string, hits: number): number {
-    for (const { local, re } of grams.shortTests) if (re.test(line)) this.found[hits++] = 2 * local + 1;
+    for (const { local, re } of grams.shortTests) if (re.test(line)) this.found[hits++] = regexDecides(local);
     return hits;
   }
 
