@@ -341,7 +341,11 @@ export class GramIndex {
       if (low === -1) low = start;
       high = stop;
     }
-    if (this.sample !== null) for (let line = first; line < k; line++) if (starts[line] !== -1) this.observe(bytes, starts[line]!, ends[line]!);
+    if (this.sample !== null) {
+      for (let line = first; line < k; line++) {
+        if (starts[line] !== -1) this.observe(bytes, starts[line]!, ends[line]!);
+      }
+    }
     const words = this.words;
     const shift = this.text - low;
     for (let line = first; line < k; line++) {
