@@ -4,13 +4,16 @@
  * is four times larger, and fork() for each action costs with the size). Argv: MODE FILE
  * [MODULE.mjs]. MODE `bare`: a bare tailer notes when each `ALERT <stamp>` line is delivered;
  * `pipeline`: the supervisor and a real ActionRunner note when the ALERT item's action is
- * submitted and when its child process has started (in the action helper, as under `rulec
- * run`; the start is noted when the helper's report arrives, so it includes that hop). Prints `ready` once following; when stdin
- * ends it stops and prints `{ kind: latencies in ms }` as JSON.
+ * submitted and when its child process has started. As under `rulec run`, actions start by
+ * posix_spawn from this process where it can (the start is noted when posix_spawn returns,
+ * after the exec), else from the action helper (noted when the helper's report arrives, so it
+ * includes that hop). Prints `ready` once following; when stdin ends it stops and prints
+ * `{ startedBy, latencies: { kind: latencies in ms } }` as JSON.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ActionHelper } from '../runtime/actions/action-helper.js';
 import { ActionRunner } from '../runtime/actions/action-runner.js';
+import { posixSpawnAvailable } from '../runtime/actions/posix-spawn.js';
 import type { ActionRequest, ActionSink } from '../runtime/actions/action-sink.js';
 import { LiveClock } from '../runtime/clock/clock.js';
 import type { RuleModule } from '../runtime/contract.js';
@@ -28,6 +31,7 @@ const record = (kind: string, stamp: string): void => {
 };
 
 let stop: () => Promise<void>;
+let startedBy = '';
 if (mode === 'bare') {
   const tailer = new FileTailer({ path: file!, start: 'end', fileType: 'file' }, {
     lines: (lines) => {
@@ -40,8 +44,9 @@ if (mode === 'bare') {
   const module = ((await import(pathToFileURL(moduleFile!).href)) as { default: RuleModule }).default;
   const log = new Logger({ level: 'error' });
   const stamp = (request: ActionRequest): string | null => (request.item.name === 'ALERT' ? request.captures[1] ?? 'NaN' : null);
-  // As `rulec run` does: actions start from the helper process, reported back over IPC.
-  const helper = new ActionHelper(fileURLToPath(new URL('../../bin/rulec.js', import.meta.url)));
+  // As `rulec run` does (runtime/daemon/main.ts).
+  const helper = posixSpawnAvailable() ? undefined : new ActionHelper(fileURLToPath(new URL('../../bin/rulec.js', import.meta.url)));
+  startedBy = helper === undefined ? 'posix_spawn' : 'the action helper';
   const runner = new ActionRunner(log, {
     threads: module.engine.actionThreads,
     helper,
@@ -69,5 +74,5 @@ if (mode === 'bare') {
 process.stdout.write('ready\n');
 process.stdin.resume();
 process.stdin.on('end', () => {
-  void stop().then(() => process.stdout.write(`${JSON.stringify(latencies)}\n`));
+  void stop().then(() => process.stdout.write(`${JSON.stringify({ startedBy, latencies })}\n`));
 });

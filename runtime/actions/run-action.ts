@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
+import type { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { start as posixSpawn } from './posix-spawn.js';
 
 /** How one action ended. `output` holds the first `outputCap` bytes of stdout and of stderr. */
 export type ActionOutcome =
@@ -101,9 +104,17 @@ export function endGroups(
   });
 }
 
+/** What `runAction` needs of a child: Node's ChildProcess, or one posix-spawn.ts started. */
+interface ActionProcess extends EventEmitter {
+  readonly pid?: number | undefined;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+}
+
 /**
  * Spawns `argv[0]` with the rest as its arguments, never through a shell, in its own process
  * group so a timeout (SIGTERM, then SIGKILL after the grace period) reaches its children too.
+ * posix_spawn starts it where it can (posix-spawn.ts), Node's `spawn` otherwise.
  * Resolves once; never rejects.
  */
 export function runAction(argv: readonly string[], options: RunOptions): Promise<ActionOutcome> {
@@ -114,9 +125,10 @@ export function runAction(argv: readonly string[], options: RunOptions): Promise
   // What ended actions left behind and has gone since is forgotten.
   for (const leftover of runningGroups) if (!signalGroup(leftover, 0)) runningGroups.delete(leftover);
   return new Promise((resolve) => {
-    let child: ReturnType<typeof spawn>;
+    const started = posixSpawn(argv, options.env);
+    let child: ActionProcess;
     try {
-      child = spawn(program, argv.slice(1), {
+      child = started ?? spawn(program, argv.slice(1), {
         shell: false,
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -170,8 +182,13 @@ export function runAction(argv: readonly string[], options: RunOptions): Promise
       });
     };
     const onSpawn = options.onSpawn;
-    if (onSpawn !== undefined && group !== undefined) child.once('spawn', () => onSpawn(group));
-    child.on('error', (err) => finish({ kind: 'failed', error: err.message }));
+    if (started !== null) {
+      // posix_spawn returned after the exec: started, and no 'error' can follow.
+      if (onSpawn !== undefined) process.nextTick(onSpawn, started.pid);
+    } else {
+      if (onSpawn !== undefined && group !== undefined) child.once('spawn', () => onSpawn(group));
+      child.on('error', (err: Error) => finish({ kind: 'failed', error: err.message }));
+    }
     child.on('close', exited);
     // A grandchild that left the group can hold the pipes open forever: stop waiting for them.
     child.on('exit', (code, signal) => {

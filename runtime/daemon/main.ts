@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { EngineSettings, RuleModule } from '../contract.js';
 import { ActionHelper } from '../actions/action-helper.js';
 import { ActionRunner } from '../actions/action-runner.js';
+import { posixSpawnAvailable } from '../actions/posix-spawn.js';
 import { LiveClock } from '../clock/clock.js';
 import { escapeControl } from '../log/escape.js';
 import { Logger } from '../log/logger.js';
@@ -193,7 +194,9 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
   }
   if (uid !== null && gid === null && process.getgid?.() === 0) log.warn(null, `running as user ${uid} but still in group 0 (root): give -g too`);
 
-  const helper = options.actionHelper === undefined
+  // posix_spawn does not fork, so its cost does not grow with the daemon: actions then start
+  // from here. Where it cannot be used, from a small helper process (action-helper.ts).
+  const helper = options.actionHelper === undefined || posixSpawnAvailable()
     ? undefined
     : new ActionHelper(options.actionHelper, (reason) => log.warn(null, `${reason}: actions start from the daemon itself`));
   const actions = new ActionRunner(log, { threads: general?.actionThreads ?? 2, helper });

@@ -56,3 +56,28 @@ export function running(pid: number): boolean {
     return false;
   }
 }
+
+/** Processes whose parent is `pid`, with their state letter ('Z' for a zombie not reaped yet). */
+export function childrenOf(pid: number): { pid: number; state: string }[] {
+  const children: { pid: number; state: string }[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(parent) === pid) children.push({ pid: Number(name), state: state ?? '' });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return children;
+}
+
+/** The environment of process `pid` as NAME=VALUE entries; empty when it is gone. */
+export function environOf(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+  } catch {
+    return [];
+  }
+}
