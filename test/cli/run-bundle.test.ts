@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, copyFileSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { packageRoot } from '../../compiler/manifest.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTRACT_VERSION } from '../../runtime/contract.js';
 import { runCli, tempDir } from './run-cli.js';
@@ -38,12 +39,13 @@ async function bundle(rules: string): Promise<string> {
  * Builds a bundle whose one item runs `script RECORDS WORDS` on each `ERROR x` line, starts it,
  * appends one such line and waits for its record; returns what a test checks next.
  */
-async function bundleFired(script: string, words: string): Promise<{ file: string; own: string; rec: string; d: Daemon }> {
+async function bundleFired(script: string, words: string, beside: (bundleDir: string) => void = () => {}): Promise<{ file: string; own: string; rec: string; d: Daemon }> {
   const work = dir();
   const log = join(work, 'app.log');
   const rec = join(work, 'records');
   writeFileSync(log, '');
   const file = await bundle(itemText('ERRORS', log, 'ERROR (\\w+)', script, rec, words));
+  beside(dirname(file));
   const own = join(work, 'own.log');
   const d = daemon([file, '-l', own], work);
   expect(await waitFor(() => read(own).includes('running 1 item(s)'))).toBe(true);
@@ -61,7 +63,20 @@ describe('rulec run BUNDLE', () => {
     expect(read(own)).toContain('SIGTERM: stopping');
   });
 
-  it('starts its actions from a copy of itself serving as the action helper', async () => {
+  it('with koffi installed beside it, starts its actions itself by posix_spawn, with no helper', async () => {
+    const { file, rec, d } = await bundleFired(PARENT_MARKER, '', (bundleDir) => {
+      mkdirSync(join(bundleDir, 'node_modules'));
+      symlinkSync(join(packageRoot(), 'node_modules', 'koffi'), join(bundleDir, 'node_modules', 'koffi'));
+    });
+    // Its parent is the bundle's own process (`rulec run` runs it with node), not a helper.
+    const [[parent, kind]] = records(rec) as [string[]];
+    expect(kind).toBe('other');
+    expect(readFileSync(`/proc/${parent}/cmdline`, 'utf8').split('\0')).toContain(file);
+    d.child.kill('SIGTERM');
+    expect(await d.exited).toBe(0);
+  });
+
+  it('without koffi (it cannot be bundled), starts its actions from a copy of itself serving as the action helper', async () => {
     const { file, rec, d } = await bundleFired(PARENT_MARKER, '');
     const [[parent, kind]] = records(rec) as [string[]];
     expect(kind).toBe('helper');
