@@ -150,7 +150,11 @@ class Child extends EventEmitter implements SpawnedChild {
     readonly stderr: Socket,
   ) {
     super();
-    for (const stream of [stdout, stderr]) stream.once('close', () => this.streamClosed());
+    for (const stream of [stdout, stderr]) {
+      stream.once('close', () => this.streamClosed());
+      // A read error closes the stream; the exit status still reports how the action ended.
+      stream.on('error', () => {});
+    }
   }
 
   exited(status: number): void {
