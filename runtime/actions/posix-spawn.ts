@@ -157,9 +157,10 @@ class Child extends EventEmitter implements SpawnedChild {
     }
   }
 
-  exited(status: number): void {
-    const termSignal = status & 0x7f;
-    this.exit = termSignal === 0 ? [(status >> 8) & 0xff, null] : [null, signalNames.get(termSignal) ?? null];
+  /** Its waitpid status, or null when it ended without one this process could read. */
+  ended(status: number | null): void {
+    const termSignal = (status ?? 0) & 0x7f;
+    this.exit = status === null ? [null, null] : termSignal === 0 ? [(status >> 8) & 0xff, null] : [null, signalNames.get(termSignal) ?? null];
     this.emit('exit', ...this.exit);
     if (this.openStreams === 0) this.emit('close', ...this.exit);
   }
@@ -175,9 +176,11 @@ function reap(): void {
   if (lib === null || lib === undefined) return;
   for (const [pid, child] of running) {
     const status = [0];
-    if (lib.waitpid(pid, status, WNOHANG) !== pid) continue;
+    const reaped = lib.waitpid(pid, status, WNOHANG);
+    if (reaped === 0) continue;
     running.delete(pid);
-    child.exited(status[0] ?? 0);
+    // -1: no such child any more (reaped by other code), so no status to report.
+    child.ended(reaped === pid ? status[0] ?? 0 : null);
   }
   if (running.size === 0 && reapTimer !== null) {
     clearInterval(reapTimer);

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import koffi from 'koffi';
 import { afterEach, describe, expect, it } from 'vitest';
 import { posixSpawnAvailable, start, type SpawnedChild } from '../../../runtime/actions/posix-spawn.js';
 import { runAction } from '../../../runtime/actions/run-action.js';
@@ -68,6 +69,16 @@ describe('posix_spawn (glibc, through koffi)', () => {
     const results = await Promise.all(Array.from({ length: 40 }, (_, k) => ended(started(['/bin/sh', '-c', `sleep 0.0${k % 10}; exit ${k % 5}`]))));
     expect(results.map((r) => r.code)).toEqual(Array.from({ length: 40 }, (_, k) => k % 5));
     expect(childrenOf(process.pid).filter((child) => child.state === 'Z')).toEqual([]);
+  });
+
+  it('ends a child that other code reaped first with no exit status, rather than wait for it for ever', async () => {
+    const child = started(['/bin/sh', '-c', 'exit 3']);
+    // Reaped here, synchronously, before this process handles its SIGCHLD.
+    const waitpid = koffi.load('libc.so.6').func('int waitpid(int pid, _Out_ int *status, int options)') as (pid: number, status: number[], options: number) => number;
+    const status = [0];
+    expect(waitpid(child.pid, status, 0)).toBe(child.pid);
+    expect(((status[0] ?? 0) >> 8) & 0xff).toBe(3);
+    expect(await ended(child)).toMatchObject({ code: null, signal: null });
   });
 
   it("finds a bare program name on the given environment's PATH, not this process's", async () => {
