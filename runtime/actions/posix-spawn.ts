@@ -12,12 +12,11 @@
  * The child is started as `runAction` asks of `spawn`: in a new session (so its own process
  * group), every signal at its default and none blocked, stdin on /dev/null, stdout and stderr
  * as pipes. Where this path would not behave exactly as `spawn` it is not taken, and `spawn`
- * runs instead (`start` returns null): no glibc 2.26 or later (Linux on x64 or arm64 only;
- * POSIX_SPAWN_SETSID),
- * no koffi, a NUL byte in an argument or the environment, no PATH in the environment for a
- * bare program name, no executable file found on it, or posix_spawn failing (the program was
- * not run, so `spawn` then reports the error in Node's words; a script without `#!` gets
- * ENOEXEC here and `spawn` runs it with /bin/sh, as execvp does).
+ * runs instead (`start` returns null): not Linux on x64 or arm64, no glibc 2.26 or later
+ * (POSIX_SPAWN_SETSID), no koffi, a NUL byte in an argument or the environment, no PATH in the
+ * environment for a bare program name, no executable file found on it, or posix_spawn failing
+ * (the program was not run, so `spawn` then reports the error in Node's words; a script
+ * without `#!` gets ENOEXEC here and `spawn` runs it with /bin/sh, as execvp does).
  *
  * Node reaps only the children it started: these are reaped here, with waitpid on SIGCHLD and
  * on a one-second poll that also keeps the process alive while one runs.
