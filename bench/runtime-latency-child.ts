@@ -11,9 +11,8 @@
  * `{ startedBy, latencies: { kind: latencies in ms } }` as JSON.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ActionHelper } from '../runtime/actions/action-helper.js';
+import { actionHelperIfNeeded } from '../runtime/actions/action-helper.js';
 import { ActionRunner } from '../runtime/actions/action-runner.js';
-import { posixSpawnAvailable } from '../runtime/actions/posix-spawn.js';
 import type { ActionRequest, ActionSink } from '../runtime/actions/action-sink.js';
 import { LiveClock } from '../runtime/clock/clock.js';
 import type { RuleModule } from '../runtime/contract.js';
@@ -45,7 +44,7 @@ if (mode === 'bare') {
   const log = new Logger({ level: 'error' });
   const stamp = (request: ActionRequest): string | null => (request.item.name === 'ALERT' ? request.captures[1] ?? 'NaN' : null);
   // As `rulec run` does (runtime/daemon/main.ts).
-  const helper = posixSpawnAvailable() ? undefined : new ActionHelper(fileURLToPath(new URL('../../bin/rulec.js', import.meta.url)));
+  const helper = actionHelperIfNeeded(fileURLToPath(new URL('../../bin/rulec.js', import.meta.url)));
   startedBy = helper === undefined ? 'posix_spawn' : 'the action helper';
   const runner = new ActionRunner(log, {
     threads: module.engine.actionThreads,

@@ -53,13 +53,13 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-/** Runs the measuring child in `mode` while the writer appends; returns its latencies (ms, sorted) by kind. */
 /** What the measuring child reports: who started its actions, and its latencies (ms, sorted) by kind. */
 interface Measured {
   readonly startedBy: string;
   readonly latencies: Map<string, number[]>;
 }
 
+/** Runs the measuring child in `mode` while the writer appends. */
 async function measure(mode: 'bare' | 'pipeline', file: string, poolFile: string, moduleFile: string): Promise<Measured> {
   writeFileSync(file, '');
   const childFile = fileURLToPath(new URL('./runtime-latency-child.js', import.meta.url));

@@ -11,6 +11,7 @@
  * checks `isActionHelper()` first and then only calls `serveActions()`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { posixSpawnAvailable } from './posix-spawn.js';
 import { endGroups, runAction, stopRunningActions, type ActionOutcome, type RunOptions } from './run-action.js';
 
 const HELPER_ENV = 'RULEC_ACTION_HELPER';
@@ -78,6 +79,14 @@ interface Connection {
   readonly pending: Map<number, Pending>;
   ready: boolean;
   closed: boolean;
+}
+
+/**
+ * A helper where the daemon needs one: none where posix_spawn starts actions, since its cost
+ * does not grow with the daemon (posix-spawn.ts); `program` and `onFallback` as for `ActionHelper`.
+ */
+export function actionHelperIfNeeded(program: string, onFallback?: (reason: string) => void): ActionHelper | undefined {
+  return posixSpawnAvailable() ? undefined : new ActionHelper(program, onFallback);
 }
 
 /**

@@ -1,9 +1,8 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { EngineSettings, RuleModule } from '../contract.js';
-import { ActionHelper } from '../actions/action-helper.js';
+import { actionHelperIfNeeded } from '../actions/action-helper.js';
 import { ActionRunner } from '../actions/action-runner.js';
-import { posixSpawnAvailable } from '../actions/posix-spawn.js';
 import { LiveClock } from '../clock/clock.js';
 import { escapeControl } from '../log/escape.js';
 import { Logger } from '../log/logger.js';
@@ -194,11 +193,9 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
   }
   if (uid !== null && gid === null && process.getgid?.() === 0) log.warn(null, `running as user ${uid} but still in group 0 (root): give -g too`);
 
-  // posix_spawn does not fork, so its cost does not grow with the daemon: actions then start
-  // from here. Where it cannot be used, from a small helper process (action-helper.ts).
-  const helper = options.actionHelper === undefined || posixSpawnAvailable()
+  const helper = options.actionHelper === undefined
     ? undefined
-    : new ActionHelper(options.actionHelper, (reason) => log.warn(null, `${reason}: actions start from the daemon itself`));
+    : actionHelperIfNeeded(options.actionHelper, (reason) => log.warn(null, `${reason}: actions start from the daemon itself`));
   const actions = new ActionRunner(log, { threads: general?.actionThreads ?? 2, helper });
   const supervisor = new Supervisor({ clock: new LiveClock(), actions, log, verbose: args.verbose });
   const items = modules.reduce((n, m) => n + m.items.length, 0);

@@ -7,9 +7,8 @@
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { ActionHelper } from '../../../runtime/actions/action-helper.js';
+import { actionHelperIfNeeded } from '../../../runtime/actions/action-helper.js';
 import { ActionRunner } from '../../../runtime/actions/action-runner.js';
-import { posixSpawnAvailable } from '../../../runtime/actions/posix-spawn.js';
 import { LiveClock } from '../../../runtime/clock/clock.js';
 import { Supervisor } from '../../../runtime/daemon/supervisor.js';
 import { Logger } from '../../../runtime/log/logger.js';
@@ -88,7 +87,7 @@ async function runDemo(dir: string, seconds: number, io: Io, interrupt: Interrup
   const log = new Logger({ stdout: { write: (text: string) => io.out(text) } });
   // Actions run `/usr/bin/env node ...`: make sure the node running the demo is the one found.
   const baseEnv = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
-  const helper = posixSpawnAvailable() ? undefined : new ActionHelper(rulecScript(), (reason) => log.warn(null, reason));
+  const helper = actionHelperIfNeeded(rulecScript(), (reason) => log.warn(null, reason));
   const actions = new ActionRunner(log, { threads: loaded.module.engine.actionThreads, baseEnv, helper });
   const supervisor = new Supervisor({ clock: new LiveClock(), actions, log });
   await supervisor.start([loaded.module]);
