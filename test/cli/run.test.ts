@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { catchesSignal, childrenOf, environOf, listeningSockets, running } from '../helpers/proc.js';
+import { catchesSignal, childrenOf, listeningSockets, procStrings, running } from '../helpers/proc.js';
 import { tempDir } from './run-cli.js';
 import { alive, itemText, MARKER, PARENT_MARKER, read, records, SLOW_MARKER, startRun, waitFor, writeRules, type Daemon } from './run-helpers.js';
 
@@ -59,7 +59,7 @@ describe('rulec run FILE.rules', () => {
     appendFileSync(t.log, 'ERROR one\nERROR two\n');
     expect(await waitFor(() => records(t.rec).length === 2)).toBe(true);
     expect(records(t.rec)).toEqual([[String(d.child.pid), 'other'], [String(d.child.pid), 'other']]);
-    expect(childrenOf(d.child.pid!).filter((child) => environOf(child.pid).includes('RULEC_ACTION_HELPER=1'))).toEqual([]);
+    expect(childrenOf(d.child.pid!).filter((child) => procStrings(child.pid, 'environ').includes('RULEC_ACTION_HELPER=1'))).toEqual([]);
     expect((await stopWithin(d, 5_000)).code).toBe(0);
   });
 

@@ -46,15 +46,21 @@ export function descriptorsOn(pid: number, path: string): number {
   return count;
 }
 
-/** True while process `pid` runs (a zombie waiting for its parent to reap it counts as gone). */
-export function running(pid: number): boolean {
+/** Fields 3 on of /proc/PID/stat (state, ppid, ...), or null when the process is gone. */
+function statFields(pid: number | string): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // "pid (comm) state ...": comm may hold spaces, so read after its closing parenthesis.
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    // "pid (comm) state ...": comm may hold spaces and parentheses, so read after the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return false;
+    return null;
   }
+}
+
+/** True while process `pid` runs (a zombie waiting for its parent to reap it counts as gone). */
+export function running(pid: number): boolean {
+  const state = statFields(pid)?.[0];
+  return state !== undefined && state !== 'Z';
 }
 
 /** Processes whose parent is `pid`, with their state letter ('Z' for a zombie not reaped yet). */
@@ -62,21 +68,16 @@ export function childrenOf(pid: number): { pid: number; state: string }[] {
   const children: { pid: number; state: string }[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(parent) === pid) children.push({ pid: Number(name), state: state ?? '' });
-    } catch {
-      // Gone meanwhile.
-    }
+    const [state, parent] = statFields(name) ?? [];
+    if (state !== undefined && Number(parent) === pid) children.push({ pid: Number(name), state });
   }
   return children;
 }
 
-/** The environment of process `pid` as NAME=VALUE entries; empty when it is gone. */
-export function environOf(pid: number): string[] {
+/** /proc/PID/cmdline or /proc/PID/environ as its NUL-separated entries; empty when the process is gone. */
+export function procStrings(pid: number, file: 'cmdline' | 'environ'): string[] {
   try {
-    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8').split('\0');
   } catch {
     return [];
   }

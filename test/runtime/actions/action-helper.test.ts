@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import type { ActionRequest } from '../../../runtime/actions/action-sink.js';
 import type { ActionSpec, Captures } from '../../../runtime/contract.js';
 import { Logger } from '../../../runtime/log/logger.js';
 import { packageRoot, rulecScript } from '../../../compiler/manifest.js';
-import { listeningSockets, running } from '../../helpers/proc.js';
+import { childrenOf, listeningSockets, procStrings, running } from '../../helpers/proc.js';
 import { cap, dumpAction, item, tempDir, text, whole, type TempDir } from './helpers.js';
 
 let dir: TempDir;
@@ -41,19 +41,7 @@ function runnerWithHelper(onSpawn?: (r: ActionRequest) => void): ActionRunner {
 
 /** Pids of this process's children running the helper script (read from /proc: no `ps` needed). */
 function helperPids(): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      // stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after its closing parenthesis.
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid && readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').includes(rulecScript())) pids.push(Number(name));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return pids;
+  return childrenOf(process.pid).map((child) => child.pid).filter((pid) => procStrings(pid, 'cmdline').includes(rulecScript()));
 }
 
 describe('actions started from the helper process (the real bin/rulec.js)', () => {
