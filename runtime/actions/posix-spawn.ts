@@ -11,7 +11,7 @@
  *
  * The child is started as `runAction` asks of `spawn`: in a new session (so its own process
  * group), every signal at its default and none blocked, stdin on /dev/null, stdout and stderr
- * as pipes. Where this path would not behave exactly as `spawn` it is not taken, and `spawn`
+ * as pipes (`spawn` makes socket pairs; a program sees that only with fstat). Where this path would not behave exactly as `spawn` it is not taken, and `spawn`
  * runs instead (`start` returns null): not Linux on x64 or arm64, no glibc 2.26 or later
  * (POSIX_SPAWN_SETSID), no koffi, a NUL byte in an argument or the environment, no PATH in the
  * environment for a bare program name, no executable file found on it, or posix_spawn failing

@@ -69,8 +69,8 @@ describe('rulec run BUNDLE', () => {
       symlinkSync(join(packageRoot(), 'node_modules', 'koffi'), join(bundleDir, 'node_modules', 'koffi'));
     });
     // Its parent is the bundle's own process (`rulec run` runs it with node), not a helper.
-    const [[parent, kind]] = records(rec) as [string[]];
-    expect(kind).toBe('other');
+    const [[parent, kind, stdout]] = records(rec) as [string[]];
+    expect([kind, stdout]).toEqual(['other', 'pipe']);
     expect(readFileSync(`/proc/${parent}/cmdline`, 'utf8').split('\0')).toContain(file);
     d.child.kill('SIGTERM');
     expect(await d.exited).toBe(0);
@@ -78,8 +78,9 @@ describe('rulec run BUNDLE', () => {
 
   it('without koffi (it cannot be bundled), starts its actions from a copy of itself serving as the action helper', async () => {
     const { file, rec, d } = await bundleFired(PARENT_MARKER, '');
-    const [[parent, kind]] = records(rec) as [string[]];
-    expect(kind).toBe('helper');
+    const [[parent, kind, stdout]] = records(rec) as [string[]];
+    // Started by Node's spawn, which gives a socket pair for stdout.
+    expect([kind, stdout]).toEqual(['helper', 'socket']);
     expect(readFileSync(`/proc/${parent}/cmdline`, 'utf8').split('\0')).toContain(file);
     d.child.kill('SIGTERM');
     expect(await d.exited).toBe(0);

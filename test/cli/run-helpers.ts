@@ -8,7 +8,7 @@ import { BIN } from './run-cli.js';
 
 /** `node marker.mjs RECORDS WORD...` appends its words as one JSON line to RECORDS. */
 export const MARKER = fileURLToPath(new URL('../runtime/daemon/marker.mjs', import.meta.url));
-/** `node parent-marker.mjs RECORDS` records its parent's pid and whether that is the action helper. */
+/** `node parent-marker.mjs RECORDS` records its parent's pid, whether that is the action helper, and what its stdout is (pipe or socket). */
 export const PARENT_MARKER = fileURLToPath(new URL('./parent-marker.mjs', import.meta.url));
 /** Like MARKER, but sleeps a second first: an action still running when SIGTERM arrives. */
 export const SLOW_MARKER = fileURLToPath(new URL('./run-slow-marker.mjs', import.meta.url));

@@ -58,7 +58,8 @@ describe('rulec run FILE.rules', () => {
     expect(await waitFor(() => read(t.own).includes('running 1 item(s)'))).toBe(true);
     appendFileSync(t.log, 'ERROR one\nERROR two\n');
     expect(await waitFor(() => records(t.rec).length === 2)).toBe(true);
-    expect(records(t.rec)).toEqual([[String(d.child.pid), 'other'], [String(d.child.pid), 'other']]);
+    // A pipe for stdout: posix_spawn started them (Node's spawn would have given a socket pair).
+    expect(records(t.rec)).toEqual([[String(d.child.pid), 'other', 'pipe'], [String(d.child.pid), 'other', 'pipe']]);
     expect(childrenOf(d.child.pid!).filter((child) => procStrings(child.pid, 'environ').includes('RULEC_ACTION_HELPER=1'))).toEqual([]);
     expect((await stopWithin(d, 5_000)).code).toBe(0);
   });

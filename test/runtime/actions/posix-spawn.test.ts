@@ -91,6 +91,14 @@ describe('posix_spawn (glibc, through koffi)', () => {
     expect(start(['rulec-probe-program'], { PATH: '/nonexistent' })).toBeNull();
   });
 
+  it('is what runAction starts actions with: their stdout is a pipe, where Node\'s spawn, its fallback, gives a socket pair', async () => {
+    const options = { timeoutMs: 0, killGraceMs: 100, outputCap: 1000 };
+    const stdoutOf = 'readlink /proc/$$/fd/1 | cut -d: -f1';
+    expect(await runAction(['/bin/sh', '-c', stdoutOf], { env: process.env, ...options })).toMatchObject({ kind: 'exited', stdout: 'pipe\n' });
+    // A bare name with no PATH is left to spawn.
+    expect(await runAction(['sh', '-c', stdoutOf], { env: {}, ...options })).toMatchObject({ kind: 'exited', stdout: 'socket\n' });
+  });
+
   it('leaves to spawn what it could not start exactly as spawn would', async () => {
     dir = tempDir();
     expect(start(['/bin/echo', 'a\0b'], process.env)).toBeNull();
