@@ -3,7 +3,7 @@ import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActionRequest, ActionSink } from '../runtime/actions/action-sink.js';
 import type { RuleModule } from '../runtime/contract.js';
-import { loadRuleFile } from '../compiler/cli/commands/run.js';
+import { loadRuleFile } from '../cli/commands/run.js';
 import { corpusLines } from './bench.js';
 import { seededRandom } from '../compiler/seeded-random.js';
 

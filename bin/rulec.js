@@ -13,6 +13,6 @@ const helper = process.env.RULEC_ACTION_HELPER === '1' ? await import('../out/ru
 if (helper?.isActionHelper() === true) {
   helper.serveActions();
 } else {
-  const { main } = await import('../out/compiler/cli/main.js');
+  const { main } = await import('../out/cli/main.js');
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -25,7 +25,7 @@ function newestSource(dir: string): number {
 }
 
 function stale(): boolean {
-  if (!existsSync(stamp) || !existsSync(join(root, 'out/compiler/cli/main.js'))) return true;
+  if (!existsSync(stamp) || !existsSync(join(root, 'out/cli/main.js'))) return true;
   const built = statSync(stamp).mtimeMs;
   return SOURCE_DIRS.some((dir) => newestSource(join(root, dir)) > built) || statSync(join(root, 'tsconfig.build.json')).mtimeMs > built;
 }
@@ -40,8 +40,8 @@ export default function setup(): void {
     timeout: 300_000,
   });
   if (result.error !== undefined) throw result.error;
-  if (!existsSync(join(root, 'out/compiler/cli/main.js'))) {
-    throw new Error(`build produced no out/compiler/cli/main.js:\n${result.stdout}${result.stderr}`);
+  if (!existsSync(join(root, 'out/cli/main.js'))) {
+    throw new Error(`build produced no out/cli/main.js:\n${result.stdout}${result.stderr}`);
   }
   closeSync(openSync(stamp, 'a'));
   // The stamp dates from the start, so a file saved during the build counts as newer.

@@ -23,7 +23,7 @@ describe('rulec', () => {
       import { createRequire } from 'node:module';
       const cache = createRequire(import.meta.url).cache;
       const heavy = () => Object.keys(cache).filter((k) => /node_modules[\\/](ts-morph|@ts-morph|typescript|esbuild)[\\/]/.test(k)).length;
-      await import('./out/compiler/cli/main.js');
+      await import('./out/cli/main.js');
       const before = heavy();
       await import('./out/compiler/api.js');
       console.log(JSON.stringify([before, heavy()]));`;

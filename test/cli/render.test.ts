@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderGithub, renderText, toJson } from '../../compiler/cli/render.js';
+import { renderGithub, renderText, toJson } from '../../cli/render.js';
 import type { Diagnostic } from '../../grammar/diagnostic.js';
 
 const d = (file: string, start: number, end: number, extra: Partial<Diagnostic> = {}): Diagnostic => ({

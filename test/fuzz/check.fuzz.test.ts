@@ -8,8 +8,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { ts } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
-import { STARTER_RULES } from '../../compiler/cli/commands/starter-rules.js';
-import { renderGithub, renderText, toJson } from '../../compiler/cli/render.js';
+import { STARTER_RULES } from '../../cli/commands/starter-rules.js';
+import { renderGithub, renderText, toJson } from '../../cli/render.js';
 import { check } from '../../compiler/check/index.js';
 import { generate } from '../../compiler/generate/index.js';
 import { loadProgram, type LoadHost } from '../../compiler/load.js';

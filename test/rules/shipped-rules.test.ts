@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkFiles } from '../../compiler/api.js';
-import { loadRuleFile } from '../../compiler/cli/commands/run.js';
+import { loadRuleFile } from '../../cli/commands/run.js';
 import { DryRun, type DryRunEvent } from '../../runtime/daemon/dry-run.js';
 
 const RULES = fileURLToPath(new URL('../../rules/', import.meta.url));

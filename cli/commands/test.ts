@@ -4,9 +4,9 @@
  * its own path.
  */
 import { fstatSync, readFileSync, statSync } from 'node:fs';
-import type { ItemStats } from '../../../runtime/engine/item-state.js';
-import { DryRun, type DryRunEvent } from '../../../runtime/daemon/dry-run.js';
-import { escapeControl, safeJson } from '../../../runtime/log/escape.js';
+import type { ItemStats } from '../../runtime/engine/item-state.js';
+import { DryRun, type DryRunEvent } from '../../runtime/daemon/dry-run.js';
+import { escapeControl, safeJson } from '../../runtime/log/escape.js';
 import { parseCommandArgs } from '../args.js';
 import { endWhenStdoutCloses, UsageError, type Command, type Io } from '../command.js';
 import { loadRuleFile } from './run.js';

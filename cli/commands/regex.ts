@@ -3,12 +3,12 @@
  * `lognot -T` showed them. REGEX is PCRE syntax, translated exactly as rule files are.
  */
 import { fstatSync } from 'node:fs';
-import { runTimeBound } from '../../regex/linear-blocker.js';
-import { lintRedos } from '../../regex/redos.js';
-import { translateRegex } from '../../regex/translate.js';
-import { escapeControl, escapeControlKeepingBackslashes } from '../../../runtime/log/escape.js';
-import { LineSplitter } from '../../../runtime/sources/tail/line-splitter.js';
-import { UserError } from '../../user-error.js';
+import { runTimeBound } from '../../compiler/regex/linear-blocker.js';
+import { lintRedos } from '../../compiler/regex/redos.js';
+import { translateRegex } from '../../compiler/regex/translate.js';
+import { escapeControl, escapeControlKeepingBackslashes } from '../../runtime/log/escape.js';
+import { LineSplitter } from '../../runtime/sources/tail/line-splitter.js';
+import { UserError } from '../../compiler/user-error.js';
 import { parseCommandArgs } from '../args.js';
 import { endWhenStdoutCloses, UsageError, type Command, type Io } from '../command.js';
 

@@ -6,15 +6,15 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { hasErrors, type Diagnostic } from '../../../grammar/diagnostic.js';
-import type { RuleModule } from '../../../runtime/contract.js';
-import { DAEMON_USAGE, parseDaemonArgs } from '../../../runtime/daemon/args.js';
-import { rulesFromParent } from '../../../runtime/daemon/detach.js';
-import { evaluateModuleScript } from '../../../runtime/daemon/loader.js';
-import { runMain } from '../../../runtime/daemon/main.js';
-import { BUNDLE_HEAD, BUNDLE_TAIL } from '../../bundle-marks.js';
-import { rulecScript } from '../../manifest.js';
-import { UserError } from '../../user-error.js';
+import { hasErrors, type Diagnostic } from '../../grammar/diagnostic.js';
+import type { RuleModule } from '../../runtime/contract.js';
+import { DAEMON_USAGE, parseDaemonArgs } from '../../runtime/daemon/args.js';
+import { rulesFromParent } from '../../runtime/daemon/detach.js';
+import { evaluateModuleScript } from '../../runtime/daemon/loader.js';
+import { runMain } from '../../runtime/daemon/main.js';
+import { BUNDLE_HEAD, BUNDLE_TAIL } from '../../compiler/bundle-marks.js';
+import { rulecScript } from '../../compiler/manifest.js';
+import { UserError } from '../../compiler/user-error.js';
 import { UsageError, type Command, type Io } from '../command.js';
 import { orderDiagnostics, renderReport } from '../render.js';
 
@@ -32,7 +32,7 @@ export interface LoadedRules {
 export async function loadRuleFile(path: string): Promise<LoadedRules> {
   // Loaded here, not at the top: every `rulec` call imports this file, and the compiler
   // (ts-morph, esbuild) costs most of a second that `--version` or a bundle run never needs.
-  const { compileToJs } = await import('../../api.js');
+  const { compileToJs } = await import('../../compiler/api.js');
   const compiled = compileToJs(path, undefined, 'script');
   const ordered = orderDiagnostics(compiled.diagnostics, compiled.sources);
   const report = renderReport(ordered, compiled.sources);
@@ -56,7 +56,7 @@ async function firstRules(path: string): Promise<LoadedRules> {
 }
 
 async function checkOnly(file: string, io: Io): Promise<number> {
-  const { checkFiles } = await import('../../api.js');
+  const { checkFiles } = await import('../../compiler/api.js');
   const [result] = checkFiles([file]);
   const sources = result?.sources ?? new Map<string, string>();
   const diagnostics = orderDiagnostics(result?.diagnostics ?? [], sources);

@@ -4,9 +4,9 @@
  * Commands load the compiler lazily, so `--help` and the runtime commands do not pay for
  * ts-morph and esbuild.
  */
-import { UserError } from '../user-error.js';
-import { didYouMean } from '../did-you-mean.js';
-import { packageVersion } from '../manifest.js';
+import { UserError } from '../compiler/user-error.js';
+import { didYouMean } from '../compiler/did-you-mean.js';
+import { packageVersion } from '../compiler/manifest.js';
 import { UsageError, type Command, type Io } from './command.js';
 import { commands } from './commands/index.js';
 
