@@ -7,6 +7,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { CommandStatement, RulesFile, Statement } from '../grammar/ast.js';
 import type { Diagnostic, Result, Span } from '../grammar/diagnostic.js';
+import type { Code } from '../grammar/codes.js';
 import { parse } from '../grammar/index.js';
 import { BUNDLE_HEAD } from './bundle-marks.js';
 import type { Program } from './program.js';
@@ -148,7 +149,7 @@ class Loader {
     return this.host.display?.(name) ?? name;
   }
 
-  error(code: string, message: string, span: Span, notes?: string[]): void {
+  error(code: Code, message: string, span: Span, notes?: string[]): void {
     this.diagnostics.push({ code, severity: 'error', message, span, ...(notes ? { notes } : {}) });
   }
 }

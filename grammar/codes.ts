@@ -1,68 +1,259 @@
 /**
  * The registry of diagnostic codes. A code, once published, keeps its meaning and is never
- * reused: retire a code by leaving its line here with `retired: true`.
+ * reused: retire a code by leaving its entry here with `retired: true`.
  * R1xx lexing, R2xx parsing and includes, R3xx checks, R4xx code generation.
+ * `docs/codes.md` is generated from this file (`npm run docs:codes`); the editor shows the
+ * same description and fix on hover.
  */
 export interface CodeInfo {
+  /** A few words, as printed after the code. */
   readonly title: string;
+  /** One sentence: what the code means. */
+  readonly description: string;
+  /** One sentence: what to do about it. */
+  readonly fix: string;
   readonly retired?: boolean;
 }
 
-/** Every code with its title, grouped by stage. */
+/** Every code with its title, description and fix, grouped by stage. */
 export const codes = {
   // Lexing
-  R101: { title: 'unexpected character' },
-  R102: { title: 'unterminated quoted string' },
-  R103: { title: 'unterminated heredoc' },
-  R104: { title: 'unterminated regex literal' },
-  R105: { title: 'text after a heredoc opener' },
+  R101: {
+    title: 'unexpected character',
+    description: 'A character that no token can start, such as a control character or a stray quote in a bare word.',
+    fix: 'Remove the character, or quote the word that holds it.',
+  },
+  R102: {
+    title: 'unterminated quoted string',
+    description: 'A quoted string reaches the end of its line without its closing quote.',
+    fix: 'Add the closing quote on the same line (a backslash-newline inside double quotes continues it).',
+  },
+  R103: {
+    title: 'unterminated heredoc',
+    description: 'A `<<TAG` block has no line holding only its `TAG` before the end of the file or of its parent block.',
+    fix: 'Add a line with the tag alone (leading blanks allowed) where the block ends.',
+  },
+  R104: {
+    title: 'unterminated regex literal',
+    description: 'A `/pattern/` after `=~` or `!~` has no closing slash on its line.',
+    fix: 'Add the closing `/`, and escape any `/` inside the pattern as `\\/`.',
+  },
+  R105: {
+    title: 'text after a heredoc opener',
+    description: 'Text follows `<<TAG` on the opener line; the block is still read, the text is not.',
+    fix: 'Move the text into the block body or remove it; one heredoc opener per line.',
+  },
 
   // Parsing and includes
-  R201: { title: 'syntax error' },
-  R202: { title: 'key outside a section' },
-  R203: { title: '`end` without `do`' },
-  R204: { title: '`do` without `end`' },
-  R205: { title: 'source file not found' },
-  R206: { title: 'source include cycle' },
-  R207: { title: 'source not allowed here' },
-  R208: { title: 'INI section inside a heredoc block' },
-  R209: { title: 'value continued on the next line' },
-  R210: { title: 'blocks nested too deeply' },
-  R211: { title: 'a rulec bundle, not a rule file' },
+  R201: {
+    title: 'syntax error',
+    description: 'The tokens do not form a statement: a missing value, operand or name, or a word where none belongs.',
+    fix: 'Rewrite the line in one of the forms of docs/language.md; the message names what was expected.',
+  },
+  R202: {
+    title: 'key outside a section',
+    description: 'A `key = value` line follows a MailLog statement or block and precedes any new `[section]` header, so it belongs to no item.',
+    fix: 'Start a `[section]` above the line, or move the line into the section it belongs to.',
+  },
+  R203: {
+    title: '`end` without `do`',
+    description: 'An `end` line closes no open `do ignore` or `do filter` group.',
+    fix: 'Remove the `end`, or open its group with `do ignore` or `do filter` above it.',
+  },
+  R204: {
+    title: '`do` without `end`',
+    description: 'A `do ignore` or `do filter` group is not closed by `end` before the next statement or the end of the block.',
+    fix: 'Add a line `end` after the group\'s last `=~`/`!~` operand.',
+  },
+  R205: {
+    title: 'source file not found',
+    description: 'A `source` include, or the rule file itself, does not exist or cannot be read.',
+    fix: 'Correct the path (relative paths are read from the including file\'s directory) or the file\'s permissions.',
+  },
+  R206: {
+    title: 'source include cycle',
+    description: 'A file includes itself, directly or through other files.',
+    fix: 'Remove one `source` line of the cycle the message lists.',
+  },
+  R207: {
+    title: 'source not allowed here',
+    description: '`source` appears inside a block body, where includes are not read.',
+    fix: 'Move the `source` line to the top level of the file.',
+  },
+  R208: {
+    title: 'INI section inside a heredoc block',
+    description: 'An INI header or `key = value` line appears in a heredoc body, where only directives belong.',
+    fix: 'Close the block with its tag before the INI lines, or write the line as a directive (`key value`).',
+  },
+  R209: {
+    title: 'value continued on the next line',
+    description: 'An INI value ends with a backslash, so the next line is joined to it with one space.',
+    fix: 'Nothing, if the join is intended; otherwise remove the trailing backslash.',
+  },
+  R210: {
+    title: 'blocks nested too deeply',
+    description: 'Heredoc blocks nest deeper than rulec reads; the body of the deepest block is skipped.',
+    fix: 'Flatten the blocks: define them one after another instead of inside each other.',
+  },
+  R211: {
+    title: 'a rulec bundle, not a rule file',
+    description: 'The file is a `bundle.mjs` made by `rulec build`, given where a `.rules` file is expected.',
+    fix: 'Run the bundle with `node bundle.mjs` or `rulec run bundle.mjs`, and check the `.rules` file it was built from.',
+  },
 
   // Checks
-  R301: { title: 'unknown key' },
-  R302: { title: 'missing required key' },
-  R303: { title: 'invalid frequency' },
-  R304: { title: 'invalid size' },
-  R305: { title: 'invalid boolean' },
-  R306: { title: 'invalid number' },
-  R307: { title: 'invalid regex' },
-  R308: { title: 'regex feature not translatable to JavaScript' },
-  R309: { title: 'regex may backtrack catastrophically' },
-  R310: { title: 'action references a capture group the regex lacks' },
-  R311: { title: 'invalid action template' },
-  R312: { title: 'shell action: captures travel as environment variables only' },
-  R313: { title: 'duplicate section' },
-  R314: { title: 'duplicate key' },
-  R315: { title: 'unknown block kind' },
-  R316: { title: 'unknown directive' },
-  R317: { title: 'missing required directive' },
-  R318: { title: 'wrong number of arguments' },
-  R319: { title: 'unknown setting' },
-  R320: { title: 'key only allowed in [general]' },
-  R321: { title: 'invalid enumerated value' },
-  R322: { title: 'item has no action' },
-  R323: { title: 'typographic quotes read as ASCII quotes' },
-  R324: { title: 'module alias redefined' },
-  R325: { title: 'frequency without an action' },
-  R326: { title: 'per-key counting with no key' },
-  R327: { title: 'action puts log text into code an interpreter runs' },
-  R328: { title: 'action text a shell would expand is passed as it is' },
-  R329: { title: 'items on one path disagree on how to read it' },
+  R301: {
+    title: 'unknown key',
+    description: 'An item, `[general]` or block holds a key or directive rulec does not know (logNOT refused these too).',
+    fix: 'Correct the spelling (the note suggests the nearest key) or remove the line; docs/language.md lists the keys.',
+  },
+  R302: {
+    title: 'missing required key',
+    description: 'An item lacks a key it cannot run without, such as `path`, or a key that needs another one lacks it.',
+    fix: 'Add the key the message names.',
+  },
+  R303: {
+    title: 'invalid frequency',
+    description: 'A frequency is not `N/T` with a whole count N and a period T in seconds (or with a unit such as `10m`).',
+    fix: 'Write it as `count/seconds`, for example `5/60`.',
+  },
+  R304: {
+    title: 'invalid size',
+    description: 'A size is not a whole number with an optional unit `B`, `K`, `M` or `G`, or is outside the allowed range.',
+    fix: 'Write it as, for example, `10M`, within the range the message gives.',
+  },
+  R305: {
+    title: 'invalid boolean',
+    description: 'A yes/no value is not one of `0`, `1`, `yes`, `no`, `true` or `false` (in any case).',
+    fix: 'Use `true` or `false`.',
+  },
+  R306: {
+    title: 'invalid number',
+    description: 'A number or duration is not a whole number, or lies outside the range the key accepts.',
+    fix: 'Give a whole number (with a unit where the key takes a duration) within the range the message gives.',
+  },
+  R307: {
+    title: 'invalid regex',
+    description: 'The pattern is not a valid Perl/PCRE regular expression.',
+    fix: 'Correct the pattern at the marked place; escape literal metacharacters with a backslash.',
+  },
+  R308: {
+    title: 'regex feature not translatable to JavaScript',
+    description: 'The pattern uses a PCRE feature that JavaScript regexes lack (for example recursion or possessive quantifiers).',
+    fix: 'Rewrite that part with features both share; docs/regex.md lists what translates.',
+  },
+  R309: {
+    title: 'regex may backtrack catastrophically',
+    description: 'Part of the pattern can match one stretch of text in exponentially many ways, so a crafted line could stall matching.',
+    fix: 'Make the repeated parts unambiguous, for example `(\\w+\\s?)*` as `\\w+(?:\\s+\\w+)*`, or anchor the pattern.',
+  },
+  R310: {
+    title: 'action references a capture group the regex lacks',
+    description: 'An action or `key` names `$N` or a named group that the item\'s regex does not have.',
+    fix: 'Add the group to the regex or refer to one it has.',
+  },
+  R311: {
+    title: 'invalid action template',
+    description: 'The action cannot be split into words: an unclosed quote, a stray `$`, or shell syntax outside a `shell = true` action.',
+    fix: 'Quote the words correctly; for pipes, redirections or `;`, call a script, or opt in with `shell = true`.',
+  },
+  R312: {
+    title: 'shell action: captures travel as environment variables only',
+    description: 'A `shell = true` action runs under /bin/sh; captures reach it only as RULEC_0.. variables, never spliced into its text.',
+    fix: 'Read captures as "$RULEC_1" (quoted) in the command, or drop `shell = true` and pass `$1` as an argument.',
+  },
+  R313: {
+    title: 'duplicate section',
+    description: 'Two `[sections]` have the same name.',
+    fix: 'Rename one of them, or merge their keys.',
+  },
+  R314: {
+    title: 'duplicate key',
+    description: 'A key or directive appears twice in one section or block where only one is allowed.',
+    fix: 'Keep one of the two lines.',
+  },
+  R315: {
+    title: 'unknown block kind',
+    description: 'A heredoc block names a kind that is neither built in (`command`, `monitor`, `watch`, `snort`) nor declared by a `module` line before it.',
+    fix: 'Correct the kind\'s spelling, or declare it with `module NAME alias PATH` above the block.',
+  },
+  R316: {
+    title: 'unknown directive',
+    description: 'A block holds a directive its kind does not take, or a statement only another kind allows.',
+    fix: 'Correct the spelling (the note suggests the nearest directive) or move the line to the right block.',
+  },
+  R317: {
+    title: 'missing required directive',
+    description: 'A block or group lacks what it cannot run without, such as a `watch` without `logfile` or an empty `do` group.',
+    fix: 'Add the directive or operands the message names.',
+  },
+  R318: {
+    title: 'wrong number of arguments',
+    description: 'A statement or directive has fewer or more arguments than it takes.',
+    fix: 'Give the number of arguments the message names; quote an argument that holds spaces.',
+  },
+  R319: {
+    title: 'unknown setting',
+    description: '`set` names a setting rulec does not know.',
+    fix: 'Correct the name (the note suggests the nearest setting); docs/language.md lists them.',
+  },
+  R320: {
+    title: 'key only allowed in [general]',
+    description: 'A process-wide key such as `athread_count`, `uid` or `state` appears in an item.',
+    fix: 'Move the key into `[general]`.',
+  },
+  R321: {
+    title: 'invalid enumerated value',
+    description: 'A key that takes one of a fixed set of words has another value, or two keys choose the same thing.',
+    fix: 'Use one of the values the message lists, and keep only one of two conflicting keys.',
+  },
+  R322: {
+    title: 'item has no action',
+    description: 'An item has no up-bound, down-bound or size action, so nothing it counts could ever run.',
+    fix: 'Give it an `upbound_action`, `downbound_action` or `size_action` with its frequency or size.',
+  },
+  R323: {
+    title: 'typographic quotes read as ASCII quotes',
+    description: 'Curly quotes (as word processors type them) are taken as straight quotes.',
+    fix: 'Replace them with ASCII quotes `"` or `\'`.',
+  },
+  R324: {
+    title: 'module alias redefined',
+    description: 'A `module` line gives an alias that a built-in block kind or an earlier `module` line already has.',
+    fix: 'Choose another alias.',
+  },
+  R325: {
+    title: 'frequency without an action',
+    description: 'A frequency is set but the action that would run when it is crossed is missing.',
+    fix: 'Add the matching action (`upbound_action` for `upbound_freq`, `downbound_action` for `downbound_freq`) or remove the frequency.',
+  },
+  R326: {
+    title: 'per-key counting with no key',
+    description: '`max_keys` is set on an item that counts all its lines under one key, so it has no effect.',
+    fix: 'Remove `max_keys`, or choose a key with `usecrc = true` or `key = $N`.',
+  },
+  R327: {
+    title: 'action puts log text into code an interpreter runs',
+    description: 'A capture or `$@` fills the code argument of an interpreter (`sh -c`, `perl -e`, `python -c`...), where log text would run as code.',
+    fix: 'Pass the capture as a separate argument to a script, and read it there as data.',
+  },
+  R328: {
+    title: 'action text a shell would expand is passed as it is',
+    description: 'An argv action holds `~`, `*`, `$VAR` or similar that a shell would expand; without a shell they reach the program literally.',
+    fix: 'Write the expanded value (for example the full path), or opt in with `shell = true` if expansion is meant.',
+  },
+  R329: {
+    title: 'items on one path disagree on how to read it',
+    description: 'Items that read the same path set `start` or `file_type` differently, but one reader serves them all.',
+    fix: 'Give the items on that path the same `start` and `file_type`, or set them once in `[general]`.',
+  },
 
   // Code generation
-  R401: { title: 'code generation failed' },
+  R401: {
+    title: 'code generation failed',
+    description: 'The compiler could not generate or bundle the module for a checked rule file: a bug in rulec, not in the rule file.',
+    fix: 'Report it with the rule file; `rulec check` still validates the file meanwhile.',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 /** A known diagnostic code, such as `R301`. */

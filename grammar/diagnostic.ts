@@ -4,6 +4,8 @@
  * index); line/column are derived only at the edges through a LineIndex.
  */
 
+import type { Code } from './codes.js';
+
 export type Severity = 'error' | 'warning' | 'info';
 
 /** A half-open range `[start, end)` of UTF-16 offsets into one file's text. */
@@ -22,7 +24,7 @@ export interface DiagnosticLabel {
 /** One finding of any stage, with its place in the source. */
 export interface Diagnostic {
   /** A stable code from `codes.ts` (R1xx lex, R2xx parse, R3xx check, R4xx generate). */
-  readonly code: string;
+  readonly code: Code;
   readonly severity: Severity;
   /** One line, no trailing period. */
   readonly message: string;

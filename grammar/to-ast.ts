@@ -7,6 +7,7 @@ import type {
   BlockStatement, CommandStatement, Entry, GroupStatement, HeredocComment, MatchOperand, MatchStatement,
   Statement, Word,
 } from './ast.js';
+import type { Code } from './codes.js';
 import type { Diagnostic, Severity, Span } from './diagnostic.js';
 import { tokenize } from './lexer.js';
 import { parseTokens } from './parser.js';
@@ -77,7 +78,7 @@ class Converter {
     return this.topLevel ? scopeSections(items, this.ctx.diagnostics) : rejectSections(items, this.ctx.diagnostics);
   }
 
-  private report(code: string, message: string, span: Span, severity: Severity = 'error', notes?: string[]): void {
+  private report(code: Code, message: string, span: Span, severity: Severity = 'error', notes?: string[]): void {
     this.ctx.diagnostics.push({ code, severity, message, span, ...(notes ? { notes } : {}) });
   }
 
