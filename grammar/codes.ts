@@ -247,6 +247,11 @@ export const codes = {
     description: 'Items that read the same path set `start` or `file_type` differently, but one reader serves them all.',
     fix: 'Give the items on that path the same `start` and `file_type`, or set them once in `[general]`.',
   },
+  R375: {
+    title: 'logNOT setting with no effect',
+    description: 'A key the real logNOT read (`separator`, `tmpdir`, `logfacility`, `logfile`, `loadtime`) that rulec accepts and ignores.',
+    fix: 'Remove the line; where the note names a rulec equivalent (such as `-l FILE` for `logfile`), use that.',
+  },
 
   // Code generation
   R401: {

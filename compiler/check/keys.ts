@@ -31,6 +31,18 @@ export type ItemKey = (typeof ITEM_KEYS)[number];
 /** Keys that only `[general]` may set. */
 export const GENERAL_ONLY_KEYS = ['athread_count', 'uid', 'gid', 'state'] as const;
 
+/**
+ * Keys the real logNOT read that rulec has no use for, with what to do instead. A logNOT
+ * configuration that sets them still loads (with a warning) rather than failing on them.
+ */
+export const LOGNOT_ONLY_KEYS: Readonly<Record<string, string>> = {
+  separator: 'rulec has no use for it',
+  tmpdir: 'rulec keeps no temporary files; its state goes where `state` says',
+  logfacility: 'rulec does not log to syslog; its own log goes to `-l FILE` or, with `-s`, to standard output',
+  logfile: 'give the own log on the command line instead: `rulec run -l FILE`',
+  loadtime: 'rulec has no use for it',
+};
+
 /** Every key an INI section may hold. */
 export const ALL_INI_KEYS: readonly string[] = [...ITEM_KEYS, ...GENERAL_ONLY_KEYS];
 

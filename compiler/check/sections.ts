@@ -6,7 +6,7 @@ import type { Entry, Section } from '../../grammar/ast.js';
 import { didYouMean } from '../did-you-mean.js';
 import { suggestion } from './context.js';
 import type { CheckContext } from './context.js';
-import { ALL_INI_KEYS, GENERAL_ONLY_KEYS, ITEM_KEYS } from './keys.js';
+import { ALL_INI_KEYS, GENERAL_ONLY_KEYS, ITEM_KEYS, LOGNOT_ONLY_KEYS } from './keys.js';
 
 /** One item section with its known keys, each entry the first of its key. */
 export interface IndexedItem {
@@ -24,7 +24,7 @@ export interface SectionIndex {
 
 const GENERAL = 'general';
 
-/** Pools `[general]` sections and indexes items; reports R301, R313, R314 and R320. */
+/** Pools `[general]` sections and indexes items; reports R301, R313, R314, R320 and R375. */
 export function indexSections(ctx: CheckContext, sections: readonly Section[]): SectionIndex {
   const general = new Map<string, Entry>();
   const items: IndexedItem[] = [];
@@ -49,6 +49,11 @@ export function indexSections(ctx: CheckContext, sections: readonly Section[]): 
 
 function collectEntries(ctx: CheckContext, section: Section, isGeneral: boolean, into: Map<string, Entry>): Map<string, Entry> {
   for (const entry of section.entries) {
+    const lognotOnly = Object.hasOwn(LOGNOT_ONLY_KEYS, entry.key) ? LOGNOT_ONLY_KEYS[entry.key] : undefined;
+    if (lognotOnly !== undefined) {
+      ctx.warning('R375', `\`${entry.key}\` is a logNOT setting that has no effect in rulec`, entry.keySpan, { notes: [lognotOnly] });
+      continue;
+    }
     if (!ALL_INI_KEYS.includes(entry.key)) {
       const candidates = isGeneral ? ALL_INI_KEYS : ITEM_KEYS;
       ctx.error('R301', `unknown key \`${entry.key}\``, entry.keySpan, {

@@ -78,3 +78,16 @@ describe('[general]', () => {
     expect(d.labels?.map((l) => l.message)).toEqual(['read by item `B`']);
   });
 });
+
+describe('keys of the real logNOT that rulec does not use', () => {
+  it('loads a configuration that sets them, with a warning each (R375) instead of an error', () => {
+    const m = marked(`[general]\n<|logfile|> = /var/log/lognot.log\n<|tmpdir|> = /tmp\n${item(`${BASE}<|separator|> = ,\n`)}`);
+    const c = checkText(m.text);
+    expect(problems(c).filter((d) => d.severity === 'error')).toEqual([]);
+    expect(c.diagnostics.map((d) => [d.code, d.severity, d.span.start])).toEqual(
+      m.marks.map((mark) => ['R375', 'warning', mark.start]),
+    );
+    expect(c.diagnostics[0]!.notes).toEqual(['give the own log on the command line instead: `rulec run -l FILE`']);
+    expect(c.model.items).toHaveLength(1);
+  });
+});
