@@ -3,13 +3,7 @@
  * Plain data with spans back into the sources; no functions, so it can be snapshotted.
  */
 import type { Span } from '../grammar/diagnostic.js';
-import type {
-  ActionSpec,
-  EngineSettings,
-  Frequency,
-  KeySpec,
-  TimestampSpec,
-} from '../runtime/contract.js';
+import type { ActionSpec, BlockSpec, EngineSettings, ItemSpec } from '../runtime/contract.js';
 
 /** A regex translated from Perl/PCRE syntax to a JavaScript `RegExp` source and flags. */
 export interface RegexModel {
@@ -35,29 +29,19 @@ export interface ActionModel {
   readonly span: Span;
 }
 
-/** One checked item (a logNOT `[SECTION]`), every default filled in. */
-export interface ItemModel {
-  readonly name: string;
+/**
+ * One checked item (a logNOT `[SECTION]`), every default filled in: the module's `ItemSpec` with
+ * the checked regex in place of the functions generated from it, and actions with their spans.
+ */
+export interface ItemModel
+  extends Omit<ItemSpec, 'match' | 'test' | 'groupCount' | 'everyLine' | 'upboundAction' | 'downboundAction' | 'sizeAction'> {
   readonly span: Span;
-  readonly path: string;
-  readonly fileType: 'file' | 'fifo';
-  readonly start: 'end' | 'beginning';
   readonly regex: RegexModel;
   /** No `regex` of its own: every line is a match (an item kept for its `size` alone). */
   readonly everyLine: boolean;
-  readonly upbound: Frequency | null;
   readonly upboundAction: ActionModel | null;
-  readonly downbound: Frequency | null;
   readonly downboundAction: ActionModel | null;
-  readonly key: KeySpec;
-  readonly maxKeys: number;
-  readonly size: number | null;
   readonly sizeAction: ActionModel | null;
-  readonly clock: 'arrival' | 'log';
-  readonly timestamp: TimestampSpec;
-  readonly lineMax: number;
-  readonly rotateWait: number;
-  readonly actionTimeout: number;
 }
 
 /** One `=~ /re/` (or negated `!~`) test of a MailLog match. */
@@ -72,47 +56,11 @@ export interface MatchGroupModel {
   readonly span: Span;
 }
 
-/** A checked MailLog or Pigear block; the daemon of this release does not run them. */
-export type BlockModel =
-  | {
-      readonly kind: 'command';
-      readonly span: Span;
-      readonly exec: string;
-      readonly description: string | null;
-      readonly mimeFile: string | null;
-    }
-  | {
-      readonly kind: 'monitor';
-      readonly span: Span;
-      readonly dirs: readonly string[];
-      readonly description: string | null;
-      readonly mimeFile: string | null;
-    }
-  | {
-      readonly kind: 'watch';
-      readonly span: Span;
-      readonly logfile: string;
-      readonly description: string | null;
-      readonly mimeFile: string | null;
-      readonly trim: boolean;
-      readonly ignore: readonly MatchGroupModel[];
-      readonly filter: readonly MatchGroupModel[];
-    }
-  | {
-      readonly kind: 'snort';
-      readonly span: Span;
-      readonly logdir: string;
-      readonly variant: 'snort2' | 'snort3' | 'legacy';
-      readonly handlers: readonly { readonly name: string; readonly options: Readonly<Record<string, string>> }[];
-    }
-  | {
-      readonly kind: 'custom';
-      readonly span: Span;
-      readonly alias: string;
-      readonly module: string;
-      readonly path: string;
-      readonly directives: readonly { readonly name: string; readonly args: readonly string[] }[];
-    };
+/** Adds a span to each member of a union (distributes, so `Extract<.., { kind }>` still works). */
+type Spanned<T> = T extends unknown ? T & { readonly span: Span } : never;
+
+/** A checked MailLog or Pigear block: the contract's `BlockSpec` holding regex models, with its span. */
+export type BlockModel = Spanned<BlockSpec<MatchGroupModel>>;
 
 /** A MailLog `module NAME alias PATH` line, recorded for the runtime to resolve. */
 export interface ModuleDeclaration {

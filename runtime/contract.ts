@@ -139,8 +139,13 @@ export interface MatchGroupSpec {
   readonly operands: readonly { readonly negated: boolean; readonly test: (line: string) => boolean }[];
 }
 
-/** MailLog-style blocks and the Snort listener; run by `rulec report` / `rulec snort`. */
-export type BlockSpec =
+/**
+ * MailLog-style blocks and the Snort listener; run by `rulec report` / `rulec snort`. `Group` is
+ * how a block holds its regex tests: a module holds functions (`MatchGroupSpec`), the compiler's
+ * model holds the checked regexes. The model derives its block types from this one (adding a
+ * span), so a new kind or field is declared here only.
+ */
+export type BlockSpec<Group = MatchGroupSpec> =
   | {
       readonly kind: 'command';
       readonly exec: string;
@@ -159,8 +164,8 @@ export type BlockSpec =
       readonly description: string | null;
       readonly mimeFile: string | null;
       readonly trim: boolean;
-      readonly ignore: readonly MatchGroupSpec[];
-      readonly filter: readonly MatchGroupSpec[];
+      readonly ignore: readonly Group[];
+      readonly filter: readonly Group[];
     }
   | {
       readonly kind: 'snort';

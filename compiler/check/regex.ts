@@ -33,7 +33,7 @@ export function checkRegex(
     return null;
   }
   for (const problem of result.problems) {
-    ctx.error(problem.code, problem.message, problemSpan(ctx, pattern, flags, problem.start, problem.end));
+    ctx.report(problem.code, problem.severity, problem.message, problemSpan(ctx, pattern, flags, problem.start, problem.end));
   }
   const translated = result.value;
   if (translated === null || result.problems.length > 0) return null;

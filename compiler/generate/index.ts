@@ -187,25 +187,13 @@ function groupData(group: MatchGroupModel, regexes: RegexPool) {
   };
 }
 
+// A block is plain data but for its regex tests: new kinds and fields pass through as they are.
 function blockData(block: BlockModel, regexes: RegexPool) {
-  switch (block.kind) {
-    case 'command':
-      return { kind: block.kind, exec: block.exec, description: block.description, mimeFile: block.mimeFile };
-    case 'monitor':
-      return { kind: block.kind, dirs: block.dirs, description: block.description, mimeFile: block.mimeFile };
-    case 'watch':
-      return {
-        kind: block.kind,
-        logfile: block.logfile,
-        description: block.description,
-        mimeFile: block.mimeFile,
-        trim: block.trim,
-        ignore: block.ignore.map((group) => groupData(group, regexes)),
-        filter: block.filter.map((group) => groupData(group, regexes)),
-      };
-    case 'snort':
-      return { kind: block.kind, logdir: block.logdir, variant: block.variant, handlers: block.handlers };
-    case 'custom':
-      return { kind: block.kind, alias: block.alias, module: block.module, path: block.path, directives: block.directives };
-  }
+  const { span: _span, ...data } = block;
+  if (data.kind !== 'watch') return data;
+  return {
+    ...data,
+    ignore: data.ignore.map((group) => groupData(group, regexes)),
+    filter: data.filter.map((group) => groupData(group, regexes)),
+  };
 }

@@ -1,4 +1,4 @@
-import type { ParseProblem } from './cursor.js';
+import type { Problem } from '../problem.js';
 import type { Alternation, Node } from './pcre-ast.js';
 
 /**
@@ -7,8 +7,8 @@ import type { Alternation, Node } from './pcre-ast.js';
  * that are certain to have matched earlier on the path (not optional, not in another alternative,
  * not the enclosing group itself) translate exactly.
  */
-export function uncertainBackrefs(ast: Alternation): ParseProblem[] {
-  const problems: ParseProblem[] = [];
+export function uncertainBackrefs(ast: Alternation): Problem[] {
+  const problems: Problem[] = [];
   const visitSequence = (nodes: readonly Node[], set: ReadonlySet<number>): Set<number> => {
     const current = new Set(set);
     for (const n of nodes) for (const g of visit(n, current)) current.add(g);
@@ -19,7 +19,7 @@ export function uncertainBackrefs(ast: Alternation): ParseProblem[] {
     switch (n.kind) {
       case 'backref':
         if (!set.has(n.index)) {
-          problems.push({ start: n.start, end: n.end, code: 'R308', message: 'cannot be translated to JavaScript: a back reference to a group that may not have matched at this point (JavaScript would match it as empty, PCRE fails)' });
+          problems.push({ start: n.start, end: n.end, code: 'R308', severity: 'error', message: 'cannot be translated to JavaScript: a back reference to a group that may not have matched at this point (JavaScript would match it as empty, PCRE fails)' });
         }
         return new Set();
       case 'alt': {

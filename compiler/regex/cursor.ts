@@ -1,15 +1,9 @@
-/** A problem found while reading PCRE syntax, with offsets into the pattern. */
-export interface ParseProblem {
-  readonly start: number;
-  readonly end: number;
-  readonly message: string;
-  readonly code: 'R307' | 'R308';
-}
+import type { Problem } from '../problem.js';
 
 /** The read position in a PCRE pattern and the problems found so far; shared by the parser's parts. */
 export class Cursor {
   pos = 0;
-  readonly problems: ParseProblem[] = [];
+  readonly problems: Problem[] = [];
   /** Set when the output needs the JS `u` flag (astral characters, `\p{..}`). */
   needsUnicode = false;
   /** Inside `\Q...\E`, where every character is literal. */
@@ -38,10 +32,10 @@ export class Cursor {
   }
 
   invalid(start: number, end: number, message: string): void {
-    this.problems.push({ start, end, message, code: 'R307' });
+    this.problems.push({ start, end, message, code: 'R307', severity: 'error' });
   }
 
   untranslatable(start: number, end: number, feature: string): void {
-    this.problems.push({ start, end, message: `cannot be translated to JavaScript: ${feature}`, code: 'R308' });
+    this.problems.push({ start, end, message: `cannot be translated to JavaScript: ${feature}`, code: 'R308', severity: 'error' });
   }
 }

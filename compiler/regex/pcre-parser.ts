@@ -1,4 +1,5 @@
-import { Cursor, type ParseProblem } from './cursor.js';
+import type { Problem } from '../problem.js';
+import { Cursor } from './cursor.js';
 import type { Alternation, Group, Node } from './pcre-ast.js';
 import { readCharClass } from './pcre-class.js';
 import { matchingParen, quantifierAt } from './pcre-syntax.js';
@@ -20,7 +21,7 @@ export interface ParsedPattern {
   readonly needsUnicode: boolean;
   /** Where an inline option inside the pattern turns `i` on or off (translate.ts may refuse them). */
   readonly caseSwitches: readonly { readonly start: number; readonly end: number }[];
-  readonly problems: readonly ParseProblem[];
+  readonly problems: readonly Problem[];
 }
 
 const MAX_DEPTH = 200;

@@ -1,16 +1,9 @@
+import type { Problem } from '../problem.js';
 import { uncertainBackrefs } from './backref-check.js';
 import { emitJs, type Segment } from './js-emitter.js';
 import type { Alternation, Node } from './pcre-ast.js';
 import { parsePcre } from './pcre-parser.js';
 import { requiredLiterals } from './required-literals.js';
-
-/** A problem in a pattern; offsets are relative to the pattern text (see `translateRegex` for flags). */
-export interface RegexProblem {
-  start: number;
-  end: number;
-  message: string;
-  code: 'R307' | 'R308';
-}
 
 /** A PCRE pattern translated to a JS `RegExp` that behaves the same on one line of text. */
 export interface TranslatedRegex {
@@ -44,13 +37,13 @@ const segmentsOf = new WeakMap<TranslatedRegex, { segments: readonly Segment[]; 
  * the flag stands when the pattern is written `/source/flags` and offsets count from after the
  * opening slash.
  */
-export function translateRegex(source: string, perlFlags: string): { value: TranslatedRegex | null; problems: RegexProblem[] } {
-  const problems: RegexProblem[] = [];
+export function translateRegex(source: string, perlFlags: string): { value: TranslatedRegex | null; problems: Problem[] } {
+  const problems: Problem[] = [];
   const options = { caseless: false, dotAll: false, extended: false };
   [...perlFlags].forEach((flag, i) => {
     if (!setOption(options, flag, true)) {
       const at = source.length + 1 + i;
-      problems.push({ start: at, end: at + 1, message: `cannot be translated to JavaScript: the \`${flag}\` flag (only i, m, s and x are accepted)`, code: 'R308' });
+      problems.push({ start: at, end: at + 1, message: `cannot be translated to JavaScript: the \`${flag}\` flag (only i, m, s and x are accepted)`, code: 'R308', severity: 'error' });
     }
   });
   const start = leadingOptions(source, options);
@@ -74,6 +67,7 @@ export function translateRegex(source: string, perlFlags: string): { value: Tran
         end,
         message: `cannot be translated to JavaScript: (?i) for part of a pattern with ${why} (Node 20 has no scoped modifiers; put (?i) at the very start or use the i flag)`,
         code: 'R308' as const,
+        severity: 'error' as const,
       })),
     };
   }
@@ -84,7 +78,7 @@ export function translateRegex(source: string, perlFlags: string): { value: Tran
     new RegExp(js, jsFlags);
   } catch (err) {
     const detail = err instanceof Error ? err.message.replace(/^.*: /, '') : String(err);
-    return { value: null, problems: [{ start: 0, end: source.length, message: `invalid regex: ${detail}`, code: 'R307' }] };
+    return { value: null, problems: [{ start: 0, end: source.length, message: `invalid regex: ${detail}`, code: 'R307', severity: 'error' }] };
   }
   const named = parsed.names.flatMap((name, index) => (name === null ? [] : [[name, index] as const]));
   const groupNames = named.map(([name]) => name);
@@ -217,6 +211,6 @@ function skipExtended(source: string, from: number): number {
   }
 }
 
-function sortProblems(problems: RegexProblem[]): RegexProblem[] {
+function sortProblems(problems: Problem[]): Problem[] {
   return problems.sort((a, b) => a.start - b.start || a.end - b.end);
 }

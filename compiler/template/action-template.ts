@@ -1,14 +1,7 @@
 import type { ActionSpec, TemplatePart } from '../../runtime/contract.js';
+import type { Code } from '../../grammar/codes.js';
+import type { Problem } from '../problem.js';
 import { codeWords, type ActionWord } from './code-words.js';
-
-/** A problem in an action template; offsets are relative to the raw value. */
-export interface TemplateProblem {
-  start: number;
-  end: number;
-  message: string;
-  code: 'R310' | 'R311' | 'R323' | 'R327' | 'R328';
-  severity: 'error' | 'warning' | 'info';
-}
 
 /** The R312 message the checker gives every `shell = true` action (this module returns no R312 itself). */
 export const SHELL_ACTION_WARNING =
@@ -30,7 +23,7 @@ const QUOTED_REFERENCE = /\$(?:@|\d+|\{(\w+)\}|([A-Za-z_]\w*))/y;
 export function compileActionTemplate(
   raw: string,
   opts: { shell: boolean; groupCount: number; groupNames?: Readonly<Record<string, number>> | null },
-): { value: ActionSpec | null; problems: TemplateProblem[] } {
+): { value: ActionSpec | null; problems: Problem[] } {
   if (raw.trim() === '') {
     return { value: null, problems: [{ start: 0, end: raw.length, message: 'the action is empty', code: 'R311', severity: 'error' }] };
   }
@@ -63,12 +56,12 @@ interface Ref {
   substituted: boolean;
 }
 
-function error(start: number, end: number, message: string, code: TemplateProblem['code'] = 'R311'): TemplateProblem {
+function error(start: number, end: number, message: string, code: Code = 'R311'): Problem {
   return { start, end, message, code, severity: 'error' };
 }
 
 /** The program word: not from the log, not empty, not a shell's `NAME=value` prefix. */
-function checkProgram(raw: string, words: readonly Word[], problems: TemplateProblem[]): void {
+function checkProgram(raw: string, words: readonly Word[], problems: Problem[]): void {
   const first = words[0];
   if (first === undefined) return;
   const at = (message: string): number => problems.push(error(first.start, first.end, message));
@@ -82,7 +75,7 @@ function checkProgram(raw: string, words: readonly Word[], problems: TemplatePro
 }
 
 /** A capture in code an interpreter runs is refused; `$N` kept as text in single quotes is pointed out elsewhere. */
-function checkCode(words: readonly Word[], refs: readonly Ref[], problems: TemplateProblem[]): void {
+function checkCode(words: readonly Word[], refs: readonly Ref[], problems: Problem[]): void {
   const code = codeWords(words.map(literalStart));
   for (const ref of refs) {
     const inCode = code.has(words.indexOf(ref.word));
@@ -107,10 +100,10 @@ function textOf(word: Word): string | null {
 
 const isBlank = (ch: string | undefined): boolean => ch === ' ' || ch === '\t';
 
-function splitWords(raw: string, groups: Groups): { words: Word[]; refs: Ref[]; problems: TemplateProblem[] } {
+function splitWords(raw: string, groups: Groups): { words: Word[]; refs: Ref[]; problems: Problem[] } {
   const words: Word[] = [];
   const refs: Ref[] = [];
-  const problems: TemplateProblem[] = [];
+  const problems: Problem[] = [];
   let word: Word | null = null;
   // A typographic quote opens only at the start of a word and closes only at its end, so the
   // apostrophe in `Bob’s` stays text.
@@ -207,7 +200,7 @@ function splitWords(raw: string, groups: Groups): { words: Word[]; refs: Ref[]; 
   return { words, refs, problems };
 }
 
-function typographicNote(at: number, ch: string, as: string): TemplateProblem {
+function typographicNote(at: number, ch: string, as: string): Problem {
   return { start: at, end: at + 1, message: `typographic quote ${ch} read as ${as}`, code: 'R323', severity: 'info' };
 }
 
@@ -230,7 +223,7 @@ function dollar(
   groups: Groups,
   text: (at: number, end: number, t: string) => void,
   part: (at: number, end: number, p: TemplatePart) => void,
-  problems: TemplateProblem[],
+  problems: Problem[],
 ): number {
   const noMatch = 'this action fires when lines are missing, so there is no match to take groups from';
   const next = raw[i + 1];

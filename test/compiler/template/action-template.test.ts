@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileActionTemplate, SHELL_ACTION_WARNING, type TemplateProblem } from '../../../compiler/template/action-template.js';
+import type { Problem } from '../../../compiler/problem.js';
+import { compileActionTemplate, SHELL_ACTION_WARNING } from '../../../compiler/template/action-template.js';
 import type { ActionSpec, TemplatePart } from '../../../runtime/contract.js';
 
 const T = (text: string): TemplatePart => ({ kind: 'text', text });
@@ -21,7 +22,7 @@ function argv(raw: string, groupCount = 3): readonly (readonly TemplatePart[])[]
 
 /** Problems as `[code, severity, underlined text]`. */
 function problems(raw: string, groupCount = 3): [string, string, string][] {
-  return compileActionTemplate(raw, { shell: false, groupCount }).problems.map((p: TemplateProblem) => [p.code, p.severity, raw.slice(p.start, p.end)]);
+  return compileActionTemplate(raw, { shell: false, groupCount }).problems.map((p: Problem) => [p.code, p.severity, raw.slice(p.start, p.end)]);
 }
 
 /** Fills a compiled argv as the runtime does: each part fills its own word, nothing is re-read. */
