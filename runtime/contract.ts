@@ -149,6 +149,10 @@ export type BlockSpec<Group = MatchGroupSpec> =
   | {
       readonly kind: 'command';
       readonly exec: string;
+      /** `exec` split into words at compile time; absent in modules of older compilers. */
+      readonly argv?: readonly string[];
+      /** Seconds before the command is killed; absent in modules of older compilers. */
+      readonly timeout?: number;
       readonly description: string | null;
       readonly mimeFile: string | null;
     }

@@ -11,3 +11,4 @@ export { Supervisor, type SupervisorDeps } from './daemon/supervisor.js';
 export { DryRun, type DryRunEvent, type DryRunOptions, type FireEvent, type MatchEvent } from './daemon/dry-run.js';
 export { RUNTIME_VERSION } from './daemon/version.js';
 export { enableLinearRegexFallback } from './engine/linear-regex-fallback.js';
+export { BaseReportEntry, type Directive, type EntryContext, type ReportEntry, type ReportOutput } from './report/report-entry.js';
