@@ -13,6 +13,7 @@ import { hostileBench } from './runtime-hostile.js';
 import { latencyBench } from './runtime-latency.js';
 import { memoryBench } from './runtime-memory.js';
 import { spawnBench } from './runtime-spawn.js';
+import { testPathBench } from './runtime-test-path.js';
 import { throughputBench } from './runtime-throughput.js';
 
 const benchmarks: readonly Benchmark[] = [
@@ -20,6 +21,7 @@ const benchmarks: readonly Benchmark[] = [
   buildBench,
   prefilterBench,
   throughputBench,
+  testPathBench,
   latencyBench,
   memoryBench,
   spawnBench,

@@ -2,7 +2,10 @@
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActionRequest, ActionSink } from '../runtime/actions/action-sink.js';
+import { LiveClock } from '../runtime/clock/clock.js';
 import type { RuleModule } from '../runtime/contract.js';
+import { Supervisor } from '../runtime/daemon/supervisor.js';
+import { Logger } from '../runtime/log/logger.js';
 import { loadRuleFile } from '../cli/commands/run.js';
 import { corpusLines } from './bench.js';
 import { seededRandom } from '../compiler/seeded-random.js';
@@ -68,4 +71,15 @@ export async function until(check: () => boolean, timeoutMs: number, everyMs = 5
     if (Date.now() > end) throw new Error(`benchmark condition not reached within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Milliseconds the live pipeline (Supervisor, a real tailer) takes to read the first `lines` lines of `module`'s file. */
+export async function pipelineMs(module: RuleModule, lines: number): Promise<number> {
+  const supervisor = new Supervisor({ clock: new LiveClock(), actions: new CountingSink(), log: new Logger({ level: 'error' }) });
+  const started = process.hrtime.bigint();
+  await supervisor.start([module]);
+  await until(() => supervisor.stats().linesRead >= lines, 120_000, 2);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  await supervisor.stop();
+  return ms;
 }

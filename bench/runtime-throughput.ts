@@ -8,24 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RuleModule } from '../runtime/contract.js';
-import { LiveClock } from '../runtime/clock/clock.js';
-import { Supervisor } from '../runtime/daemon/supervisor.js';
-import { Logger } from '../runtime/log/logger.js';
 import { FileTailer } from '../runtime/sources/tail/index.js';
 import { templateRules, type Benchmark } from './bench.js';
-import { CountingSink, ruleModule, until, writeResampledLog } from './runtime-common.js';
+import { pipelineMs, ruleModule, until, writeResampledLog } from './runtime-common.js';
 
 const LINES = 1_500_000;
-
-async function pipelineMs(module: RuleModule): Promise<number> {
-  const supervisor = new Supervisor({ clock: new LiveClock(), actions: new CountingSink(), log: new Logger({ level: 'error' }) });
-  const started = process.hrtime.bigint();
-  await supervisor.start([module]);
-  await until(() => supervisor.stats().linesRead >= LINES, 120_000, 2);
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  await supervisor.stop();
-  return ms;
-}
 
 async function bareTailerMs(file: string): Promise<number> {
   let lines = 0;
@@ -60,8 +47,8 @@ async function alternatedBest(runs: number, one: RuleModule, many: RuleModule): 
   let oneMs = Infinity;
   let manyMs = Infinity;
   for (let run = 0; run < runs; run++) {
-    oneMs = Math.min(oneMs, await pipelineMs(one));
-    manyMs = Math.min(manyMs, await pipelineMs(many));
+    oneMs = Math.min(oneMs, await pipelineMs(one, LINES));
+    manyMs = Math.min(manyMs, await pipelineMs(many, LINES));
   }
   return { oneMs, manyMs };
 }
