@@ -10,5 +10,6 @@ export { checkModule, importModule, type LoadResult } from './daemon/loader.js';
 export { Supervisor, type SupervisorDeps } from './daemon/supervisor.js';
 export { DryRun, type DryRunEvent, type DryRunOptions, type FireEvent, type MatchEvent } from './daemon/dry-run.js';
 export { RUNTIME_VERSION } from './daemon/version.js';
+export { LineStream, type LineBatch, type LineStreamOptions, type StreamPosition } from './sources/line-stream.js';
 export { enableLinearRegexFallback } from './engine/linear-regex-fallback.js';
 export { BaseReportEntry, type Directive, type EntryContext, type ReportEntry, type ReportOutput } from './report/report-entry.js';

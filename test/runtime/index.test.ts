@@ -10,6 +10,7 @@ describe('rulec/runtime, the embedding entry', () => {
     const contract = await import('rulec/contract');
     expect(typeof runtime.runMain).toBe('function');
     expect(typeof runtime.Supervisor).toBe('function');
+    expect(typeof runtime.LineStream.open).toBe('function');
     expect(runtime.CONTRACT_VERSION).toBe(contract.CONTRACT_VERSION);
   });
 

@@ -6,11 +6,14 @@ export interface SplitResult {
   readonly lines: string[];
   /** Lines cut to the cap in this push. */
   readonly cuts: number;
+  /** Their indices in `lines`: a cut line must not look whole to a pattern anchored at its end (engine/cut-line.ts). */
+  readonly cut: readonly number[];
   /** Where each line's bytes are in the pushed chunk, when it is ASCII; valid until the next push. */
   readonly ascii: AsciiLineBytes | null;
 }
 
 const NEWLINE = 0x0a;
+const NONE: readonly number[] = Object.freeze([]);
 const CR = 0x0d;
 /** Bytes of an ASCII chunk decoded at once (see `segment`). */
 const SEGMENT_BYTES = 32 * 1024;
@@ -86,7 +89,7 @@ export class LineSplitter {
   /** Splits `chunk`, which must follow directly on the bytes pushed before. `chunk` may be reused afterwards. */
   push(chunk: Buffer): SplitResult {
     const lines: string[] = [];
-    let cuts = 0;
+    let cut: number[] | null = null;
     // Log chunks are mostly ASCII: then latin1 decodes them (the same text, cheaper than UTF-8).
     const ascii = isAscii(chunk);
     let pos = 0;
@@ -105,8 +108,8 @@ export class LineSplitter {
       const last = end > pos ? chunk[end - 1] : this.lastPendingByte();
       if (end - pos - (last === CR ? 1 : 0) > room) {
         if (ascii) this.place(lines.length, -1, -1);
+        (cut ??= []).push(lines.length);
         lines.push(this.cut(chunk, pos, room));
-        cuts++;
         this.consumedOffset += this.pendingLength + (end - pos);
         this.clearPending();
         if (nl === -1) {
@@ -131,7 +134,7 @@ export class LineSplitter {
     }
     const bytes = ascii && lines.length > 0 ? { bytes: chunk, starts: this.starts, ends: this.ends } : null;
     this.segment = null;
-    return { lines, cuts, ascii: bytes };
+    return { lines, cuts: cut?.length ?? 0, cut: cut ?? NONE, ascii: bytes };
   }
 
   /** Returns the held partial line (or null) and counts it as consumed: for a file nobody writes to any more. */
