@@ -46,7 +46,7 @@ export const regexCommand: Command = {
     const flags = values.flags as string;
     const translated = translateRegex(source, flags);
     for (const problem of translated.problems) {
-      io.err(`rulec regex: error[${problem.code}]: ${problem.message}\n${pointAt(`${source}/${flags}`, problem.start, problem.end)}`);
+      io.err(`rulec regex: error[${problem.code}]: ${problem.message}\n${pointAt(flags === '' ? source : `${source}/${flags}`, problem.start, problem.end)}`);
     }
     if (translated.value === null || translated.problems.length > 0) return 1;
     const t = translated.value;

@@ -94,7 +94,9 @@ function arityFits(ctx: CheckContext, command: CommandStatement, spec: Directive
   const name = command.name.value;
   const wanted = spec.max === spec.min ? `${spec.min}` : spec.max === Infinity ? `at least ${spec.min}` : `${spec.min} to ${spec.max}`;
   const where = count > spec.max ? cover(command.args[spec.max]!.span, command.args.at(-1)!.span) : command.span;
-  ctx.error('R318', `\`${name}\` takes ${wanted} argument${wanted === '1' ? '' : 's'}, got ${count}`, where, {
+  // "at least 1 argument", "1 to 2 arguments": the number nearest the noun decides.
+  const plural = (spec.max === Infinity ? spec.min : spec.max) !== 1;
+  ctx.error('R318', `\`${name}\` takes ${wanted} argument${plural ? 's' : ''}, got ${count}`, where, {
     notes: count > spec.max ? ['quote an argument that contains spaces'] : [],
   });
   return false;

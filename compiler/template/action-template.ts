@@ -157,7 +157,7 @@ function splitWords(raw: string, groups: Groups): { words: Word[]; refs: Ref[]; 
         // A run such as `&&` or `2>&1`'s `>&` is one mistake.
         let end = i + 1;
         while (end < raw.length && SHELL_OPERATORS.has(raw[end]!) && raw[end] !== '`') end++;
-        problems.push(error(i, end, `\`${raw.slice(i, end)}\` is shell syntax, but actions run without a shell; quote it to pass it as text, or set shell = true`));
+        problems.push(error(i, end, `${codeSpan(raw.slice(i, end))} is shell syntax, but actions run without a shell; quote it to pass it as text, or set shell = true`));
         i = end;
       } else {
         text(i, i + 1, ch);
@@ -278,4 +278,9 @@ function dollar(
   }
   part(i, end, { kind: 'capture', index });
   return end;
+}
+
+/** `text` as a Markdown code span; one holding a backtick is fenced with two and padded, as CommonMark reads it. */
+function codeSpan(text: string): string {
+  return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
 }

@@ -43,7 +43,16 @@ describe('rulec regex', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/error\[R308\].*atomic/i);
     // The carets start under `(?>`, right after the `a`.
-    expect(result.stderr).toMatch(/\n  a\(\?>bc\)d\/\n {3}\^+\n/);
+    expect(result.stderr).toMatch(/\n  a\(\?>bc\)d\n {3}\^+\n/);
+  });
+
+  it('shows the pattern without a trailing slash when no flags were given, and with /flags when they were', async () => {
+    const bare = await runCli(['regex', 'foo\\Kbar'], { cwd: REPO, input: 'x\n' });
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toContain('\n  foo\\Kbar\n     ^^\n');
+    const flagged = await runCli(['regex', 'foo', '--flags', 'iq'], { cwd: REPO, input: 'x\n' });
+    expect(flagged.code).toBe(1);
+    expect(flagged.stderr).toContain('\n  foo/iq\n       ^\n');
   });
 
   it('warns about a pattern that may backtrack catastrophically but still runs it', async () => {

@@ -38,6 +38,11 @@ describe('set', () => {
     expect(found[0]!.span).toMatchObject(m.marks[0]!);
     expect(c.model.settings).toEqual({});
   });
+
+  it('says "at least 1 argument", in the singular (R318)', () => {
+    const c = checkText('monitor <<__EOM\n    dir\n__EOM\n');
+    expect(c.only('R318').message).toBe('`dir` takes at least 1 argument, got 0');
+  });
 });
 
 describe('module and custom blocks', () => {

@@ -267,3 +267,12 @@ describe('compileActionTemplate on random input', () => {
     expect(compiled).toBeGreaterThan(300);
   });
 });
+
+describe('compileActionTemplate: messages', () => {
+  it('quotes shell syntax that holds a backtick as a readable code span (R311)', () => {
+    const found = compileActionTemplate('/bin/echo `;id', { shell: false, groupCount: 0 }).problems;
+    expect(found.map((p) => p.message)).toContain('`` `; `` is shell syntax, but actions run without a shell; quote it to pass it as text, or set shell = true');
+    const plain = compileActionTemplate('/bin/echo a;b', { shell: false, groupCount: 0 }).problems;
+    expect(plain.map((p) => p.message)).toContain('`;` is shell syntax, but actions run without a shell; quote it to pass it as text, or set shell = true');
+  });
+});
