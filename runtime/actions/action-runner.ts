@@ -4,18 +4,25 @@ import { MAX_TIMER_MS } from '../clock/clock.js';
 import { ownCopy } from '../engine/own-copy.js';
 import type { ActionHelper } from './action-helper.js';
 import type { ActionRequest, ActionSink } from './action-sink.js';
+import { ItemQueue, textSize } from './item-queue.js';
 import { actionEnv, fillArgv } from './fill-argv.js';
 import { runAction, stopRunningActions, type ActionOutcome } from './run-action.js';
 
-/** Tuning for the action queue; every field has a default. */
+/** Tuning for the action queues; every field has a default. */
 export interface ActionRunnerOptions {
   /** Actions running at once (`athread_count`); default 2. */
   readonly threads?: number;
-  /** Waiting actions kept; beyond it the oldest is dropped and counted. Default 1000. */
+  /**
+   * Actions of one item running at once; default half of `threads`, at least 1, so an item
+   * whose actions hang leaves the other workers to the other items.
+   */
+  readonly itemThreads?: number;
+  /** Waiting actions kept per item; beyond it the item's newest is dropped and counted. Default 1000. */
   readonly queueCap?: number;
   /**
-   * Characters of log text (lines and captures) the waiting actions may hold together; beyond it
-   * the oldest are dropped too. Default 16 Mi: 1000 lines at a 16 MiB line_max would be gigabytes.
+   * Characters of log text (lines and captures) the waiting actions of all items may hold
+   * together; beyond it the item holding the most gives up its newest. Default 16 Mi: 1000
+   * lines at a 16 MiB line_max would be gigabytes.
    */
   readonly queueTextCap?: number;
   /** Bytes of stdout and of stderr kept for the log; default 4096. */
@@ -30,7 +37,17 @@ export interface ActionRunnerOptions {
   readonly helper?: ActionHelper;
 }
 
-/** Counters since start. */
+/** One item's action counters since start. */
+export interface ItemActionStats {
+  readonly name: string;
+  readonly submitted: number;
+  /** Dropped because its queue was full, or because it held the most waiting log text. */
+  readonly dropped: number;
+  readonly running: number;
+  readonly queued: number;
+}
+
+/** Counters since start, in total and per item (items that submitted an action). */
 export interface ActionStats {
   readonly submitted: number;
   readonly dropped: number;
@@ -42,35 +59,54 @@ export interface ActionStats {
   readonly spawnFailed: number;
   readonly running: number;
   readonly queued: number;
+  readonly items: readonly ItemActionStats[];
 }
 
 /** Characters of each argv word shown in the log. */
 const LOG_WORD_MAX = 200;
 
 /**
- * The engine's `ActionSink`: a bounded queue served by `threads` workers that run each action
- * as a child process (argv, no shell, unless the action opted in) and log how it ended. A failing
- * action is logged and counted; nothing it does can stop the engine.
+ * `3 action(s) dropped (SLOW 2, BAN 1)`: the drops of a stopping summary, per item, most first;
+ * empty when none was dropped.
+ */
+export function droppedSummary(stats: ActionStats): string {
+  if (stats.dropped === 0) return '';
+  const items = stats.items.filter((i) => i.dropped > 0).sort((a, b) => b.dropped - a.dropped);
+  return `${stats.dropped} action(s) dropped (${items.map((i) => `${i.name} ${i.dropped}`).join(', ')})`;
+}
+
+/**
+ * The engine's `ActionSink`: a bounded queue per item, served by `threads` workers in turn
+ * (round robin over the items with waiting actions, each item running at most `itemThreads` at
+ * once), that run each action as a child process (argv, no shell, unless the action opted in)
+ * and log how it ended. A failing action is logged and counted; nothing it does can stop the
+ * engine, and no item's actions can keep another item's from starting.
  */
 export class ActionRunner implements ActionSink {
   private readonly threads: number;
+  private readonly itemThreads: number;
   private readonly queueCap: number;
   private readonly queueTextCap: number;
-  private queuedText = 0;
   private readonly outputCap: number;
   private readonly killGraceMs: number;
   private readonly baseEnv: NodeJS.ProcessEnv;
   private readonly onSpawn: ((request: ActionRequest) => void) | undefined;
   private readonly helper: ActionHelper | undefined;
   private readonly start: typeof runAction;
-  private queue: (ActionRequest | undefined)[] = [];
-  private head = 0;
+  /** Per item name, in order of first action. */
+  private readonly queues = new Map<string, ItemQueue>();
+  /** Items that may start an action now, in turn: the next is at `turnHead`. */
+  private turns: ItemQueue[] = [];
+  private turnHead = 0;
+  private queued = 0;
+  private queuedText = 0;
   private running = 0;
   private waiters: (() => void)[] = [];
   private counts = { submitted: 0, dropped: 0, succeeded: 0, exitedBadly: 0, timedOut: 0, spawnFailed: 0 };
 
   constructor(private readonly log: Logger, options: ActionRunnerOptions = {}) {
     this.threads = Math.max(1, options.threads ?? 2);
+    this.itemThreads = Math.min(this.threads, Math.max(1, options.itemThreads ?? Math.floor(this.threads / 2)));
     this.queueCap = Math.max(1, options.queueCap ?? 1000);
     this.queueTextCap = Math.max(1, options.queueTextCap ?? 16 * 1024 * 1024);
     this.outputCap = options.outputCap ?? 4096;
@@ -86,35 +122,37 @@ export class ActionRunner implements ActionSink {
 
   submit(request: ActionRequest): void {
     this.counts.submitted++;
+    const queue = this.queueOf(request.item.name);
+    queue.submitted++;
+    // What was decided first runs first: a full queue refuses the newest, so a flood cannot
+    // push out the first action against a key (its ban) for a later one.
+    if (queue.length >= this.queueCap) {
+      this.dropped(queue, request, `the item's action queue is full (${this.queueCap} waiting)`);
+      return;
+    }
     const size = textSize(request);
-    while (this.head < this.queue.length && (this.queue.length - this.head >= this.queueCap || this.queuedText + size > this.queueTextCap)) {
-      this.dropOldest();
+    while (this.queued > 0 && this.queuedText + size > this.queueTextCap) {
+      // The item holding the most waiting text (this one counting the new action) gives up its newest.
+      const largest = this.mostText(queue, size);
+      const why = `the waiting actions hold ${this.queueTextCap} characters of log text, this item's the most`;
+      if (largest === queue) {
+        this.dropped(queue, request, why);
+        return;
+      }
+      const newest = largest.pop()!;
+      this.queued--;
+      this.queuedText -= textSize(newest);
+      this.dropped(largest, newest, why);
     }
     // Queued for a while: its text must not keep the read segment it was cut from alive. `$0`
     // is the line: one copy serves both.
     const line = ownCopy(request.line);
     const captures = request.captures.map((text) => (text === undefined ? text : text === request.line ? line : ownCopy(text)));
-    this.queue.push({ ...request, line, captures });
+    queue.push({ ...request, line, captures });
+    this.queued++;
     this.queuedText += size;
+    this.offerTurn(queue);
     this.pump();
-  }
-
-  private dropOldest(): void {
-    const oldest = this.take();
-    this.counts.dropped++;
-    // Under a flood, log the 1st, 2nd, 4th, 8th... drop rather than one line per drop.
-    if ((this.counts.dropped & (this.counts.dropped - 1)) === 0) {
-      const what = `action queue full (${this.queueCap} actions or ${this.queueTextCap} characters of log text): dropped the oldest ${oldest?.kind ?? ''} action`;
-      this.log.warn(oldest?.item.name ?? null, `${what} (${this.counts.dropped} dropped so far)`);
-    }
-  }
-
-  /** Takes the oldest waiting action off the queue. */
-  private take(): ActionRequest | undefined {
-    const next = this.queue[this.head];
-    this.queue[this.head++] = undefined;
-    if (next !== undefined) this.queuedText -= textSize(next);
-    return next;
   }
 
   /**
@@ -143,29 +181,89 @@ export class ActionRunner implements ActionSink {
   }
 
   stats(): ActionStats {
-    return { ...this.counts, running: this.running, queued: this.queue.length - this.head };
+    const items = [...this.queues.values()].map((q) => ({ name: q.name, submitted: q.submitted, dropped: q.dropped, running: q.running, queued: q.length }));
+    return { ...this.counts, running: this.running, queued: this.queued, items };
   }
 
   private idle(): boolean {
-    return this.running === 0 && this.queue.length === this.head;
+    return this.running === 0 && this.queued === 0;
+  }
+
+  private queueOf(name: string): ItemQueue {
+    let queue = this.queues.get(name);
+    if (queue === undefined) {
+      queue = new ItemQueue(name);
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  /** The queue holding the most waiting text, `queue` counting `size` more; `queue` on a tie. */
+  private mostText(queue: ItemQueue, size: number): ItemQueue {
+    let largest = queue;
+    let most = queue.text + size;
+    for (const q of this.queues.values()) {
+      if (q.text > most) {
+        largest = q;
+        most = q.text;
+      }
+    }
+    return largest;
+  }
+
+  private dropped(queue: ItemQueue, request: ActionRequest, why: string): void {
+    this.counts.dropped++;
+    queue.dropped++;
+    // Under a flood, log the item's 1st, 2nd, 4th, 8th... drop rather than one line per drop.
+    if ((queue.dropped & (queue.dropped - 1)) === 0) {
+      this.log.warn(queue.name, `${request.kind} action dropped: ${why} (${queue.dropped} of this item's dropped so far)`);
+    }
+  }
+
+  /** Puts `queue` last in line to start an action, if it has one waiting and room to run it. */
+  private offerTurn(queue: ItemQueue): void {
+    if (queue.listed || queue.length === 0 || queue.running >= this.itemThreads) return;
+    queue.listed = true;
+    this.turns.push(queue);
+  }
+
+  /** The next item in turn that may start an action, taken off the line. */
+  private nextTurn(): ItemQueue | undefined {
+    while (this.turnHead < this.turns.length) {
+      const queue = this.turns[this.turnHead++]!;
+      queue.listed = false;
+      // It may have lost its waiting actions to the text cap since it was listed.
+      if (queue.length > 0 && queue.running < this.itemThreads) return queue;
+    }
+    this.turns = [];
+    this.turnHead = 0;
+    return undefined;
   }
 
   private pump(): void {
-    while (this.running < this.threads && this.head < this.queue.length) {
-      const next = this.take();
-      if (next === undefined) continue;
+    while (this.running < this.threads) {
+      const queue = this.nextTurn();
+      if (queue === undefined) break;
+      const next = queue.shift()!;
+      this.queued--;
+      this.queuedText -= textSize(next);
+      queue.running++;
       this.running++;
+      // Round robin: the item goes to the back of the line.
+      this.offerTurn(queue);
       void this.execute(next)
         .catch((err: unknown) => this.log.error(next.item.name, `action failed: ${String(err)}`))
         .then(() => {
+          queue.running--;
           this.running--;
+          this.offerTurn(queue);
           this.pump();
           if (this.idle()) for (const wake of this.waiters.splice(0)) wake();
         });
     }
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
+    if (this.turnHead > 1024 && this.turnHead * 2 > this.turns.length) {
+      this.turns = this.turns.slice(this.turnHead);
+      this.turnHead = 0;
     }
   }
 
@@ -212,11 +310,4 @@ export class ActionRunner implements ActionSink {
       this.log.warn(name, [...what, ` ${how}${output}`]);
     }
   }
-}
-
-/** The log text an action holds while it waits: its line, and its captures but `$0`, which is the line. */
-function textSize(request: ActionRequest): number {
-  let size = request.line.length;
-  for (const text of request.captures) if (text !== undefined && text !== request.line) size += text.length;
-  return size;
 }

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { EngineSettings, RuleModule } from '../contract.js';
 import { actionHelperIfNeeded } from '../actions/action-helper.js';
-import { ActionRunner } from '../actions/action-runner.js';
+import { ActionRunner, droppedSummary } from '../actions/action-runner.js';
 import { LiveClock } from '../clock/clock.js';
 import { escapeControl } from '../log/escape.js';
 import { Logger } from '../log/logger.js';
@@ -259,7 +259,8 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
       await actions.close(STOP_GRACE_MS);
       const stats = actions.stats();
       if (!drained) log.warn(null, `${stats.running + stats.queued} action(s) still running at exit`);
-      log.info(null, `stopped: ${supervisor.stats().linesRead} line(s) read, ${stats.submitted} action(s) submitted`);
+      const dropped = droppedSummary(stats);
+      log.info(null, `stopped: ${supervisor.stats().linesRead} line(s) read, ${stats.submitted} action(s) submitted${dropped === '' ? '' : `, ${dropped}`}`);
       const pidProblem = args.pidFile === null ? null : removePidFile(args.pidFile);
       if (pidProblem !== null) log.warn(null, pidProblem);
       uninstall();

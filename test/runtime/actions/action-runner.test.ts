@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ActionRunner } from '../../../runtime/actions/action-runner.js';
+import { ActionRunner, droppedSummary } from '../../../runtime/actions/action-runner.js';
 import type { ActionRequest } from '../../../runtime/actions/action-sink.js';
 import type { ActionSpec, Captures, ItemSpec } from '../../../runtime/contract.js';
 import { Logger } from '../../../runtime/log/logger.js';
@@ -181,9 +181,9 @@ describe('ActionRunner failures and limits', () => {
     const r = runner();
     const [stubbornPid, leftPid] = [join(dir.path, 'stubborn.pid'), join(dir.path, 'left.pid')];
     const stubborn = `process.on("SIGTERM", () => {}); require("fs").writeFileSync(${JSON.stringify(stubbornPid)}, String(process.pid)); setInterval(() => {}, 1000)`;
-    // No action_timeout: only the stop can end them.
-    r.submit(request({ shell: false, argv: [[text(process.execPath)], [text('-e')], [text(stubborn)]], source: 'x' }));
-    r.submit(request({ shell: true, command: `sleep 30 >/dev/null 2>&1 & echo $! > ${leftPid}`, source: 'x' }));
+    // No action_timeout: only the stop can end them. Two items, so both run at once.
+    r.submit(request({ shell: false, argv: [[text(process.execPath)], [text('-e')], [text(stubborn)]], source: 'x' }, [], '', item({ name: 'A' })));
+    r.submit(request({ shell: true, command: `sleep 30 >/dev/null 2>&1 & echo $! > ${leftPid}`, source: 'x' }, [], '', item({ name: 'B' })));
     expect(await waitFor(() => existsSync(stubbornPid) && existsSync(leftPid) && readFileSync(leftPid, 'utf8') !== '', 5_000)).toBe(true);
     const pids = [stubbornPid, leftPid].map((f) => Number(readFileSync(f, 'utf8')));
     await r.close(300);
@@ -200,43 +200,67 @@ describe('ActionRunner failures and limits', () => {
     expect(r.stats().succeeded).toBe(1);
   });
 
-  it('drops the oldest waiting action beyond the queue cap, counted and logged', async () => {
+  it('refuses the newest action beyond an item\'s queue cap, so the first decided still run; counted and logged', async () => {
     dir = tempDir();
     const r = runner(1, 2);
     for (let i = 0; i < 5; i++) r.submit(request(dumpAction([text(String(i))])));
     expect(await r.drain(10_000)).toBe(true);
-    // 0 starts at once; 1..4 compete for two places, so 1 and 2 are dropped.
-    expect(dir.records().map((x) => x.argv[0])).toEqual(['0', '3', '4']);
+    // 0 starts at once; 1 and 2 wait, 3 and 4 find the queue full.
+    expect(dir.records().map((x) => x.argv[0])).toEqual(['0', '1', '2']);
     expect(r.stats().dropped).toBe(2);
-    expect(logged.some((l) => l.includes('queue full'))).toBe(true);
+    expect(r.stats().items).toEqual([{ name: 'T', submitted: 5, dropped: 2, running: 0, queued: 0 }]);
+    expect(logged.filter((l) => l.includes('[T] upbound action dropped: the item\'s action queue is full (2 waiting)'))).toHaveLength(2);
   });
 
-  it('drops the oldest waiting actions when their log text passes the text cap, $0 counted once', async () => {
+  it('drops from the item holding the most waiting log text when the text cap is reached, $0 counted once', async () => {
     dir = tempDir();
     logged = [];
     const log = new Logger({ level: 'debug', stdout: { write: (t: string) => logged.push(t) } });
     // Room for the text of two waiting 1,000-character lines, each also its own $0.
     const r = new ActionRunner(log, { threads: 1, queueTextCap: 2_500, killGraceMs: 300, baseEnv: { ...process.env, DUMP_FILE: dir.dump } });
-    for (let i = 0; i < 5; i++) {
-      const line = String(i).repeat(1_000);
-      r.submit(request(dumpAction([cap(0)]), [line], line));
-    }
+    const [big, small] = [item({ name: 'BIG' }), item({ name: 'SMALL' })];
+    const submit = (it: ItemSpec, tag: string, length: number): void => {
+      const line = tag.padEnd(length, '.');
+      r.submit(request(dumpAction([text(tag)]), [line], line, it));
+    };
+    submit(big, 'b0', 1_000);
+    submit(big, 'b1', 1_000);
+    submit(big, 'b2', 1_000);
+    submit(small, 's0', 400);
+    submit(big, 'b3', 1_000);
     expect(await r.drain(10_000)).toBe(true);
-    expect(dir.records().map((x) => x.argv[0]![0])).toEqual(['0', '3', '4']);
-    expect(r.stats().dropped).toBe(2);
-    expect(logged.some((l) => l.includes('2500 characters of log text'))).toBe(true);
+    // b0 runs at once; b1, b2 wait (2,000); s0 makes 2,400; b3 would make 3,400, and BIG holds
+    // the most: its newest, b3 itself, goes. SMALL had its turn in line before BIG's next.
+    expect(dir.records().map((x) => x.argv[0])).toEqual(['b0', 's0', 'b1', 'b2']);
+    expect(r.stats().items.map((i) => [i.name, i.dropped])).toEqual([['BIG', 1], ['SMALL', 0]]);
+    expect(logged.some((l) => l.includes('[BIG]') && l.includes('2500 characters of log text'))).toBe(true);
   });
 
-  it('runs up to `threads` actions at once', async () => {
+  it('a newcomer with little text makes the item holding the most give up its newest waiting action', async () => {
+    dir = tempDir();
+    logged = [];
+    const log = new Logger({ level: 'debug', stdout: { write: (t: string) => logged.push(t) } });
+    const r = new ActionRunner(log, { threads: 1, queueTextCap: 2_500, killGraceMs: 300, baseEnv: { ...process.env, DUMP_FILE: dir.dump } });
+    const [big, small] = [item({ name: 'BIG' }), item({ name: 'SMALL' })];
+    for (const tag of ['b0', 'b1', 'b2']) {
+      const line = tag.padEnd(1_200, '.');
+      r.submit(request(dumpAction([text(tag)]), [line], line, big));
+    }
+    // b1 and b2 wait with 2,400 characters; s0's 200 more pass the cap: b2 goes.
+    const line = 's0'.padEnd(200, '.');
+    r.submit(request(dumpAction([text('s0')]), [line], line, small));
+    expect(await r.drain(10_000)).toBe(true);
+    expect(dir.records().map((x) => x.argv[0])).toEqual(['b0', 's0', 'b1']);
+    expect(r.stats().items.map((i) => [i.name, i.dropped])).toEqual([['BIG', 1], ['SMALL', 0]]);
+  });
+
+  it('runs up to `threads` actions at once, of different items', () => {
     dir = tempDir();
     const r = runner(3);
-    const sleeper: ActionSpec = { shell: false, argv: [[text(process.execPath)], [text('-e')], [text('setTimeout(() => {}, 1500)')]], source: 'x' };
-    const started = Date.now();
-    for (let i = 0; i < 3; i++) r.submit(request(sleeper));
-    expect(r.stats()).toMatchObject({ running: 3, queued: 0 });
-    expect(await r.drain(10_000)).toBe(true);
-    // One after another they would take at least 4.5 s.
-    expect(Date.now() - started).toBeLessThan(4_000);
+    const sleeper: ActionSpec = { shell: true, command: 'sleep 30', source: 'x' };
+    for (const name of ['A', 'B', 'C', 'D']) r.submit(request(sleeper, [], '', item({ name })));
+    expect(r.stats()).toMatchObject({ running: 3, queued: 1 });
+    return r.close(300);
   });
 
   it('keeps no read segment alive behind a queued action: line and captures are copied', async () => {
@@ -269,5 +293,64 @@ describe('ActionRunner failures and limits', () => {
     r.submit(request({ shell: true, command: 'sleep 1', source: 'x' }));
     expect(await r.drain(50)).toBe(false);
     expect(await r.drain(5_000)).toBe(true);
+  });
+});
+
+describe('ActionRunner fairness between items', () => {
+  const sleeper: ActionSpec = { shell: true, command: 'sleep 30', source: 'sleep 30' };
+  /** A quick action (one `sh`) that appends its tag to the `done` file. */
+  const note = (tag: string): ActionSpec => ({ shell: true, command: `echo ${tag} >> "$DONE"`, source: 'echo' });
+  const done = (): string[] => (existsSync(join(dir.path, 'done')) ? readFileSync(join(dir.path, 'done'), 'utf8').split('\n').filter((l) => l !== '') : []);
+  const fairRunner = (threads: number, queueCap = 1000): ActionRunner => {
+    logged = [];
+    const log = new Logger({ level: 'debug', stdout: { write: (t: string) => logged.push(t) } });
+    return new ActionRunner(log, { threads, queueCap, killGraceMs: 300, baseEnv: { ...process.env, DONE: join(dir.path, 'done') } });
+  };
+
+  it('a flood of hanging actions of one item holds at most its share of the workers: another item\'s 40 actions all run', async () => {
+    dir = tempDir();
+    const r = fairRunner(2);
+    const slow = item({ name: 'SLOW' });
+    const ban = item({ name: 'BAN' });
+    for (let i = 0; i < 20; i++) r.submit(request(sleeper, [], '', slow));
+    for (let i = 0; i < 40; i++) r.submit(request(note(`ban${i}`), [], '', ban));
+    expect(await waitFor(() => done().length === 40, 20_000)).toBe(true);
+    expect(done()).toEqual(Array.from({ length: 40 }, (_, i) => `ban${i}`));
+    const slowStats = r.stats().items.find((i) => i.name === 'SLOW');
+    expect(slowStats).toMatchObject({ running: 1, queued: 19, dropped: 0 });
+    await r.close(300);
+  });
+
+  it('takes items in turn: one worker alternates between two items\' waiting actions', async () => {
+    dir = tempDir();
+    const r = fairRunner(1);
+    const [a, b] = [item({ name: 'A' }), item({ name: 'B' })];
+    for (let i = 0; i < 4; i++) r.submit(request(note(`a${i}`), [], '', a));
+    for (let i = 0; i < 4; i++) r.submit(request(note(`b${i}`), [], '', b));
+    expect(await r.drain(20_000)).toBe(true);
+    expect(done()).toEqual(['a0', 'b0', 'a1', 'b1', 'a2', 'b2', 'a3', 'b3']);
+  });
+
+  it('counts drops per item and names them in the summary: a flooding item does not cost another its actions', async () => {
+    dir = tempDir();
+    const r = fairRunner(2, 3);
+    const [slow, ban] = [item({ name: 'SLOW' }), item({ name: 'BAN' })];
+    for (let i = 0; i < 10; i++) r.submit(request(sleeper, [], '', slow));
+    for (let i = 0; i < 3; i++) r.submit(request(note(`ban${i}`), [], '', ban));
+    expect(await waitFor(() => done().length === 3 && r.stats().running === 1, 10_000)).toBe(true);
+    // SLOW: 1 running, 3 waiting, 6 refused; BAN: all 3 ran.
+    const stats = r.stats();
+    expect(stats.items).toEqual([
+      { name: 'SLOW', submitted: 10, dropped: 6, running: 1, queued: 3 },
+      { name: 'BAN', submitted: 3, dropped: 0, running: 0, queued: 0 },
+    ]);
+    expect(droppedSummary(stats)).toBe('6 action(s) dropped (SLOW 6)');
+    // The 1st, 2nd and 4th drop of SLOW are logged, under SLOW.
+    expect(logged.filter((l) => l.includes('action dropped')).map((l) => /\[(\w+)\].*\((\d+) of this item's/.exec(l)?.slice(1))).toEqual([
+      ['SLOW', '1'],
+      ['SLOW', '2'],
+      ['SLOW', '4'],
+    ]);
+    await r.close(300);
   });
 });
