@@ -247,6 +247,11 @@ export const codes = {
     description: 'Items that read the same path set `start` or `file_type` differently, but one reader serves them all.',
     fix: 'Give the items on that path the same `start` and `file_type`, or set them once in `[general]`.',
   },
+  R332: {
+    title: 'regex too large',
+    description: 'The pattern is longer than 8,192 characters or has more than 1,000 capturing groups; checking and matching such a pattern costs time out of proportion.',
+    fix: 'Split it into several items or patterns, and make groups that capture nothing needed non-capturing `(?:...)`.',
+  },
   R375: {
     title: 'logNOT setting with no effect',
     description: 'A key the real logNOT read (`separator`, `tmpdir`, `logfacility`, `logfile`, `loadtime`) that rulec accepts and ignores.',

@@ -28,6 +28,11 @@ export interface TranslatedRegex {
   sourceOffset(jsIndex: number): number;
 }
 
+/** Longest pattern accepted, in UTF-16 code units: far above any log pattern, low enough to check in milliseconds. */
+export const MAX_PATTERN_LENGTH = 8192;
+/** Most capturing groups accepted (PCRE allows 65,535; logNOT read at most 85 of them back). */
+export const MAX_GROUPS = 1000;
+
 const segmentsOf = new WeakMap<TranslatedRegex, { segments: readonly Segment[]; sourceLength: number }>();
 
 /**
@@ -38,6 +43,10 @@ const segmentsOf = new WeakMap<TranslatedRegex, { segments: readonly Segment[]; 
  * opening slash.
  */
 export function translateRegex(source: string, perlFlags: string): { value: TranslatedRegex | null; problems: Problem[] } {
+  if (source.length > MAX_PATTERN_LENGTH) {
+    const message = `regex too large: ${source.length.toLocaleString('en-US')} characters (at most ${MAX_PATTERN_LENGTH.toLocaleString('en-US')})`;
+    return { value: null, problems: [{ start: MAX_PATTERN_LENGTH, end: source.length, message, code: 'R332', severity: 'error' }] };
+  }
   const problems: Problem[] = [];
   const options = { caseless: false, dotAll: false, extended: false };
   [...perlFlags].forEach((flag, i) => {
@@ -49,7 +58,12 @@ export function translateRegex(source: string, perlFlags: string): { value: Tran
   const start = leadingOptions(source, options);
   const parsed = parsePcre(source, start, { dotAll: options.dotAll, extended: options.extended, caseless: options.caseless });
   problems.push(...parsed.problems);
-  if (parsed.problems.length === 0) problems.push(...uncertainBackrefs(parsed.ast));
+  if (parsed.groupCount > MAX_GROUPS) {
+    const message = `regex too large: ${parsed.groupCount.toLocaleString('en-US')} capturing groups (at most ${MAX_GROUPS.toLocaleString('en-US')})`;
+    problems.push({ start: 0, end: source.length, message, code: 'R332', severity: 'error' });
+  }
+  // Only a back reference needs the groups set on each path (the walk copies a set per group).
+  if (problems.length === 0 && hasBackref(parsed.ast)) problems.push(...uncertainBackrefs(parsed.ast));
   if (problems.length > 0) return { value: null, problems: sortProblems(problems) };
 
   // Cases spelled out instead of `i`: how a scoped (?i) is expressed at all (Node 20 has no

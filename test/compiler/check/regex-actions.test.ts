@@ -48,6 +48,24 @@ describe('regexes and actions', () => {
     expect(d.message).toMatch(/nothing bounds it at run time: a lookaround keeps it off V8's linear-time engine$/);
   });
 
+  it('refuses a pattern of 30,000 capturing groups at once, and one longer than 8,192 characters (R332)', () => {
+    const started = Date.now();
+    const groups = checkText(item(`${BASE}regex = x${'(a)'.repeat(2000)}\n`));
+    expect(groups.only('R332').message).toBe('regex too large: 2,000 capturing groups (at most 1,000)');
+    const long = checkText(item(`${BASE}regex = ${'(a)'.repeat(30_000)}\n`));
+    const d = long.only('R332');
+    expect(d.message).toBe('regex too large: 90,000 characters (at most 8,192)');
+    // The span starts where the limit is passed.
+    expect(long.text(d)).toHaveLength(90_000 - 8192);
+    expect(long.model.items).toEqual([]);
+    // Generous: it took over 60 s before; here both fail in well under a second.
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('accepts 1,000 capturing groups', () => {
+    expect(problems(checkText(item(`${BASE}regex = ${'(a)'.repeat(1000)}\n`)))).toEqual([]);
+  });
+
   it('reports $N beyond the groups at the exact `$N` (R310)', () => {
     const m = marked(`[ITEM]\npath = /x\nregex = from (\\S+)\nupbound_action = /bin/block $1 <|$3|>\n`);
     const c = checkText(m.text);
