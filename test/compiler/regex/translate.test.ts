@@ -303,11 +303,13 @@ describe('translateRegex on random input', () => {
   });
 
   it('bounds nesting depth instead of overflowing the stack', () => {
-    const deep = '('.repeat(50_000) + 'a' + ')'.repeat(50_000);
+    // As deep as the size bound (R332) lets a pattern be.
+    const deep = '('.repeat(4000) + 'a' + ')'.repeat(4000);
     const r = translateRegex(deep, '');
     expect(r.value).toBeNull();
     expect(r.problems.map((p) => p.message)).toEqual(['groups nested more than 200 deep']);
-    expect(translateRegex('(?(1)'.repeat(20_000), '').value).toBeNull();
+    expect(translateRegex('(?(1)'.repeat(1600), '').value).toBeNull();
+    expect(translateRegex('('.repeat(50_000) + 'a' + ')'.repeat(50_000), '').problems.map((p) => p.code)).toEqual(['R332']);
     const ok200 = '(?:'.repeat(150) + 'a' + ')'.repeat(150);
     expect(translateRegex(ok200, '').value?.requiredLiterals).toEqual(['a']);
   });
