@@ -206,3 +206,22 @@ export interface RuleModule {
   readonly sources: readonly SourceSpec[];
   readonly blocks: readonly BlockSpec[];
 }
+
+/**
+ * What a Snort alert offers rule actions and counting keys, as captures: `$0` (and `$@`) is the
+ * alert in Snort's alert_fast form, then `$1`… in this order, also by name (`$src`, `${dport}`).
+ * `classification` is the class's name when classification.config knows it, else its number;
+ * a part the packet lacks (ports of ICMP) is empty.
+ */
+export const ALERT_FIELDS = ['msg', 'gid', 'sid', 'rev', 'classification', 'priority', 'proto', 'src', 'sport', 'dst', 'dport'] as const;
+
+/**
+ * What Snort alerts can be handed to (Pigear's data handlers) and the `key=value` options each
+ * takes. `json`: JSON lines to standard output or `file`; `http`: POST of the same JSON; `repl`:
+ * an interactive REPL per alert. Checked by the compiler, run by `rulec snort` and `rulec run`.
+ */
+export const SNORT_HANDLERS = {
+  json: ['file'],
+  http: ['url', 'timeout', 'retries', 'backoff', 'queue', 'concurrency'],
+  repl: [],
+} as const satisfies Readonly<Record<string, readonly string[]>>;

@@ -13,3 +13,6 @@ export { RUNTIME_VERSION } from './daemon/version.js';
 export { LineStream, type LineBatch, type LineStreamOptions, type StreamPosition } from './sources/line-stream.js';
 export { enableLinearRegexFallback } from './engine/linear-regex-fallback.js';
 export { BaseReportEntry, type Directive, type EntryContext, type ReportEntry, type ReportOutput } from './report/report-entry.js';
+export { serveSnort, type SnortServeOptions, type SnortIo } from './sources/snort/serve-snort.js';
+export { ALERT_VARIANTS, type AlertVariant, type ByteOrder } from './sources/snort/alertpkt.js';
+export type { HandlerRequest } from './handlers/create-handler.js';

@@ -9,6 +9,7 @@ import { demoCommand } from './demo.js';
 import { generateCommand } from './generate.js';
 import { regexCommand } from './regex.js';
 import { runCommand } from './run.js';
+import { snortCommand } from './snort.js';
 import { testCommand } from './test.js';
 
 /** Every subcommand, in help order. */
@@ -18,6 +19,7 @@ export const commands: readonly Command[] = [
   generateCommand,
   runCommand,
   testCommand,
+  snortCommand,
   regexCommand,
   demoCommand,
 ];

@@ -62,3 +62,24 @@ export function fastAlertLine(alert: SnortAlert): string {
   const flow = p.src === null ? '' : ` {${p.proto ?? 'IP'}} ${where(p.src, p.sport)} -> ${where(p.dst, p.dport)}`;
   return `[${f.sig_generator}:${f.sig_id}:${f.sig_rev}] ${f.msg}${klass} [Priority: ${f.priority}]${flow}`;
 }
+
+/** The alert as captures, in `ALERT_FIELDS` order after `$0`, its alert_fast line. */
+export function alertCaptures(alert: SnortAlert): string[] {
+  const f = alert.fields;
+  const p = alert.packet;
+  const text = (value: number | string | null): string => (value === null ? '' : String(value));
+  return [
+    fastAlertLine(alert),
+    f.msg,
+    text(f.sig_generator),
+    text(f.sig_id),
+    text(f.sig_rev),
+    alert.classificationName ?? text(f.classification),
+    text(f.priority),
+    text(p.proto),
+    text(p.src),
+    text(p.sport),
+    text(p.dst),
+    text(p.dport),
+  ];
+}

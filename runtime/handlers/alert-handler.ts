@@ -1,0 +1,23 @@
+import type { SnortAlert } from '../sources/snort/snort-alert.js';
+
+/** Counters of one handler since start. */
+export interface HandlerStats {
+  readonly name: string;
+  readonly handled: number;
+  /** Alerts the handler could not deliver (a failed POST after its retries, a full queue...). */
+  readonly failed: number;
+  /** Alerts dropped from a full queue without being tried. */
+  readonly dropped: number;
+}
+
+/**
+ * What is done with each alert (Pigear's data handlers). `handle` must return at once and never
+ * throw: a slow handler queues (bounded) and counts what it drops.
+ */
+export interface AlertHandler {
+  readonly name: string;
+  handle(alert: SnortAlert): void;
+  /** Finishes what is queued, waiting at most `timeoutMs`; then lets go of files and connections. */
+  close(timeoutMs: number): Promise<void>;
+  stats(): HandlerStats;
+}
