@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync } from 'node:fs';
+import { openAppend } from '../fs/index.js';
 
 /** Set in the environment of the re-spawned background process so it does not detach again. */
 const DETACHED_ENV = 'RULEC_DETACHED_CHILD';
@@ -22,7 +23,7 @@ const RULES_REQUEST = 'rules?';
 export function spawnDetached(logFile: string, timeoutMs = 10_000, moduleScript: string | null = null): Promise<{ pid: number } | { error: string }> {
   let fd: number;
   try {
-    fd = openSync(logFile, 'a', 0o640);
+    fd = openAppend(logFile);
   } catch (error) {
     return Promise.resolve({ error: `cannot open log file ${logFile}: ${(error as Error).message}` });
   }

@@ -1,12 +1,15 @@
-import { linkSync, readFileSync, rmSync } from 'node:fs';
-import { writeFileAtomic, writeTempBeside } from '../fs/write-atomic.js';
+import { linkSync, rmSync } from 'node:fs';
+import { readSmallFile, writeFileAtomic, writeTempBeside } from '../fs/index.js';
+
+// A pid and a newline; more was not written by a daemon (a link to /dev/zero must not be read on).
+const MAX_PID_FILE = 64;
 
 /**
  * Takes `path` as this process's pid file, or returns the pid of the running process that holds
  * it. The file is put in place with link(2), which fails when the name exists: of two daemons
  * started at once only one gets it (a check, then a rename, let both run). A file naming a
- * process that is gone is replaced. The temporary file comes from writeTempBeside, since the
- * directory may be one others can write.
+ * process that is gone is replaced. The temporary file comes from writeTempBeside, and the file
+ * is read back without following symlinks, since the directory may be one others can write.
  * Throws when the file cannot be written.
  */
 export function claimPidFile(path: string, pid: number = process.pid): number | null {
@@ -21,7 +24,7 @@ export function claimPidFile(path: string, pid: number = process.pid): number | 
         // A file system without hard links: the check and the rename, as before.
         if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') {
           const other = runningOwner(path);
-          if (other === null) writeFileAtomic(path, `${pid}\n`);
+          if (other === null) writeFileAtomic(path, `${pid}\n`, { mode: 0o644 });
           return other;
         }
         if (code !== 'EEXIST') throw error;
@@ -44,7 +47,7 @@ export function claimPidFile(path: string, pid: number = process.pid): number | 
 export function runningOwner(path: string): number | null {
   let owner: number;
   try {
-    owner = Number(readFileSync(path, 'utf8').trim());
+    owner = Number(readSmallFile(path, MAX_PID_FILE).trim());
   } catch {
     return null;
   }
@@ -64,7 +67,7 @@ export function runningOwner(path: string): number | null {
  */
 export function removePidFile(path: string, pid: number = process.pid): string | null {
   try {
-    if (readFileSync(path, 'utf8').trim() === String(pid)) rmSync(path, { force: true });
+    if (readSmallFile(path, MAX_PID_FILE).trim() === String(pid)) rmSync(path, { force: true });
     return null;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? null : `cannot remove pid file ${path}: ${(error as Error).message}`;

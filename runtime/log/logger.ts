@@ -1,4 +1,5 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { openAppend } from '../fs/index.js';
 import { escapeControl, type EscapedText } from './escape.js';
 
 /** Severity, lowest first. */
@@ -13,7 +14,7 @@ const RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, e
 export interface LoggerOptions {
   /** Lowest level written; default `info`. */
   readonly level?: LogLevel;
-  /** Append to this file; reopened by `reopen()` (SIGHUP after rotation). */
+  /** Append to this file (never through a symlink: see openAppend); reopened by `reopen()` (SIGHUP after rotation). */
   readonly file?: string | null;
   /** Also write to stdout (`true`) or to the given stream. */
   readonly stdout?: boolean | { write(text: string): unknown };
@@ -95,7 +96,7 @@ export class Logger {
     if (this.file === null) return false;
     let fresh: number;
     try {
-      fresh = openSync(this.file, 'a', 0o640);
+      fresh = openAppend(this.file);
     } catch (err) {
       if (this.fd !== null) {
         this.warn(null, `cannot reopen log file ${this.file}: ${(err as Error).message}; still writing to the file open before`);
@@ -124,7 +125,7 @@ export class Logger {
   private open(): void {
     if (this.file === null) return;
     try {
-      this.fd = openSync(this.file, 'a', 0o640);
+      this.fd = openAppend(this.file);
     } catch (err) {
       this.fail(err);
     }

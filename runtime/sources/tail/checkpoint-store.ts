@@ -1,39 +1,32 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
+import { ensurePrivateDir, readSmallFile, writeFileAtomicAsync } from '../../fs/index.js';
 import type { Checkpoint, CheckpointLoad, CheckpointStore } from './types.js';
 
 const FORMAT = 1;
+// A checkpoint with a few rotated files is well under 4 KiB; anything larger was not written by us.
+const MAX_CHECKPOINT_BYTES = 64 * 1024;
 
 /**
- * A checkpoint store keeping one small JSON file per followed path in `dir` (created on first
- * save). Each save writes a temporary file, syncs it and renames it over the old one, so a
- * crash leaves either the previous checkpoint or the new one, never a torn file.
+ * A checkpoint store keeping one small JSON file per followed path in `dir`, which is created
+ * now (0700) and refused, by a thrown Error saying why, when another user could write it or a
+ * directory above it (see ensurePrivateDir). Each save goes through writeFileAtomicAsync, so a
+ * crash leaves either the previous checkpoint or the new one, never a torn file, and nothing
+ * planted in the directory is written through.
  */
 export function createCheckpointStore(dir: string): CheckpointStore {
+  ensurePrivateDir(dir, 'state directory');
   // Saves to one path are chained so two in flight cannot rename out of order.
   const chains = new Map<string, Promise<string | null>>();
-  let tmpSeq = 0;
 
   const fileFor = (path: string): string =>
     join(dir, `${createHash('sha256').update(path).digest('hex').slice(0, 32)}.json`);
 
   async function write(path: string, checkpoint: Checkpoint): Promise<string | null> {
-    const target = fileFor(path);
-    const tmp = `${target}.${process.pid}.${tmpSeq++}.tmp`;
     try {
-      await mkdir(dir, { recursive: true });
-      const handle = await open(tmp, 'w', 0o600);
-      try {
-        await handle.writeFile(`${JSON.stringify({ format: FORMAT, path, ...checkpoint })}\n`);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(tmp, target);
+      await writeFileAtomicAsync(fileFor(path), `${JSON.stringify({ format: FORMAT, path, ...checkpoint })}\n`);
       return null;
     } catch (err) {
-      await unlink(tmp).catch(() => undefined);
       return `cannot save checkpoint for ${path}: ${(err as Error).message}`;
     }
   }
@@ -42,7 +35,7 @@ export function createCheckpointStore(dir: string): CheckpointStore {
     async load(path: string): Promise<CheckpointLoad> {
       let text: string;
       try {
-        text = await readFile(fileFor(path), 'utf8');
+        text = readSmallFile(fileFor(path), MAX_CHECKPOINT_BYTES);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { value: null, problem: null };
         return { value: null, problem: `cannot read checkpoint for ${path}: ${(err as Error).message}` };

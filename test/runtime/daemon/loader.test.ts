@@ -130,6 +130,25 @@ describe('pid file', () => {
   });
 });
 
+describe('pid file planted as a symlink', () => {
+  it('does not follow a symlink at the pid file: neither reads the pid it leads to nor writes there', () => {
+    dir = tempDir();
+    const file = dir.file('r.pid');
+    // A root-only file that happens to hold the pid of a running process.
+    const victim = dir.file('victim');
+    writeFileSync(victim, `${process.ppid}\n`);
+    symlinkSync(victim, file);
+    expect(claimPidFile(file, 12345)).toBeNull();
+    expect(readFileSync(victim, 'utf8')).toBe(`${process.ppid}\n`);
+    expect(lstatSync(file).isSymbolicLink()).toBe(false);
+    expect(readFileSync(file, 'utf8')).toBe('12345\n');
+    // A link to a device is not read on forever either.
+    rmSync(file);
+    symlinkSync('/dev/zero', file);
+    expect(claimPidFile(file, 12345)).toBeNull();
+  });
+});
+
 describe('version', () => {
   it('matches package.json', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };

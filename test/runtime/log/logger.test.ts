@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +69,29 @@ describe('Logger', () => {
     log.close();
     const old = readFileSync(join(dir, 'r.log.1'), 'utf8');
     expect(old).toMatch(/^.* info one\n.* warn cannot reopen log file \S+r\.log: EISDIR.*; still writing to the file open before\n.* info two\n$/);
+  });
+
+  it('never writes through a symlink at its path, at the start or on reopen() after a rotation', () => {
+    const dir = tempDir();
+    const victim = join(dir, 'shadow');
+    writeFileSync(victim, 'root only\n');
+    const file = join(dir, 'r.log');
+    symlinkSync(victim, file);
+    const refused = new Logger({ file, now: () => 0 });
+    refused.error(null, 'not into the victim');
+    expect(refused.fileLost).toBe(true);
+    refused.close();
+    rmSync(file);
+    const log = new Logger({ file, now: () => 0 });
+    log.info(null, 'one');
+    // Rotated away, and a link planted where the new file is to be made before SIGHUP.
+    renameSync(file, join(dir, 'r.log.1'));
+    symlinkSync(victim, file);
+    expect(log.reopen()).toBe(false);
+    log.info(null, 'two');
+    log.close();
+    expect(readFileSync(victim, 'utf8')).toBe('root only\n');
+    expect(readFileSync(join(dir, 'r.log.1'), 'utf8')).toMatch(/warn cannot reopen log file \S+r\.log: \S+r\.log is a symbolic link; refusing to write through it/);
   });
 
   it('does not throw when the file cannot be opened', () => {

@@ -1,4 +1,5 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCheckpointStore } from '../../../../runtime/sources/tail/checkpoint-store.js';
@@ -68,10 +69,56 @@ describe('createCheckpointStore', () => {
     expect(loaded.problem).toMatch(/corrupt/);
   });
 
-  it('reports an unwritable directory as a message', async () => {
+  it('throws, saying why, when the directory cannot be made', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'file'), '');
-    const store = createCheckpointStore(join(dir, 'file', 'sub'));
-    expect(await store.save('/p', cp(1))).toMatch(/cannot save checkpoint/);
+    expect(() => createCheckpointStore(join(dir, 'file', 'sub'))).toThrow(/ENOTDIR/);
+  });
+
+  it('reports a directory that went away as a message from save', async () => {
+    const dir = tempDir();
+    const store = createCheckpointStore(join(dir, 'state'));
+    // Gone after the start (an operator's rm -r): the save says so rather than throw.
+    rmSync(join(dir, 'state'), { recursive: true });
+    expect(await store.save('/p', cp(1))).toMatch(/cannot save checkpoint for \/p: ENOENT/);
+  });
+});
+
+describe('createCheckpointStore: safe writes', () => {
+  it('writes through no symlink planted at the temporary names it used to use, nor at the checkpoint name', async () => {
+    const dir = tempDir();
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'root only\n');
+    const state = join(dir, 'state');
+    mkdirSync(state, 0o700);
+    const target = join(state, `${createHash('sha256').update('/var/log/a').digest('hex').slice(0, 32)}.json`);
+    // The name was `<target>.<pid>.<seq>.tmp`: predictable by whoever could write the directory.
+    for (let seq = 0; seq < 4; seq++) symlinkSync(victim, `${target}.${process.pid}.${seq}.tmp`);
+    symlinkSync(victim, target);
+    const store = createCheckpointStore(state);
+    for (let i = 0; i < 4; i++) expect(await store.save('/var/log/a', cp(i))).toBeNull();
+    expect(readFileSync(victim, 'utf8')).toBe('root only\n');
+    expect((await store.load('/var/log/a')).value).toEqual(cp(3));
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+  });
+
+  it('creates the state directory and its parents 0700 under umask 000', () => {
+    const dir = tempDir();
+    const old = process.umask(0);
+    try {
+      createCheckpointStore(join(dir, 'var', 'state'));
+    } finally {
+      process.umask(old);
+    }
+    expect(statSync(join(dir, 'var')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'var', 'state')).mode & 0o777).toBe(0o700);
+  });
+
+  it('refuses a state directory others can write, with a message naming it', () => {
+    const dir = tempDir();
+    const state = join(dir, 'state');
+    mkdirSync(state);
+    chmodSync(state, 0o777);
+    expect(() => createCheckpointStore(state)).toThrow(`refusing to use state directory ${state}: ${state} is writable by every user (mode 0777)`);
   });
 });

@@ -19,7 +19,8 @@ afterEach(() => {
 function scratch(): string {
   const dir = mkdtempSync(join(tmpdir(), 'rulec-tail-child-'));
   made.push(dir);
-  chmodSync(dir, 0o777);
+  // The child's own directory (as root, nobody's): a state directory in it must pass StrictModes.
+  chmodSync(dir, 0o755);
   if (process.getuid?.() === 0) chownSync(dir, NOBODY, NOBODY);
   return dir;
 }

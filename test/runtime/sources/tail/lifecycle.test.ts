@@ -190,12 +190,14 @@ describe('FileTailer lifecycle', () => {
     const dir = tempDir();
     const path = join(dir, 'app.log');
     writeFileSync(path, '');
-    // A file where the state directory should be.
+    const store = createCheckpointStore(join(dir, 'state'));
+    // Then a file where the state directory was (made at the start, replaced since).
+    rmSync(join(dir, 'state'), { recursive: true });
     writeFileSync(join(dir, 'state'), '');
     const seen: string[] = [];
     const errors: string[] = [];
     const tailer = new FileTailer(
-      { path, start: 'end', fileType: 'file', checkpoint: createCheckpointStore(join(dir, 'state')), checkpointInterval: 50 },
+      { path, start: 'end', fileType: 'file', checkpoint: store, checkpointInterval: 50 },
       { lines: (lines) => void seen.push(...lines), notice: (n) => void (n.kind === 'error' && errors.push(n.message)) },
     );
     await tailer.start();

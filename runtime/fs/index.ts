@@ -1,0 +1,23 @@
+/**
+ * Every file the daemon writes goes through this folder, so that a directory another user can
+ * write (or a careless umask) cannot turn a root daemon's write into one through a planted link.
+ *
+ * - `ensurePrivateDir(dir, what)`: create `dir` (and parents) 0700 whatever the umask, then
+ *   refuse (throw a message naming the culprit) when it or a directory above it is owned by
+ *   another user or writable by group/others (sticky world-writable parents like /tmp are fine).
+ *   Call once before using a state or spool directory. `makePrivateDirs` only creates;
+ *   `checkTrustedDir` only checks.
+ * - `writeFileAtomic(path, data, { mode })` / `writeFileAtomicAsync(...)`: exclusive create of an
+ *   unguessable temp file beside `path` with O_EXCL|O_NOFOLLOW, write, fsync, rename over `path`,
+ *   fsync the directory. Mode defaults to 0o600. Throws / rejects on failure, leaving nothing.
+ * - `writeTempBeside(path, data, mode)`: the first half alone, for callers that link or batch
+ *   the renames themselves (pid file, build output).
+ * - `openAppend(path, mode)`: an append descriptor for a log, refusing symlinks, non-regular
+ *   files and files with other hard links.
+ * - `readSmallFile(path, maxBytes)`: read back a small file rulec wrote, no symlink, no device,
+ *   bounded size.
+ */
+export { openAppend } from './open-append.js';
+export { checkTrustedDir, ensurePrivateDir, makePrivateDirs } from './private-dir.js';
+export { readSmallFile } from './read-small.js';
+export { syncDirectory, writeFileAtomic, writeFileAtomicAsync, writeTempBeside, type WriteOptions } from './write-atomic.js';
