@@ -258,6 +258,28 @@ export const codes = {
     fix: 'Remove the line; where the note names a rulec equivalent (such as `-l FILE` for `logfile`), use that.',
   },
 
+  // Reports (rulec report)
+  R360: {
+    title: 'unusable mail setting',
+    description: 'A `set` value the report reads cannot be used: `smtp` is not HOST[:PORT] or holds credentials, `to` or `from` is not an address, `subject` has an unknown placeholder, or `smtp_tls` is not a known mode.',
+    fix: 'Write the value in the form the message gives; SMTP credentials go in the file `set smtp_auth` names or in RULEC_SMTP_USER and RULEC_SMTP_PASSWORD.',
+  },
+  R361: {
+    title: 'unusable attachment name',
+    description: 'A `mime_file` is empty or holds a `/`, a `\\` or a control character, so it cannot name an attachment.',
+    fix: 'Give a plain file name such as `ls.txt`.',
+  },
+  R362: {
+    title: 'two attachments share a name',
+    description: 'Two report blocks give the same `mime_file`, so their attachments cannot be told apart by name.',
+    fix: 'Give each block its own `mime_file`.',
+  },
+  R363: {
+    title: 'command block refers to a log line',
+    description: 'A `command` block\'s `exec` holds `$N`, `${name}` or `$@`, but a command runs on no log line.',
+    fix: 'Write the text itself, or single-quote a `$` that belongs to the program\'s arguments.',
+  },
+
   // Code generation
   R401: {
     title: 'code generation failed',

@@ -8,6 +8,7 @@ import { readBody, single } from './directives.js';
 import { BLOCK_DIRECTIVES, BUILTIN_BLOCKS } from './keys.js';
 import { cover } from './locate.js';
 import { listOf } from './read-value.js';
+import { commandArgv, commandTimeout } from './report.js';
 import { checkWatch } from './watch.js';
 
 const SNORT_VARIANTS = ['snort2', 'snort3', 'legacy'] as const;
@@ -27,8 +28,10 @@ export function checkBlock(
     case 'command': {
       const body = readBody(ctx, block, BLOCK_DIRECTIVES.command, false);
       const exec = single(body, 'exec');
-      if (exec === undefined) return null;
-      return { kind, span: block.span, exec: exec.value, ...describe(body) };
+      const timeout = commandTimeout(ctx, single(body, 'timeout'));
+      const argv = exec === undefined ? null : commandArgv(ctx, exec);
+      if (exec === undefined || argv === null) return null;
+      return { kind, span: block.span, exec: exec.value, argv, ...(timeout === undefined ? {} : { timeout }), ...describe(body) };
     }
     case 'monitor': {
       const body = readBody(ctx, block, BLOCK_DIRECTIVES.monitor, false);

@@ -1,4 +1,5 @@
 /** Top-level MailLog commands: `set key value`, `module Name alias path`, and misplaced block names. */
+import { posix } from 'node:path';
 import type { CommandStatement, Statement } from '../../grammar/ast.js';
 import { didYouMean } from '../did-you-mean.js';
 import type { ModuleDeclaration } from '../model.js';
@@ -6,6 +7,7 @@ import { suggestion } from './context.js';
 import type { CheckContext } from './context.js';
 import { BUILTIN_BLOCKS, RESERVED_WORDS, SETTING_KEYS, isBuiltinBlock } from './keys.js';
 import { cover } from './locate.js';
+import { checkMailSetting } from './report.js';
 
 /** `set key value`: settings in order of first appearance, the last value wins. */
 export function checkSet(ctx: CheckContext, command: CommandStatement, settings: Record<string, string>): void {
@@ -34,6 +36,7 @@ export function checkSet(ctx: CheckContext, command: CommandStatement, settings:
     });
     return;
   }
+  checkMailSetting(ctx, key.value, value);
   settings[key.value] = value.value;
 }
 
@@ -69,7 +72,10 @@ export function checkModule(
     });
     return null;
   }
-  const declaration: ModuleDeclaration = { name: name.value, alias: alias.value, path: path.value, span: command.span };
+  // Relative to the file that declares it, written relative to the entry's directory as every
+  // file name of the model is, so the runtime resolves it from the entry rule file.
+  const file = posix.isAbsolute(path.value) ? path.value : posix.join(posix.dirname(command.span.file), path.value);
+  const declaration: ModuleDeclaration = { name: name.value, alias: alias.value, path: file, span: command.span };
   aliases.set(alias.value, declaration);
   return declaration;
 }

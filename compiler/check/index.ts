@@ -3,7 +3,7 @@
  * throws on bad input; an item or block that cannot be built is left out of the model and
  * its problems are reported.
  */
-import type { Section } from '../../grammar/ast.js';
+import type { Section, Word } from '../../grammar/ast.js';
 import type { Result } from '../../grammar/diagnostic.js';
 import type { BlockModel, ModuleDeclaration, RuleModel } from '../model.js';
 import type { Program } from '../program.js';
@@ -12,6 +12,7 @@ import { checkModule, checkOtherCommand, checkSet, moduleLines } from './command
 import { CheckContext } from './context.js';
 import { checkEngine } from './engine.js';
 import { ItemReader } from './items.js';
+import { checkAttachmentNames, mimeFileWord } from './report.js';
 import { checkSharedPaths, type ReadItem } from './shared-path.js';
 import { indexSections } from './sections.js';
 
@@ -24,6 +25,7 @@ export function check(program: Program): Result<RuleModel> {
   const aliases = new Map<string, ModuleDeclaration>();
   const laterModules = moduleLines(program.statements);
   const blocks: BlockModel[] = [];
+  const attachmentNames: Word[] = [];
 
   for (const statement of program.statements) {
     switch (statement.kind) {
@@ -39,6 +41,8 @@ export function check(program: Program): Result<RuleModel> {
       case 'block': {
         const block = checkBlock(ctx, statement, aliases, laterModules);
         if (block !== null) blocks.push(block);
+        const mimeFile = mimeFileWord(statement);
+        if (mimeFile !== undefined) attachmentNames.push(mimeFile);
         break;
       }
       case 'command': {
@@ -54,6 +58,8 @@ export function check(program: Program): Result<RuleModel> {
       }
     }
   }
+
+  checkAttachmentNames(ctx, attachmentNames);
 
   // [general] defaults apply wherever [general] appears, so items are read after every section is known.
   const index = indexSections(ctx, sections);

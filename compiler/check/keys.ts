@@ -47,7 +47,7 @@ export const LOGNOT_ONLY_KEYS: Readonly<Record<string, string>> = {
 export const ALL_INI_KEYS: readonly string[] = [...ITEM_KEYS, ...GENERAL_ONLY_KEYS];
 
 /** MailLog `set` settings. */
-export const SETTING_KEYS = ['pgp', 'to', 'from', 'smtp', 'debug', 'subject', 'host', 'spool'] as const;
+export const SETTING_KEYS = ['pgp', 'to', 'from', 'smtp', 'smtp_tls', 'smtp_auth', 'smtp_ca', 'debug', 'subject', 'host', 'spool'] as const;
 
 /** Block kinds the language defines; `module` adds more. */
 export const BUILTIN_BLOCKS = ['command', 'monitor', 'watch', 'snort'] as const;
@@ -79,7 +79,7 @@ const one = (required = false): DirectiveSpec => ({ min: 1, max: 1, repeatable: 
 
 /** The directives of each built-in block. */
 export const BLOCK_DIRECTIVES: Readonly<Record<BuiltinBlock, Readonly<Record<string, DirectiveSpec>>>> = {
-  command: { exec: one(true), description: one(), mime_file: one() },
+  command: { exec: one(true), description: one(), mime_file: one(), timeout: one() },
   monitor: {
     dir: { min: 1, max: Infinity, repeatable: true, required: true },
     description: one(),

@@ -30,6 +30,10 @@ const ruleModule: RuleModule = {
         {
             kind: "command",
             exec: "ls -l",
+            argv: [
+                "ls",
+                "-l"
+            ],
             description: "Show directory",
             mimeFile: "ls.txt"
         },
