@@ -8,6 +8,7 @@ import { checkCommand } from './check.js';
 import { demoCommand } from './demo.js';
 import { generateCommand } from './generate.js';
 import { regexCommand } from './regex.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { snortCommand } from './snort.js';
 import { testCommand } from './test.js';
@@ -18,6 +19,7 @@ export const commands: readonly Command[] = [
   buildCommand,
   generateCommand,
   runCommand,
+  reportCommand,
   testCommand,
   snortCommand,
   regexCommand,

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/write-atomic.js';
+import { ReportError } from './report-error.js';
+
+const SPOOLED = /^\d{15}-\d{4}-\d+-[0-9a-f]{8}\.eml$/;
+
+/**
+ * The spool directory: `--spool`, else `set spool`, else `spool` in `[general] state`, else
+ * /var/spool/rulec for root and $XDG_STATE_HOME/rulec/spool (~/.local/state) for anyone else.
+ */
+export function spoolDirectory(options: { flag?: string | undefined; setting?: string | undefined; stateDir?: string | null | undefined }): string {
+  if (options.flag !== undefined) return options.flag;
+  if (options.setting !== undefined) return options.setting;
+  if (options.stateDir) return join(options.stateDir, 'spool');
+  if (process.getuid?.() === 0) return '/var/spool/rulec';
+  return join(process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'rulec', 'spool');
+}
+
+/**
+ * Finished, encrypted report messages waiting for the SMTP server, one `.eml` file each, named so
+ * that name order is age order. Files are written whole (temporary file and rename) and readable
+ * by the owner only; the directory is made 0700.
+ */
+export class Spool {
+  private counter = 0;
+
+  constructor(readonly dir: string) {}
+
+  /** Makes the directory when missing; refuses a path that is not a directory (or is a symlink). */
+  open(): void {
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      const st = lstatSync(this.dir);
+      if (!st.isDirectory()) throw new Error('not a directory');
+    } catch (error) {
+      throw new ReportError(`spool ${this.dir}: ${(error as Error).message}`);
+    }
+  }
+
+  /** Stores a message; returns its file name. */
+  add(message: Buffer): string {
+    this.counter += 1;
+    // Time first (fixed width) so that name order is age order; the counter orders one run's messages.
+    const stamp = `${String(Date.now()).padStart(15, '0')}-${String(this.counter % 10_000).padStart(4, '0')}`;
+    const name = `${stamp}-${process.pid}-${randomBytes(4).toString('hex')}.eml`;
+    writeFileAtomic(join(this.dir, name), message, 0o600);
+    return name;
+  }
+
+  /** The waiting messages, oldest first. */
+  list(): string[] {
+    try {
+      return readdirSync(this.dir).filter((name) => SPOOLED.test(name)).sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw new ReportError(`spool ${this.dir}: ${(error as Error).message}`);
+    }
+  }
+
+  read(name: string): Buffer {
+    return readFileSync(join(this.dir, name));
+  }
+
+  remove(name: string): void {
+    rmSync(join(this.dir, name), { force: true });
+  }
+
+  /**
+   * Takes the spool's lock (a `.lock` file holding this pid) so that two runs never send the same
+   * message; one left by a process that is gone is taken over. Returns a release function, or
+   * null when a live process holds it.
+   */
+  lock(): (() => void) | null {
+    const path = join(this.dir, '.lock');
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      try {
+        const fd = openSync(path, 'wx', 0o600);
+        writeSync(fd, `${process.pid}\n`);
+        closeSync(fd);
+        return () => rmSync(path, { force: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new ReportError(`spool ${this.dir}: cannot lock: ${(error as Error).message}`);
+        if (holderAlive(path)) return null;
+        rmSync(path, { force: true });
+      }
+    }
+    return null;
+  }
+}
+
+function holderAlive(lockFile: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(lockFile, 'utf8').trim();
+    // Empty: its holder is between creating and writing it, unless it died there long ago.
+    if (text === '') return Date.now() - statSync(lockFile).mtimeMs < 60_000;
+  } catch {
+    return true;
+  }
+  const pid = Number(text);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * `rulec report` end to end: the real CLI, a real SMTP server process on loopback
+ * (test/helpers/smtp-sink.mjs), mailparser on what it received, and real gpg with a throwaway
+ * keyring decrypting every attachment.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Gpg } from '../helpers/gpg.js';
+import { SmtpSink } from '../helpers/smtp-sink.js';
+import { main } from '../../cli/main.js';
+import { REPO, runCli, tempDir, type CliResult } from './run-cli.js';
+
+const SECRET = 'Failed password for root from 203.0.113.9 port 4242';
+
+let tmp: ReturnType<typeof tempDir>;
+let gpg: Gpg;
+let sink: SmtpSink;
+let mailDir: string;
+
+beforeAll(async () => {
+  tmp = tempDir('rulec-report-');
+  mailDir = join(tmp.dir, 'mail');
+  mkdirSync(mailDir);
+  mkdirSync(join(tmp.dir, 'keys'));
+  gpg = new Gpg();
+  // No network look-ups for unknown recipients: the seed's gpg command must fail fast.
+  writeFileSync(join(gpg.home, 'gpg.conf'), 'no-auto-key-retrieve\nauto-key-locate local\n');
+  gpg.generate('ops <you@example.com>');
+  gpg.exportKey('you@example.com', join(tmp.dir, 'keys/ops.asc'));
+  gpg.generate('old <old@example.com>', '1d', '20200101T000000');
+  gpg.exportKey('old@example.com', join(tmp.dir, 'keys/expired.asc'));
+  const revoked = gpg.generate('gone <gone@example.com>');
+  gpg.revoke(revoked);
+  gpg.exportKey('gone@example.com', join(tmp.dir, 'keys/revoked.asc'));
+  writeFileSync(join(tmp.dir, 'keys/garbage.asc'), 'not a key\n');
+  sink = await SmtpSink.start(mailDir);
+  // For the seed's gpg command run in this process (the CLI's children get it explicitly).
+  process.env.GNUPGHOME = gpg.home;
+}, 60_000);
+
+afterAll(() => {
+  delete process.env.GNUPGHOME;
+  sink?.stop();
+  gpg?.dispose();
+  tmp?.remove();
+});
+
+/** A rule file in the temporary directory: settings for the sink, then `body`. */
+function ruleFile(name: string, body: string, pgp = 'keys/ops.asc'): string {
+  const text = [
+    `set pgp ${pgp}`,
+    "set to 'ops@example.com, backup@example.com'",
+    "set from 'rulec@example.com'",
+    `set smtp "127.0.0.1:${sink.port}"`,
+    'set smtp_tls none',
+    'set subject "report {host} {date}"',
+    'set host web-1',
+    `set spool spool-${name}`,
+    body,
+  ].join('\n');
+  writeFileSync(join(tmp.dir, `${name}.rules`), text);
+  return join(tmp.dir, `${name}.rules`);
+}
+
+/** `rulec report ARGS` in this process (the CLI's code without a process start, which costs seconds on a loaded machine). */
+async function report(...args: string[]): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['report', ...args], { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+const SECRET_BLOCKS = `
+command <<__A
+    exec 'printf "%s%s\\n%s\\n" "${SECRET.slice(0, 20)}" "${SECRET.slice(20)}" "ünïcode line"'
+    description "Unusual lines"
+    mime_file "secret.txt"
+__A
+command <<__B
+    exec "sh -c 'echo out; echo err >&2; exit 3'"
+    mime_file "status.txt"
+__B
+`;
+
+function spooled(name: string): string[] {
+  const dir = join(tmp.dir, `spool-${name}`);
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')) : [];
+}
+
+async function parsedMail(file: string): Promise<ParsedMail> {
+  return simpleParser(readFileSync(join(mailDir, file)));
+}
+
+function decrypted(mail: ParsedMail, name: string): string {
+  const attachment = mail.attachments.find((a) => a.filename === name);
+  expect(attachment, `attachment ${name}`).toBeDefined();
+  return gpg.decrypt(attachment!.content).toString('utf8');
+}
+
+/** Every file under `dir` that holds `text` in the clear (the rule files hold it only in two pieces). */
+function filesHolding(dir: string, text: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    if (readFileSync(path).includes(text)) found.push(path);
+  }
+  return found;
+}
+
+describe('rulec report', () => {
+  it('sends one mail, one encrypted attachment per block, that gpg decrypts exactly', async () => {
+    const before = sink.received.length;
+    const result = await runCli(['report', ruleFile('deliver', SECRET_BLOCKS)], {
+      cwd: tmp.dir,
+      env: { RULEC_SMTP_USER: 'reporter', RULEC_SMTP_PASSWORD: 'pa ss' },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(sink.received.length).toBe(before + 1);
+    const got = sink.received.at(-1)!;
+    expect([got.from, got.to, got.user]).toEqual(['rulec@example.com', ['ops@example.com', 'backup@example.com'], 'reporter']);
+
+    const raw = readFileSync(join(mailDir, got.received));
+    expect(raw.includes(SECRET)).toBe(false);
+    const mail = await parsedMail(got.received);
+    const today = new Date();
+    const date = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+    expect(mail.subject).toBe(`report web-1 ${date}`);
+    expect(mail.attachments.map((a) => [a.filename, a.headers.get('content-description')])).toEqual([
+      ['secret.txt', 'Unusual lines'],
+      ['status.txt', 'command'],
+    ]);
+    expect(decrypted(mail, 'secret.txt')).toBe(`${SECRET}\nünïcode line\n`);
+    expect(decrypted(mail, 'status.txt')).toBe('out\n[rulec: standard error]\nerr\n[rulec: exit status 3]\n');
+    expect(spooled('deliver')).toEqual([]);
+  });
+
+  it('spools the encrypted message while SMTP is down and delivers it, once, when it is back', async () => {
+    const rules = ruleFile('outage', SECRET_BLOCKS);
+    const before = sink.received.length;
+    await sink.down();
+    const down = await report(rules);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/did not take the report \(.*ECONNREFUSED.*\); spooled as /);
+    const [waiting, ...more] = spooled('outage');
+    expect(more).toEqual([]);
+    expect(filesHolding(tmp.dir, SECRET)).toEqual([]);
+    const spooledId = (await simpleParser(readFileSync(join(tmp.dir, 'spool-outage', waiting!)))).messageId;
+
+    // Still down: the next run spools behind it.
+    const again = await report(rules);
+    expect(again.code).toBe(1);
+    expect(spooled('outage')).toHaveLength(2);
+    const [first, second] = spooled('outage');
+    expect(first).toBe(waiting);
+    const secondId = (await simpleParser(readFileSync(join(tmp.dir, 'spool-outage', second!)))).messageId;
+
+    await sink.up();
+    const back = await report(rules);
+    expect(back.stderr).toBe('rulec report: sent 2 spooled reports\n');
+    expect(back.code).toBe(0);
+    expect(sink.received.length).toBe(before + 3);
+    const ids = await Promise.all(sink.received.slice(before).map(async (r) => (await parsedMail(r.received)).messageId));
+    expect(ids.slice(0, 2)).toEqual([spooledId, secondId]);
+    expect(new Set(ids).size).toBe(3);
+    expect(spooled('outage')).toEqual([]);
+    for (const received of sink.received.slice(before)) {
+      expect(decrypted(await parsedMail(received.received), 'secret.txt')).toBe(`${SECRET}\nünïcode line\n`);
+    }
+  });
+
+  it('--flush sends the spool alone, oldest first, and removes each message once accepted', async () => {
+    const rules = ruleFile('flush', SECRET_BLOCKS);
+    await sink.down();
+    expect((await report(rules)).code).toBe(1);
+    const down = await report(rules, '--flush');
+    expect(down.code).toBe(1);
+    expect(spooled('flush')).toHaveLength(1);
+    await sink.up();
+    const before = sink.received.length;
+    const flushed = await report(rules, '--flush');
+    expect([flushed.code, flushed.stderr]).toEqual([0, 'rulec report: sent 1 spooled report\n']);
+    expect(sink.received.length).toBe(before + 1);
+    expect(spooled('flush')).toEqual([]);
+    expect((await report(rules, '--flush')).code).toBe(0);
+    expect(sink.received.length).toBe(before + 1);
+  });
+
+  it.each([
+    ['missing', 'keys/missing.asc', /pgp key .*missing\.asc: cannot read it: ENOENT/],
+    ['expired', 'keys/expired.asc', /cannot be used: .*expired/i],
+    ['revoked', 'keys/revoked.asc', /is revoked/],
+    ['garbage', 'keys/garbage.asc', /not an OpenPGP public key/],
+    ['unknown gpg recipient', "\"gpg -a -e -r 'nobody@example.com' --no-tty --batch\"", /pgp command .* exited with status 2/],
+  ])('a %s key: exit 1 before anything runs, nothing sent, nothing stored', async (label, pgp, message) => {
+    const name = `badkey-${label.replace(/ /g, '-')}`;
+    const marker = join(tmp.dir, `${name}.ran`);
+    const rules = ruleFile(name, `${SECRET_BLOCKS}\ncommand <<__M\n    exec "touch ${marker}"\n__M\n`, pgp);
+    const before = sink.received.length;
+    const result = await report(rules);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toMatch(/no report was sent or stored\n$/);
+    expect(existsSync(marker)).toBe(false);
+    expect(sink.received.length).toBe(before);
+    expect(spooled(name)).toEqual([]);
+    expect(filesHolding(tmp.dir, SECRET)).toEqual([]);
+  });
+
+  it("runs the seed's MailLog settings and command block as written (pgp through gpg, --dry-run)", async () => {
+    const seeds = join(REPO, 'test/fixtures/seeds');
+    const text = ['maillog-settings.rules', 'maillog-command.rules'].map((f) => readFileSync(join(seeds, f), 'utf8')).join('\n');
+    const work = join(tmp.dir, 'seed-cwd');
+    mkdirSync(work);
+    writeFileSync(join(work, 'a file'), 'x\n');
+    writeFileSync(join(tmp.dir, 'seed.rules'), text);
+    const out = join(tmp.dir, 'seed.eml');
+    const result = await runCli(['report', join(tmp.dir, 'seed.rules'), '--dry-run', out], { cwd: work, env: { GNUPGHOME: gpg.home } });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/debug: ls\.txt: \d+ bytes, \d+ encrypted/);
+    const mail = await simpleParser(readFileSync(out));
+    expect(mail.to).toMatchObject({ text: 'you@example.com' });
+    expect(mail.attachments.map((a) => [a.filename, a.headers.get('content-description')])).toEqual([['ls.txt', 'Show directory']]);
+    expect(decrypted(mail, 'ls.txt')).toBe(execFileSync('ls', ['-l'], { cwd: work, encoding: 'utf8' }));
+  });
+
+  it('runs the example custom module and a module that declares itself unencrypted', async () => {
+    writeFileSync(join(tmp.dir, 'plain.ts'), [
+      'export default class Plain {',
+      '  constructor(private readonly context: { directives: { name: string; args: string[] }[] }) {}',
+      "  mime_file(): string { return 'count.txt'; }",
+      "  run(out: { print(text: string): void }): void { out.print(`${this.context.directives.length} directives\\n`); }",
+      '  encrypted(): boolean { return false; }',
+      '}',
+    ].join('\n'));
+    const rules = ruleFile('modules', [
+      `source ${join(REPO, 'rules/examples/report.rules')}`,
+      'set pgp keys/ops.asc',
+      'module Plain plain ./plain.ts',
+      'plain <<__P',
+      '    one 1',
+      '    two 2',
+      '__P',
+    ].join('\n'));
+    const result = await runCli(['report', rules, '--dry-run'], { cwd: tmp.dir });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const mail = await simpleParser(result.stdout);
+    expect(mail.attachments.map((a) => a.filename)).toEqual(['df.txt', 'digests.txt', 'UNENCRYPTED-count.txt']);
+    const digest = (path: string): string => `${execFileSync('sha256sum', [path], { encoding: 'utf8' }).split(' ')[0]}  ${path}\n`;
+    expect(decrypted(mail, 'digests.txt')).toBe(digest('/etc/passwd') + digest('/etc/hostname'));
+    expect(decrypted(mail, 'df.txt')).toMatch(/^Filesystem/);
+    expect(mail.attachments[2]!.content.toString()).toBe('2 directives\n');
+  });
+});
