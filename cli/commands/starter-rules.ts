@@ -9,12 +9,19 @@ Everything up to the terminator line is a comment, handy to switch off a whole b
 __EOC
 
 # ---------------------------------------------------------------------------------------
-# MailLog-style global settings for mailed reports: set KEY VALUE
+# MailLog-style global settings for the mailed report of \`rulec report\` (docs/report.md):
+# set KEY VALUE. Relative file names are read from this file's directory.
 set to      "ops@example.com"
 set from    "rulec@example.com"
-set smtp    "smtp.example.com"
-set subject "rulec report"
-# set pgp   keys/ops.asc        an OpenPGP public key file; reports are encrypted or not sent
+set smtp    "smtp.example.com:587"
+set subject "rulec report from {host} on {date}"
+# set pgp   keys/ops.asc        OpenPGP public key file(s), or a gpg command as MailLog had
+#                               ("gpg -a -e -r 'ops@example.com' --no-tty --batch");
+#                               \`rulec report\` sends encrypted or not at all
+# set smtp_tls  starttls        tls (smtps), starttls, opportunistic (default) or none
+# set smtp_auth /etc/rulec/smtp-auth   user and password, one a line, chmod 600 (never here;
+#                               or RULEC_SMTP_USER and RULEC_SMTP_PASSWORD in the environment)
+# set smtp_ca   /etc/rulec/ca.pem      certificates to trust for the SMTP server
 # set host  web-1               the host name reports show
 # set spool /var/spool/rulec    where reports wait while SMTP is down
 # set debug                     turn debugging on
@@ -88,12 +95,16 @@ size = 100M
 size_action = /usr/local/bin/notify-admin "auth.log passed another 100M"
 
 # ---------------------------------------------------------------------------------------
-# MailLog-style blocks: NAME <<TAG, then directives, then TAG alone. rulec checks them and
-# records them in the build; this release does not run them yet.
+# MailLog-style blocks: NAME <<TAG, then directives, then TAG alone. \`rulec report FILE\`
+# runs each once and mails one message, an encrypted attachment per block (mime_file names
+# it, description is its Content-Description).
 command <<__CMD
+    # exec: a program and its arguments, run without a shell; stdout is the attachment.
     exec 'df -h'
     description "Disk usage"
     mime_file "df.txt"
+    # timeout: how long it may run (default 5m).
+    timeout 1m
 __CMD
 
 monitor <<__MON
@@ -131,7 +142,8 @@ snort <<__SNORT
 __SNORT
 
 # ---------------------------------------------------------------------------------------
-# A custom block: module NAME ALIAS PATH declares ALIAS; its block takes any directives.
+# A custom block: module NAME ALIAS PATH loads the JavaScript (or TypeScript) module PATH,
+# whose class NAME makes ALIAS's attachments; its block takes any directives (docs/modules.md).
 module DiskReport disk_report /usr/local/lib/rulec/disk-report.mjs
 disk_report <<__DISK
     threshold "90%"
