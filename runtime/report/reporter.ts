@@ -186,8 +186,10 @@ export class Reporter {
       let raw: Buffer;
       try {
         raw = spool.read(name);
-      } catch {
-        continue; // Another run sent and removed it meanwhile.
+      } catch (error) {
+        // ENOENT: another run sent and removed it meanwhile.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.options.log(`cannot read the spooled ${spool.dir}/${name}: ${(error as Error).message}`);
+        continue;
       }
       const outcome = await client.send(envelopeOf(raw), raw);
       if (outcome.kind === 'sent') {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../fs/write-atomic.js';
+import { ensurePrivateDir, writeFileAtomic } from '../fs/index.js';
 import { ReportError } from './report-error.js';
 
 const SPOOLED = /^\d{15}-\d{4}-\d+-[0-9a-f]{8}\.eml$/;
@@ -29,14 +29,12 @@ export class Spool {
 
   constructor(readonly dir: string) {}
 
-  /** Makes the directory when missing; refuses a path that is not a directory (or is a symlink). */
+  /** Makes the directory 0700 when missing; refuses one that others could write into (runtime/fs). */
   open(): void {
     try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      const st = lstatSync(this.dir);
-      if (!st.isDirectory()) throw new Error('not a directory');
+      ensurePrivateDir(this.dir, 'spool directory');
     } catch (error) {
-      throw new ReportError(`spool ${this.dir}: ${(error as Error).message}`);
+      throw new ReportError((error as Error).message);
     }
   }
 
@@ -46,7 +44,7 @@ export class Spool {
     // Time first (fixed width) so that name order is age order; the counter orders one run's messages.
     const stamp = `${String(Date.now()).padStart(15, '0')}-${String(this.counter % 10_000).padStart(4, '0')}`;
     const name = `${stamp}-${process.pid}-${randomBytes(4).toString('hex')}.eml`;
-    writeFileAtomic(join(this.dir, name), message, 0o600);
+    writeFileAtomic(join(this.dir, name), message, { mode: 0o600 });
     return name;
   }
 
@@ -60,8 +58,15 @@ export class Spool {
     }
   }
 
+  /** A spooled message's bytes; a symlink or anything but a regular file planted there is refused. */
   read(name: string): Buffer {
-    return readFileSync(join(this.dir, name));
+    const fd = openSync(join(this.dir, name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    try {
+      if (!fstatSync(fd).isFile()) throw new Error(`${name} is not a regular file`);
+      return readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   remove(name: string): void {
