@@ -11,6 +11,11 @@ export const COMMAND_TIMEOUT = 300;
 
 const KILL_GRACE_MS = 2000;
 
+/** rulec's environment without its own `RULEC_*` variables (RULEC_SMTP_PASSWORD among them). */
+function commandEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RULEC_')));
+}
+
 /**
  * MailLog's `command` block: runs the operator's command (argv, no shell, as actions run) with a
  * timeout and attaches its standard output as it is; standard error, a non-zero exit status, a
@@ -35,7 +40,7 @@ export class CommandEntry extends BaseReportEntry {
     const seconds = this.block.timeout ?? COMMAND_TIMEOUT;
     this.context.debug(`command: running ${JSON.stringify(argv)} (timeout ${seconds} s)`);
     const outcome = await runAction(argv, {
-      env: process.env,
+      env: commandEnv(),
       timeoutMs: seconds * 1000,
       killGraceMs: KILL_GRACE_MS,
       outputCap: BODY_MAX,

@@ -21,6 +21,17 @@ describe('command entry', () => {
     expect(out.bytes().toString()).toBe('a b\n[rulec: standard error]\noops\n[rulec: exit status 3]\n');
   });
 
+  it('hides rulec\'s own RULEC_* variables (SMTP credentials) from the command', async () => {
+    process.env.RULEC_SMTP_PASSWORD = 'secret';
+    const out = new BodyBuffer();
+    try {
+      await builtinEntry(command(['sh', '-c', 'echo "[$RULEC_SMTP_PASSWORD]"']), context()).run(out);
+    } finally {
+      delete process.env.RULEC_SMTP_PASSWORD;
+    }
+    expect(out.bytes().toString()).toBe('[]\n');
+  });
+
   it('takes mime_file and description from the block', () => {
     const entry = builtinEntry({ ...command(['true']), mimeFile: 'ls.txt', description: 'Show directory' }, context());
     expect([entry.mime_file, entry.description]).toEqual(['ls.txt', 'Show directory']);
