@@ -1,4 +1,3 @@
-import MailComposer from 'nodemailer/lib/mail-composer';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { Envelope } from './smtp.js';
 
@@ -43,6 +42,7 @@ export async function composeReport(heading: Heading, attachments: readonly Atta
     ...attachments.map((a) => `${a.encrypted ? a.name : `${UNENCRYPTED_PREFIX}${a.name} (NOT ENCRYPTED)`}: ${oneLine(a.description)}${a.failed ? ' [FAILED]' : ''}`),
     '',
   ];
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const composer = new MailComposer({
     from: heading.from,
     to: [...heading.to],

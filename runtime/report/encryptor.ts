@@ -1,6 +1,5 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { createMessage, encrypt } from 'openpgp';
 import { encryptWithCommand } from './pgp-command.js';
 import { readRecipientKeys } from './pgp-keys.js';
 import { ReportError } from './report-error.js';
@@ -48,6 +47,7 @@ export async function openEncryptor(pgp: string | undefined, baseDir: string): P
   if (isKeyFile(words[0]!, baseDir)) {
     const files = words.map((word) => (isAbsolute(word) ? word : join(baseDir, word)));
     const keys = await readRecipientKeys(files);
+    const { createMessage, encrypt } = await import('openpgp');
     const encryptionKeys = keys.map((k) => k.key);
     return {
       recipients: keys.map((k) => k.fingerprint).join(', '),

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readKeys, type Key } from 'openpgp';
+import type { Key } from 'openpgp';
 import { ReportError } from './report-error.js';
 
 /** Days before its expiry a key is warned about. */
@@ -19,6 +19,8 @@ export interface RecipientKey {
  * or without a usable encryption subkey. Throws ReportError naming the file and the reason.
  */
 export async function readRecipientKeys(files: readonly string[], now: Date = new Date()): Promise<RecipientKey[]> {
+  // Loaded when needed: every rulec command imports the runtime's entry, few of them encrypt.
+  const { readKeys } = await import('openpgp');
   const recipients: RecipientKey[] = [];
   for (const file of files) {
     let data: Buffer;

@@ -5,7 +5,7 @@ import { openEncryptor, type Encryptor } from './encryptor.js';
 import { fillSubject, readMailSettings, type MailSettings } from './mail-settings.js';
 import type { ReportEntry } from './report-entry.js';
 import { ReportError } from './report-error.js';
-import { SmtpClient, type SendOutcome } from './smtp.js';
+import { smtpClient, type SendOutcome, type SmtpClient } from './smtp.js';
 import { Spool, spoolDirectory } from './spool.js';
 
 /** Where a report's settings come from and what it may do. */
@@ -126,7 +126,7 @@ export class Reporter {
 
   /** Sends the spooled messages, oldest first (`--flush`). */
   async flush(): Promise<ReportResult> {
-    const client = this.client();
+    const client = await this.client();
     try {
       const locked = this.spool!.lock();
       if (locked === null) {
@@ -146,7 +146,7 @@ export class Reporter {
 
   private async deliver(message: Buffer): Promise<{ ok: boolean; spooled: string | null; flushed: number }> {
     const spool = this.spool!;
-    const client = this.client();
+    const client = await this.client();
     try {
       const locked = spool.lock();
       let flushed = { sent: 0, rejected: 0, stopped: null as string | null };
@@ -212,8 +212,8 @@ export class Reporter {
     if (addresses.length > 0) this.options.log(`the SMTP server refused ${addresses.join(', ')} (the other recipients got the report)`);
   }
 
-  private client(): SmtpClient {
-    return new SmtpClient(this.mail.smtp!, this.mail.host);
+  private client(): Promise<SmtpClient> {
+    return smtpClient(this.mail.smtp!, this.mail.host);
   }
 
   private now(): Date {

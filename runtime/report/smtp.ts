@@ -1,4 +1,4 @@
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { SmtpSettings } from './mail-settings.js';
 
@@ -15,11 +15,17 @@ export type SendOutcome =
   | { readonly kind: 'rejected'; readonly error: string }
   | { readonly kind: 'failed'; readonly error: string };
 
+/** A client of the SMTP server of `settings` (nodemailer is loaded here, when a report is sent). */
+export async function smtpClient(settings: SmtpSettings, heloName: string): Promise<SmtpClient> {
+  const { createTransport } = await import('nodemailer');
+  return new SmtpClient(settings, heloName, createTransport);
+}
+
 /** One SMTP server; each `send` is one connection (reports are a handful of messages a day). */
 export class SmtpClient {
-  private readonly transport;
+  private readonly transport: Transporter<SMTPTransport.SentMessageInfo>;
 
-  constructor(settings: SmtpSettings, heloName: string) {
+  constructor(settings: SmtpSettings, heloName: string, createTransport: (options: SMTPTransport.Options) => Transporter<SMTPTransport.SentMessageInfo>) {
     const options: SMTPTransport.Options = {
       host: settings.host,
       port: settings.port,
