@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { SmtpSettings } from './mail-settings.js';
@@ -36,7 +37,8 @@ export class SmtpClient {
       connectionTimeout: 30_000,
       greetingTimeout: 30_000,
       socketTimeout: 60_000,
-      tls: { servername: settings.host, ...(settings.ca === null ? {} : { ca: settings.ca }) },
+      // A server name (SNI) may not be an IP address; the certificate is checked against it either way.
+      tls: { ...(isIP(settings.host) === 0 ? { servername: settings.host } : {}), ...(settings.ca === null ? {} : { ca: settings.ca }) },
       ...(settings.auth === null ? {} : { auth: { user: settings.auth.user, pass: settings.auth.pass } }),
     };
     this.transport = createTransport(options);

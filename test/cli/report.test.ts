@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Gpg } from '../helpers/gpg.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { main } from '../../cli/main.js';
+import { Reporter, type ReportEntry, type ReportOutput } from '../../runtime/index.js';
 import { REPO, runCli, tempDir, type CliResult } from './run-cli.js';
 
 const SECRET = 'Failed password for root from 203.0.113.9 port 4242';
@@ -255,5 +256,40 @@ describe('rulec report', () => {
     expect(decrypted(mail, 'digests.txt')).toBe(digest('/etc/passwd') + digest('/etc/hostname'));
     expect(decrypted(mail, 'df.txt')).toMatch(/^Filesystem/);
     expect(mail.attachments[2]!.content.toString()).toBe('2 directives\n');
+  });
+
+  it('calls finish() only once the message was accepted or spooled, never for a failed entry or a dry run', async () => {
+    const finished: string[] = [];
+    const entry = (name: string, run: (out: ReportOutput) => void): ReportEntry => ({
+      mime_file: name,
+      description: name,
+      validate: () => {},
+      run,
+      finish: () => void finished.push(name),
+      encrypted: () => true,
+    });
+    const entries = () => [entry('ok.txt', (out) => out.print('fine\n')), entry('bad.txt', (out) => { out.print('half'); throw new Error('boom'); })];
+    const options = (dryRun: boolean) => ({
+      settings: { pgp: 'keys/ops.asc', to: 'ops@example.com', smtp: `127.0.0.1:${sink.port}`, smtp_tls: 'none', spool: 'spool-finish' },
+      baseDir: tmp.dir,
+      stateDir: null,
+      dryRun,
+      log: () => {},
+    });
+
+    const dry = await (await Reporter.open(options(true))).report(entries());
+    expect([dry.ok, finished]).toEqual([false, []]);
+
+    const before = sink.received.length;
+    const sent = await (await Reporter.open(options(false))).report(entries());
+    expect([sent.ok, sent.spooled, finished]).toEqual([false, null, ['ok.txt']]);
+    const mail = await parsedMail(sink.received[before]!.received);
+    expect(decrypted(mail, 'bad.txt')).toBe('half\n[rulec: bad.txt failed: boom]\n');
+    expect(mail.text).toMatch(/bad\.txt: bad\.txt \[FAILED\]/);
+
+    await sink.down();
+    const spooledRun = await (await Reporter.open(options(false))).report([entry('later.txt', (out) => out.print('x'))]);
+    await sink.up();
+    expect([spooledRun.ok, spooledRun.spooled !== null, finished]).toEqual([false, true, ['ok.txt', 'later.txt']]);
   });
 });

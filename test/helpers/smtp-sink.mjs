@@ -1,20 +1,22 @@
 // A real SMTP server (the smtp-server package) in its own process, on loopback, for the report
-// tests. Argument: the directory each received message is written to (N.eml, N from 1).
+// tests. Arguments: the directory each received message is written to (N.eml, N from 1), and
+// optionally a key and a certificate file (PEM), which turn STARTTLS on.
 // Stdout, one JSON object a line: {"port":N} when listening, {"received":"N.eml","from":...,
-// "to":[...],"user":...} per message, {"down":true} after "down". Stdin lines: "down" closes
+// "to":[...],"user":...,"secure":...} per message, {"down":true} after "down". Stdin lines: "down" closes
 // the listening socket (connections are then refused), "up" listens again on the same port.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { SMTPServer } from 'smtp-server';
 
-const dir = process.argv[2];
+const [dir, keyFile, certFile] = process.argv.slice(2);
+const tls = keyFile === undefined ? { disabledCommands: ['STARTTLS'] } : { key: readFileSync(keyFile), cert: readFileSync(certFile) };
 let count = 0;
 let port = 0;
 const say = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
 const server = new SMTPServer({
-  disabledCommands: ['STARTTLS'],
+  ...tls,
   authOptional: true,
   allowInsecureAuth: true,
   logger: false,
@@ -29,7 +31,7 @@ const server = new SMTPServer({
       count += 1;
       const name = `${count}.eml`;
       writeFileSync(join(dir, name), Buffer.concat(chunks));
-      say({ received: name, from: session.envelope.mailFrom.address, to: session.envelope.rcptTo.map((r) => r.address), user: session.user ?? null });
+      say({ received: name, from: session.envelope.mailFrom.address, to: session.envelope.rcptTo.map((r) => r.address), user: session.user ?? null, secure: session.secure });
       done();
     });
   },

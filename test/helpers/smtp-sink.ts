@@ -11,6 +11,8 @@ export interface Received {
   readonly from: string;
   readonly to: readonly string[];
   readonly user: string | null;
+  /** The message came over TLS. */
+  readonly secure: boolean;
 }
 
 /** The SMTP server child: `down()` refuses connections, `up()` listens again on the same port. */
@@ -32,10 +34,11 @@ export class SmtpSink {
     });
   }
 
-  /** Starts the server writing messages into `dir`; resolves once it listens. */
-  static async start(dir: string): Promise<SmtpSink> {
+  /** Starts the server writing messages into `dir` (offering STARTTLS with `tls`); resolves once it listens. */
+  static async start(dir: string, tls?: { key: string; cert: string }): Promise<SmtpSink> {
     const script = fileURLToPath(new URL('./smtp-sink.mjs', import.meta.url));
-    const sink = new SmtpSink(spawn(process.execPath, [script, dir], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    const args = tls === undefined ? [script, dir] : [script, dir, tls.key, tls.cert];
+    const sink = new SmtpSink(spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] }));
     if (!(await waitFor(() => sink.ups === 1, 10_000))) throw new Error('the SMTP sink did not start');
     return sink;
   }
