@@ -68,6 +68,12 @@ export interface ItemSpec {
   readonly groupCount: number;
   readonly upbound: Frequency | null;
   readonly upboundAction: ActionSpec | null;
+  /**
+   * Seconds after an up-bound fire during which the key's matches are counted but fire
+   * nothing (`upbound_holdoff`); 0 or absent (a module built before hold-offs): the key counts
+   * afresh at once.
+   */
+  readonly upboundHoldoff?: number;
   readonly downbound: Frequency | null;
   readonly downboundAction: ActionSpec | null;
   readonly key: KeySpec;

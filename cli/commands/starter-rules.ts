@@ -51,6 +51,9 @@ upbound_freq = 5/60
 ; upbound_action: a program and its arguments, run WITHOUT a shell; $N fills one argument
 ; each, $@ is the whole line.
 upbound_action = /usr/local/sbin/block-address "$2" "$1"
+; upbound_holdoff: after a fire, how long the key's matches are only counted, not actioned
+; (default: T of upbound_freq; 0 counts afresh at once, as logNOT did).
+upbound_holdoff = 10m
 ; shell: true runs the item's actions under /bin/sh instead, with captures only in the
 ; environment as RULEC_0.. and RULEC_LINE (quote them: "$RULEC_2"); check warns about it.
 shell = false

@@ -77,6 +77,7 @@ function itemText(stats: ItemStats, keys: number, everyLine: boolean): string {
   const matched = everyLine ? `no regex (counts every line: ${stats.matched})` : `${stats.matched} line(s) matched, ${keys} distinct key(s)`;
   // Under --replay these change what fired: a match without a readable time counts at the last one.
   const timing = [
+    stats.heldOff > 0 ? `${stats.heldOff} match(es) held off after a fire (upbound_holdoff)` : null,
     stats.untimedLines > 0 ? `${stats.untimedLines} matched line(s) without a readable time` : null,
     stats.downboundSkipped > 0 ? `${stats.downboundSkipped} down-bound check(s) skipped over a gap in the log` : null,
   ].filter((t) => t !== null);
@@ -116,7 +117,7 @@ async function testFile(file: string, log: Log, opts: { replay: boolean; json: b
       // An item without a regex is not counted as matching (see the text summary); `counted` says how many lines it counted.
       const everyLine = module.items[i]?.everyLine === true;
       const counts = everyLine ? { matched: null, counted: stats.matched } : { matched: stats.matched };
-      io.out(`${safeJson({ type: 'item', file, item: stats.name, ...counts, keys: keys.get(stats.name)?.size ?? 0, upbound: stats.upboundFires, downbound: stats.downboundFires, size: stats.sizeFires })}\n`);
+      io.out(`${safeJson({ type: 'item', file, item: stats.name, ...counts, keys: keys.get(stats.name)?.size ?? 0, upbound: stats.upboundFires, heldOff: stats.heldOff, downbound: stats.downboundFires, size: stats.sizeFires })}\n`);
     }
     return 0;
   }

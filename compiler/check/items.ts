@@ -68,6 +68,8 @@ export class ItemReader {
     const regexEntry = get('regex');
     const regex = regexEntry !== undefined ? this.regexOf(regexEntry) : section && this.defaultRegex(section);
     const upbound = read('upbound_freq', (e) => readFrequency(ctx, e), null);
+    // By default a key that fired rests for its own window T: at most one action per key per T.
+    const upboundHoldoff = read('upbound_holdoff', (e) => readDuration(ctx, e), upbound?.seconds ?? 0);
     // undefined when invalid (already reported), null when absent or disabled (`0/T`).
     const downboundRead = read('downbound_freq', (e) => readFrequency(ctx, e), undefined);
     const downbound = downboundRead ?? null;
@@ -136,6 +138,7 @@ export class ItemReader {
       everyLine: regexEntry === undefined,
       upbound,
       upboundAction,
+      upboundHoldoff,
       downbound,
       downboundAction,
       key,
@@ -155,6 +158,7 @@ export class ItemReader {
     const { ctx } = this;
     for (const [freq, action] of [
       ['upbound_freq', 'upbound_action'],
+      ['upbound_holdoff', 'upbound_action'],
       ['downbound_freq', 'downbound_action'],
     ] as const) {
       const entry = own(freq);

@@ -6,6 +6,7 @@ export const ITEM_KEYS = [
   'regex',
   'upbound_action',
   'upbound_freq',
+  'upbound_holdoff',
   'downbound_action',
   'downbound_freq',
   'usecrc',

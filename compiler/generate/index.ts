@@ -140,6 +140,7 @@ function itemData(item: ItemModel, regex: string) {
     groupCount: item.regex.groupCount,
     upbound: item.upbound,
     upboundAction: item.upboundAction?.spec ?? null,
+    upboundHoldoff: item.upboundHoldoff,
     downbound: item.downbound,
     downboundAction: item.downboundAction?.spec ?? null,
     key: item.key,

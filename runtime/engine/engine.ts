@@ -266,13 +266,25 @@ export class Engine {
     }
     const action = st.spec.upboundAction;
     if (action === null) return;
-    const window = st.window;
     const table = st.table;
-    if (window !== null) {
-      if (!window.hit(t)) return;
-    } else if (table !== null) {
+    const holdoff = st.holdoffMs;
+    if (table !== null) {
       // Only tested items count under one key (see ItemState.test): an item with keys has its captures here.
-      if (!table.hit(this.slotOf(st, table, captures ?? NO_CAPTURES), t)) return;
+      const slot = this.slotOf(st, table, captures ?? NO_CAPTURES);
+      if (table.isHeld(slot, t)) {
+        st.heldOff++;
+        return;
+      }
+      if (!table.hit(slot, t)) return;
+      if (holdoff > 0) table.holdUntil(slot, t + holdoff);
+    } else {
+      if (t < st.heldUntil) {
+        st.heldOff++;
+        return;
+      }
+      const window = st.window;
+      if (window !== null && !window.hit(t)) return;
+      if (holdoff > 0) st.heldUntil = t + holdoff;
     }
     st.upboundFires++;
     const fired = captures ?? (st.upboundReadsCaptures ? st.spec.match(line)?.captures : undefined) ?? NO_CAPTURES;

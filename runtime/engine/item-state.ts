@@ -13,6 +13,8 @@ export interface ItemStats {
   /** Live counting keys (1 for an item without keys once it matched). */
   readonly keys: number;
   readonly upboundFires: number;
+  /** Matches of a key in its hold-off after an up-bound fire (`upbound_holdoff`): counted, not actioned. */
+  readonly heldOff: number;
   readonly downboundFires: number;
   readonly sizeFires: number;
   /** Keys evicted at `maxKeys`. */
@@ -33,7 +35,8 @@ export class ItemState {
   readonly upEnv: Readonly<Record<string, string>>;
   /**
    * The up-bound's windows per key (`table`), or its one window for an item without keys
-   * (`window`); both null when every match fires (no up-bound frequency, or `0/T`).
+   * (`window`); both null when every match fires (no up-bound frequency, or `0/T`) and nothing
+   * is held off. With keys and a hold-off but no frequency, the table keeps only hold-offs.
    */
   readonly table: WindowTable | null;
   readonly window: SlidingWindow | null;
@@ -49,8 +52,13 @@ export class ItemState {
    * RULEC_n): when not, a fire of a tested item does not run `match` for them.
    */
   readonly upboundReadsCaptures: boolean;
+  /** `upbound_holdoff` in ms; 0: a key counts afresh right after it fired. */
+  readonly holdoffMs: number;
+  /** Without keys: until when (ms) the item's matches are held off. */
+  heldUntil = -Infinity;
   matched = 0;
   upboundFires = 0;
+  heldOff = 0;
   downboundFires = 0;
   sizeFires = 0;
   cutLines = 0;
@@ -72,7 +80,11 @@ export class ItemState {
     const up = spec.upbound;
     const counted = up !== null && up.count > 0 && up.seconds > 0;
     const keyless = spec.key.kind === 'none';
-    this.table = counted && !keyless ? new WindowTable(up.count, up.seconds, spec.maxKeys, crcOf) : null;
+    this.holdoffMs = spec.upboundAction === null ? 0 : Math.max(0, (spec.upboundHoldoff ?? 0) * 1000);
+    const held = this.holdoffMs > 0;
+    this.table = (counted || held) && !keyless
+      ? new WindowTable(counted ? up.count : 0, counted ? up.seconds : 0, spec.maxKeys, crcOf, held)
+      : null;
     this.window = counted && keyless ? new SlidingWindow(up.count, up.seconds) : null;
     const down = spec.downbound;
     this.down = down !== null && down.count > 0 && down.seconds > 0 && spec.downboundAction !== null
@@ -90,6 +102,7 @@ export class ItemState {
       matched: this.matched,
       keys: this.table?.size ?? (this.matched > 0 ? 1 : 0),
       upboundFires: this.upboundFires,
+      heldOff: this.heldOff,
       downboundFires: this.downboundFires,
       sizeFires: this.sizeFires,
       evictions: this.table?.evictions ?? 0,

@@ -10,10 +10,11 @@ const KEY_MAX = 256;
 const INITIAL_BYTES = 1 << 20;
 
 /**
- * Exact sliding windows `N/T` for up to `maxKeys` keys. Each key owns a ring of its last N match
- * times in one shared Float64Array (8·N bytes per key); keys form an LRU list in Int32Arrays so
- * the least recently used is evicted when a new key arrives at the cap. Storage doubles as keys
- * arrive, up to the cap.
+ * Exact sliding windows `N/T` for up to `maxKeys` keys, and each key's hold-off after it fired.
+ * Each key owns a ring of its last N match times in one shared Float64Array (8·N bytes per key);
+ * keys form an LRU list in Int32Arrays so the least recently used is evicted when a new key
+ * arrives at the cap, its hold-off with it. Storage doubles as keys arrive, up to the cap.
+ * With N = 0 every match exceeds the window: the table then only keeps the keys' hold-offs.
  */
 export class WindowTable {
   /** Keys evicted to make room, since start. */
@@ -28,23 +29,26 @@ export class WindowTable {
   private pos: Int32Array;
   private prev: Int32Array;
   private next: Int32Array;
+  /** Per slot, until when (ms) the key's matches are held off; null when the item has no hold-off. */
+  private held: Float64Array | null;
   private used = 0;
   private capacity: number;
   /** Most and least recently used slots, -1 when empty. */
   private head = -1;
   private tail = -1;
 
-  constructor(count: number, seconds: number, maxKeys: number, private readonly hashLong: (text: string) => number) {
-    this.n = Math.max(1, Math.floor(count));
+  constructor(count: number, seconds: number, maxKeys: number, private readonly hashLong: (text: string) => number, holdoff = false) {
+    this.n = Math.max(0, Math.floor(count));
     this.windowMs = seconds * 1000;
     this.maxKeys = Math.max(1, Math.floor(maxKeys));
     // 16 keys to start, fewer when N is large (8·N bytes each): about 1 MB at most up front.
-    this.capacity = Math.min(this.maxKeys, 16, Math.max(1, Math.floor(INITIAL_BYTES / (8 * this.n))));
+    this.capacity = Math.min(this.maxKeys, 16, Math.max(1, Math.floor(INITIAL_BYTES / (8 * Math.max(1, this.n)))));
     this.times = new Float64Array(this.capacity * this.n);
     this.len = new Int32Array(this.capacity);
     this.pos = new Int32Array(this.capacity);
     this.prev = new Int32Array(this.capacity);
     this.next = new Int32Array(this.capacity);
+    this.held = holdoff ? new Float64Array(this.capacity) : null;
   }
 
   /** Live keys. */
@@ -78,6 +82,7 @@ export class WindowTable {
    */
   hit(slot: number, t: number): boolean {
     const n = this.n;
+    if (n === 0) return true;
     const len = this.len[slot] ?? 0;
     const next = ringHit(this.times, slot * n, n, this.windowMs, len, this.pos[slot] ?? 0, t);
     if (next < 0) {
@@ -88,6 +93,16 @@ export class WindowTable {
     this.pos[slot] = next;
     if (len < n) this.len[slot] = len + 1;
     return false;
+  }
+
+  /** True while the key in `slot` is held off at `t` (after a fire, until the time `holdUntil` set). */
+  isHeld(slot: number, t: number): boolean {
+    return this.held !== null && t < (this.held[slot] ?? 0);
+  }
+
+  /** Holds the key in `slot` off until `until` ms. */
+  holdUntil(slot: number, until: number): void {
+    if (this.held !== null) this.held[slot] = until;
   }
 
   private insert(key: WindowKey): number {
@@ -106,6 +121,7 @@ export class WindowTable {
     this.index.set(key, slot);
     this.len[slot] = 0;
     this.pos[slot] = 0;
+    if (this.held !== null) this.held[slot] = -Infinity;
     this.pushHead(slot);
     return slot;
   }
@@ -145,6 +161,7 @@ export class WindowTable {
     this.pos = widen(this.pos, (s) => new Int32Array(s), 1);
     this.prev = widen(this.prev, (s) => new Int32Array(s), 1);
     this.next = widen(this.next, (s) => new Int32Array(s), 1);
+    if (this.held !== null) this.held = widen(this.held, (s) => new Float64Array(s), 1);
     this.capacity = capacity;
   }
 }

@@ -8,12 +8,14 @@ const RULES = join(REPO, 'rules/ssh-brute-force.rules');
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** The corpus lines and, computed here with plain JS regexes, what the shipped rule should find. */
-function expected(): { failed: number[]; fails: { line: number; ip: string; time: number }[]; keys: number } {
+function expected(): { failed: number[]; fails: { line: number; ip: string; time: number }[]; keys: number; heldOff: number } {
   const lines = readFileSync(CORPUS, 'utf8').split('\n');
   const pattern = / sshd\[\d+\]: Failed password for (?:invalid user )?\S* from (\S+) port \d+ ssh2$/;
   const failed: number[] = [];
   const windows = new Map<string, number[]>();
   const fails: { line: number; ip: string; time: number }[] = [];
+  const heldUntil = new Map<string, number>();
+  let heldOff = 0;
   // The year that places a year-less stamp at or before the log's last write, in the host's zone (the rule sets no zone).
   const now = statSync(CORPUS).mtime;
   lines.forEach((line, i) => {
@@ -24,15 +26,21 @@ function expected(): { failed: number[]; fails: { line: number; ip: string; time
     const [h, mi, s] = clock!.split(':').map(Number);
     let time = new Date(now.getFullYear(), MONTHS.indexOf(mon!), Number(day), h, mi, s).getTime();
     if (time > now.getTime()) time = new Date(now.getFullYear() - 1, MONTHS.indexOf(mon!), Number(day), h, mi, s).getTime();
-    // 5/60 per source address: the 6th match within 60 s fires, then the address counts afresh.
+    // 5/60 per source address: the 6th match within 60 s fires; the address's matches of the
+    // next 60 s (the default hold-off, the window) are held off; then it counts afresh.
+    if (time < (heldUntil.get(m[1]!) ?? -Infinity)) {
+      heldOff++;
+      return;
+    }
     const recent = (windows.get(m[1]!) ?? []).filter((t) => t > time - 60_000);
     recent.push(time);
     if (recent.length > 5) {
       fails.push({ line: i + 1, ip: m[1]!, time });
       windows.set(m[1]!, []);
+      heldUntil.set(m[1]!, time + 60_000);
     } else windows.set(m[1]!, recent);
   });
-  return { failed, fails, keys: new Set(failed.map((n) => pattern.exec(lines[n - 1]!)![1])).size };
+  return { failed, fails, keys: new Set(failed.map((n) => pattern.exec(lines[n - 1]!)![1])).size, heldOff };
 }
 
 interface Event {
@@ -70,15 +78,16 @@ describe('rulec test', () => {
     const fires = events.filter((e) => e.type === 'fire' && e.item === 'SSH_FAILED_PASSWORD');
     expect(fires.map((f) => [f.line, f.key, f.time])).toEqual(want.fails.map((f) => [f.line, f.ip, new Date(f.time).toISOString()]));
     expect(fires[0]?.argv).toEqual(['/usr/bin/logger', '-t', 'rulec-ssh-brute-force', 'failed passwords from', want.fails[0]!.ip]);
-    const summary = events.find((e) => e.type === 'item' && e.item === 'SSH_FAILED_PASSWORD') as unknown as { matched: number; keys: number; upbound: number };
-    expect(summary).toMatchObject({ matched: want.failed.length, keys: want.keys, upbound: want.fails.length });
+    const summary = events.find((e) => e.type === 'item' && e.item === 'SSH_FAILED_PASSWORD') as unknown as { matched: number; keys: number; upbound: number; heldOff: number };
+    expect(want.heldOff).toBeGreaterThan(100);
+    expect(summary).toMatchObject({ matched: want.failed.length, keys: want.keys, upbound: want.fails.length, heldOff: want.heldOff });
   });
 
   it('prints per item counts and each fire as text, reading the log from standard input', async () => {
     const want = expected();
     const result = await runCli(['test', RULES], { cwd: REPO, input: readFileSync(CORPUS, 'utf8'), timeoutMs: 60_000 });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`SSH_FAILED_PASSWORD: ${want.failed.length} line(s) matched, ${want.keys} distinct key(s)`);
+    expect(result.stdout).toContain(`SSH_FAILED_PASSWORD: ${want.failed.length} line(s) matched, ${want.keys} distinct key(s), ${want.fails.length} fire(s) (upbound ${want.fails.length}); ${want.heldOff} match(es) held off after a fire (upbound_holdoff)\n`);
     // Without --replay every line arrives at once: windows see no time pass, times are not shown.
     expect(result.stdout).toMatch(/^fire SSH_FAILED_PASSWORD upbound line \d+ key \S+: \["\/usr\/bin\/logger"/m);
     expect(result.stdout).not.toMatch(/^fire .* at \d{4}-/m);

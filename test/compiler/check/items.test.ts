@@ -13,6 +13,7 @@ describe('items: model', () => {
       fileType: 'file',
       start: 'end',
       upbound: null,
+      upboundHoldoff: 0,
       downbound: null,
       downboundAction: null,
       key: { kind: 'none' },
@@ -151,6 +152,29 @@ describe('items: keys', () => {
   });
 });
 
+describe('items: upbound_holdoff', () => {
+  it('defaults to the up-bound window T, and to 0 where every match fires', () => {
+    const c = checkText(item(`${BASE}upbound_freq = 5/60\n`, 'A') + item(`${BASE}upbound_freq = 0/60\n`, 'B') + item(BASE, 'C'));
+    expect(problems(c)).toEqual([]);
+    expect(c.model.items.map((i) => [i.name, i.upboundHoldoff])).toEqual([['A', 60], ['B', 0], ['C', 0]]);
+  });
+
+  it('reads a duration on the item or as a [general] default; 0 counts afresh at once, as logNOT did', () => {
+    const c = checkText(`upbound_holdoff = 10m\n${item(`${BASE}upbound_freq = 5/60\n`, 'A')}${item(`${BASE}upbound_freq = 5/60\nupbound_holdoff = 0\n`, 'B')}${item(`${BASE}upbound_holdoff = 90s\n`, 'C')}`);
+    expect(problems(c)).toEqual([]);
+    expect(c.model.items.map((i) => [i.name, i.upboundHoldoff])).toEqual([['A', 600], ['B', 0], ['C', 90]]);
+  });
+
+  it('warns when there is no upbound_action to hold off (R325)', () => {
+    const m = marked('[ITEM]\npath = /var/log/x\ndownbound_freq = 1/60\ndownbound_action = /bin/true\n<|upbound_holdoff = 5m|>\n');
+    const c = checkText(m.text);
+    const d = c.only('R325');
+    expect(d.severity).toBe('warning');
+    expect(d.message).toBe('`upbound_holdoff` has no `upbound_action` to run');
+    expect(d.span).toMatchObject(m.marks[0]!);
+  });
+});
+
 describe('items: values', () => {
   it.each([
     ['upbound_freq', '5/<|x|>', 'R303'],
@@ -163,6 +187,7 @@ describe('items: values', () => {
     ['rotate_wait', '5<|y|>', 'R306'],
     ['action_timeout', '<|soon|>', 'R306'],
     ['action_timeout', '<|25d|>', 'R306'],
+    ['upbound_holdoff', '<|later|>', 'R306'],
     ['time_year', '<|1800|>', 'R306'],
     ['start', '<|middle|>', 'R321'],
     ['file_type', '<|socket|>', 'R321'],

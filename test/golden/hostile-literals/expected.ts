@@ -74,6 +74,7 @@ const ruleModule: RuleModule = {
                 ],
                 source: "/bin/echo \"$1\" 'lit $2' \"*/ /* \\\"q\\\"\" ${3}x"
             },
+            upboundHoldoff: 0,
             downbound: null,
             downboundAction: null,
             key: {
@@ -125,6 +126,7 @@ const ruleModule: RuleModule = {
                 ],
                 source: "/bin/echo \"\uD83D\uDE00 $1 $HOME\""
             },
+            upboundHoldoff: 0,
             downbound: null,
             downboundAction: null,
             key: {

@@ -55,6 +55,7 @@ const ruleModule: RuleModule = {
                 ],
                 source: "/root/block_source \"$2\""
             },
+            upboundHoldoff: 30,
             downbound: null,
             downboundAction: null,
             key: {
@@ -131,6 +132,7 @@ const ruleModule: RuleModule = {
                 ],
                 source: "/sbin/iptables -I SSHD -s $2 -j DROP"
             },
+            upboundHoldoff: 30,
             downbound: null,
             downboundAction: null,
             key: {
@@ -176,6 +178,7 @@ const ruleModule: RuleModule = {
                 ],
                 source: "/root/scripts/email_warning $@"
             },
+            upboundHoldoff: 60,
             downbound: {
                 count: 1,
                 seconds: 86400
@@ -222,6 +225,7 @@ const ruleModule: RuleModule = {
             groupCount: 0,
             upbound: null,
             upboundAction: null,
+            upboundHoldoff: 0,
             downbound: null,
             downboundAction: null,
             key: {

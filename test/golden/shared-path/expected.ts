@@ -55,6 +55,7 @@ const ruleModule: RuleModule = {
                 ],
                 source: "/usr/local/sbin/block \"$2\""
             },
+            upboundHoldoff: 60,
             downbound: null,
             downboundAction: null,
             key: {
@@ -102,6 +103,7 @@ const ruleModule: RuleModule = {
                 ],
                 source: "/usr/local/sbin/block \"$2\""
             },
+            upboundHoldoff: 60,
             downbound: null,
             downboundAction: null,
             key: {
@@ -128,6 +130,7 @@ const ruleModule: RuleModule = {
             groupCount: 1,
             upbound: null,
             upboundAction: null,
+            upboundHoldoff: 0,
             downbound: {
                 count: 1,
                 seconds: 600
@@ -194,6 +197,7 @@ const ruleModule: RuleModule = {
                 ],
                 source: "/usr/local/bin/alert \"$1\""
             },
+            upboundHoldoff: 1,
             downbound: null,
             downboundAction: null,
             key: {

@@ -36,6 +36,7 @@ const ruleModule: RuleModule = {
                 command: "echo \"deploy of $RULEC_1 failed\" | mail -s 'deploy' ops@example.com",
                 source: "echo \"deploy of $RULEC_1 failed\" | mail -s 'deploy' ops@example.com"
             },
+            upboundHoldoff: 0,
             downbound: null,
             downboundAction: null,
             key: {

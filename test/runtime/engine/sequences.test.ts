@@ -26,7 +26,8 @@ async function compiledRules(): Promise<RuleModule> {
       '[fail]\npath = /var/log/x.log\nregex = Failed password for (?:invalid user )?(\\S+) from (\\S+)\nupbound_freq = 2/60\nupbound_action = /bin/true "$2"\n',
       '[closed]\npath = /var/log/x.log\nregex = sshd\\[(\\d+)\\]: Connection closed by ([\\d.]+)$\nupbound_freq = 2/60\nupbound_action = /bin/true "$2"\n',
     ];
-    writeFileSync(file, `${templateRules(200, '/var/log/x.log', '3/60')}\n${extra.join('\n')}`);
+    // No hold-off: every key fires again and again, so the fires compare many captures.
+    writeFileSync(file, `[general]\nupbound_holdoff = 0\n\n${templateRules(200, '/var/log/x.log', '3/60')}\n${extra.join('\n')}`);
     const loaded = await loadRuleFile(file);
     if (loaded.module === null) throw new Error(loaded.report);
     return loaded.module;
