@@ -21,6 +21,14 @@ export interface RegexModel {
   readonly requiredLiterals: readonly string[];
   readonly caseInsensitive: boolean;
   readonly span: Span;
+  /**
+   * `js` is a rewrite into V8's linear-time subset whose trailing lookahead consumes its text as
+   * this capture group: `$0` ends where the group starts, and groups from it on are one higher
+   * (compiler/regex/linear-rewrite.ts).
+   */
+  readonly lookGroup?: number;
+  /** Outside V8's linear-time engine even rewritten: the runtime runs it under a per-line deadline. */
+  readonly deadline?: boolean;
 }
 
 /** An action as written plus its compiled form. */

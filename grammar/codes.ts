@@ -247,6 +247,16 @@ export const codes = {
     description: 'Items that read the same path set `start` or `file_type` differently, but one reader serves them all.',
     fix: 'Give the items on that path the same `start` and `file_type`, or set them once in `[general]`.',
   },
+  R330: {
+    title: 'regex can backtrack and runs under a deadline',
+    description: 'Part of the pattern can backtrack polynomially or worse, and a lookaround, back reference, `\\p{..}` or large counted repeat keeps it off V8\'s linear-time engine, so each line gets a deadline and a line past it is abandoned (counted and logged).',
+    fix: 'Rewrite the named part so V8\'s linear-time engine can take the pattern (drop the lookaround or back reference, spell `\\p{L}` as a class), or make the repeat unambiguous; `rulec check --strict` fails until then.',
+  },
+  R331: {
+    title: 'regex can backtrack, bounded by the linear-time engine',
+    description: 'Part of the pattern can backtrack polynomially on a crafted line, but the pattern is inside V8\'s linear-time engine\'s subset, which finishes such a match in linear time.',
+    fix: 'Nothing is needed; anchoring the pattern (`^...`) or naming the text before the repeat makes it faster still.',
+  },
   R332: {
     title: 'regex too large',
     description: 'The pattern is longer than 8,192 characters or has more than 1,000 capturing groups; checking and matching such a pattern costs time out of proportion.',

@@ -95,6 +95,12 @@ export interface ItemSpec {
    * rule is about.
    */
   readonly everyLine?: boolean;
+  /**
+   * The regex is outside V8's linear-time engine (a lookaround, a back reference, `\p{..}`...):
+   * the engine runs `match` under a per-line deadline (runtime/engine/regex-deadline.ts) and
+   * never `test`. Absent: the regex is bounded by V8's linear-time fallback.
+   */
+  readonly deadline?: boolean;
 }
 
 /**

@@ -4,8 +4,11 @@
  */
 import { fstatSync } from 'node:fs';
 import { runTimeBound } from '../../compiler/regex/linear-blocker.js';
+import { originalCaptures } from '../../compiler/regex/linear-rewrite.js';
+import { runTimeForm, runTimeVerdict } from '../../compiler/regex/run-time.js';
 import { lintRedos } from '../../compiler/regex/redos.js';
 import { translateRegex } from '../../compiler/regex/translate.js';
+import { RegexDeadline, WINDOW_MS } from '../../runtime/engine/regex-deadline.js';
 import { escapeControl, escapeControlKeepingBackslashes } from '../../runtime/log/escape.js';
 import { LineSplitter } from '../../runtime/sources/tail/line-splitter.js';
 import { UserError } from '../../compiler/user-error.js';
@@ -27,10 +30,10 @@ function show(value: string | undefined): string {
 }
 
 /** Prints one matching line and its captures. */
-function printMatch(io: Io, lineNo: number, line: string, m: RegExpExecArray, names: Readonly<Record<string, number>>): void {
+function printMatch(io: Io, lineNo: number, line: string, captures: readonly (string | undefined)[], names: Readonly<Record<string, number>>): void {
   io.out(`${lineNo}: ${escapeControl(line)}\n`);
-  m.forEach((value, i) => io.out(`  $${i} = ${show(value)}\n`));
-  for (const [name, index] of Object.entries(names)) io.out(`  $${name} ($${index}) = ${show(m[index])}\n`);
+  captures.forEach((value, i) => io.out(`  $${i} = ${show(value)}\n`));
+  for (const [name, index] of Object.entries(names)) io.out(`  $${name} ($${index}) = ${show(captures[index])}\n`);
 }
 
 /** `rulec regex`. */
@@ -51,19 +54,38 @@ export const regexCommand: Command = {
     if (translated.value === null || translated.problems.length > 0) return 1;
     const t = translated.value;
     const warnings = lintRedos(t, source);
-    const atRunTime = warnings.length > 0 ? runTimeBound(t) : '';
+    // As a rule file's item runs it: rewritten into V8's linear-time subset where it can be, else under the deadline.
+    const runs = runTimeForm(t);
+    const atRunTime = warnings.length > 0 ? runTimeBound(runs.blocker) : '';
     for (const warning of warnings) {
       io.err(`rulec regex: warning[R309]: ${warning.message}; ${atRunTime}\n${pointAt(source, warning.start, warning.end)}`);
     }
-    const regex = new RegExp(t.js, t.flags);
+    const verdict = warnings.length === 0 ? runTimeVerdict(t, source, runs) : null;
+    if (verdict?.severity === 'warning') io.err(`rulec regex: warning[${verdict.code}]: ${verdict.message}\n${pointAt(source, verdict.start, verdict.end)}`);
+    const regex = new RegExp(runs.js, runs.flags);
+    const match = (line: string): (string | undefined)[] | null => {
+      const m = regex.exec(line);
+      if (m === null) return null;
+      return runs.lookGroup === null ? [...m] : originalCaptures([...m], runs.lookGroup);
+    };
+    let abandoned = 0;
+    const deadline = runs.blocker === null ? null : new RegexDeadline((line) => {
+      const captures = match(line);
+      return captures === null ? null : { captures };
+    }, () => void abandoned++);
     let lineNo = 0;
     let matched = 0;
     const each = (line: string): void => {
       lineNo++;
-      const m = regex.exec(line);
-      if (m === null) return;
+      const result = deadline === null ? match(line) : deadline.exec([line], 0, line, () => line, () => true);
+      if (result === 'abandoned') {
+        io.out(`${lineNo}: abandoned: the regex ran past its ${WINDOW_MS} ms deadline on this line\n`);
+        return;
+      }
+      const captures = result === null ? null : Array.isArray(result) ? result : result.captures;
+      if (captures === null) return;
       matched++;
-      printMatch(io, lineNo, line, m, t.namedGroups);
+      printMatch(io, lineNo, line, captures, t.namedGroups);
     };
     // Lines as the engine gets them: split on \n only, one trailing \r dropped, cut at 64 KiB.
     const splitter = new LineSplitter(LINE_MAX, 0);
@@ -76,7 +98,7 @@ export const regexCommand: Command = {
     }
     const last = splitter.flush();
     if (last !== null) each(last);
-    io.out(`${matched} of ${lineNo} line(s) matched\n`);
+    io.out(`${matched} of ${lineNo} line(s) matched${abandoned > 0 ? `, ${abandoned} abandoned` : ''}\n`);
     return 0;
   },
 };

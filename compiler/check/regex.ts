@@ -5,6 +5,7 @@
 import type { Span } from '../../grammar/diagnostic.js';
 import type { RegexModel } from '../model.js';
 import { runTimeBound } from '../regex/linear-blocker.js';
+import { runTimeForm, runTimeVerdict } from '../regex/run-time.js';
 import { lintRedos } from '../regex/redos.js';
 import { translateRegex } from '../regex/translate.js';
 import type { CheckContext } from './context.js';
@@ -43,7 +44,8 @@ export function checkRegex(
   } catch (error) {
     ctx.warning('R309', `regex could not be linted for backtracking: ${messageOf(error)}`, ctx.at(pattern));
   }
-  const atRunTime = warnings.length > 0 ? runTimeBound(translated) : '';
+  const runs = runTimeForm(translated);
+  const atRunTime = warnings.length > 0 ? runTimeBound(runs.blocker) : '';
   for (const warning of warnings) {
     ctx.warning(
       'R309',
@@ -51,10 +53,14 @@ export function checkRegex(
       ctx.at(pattern, warning.start, warning.end),
     );
   }
+  const verdict = warnings.length === 0 ? runTimeVerdict(translated, source, runs) : null;
+  if (verdict !== null) ctx.report(verdict.code, verdict.severity, verdict.message, ctx.at(pattern, verdict.start, verdict.end));
   const model: RegexModel = {
     source,
-    js: translated.js,
-    flags: translated.flags,
+    js: runs.js,
+    flags: runs.flags,
+    ...(runs.lookGroup !== null ? { lookGroup: runs.lookGroup } : {}),
+    ...(runs.blocker !== null ? { deadline: true } : {}),
     groupCount: translated.groupCount,
     groupNames: [...translated.groupNames],
     requiredLiterals: [...translated.requiredLiterals],

@@ -99,6 +99,7 @@ function generateText(model: RuleModel): string {
     );
   }
   if (model.items.length > 0) file.addFunction(MATCHER_FUNCTION);
+  if (model.items.some((item) => item.regex.lookGroup !== undefined)) file.addFunction(LOOKAHEAD_MATCHER_FUNCTION);
   // Printed whole so the data keeps the printer's own indentation.
   file.addStatements((writer) => writer.newLine().write(print(moduleStatement(moduleExpression))));
   file.addExportAssignment({ isExportEquals: false, expression: 'ruleModule' });
@@ -129,13 +130,34 @@ const MATCHER_FUNCTION = {
   ],
 };
 
+/**
+ * The matcher of a pattern whose trailing lookahead was rewritten as capture group `g`
+ * (compiler/regex/linear-rewrite.ts): `$0` without that group's text, the groups after it
+ * numbered as in the pattern as written.
+ */
+const LOOKAHEAD_MATCHER_FUNCTION = {
+  name: 'lookaheadMatcher',
+  parameters: [{ name: 're', type: 'RegExp' }, { name: 'g', type: 'number' }],
+  returnType: '(line: string) => MatchResult | null',
+  statements: [
+    'return (line) => {',
+    '    const m = re.exec(line);',
+    '    if (m === null) return null;',
+    '    const captures = Array.from(m);',
+    '    captures.splice(g, 1);',
+    '    captures[0] = m[0].slice(0, m[0].length - (m[g]?.length ?? 0));',
+    '    return m.groups === undefined ? { captures } : { captures, groups: m.groups };',
+    '};',
+  ],
+};
+
 function itemData(item: ItemModel, regex: string) {
   return {
     name: item.name,
     path: item.path,
     fileType: item.fileType,
     start: item.start,
-    match: new Code(call('matcher', regex)),
+    match: new Code(item.regex.lookGroup === undefined ? call('matcher', regex) : call('lookaheadMatcher', regex, item.regex.lookGroup)),
     test: new Code(regExpTest(regex)),
     groupCount: item.regex.groupCount,
     upbound: item.upbound,
@@ -153,6 +175,7 @@ function itemData(item: ItemModel, regex: string) {
     rotateWait: item.rotateWait,
     actionTimeout: item.actionTimeout,
     ...(item.everyLine ? { everyLine: true } : {}),
+    ...(item.regex.deadline === true ? { deadline: true } : {}),
   };
 }
 

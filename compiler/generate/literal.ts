@@ -90,6 +90,6 @@ export function regExpTest(name: string): ts.Expression {
 }
 
 /** `<callee>(<argument>)` for generated top-level names, e.g. `matcher(re0)`. */
-export function call(callee: string, argument: string): ts.Expression {
-  return factory.createCallExpression(factory.createIdentifier(callee), undefined, [factory.createIdentifier(argument)]);
+export function call(callee: string, argument: string, ...numbers: readonly number[]): ts.Expression {
+  return factory.createCallExpression(factory.createIdentifier(callee), undefined, [factory.createIdentifier(argument), ...numbers.map((n) => factory.createNumericLiteral(n))]);
 }

@@ -1,4 +1,5 @@
 import { RegExpParser, visitRegExpAST, type AST } from '@eslint-community/regexpp';
+import { WINDOW_MS } from '../../runtime/engine/regex-deadline.js';
 import type { TranslatedRegex } from './translate.js';
 
 /**
@@ -16,11 +17,16 @@ const MAX_REPLICATION = 16;
  * repeat copied more than 16 times.
  */
 export function linearBlocker(t: TranslatedRegex): string | null {
-  if (t.flags.includes('u')) return '\\p{..} or a character above U+FFFF (the u flag)';
-  if (t.flags.includes('i')) return 'case-insensitive matching with a back reference';
+  return linearBlockerOf(t.js, t.flags);
+}
+
+/** `linearBlocker` for a JS pattern and its flags. */
+export function linearBlockerOf(js: string, flags: string): string | null {
+  if (flags.includes('u')) return '\\p{..} or a character above U+FFFF (the u flag)';
+  if (flags.includes('i')) return 'case-insensitive matching with a back reference';
   let pattern: AST.Pattern;
   try {
-    pattern = new RegExpParser({ ecmaVersion: 2024 }).parsePattern(t.js, 0, t.js.length, { unicode: false });
+    pattern = new RegExpParser({ ecmaVersion: 2024 }).parsePattern(js, 0, js.length, { unicode: false });
   } catch {
     return null;
   }
@@ -44,10 +50,9 @@ export function linearBlocker(t: TranslatedRegex): string | null {
   return blocker;
 }
 
-/** How a warned pattern fares at run time, for the end of an R309 message. */
-export function runTimeBound(t: TranslatedRegex): string {
-  const blocker = linearBlocker(t);
+/** How a pattern that may backtrack fares at run time (`linearBlocker`'s answer), for the end of an R309 or R330 message. */
+export function runTimeBound(blocker: string | null): string {
   return blocker === null
     ? "at run time V8's linear-time engine takes over a match that backtracks too long"
-    : `nothing bounds it at run time: ${blocker} keeps it off V8's linear-time engine`;
+    : `${blocker} keeps it off V8's linear-time engine, so at run time it runs under a ${WINDOW_MS} ms deadline per line: a line that takes longer is abandoned, counted and logged`;
 }

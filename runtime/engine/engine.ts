@@ -7,6 +7,7 @@ import { Prefilter } from '../prefilter/prefilter.js';
 import type { AsciiLineBytes } from '../sources/tail/types.js';
 import { cutLine, sourceLineCap } from './cut-line.js';
 import { crcOf, ItemState, type ItemStats } from './item-state.js';
+import { RegexDeadline, TURN_BUDGET_MS, WINDOW_MS, type AbandonReason } from './regex-deadline.js';
 import type { WindowTable } from './window-table.js';
 
 /** What the engine needs from outside; `replay` counts every window in log time. */
@@ -34,6 +35,8 @@ export interface EngineStats {
   readonly matchErrors: number;
   readonly sources: readonly SourceStats[];
   readonly items: readonly ItemStats[];
+  /** Per item whose regex runs under a deadline (ItemSpec.deadline): lines abandoned, by reason. */
+  readonly abandoned: readonly { readonly item: string; readonly deadline: number; readonly turnBudget: number }[];
 }
 
 interface SourceState {
@@ -58,6 +61,17 @@ interface SourceState {
 const NO_CAPTURES: Captures = [];
 /** Down-bound checks run per item per call when replayed log time leaps; the rest are counted as skipped. */
 const MAX_CATCH_UP = 1000;
+/** Characters of an abandoned line shown in the log. */
+const ABANDONED_SHOWN = 200;
+const always = (): boolean => true;
+const SYNTAX = /[\\^$.*+?()[\]{}|/]/g;
+
+/** A test every line holding `literal` passes (ASCII case-insensitively), or null when there is no ASCII literal to test. */
+function screenOf(literal: string | null): ((text: string) => boolean) | undefined {
+  if (literal === null || !/^[\x00-\x7f]+$/.test(literal)) return undefined;
+  const re = new RegExp(literal.replace(SYNTAX, '\\$&'), 'i');
+  return (text) => re.test(text);
+}
 
 /**
  * Runs one `RuleModule`: matches lines, counts them in per-key sliding windows, watches
@@ -75,9 +89,14 @@ export class Engine {
   private readonly replay: boolean;
   private readonly onMatch: ((item: ItemSpec, line: string) => void) | null;
   private readonly timers = new Map<ItemState, TimerHandle>();
+  /** By item index: the deadline runner of an item whose regex V8's linear engine cannot take. */
+  private readonly deadlines: (RegexDeadline | undefined)[] = [];
+  /** By item index: a cheap superset of the prefilter's "may match" (its literal), for a deadline window's lookahead. */
+  private readonly screens: (((text: string) => boolean) | undefined)[] = [];
   private started = false;
   private stopped = false;
   private matchErrors = 0;
+  private abandonedLines = 0;
   /** Index of the line being scanned, so a throwing matcher skips only that line. */
   private at = 0;
   private lastLogTime = Number.NaN;
@@ -105,6 +124,14 @@ export class Engine {
     };
     this.items = module.items.map((spec) => new ItemState(spec, this.replay || spec.clock === 'log', sameReading(spec.timestamp)));
     this.downItems = this.replay ? this.items.filter((st) => st.down !== null) : [];
+    module.items.forEach((spec, i) => {
+      if (spec.deadline === true) this.deadlines[i] = new RegexDeadline(spec.match, (line, why) => this.abandon(spec, line, why));
+    });
+    for (const spec of module.sources) {
+      spec.items.forEach((i, k) => {
+        if (this.deadlines[i] !== undefined) this.screens[i] = screenOf(spec.literals[k] ?? null);
+      });
+    }
     this.sources = module.sources.map((spec) => {
       const own = spec.items.map((i) => this.items[i]).filter((s): s is ItemState => s !== undefined);
       return {
@@ -201,6 +228,10 @@ export class Engine {
       matchErrors: this.matchErrors,
       sources: this.sources.map((s) => ({ path: s.spec.path, lines: s.lines, cutLines: s.cutLines })),
       items: this.items.map((s) => s.stats()),
+      abandoned: this.items.flatMap((st, i) => {
+        const d = this.deadlines[i];
+        return d === undefined ? [] : [{ item: st.spec.name, deadline: d.abandoned.deadline, turnBudget: d.abandoned['turn-budget'] }];
+      }),
     };
   }
 
@@ -236,7 +267,12 @@ export class Engine {
         }
         const test = st.test;
         let captures: Captures | null = null;
-        if (test !== null) {
+        const deadline = this.deadlines[found[c] as number];
+        if (deadline !== undefined) {
+          const m = deadline.exec(lines, li, text, (j) => this.itemText(src, st, lines[j] as string), this.screens[found[c] as number] ?? always);
+          if (m === null || m === 'abandoned') continue;
+          captures = m.captures;
+        } else if (test !== null) {
           // The prefilter may already know (on the very text the regex would see).
           if ((known[c] === 0 || text !== line) && !test(text)) continue;
         } else {
@@ -250,6 +286,25 @@ export class Engine {
         this.count(st, captures, text, t, arrival);
       }
     }
+  }
+
+  /** The text `scan` gives item `st` for the full line `full` (cut at the source's cap, then at the item's line_max). */
+  private itemText(src: SourceState, st: ItemState, full: string): string {
+    const max = st.spec.lineMax;
+    if (max > 0 && full.length * 3 > max) {
+      const cut = cutLine(full, max);
+      if (cut !== full) return cut;
+    }
+    return full.length * 3 > src.lineCap ? cutLine(full, src.lineCap) : full;
+  }
+
+  /** A line an item's regex gave up on: counted by the runner, logged (escaped by the logger) at 1, 2, 4, 8... */
+  private abandon(spec: ItemSpec, line: string, why: AbandonReason): void {
+    this.abandonedLines++;
+    if ((this.abandonedLines & (this.abandonedLines - 1)) !== 0) return;
+    const shown = line.length > ABANDONED_SHOWN ? `${line.slice(0, ABANDONED_SHOWN)}…(${line.length} chars)` : line;
+    const reason = why === 'deadline' ? `its regex ran past the ${WINDOW_MS} ms deadline` : `guarded regexes used this turn's ${TURN_BUDGET_MS} ms`;
+    this.log.warn(spec.name, `abandoned a line of ${spec.path}: ${reason} (${this.abandonedLines} abandoned so far): ${shown}`);
   }
 
   /** `captures` is null when the item was only tested: they are built here once it fires, if its action reads them. */

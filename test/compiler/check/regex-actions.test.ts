@@ -43,9 +43,27 @@ describe('regexes and actions', () => {
     expect(d.message).toMatch(/at run time V8's linear-time engine takes over a match that backtracks too long$/);
   });
 
-  it('says in R309 when nothing bounds the pattern at run time, and why', () => {
+  it('says in R309 when the pattern runs under the deadline at run time, and why', () => {
+    const d = checkText(item(`${BASE}regex = ^(?=a)(a+)+b\n`)).only('R309');
+    expect(d.message).toMatch(/a lookaround keeps it off V8's linear-time engine, so at run time it runs under a 25 ms deadline per line: a line that takes longer is abandoned, counted and logged$/);
+  });
+
+  it('rewrites a trailing lookahead so the linear-time engine bounds it, and says so where it warns', () => {
     const d = checkText(item(`${BASE}regex = ^(a+)+(?=b)\n`)).only('R309');
-    expect(d.message).toMatch(/nothing bounds it at run time: a lookaround keeps it off V8's linear-time engine$/);
+    expect(d.message).toMatch(/at run time V8's linear-time engine takes over a match that backtracks too long$/);
+  });
+
+  it('warns (R330) naming the part that backtracks in a pattern kept off the linear-time engine, and informs (R331) on the seeds\' shape', () => {
+    const warned = checkText(item(`${BASE}regex = ^mail (\\p{L}+)@(\\S+)\n`));
+    expect(problems(warned).map((x) => x.code)).toEqual([]);
+    const c = checkText(item(`${BASE}regex = (\\p{L}+)@(\\S+)\n`));
+    const d = c.only('R330');
+    expect(d.severity).toBe('warning');
+    expect(c.text(d)).toBe('(\\p{L}+)');
+    const seed = checkText(item(`${BASE}regex = \\]: Invalid user (.*) from (.*)$\n`));
+    const info = seed.only('R331');
+    expect(info.severity).toBe('info');
+    expect(seed.text(info)).toBe('(.*)');
   });
 
   it('refuses a pattern of 30,000 capturing groups at once, and one longer than 8,192 characters (R332)', () => {

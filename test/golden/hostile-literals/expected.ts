@@ -89,7 +89,8 @@ const ruleModule: RuleModule = {
             },
             lineMax: 65536,
             rotateWait: 5,
-            actionTimeout: 60
+            actionTimeout: 60,
+            deadline: true
         },
         {
             name: "EMOJI",
@@ -141,7 +142,8 @@ const ruleModule: RuleModule = {
             },
             lineMax: 65536,
             rotateWait: 5,
-            actionTimeout: 60
+            actionTimeout: 60,
+            deadline: true
         }
     ],
     sources: [

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../runtime/clock/manual-clock.js';
+import { Engine } from '../../../runtime/engine/engine.js';
+import { RegexDeadline, WINDOW_MS } from '../../../runtime/engine/regex-deadline.js';
+import { item, matcher, memoryLog, moduleOf, RecordingSink } from './helpers.js';
+
+/**
+ * A lookahead keeps these off V8's linear-time engine: unguarded, `HOSTILE` takes 2^40 steps
+ * (hours), so a test that finishes at all shows the line was given up. No test here measures
+ * milliseconds.
+ */
+const EXPONENTIAL = /^(?=\w)(\w+\s?)*$/;
+const HOSTILE = `${'a'.repeat(40)}!`;
+
+describe('RegexDeadline', () => {
+  it('abandons a line that runs past the deadline, counts it, and still answers the next lines', () => {
+    const abandoned: string[] = [];
+    const d = new RegexDeadline(matcher(EXPONENTIAL), (line) => abandoned.push(line));
+    const lines = ['hello world', HOSTILE, 'hello again', 'no match!'];
+    const all = (): boolean => true;
+    const at = (j: number): string => lines[j]!;
+    expect(d.exec(lines, 0, lines[0]!, at, all)).toMatchObject({ captures: ['hello world', 'world'] });
+    expect(d.exec(lines, 1, lines[1]!, at, all)).toBe('abandoned');
+    expect(d.exec(lines, 2, lines[2]!, at, all)).toMatchObject({ captures: ['hello again', 'again'] });
+    expect(d.exec(lines, 3, lines[3]!, at, all)).toBeNull();
+    expect(abandoned).toEqual([HOSTILE]);
+    expect(d.abandoned).toEqual({ deadline: 1, 'turn-budget': 0 });
+  });
+
+  it('answers from the window for later lines only when asked about the same text', () => {
+    let runs = 0;
+    const d = new RegexDeadline((t) => (runs++, matcher(/(?=b)b/)(t)), () => {});
+    const lines = ['a', 'b', 'c'];
+    const at = (j: number): string => lines[j]!;
+    d.exec(lines, 0, 'a', at, () => true);
+    // One window ran all three lines.
+    expect(runs).toBe(3);
+    expect(d.exec(lines, 1, 'b', at, () => true)).toMatchObject({ captures: ['b'] });
+    expect(runs).toBe(3);
+    // The engine cut the line differently than the window guessed: computed again.
+    expect(d.exec(lines, 2, 'b', at, () => true)).toMatchObject({ captures: ['b'] });
+    expect(runs).toBe(4);
+  });
+});
+
+describe('the engine with an item whose regex runs under a deadline', () => {
+  it('abandons the hostile lines, logs them escaped, counts them, and keeps matching and firing on the rest', () => {
+    const sink = new RecordingSink();
+    const { log, lines } = memoryLog();
+    const guarded = item({ name: 'GUARDED', match: matcher(EXPONENTIAL), deadline: true, upbound: { count: 2, seconds: 60 } });
+    const engine = new Engine(moduleOf(guarded), { clock: new ManualClock(0), actions: sink, log });
+    engine.start();
+    const hostileWithEscape = `${'a'.repeat(40)}\x1b[31m!`;
+    engine.onLines(0, ['ok one', HOSTILE, 'not ok!', 'ok two', hostileWithEscape, HOSTILE, 'ok three']);
+    const stats = engine.stats();
+    expect(stats.items[0]!.matched).toBe(3);
+    expect(stats.abandoned).toEqual([{ item: 'GUARDED', deadline: 3, turnBudget: 0 }]);
+    // The third match fires (more than 2): later lines were matched and counted.
+    expect(sink.kinds()).toEqual(['upbound']);
+    const warnings = lines.filter((l) => l.includes('abandoned a line'));
+    // Logged at the 1st and 2nd abandonment (then 4th, 8th...), the control character escaped.
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain(`${WINDOW_MS} ms deadline`);
+    expect(warnings[1]).toContain('\\x1b[31m!');
+    expect(warnings.join('')).not.toContain('\x1b');
+  });
+
+  it('leaves an item without the flag as it was: no runner, nothing abandoned', () => {
+    const engine = new Engine(moduleOf(item({ match: matcher(/fail from (\S+)/) })), { clock: new ManualClock(0), actions: new RecordingSink(), log: memoryLog().log });
+    engine.onLines(0, ['fail from x']);
+    expect(engine.stats().abandoned).toEqual([]);
+    expect(engine.stats().items[0]!.matched).toBe(1);
+  });
+});
