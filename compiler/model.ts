@@ -3,7 +3,7 @@
  * Plain data with spans back into the sources; no functions, so it can be snapshotted.
  */
 import type { Span } from '../grammar/diagnostic.js';
-import type { ActionSpec, BlockSpec, EngineSettings, ItemSpec } from '../runtime/contract.js';
+import type { ActionSpec, AlertFilterSpec, BlockSpec, EngineSettings, ItemSpec } from '../runtime/contract.js';
 
 /** A regex translated from Perl/PCRE syntax to a JavaScript `RegExp` source and flags. */
 export interface RegexModel {
@@ -42,7 +42,7 @@ export interface ActionModel {
  * the checked regex in place of the functions generated from it, and actions with their spans.
  */
 export interface ItemModel
-  extends Omit<ItemSpec, 'match' | 'test' | 'groupCount' | 'everyLine' | 'upboundAction' | 'downboundAction' | 'sizeAction'> {
+  extends Omit<ItemSpec, 'match' | 'test' | 'groupCount' | 'everyLine' | 'upboundAction' | 'downboundAction' | 'sizeAction' | 'alert'> {
   readonly span: Span;
   readonly regex: RegexModel;
   /** No `regex` of its own: every line is a match (an item kept for its `size` alone). */
@@ -50,6 +50,13 @@ export interface ItemModel
   readonly upboundAction: ActionModel | null;
   readonly downboundAction: ActionModel | null;
   readonly sizeAction: ActionModel | null;
+  /** A rule over Snort alerts: its conditions, with the message's regex checked. */
+  readonly alert?: AlertFilterModel;
+}
+
+/** The contract's `AlertFilterSpec` with a checked regex in place of the `msg` test. */
+export interface AlertFilterModel extends Omit<AlertFilterSpec, 'msg'> {
+  readonly msg: RegexModel | null;
 }
 
 /** One `=~ /re/` (or negated `!~`) test of a MailLog match. */
@@ -68,7 +75,7 @@ export interface MatchGroupModel {
 type Spanned<T> = T extends unknown ? T & { readonly span: Span } : never;
 
 /** A checked MailLog or Pigear block: the contract's `BlockSpec` holding regex models, with its span. */
-export type BlockModel = Spanned<BlockSpec<MatchGroupModel>>;
+export type BlockModel = Spanned<BlockSpec<MatchGroupModel, ItemModel>>;
 
 /** A MailLog `module NAME alias PATH` line, recorded for the runtime to resolve. */
 export interface ModuleDeclaration {

@@ -262,6 +262,36 @@ export const codes = {
     description: 'The pattern is longer than 8,192 characters or has more than 1,000 capturing groups; checking and matching such a pattern costs time out of proportion.',
     fix: 'Split it into several items or patterns, and make groups that capture nothing needed non-capturing `(?:...)`.',
   },
+  R350: {
+    title: 'bad Snort rule condition',
+    description: 'A condition of a rule over Snort alerts (`gid`, `sid`, `rev`, `priority`, `classification`, `proto`, `src`, `dst`, `sport`, `dport`) holds a value of the wrong form, or none.',
+    fix: 'Write numbers or ranges `N-M`, addresses or networks `address/bits`, protocol names or numbers, separated by commas or blanks; `!` before a value refuses it.',
+  },
+  R351: {
+    title: 'key of the other kind of item',
+    description: 'A Snort rule (an item with `snort = LOGDIR`, or a `rule` block) sets `path` or `regex`, a file item sets a Snort condition, or `[general]` sets `snort`.',
+    fix: 'Give a Snort rule `msg` instead of `regex` and no `path`; add `snort = LOGDIR` to an item that should read alerts; set `snort` in each rule, not in `[general]`.',
+  },
+  R352: {
+    title: 'file setting on a Snort rule',
+    description: 'A key that only concerns reading a file (`size`, `start`, `file_type`, `rotate_wait`, `line_max`, `time_*`) is set on a rule over Snort alerts, where it has no effect.',
+    fix: 'Remove the key from the rule.',
+  },
+  R353: {
+    title: 'duplicate rule name',
+    description: 'Two Snort `rule` blocks, or a `rule` block and an INI item, have the same name.',
+    fix: 'Give each rule and item its own name.',
+  },
+  R354: {
+    title: 'two Snort listeners on one log directory',
+    description: 'Two `snort` blocks name the same `logdir`, but one listener binds its sockets.',
+    fix: 'Merge the blocks: one `snort` block per log directory, with all its handlers and rules.',
+  },
+  R355: {
+    title: 'unknown Snort handler or option',
+    description: 'A `handler` line of a `snort` block names a handler rulec does not have, or an option that handler does not take.',
+    fix: 'Use `json` (file=), `http` (url=, timeout=, retries=, backoff=, queue=, concurrency=) or `repl`.',
+  },
   R375: {
     title: 'logNOT setting with no effect',
     description: 'A key the real logNOT read (`separator`, `tmpdir`, `logfacility`, `logfile`, `loadtime`) that rulec accepts and ignores.',

@@ -90,6 +90,11 @@ export interface ItemSpec {
   /** Seconds before a running action is killed; 0 means never. */
   readonly actionTimeout: number;
   /**
+   * A rule over Snort alerts (in a snort block's `rules`): the conditions an alert must meet to
+   * count as a match; `match` and `test` are then unused and the captures are `ALERT_FIELDS`.
+   */
+  readonly alert?: AlertFilterSpec;
+  /**
    * The item has no regex of its own and counts every line (a size alarm, or a flood or silence
    * alarm): `rulec test` does not count it as matching a line, so `--missed` still shows what no
    * rule is about.
@@ -151,13 +156,48 @@ export interface MatchGroupSpec {
   readonly operands: readonly { readonly negated: boolean; readonly test: (line: string) => boolean }[];
 }
 
+/** Values a condition accepts (`any`, empty: all) and refuses (`not`). */
+export interface ConditionSpec<T> {
+  readonly any: readonly T[];
+  readonly not: readonly T[];
+}
+
+/** An inclusive range of whole numbers. */
+export type RangeSpec = readonly [number, number];
+
+/** An IPv4 or IPv6 network, `address/bits`. */
+export interface CidrSpec {
+  readonly address: string;
+  readonly bits: number;
+  readonly family: 'ipv4' | 'ipv6';
+}
+
+/**
+ * What a Snort alert must be to match a rule; null: anything. `msg` tests the alert's message;
+ * `classification` holds class names or numbers as written; `proto` IP protocol numbers.
+ */
+export interface AlertFilterSpec {
+  readonly msg: ((msg: string) => boolean) | null;
+  readonly gid: ConditionSpec<RangeSpec> | null;
+  readonly sid: ConditionSpec<RangeSpec> | null;
+  readonly rev: ConditionSpec<RangeSpec> | null;
+  readonly priority: ConditionSpec<RangeSpec> | null;
+  readonly classification: ConditionSpec<string> | null;
+  readonly proto: ConditionSpec<number> | null;
+  readonly src: ConditionSpec<CidrSpec> | null;
+  readonly dst: ConditionSpec<CidrSpec> | null;
+  readonly sport: ConditionSpec<RangeSpec> | null;
+  readonly dport: ConditionSpec<RangeSpec> | null;
+}
+
 /**
  * MailLog-style blocks and the Snort listener; run by `rulec report` / `rulec snort`. `Group` is
  * how a block holds its regex tests: a module holds functions (`MatchGroupSpec`), the compiler's
  * model holds the checked regexes. The model derives its block types from this one (adding a
- * span), so a new kind or field is declared here only.
+ * span), so a new kind or field is declared here only. `Rule` is how a snort block holds its
+ * rules: `ItemSpec`s in a module, checked items in the model.
  */
-export type BlockSpec<Group = MatchGroupSpec> =
+export type BlockSpec<Group = MatchGroupSpec, Rule = ItemSpec> =
   | {
       readonly kind: 'command';
       readonly exec: string;
@@ -186,8 +226,16 @@ export type BlockSpec<Group = MatchGroupSpec> =
   | {
       readonly kind: 'snort';
       readonly logdir: string;
-      readonly variant: 'snort2' | 'snort3' | 'legacy';
+      readonly variant: 'snort2' | 'snort3' | 'snort2-appid' | 'snort3-appid' | 'legacy';
       readonly handlers: readonly { readonly name: string; readonly options: Readonly<Record<string, string>> }[];
+      /** The sender's byte order; absent in modules of older compilers (native). */
+      readonly byteOrder?: 'native' | 'little' | 'big';
+      /** Snort 3 packet threads, one socket each; absent: 1. */
+      readonly threads?: number;
+      /** classification.config for class names; absent or null: none. */
+      readonly classificationConfig?: string | null;
+      /** The rules over this listener's alerts (`rule` blocks, and INI items with `snort = logdir`). */
+      readonly rules?: readonly Rule[];
     }
   | {
       readonly kind: 'custom';

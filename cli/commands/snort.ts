@@ -5,8 +5,9 @@
  */
 import { ALERT_VARIANTS, serveSnort, type AlertVariant, type ByteOrder, type HandlerRequest } from '../../runtime/index.js';
 import { UsageError, type Command } from '../command.js';
+import { loadRuleFile } from './run.js';
 
-const USAGE = `rulec snort [--logdir DIR] [--snort-conf FILE] [--handler NAME [key=value ...]]... [--repl]
+const USAGE = `rulec snort [FILE.rules] [--logdir DIR] [--snort-conf FILE] [--handler NAME [key=value ...]]... [--repl]
             [--variant ${ALERT_VARIANTS.join('|')}] [--byte-order native|little|big] [--threads N]
             [--classification-config FILE] [--serve-forever] [--debug]`;
 
@@ -21,12 +22,14 @@ interface SnortArgs {
   serveForever: boolean;
   debug: boolean;
   files: string[];
+  /** Listener options given (they do not go with a rule file). */
+  listenerFlags: string[];
 }
 
 function parseSnortArgs(args: readonly string[]): SnortArgs {
   const parsed: SnortArgs = {
     logdir: null, snortConf: null, variant: 'snort2', byteOrder: 'native', threads: 1, classificationConfig: null,
-    handlers: [], serveForever: false, debug: false, files: [],
+    handlers: [], serveForever: false, debug: false, files: [], listenerFlags: [],
   };
   const value = (i: number, flag: string): string => {
     const v = args[i + 1];
@@ -37,6 +40,7 @@ function parseSnortArgs(args: readonly string[]): SnortArgs {
     const arg = args[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const take = (): string => inline ?? value(i++, flag);
+    if (['--logdir', '--snort-conf', '--classification-config', '--variant', '--byte-order', '--threads'].includes(flag)) parsed.listenerFlags.push(flag);
     switch (flag) {
       case '--logdir': parsed.logdir = take(); break;
       case '--snort-conf': parsed.snortConf = take(); break;
@@ -87,9 +91,14 @@ export const snortCommand: Command = {
   usage: USAGE,
   async run(args, io) {
     const parsed = parseSnortArgs(args);
-    if (parsed.files.length > 0) throw new UsageError(`${parsed.files[0]}: unexpected argument`);
     const handlers: HandlerRequest[] = parsed.handlers;
-    void io;
-    return serveSnort({ ...parsed, handlers }, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
+    const streams = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+    if (parsed.files.length === 0) return serveSnort({ ...parsed, handlers }, streams);
+    if (parsed.files.length > 1) throw new UsageError(`${parsed.files[1]}: one rule file at most`);
+    if (parsed.listenerFlags.length > 0) throw new UsageError(`${parsed.listenerFlags.join(', ')}: with a rule file its snort blocks say where and how to listen`);
+    const loaded = await loadRuleFile(parsed.files[0]!);
+    if (loaded.report !== '') io.err(loaded.report);
+    if (loaded.module === null) return 1;
+    return serveSnort({ ...parsed, handlers, modules: [loaded.module] }, streams);
   },
 };

@@ -137,12 +137,42 @@ watch <<__WATCH
 __WATCH
 
 # ---------------------------------------------------------------------------------------
-# The Snort alert socket listener (checked and recorded; not run by this release).
+# The Snort alert socket listener (rulec run, or rulec snort FILE): the sockets in logdir,
+# handlers for every alert, and rules over alerts with an item's windows, keys and actions.
+# An alert's fields are captures: $msg $gid $sid $rev $classification $priority $proto
+# $src $sport $dst $dport, and $0 is the alert as Snort's alert_fast line.
 snort <<__SNORT
     logdir /var/log/snort
     variant snort2
+    byte_order native
+    threads 1
+    classification_config /etc/snort/classification.config
     handler http url=http://127.0.0.1:8080/alerts
+    rule SNORT_SCAN_SOURCE <<__RULE
+        msg            "^SCAN"
+        gid            1
+        sid            1000-1999 !1500
+        rev            1-9
+        priority       1-2
+        classification attempted-recon
+        proto          tcp
+        src            10.0.0.0/8
+        dst            192.168.0.0/16
+        sport          1024-65535
+        dport          22 80 443
+        key            $src
+        upbound_freq   20/60
+        upbound_action /usr/local/sbin/block_source "$src"
+    __RULE
 __SNORT
+
+# The same as an INI item: snort names the listener's log directory instead of a path.
+[SNORT_ANY_HIGH]
+; snort names the listener's log directory; conditions: msg (a regex on the message), gid,
+; sid, rev, priority, classification, proto, src, dst (networks), sport, dport (lists, !x refuses)
+snort          = /var/log/snort
+priority       = 1
+upbound_action = /usr/bin/logger -t snort "$0"
 
 # ---------------------------------------------------------------------------------------
 # A custom block: module NAME ALIAS PATH loads the JavaScript (or TypeScript) module PATH,

@@ -2,16 +2,14 @@
 import type { BlockStatement, CommandStatement } from '../../grammar/ast.js';
 import { didYouMean } from '../did-you-mean.js';
 import type { BlockModel, ModuleDeclaration } from '../model.js';
-import { suggestion, wordValue } from './context.js';
+import { suggestion } from './context.js';
 import type { CheckContext } from './context.js';
 import { readBody, single } from './directives.js';
 import { BLOCK_DIRECTIVES, BUILTIN_BLOCKS } from './keys.js';
 import { cover } from './locate.js';
-import { listOf } from './read-value.js';
 import { commandArgv, commandTimeout } from './report.js';
+import { checkSnort } from './snort.js';
 import { checkWatch } from './watch.js';
-
-const SNORT_VARIANTS = ['snort2', 'snort3', 'legacy'] as const;
 
 /**
  * Checks one top-level block. `aliases` holds the `module` aliases declared so far;
@@ -64,43 +62,6 @@ function describe(body: ReturnType<typeof readBody>): { description: string | nu
     description: single(body, 'description')?.value ?? null,
     mimeFile: single(body, 'mime_file')?.value ?? null,
   };
-}
-
-function checkSnort(ctx: CheckContext, block: BlockStatement): BlockModel | null {
-  const body = readBody(ctx, block, BLOCK_DIRECTIVES.snort, false);
-  const variantWord = single(body, 'variant');
-  let variant: (typeof SNORT_VARIANTS)[number] = 'snort2';
-  if (variantWord !== undefined) {
-    const found = SNORT_VARIANTS.find((v) => v === variantWord.value);
-    if (found === undefined) {
-      ctx.error('R321', `\`variant\` must be ${listOf(SNORT_VARIANTS)}, not \`${variantWord.value}\``, ctx.at(wordValue(variantWord)), {
-        notes: suggestion(didYouMean(variantWord.value, SNORT_VARIANTS)),
-      });
-    } else {
-      variant = found;
-    }
-  }
-  const handlers = (body.directives.get('handler') ?? []).map((line) => {
-    const [name, ...options] = line.args;
-    const parsed: Record<string, string> = {};
-    for (const option of options) {
-      const equals = option.value.indexOf('=');
-      if (equals <= 0) {
-        ctx.error('R318', `handler option \`${option.value}\` must be key=value`, ctx.at(wordValue(option)));
-        continue;
-      }
-      Object.defineProperty(parsed, option.value.slice(0, equals), {
-        value: option.value.slice(equals + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
-    return { name: name?.value ?? '', options: parsed };
-  });
-  const logdir = single(body, 'logdir');
-  if (logdir === undefined) return null;
-  return { kind: 'snort', span: block.span, logdir: logdir.value, variant, handlers };
 }
 
 function checkCustom(ctx: CheckContext, block: BlockStatement, declaration: ModuleDeclaration): BlockModel {

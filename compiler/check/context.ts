@@ -28,6 +28,11 @@ export class CheckContext {
     return spanWithin(this.program.files.get(value.span.file)?.text, value, start, end);
   }
 
+  /** The source text a span covers (empty when its file is unknown). */
+  sourceText(where: Span): string {
+    return this.program.files.get(where.file)?.text.slice(where.start, where.end) ?? '';
+  }
+
   report(code: Code, severity: Severity, message: string, where: Span, extras: Extras = {}): void {
     // Messages quote user text, which a quoted word may spread over lines: keep them one line.
     const diagnostic: Diagnostic = { code, severity, message: message.replace(/\s*[\r\n]+\s*/g, ' '), span: where };

@@ -14,7 +14,9 @@ import { checkEngine } from './engine.js';
 import { ItemReader } from './items.js';
 import { checkAttachmentNames, mimeFileWord } from './report.js';
 import { checkSharedPaths, type ReadItem } from './shared-path.js';
-import { indexSections } from './sections.js';
+import { indexSections, type IndexedItem } from './sections.js';
+import { attachRules, ruleItems } from './snort.js';
+import { checkGeneralSnort } from './snort-rule.js';
 
 /** Checks a program and builds its rule model. */
 export function check(program: Program): Result<RuleModel> {
@@ -26,6 +28,7 @@ export function check(program: Program): Result<RuleModel> {
   const laterModules = moduleLines(program.statements);
   const blocks: BlockModel[] = [];
   const attachmentNames: Word[] = [];
+  const ruleBlocks: IndexedItem[] = [];
 
   for (const statement of program.statements) {
     switch (statement.kind) {
@@ -43,6 +46,7 @@ export function check(program: Program): Result<RuleModel> {
         if (block !== null) blocks.push(block);
         const mimeFile = mimeFileWord(statement);
         if (mimeFile !== undefined) attachmentNames.push(mimeFile);
+        if (statement.name.value === 'snort') ruleBlocks.push(...ruleItems(ctx, statement));
         break;
       }
       case 'command': {
@@ -66,13 +70,17 @@ export function check(program: Program): Result<RuleModel> {
   const engine = checkEngine(ctx, index.general);
   const reader = new ItemReader(ctx, index.general);
   reader.checkDefaults();
+  checkGeneralSnort(ctx, index.general);
   const read: ReadItem[] = [];
-  for (const source of index.items) {
+  for (const source of [...index.items, ...uniqueRules(ctx, index.items, ruleBlocks)]) {
     const model = reader.item(source);
     if (model !== null) read.push({ model, source });
   }
-  checkSharedPaths(ctx, read);
-  const items = read.map((r) => r.model);
+  // Snort rules count alerts, not a file's lines: they go to their listener's block.
+  const fileItems = read.filter((r) => r.model.alert === undefined);
+  checkSharedPaths(ctx, fileItems);
+  attachRules(ctx, blocks, read.filter((r) => r.model.alert !== undefined).map((r) => r.model));
+  const items = fileItems.map((r) => r.model);
 
   return {
     value: {
@@ -86,4 +94,18 @@ export function check(program: Program): Result<RuleModel> {
     },
     diagnostics: ctx.diagnostics(),
   };
+}
+
+/** `rule` blocks whose names no item or earlier rule has (R353 for the others). */
+function uniqueRules(ctx: CheckContext, items: readonly IndexedItem[], rules: readonly IndexedItem[]): IndexedItem[] {
+  const seen = new Map(items.map((item) => [item.section.name, item.section.nameSpan]));
+  return rules.filter((rule) => {
+    const first = seen.get(rule.section.name);
+    if (first !== undefined) {
+      ctx.error('R353', `duplicate rule name \`${rule.section.name}\``, rule.section.nameSpan, { labels: [{ span: first, message: 'first defined here' }] });
+      return false;
+    }
+    seen.set(rule.section.name, rule.section.nameSpan);
+    return true;
+  });
 }

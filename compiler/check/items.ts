@@ -25,6 +25,7 @@ import {
   readTimeZone,
 } from './read-value.js';
 import { checkRegex, namedGroups } from './regex.js';
+import { snortRuleParts } from './snort-rule.js';
 import type { IndexedItem } from './sections.js';
 
 const DEFAULT_REGEX = '.*';
@@ -64,9 +65,10 @@ export class ItemReader {
       return value === undefined ? fallback : value;
     };
 
-    const path = read('path', (e) => readText(ctx, e), undefined);
-    const regexEntry = get('regex');
-    const regex = regexEntry !== undefined ? this.regexOf(regexEntry) : section && this.defaultRegex(section);
+    const snort = section === null ? null : snortRuleParts(ctx, own, get);
+    const path = snort?.logdir ?? read('path', (e) => readText(ctx, e), undefined);
+    const regexEntry = snort === null ? get('regex') : undefined;
+    const regex = snort?.regex ?? (regexEntry !== undefined ? this.regexOf(regexEntry) : section && this.defaultRegex(section));
     const upbound = read('upbound_freq', (e) => readFrequency(ctx, e), null);
     // By default a key that fired rests for its own window T: at most one action per key per T.
     const upboundHoldoff = read('upbound_holdoff', (e) => readDuration(ctx, e), upbound?.seconds ?? 0);
@@ -112,7 +114,7 @@ export class ItemReader {
     const sizeAction = action('size_action', 'size');
     const key: KeySpec = checkKey(ctx, { own, get, inherited }, regex);
 
-    if (get('path') === undefined) ctx.error('R302', `item \`${name}\` has no \`path\``, section.nameSpan);
+    if (get('path') === undefined && snort === null) ctx.error('R302', `item \`${name}\` has no \`path\``, section.nameSpan);
     if (!get('upbound_action') && !get('downbound_action') && !get('size_action')) {
       ctx.error('R322', `item \`${name}\` has no action`, section.nameSpan, {
         notes: ['set `upbound_action`, `downbound_action` or `size_action`'],
@@ -135,7 +137,8 @@ export class ItemReader {
       span: section.span,
       path,
       regex,
-      everyLine: regexEntry === undefined,
+      everyLine: regexEntry === undefined && snort === null,
+      ...(snort === null ? {} : { alert: snort.alert }),
       upbound,
       upboundAction,
       upboundHoldoff,

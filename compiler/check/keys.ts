@@ -24,6 +24,19 @@ export const ITEM_KEYS = [
   'time_format',
   'time_year',
   'time_zone',
+  // A rule over Snort alerts: its listener's log directory, then its conditions (alert-filter.ts).
+  'snort',
+  'msg',
+  'gid',
+  'sid',
+  'rev',
+  'priority',
+  'classification',
+  'proto',
+  'src',
+  'dst',
+  'sport',
+  'dport',
 ] as const;
 
 /** An item key name. */
@@ -90,6 +103,9 @@ export const BLOCK_DIRECTIVES: Readonly<Record<BuiltinBlock, Readonly<Record<str
   snort: {
     logdir: one(true),
     variant: one(),
+    byte_order: one(),
+    threads: one(),
+    classification_config: one(),
     handler: { min: 1, max: Infinity, repeatable: true, required: false },
   },
 };

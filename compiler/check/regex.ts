@@ -71,6 +71,25 @@ export function checkRegex(
   return model;
 }
 
+/**
+ * A model standing for fixed named captures `$1..$n` (a Snort alert's fields) rather than a
+ * pattern: `key = $src` and `$src` in actions resolve against it as against a regex's groups.
+ */
+export function fieldsModel(names: readonly string[], span: Span): RegexModel {
+  const model: RegexModel = {
+    source: '',
+    js: names.map((name) => `(?<${name}>)`).join(''),
+    flags: '',
+    groupCount: names.length,
+    groupNames: [...names],
+    requiredLiterals: [],
+    caseInsensitive: false,
+    span,
+  };
+  namedGroupsOf.set(model, Object.fromEntries(names.map((name, i) => [name, i + 1])));
+  return model;
+}
+
 /** The number of the group called `name`, if the regex has one. */
 export function groupNumber(regex: RegexModel, name: string): number | undefined {
   const named = namedGroups(regex);

@@ -5,7 +5,7 @@
  */
 import { IndentationText, NewLineKind, Project, QuoteKind, ts, VariableDeclarationKind } from 'ts-morph';
 import type { Diagnostic, Result } from '../../grammar/diagnostic.js';
-import type { BlockModel, ItemModel, MatchGroupModel, RegexModel, RuleModel } from '../model.js';
+import type { AlertFilterModel, BlockModel, ItemModel, MatchGroupModel, RegexModel, RuleModel } from '../model.js';
 import { CONTRACT_VERSION } from '../../runtime/contract.js';
 import { call, Code, literal, print, regExpExpression, regExpTest } from './literal.js';
 import { sourceLiterals } from './prefilter.js';
@@ -70,7 +70,7 @@ function generateText(model: RuleModel): string {
     name: model.name,
     settings: model.settings,
     engine: model.engine,
-    items: model.items.map((item) => itemData(item, regexes.name(item.regex))),
+    items: model.items.map((item) => itemData(item, regexes)),
     sources: sourcesData(model.items),
     blocks: model.blocks.map((block) => blockData(block, regexes)),
   };
@@ -87,7 +87,7 @@ function generateText(model: RuleModel): string {
   const file = project.createSourceFile('module.ts', '');
   file.addImportDeclaration({
     isTypeOnly: true,
-    namedImports: model.items.length > 0 ? ['MatchResult', 'RuleModule'] : ['RuleModule'],
+    namedImports: needsMatcher(model) ? ['MatchResult', 'RuleModule'] : ['RuleModule'],
     moduleSpecifier: 'rulec/contract',
   });
   if (regexes.entries.length > 0) {
@@ -98,7 +98,7 @@ function generateText(model: RuleModel): string {
       })),
     );
   }
-  if (model.items.length > 0) file.addFunction(MATCHER_FUNCTION);
+  if (needsMatcher(model)) file.addFunction(MATCHER_FUNCTION);
   if (model.items.some((item) => item.regex.lookGroup !== undefined)) file.addFunction(LOOKAHEAD_MATCHER_FUNCTION);
   // Printed whole so the data keeps the printer's own indentation.
   file.addStatements((writer) => writer.newLine().write(print(moduleStatement(moduleExpression))));
@@ -114,6 +114,11 @@ function moduleStatement(initializer: ts.Expression): ts.VariableStatement {
     initializer,
   );
   return ts.factory.createVariableStatement(undefined, ts.factory.createVariableDeclarationList([declaration], ts.NodeFlags.Const));
+}
+
+/** Whether any item, a snort block's rules included, is built with `matcher`. */
+function needsMatcher(model: RuleModel): boolean {
+  return model.items.length > 0 || model.blocks.some((block) => block.kind === 'snort' && (block.rules?.length ?? 0) > 0);
 }
 
 /** The one helper every item's `match` is built with: it knows nothing of any rule. */
@@ -151,7 +156,8 @@ const LOOKAHEAD_MATCHER_FUNCTION = {
   ],
 };
 
-function itemData(item: ItemModel, regex: string) {
+function itemData(item: ItemModel, regexes: RegexPool) {
+  const regex = regexes.name(item.regex);
   return {
     name: item.name,
     path: item.path,
@@ -176,7 +182,13 @@ function itemData(item: ItemModel, regex: string) {
     actionTimeout: item.actionTimeout,
     ...(item.everyLine ? { everyLine: true } : {}),
     ...(item.regex.deadline === true ? { deadline: true } : {}),
+    ...(item.alert === undefined ? {} : { alert: alertData(item.alert, regexes) }),
   };
+}
+
+/** A Snort rule's conditions: the message's regex becomes its test. */
+function alertData(alert: AlertFilterModel, regexes: RegexPool) {
+  return { ...alert, msg: alert.msg === null ? null : new Code(regExpTest(regexes.name(alert.msg))) };
 }
 
 /** Items on one path share a source (reader + prefilter literals), in order of first appearance. */
@@ -214,6 +226,7 @@ function groupData(group: MatchGroupModel, regexes: RegexPool) {
 // A block is plain data but for its regex tests: new kinds and fields pass through as they are.
 function blockData(block: BlockModel, regexes: RegexPool) {
   const { span: _span, ...data } = block;
+  if (data.kind === 'snort') return { ...data, rules: data.rules?.map((rule) => itemData(rule, regexes)) };
   if (data.kind !== 'watch') return data;
   return {
     ...data,

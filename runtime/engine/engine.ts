@@ -192,6 +192,27 @@ export class Engine {
     if (!Number.isNaN(this.logNow)) for (const st of this.downItems) this.catchUp(st, this.logNow, false);
   }
 
+  /**
+   * A match found outside the line sources (a Snort alert that met rule `items[index]`'s
+   * conditions), counted and fired like a line's: `captures` are the item's (`$0` stands for its
+   * line), `time` its own time in ms, used when the item counts in log time and under replay.
+   */
+  onRecord(index: number, captures: Captures, time: number): void {
+    const st = this.items[index];
+    if (st === undefined || this.stopped) return;
+    const arrival = this.clock.now();
+    const line = captures[0] ?? '';
+    st.matched++;
+    if (this.onMatch !== null) this.onMatch(st.spec, line);
+    let t = arrival;
+    if (st.logTime) {
+      t = time;
+      this.noteLogTime(time);
+      for (const other of this.downItems) this.catchUp(other, this.logNow, false);
+    }
+    this.count(st, captures, line, t, arrival);
+  }
+
   /** Replay: the input ended; runs the down-bound checks due up to the last log time. */
   endReplay(): void {
     if (!Number.isNaN(this.logNow)) for (const st of this.downItems) this.catchUp(st, this.logNow, true);

@@ -52,7 +52,7 @@ describe('rulec snort', () => {
     snort.child.kill('SIGTERM');
     expect(await waitFor(() => snort.out.exited, 10_000)).toBe(true);
     expect(snort.out.code).toBe(0);
-    expect(snort.out.stderr).toContain('stopped: 1 datagram(s) received, 1 alert(s), 0 bad');
+    expect(snort.out.stderr).toContain(`${snort.dir}: 1 datagram(s) received, 1 alert(s), 0 bad`);
   });
 
   it('stops at a datagram that is no alert, with a clear message; --serve-forever logs it and goes on', async () => {
@@ -61,7 +61,8 @@ describe('rulec snort', () => {
     sendDatagrams(strict.socket, [REAL.subarray(0, 100)]);
     expect(await waitFor(() => strict.out.exited, 10_000)).toBe(true);
     expect(strict.out.code).toBe(1);
-    expect(strict.out.stderr).toContain(`${strict.socket}: a datagram that is no alert: datagram of 100 bytes, variant snort2 sends 65864; stopping (with --serve-forever`);
+    expect(strict.out.stderr).toContain(`${strict.socket}: a datagram that is no alert: datagram of 100 bytes, variant snort2 sends 65864\n`);
+    expect(strict.out.stderr).toContain('stopping at a datagram that is no alert (with --serve-forever');
 
     const forever = startSnort(['--serve-forever']);
     expect(await waitFor(() => forever.out.stderr.includes('listening on'), 15_000)).toBe(true);
@@ -69,7 +70,8 @@ describe('rulec snort', () => {
     expect(await waitFor(() => forever.out.stdout.includes('\n'), 10_000)).toBe(true);
     expect(forever.out.exited).toBe(false);
     expect(forever.out.stderr).toContain('listening on');
-    expect(forever.out.stderr).toContain('datagram of 100 bytes, variant snort2 sends 65864; listening on');
+    expect(forever.out.stderr).toContain('datagram of 100 bytes, variant snort2 sends 65864\n');
+    expect(forever.out.stderr).toContain('listening goes on (--serve-forever)');
   });
 
   it('POSTs each alert as JSON to an HTTP server, retrying a 503', async () => {

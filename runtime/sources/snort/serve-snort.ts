@@ -1,22 +1,26 @@
 /**
- * `rulec snort`: Pigear's listener. Binds Snort's alert sockets, decodes each datagram and hands
- * the alert to every handler (JSON lines to standard output when none is named) and to
- * `onAlert` (the rules over alerts). Without `serveForever` a datagram that does not decode
- * stops it with a clear message; with it the error is logged and listening goes on. SIGINT and
- * SIGTERM stop it; the counts are logged on the way out.
+ * `rulec snort`: Pigear's listener. Without a rule file it listens on one log directory (found
+ * as Pigear found it) with the handlers named on the command line; with one it runs the file's
+ * snort blocks, their handlers and rules (actions run as in `rulec run`). A block without a
+ * handler writes JSON lines to standard output. Without `serveForever` a datagram that does not
+ * decode stops it with a clear message; with it the error is logged and listening goes on.
+ * SIGINT and SIGTERM stop it; the counts are logged on the way out.
  */
-import { dirname, join } from 'node:path';
-import { createHandler, type HandlerRequest } from '../../handlers/create-handler.js';
-import type { AlertHandler } from '../../handlers/alert-handler.js';
+import { ActionRunner } from '../../actions/action-runner.js';
+import { LiveClock } from '../../clock/clock.js';
+import type { RuleModule } from '../../contract.js';
+import type { HandlerRequest } from '../../handlers/create-handler.js';
 import { Logger } from '../../log/logger.js';
-import { SnortListener } from './alert-listener.js';
 import type { AlertVariant, ByteOrder } from './alertpkt.js';
-import { readClassifications, type Classification } from './classification.js';
-import { DEFAULT_SNORT_CONF, resolveLogdir, socketPaths } from './logdir.js';
-import { fastAlertLine, type SnortAlert } from './snort-alert.js';
+import { DEFAULT_SNORT_CONF, resolveLogdir } from './logdir.js';
+import { SnortService, type SnortBlockSpec } from './snort-service.js';
+import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 
 /** What `rulec snort` was asked for. */
 export interface SnortServeOptions {
+  /** A rule file's modules: their snort blocks are run; the options below but handlers then do not apply. */
+  readonly modules?: readonly RuleModule[];
   readonly logdir: string | null;
   readonly snortConf: string | null;
   readonly variant: AlertVariant;
@@ -24,11 +28,10 @@ export interface SnortServeOptions {
   /** Snort 3 packet threads, each with its own socket; 1 for Snort 2. */
   readonly threads: number;
   readonly classificationConfig: string | null;
+  /** Added to every block's own handlers. */
   readonly handlers: readonly HandlerRequest[];
   readonly serveForever: boolean;
   readonly debug: boolean;
-  /** Also given every alert (the rules over alerts). */
-  readonly onAlert?: (alert: SnortAlert) => void;
 }
 
 /** Where it reads and writes. */
@@ -38,23 +41,23 @@ export interface SnortIo {
   readonly stdin: NodeJS.ReadableStream;
 }
 
-/** How long handlers may take to finish what they queued when it stops. */
-const CLOSE_MS = 5_000;
+const DRAIN_MS = 3_000;
 
 /** Runs until SIGINT or SIGTERM (0) or a datagram that does not decode without `serveForever` (1); 1 when it cannot start. */
 export async function serveSnort(options: SnortServeOptions, io: SnortIo): Promise<number> {
   const log = new Logger({ level: options.debug ? 'debug' : 'info', stdout: io.stderr });
-  const { logdir, from } = resolveLogdir(options.logdir, options.snortConf);
-  const classes = classificationsFor(options, log);
-  if (classes === null) return 1;
-  let handlers: AlertHandler[];
-  try {
-    const requested = options.handlers.length > 0 ? options.handlers : [{ name: 'json', options: {} }];
-    handlers = requested.map((request) => createHandler(request, { log, stdout: io.stdout, stdin: io.stdin }));
-  } catch (error) {
-    log.error(null, (error as Error).message);
+  const blocks = options.modules === undefined ? [commandLineBlock(options, log)] : SnortService.blocksOf(options.modules);
+  if (blocks.length === 0) {
+    log.error(null, 'the rule file has no snort block and no item with `snort =`: nothing to listen for');
     return 1;
   }
+  const withHandlers = blocks.map((block): SnortBlockSpec => {
+    const handlers = [...block.handlers, ...options.handlers];
+    return { ...block, handlers: handlers.length > 0 ? handlers : [{ name: 'json', options: {} }] };
+  });
+  const modules = options.modules ?? [];
+  const module: RuleModule = { ...(modules[0] ?? emptyModule()), blocks: withHandlers };
+  const actions = new ActionRunner(log, { threads: module.engine.actionThreads });
   return new Promise<number>((done) => {
     let stopping = false;
     const stop = async (code: number): Promise<void> => {
@@ -62,64 +65,53 @@ export async function serveSnort(options: SnortServeOptions, io: SnortIo): Promi
       stopping = true;
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      await listener.stop();
-      await Promise.all(handlers.map((h) => h.close(CLOSE_MS)));
-      const s = listener.stats();
-      log.info(null, `stopped: ${s.received} datagram(s) received, ${s.decoded} alert(s), ${s.bad} bad, ${s.behind} dropped while behind`);
-      for (const h of handlers.map((handler) => handler.stats())) {
-        if (h.failed + h.dropped > 0) log.warn(null, `handler ${h.name}: ${h.handled} handled, ${h.failed} failed, ${h.dropped} dropped`);
-      }
+      await service.stop();
+      await actions.drain(DRAIN_MS);
+      await actions.close();
       done(code);
     };
     const onSignal = (signal: NodeJS.Signals): void => {
       log.info(null, `${signal}: stopping`);
       void stop(0);
     };
-    const listener = new SnortListener(
-      { paths: socketPaths(logdir, options.threads), variant: options.variant, byteOrder: options.byteOrder, classifications: classes },
+    const service = new SnortService(
+      { log, clock: new LiveClock(), actions, stdout: io.stdout, stdin: io.stdin },
       {
-        alert: (alert) => {
-          if (log.enabled('debug')) log.debug(null, `alert from ${alert.source}: ${fastAlertLine(alert)}`);
-          for (const handler of handlers) handler.handle(alert);
-          options.onAlert?.(alert);
-        },
-        bad: (source, error) => {
+        onBad: () => {
           if (options.serveForever) {
-            log.error(null, `${source}: a datagram that is no alert: ${error}; listening on`);
+            log.info(null, 'listening goes on (--serve-forever)');
             return;
           }
-          log.error(null, `${source}: a datagram that is no alert: ${error}; stopping (with --serve-forever such errors are logged and listening goes on)`);
+          log.error(null, 'stopping at a datagram that is no alert (with --serve-forever such errors are logged and listening goes on)');
           void stop(1);
         },
-        failed: (message) => {
-          log.error(null, message);
-          void stop(1);
-        },
+        onFailed: () => void stop(1),
       },
     );
-    try {
-      for (const bound of listener.start()) log.info(null, `listening on ${bound.path} (receive buffer ${bound.receiveBuffer} bytes)`);
-    } catch (error) {
-      log.error(null, `cannot listen: ${(error as Error).message}`);
-      void Promise.all(handlers.map((h) => h.close(0))).then(() => done(1));
-      return;
-    }
-    log.info(null, `variant ${options.variant}, ${options.byteOrder} byte order, log directory ${logdir} (${from === 'given' ? 'as given' : from === 'default' ? 'the default' : `from ${from}`}), handlers: ${handlers.map((h) => h.name).join(', ')}`);
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    service.start([module]).then(
+      () => {
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+      },
+      (error: unknown) => {
+        log.error(null, `cannot listen: ${(error as Error).message}`);
+        stopping = true;
+        void actions.close().then(() => done(1));
+      },
+    );
   });
 }
 
-/** The classification names: from the given file (an error if unreadable), else beside snort.conf if there is one. */
-function classificationsFor(options: SnortServeOptions, log: Logger): ReadonlyMap<number, Classification> | null {
-  const given = options.classificationConfig;
-  const path = given ?? join(dirname(options.snortConf ?? DEFAULT_SNORT_CONF), 'classification.config');
-  const read = readClassifications(path);
-  if ('value' in read) return read.value;
-  if (given !== null) {
-    log.error(null, read.error);
-    return null;
-  }
-  log.debug(null, `no classification names: ${read.error}`);
-  return new Map();
+/** The one listener of a command line without a rule file. */
+function commandLineBlock(options: SnortServeOptions, log: Logger): SnortBlockSpec {
+  const { logdir, from } = resolveLogdir(options.logdir, options.snortConf);
+  log.info(null, `log directory ${logdir} (${from === 'given' ? 'as given' : from === 'default' ? 'the default' : `from ${from}`})`);
+  // Beside snort.conf, as Snort's own include finds it, when none is named.
+  const besideConf = join(dirname(options.snortConf ?? DEFAULT_SNORT_CONF), 'classification.config');
+  const classificationConfig = options.classificationConfig ?? (existsSync(besideConf) ? besideConf : null);
+  return { kind: 'snort', logdir, variant: options.variant, byteOrder: options.byteOrder, threads: options.threads, classificationConfig, handlers: [], rules: [] };
+}
+
+function emptyModule(): RuleModule {
+  return { contractVersion: 0, name: 'rulec snort', settings: {}, engine: { actionThreads: 2, uid: null, gid: null, stateDir: null }, items: [], sources: [], blocks: [] };
 }

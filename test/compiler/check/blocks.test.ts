@@ -218,7 +218,7 @@ describe('watch', () => {
 
 describe('snort', () => {
   it('builds the listener with handlers', () => {
-    const c = checkText('snort <<__S\n  logdir /var/log/snort\n  variant snort3\n  handler http url=http://127.0.0.1:8080/alerts timeout=5\n  handler log\n__S\n');
+    const c = checkText('snort <<__S\n  logdir /var/log/snort\n  variant snort3\n  handler http url=http://127.0.0.1:8080/alerts timeout=5\n  handler json\n__S\n');
     expect(problems(c)).toEqual([]);
     expect(c.model.blocks).toEqual([
       {
@@ -226,10 +226,14 @@ describe('snort', () => {
         span: expect.anything(),
         logdir: '/var/log/snort',
         variant: 'snort3',
+        byteOrder: 'native',
+        threads: 1,
+        classificationConfig: null,
         handlers: [
           { name: 'http', options: { url: 'http://127.0.0.1:8080/alerts', timeout: '5' } },
-          { name: 'log', options: {} },
+          { name: 'json', options: {} },
         ],
+        rules: [],
       },
     ]);
   });
