@@ -13,6 +13,7 @@ import { hostileBench } from './runtime-hostile.js';
 import { latencyBench } from './runtime-latency.js';
 import { memoryBench } from './runtime-memory.js';
 import { spawnBench } from './runtime-spawn.js';
+import { tailBench } from './runtime-tail.js';
 import { testPathBench } from './runtime-test-path.js';
 import { throughputBench } from './runtime-throughput.js';
 
@@ -21,6 +22,7 @@ const benchmarks: readonly Benchmark[] = [
   buildBench,
   prefilterBench,
   throughputBench,
+  tailBench,
   testPathBench,
   latencyBench,
   memoryBench,

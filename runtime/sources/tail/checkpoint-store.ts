@@ -84,7 +84,8 @@ function parseFile(r: Record<string, unknown>): Checkpoint | null {
     !count(fp['length']) ||
     typeof fp['sha256'] !== 'string' ||
     !/^[0-9a-f]{64}$/.test(fp['sha256']) ||
-    (r['dir'] !== undefined && (typeof r['dir'] !== 'string' || !isAbsolute(r['dir'])))
+    (r['dir'] !== undefined && (typeof r['dir'] !== 'string' || !isAbsolute(r['dir']))) ||
+    (r['until'] !== undefined && !count(r['until']))
   ) {
     return null;
   }
@@ -95,5 +96,6 @@ function parseFile(r: Record<string, unknown>): Checkpoint | null {
     discarding: r['discarding'],
     fingerprint: { length: fp['length'], sha256: fp['sha256'] },
     ...(typeof r['dir'] === 'string' ? { dir: r['dir'] } : {}),
+    ...(typeof r['until'] === 'number' ? { until: r['until'] } : {}),
   };
 }

@@ -19,6 +19,9 @@ const READ_BUFFER = 256 * 1024;
 // Bytes read per file per turn before yielding, so a huge backlog never stalls the event loop.
 const TURN_BUDGET = 4 * 1024 * 1024;
 const DRAIN_INTERVAL = 10;
+// Rotated files read out at once, at most: beyond, the oldest is read to its end and given up
+// (a checkpoint names each, and rotations faster than rotateWait would pile them up).
+const MAX_RETIRING = 4;
 
 /**
  * Follows one regular file by path: reads appends, and survives rename-and-create,
@@ -55,9 +58,14 @@ export class FileFollower {
   /** Where the last rotated file was read to when it was retired and nothing else is open. */
   private retiredPosition: Checkpoint | null = null;
 
+  /**
+   * `mayRead` is asked before and during reading: false holds reading (the tailer waits for a
+   * checkpoint save to land) until `resume()`.
+   */
   constructor(
     private readonly settings: FollowSettings,
     private readonly handlers: TailHandlers,
+    private readonly mayRead: () => boolean = () => true,
   ) {
     this.abs = resolve(settings.path);
     this.notices = new Notifier(settings.path, handlers);
@@ -95,8 +103,17 @@ export class FileFollower {
     if (f === null) return this.retiredPosition;
     const dir = dirname(this.target);
     // Rotated files still read out: a writer may add to one until it reopens, after our stop too.
-    const rotated = [...this.retiring.filter((r) => r !== f), ...(this.copy === null ? [] : [this.copy])].map((r) => positionOf(r, dir));
+    // Each once, with when to give it up, so restarts do not keep it (or pile them up) forever.
+    const seen = new Set([`${f.dev}:${f.ino}`]);
+    const rotated = [...this.retiring, ...(this.copy === null ? [] : [this.copy])]
+      .filter((r) => !seen.has(`${r.dev}:${r.ino}`) && seen.add(`${r.dev}:${r.ino}`) !== undefined)
+      .map((r) => positionOf(r, dir));
     return rotated.length === 0 ? positionOf(f, dir) : { ...positionOf(f, dir), rotated };
+  }
+
+  /** Reads on after `mayRead` said no (a checkpoint landed); a look like any event's otherwise. */
+  resume(): void {
+    this.check(false);
   }
 
   /** Stops watching and reading; call `close` once the last checkpoint was taken. */
@@ -317,7 +334,8 @@ export class FileFollower {
     if (found === null) return null;
     // A copy is complete once the truncation it precedes happened. One still being read out
     // from an earlier truncation is older: finish it first.
-    while (this.copy !== null && this.readOut(this.copy, true) === 'budget');
+    // Not held by mayRead: a copy closed before its end would lose its rest.
+    while (this.copy !== null && this.readOut(this.copy, true, false) === 'budget');
     this.copy?.close();
     this.copy = found.file;
     return found.name;
@@ -331,8 +349,12 @@ export class FileFollower {
       if (cp.dir !== undefined && !dirs.includes(cp.dir)) dirs.push(cp.dir);
       const found = findRotated(this.abs, cp, this.settings.lineMax, dirs);
       if (found === null) return false;
-      found.file.retireAt = Date.now() + this.settings.rotateWaitMs;
+      // Its grace period runs from its rotation, not from each restart; one that ran out while we
+      // were down is read to its end once and given up.
+      const grace = Date.now() + this.settings.rotateWaitMs;
+      found.file.retireAt = cp.until === undefined ? grace : Math.min(cp.until, grace);
       this.retiring.push(found.file);
+      this.limitRetiring();
       this.notices.notice({ kind: 'resumed-rotated', path: this.settings.path, file: found.name, offset: found.file.readPos });
       return true;
     } catch (err) {
@@ -344,8 +366,14 @@ export class FileFollower {
   private rotateAway(f: OpenFile, reason: 'replaced' | 'removed'): void {
     f.retireAt = Date.now() + this.settings.rotateWaitMs;
     this.retiring.push(f);
+    this.limitRetiring();
     this.current = null;
     this.notices.notice({ kind: 'rotated', path: this.settings.path, reason });
+  }
+
+  /** Beyond MAX_RETIRING, the oldest rotated files are given up once read to their end. */
+  private limitRetiring(): void {
+    for (const f of this.retiring.slice(0, Math.max(0, this.retiring.length - MAX_RETIRING))) f.retireAt = 0;
   }
 
   /**
@@ -375,15 +403,19 @@ export class FileFollower {
     this.notices.notice({ kind: 'retired', path: this.settings.path, bytesAfterRotation: f.bytesAfterRotation });
   }
 
-  private readOut(f: OpenFile, rotated: boolean): ReadOutcome {
+  /**
+   * Reads `f` on (a turn's budget at most). 'aborted' when stopped, or, when `gated`, held by
+   * `mayRead` (before or between chunks: what was read is handled, the rest waits for `resume`).
+   */
+  private readOut(f: OpenFile, rotated: boolean, gated = true): ReadOutcome {
     // A handler may have stopped us in the middle of a step; read nothing more.
-    if (this.stopped) return 'aborted';
+    if (this.stopped || (gated && !this.mayRead())) return 'aborted';
     return f.read(this.buf, TURN_BUDGET, (lines, endOffset, cuts, ascii) => {
       if (cuts > 0) {
         this.cutTotal += cuts;
         this.notices.notice({ kind: 'line-cut', path: this.settings.path, total: this.cutTotal, lineMax: this.settings.lineMax });
       }
-      return lines.length === 0 || this.deliver(lines, endOffset, rotated, ascii);
+      return (lines.length === 0 || this.deliver(lines, endOffset, rotated, ascii)) && (!gated || this.mayRead());
     });
   }
 
@@ -406,7 +438,8 @@ export class FileFollower {
 
 }
 
-/** Where handled lines of one open file end, as a checkpoint records it. */
+/** Where handled lines of one open file end, as a checkpoint records it (a rotated one: until when it is read). */
 function positionOf(f: OpenFile, dir: string): Checkpoint {
-  return { dev: String(f.dev), ino: String(f.ino), fingerprint: f.fingerprint, ...f.handled, dir };
+  const position = { dev: String(f.dev), ino: String(f.ino), fingerprint: f.fingerprint, ...f.handled, dir };
+  return f.retireAt === null ? position : { ...position, until: f.retireAt };
 }

@@ -27,6 +27,8 @@ export interface Checkpoint {
    * taken, oldest first: a restart reads on in them too, if they are still beside the path.
    */
   readonly rotated?: readonly Checkpoint[];
+  /** For a rotated file: epoch ms when its reading out ends (its rotation plus `rotateWait`). */
+  readonly until?: number;
 }
 
 /** What a checkpoint load found: nothing, a checkpoint, or a problem (unreadable or corrupt). */
@@ -57,6 +59,11 @@ export interface TailOptions {
   readonly pollInterval?: number;
   /** Milliseconds between checkpoint saves (default 1000); a save also happens on stop. */
   readonly checkpointInterval?: number;
+  /**
+   * Lines handled between checkpoint saves (default 10,000) besides the interval; reading waits
+   * while five times this many are not in a saved checkpoint (the bound on lines a crash repeats).
+   */
+  readonly checkpointLines?: number;
 }
 
 /**
@@ -113,3 +120,4 @@ export const DEFAULT_ROTATE_WAIT = 5;
 export const DEFAULT_LINE_MAX = 64 * 1024;
 export const DEFAULT_POLL_INTERVAL = 200;
 export const DEFAULT_CHECKPOINT_INTERVAL = 1000;
+export const DEFAULT_CHECKPOINT_LINES = 10_000;
