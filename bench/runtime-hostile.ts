@@ -1,8 +1,9 @@
 /**
- * What one hostile line costs a pattern that backtracks, with the bound `rulec run` and bundles
- * set (V8's linear-time fallback after 1,000 backtracks, cases spelled out instead of `i`)
- * against V8's defaults, each in a fresh process (runtime-hostile-child.ts). No goal: the
- * figure is how long one such line holds up the engine.
+ * What one hostile line costs each pattern of the catalogue (runtime-hostile-cases.ts) as
+ * `rulec run` runs it (V8's linear-time fallback, a trailing lookahead rewritten into its
+ * subset, the per-line deadline for the rest) against V8's defaults, each mode in a fresh
+ * process (runtime-hostile-child.ts), then the worst of them. No goal per line: the figure is
+ * how long one such line holds up the engine; issue 15 asked for at most ~50 ms.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,7 @@ import { HOSTILE } from './runtime-hostile-cases.js';
 
 function lineTimes(mode: 'bounded' | 'unbounded'): Record<string, number> {
   const child = fileURLToPath(new URL('./runtime-hostile-child.js', import.meta.url));
-  const result = spawnSync(process.execPath, [child, mode], { encoding: 'utf8', timeout: 300_000 });
+  const result = spawnSync(process.execPath, [child, mode], { encoding: 'utf8', timeout: 600_000 });
   if (result.status !== 0) throw new Error(`hostile-line benchmark child failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as Record<string, number>;
 }
@@ -21,11 +22,18 @@ export const hostileBench: Benchmark = {
   async run() {
     const bounded = lineTimes('bounded');
     const unbounded = lineTimes('unbounded');
-    return HOSTILE.map(({ name }) => ({
-      name: `one hostile line, ${name}`,
-      value: bounded[name]!,
-      unit: 'ms',
-      baseline: { name: 'V8 defaults (the i flag where caseless)', value: unbounded[name]! },
-    }));
+    const baseline = (name: string): { name: string; value: number } => ({ name: 'V8 defaults', value: unbounded[name]! });
+    const worst = HOSTILE.reduce((a, b) => (bounded[b.name]! > bounded[a.name]! ? b : a));
+    const worstBase = HOSTILE.reduce((a, b) => (unbounded[b.name]! > unbounded[a.name]! ? b : a));
+    return [
+      ...HOSTILE.map(({ name }) => ({ name: `one hostile line, ${name}`, value: bounded[name]!, unit: 'ms', baseline: baseline(name) })),
+      {
+        name: `worst line over the catalogue (${worst.name})`,
+        value: bounded[worst.name]!,
+        unit: 'ms',
+        goal: '≤ 50 ms',
+        baseline: { name: `worst under V8 defaults (${worstBase.name})`, value: unbounded[worstBase.name]! },
+      },
+    ];
   },
 };

@@ -65,6 +65,19 @@ describe('the engine with an item whose regex runs under a deadline', () => {
     expect(warnings.join('')).not.toContain('\x1b');
   });
 
+  it('runs a long line under the deadline whatever the pattern: one the linear-time fallback would take seconds on is abandoned', () => {
+    const sink = new RecordingSink();
+    const { log, lines } = memoryLog();
+    // Inside V8's linear subset, no deadline flag; quadratic from each start, 1 MiB long.
+    const plain = item({ name: 'PLAIN', match: matcher(/(\d+)\.(\d+)\.(\d+)\.(\d+)/), lineMax: 4 << 20, upbound: null });
+    const engine = new Engine(moduleOf(plain), { clock: new ManualClock(0), actions: sink, log });
+    engine.onLines(0, [`${'1'.repeat(1 << 20)}.`, 'from 10.0.0.1 x', `10.0.0.2 ${'x'.repeat(5000)}`]);
+    expect(engine.stats().abandoned).toEqual([{ item: 'PLAIN', deadline: 1, turnBudget: 0 }]);
+    // The short line and the long line that matches at once are matched as before.
+    expect(sink.requests.map((r) => r.captures[0])).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(lines.filter((l) => l.includes('abandoned a line'))).toHaveLength(1);
+  });
+
   it('leaves an item without the flag as it was: no runner, nothing abandoned', () => {
     const engine = new Engine(moduleOf(item({ match: matcher(/fail from (\S+)/) })), { clock: new ManualClock(0), actions: new RecordingSink(), log: memoryLog().log });
     engine.onLines(0, ['fail from x']);
