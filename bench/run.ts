@@ -12,6 +12,7 @@ import { prefilterBench } from './compiler-prefilter.js';
 import { hostileBench } from './runtime-hostile.js';
 import { latencyBench } from './runtime-latency.js';
 import { memoryBench } from './runtime-memory.js';
+import { snortBench } from './runtime-snort.js';
 import { spawnBench } from './runtime-spawn.js';
 import { tailBench } from './runtime-tail.js';
 import { testPathBench } from './runtime-test-path.js';
@@ -28,6 +29,7 @@ const benchmarks: readonly Benchmark[] = [
   memoryBench,
   spawnBench,
   hostileBench,
+  snortBench,
 ];
 
 // As bin/rulec.js does, before any benchmark imports a rule module: measure what operators run.

@@ -62,9 +62,11 @@ export function alertLayout(variant: AlertVariant): AlertLayout {
   return LAYOUTS[variant];
 }
 
-/** Whether a byte order names the one Snort on this host uses. */
+const HOST_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Whether a byte order is little-endian (`native`: this host's). */
 export function isLittleEndian(order: ByteOrder): boolean {
-  return order === 'native' ? new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 : order === 'little';
+  return order === 'native' ? HOST_LITTLE : order === 'little';
 }
 
 /** Every field of one `Alertpkt`, under Pigear's names; `pkt` holds the `caplen` captured bytes. */
@@ -109,10 +111,10 @@ export function decodeAlertpkt(datagram: Uint8Array, variant: AlertVariant, orde
     const hint = guess === undefined ? '' : ` (the size of variant ${guess})`;
     return { ok: false, error: `datagram of ${datagram.length} bytes${hint}, variant ${variant} sends ${lay.size}` };
   }
-  const view = new DataView(datagram.buffer, datagram.byteOffset, datagram.byteLength);
+  const bytes = Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength);
   const little = isLittleEndian(order);
-  const u32 = (at: number): number => view.getUint32(at, little);
-  const ts = (at: number): number => (lay.tsWidth === 4 ? u32(at) : Number(view.getBigUint64(at, little)));
+  const u32 = little ? (at: number): number => bytes.readUInt32LE(at) : (at: number): number => bytes.readUInt32BE(at);
+  const ts = (at: number): number => (lay.tsWidth === 4 ? u32(at) : Number(little ? bytes.readBigUInt64LE(at) : bytes.readBigUInt64BE(at)));
   const w = lay.tsWidth;
   const caplen = u32(MSG_LENGTH + 2 * w);
   const pktlen = u32(MSG_LENGTH + 2 * w + 4);
@@ -121,12 +123,13 @@ export function decodeAlertpkt(datagram: Uint8Array, variant: AlertVariant, orde
   if (caplen > lay.pktSize) return { ok: false, error: `caplen ${caplen} is beyond the ${lay.pktSize}-byte pkt buffer` };
   if (caplen > pktlen) return { ok: false, error: `caplen ${caplen} is above the packet's length ${pktlen}` };
   if ((val & NOPACKET_STRUCT) === 0) {
-    for (const [name, offset] of [['dlthdr', dlthdr], ['nethdr', nethdr], ['transhdr', transhdr], ['data', data]] as const) {
-      if (offset > caplen) return { ok: false, error: `${name} offset ${offset} is beyond caplen ${caplen}` };
-    }
+    const beyond = dlthdr > caplen ? 'dlthdr' : nethdr > caplen ? 'nethdr' : transhdr > caplen ? 'transhdr' : data > caplen ? 'data' : null;
+    if (beyond !== null) return { ok: false, error: `${beyond} offset ${({ dlthdr, nethdr, transhdr, data })[beyond]} is beyond caplen ${caplen}` };
   }
   const e = lay.eventAt;
-  const bytes = Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength);
+  // A copy: the datagram's 64 KiB buffer is then free to go.
+  const pkt = Buffer.allocUnsafe(caplen);
+  bytes.copy(pkt, 0, lay.pktAt, lay.pktAt + caplen);
   return {
     ok: true,
     alert: {
@@ -140,8 +143,7 @@ export function decodeAlertpkt(datagram: Uint8Array, variant: AlertVariant, orde
       transhdr,
       data,
       val,
-      // A copy: the datagram's buffer is large and reused by nobody once this returns.
-      pkt: Buffer.from(bytes.subarray(lay.pktAt, lay.pktAt + caplen)),
+      pkt,
       sig_generator: u32(e),
       sig_id: u32(e + 4),
       sig_rev: u32(e + 8),

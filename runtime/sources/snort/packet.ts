@@ -129,9 +129,8 @@ function transport(pkt: Buffer, at: number, proto: number): Partial<PacketInfo> 
 }
 
 function mac(pkt: Buffer, at: number): string {
-  const parts: string[] = [];
-  for (let i = 0; i < 6; i++) parts.push(pkt[at + i]!.toString(16).padStart(2, '0'));
-  return parts.join(':');
+  const hex = pkt.toString('hex', at, at + 6);
+  return `${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}:${hex.slice(6, 8)}:${hex.slice(8, 10)}:${hex.slice(10, 12)}`;
 }
 
 function ipv4(pkt: Buffer, at: number): string {
