@@ -100,7 +100,7 @@ export class Reporter {
       const encrypted = entry.encrypted();
       const plain = body.bytes();
       // Encryption failing throws: the whole report stops, nothing is sent or stored.
-      const bytes = encrypted ? await encryptor.encrypt(plain, entry.mime_file) : plain;
+      const bytes = encrypted ? await this.encrypt(encryptor, plain, entry.mime_file) : plain;
       attachments.push({ name: entry.mime_file, description: entry.description, body: bytes, encrypted, failed });
       this.debug(`${entry.mime_file}: ${plain.length} bytes${encrypted ? `, ${bytes.length} encrypted` : ', NOT encrypted'}`);
     }
@@ -206,6 +206,15 @@ export class Reporter {
     }
     if (sent > 0) this.options.log(`sent ${sent} spooled report${sent === 1 ? '' : 's'}`);
     return { sent, rejected, stopped: null };
+  }
+
+  private async encrypt(encryptor: Encryptor, body: Buffer, name: string): Promise<Buffer> {
+    try {
+      return await encryptor.encrypt(body, name);
+    } catch (error) {
+      if (error instanceof ReportError) throw error;
+      throw new ReportError(`cannot encrypt ${name}: ${(error as Error).message}`);
+    }
   }
 
   private refused(addresses: readonly string[]): void {

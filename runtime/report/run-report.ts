@@ -28,6 +28,8 @@ export async function runReport(module: RuleModule, options: RunReportOptions): 
     throw new ReportError(`${module.name} has no command, monitor, watch or custom block: nothing to report`);
   }
   const reporter = await Reporter.open(reporterOptions);
+  const others = module.items.length + module.blocks.filter((block) => !isReportBlock(block)).length;
+  if (others > 0) reporter.debug(`${others} item(s) and snort block(s) of ${module.name} are rulec run's and rulec snort's, not the report's`);
   const entries = await makeEntries(
     module,
     { settings: module.settings, host: reporter.mail.host, baseDir: options.baseDir, stateDir: module.engine.stateDir, debug: (line) => reporter.debug(line) },

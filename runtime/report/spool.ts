@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/index.js';
 import { ReportError } from './report-error.js';
 
+/** A flush takes minutes at most; a lock older than this is taken over. */
+const STALE_LOCK_MS = 6 * 3600 * 1000;
+
 const SPOOLED = /^\d{15}-\d{4}-\d+-[0-9a-f]{8}\.eml$/;
 
 /**
@@ -98,13 +101,18 @@ export class Spool {
 
 function holderAlive(lockFile: string): boolean {
   let text: string;
+  let age: number;
   try {
     text = readFileSync(lockFile, 'utf8').trim();
-    // Empty: its holder is between creating and writing it, unless it died there long ago.
-    if (text === '') return Date.now() - statSync(lockFile).mtimeMs < 60_000;
-  } catch {
-    return true;
+    age = Date.now() - statSync(lockFile).mtimeMs;
+  } catch (error) {
+    // Gone meanwhile: free; unreadable: someone else's, leave it.
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
   }
+  // Empty: its holder is between creating and writing it, unless it died there long ago.
+  if (text === '') return age < 60_000;
+  // A lock this old outlived its holder even if its pid now names another process.
+  if (age > STALE_LOCK_MS) return false;
   const pid = Number(text);
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {

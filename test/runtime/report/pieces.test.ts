@@ -1,8 +1,12 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { envelopeOf } from '../../../runtime/report/compose.js';
 import { fillSubject, readMailSettings } from '../../../runtime/report/mail-settings.js';
 import { looksEncrypted } from '../../../runtime/report/pgp-command.js';
 import { shellWords } from '../../../runtime/report/shell-words.js';
+import { Spool } from '../../../runtime/report/spool.js';
 
 describe('report pieces', () => {
   it("splits the seed's pgp command as a shell would, expanding nothing", () => {
@@ -36,5 +40,26 @@ describe('report pieces', () => {
     expect(readMailSettings({ to: 'a@example.com', smtp: 'mail.example.com' }, '/', env).smtp).toMatchObject({ port: 25, tls: 'starttls', auth: { user: 'u', pass: 'p' } });
     expect(readMailSettings({ to: 'a@example.com', smtp: 'smtps://mail.example.com' }, '/', {}).smtp).toMatchObject({ port: 465, tls: 'tls', auth: null });
     expect(() => readMailSettings({ to: 'a@example.com', smtp: 'mail.example.com', smtp_auth: '/etc/passwd' }, '/', {})).toThrow(/may be read by others; chmod 600/);
+  });
+
+  it('keeps spooled messages in age order and lets one run at a time send them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rulec-spool-'));
+    try {
+      const spool = new Spool(join(dir, 'spool'));
+      spool.open();
+      const names = ['first', 'second', 'third'].map((text) => spool.add(Buffer.from(text)));
+      expect(spool.list()).toEqual(names);
+      expect(spool.list().map((name) => spool.read(name).toString())).toEqual(['first', 'second', 'third']);
+      // Held by a live process (this one): refused. Left by a dead one: taken over.
+      writeFileSync(join(dir, 'spool', '.lock'), `${process.pid}\n`);
+      expect(spool.lock()).toBeNull();
+      writeFileSync(join(dir, 'spool', '.lock'), '2147483646\n');
+      const release = spool.lock();
+      expect(release).not.toBeNull();
+      release!();
+      expect(readdirSync(join(dir, 'spool')).filter((f) => !f.endsWith('.eml'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
