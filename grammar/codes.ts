@@ -292,6 +292,16 @@ export const codes = {
     description: 'A `handler` line of a `snort` block names a handler rulec does not have, or an option that handler does not take.',
     fix: 'Use `json` (file=), `http` (url=, timeout=, retries=, backoff=, queue=, concurrency=) or `repl`.',
   },
+  R365: {
+    title: 'ignore list unreadable or invalid',
+    description: 'An `ignore_from` list of a `watch` block cannot be read, or one of its lines is not a POSIX extended regex as grep -E reads it; the block does not run.',
+    fix: 'Correct the line the message points at (file:line:col), or the path of `ignore_from`.',
+  },
+  R366: {
+    title: 'monitor action without realtime',
+    description: 'A `monitor` block has an `action`, which runs only on changes that `realtime yes` sees, but the block is not realtime.',
+    fix: 'Add `realtime yes` to the block, or remove the action.',
+  },
   R375: {
     title: 'logNOT setting with no effect',
     description: 'A key the real logNOT read (`separator`, `tmpdir`, `logfacility`, `logfile`, `loadtime`) that rulec accepts and ignores.',

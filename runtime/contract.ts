@@ -213,6 +213,14 @@ export type BlockSpec<Group = MatchGroupSpec, Rule = ItemSpec> =
       readonly dirs: readonly string[];
       readonly description: string | null;
       readonly mimeFile: string | null;
+      /** Digest of new listings; absent in modules of older compilers: `md5`. */
+      readonly digest?: 'md5' | 'sha256';
+      /** Enter mount points below the dirs; absent: no. */
+      readonly crossFilesystems?: boolean;
+      /** `rulec run` watches the trees and reports each change as it happens; absent: no. */
+      readonly realtime?: boolean;
+      /** Run on each realtime change: `$0` the report line, `$1` added/removed/changed, `$2` the path. */
+      readonly action?: ActionSpec | null;
     }
   | {
       readonly kind: 'watch';
@@ -222,6 +230,10 @@ export type BlockSpec<Group = MatchGroupSpec, Rule = ItemSpec> =
       readonly trim: boolean;
       readonly ignore: readonly Group[];
       readonly filter: readonly Group[];
+      /** logcheck-format ignore lists (a file, or a directory of them), read when the block runs; absent: none. */
+      readonly ignoreFrom?: readonly string[];
+      /** `rulec run` mails the unusual lines every this many seconds; absent or null: reports only. */
+      readonly every?: number | null;
     }
   | {
       readonly kind: 'snort';

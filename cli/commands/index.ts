@@ -7,6 +7,7 @@ import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
 import { demoCommand } from './demo.js';
 import { generateCommand } from './generate.js';
+import { monitorCommand } from './monitor.js';
 import { regexCommand } from './regex.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
@@ -23,5 +24,6 @@ export const commands: readonly Command[] = [
   testCommand,
   snortCommand,
   regexCommand,
+  monitorCommand,
   demoCommand,
 ];

@@ -7,6 +7,7 @@ import type { CheckContext } from './context.js';
 import { readBody, single } from './directives.js';
 import { BLOCK_DIRECTIVES, BUILTIN_BLOCKS } from './keys.js';
 import { cover } from './locate.js';
+import { checkMonitor } from './monitor.js';
 import { commandArgv, commandTimeout } from './report.js';
 import { checkSnort } from './snort.js';
 import { checkWatch } from './watch.js';
@@ -31,12 +32,8 @@ export function checkBlock(
       if (exec === undefined || argv === null) return null;
       return { kind, span: block.span, exec: exec.value, argv, ...(timeout === undefined ? {} : { timeout }), ...describe(body) };
     }
-    case 'monitor': {
-      const body = readBody(ctx, block, BLOCK_DIRECTIVES.monitor, false);
-      const dirs = (body.directives.get('dir') ?? []).flatMap((line) => line.args.map((word) => word.value));
-      if (dirs.length === 0) return null;
-      return { kind, span: block.span, dirs, ...describe(body) };
-    }
+    case 'monitor':
+      return checkMonitor(ctx, block);
     case 'watch':
       return checkWatch(ctx, block);
     case 'snort':

@@ -106,3 +106,14 @@ function arityFits(ctx: CheckContext, command: CommandStatement, spec: Directive
 export function single(body: BlockBody, name: string): Word | undefined {
   return body.directives.get(name)?.[0]?.args[0];
 }
+
+/** A `yes`/`no` directive's value; `fallback` when absent, and after reporting R321 when it is neither. */
+export function readYesNo(ctx: CheckContext, body: BlockBody, name: string, fallback: boolean): boolean {
+  const word = single(body, name);
+  if (word === undefined) return fallback;
+  if (word.value === 'yes' || word.value === 'no') return word.value === 'yes';
+  ctx.error('R321', `\`${name}\` must be \`yes\` or \`no\`, not \`${word.value}\``, ctx.at({ text: word.value, span: word.span }), {
+    notes: suggestion(didYouMean(word.value, ['yes', 'no'])),
+  });
+  return fallback;
+}

@@ -1,10 +1,10 @@
 /** The MailLog `watch` block: a log file with ignore/filter groups (operands AND-ed, groups OR-ed). */
-import type { BlockStatement, MatchOperand } from '../../grammar/ast.js';
-import { didYouMean } from '../did-you-mean.js';
+import type { BlockStatement, MatchOperand, Word } from '../../grammar/ast.js';
+import { parseDuration } from '../values/duration.js';
 import type { BlockModel, MatchGroupModel, MatchOperandModel } from '../model.js';
-import { suggestion, wordValue } from './context.js';
+import { wordValue } from './context.js';
 import type { CheckContext } from './context.js';
-import { readBody, single } from './directives.js';
+import { readBody, readYesNo, single } from './directives.js';
 import { BLOCK_DIRECTIVES } from './keys.js';
 import { checkRegex } from './regex.js';
 
@@ -25,17 +25,9 @@ export function checkWatch(ctx: CheckContext, block: BlockStatement): BlockModel
     const group: MatchGroupModel = { operands: models as MatchOperandModel[], span: statement.span };
     (statement.mode === 'ignore' ? ignore : filter).push(group);
   }
-  const trimWord = single(body, 'trim');
-  let trim = false;
-  if (trimWord !== undefined) {
-    if (trimWord.value === 'yes' || trimWord.value === 'no') {
-      trim = trimWord.value === 'yes';
-    } else {
-      ctx.error('R321', `\`trim\` must be \`yes\` or \`no\`, not \`${trimWord.value}\``, ctx.at(wordValue(trimWord)), {
-        notes: suggestion(didYouMean(trimWord.value, ['yes', 'no'])),
-      });
-    }
-  }
+  const trim = readYesNo(ctx, body, 'trim', false);
+  const ignoreFrom = (body.directives.get('ignore_from') ?? []).flatMap((line) => line.args.map((word) => word.value));
+  const every = readEvery(ctx, single(body, 'every'));
   const logfile = single(body, 'logfile');
   if (logfile === undefined) return null;
   return {
@@ -47,7 +39,26 @@ export function checkWatch(ctx: CheckContext, block: BlockStatement): BlockModel
     trim,
     ignore,
     filter,
+    ignoreFrom,
+    every,
   };
+}
+
+/** Shortest `every`: a digest mail a minute is already more than anyone reads. */
+const MIN_EVERY = 60;
+
+function readEvery(ctx: CheckContext, word: Word | undefined): number | null {
+  if (word === undefined) return null;
+  const parsed = parseDuration(word.value);
+  if (!parsed.ok) {
+    ctx.error('R306', `\`every\`: ${parsed.message}`, ctx.at(wordValue(word), parsed.start, parsed.end));
+    return null;
+  }
+  if (parsed.value < MIN_EVERY) {
+    ctx.error('R306', `\`every\` must be at least 1m (a digest mail per period), not ${word.value}`, ctx.at(wordValue(word)));
+    return null;
+  }
+  return parsed.value;
 }
 
 function checkOperand(ctx: CheckContext, operand: MatchOperand): MatchOperandModel | null {

@@ -47,7 +47,7 @@ function hostileModel(): RuleModel {
     items,
     blocks: [
       { kind: 'command', span: items[0]!.span, exec: HOSTILE[3]!, description: HOSTILE[4]!, mimeFile: HOSTILE[6]! },
-      { kind: 'monitor', span: items[0]!.span, dirs: HOSTILE, description: null, mimeFile: null },
+      { kind: 'monitor', span: items[0]!.span, dirs: HOSTILE, description: null, mimeFile: null, digest: 'sha256', crossFilesystems: false, realtime: true, action: shell(HOSTILE.join(' ')).spec },
       {
         kind: 'snort',
         span: items[0]!.span,
@@ -137,6 +137,8 @@ describe('generate', () => {
           trim: true,
           ignore: [{ span, operands: [{ negated: false, regex: regex('MARK') }] }],
           filter: [{ span, operands: [{ negated: true, regex: regex('sshd', 'i') }, { negated: false, regex: regex('a"b') }] }],
+          ignoreFrom: ['/etc/logcheck/ignore.d.server'],
+          every: 3600,
         },
       ],
     });

@@ -45,7 +45,11 @@ const ruleModule: RuleModule = {
                 "/usr/lib"
             ],
             description: "MD5 sum of files",
-            mimeFile: "monitor.txt"
+            mimeFile: "monitor.txt",
+            digest: "md5",
+            crossFilesystems: false,
+            realtime: false,
+            action: null
         },
         {
             kind: "watch",
@@ -96,7 +100,9 @@ const ruleModule: RuleModule = {
                         }
                     ]
                 }
-            ]
+            ],
+            ignoreFrom: [],
+            every: null
         }
     ]
 };
