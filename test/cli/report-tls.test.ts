@@ -55,14 +55,14 @@ describe('rulec report over STARTTLS', () => {
   it('delivers over TLS to a server whose certificate smtp_ca trusts', async () => {
     const result = await report('trusted', 'set smtp_tls starttls\nset smtp_ca cert.pem');
     expect([result.code, result.stderr]).toEqual([0, '']);
-    expect(sink.received.map((r) => r.secure)).toEqual([true]);
+    expect((await sink.settled(1)).map((r) => r.secure)).toEqual([true]);
   });
 
   it('spools instead of sending when the certificate is not trusted', async () => {
     const result = await report('untrusted', 'set smtp_tls starttls');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/did not take the report \(.*(self-signed|certificate).*\); spooled as /i);
-    expect(sink.received).toHaveLength(1);
+    expect(await sink.settled(1)).toHaveLength(1);
     expect(readdirSync(join(tmp.dir, 'spool-untrusted')).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
   });
 });

@@ -31,6 +31,8 @@ beforeAll(async () => {
   writeFileSync(join(gpg.home, 'gpg.conf'), 'no-auto-key-retrieve\nauto-key-locate local\n');
   gpg.generate('ops <you@example.com>');
   gpg.exportKey('you@example.com', join(tmp.dir, 'keys/ops.asc'));
+  gpg.generate('backup <backup@example.com>');
+  gpg.exportKey('backup@example.com', join(tmp.dir, 'keys/backup.asc'));
   gpg.generate('old <old@example.com>', '1d', '20200101T000000');
   gpg.exportKey('old@example.com', join(tmp.dir, 'keys/expired.asc'));
   const revoked = gpg.generate('gone <gone@example.com>');
@@ -121,7 +123,7 @@ describe('rulec report', () => {
     });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(sink.received.length).toBe(before + 1);
+    expect((await sink.settled(before + 1)).length).toBe(before + 1);
     const got = sink.received.at(-1)!;
     expect([got.from, got.to, got.user]).toEqual(['rulec@example.com', ['ops@example.com', 'backup@example.com'], 'reporter']);
 
@@ -164,7 +166,7 @@ describe('rulec report', () => {
     const back = await report(rules);
     expect(back.stderr).toBe('rulec report: sent 2 spooled reports\n');
     expect(back.code).toBe(0);
-    expect(sink.received.length).toBe(before + 3);
+    expect((await sink.settled(before + 3)).length).toBe(before + 3);
     const ids = await Promise.all(sink.received.slice(before).map(async (r) => (await parsedMail(r.received)).messageId));
     expect(ids.slice(0, 2)).toEqual([spooledId, secondId]);
     expect(new Set(ids).size).toBe(3);
@@ -185,10 +187,10 @@ describe('rulec report', () => {
     const before = sink.received.length;
     const flushed = await report(rules, '--flush');
     expect([flushed.code, flushed.stderr]).toEqual([0, 'rulec report: sent 1 spooled report\n']);
-    expect(sink.received.length).toBe(before + 1);
+    expect((await sink.settled(before + 1)).length).toBe(before + 1);
     expect(spooled('flush')).toEqual([]);
     expect((await report(rules, '--flush')).code).toBe(0);
-    expect(sink.received.length).toBe(before + 1);
+    expect((await sink.settled(before + 1)).length).toBe(before + 1);
   });
 
   it.each([
@@ -207,7 +209,7 @@ describe('rulec report', () => {
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toMatch(/no report was sent or stored\n$/);
     expect(existsSync(marker)).toBe(false);
-    expect(sink.received.length).toBe(before);
+    expect((await sink.settled(before)).length).toBe(before);
     expect(spooled(name)).toEqual([]);
     expect(filesHolding(tmp.dir, SECRET)).toEqual([]);
   });
@@ -227,6 +229,30 @@ describe('rulec report', () => {
     expect(mail.to).toMatchObject({ text: 'you@example.com' });
     expect(mail.attachments.map((a) => [a.filename, a.headers.get('content-description')])).toEqual([['ls.txt', 'Show directory']]);
     expect(decrypted(mail, 'ls.txt')).toBe(execFileSync('ls', ['-l'], { cwd: work, encoding: 'utf8' }));
+  });
+
+  it('encrypts to every key of set pgp, and takes binary output from a pgp command', async () => {
+    const keys = await report(ruleFile('two-keys', SECRET_BLOCKS, '"keys/ops.asc keys/backup.asc"'), '--dry-run');
+    expect([keys.code, keys.stderr]).toEqual([0, '']);
+    const attachment = (await simpleParser(keys.stdout)).attachments[0]!;
+    expect(gpg.run(['--list-packets'], attachment.content).toString().match(/:pubkey enc packet:/g)).toHaveLength(2);
+    expect(gpg.decrypt(attachment.content).toString()).toBe(`${SECRET}\nünïcode line\n`);
+
+    const binary = await report(ruleFile('binary', SECRET_BLOCKS, '"gpg -e -r you@example.com --batch --trust-model always"'), '--dry-run');
+    expect([binary.code, binary.stderr]).toEqual([0, '']);
+    const mail = await simpleParser(binary.stdout);
+    expect(mail.attachments[0]!.content.subarray(0, 5).toString('latin1')).not.toBe('-----');
+    expect(decrypted(mail, 'secret.txt')).toBe(`${SECRET}\nünïcode line\n`);
+  });
+
+  it("refuses the seed's Perl custom module by name, before anything runs", async () => {
+    const seeds = join(REPO, 'test/fixtures/seeds');
+    const text = ['maillog-settings.rules', 'maillog-command.rules', 'maillog-custom-module.rules'].map((f) => readFileSync(join(seeds, f), 'utf8')).join('\n');
+    writeFileSync(join(tmp.dir, 'seed-perl.rules'), text);
+    const result = await report(join(tmp.dir, 'seed-perl.rules'), '--dry-run');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/module MyModule \(\/path\/to\/MyModule\.pm\): a Perl module cannot run in rulec/);
+    expect(result.stdout).toBe('');
   });
 
   it('runs the example custom module and a module that declares itself unencrypted', async () => {
@@ -283,7 +309,7 @@ describe('rulec report', () => {
     const before = sink.received.length;
     const sent = await (await Reporter.open(options(false))).report(entries());
     expect([sent.ok, sent.spooled, finished]).toEqual([false, null, ['ok.txt']]);
-    const mail = await parsedMail(sink.received[before]!.received);
+    const mail = await parsedMail((await sink.settled(before + 1))[before]!.received);
     expect(decrypted(mail, 'bad.txt')).toBe('half\n[rulec: bad.txt failed: boom]\n');
     expect(mail.text).toMatch(/bad\.txt: bad\.txt \[FAILED\]/);
 

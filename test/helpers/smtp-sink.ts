@@ -43,6 +43,16 @@ export class SmtpSink {
     return sink;
   }
 
+  /**
+   * The messages received, once there are `count` (the server says so on its stdout, which may
+   * come in after the client saw its reply); then a moment more, so that a duplicate would show.
+   */
+  async settled(count: number): Promise<readonly Received[]> {
+    await waitFor(() => this.received.length >= count, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return this.received;
+  }
+
   async down(): Promise<void> {
     const before = this.downs;
     this.child.stdin.write('down\n');
