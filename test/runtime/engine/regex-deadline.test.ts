@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../runtime/clock/manual-clock.js';
 import { Engine } from '../../../runtime/engine/engine.js';
-import { RegexDeadline, WINDOW_MS } from '../../../runtime/engine/regex-deadline.js';
+import { RegexDeadline, TURN_BUDGET_MS, WINDOW_MS } from '../../../runtime/engine/regex-deadline.js';
 import { item, matcher, memoryLog, moduleOf, RecordingSink } from './helpers.js';
 
 /**
@@ -63,6 +63,22 @@ describe('the engine with an item whose regex runs under a deadline', () => {
     expect(warnings[0]).toContain(`${WINDOW_MS} ms deadline`);
     expect(warnings[1]).toContain('\\x1b[31m!');
     expect(warnings.join('')).not.toContain('\x1b');
+  });
+
+  it('bounds the guarded time of one event-loop turn: past it, the rest of a flood is abandoned at once, and the next turn starts afresh', async () => {
+    const engine = new Engine(moduleOf(item({ name: 'GUARDED', match: matcher(EXPONENTIAL), deadline: true, upbound: null })), {
+      clock: new ManualClock(0), actions: new RecordingSink(), log: memoryLog().log,
+    });
+    // Each abandoned line used a whole window, so the turn's budget is spent after at most this many.
+    const spentAfter = Math.ceil(TURN_BUDGET_MS / WINDOW_MS);
+    engine.onLines(0, Array.from({ length: spentAfter + 20 }, () => HOSTILE));
+    const [first] = engine.stats().abandoned;
+    expect(first!.deadline + first!.turnBudget).toBe(spentAfter + 20);
+    expect(first!.turnBudget).toBeGreaterThanOrEqual(20);
+    await new Promise((r) => setImmediate(r));
+    engine.onLines(0, ['fine line', HOSTILE]);
+    expect(engine.stats().items[0]!.matched).toBe(1);
+    expect(engine.stats().abandoned[0]!.deadline).toBe(first!.deadline + 1);
   });
 
   it('runs a long line under the deadline whatever the pattern: one the linear-time fallback would take seconds on is abandoned', () => {
