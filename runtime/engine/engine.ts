@@ -96,11 +96,11 @@ export class Engine {
   private readonly onMatch: ((item: ItemSpec, line: string) => void) | null;
   private readonly timers = new Map<ItemState, TimerHandle>();
   /** By item index: the deadline runner of an item whose regex V8's linear engine cannot take. */
-  private readonly deadlines: (RegexDeadline | undefined)[] = [];
+  private readonly deadlines: (RegexDeadline | undefined)[];
   /** By item index: the deadline runner of an item's long lines (LONG_LINE), made when first needed. */
-  private readonly longRunners: (RegexDeadline | undefined)[] = [];
+  private readonly longRunners: (RegexDeadline | undefined)[];
   /** By item index: a cheap superset of the prefilter's "may match" (its literal), for a deadline window's lookahead. */
-  private readonly screens: (((text: string) => boolean) | undefined)[] = [];
+  private readonly screens: (((text: string) => boolean) | undefined)[];
   private started = false;
   private stopped = false;
   private matchErrors = 0;
@@ -132,6 +132,10 @@ export class Engine {
     };
     this.items = module.items.map((spec) => new ItemState(spec, this.replay || spec.clock === 'log', sameReading(spec.timestamp)));
     this.downItems = this.replay ? this.items.filter((st) => st.down !== null) : [];
+    // Filled, not holey: the scan reads them for every candidate.
+    this.deadlines = module.items.map(() => undefined);
+    this.longRunners = module.items.map(() => undefined);
+    this.screens = module.items.map(() => undefined);
     module.items.forEach((spec, i) => {
       if (spec.deadline === true) this.deadlines[i] = new RegexDeadline(spec.match, (line, why) => this.abandon(spec, line, why));
     });
