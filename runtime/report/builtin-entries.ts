@@ -1,5 +1,6 @@
 import type { BlockSpec } from '../contract.js';
 import { CommandEntry } from '../sources/command/command-entry.js';
+import { MonitorEntry } from '../sources/monitor/monitor-entry.js';
 import type { Directive, EntryContext, ReportEntry } from './report-entry.js';
 
 /** The block kinds `rulec report` runs; `snort` is `rulec snort`'s, `custom` a module's. */
@@ -31,6 +32,7 @@ export function builtinEntry(block: BuiltinReportBlock, blockContext: EntryConte
     case 'command':
       return new CommandEntry(block, context);
     case 'monitor':
+      return new MonitorEntry(block, context);
     case 'watch':
       return new NotRunYet(block.kind, context);
   }

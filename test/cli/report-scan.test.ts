@@ -1,0 +1,66 @@
+/**
+ * `rulec report` runs `monitor` and `watch` blocks: the real CLI code (in this process), the
+ * finished message parsed with mailparser, every attachment decrypted by real gpg.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Gpg } from '../helpers/gpg.js';
+import { main } from '../../cli/main.js';
+import { runMonitor } from '../../runtime/sources/monitor/monitor-block.js';
+import { tempDir, type CliResult } from './run-cli.js';
+
+let tmp: ReturnType<typeof tempDir>;
+let gpg: Gpg;
+
+beforeAll(() => {
+  tmp = tempDir('rulec-report-scan-');
+  gpg = new Gpg();
+  gpg.generate('ops <you@example.com>');
+  gpg.exportKey('you@example.com', join(tmp.dir, 'ops.asc'));
+}, 60_000);
+
+afterAll(() => {
+  gpg?.dispose();
+  tmp?.remove();
+});
+
+function ruleFile(name: string, body: string): string {
+  const text = ['set pgp ops.asc', "set to 'ops@example.com'", "set from 'rulec@example.com'", 'set host web-1', body].join('\n');
+  writeFileSync(join(tmp.dir, `${name}.rules`), text);
+  return join(tmp.dir, `${name}.rules`);
+}
+
+async function report(...args: string[]): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['report', ...args], { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+function decrypted(mail: ParsedMail, name: string): string {
+  const attachment = mail.attachments.find((a) => a.filename === name);
+  expect(attachment, `attachment ${name}`).toBeDefined();
+  expect(attachment!.content.toString('latin1')).toContain('-----BEGIN PGP MESSAGE-----');
+  return gpg.decrypt(attachment!.content).toString('utf8');
+}
+
+describe('rulec report with a monitor block', () => {
+  it('attaches the listing of the trees, encrypted, as rulec monitor writes it', async () => {
+    const tree = join(tmp.dir, 'tree');
+    mkdirSync(join(tree, 'etc'), { recursive: true });
+    writeFileSync(join(tree, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
+    writeFileSync(join(tree, 'etc/odd\tname'), 'x');
+    const rules = ruleFile('monitor', `monitor <<__EOM\n    mime_file "monitor.txt"\n    description "MD5 sum of files"\n    dir ${tree}\n__EOM\n`);
+    const result = await report(rules, '--dry-run');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const mail = await simpleParser(result.stdout);
+    expect(mail.attachments.map((a) => a.filename)).toEqual(['monitor.txt']);
+    let expected = '';
+    runMonitor({ dirs: [tree], digest: 'md5', crossFilesystems: false }, { print: (t) => void (expected += t) });
+    expect(decrypted(mail, 'monitor.txt')).toBe(expected);
+    expect(expected).toContain(`\t${tree}/etc/odd\\tname\n`);
+  });
+});
