@@ -262,6 +262,11 @@ export const codes = {
     description: 'The pattern is longer than 8,192 characters or has more than 1,000 capturing groups; checking and matching such a pattern costs time out of proportion.',
     fix: 'Split it into several items or patterns, and make groups that capture nothing needed non-capturing `(?:...)`.',
   },
+  R335: {
+    title: 'counting windows may need more memory than allowed',
+    description: 'In the worst case, every key of every item at its limit, the items\' windows would hold more than `window_memory` (`[general]`, default 1G): `max_keys` × the times each key keeps (N of `upbound_freq`, plus one with a hold-off) × 8 bytes, summed over the items.',
+    fix: 'Lower `max_keys` or the count of `upbound_freq` on the items the notes name, or raise `window_memory` in `[general]` if the host has that much memory to give.',
+  },
   R350: {
     title: 'bad Snort rule condition',
     description: 'A condition of a rule over Snort alerts (`gid`, `sid`, `rev`, `priority`, `classification`, `proto`, `src`, `dst`, `sport`, `dport`) holds a value of the wrong form, or none.',

@@ -40,6 +40,9 @@ athread_count = 2
 ; gid = adm
 ; state: directory for read positions, so a restart resumes where it stopped.
 ; state = /var/lib/rulec
+; window_memory: the most the items' counting windows may need with every key at its limit
+; (max_keys x the count of upbound_freq x 8 bytes, summed); rulec check refuses more. Default 1G.
+; window_memory = 1G
 
 [SSH_BRUTE_FORCE]
 ; path (required): the log file to follow.

@@ -12,6 +12,7 @@ import { checkModule, checkOtherCommand, checkSet, moduleLines } from './command
 import { CheckContext } from './context.js';
 import { checkEngine } from './engine.js';
 import { ItemReader } from './items.js';
+import { checkWindowMemory } from './memory.js';
 import { checkAttachmentNames, mimeFileWord } from './report.js';
 import { checkSharedPaths, type ReadItem } from './shared-path.js';
 import { indexSections, type IndexedItem } from './sections.js';
@@ -76,6 +77,7 @@ export function check(program: Program): Result<RuleModel> {
     const model = reader.item(source);
     if (model !== null) read.push({ model, source });
   }
+  checkWindowMemory(ctx, read, index.general);
   // Snort rules count alerts, not a file's lines: they go to their listener's block.
   const fileItems = read.filter((r) => r.model.alert === undefined);
   checkSharedPaths(ctx, fileItems);

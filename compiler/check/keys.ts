@@ -43,7 +43,7 @@ export const ITEM_KEYS = [
 export type ItemKey = (typeof ITEM_KEYS)[number];
 
 /** Keys that only `[general]` may set. */
-export const GENERAL_ONLY_KEYS = ['athread_count', 'uid', 'gid', 'state'] as const;
+export const GENERAL_ONLY_KEYS = ['athread_count', 'uid', 'gid', 'state', 'window_memory'] as const;
 
 /**
  * Keys the real logNOT read that rulec has no use for, with what to do instead. A logNOT

@@ -18,6 +18,12 @@ export interface EngineDeps {
   readonly replay?: boolean;
   /** Called with each line an item matched, as it matched it (cut at its line_max): `-v` logs them. */
   readonly onMatch?: (item: ItemSpec, line: string) => void;
+  /**
+   * Makes window storage for `length` times; default `new Float64Array`. Tests give one that
+   * fails as a host out of memory does (a real failure cannot be provoked safely: under an
+   * address-space limit V8's own allocations fail first).
+   */
+  readonly allocateTimes?: (length: number) => Float64Array;
 }
 
 /** Counters of one source since start. */
@@ -130,7 +136,17 @@ export class Engine {
       timeSpecs.set(key, t);
       return t;
     };
-    this.items = module.items.map((spec) => new ItemState(spec, this.replay || spec.clock === 'log', sameReading(spec.timestamp)));
+    this.items = module.items.map((spec) => {
+      let failures = 0;
+      // Log the 1st, 2nd, 4th... failure of an item: under memory pressure they come in floods.
+      const failed = (bytes: number, error: unknown, outcome: string): void => {
+        failures++;
+        if ((failures & (failures - 1)) !== 0) return;
+        this.log.error(spec.name, `window memory: could not allocate ${bytes} bytes (${String(error)}); ${outcome} (${failures} so far)`);
+      };
+      const memory = { onAllocationFailure: failed, ...(deps.allocateTimes === undefined ? {} : { allocate: deps.allocateTimes }) };
+      return new ItemState(spec, this.replay || spec.clock === 'log', sameReading(spec.timestamp), memory);
+    });
     this.downItems = this.replay ? this.items.filter((st) => st.down !== null) : [];
     // Filled, not holey: the scan reads them for every candidate.
     this.deadlines = module.items.map(() => undefined);

@@ -2,7 +2,7 @@ import crc32 from 'crc/crc32';
 import type { ItemSpec, TimestampSpec } from '../contract.js';
 import { DownboundWindow } from './downbound-window.js';
 import { SizeThreshold } from './size-threshold.js';
-import { SlidingWindow } from './sliding-window.js';
+import { SlidingWindow, type WindowMemory } from './sliding-window.js';
 import { WindowTable } from './window-table.js';
 
 /** Counters of one item since start. */
@@ -19,6 +19,8 @@ export interface ItemStats {
   readonly sizeFires: number;
   /** Keys evicted at `maxKeys`. */
   readonly evictions: number;
+  /** Window storage that could not be allocated (the key counted afresh, or evicted another). */
+  readonly allocationFailures: number;
   /** Lines cut to the item's `lineMax` before matching. */
   readonly cutLines: number;
   /** Matched lines counted in log time without a readable time (they took the last known one). */
@@ -70,11 +72,13 @@ export class ItemState {
   /**
    * @param timeSpec the item's timestamp spec, one object for every item that reads times the
    *   same way (the engine keys what it last read by it)
+   * @param memory how its windows allocate, and whom they tell when they cannot
    */
   constructor(
     readonly spec: ItemSpec,
     readonly logTime: boolean,
     readonly timeSpec: TimestampSpec,
+    memory: WindowMemory = {},
   ) {
     this.upEnv = { RULEC_ITEM: spec.name };
     const up = spec.upbound;
@@ -83,9 +87,9 @@ export class ItemState {
     this.holdoffMs = spec.upboundAction === null ? 0 : Math.max(0, (spec.upboundHoldoff ?? 0) * 1000);
     const held = this.holdoffMs > 0;
     this.table = (counted || held) && !keyless
-      ? new WindowTable(counted ? up.count : 0, counted ? up.seconds : 0, spec.maxKeys, crcOf, held)
+      ? new WindowTable(counted ? up.count : 0, counted ? up.seconds : 0, spec.maxKeys, crcOf, held, memory)
       : null;
-    this.window = counted && keyless ? new SlidingWindow(up.count, up.seconds) : null;
+    this.window = counted && keyless ? new SlidingWindow(up.count, up.seconds, memory) : null;
     const down = spec.downbound;
     this.down = down !== null && down.count > 0 && down.seconds > 0 && spec.downboundAction !== null
       ? new DownboundWindow(down.count, down.seconds)
@@ -106,6 +110,7 @@ export class ItemState {
       downboundFires: this.downboundFires,
       sizeFires: this.sizeFires,
       evictions: this.table?.evictions ?? 0,
+      allocationFailures: (this.table?.allocationFailures ?? 0) + (this.window?.allocationFailures ?? 0),
       cutLines: this.cutLines,
       untimedLines: this.untimedLines,
       downboundSkipped: this.downboundSkipped,

@@ -1,30 +1,52 @@
 import { ownCopy } from './own-copy.js';
-import { ringHit } from './sliding-window.js';
+import { allocateTimes, FIRE, FIRST_RING, GROW, grownSize, ringHit, unroll, type AllocationFailure, type WindowMemory } from './sliding-window.js';
 
 /** A counting key: a CRC-32 number or a capture's text. */
 export type WindowKey = string | number;
 
 /** Longer capture keys are stored shortened (prefix, CRC-32 and length) so keys stay small. */
 const KEY_MAX = 256;
-/** Ring storage allocated before any key arrives. */
-const INITIAL_BYTES = 1 << 20;
+/** Keys the table has room for before the first one arrives. */
+const INITIAL_KEYS = 16;
 
 /**
  * Exact sliding windows `N/T` for up to `maxKeys` keys, and each key's hold-off after it fired.
- * Each key owns a ring of its last N match times in one shared Float64Array (8·N bytes per key);
- * keys form an LRU list in Int32Arrays so the least recently used is evicted when a new key
- * arrives at the cap, its hold-off with it. Storage doubles as keys arrive, up to the cap.
- * With N = 0 every match exceeds the window: the table then only keeps the keys' hold-offs.
+ *
+ * Each key's ring of match times starts with room for min(N, 8) times in one shared
+ * Float64Array, and grows on demand, doubling up to N, into a Float64Array of its own when all
+ * of its times are still inside the window (`ringHit`'s GROW): memory follows the matches a key
+ * has within T, so 200,000 keys at `1000/60` that each match a few times take 8 times each, not
+ * 1,000. A fire or an eviction gives a grown ring back. The worst case, every key at N, is what
+ * `rulec check` bounds (`window_memory`).
+ *
+ * Keys form an LRU list in Int32Arrays so the least recently used is evicted when a new key
+ * arrives at the cap, its hold-off with it; the shared arrays double as keys arrive, up to the
+ * cap. With N = 0 every match exceeds the window: the table then keeps only the hold-offs.
+ *
+ * An allocation that fails never reaches the line: a key whose ring cannot grow counts afresh
+ * from that match, and the table stops growing rings past the memory they hold then (keys
+ * that would need more count afresh too); a table that cannot grow for more keys evicts instead.
+ * Each is counted in `allocationFailures` and told to `onAllocationFailure`.
  */
 export class WindowTable {
   /** Keys evicted to make room, since start. */
   evictions = 0;
+  /** Allocations of window storage that failed, and rings that could not grow past the limit one set. */
+  allocationFailures = 0;
   private readonly n: number;
   private readonly windowMs: number;
-  private readonly maxKeys: number;
+  /** Times each key's first ring holds: min(N, 8). */
+  private readonly first: number;
+  private maxKeys: number;
   private readonly index = new Map<WindowKey, number>();
   private keys: WindowKey[] = [];
+  /** The first ring of every slot, `first` times each. */
   private times: Float64Array;
+  /** Per slot, the ring it grew into, if it did (then its first ring is unused). */
+  private readonly rings: (Float64Array | undefined)[] = [];
+  /** Times held by grown rings, and the most they may hold once an allocation failed. */
+  private ringTimes = 0;
+  private ringLimit = Infinity;
   private len: Int32Array;
   private pos: Int32Array;
   private prev: Int32Array;
@@ -36,19 +58,40 @@ export class WindowTable {
   /** Most and least recently used slots, -1 when empty. */
   private head = -1;
   private tail = -1;
+  private readonly allocate: (length: number) => Float64Array;
+  private readonly onAllocationFailure: AllocationFailure;
 
-  constructor(count: number, seconds: number, maxKeys: number, private readonly hashLong: (text: string) => number, holdoff = false) {
+  /**
+   * @param holdoff whether keys are held off after a fire (`holdUntil`)
+   * @param memory where ring storage comes from (`new Float64Array`) and whom a failure is told
+   */
+  constructor(
+    count: number,
+    seconds: number,
+    maxKeys: number,
+    private readonly hashLong: (text: string) => number,
+    holdoff = false,
+    memory: WindowMemory = {},
+  ) {
+    this.allocate = memory.allocate ?? allocateTimes;
+    this.onAllocationFailure = memory.onAllocationFailure ?? (() => {});
     this.n = Math.max(0, Math.floor(count));
     this.windowMs = seconds * 1000;
+    this.first = Math.min(this.n, FIRST_RING);
     this.maxKeys = Math.max(1, Math.floor(maxKeys));
-    // 16 keys to start, fewer when N is large (8·N bytes each): about 1 MB at most up front.
-    this.capacity = Math.min(this.maxKeys, 16, Math.max(1, Math.floor(INITIAL_BYTES / (8 * Math.max(1, this.n)))));
-    this.times = new Float64Array(this.capacity * this.n);
+    this.capacity = Math.min(this.maxKeys, INITIAL_KEYS);
+    this.times = this.allocate(this.capacity * this.first);
     this.len = new Int32Array(this.capacity);
     this.pos = new Int32Array(this.capacity);
     this.prev = new Int32Array(this.capacity);
     this.next = new Int32Array(this.capacity);
     this.held = holdoff ? new Float64Array(this.capacity) : null;
+  }
+
+  /** Bytes of window storage allocated now: rings, hold-offs and the LRU list (not the keys' text). */
+  get bytes(): number {
+    const arrays = [this.times, this.len, this.pos, this.prev, this.next, this.held];
+    return arrays.reduce((sum, a) => sum + (a?.byteLength ?? 0), 0) + this.ringTimes * 8;
   }
 
   /** Live keys. */
@@ -84,14 +127,24 @@ export class WindowTable {
     const n = this.n;
     if (n === 0) return true;
     const len = this.len[slot] ?? 0;
-    const next = ringHit(this.times, slot * n, n, this.windowMs, len, this.pos[slot] ?? 0, t);
-    if (next < 0) {
-      this.len[slot] = 0;
-      this.pos[slot] = 0;
+    // With N ≤ 8 no ring ever grows: no second array to read on every match.
+    let ring = this.n > this.first ? this.rings[slot] : undefined;
+    let next = ring === undefined
+      ? ringHit(this.times, slot * this.first, this.first, n, this.windowMs, len, this.pos[slot] ?? 0, t)
+      : ringHit(ring, 0, ring.length, n, this.windowMs, len, this.pos[slot] ?? 0, t);
+    if (next === GROW) {
+      ring = this.grownRing(slot, ring);
+      next = ring === undefined
+        ? ringHit(this.times, slot * this.first, this.first, n, this.windowMs, this.len[slot] ?? 0, this.pos[slot] ?? 0, t)
+        : ringHit(ring, 0, ring.length, n, this.windowMs, this.len[slot] ?? 0, this.pos[slot] ?? 0, t);
+    }
+    if (next === FIRE) {
+      this.clear(slot);
       return true;
     }
     this.pos[slot] = next;
-    if (len < n) this.len[slot] = len + 1;
+    const count = this.len[slot] ?? 0;
+    if (count < (ring?.length ?? this.first)) this.len[slot] = count + 1;
     return false;
   }
 
@@ -105,10 +158,48 @@ export class WindowTable {
     if (this.held !== null) this.held[slot] = until;
   }
 
+  /**
+   * The slot's full ring (its first ring when `ring` is undefined) moved into one twice its
+   * size, oldest time first; or, when that cannot be allocated, the slot's window cleared.
+   */
+  private grownRing(slot: number, ring: Float64Array | undefined): Float64Array | undefined {
+    const cap = ring?.length ?? this.first;
+    const size = grownSize(cap, this.n);
+    let grown: Float64Array;
+    try {
+      // Past the limit a failure set, do not ask again: each failed request costs V8 a full GC.
+      if (this.ringTimes - (ring?.length ?? 0) + size > this.ringLimit) throw new RangeError('window memory limit reached after an allocation failure');
+      grown = this.allocate(size);
+    } catch (error) {
+      this.allocationFailures++;
+      if (this.ringLimit === Infinity) this.ringLimit = this.ringTimes;
+      this.clear(slot);
+      this.onAllocationFailure(size * 8, error, 'the key counts afresh from this match');
+      return undefined;
+    }
+    if (ring === undefined) unroll(this.times, slot * this.first, cap, this.pos[slot] ?? 0, grown);
+    else unroll(ring, 0, cap, this.pos[slot] ?? 0, grown);
+    this.ringTimes += size - (ring?.length ?? 0);
+    this.rings[slot] = grown;
+    this.len[slot] = cap;
+    this.pos[slot] = cap;
+    return grown;
+  }
+
+  /** Empties the slot's window and gives its grown ring back. */
+  private clear(slot: number): void {
+    const ring = this.rings[slot];
+    if (ring !== undefined) {
+      this.ringTimes -= ring.length;
+      this.rings[slot] = undefined;
+    }
+    this.len[slot] = 0;
+    this.pos[slot] = 0;
+  }
+
   private insert(key: WindowKey): number {
     let slot: number;
-    if (this.used < this.maxKeys) {
-      if (this.used === this.capacity) this.grow();
+    if (this.used < this.maxKeys && (this.used < this.capacity || this.grow())) {
       slot = this.used++;
     } else {
       slot = this.tail;
@@ -119,8 +210,7 @@ export class WindowTable {
     }
     this.keys[slot] = key;
     this.index.set(key, slot);
-    this.len[slot] = 0;
-    this.pos[slot] = 0;
+    this.clear(slot);
     if (this.held !== null) this.held[slot] = -Infinity;
     this.pushHead(slot);
     return slot;
@@ -149,19 +239,35 @@ export class WindowTable {
     if (this.tail === -1) this.tail = slot;
   }
 
-  private grow(): void {
+  /** Doubles the room for keys; false (and no more keys than now, from then on) when that cannot be allocated. */
+  private grow(): boolean {
     const capacity = Math.min(this.maxKeys, this.capacity * 2);
     const widen = <T extends Float64Array | Int32Array>(old: T, make: (size: number) => T, per: number): T => {
       const fresh = make(capacity * per);
       fresh.set(old);
       return fresh;
     };
-    this.times = widen(this.times, (s) => new Float64Array(s), this.n);
-    this.len = widen(this.len, (s) => new Int32Array(s), 1);
-    this.pos = widen(this.pos, (s) => new Int32Array(s), 1);
-    this.prev = widen(this.prev, (s) => new Int32Array(s), 1);
-    this.next = widen(this.next, (s) => new Int32Array(s), 1);
-    if (this.held !== null) this.held = widen(this.held, (s) => new Float64Array(s), 1);
-    this.capacity = capacity;
+    try {
+      // All or nothing: every array is made before any is replaced.
+      const times = widen(this.times, this.allocate, this.first);
+      const len = widen(this.len, (s) => new Int32Array(s), 1);
+      const pos = widen(this.pos, (s) => new Int32Array(s), 1);
+      const prev = widen(this.prev, (s) => new Int32Array(s), 1);
+      const next = widen(this.next, (s) => new Int32Array(s), 1);
+      const held = this.held === null ? null : widen(this.held, (s) => new Float64Array(s), 1);
+      this.times = times;
+      this.len = len;
+      this.pos = pos;
+      this.prev = prev;
+      this.next = next;
+      this.held = held;
+      this.capacity = capacity;
+      return true;
+    } catch (error) {
+      this.allocationFailures++;
+      this.maxKeys = this.capacity;
+      this.onAllocationFailure((capacity - this.capacity) * (8 * this.first + 16 + (this.held === null ? 0 : 8)), error, `no room for more than ${this.capacity} keys: a new key evicts the least recently used`);
+      return false;
+    }
   }
 }

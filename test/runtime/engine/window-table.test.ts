@@ -38,11 +38,15 @@ class Reference {
 }
 
 describe('WindowTable against a brute-force reference', () => {
-  for (const [n, seconds, maxKeys, keySpace, seed] of [
+  for (const [n, seconds, maxKeys, keySpace, seed, step = 2000] of [
     [1, 5, 4, 6, 1],
     [3, 10, 8, 12, 2],
     [5, 30, 50, 40, 3],
     [2, 1, 3, 3, 4],
+    // Rings that grow past their first 8 times, up to N, and are given back at fires.
+    [20, 30, 8, 6, 5, 400],
+    [100, 60, 4, 3, 6, 150],
+    [9, 20, 10, 12, 7, 300],
   ] as const) {
     it(`agrees on fires and evictions for ${n}/${seconds}, ${maxKeys} keys max, ${keySpace} keys`, () => {
       const rnd = seededRandom(seed);
@@ -52,7 +56,7 @@ describe('WindowTable against a brute-force reference', () => {
       const mismatches: string[] = [];
       let fires = 0;
       for (let i = 0; i < 20_000; i++) {
-        t += Math.floor(rnd() * 2000);
+        t += Math.floor(rnd() * step);
         const key = `k${Math.floor(rnd() * keySpace)}`;
         const got = table.hit(table.slotFor(key), t);
         const want = ref.hit(key, t);
@@ -89,11 +93,13 @@ describe('WindowTable against a brute-force reference', () => {
 });
 
 describe('SlidingWindow (one key) against the same reference', () => {
-  for (const [n, seconds, seed] of [
+  for (const [n, seconds, seed, step = 2000] of [
     [1, 5, 1],
     [3, 10, 2],
     [5, 30, 3],
     [2, 1, 4],
+    // A ring that grows past its first 8 times.
+    [40, 30, 5, 300],
   ] as const) {
     it(`agrees on fires for ${n}/${seconds}, with times that sometimes run backwards`, () => {
       const rnd = seededRandom(seed);
@@ -106,7 +112,7 @@ describe('SlidingWindow (one key) against the same reference', () => {
       let fires = 0;
       for (let i = 0; i < 20_000; i++) {
         // One step in ten goes back in time: it counts as the window's newest time.
-        t += rnd() < 0.1 ? -Math.floor(rnd() * 3000) : Math.floor(rnd() * 2000);
+        t += rnd() < 0.1 ? -Math.floor(rnd() * 3000) : Math.floor(rnd() * step);
         const counted: number = newest === null ? t : Math.max(newest, t);
         const got = window.hit(t);
         const want = ref.hit('k', counted);
