@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ts } from 'ts-morph';
-import { build, compile } from '../compiler/api.js';
+import { build, compile } from '../compiler/pipeline.js';
 import { hasErrors } from '../grammar/diagnostic.js';
 import { packageRoot } from '../compiler/manifest.js';
 import { medianMs, templateRules, type Benchmark } from './bench.js';

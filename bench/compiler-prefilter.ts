@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ts } from 'ts-morph';
-import { compile } from '../compiler/api.js';
+import { compile } from '../compiler/pipeline.js';
 import { sourceLiterals } from '../compiler/generate/prefilter.js';
 import { hasErrors } from '../grammar/diagnostic.js';
 import type { RuleModule } from '../runtime/contract.js';

@@ -32,7 +32,7 @@ const benchmarks: readonly Benchmark[] = [
   snortBench,
 ];
 
-// As bin/rulec.js does, before any benchmark imports a rule module: measure what operators run.
+// As every rulec process does (guardProcess), before any benchmark loads a rule module: measure what operators run.
 enableLinearRegexFallback();
 
 const filter = process.argv[2] ?? '';

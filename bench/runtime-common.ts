@@ -6,7 +6,7 @@ import { LiveClock } from '../runtime/clock/clock.js';
 import type { RuleModule } from '../runtime/contract.js';
 import { Supervisor } from '../runtime/daemon/supervisor.js';
 import { Logger } from '../runtime/log/logger.js';
-import { loadRuleFile } from '../cli/commands/run.js';
+import { loadRuleFile } from '../cli/load-rules.js';
 import { corpusLines } from './bench.js';
 import { seededRandom } from '../compiler/seeded-random.js';
 

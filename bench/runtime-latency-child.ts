@@ -3,21 +3,15 @@
  * BUNDLE`, only the runtime and the compiled module are loaded (a process holding the compiler
  * is four times larger, and fork() for each action costs with the size). Argv: MODE FILE
  * [MODULE.mjs]. MODE `bare`: a bare tailer notes when each `ALERT <stamp>` line is delivered;
- * `pipeline`: the supervisor and a real ActionRunner note when the ALERT item's action is
- * submitted and when its child process has started. As under `rulec run`, actions start by
- * posix_spawn from this process where it can (the start is noted when posix_spawn returns,
- * after the exec), else from the action helper (noted when the helper's report arrives, so it
- * includes that hop). Prints `ready` once following; when stdin ends it stops and prints
- * `{ startedBy, latencies: { kind: latencies in ms } }` as JSON.
+ * `pipeline`: a daemon built as `rulec run` builds it (createDaemon) notes when the ALERT
+ * item's action is submitted and when its child process has started: by posix_spawn where it
+ * can (noted when posix_spawn returns, after the exec), else from the action helper (noted when
+ * the helper's report arrives, so it includes that hop). Prints `ready` once following; when
+ * stdin ends it stops and prints `{ startedBy, latencies: { kind: latencies in ms } }` as JSON.
  */
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { actionHelperIfNeeded } from '../runtime/actions/action-helper.js';
-import { ActionRunner } from '../runtime/actions/action-runner.js';
-import type { ActionRequest, ActionSink } from '../runtime/actions/action-sink.js';
-import { LiveClock } from '../runtime/clock/clock.js';
-import type { RuleModule } from '../runtime/contract.js';
-import { Supervisor } from '../runtime/daemon/supervisor.js';
-import { Logger } from '../runtime/log/logger.js';
+import { pathToFileURL } from 'node:url';
+import { posixSpawnAvailable } from '../runtime/actions/posix-spawn.js';
+import { createDaemon, Logger, type ActionRequest, type RuleModule } from '../runtime/index.js';
 import { FileTailer } from '../runtime/sources/tail/index.js';
 import { monotonicClock } from './wall-clock.js';
 
@@ -43,31 +37,16 @@ if (mode === 'bare') {
   const module = ((await import(pathToFileURL(moduleFile!).href)) as { default: RuleModule }).default;
   const log = new Logger({ level: 'error' });
   const stamp = (request: ActionRequest): string | null => (request.item.name === 'ALERT' ? request.captures[1] ?? 'NaN' : null);
-  // As `rulec run` does (runtime/daemon/main.ts).
-  const helper = actionHelperIfNeeded(fileURLToPath(new URL('../../bin/rulec.js', import.meta.url)));
-  startedBy = helper === undefined ? 'posix_spawn' : 'the action helper';
-  const runner = new ActionRunner(log, {
-    threads: module.engine.actionThreads,
-    helper,
-    onSpawn: (request) => {
-      const s = stamp(request);
-      if (s !== null) record('started', s);
-    },
-  });
-  // Submit time is taken on the way into the real queue.
-  const sink: ActionSink = {
-    submit: (request) => {
-      const s = stamp(request);
-      if (s !== null) record('submitted', s);
-      runner.submit(request);
-    },
+  // Where posix_spawn cannot be used the daemon starts the runtime's own helper (out/runtime/actions/helper-main.js).
+  startedBy = posixSpawnAvailable() ? 'posix_spawn' : 'the action helper';
+  const noted = (kind: string) => (request: ActionRequest): void => {
+    const s = stamp(request);
+    if (s !== null) record(kind, s);
   };
-  const supervisor = new Supervisor({ clock: new LiveClock(), actions: sink, log });
-  await supervisor.start([module]);
+  const daemon = createDaemon([module], { log, actions: { onSubmit: noted('submitted'), onSpawn: noted('started') } });
+  await daemon.start();
   stop = async () => {
-    await supervisor.stop();
-    await runner.drain(5000);
-    runner.close();
+    await daemon.stop({ drainMs: 5000 });
   };
 }
 process.stdout.write('ready\n');

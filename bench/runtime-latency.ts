@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileToJs } from '../compiler/api.js';
+import { compileToJs } from '../compiler/pipeline.js';
 import { corpusLines, templateRules, type Benchmark } from './bench.js';
 import { monotonicClock } from './wall-clock.js';
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileToJs } from '../compiler/api.js';
+import { compileToJs } from '../compiler/pipeline.js';
 import { logTemplates, templateRegex, type Benchmark } from './bench.js';
 
 const RULES = 200;

@@ -1,12 +1,11 @@
 /**
  * `rulec`: dispatches to the commands in `commands/index.ts`. Returns the exit code
  * (0 ok, 1 findings or failures, 2 usage or internal error); never exits the process.
- * Commands load the compiler lazily, so `--help` and the runtime commands do not pay for
- * ts-morph and esbuild.
+ * Commands load the compiler lazily (`loadCompiler()`), so `--help` and the runtime commands do
+ * not pay for ts-morph and esbuild. The CLI uses only the compiler's API and the runtime's entry.
  */
-import { UserError } from '../compiler/user-error.js';
-import { didYouMean } from '../compiler/did-you-mean.js';
-import { packageVersion } from '../compiler/manifest.js';
+import { didYouMean, packageVersion, UserError } from '../compiler/api.js';
+import { guardProcess } from '../runtime/index.js';
 import { UsageError, type Command, type Io } from './command.js';
 import { commands } from './commands/index.js';
 
@@ -38,6 +37,13 @@ function wantsHelp(args: readonly string[]): boolean {
 }
 
 async function runCommand(command: Command, args: readonly string[], io: Io): Promise<number> {
+  // With the command's promise unsettled and nothing left to wait on, Node would end the
+  // process with exit 13 and no word: say so, with the code for an internal error.
+  const unsettled = (): void => {
+    io.err(`rulec ${command.name}: internal error: the process ran out of work before the command finished\n`);
+    process.exitCode = 2;
+  };
+  process.once('beforeExit', unsettled);
   try {
     return await command.run(args, io);
   } catch (error) {
@@ -52,11 +58,17 @@ async function runCommand(command: Command, args: readonly string[], io: Io): Pr
     // A bug: keep the stack so it can be reported.
     io.err(`rulec ${command.name}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 2;
+  } finally {
+    process.off('beforeExit', unsettled);
   }
 }
 
-/** Runs `rulec` with the arguments after the program name. */
+/**
+ * Runs `rulec` with the arguments after the program name. Sets the process up first
+ * (`guardProcess`: no inspector on SIGUSR1, the regex time bound).
+ */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  guardProcess();
   const [name, ...rest] = argv;
   if (name === undefined) {
     io.err(help());

@@ -3,8 +3,8 @@
  * GitHub Actions workflow commands. Line and column are 1-based; the column counts UTF-16
  * code units, as editors and `file:line:col` links do.
  */
-import { LineIndex, type Diagnostic, type Severity } from '../grammar/diagnostic.js';
-import { escapeControlKeepingBackslashes } from '../runtime/log/escape.js';
+import { LineIndex, type Diagnostic, type Severity } from '../compiler/api.js';
+import { escapeControlKeepingBackslashes } from '../runtime/index.js';
 
 /** One diagnostic as `rulec check --format json` prints it. */
 export interface JsonDiagnostic {

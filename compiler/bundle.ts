@@ -1,13 +1,13 @@
 /**
  * `bundle.mjs`: the generated module and the runtime daemon in one ESM file that runs with
  * `node bundle.mjs` on a machine without node_modules. esbuild inlines every dependency; the
- * banner gives the CommonJS ones the `require` they expect.
+ * banner gives the CommonJS ones the `require` they expect. The entry only hands the module to
+ * the runtime's `bundleMain` (runtime/index.ts), which sets the process up before it loads it.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import type { Diagnostic, Result } from '../grammar/diagnostic.js';
-import { LINEAR_FALLBACK_FLAGS } from '../runtime/engine/linear-regex-fallback.js';
 import type { GeneratedFile } from './generate/index.js';
 import { BUNDLE_HEAD, BUNDLE_TAIL } from './bundle-marks.js';
 import { packageRoot } from './manifest.js';
@@ -18,18 +18,11 @@ const BANNER = [
   BUNDLE_HEAD,
   "import { createRequire as __rulecCreateRequire } from 'node:module';",
   'const require = __rulecCreateRequire(import.meta.url);',
-  // Before anything else runs: Node opens its inspector on SIGUSR1 when nothing listens for it,
-  // and a SIGHUP (logrotate's, say) would end the daemon before its own handlers exist.
-  "process.on('SIGUSR1', () => {});",
-  "process.on('SIGHUP', () => {});",
-  // Before the generated module creates its regexes: V8 reads the backtracking limit then.
-  "import { setFlagsFromString as __rulecSetV8Flag } from 'node:v8';",
-  `for (const flag of ${JSON.stringify(LINEAR_FALLBACK_FLAGS)}) __rulecSetV8Flag(flag);`,
 ].join('\n');
 
-/** The runtime entry (`runMain`) relative to the package root: built JS when present, else the source. */
+/** The runtime's public entry relative to the package root: built JS when present, else the source. */
 function runtimeEntry(root: string = packageRoot()): string | null {
-  for (const candidate of ['out/runtime/daemon/main.js', 'runtime/daemon/main.ts']) {
+  for (const candidate of ['out/runtime/index.js', 'runtime/index.ts']) {
     if (existsSync(join(root, candidate))) return candidate;
   }
   return null;
@@ -51,25 +44,20 @@ function failure(file: string, message: string): Diagnostic {
 }
 
 /**
- * Bundles the generated module with the runtime daemon: the bundle calls
- * `runMain([module], process.argv.slice(2))` and sets the exit code it returns, or serves as
- * the daemon's action helper when started as one.
- * `ruleFile` names the rule file in diagnostics.
+ * Bundles the generated module with the runtime daemon: the bundle calls `bundleMain` with a
+ * loader of the module (esbuild keeps an inlined module behind `import()` unevaluated until it is
+ * called) and sets the exit code it returns. `ruleFile` names the rule file in diagnostics.
  */
 export async function bundleModule(module: GeneratedFile, ruleFile: string): Promise<Result<string | null>> {
   const root = packageRoot();
   const entry = runtimeEntry(root);
   if (entry === null) {
-    return { value: null, diagnostics: [failure(ruleFile, 'the runtime entry runtime/daemon/main is not part of this installation')] };
+    return { value: null, diagnostics: [failure(ruleFile, 'the runtime entry runtime/index is not part of this installation')] };
   }
   const contents = [
     "import { fileURLToPath } from 'node:url';",
-    `import ruleModule from ${JSON.stringify(GENERATED)};`,
-    `import { isActionHelper, runMain, serveActions } from ${JSON.stringify(`./${entry}`)};`,
-    // The bundle is the only file there is, so it is also its own action helper.
-    'const self = fileURLToPath(import.meta.url);',
-    'if (isActionHelper()) serveActions();',
-    'else process.exitCode = await runMain([ruleModule], process.argv.slice(2), { actionHelper: self, ruleSource: self });',
+    `import { bundleMain } from ${JSON.stringify(`./${entry}`)};`,
+    `process.exitCode = await bundleMain(() => import(${JSON.stringify(GENERATED)}), fileURLToPath(import.meta.url), process.argv.slice(2));`,
   ].join('\n');
   try {
     const result = await build({

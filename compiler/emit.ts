@@ -7,7 +7,7 @@
  */
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
-import { writeTempBeside } from '../runtime/fs/write-atomic.js';
+import { writeTempBeside } from '../runtime/index.js';
 
 /** One file to write, relative to the output directory. */
 export interface OutputFile {

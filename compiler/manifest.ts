@@ -49,11 +49,6 @@ export function packageRoot(): string {
   }
 }
 
-/** The `rulec` program's own script: what the daemon starts again as its action helper. */
-export function rulecScript(): string {
-  return join(packageRoot(), 'bin', 'rulec.js');
-}
-
 /** The `version` of rulec's package.json. */
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;

@@ -1,17 +1,30 @@
 /**
- * The runtime's public entry (`rulec/runtime`) for programs that embed it: the daemon
- * (`runMain`, what bundle.mjs calls), the pieces it wires, and the contract generated modules
+ * The runtime's public entry (`rulec/runtime`), for the CLI and for programs that embed it: the
+ * daemon (`runMain` as a process, `createDaemon` to build one, `bundleMain`, what bundle.mjs
+ * calls), loading rule modules, the dry run of `rulec test`, and the contract generated modules
  * satisfy. The runtime depends on nothing outside this folder.
  */
 export * from './contract.js';
-export { runMain, type RunMainOptions } from './daemon/main.js';
+export { runMain, type CompiledRules, type DaemonIo, type DaemonRules, type RunMainOptions } from './daemon/main.js';
+export { bundleMain } from './daemon/bundle-main.js';
+export { createDaemon, STOP_GRACE_MS, type Daemon, type DaemonActionOptions, type DaemonOptions, type DaemonStats } from './daemon/daemon.js';
+export { BLOCK_COMMANDS, type Coverage } from './daemon/coverage.js';
+export { DAEMON_SERVICES, type DaemonService, type ServiceContext, type ServiceKind } from './daemon/services.js';
 export { DAEMON_USAGE, parseDaemonArgs, type DaemonArgs } from './daemon/args.js';
-export { checkModule, importModule, type LoadResult } from './daemon/loader.js';
+export { checkModule, evaluateModuleScript, importModule, type LoadResult } from './daemon/loader.js';
+export { guardProcess } from './daemon/process-guards.js';
+export { enableLinearRegexFallback } from './engine/linear-regex-fallback.js';
 export { Supervisor, type SupervisorDeps } from './daemon/supervisor.js';
 export { DryRun, type DryRunEvent, type DryRunOptions, type FireEvent, type MatchEvent } from './daemon/dry-run.js';
 export { RUNTIME_VERSION } from './daemon/version.js';
+export type { ActionRequest, ActionSink, FireKind } from './actions/action-sink.js';
+export type { ActionStats } from './actions/action-runner.js';
+export type { ItemStats } from './engine/item-state.js';
+export { Logger, type LoggerOptions, type LogLevel } from './log/logger.js';
+export { escapeControl, escapeControlKeepingBackslashes, safeJson } from './log/escape.js';
+export { LineSplitter } from './sources/tail/index.js';
+export { writeTempBeside } from './fs/write-atomic.js';
 export { LineStream, type LineBatch, type LineStreamOptions, type StreamPosition } from './sources/line-stream.js';
-export { enableLinearRegexFallback } from './engine/linear-regex-fallback.js';
 export { BaseReportEntry, type Directive, type EntryContext, type ReportEntry, type ReportOutput } from './report/report-entry.js';
 export { serveSnort, type SnortServeOptions, type SnortIo } from './sources/snort/serve-snort.js';
 export { ALERT_VARIANTS, type AlertVariant, type ByteOrder } from './sources/snort/alertpkt.js';
@@ -21,3 +34,6 @@ export { Reporter, type ReporterOptions, type ReportResult } from './report/repo
 export { ReportError } from './report/report-error.js';
 export { importJavaScript, type ModuleImporter } from './report/custom-module.js';
 export { isReportBlock } from './report/builtin-entries.js';
+export { RegexDeadline, WINDOW_MS as REGEX_WINDOW_MS } from './engine/regex-deadline.js';
+export { algorithmOf, compareListings, differenceLine, monitorSettings, parseListing, runMonitor, type DigestAlgorithm, type ListingEntry } from './sources/monitor/index.js';
+export { addressProblem, smtpProblem, subjectProblem } from './report/mail-settings.js';

@@ -1,5 +1,5 @@
 /** `rulec build FILE [-o DIR]`: the generated module, bundle.mjs and manifest.json. */
-import { hasErrors } from '../../grammar/diagnostic.js';
+import { hasErrors, loadCompiler } from '../../compiler/api.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { renderReport } from '../render.js';
@@ -16,7 +16,7 @@ export const buildCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('build takes exactly one rule file');
     const outDir = values.out as string;
     if (outDir === '') throw new UsageError('-o needs a directory (an empty one would mean the current directory)');
-    const { build } = await import('../../compiler/api.js');
+    const { build } = await loadCompiler();
     const result = await build(positionals[0]!, outDir);
     io.err(renderReport(result.diagnostics, result.sources));
     if (hasErrors(result.diagnostics)) {

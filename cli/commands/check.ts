@@ -1,5 +1,5 @@
 /** `rulec check FILE... [--format text|json|github] [--strict]`: CI validation. */
-import type { Diagnostic } from '../../grammar/diagnostic.js';
+import { loadCompiler, UserError, type Diagnostic } from '../../compiler/api.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { orderDiagnostics, renderGithub, renderJson, renderReport } from '../render.js';
@@ -20,7 +20,7 @@ export const checkCommand: Command = {
     if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format \`${format}\` (text, json or github)`);
     if (positionals.length === 0) throw new UsageError('no rule file given');
 
-    const { checkFiles, UserError } = await import('../../compiler/api.js');
+    const { checkFiles } = await loadCompiler();
     // A file that cannot be read is reported on its own: the others' findings still print.
     const results: ReturnType<typeof checkFiles> = [];
     const unreadable: string[] = [];

@@ -7,16 +7,11 @@
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { actionHelperIfNeeded } from '../../runtime/actions/action-helper.js';
-import { ActionRunner } from '../../runtime/actions/action-runner.js';
-import { LiveClock } from '../../runtime/clock/clock.js';
-import { Supervisor } from '../../runtime/daemon/supervisor.js';
-import { Logger } from '../../runtime/log/logger.js';
-import { packageRoot, rulecScript } from '../../compiler/manifest.js';
-import { seededRandom } from '../../compiler/seeded-random.js';
+import { packageRoot, seededRandom } from '../../compiler/api.js';
+import { createDaemon, Logger } from '../../runtime/index.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command, type Io } from '../command.js';
-import { loadRuleFile } from './run.js';
+import { loadRuleFile } from '../load-rules.js';
 
 const LINES_PER_SECOND = 300;
 const TICK_MS = 50;
@@ -87,10 +82,8 @@ async function runDemo(dir: string, seconds: number, io: Io, interrupt: Interrup
   const log = new Logger({ stdout: { write: (text: string) => io.out(text) } });
   // Actions run `/usr/bin/env node ...`: make sure the node running the demo is the one found.
   const baseEnv = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
-  const helper = actionHelperIfNeeded(rulecScript(), (reason) => log.warn(null, reason));
-  const actions = new ActionRunner(log, { threads: loaded.module.engine.actionThreads, baseEnv, helper });
-  const supervisor = new Supervisor({ clock: new LiveClock(), actions, log });
-  await supervisor.start([loaded.module]);
+  const daemon = createDaemon([loaded.module], { log, actions: { baseEnv } });
+  await daemon.start();
 
   // Seeded, so every demo run writes the same log.
   const next = seededRandom(20_240_917);
@@ -108,12 +101,10 @@ async function runDemo(dir: string, seconds: number, io: Io, interrupt: Interrup
     written += lines.length;
   }
   await sleep(300);
-  await supervisor.stop();
-  const drained = await actions.drain(4_000);
-  await actions.close(1_000);
-  const stats = supervisor.stats();
+  // The readers stop first; the actions they fired get up to 4 s to finish.
+  const stats = await daemon.stop({ drainMs: 4_000 });
   const runs = readFileSync(join(dir, 'notify.log'), 'utf8').split('\n').filter((l) => l !== '').length;
-  const a = actions.stats();
+  const a = stats.actions;
 
   io.out(`\nsummary\n  lines written ${written}, lines read ${stats.linesRead}\n`);
   // An item without a regex counts lines, not matches.
@@ -122,7 +113,7 @@ async function runDemo(dir: string, seconds: number, io: Io, interrupt: Interrup
     const counted = everyLine.has(i) ? `counts every line (${item.matched})` : `${item.matched} matched`;
     io.out(`  ${item.name}: ${counted}, fires: upbound ${item.upboundFires}, downbound ${item.downboundFires}, size ${item.sizeFires}\n`);
   });
-  io.out(`  actions run ${runs} (submitted ${a.submitted}, exited 0 ${a.succeeded}, failed ${a.exitedBadly + a.spawnFailed + a.timedOut}${drained ? '' : ', some still running'})\n`);
+  io.out(`  actions run ${runs} (submitted ${a.submitted}, exited 0 ${a.succeeded}, failed ${a.exitedBadly + a.spawnFailed + a.timedOut}${a.notStarted === 0 ? '' : `, ${a.notStarted} not started`})\n`);
   if (interrupt.signal === null) return 0;
   io.out('  interrupted\n');
   return exitCodeOf(interrupt.signal);

@@ -6,21 +6,21 @@
  * when anything differs (MailLog's `--check`).
  */
 import { readFileSync } from 'node:fs';
-import { UserError } from '../../compiler/user-error.js';
-import { escapeControl } from '../../runtime/log/escape.js';
+import { UserError } from '../../compiler/api.js';
 import {
   algorithmOf,
   compareListings,
   differenceLine,
+  escapeControl,
   monitorSettings,
   parseListing,
   runMonitor,
   type DigestAlgorithm,
   type ListingEntry,
-} from '../../runtime/sources/monitor/index.js';
+} from '../../runtime/index.js';
 import { parseCommandArgs } from '../args.js';
 import { endWhenStdoutCloses, UsageError, type Command, type Io } from '../command.js';
-import { loadRuleFile } from './run.js';
+import { loadRuleFile } from '../load-rules.js';
 
 const isRuleFile = (name: string): boolean => name.endsWith('.rules');
 

@@ -3,15 +3,8 @@
  * `lognot -T` showed them. REGEX is PCRE syntax, translated exactly as rule files are.
  */
 import { fstatSync } from 'node:fs';
-import { runTimeBound } from '../../compiler/regex/linear-blocker.js';
-import { originalCaptures } from '../../compiler/regex/linear-rewrite.js';
-import { runTimeForm, runTimeVerdict } from '../../compiler/regex/run-time.js';
-import { lintRedos } from '../../compiler/regex/redos.js';
-import { translateRegex } from '../../compiler/regex/translate.js';
-import { RegexDeadline, WINDOW_MS } from '../../runtime/engine/regex-deadline.js';
-import { escapeControl, escapeControlKeepingBackslashes } from '../../runtime/log/escape.js';
-import { LineSplitter } from '../../runtime/sources/tail/line-splitter.js';
-import { UserError } from '../../compiler/user-error.js';
+import { loadRegexTools, UserError } from '../../compiler/api.js';
+import { escapeControl, escapeControlKeepingBackslashes, LineSplitter, RegexDeadline, REGEX_WINDOW_MS } from '../../runtime/index.js';
 import { parseCommandArgs } from '../args.js';
 import { endWhenStdoutCloses, UsageError, type Command, type Io } from '../command.js';
 
@@ -47,6 +40,7 @@ export const regexCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('give exactly one REGEX (quote it for the shell)');
     const source = positionals[0]!;
     const flags = values.flags as string;
+    const { translateRegex, lintRedos, runTimeBound, runTimeForm, runTimeVerdict, originalCaptures } = await loadRegexTools();
     const translated = translateRegex(source, flags);
     for (const problem of translated.problems) {
       io.err(`rulec regex: error[${problem.code}]: ${problem.message}\n${pointAt(flags === '' ? source : `${source}/${flags}`, problem.start, problem.end)}`);
@@ -79,7 +73,7 @@ export const regexCommand: Command = {
       lineNo++;
       const result = deadline === null ? match(line) : deadline.exec([line], 0, line, () => line, () => true);
       if (result === 'abandoned') {
-        io.out(`${lineNo}: abandoned: the regex ran past its ${WINDOW_MS} ms deadline on this line\n`);
+        io.out(`${lineNo}: abandoned: the regex ran past its ${REGEX_WINDOW_MS} ms deadline on this line\n`);
         return;
       }
       const captures = result === null ? null : Array.isArray(result) ? result : result.captures;

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { ReportError, importJavaScript, runReport, type ModuleImporter } from '../../runtime/index.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command, type Io } from '../command.js';
-import { loadRuleFile } from './run.js';
+import { loadRuleFile } from '../load-rules.js';
 
 const USAGE = 'rulec report FILE [--dry-run [OUT.eml]] [--flush] [--spool DIR] | rulec report --check PRIOR [LISTING]';
 

@@ -6,57 +6,14 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { hasErrors, type Diagnostic } from '../../grammar/diagnostic.js';
-import type { RuleModule } from '../../runtime/contract.js';
-import { DAEMON_USAGE, parseDaemonArgs } from '../../runtime/daemon/args.js';
-import { rulesFromParent } from '../../runtime/daemon/detach.js';
-import { evaluateModuleScript } from '../../runtime/daemon/loader.js';
-import { runMain } from '../../runtime/daemon/main.js';
-import { BUNDLE_HEAD, BUNDLE_TAIL } from '../../compiler/bundle-marks.js';
-import { rulecScript } from '../../compiler/manifest.js';
-import { UserError } from '../../compiler/user-error.js';
+import { BUNDLE_HEAD, BUNDLE_TAIL, hasErrors, loadCompiler, UserError } from '../../compiler/api.js';
+import { DAEMON_USAGE, parseDaemonArgs, runMain } from '../../runtime/index.js';
 import { UsageError, type Command, type Io } from '../command.js';
+import { compileRuleFile } from '../load-rules.js';
 import { orderDiagnostics, renderReport } from '../render.js';
 
-/** A rule file compiled and imported in memory, or the diagnostics that stopped it. */
-export interface LoadedRules {
-  readonly module: RuleModule | null;
-  readonly diagnostics: readonly Diagnostic[];
-  /** Diagnostics as text (source lines and carets), empty when there are none. */
-  readonly report: string;
-  /** The script the module was evaluated from; null when there is no module. */
-  readonly script: string | null;
-}
-
-/** Compiles a `.rules` file to JavaScript and evaluates it in memory; a reload's old copy can then be freed. */
-export async function loadRuleFile(path: string): Promise<LoadedRules> {
-  // Loaded here, not at the top: every `rulec` call imports this file, and the compiler
-  // (ts-morph, esbuild) costs most of a second that `--version` or a bundle run never needs.
-  const { compileToJs } = await import('../../compiler/api.js');
-  const compiled = compileToJs(path, undefined, 'script');
-  const ordered = orderDiagnostics(compiled.diagnostics, compiled.sources);
-  const report = renderReport(ordered, compiled.sources);
-  if (compiled.js === null || hasErrors(ordered)) return { module: null, diagnostics: ordered, report, script: null };
-  const loaded = evaluateModuleScript(compiled.js, path);
-  if (loaded.error !== null) return { module: null, diagnostics: ordered, report: `${report}rulec: ${loaded.error}\n`, script: null };
-  return { module: loaded.value, diagnostics: ordered, report, script: compiled.js };
-}
-
-/**
- * The rule file's rules: in the background copy of `-d`, the ones its parent compiled and
- * checked (its diagnostics went to the terminal there, not again to the log here); else
- * compiled now.
- */
-async function firstRules(path: string): Promise<LoadedRules> {
-  const script = await rulesFromParent();
-  if (script === null) return loadRuleFile(path);
-  const loaded = evaluateModuleScript(script, path);
-  if (loaded.error !== null) return { module: null, diagnostics: [], report: `rulec: ${loaded.error}\n`, script: null };
-  return { module: loaded.value, diagnostics: [], report: '', script };
-}
-
 async function checkOnly(file: string, io: Io): Promise<number> {
-  const { checkFiles } = await import('../../compiler/api.js');
+  const { checkFiles } = await loadCompiler();
   const [result] = checkFiles([file]);
   const sources = result?.sources ?? new Map<string, string>();
   const diagnostics = orderDiagnostics(result?.diagnostics ?? [], sources);
@@ -86,7 +43,7 @@ function bundleFile(file: string): string {
   return file;
 }
 
-/** Runs a bundle as its own node process, passing signals on so it can drain and reload. */
+/** Runs a bundle as its own node process, passing signals on so it can stop and reload. */
 function runBundle(bundle: string, args: readonly string[]): Promise<number> {
   const child = spawn(process.execPath, [bundle, ...args], { stdio: 'inherit' });
   const signals: NodeJS.Signals[] = ['SIGHUP', 'SIGUSR1', 'SIGTERM', 'SIGINT'];
@@ -110,7 +67,7 @@ export const runCommand: Command = {
   async run(args, io) {
     const parsed = parseDaemonArgs(args);
     if (parsed.errors.length > 0) throw new UsageError(parsed.errors.join('; '));
-    if (parsed.value.version || parsed.value.help) return runMain([], args);
+    if (parsed.value.version || parsed.value.help) return runMain(args, { rules: { modules: [] }, io });
     const file = parsed.value.config;
     const test = parsed.value.test;
     const isBundle = (name: string): boolean => /\.m?js$/.test(name);
@@ -119,21 +76,8 @@ export const runCommand: Command = {
     const bundle = file !== null && isBundle(file) ? file : test;
     if (bundle !== null) return runBundle(bundleFile(bundle), args);
     if (file === null) throw new UsageError('no rule file or bundle given');
-
     // `-w` changes the directory before reloads, so reloads must not depend on the current one.
     const path = resolve(file);
-    const first = await firstRules(path);
-    if (first.report !== '') io.err(first.report);
-    if (first.module === null) return 1;
-    return runMain([first.module], args, {
-      ruleSource: path,
-      moduleScript: first.script ?? undefined,
-      actionHelper: rulecScript(),
-      reload: async () => {
-        const next = await loadRuleFile(path);
-        if (next.module === null) throw new Error(`${file} has errors:\n${next.report}`);
-        return [next.module];
-      },
-    });
+    return runMain(args, { rules: { compile: () => compileRuleFile(path) }, ruleSource: path, io });
   },
 };

@@ -5,7 +5,7 @@
  */
 import { ALERT_VARIANTS, serveSnort, type AlertVariant, type ByteOrder, type HandlerRequest } from '../../runtime/index.js';
 import { UsageError, type Command } from '../command.js';
-import { loadRuleFile } from './run.js';
+import { loadRuleFile } from '../load-rules.js';
 
 const USAGE = `rulec snort [FILE.rules] [--logdir DIR] [--snort-conf FILE] [--handler NAME [key=value ...]]... [--repl]
             [--variant ${ALERT_VARIANTS.join('|')}] [--byte-order native|little|big] [--threads N]

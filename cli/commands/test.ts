@@ -4,12 +4,10 @@
  * its own path.
  */
 import { fstatSync, readFileSync, statSync } from 'node:fs';
-import type { ItemStats } from '../../runtime/engine/item-state.js';
-import { DryRun, type DryRunEvent } from '../../runtime/daemon/dry-run.js';
-import { escapeControl, safeJson } from '../../runtime/log/escape.js';
+import { DryRun, escapeControl, safeJson, type DryRunEvent, type ItemStats } from '../../runtime/index.js';
 import { parseCommandArgs } from '../args.js';
 import { endWhenStdoutCloses, UsageError, type Command, type Io } from '../command.js';
-import { loadRuleFile } from './run.js';
+import { loadRuleFile } from '../load-rules.js';
 
 /** A log split into lines, and the byte offset just past each line (the file's size once it is read). */
 interface Log {

@@ -4,7 +4,7 @@
  * report say the same; credentials never in the file).
  */
 import type { BlockStatement, Word } from '../../grammar/ast.js';
-import { addressProblem, smtpProblem, subjectProblem } from '../../runtime/report/mail-settings.js';
+import { addressProblem, smtpProblem, subjectProblem } from '../../runtime/index.js';
 import { compileActionTemplate } from '../template/action-template.js';
 import { parseDuration } from '../values/index.js';
 import { wordValue } from './context.js';

@@ -1,5 +1,5 @@
 import { RegExpParser, visitRegExpAST, type AST } from '@eslint-community/regexpp';
-import { WINDOW_MS } from '../../runtime/engine/regex-deadline.js';
+import { REGEX_WINDOW_MS as WINDOW_MS } from '../../runtime/index.js';
 import type { TranslatedRegex } from './translate.js';
 
 /**

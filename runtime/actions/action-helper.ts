@@ -6,11 +6,15 @@
  * this helper once and sends it each action over IPC; the helper stays small and does the
  * fork with `runAction`, as the daemon would.
  *
- * The helper is the daemon's own program started again with `RULEC_ACTION_HELPER=1` in its
- * environment (bin/rulec.js, or bundle.mjs, which has no other file to start): its entry point
- * checks `isActionHelper()` first and then only calls `serveActions()`.
+ * Kept only where posix_spawn cannot be used (posix-spawn.ts: a bundle without koffi beside it,
+ * another libc): there it still wins at a daemon's size (bench/runtime-spawn.ts, docs/engine.md).
+ * The helper is helper-main.js beside this file, or a bundle started again with
+ * `RULEC_ACTION_HELPER=1` in its environment (it has no other file to start; its entry,
+ * `bundleMain`, checks `isActionHelper()` first and then only serves).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { posixSpawnAvailable } from './posix-spawn.js';
 import { endGroups, runAction, stopRunningActions, type ActionOutcome, type RunOptions } from './run-action.js';
 
@@ -39,8 +43,11 @@ export function isActionHelper(): boolean {
   return process.env[HELPER_ENV] === '1' && typeof process.send === 'function';
 }
 
-/** The helper's whole life: run each action sent, report its start and end; exit when the daemon is gone. */
-export function serveActions(): void {
+/**
+ * The helper's whole life: run each action sent, report its start and end. Resolves 0 once the
+ * daemon is gone and the actions still running were ended; the process then has nothing left.
+ */
+export function serveActions(): Promise<number> {
   // A daemon that is gone cannot be told; with a callback a failed send is not an 'error' event
   // that would crash the helper (it exits on 'disconnect').
   const reply = (message: HelperReply): void => {
@@ -55,14 +62,24 @@ export function serveActions(): void {
       onSpawn: (group) => reply({ id: request.id, spawned: true, group }),
     }).then((outcome) => reply({ id: request.id, outcome }));
   });
-  // The daemon is gone (or stopped after its drain ran out): no action may outlive this process.
-  process.on('disconnect', () => void stopRunningActions(SHUTDOWN_GRACE_MS).then(() => process.exit(0)));
+  // The daemon is gone (or let it go as it stopped): no action may outlive this process.
+  const done = new Promise<number>((resolve) => {
+    process.once('disconnect', () => {
+      // The grace timer does not hold the loop open by itself; an action left only in its group would let it end unsettled.
+      const hold = setInterval(() => {}, 1 << 30);
+      void stopRunningActions(SHUTDOWN_GRACE_MS).then(() => {
+        clearInterval(hold);
+        resolve(0);
+      });
+    });
+  });
   // Ctrl-C in a terminal and a service manager's stop reach the whole process group; the daemon
-  // drains its actions first and then lets the helper go, so the signal is not the helper's cue.
+  // ends its actions first and then lets the helper go, so the signal is not the helper's cue.
   // SIGUSR1 (a reload sent to every rulec process) would otherwise open Node's inspector on
   // 127.0.0.1:9229, where any local user could run code as this one: a listener prevents it.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1'] as const) process.on(signal, () => {});
   reply({ ready: true });
+  return done;
 }
 
 interface Pending {
@@ -79,6 +96,12 @@ interface Connection {
   readonly pending: Map<number, Pending>;
   ready: boolean;
   closed: boolean;
+}
+
+/** The runtime's own helper program (helper-main.js beside this file), or null where it is not (a bundle, the sources). */
+export function defaultHelperProgram(): string | null {
+  const program = fileURLToPath(new URL('./helper-main.js', import.meta.url));
+  return existsSync(program) ? program : null;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Logger } from '../log/logger.js';
 import { jsonForLog } from '../log/escape.js';
 import { MAX_TIMER_MS } from '../clock/clock.js';
-import { ownCopy } from '../engine/own-copy.js';
+import { ownCopy } from '../text/own-copy.js';
 import type { ActionHelper } from './action-helper.js';
 import type { ActionRequest, ActionSink } from './action-sink.js';
 import { ItemQueue, textSize } from './item-queue.js';
@@ -57,6 +57,8 @@ export interface ActionStats {
   readonly timedOut: number;
   /** Could not start (missing program, bad argument...). */
   readonly spawnFailed: number;
+  /** Queued, or submitted, when `stop` came: never started. */
+  readonly notStarted: number;
   readonly running: number;
   readonly queued: number;
   readonly items: readonly ItemActionStats[];
@@ -102,7 +104,8 @@ export class ActionRunner implements ActionSink {
   private queuedText = 0;
   private running = 0;
   private waiters: (() => void)[] = [];
-  private counts = { submitted: 0, dropped: 0, succeeded: 0, exitedBadly: 0, timedOut: 0, spawnFailed: 0 };
+  private counts = { submitted: 0, dropped: 0, succeeded: 0, exitedBadly: 0, timedOut: 0, spawnFailed: 0, notStarted: 0 };
+  private stopped = false;
 
   constructor(private readonly log: Logger, options: ActionRunnerOptions = {}) {
     this.threads = Math.max(1, options.threads ?? 2);
@@ -122,6 +125,10 @@ export class ActionRunner implements ActionSink {
 
   submit(request: ActionRequest): void {
     this.counts.submitted++;
+    if (this.stopped) {
+      this.counts.notStarted++;
+      return;
+    }
     const queue = this.queueOf(request.item.name);
     queue.submitted++;
     // What was decided first runs first: a full queue refuses the newest, so a flood cannot
@@ -162,6 +169,22 @@ export class ActionRunner implements ActionSink {
    */
   async close(graceMs = this.killGraceMs): Promise<void> {
     await Promise.all([this.helper?.close(graceMs), stopRunningActions(graceMs)]);
+  }
+
+  /**
+   * Stops for good, as the daemon does on SIGTERM: what is queued, and what is submitted from now
+   * on, never starts (counted as `notStarted`); running actions get SIGTERM now and SIGKILL
+   * `graceMs` later. Resolves once they have ended, or the kill grace after the SIGKILL.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.stopped = true;
+    for (const queue of this.queues.values()) while (queue.shift() !== undefined) this.counts.notStarted++;
+    this.queued = 0;
+    this.queuedText = 0;
+    this.turns = [];
+    this.turnHead = 0;
+    await this.close(graceMs);
+    await this.drain(this.killGraceMs);
   }
 
   /** Resolves true once nothing is queued or running, false if `timeoutMs` passes first. */

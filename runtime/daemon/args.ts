@@ -57,7 +57,7 @@ export const DAEMON_USAGE = `usage: rulec run FILE|BUNDLE [options]
   -t, --test FILE      check FILE and exit
   -v, --verbose        log every match (careful: frequent logs)
   -V, --version        print the version and exit
-signals: SIGHUP reopens the own log, SIGUSR1 reloads the rules, SIGTERM drains actions and exits`;
+signals: SIGHUP reopens the own log, SIGUSR1 reloads the rules, SIGTERM ends running actions and exits`;
 
 /** Parses daemon options; unknown options and missing values are errors, never throws. */
 export function parseDaemonArgs(argv: readonly string[]): { value: DaemonArgs; errors: string[] } {

@@ -1,119 +1,193 @@
+/**
+ * `runMain`: the daemon as a process, with logNOT's command line (`DAEMON_USAGE`), for `rulec
+ * run` and every bundle.mjs: own log, working directory, pid file, privileges, `-d`, signals,
+ * reloads and exit codes, around the daemon `createDaemon` builds.
+ *
+ * Exit codes (docs/cli.md): 0 stopped by SIGTERM or SIGINT (and `-h`, `-V`, `-t`, a `-d` parent
+ * whose background copy runs); 1 cannot start (rules with errors, nothing to run, an own log,
+ * pid file, directory, user or reader it cannot have, a background copy that did not start);
+ * 2 usage errors, a module of another contract version, an internal error (an exception nothing
+ * caught: the daemon stops as on SIGTERM). Every path says why on stderr or in the own log and
+ * removes the pid file it wrote.
+ */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { droppedSummary } from '../actions/action-runner.js';
 import type { EngineSettings, RuleModule } from '../contract.js';
-import { actionHelperIfNeeded } from '../actions/action-helper.js';
-import { ActionRunner, droppedSummary } from '../actions/action-runner.js';
-import { LiveClock } from '../clock/clock.js';
 import { escapeControl } from '../log/escape.js';
 import { Logger } from '../log/logger.js';
 import { DAEMON_USAGE, parseDaemonArgs, type DaemonArgs } from './args.js';
-import { isDetachedChild, reportReady, spawnDetached, watchParent } from './detach.js';
-import { checkModule } from './loader.js';
+import { describeLeft, describeServed, coverageOf, nothingToRun, type Coverage } from './coverage.js';
+import { createDaemon, STOP_GRACE_MS } from './daemon.js';
+import { isDetachedChild, reportReady, rulesFromParent, spawnDetached, watchParent } from './detach.js';
+import { checkModule, evaluateModuleScript } from './loader.js';
 import { claimPidFile, removePidFile } from './pid-file.js';
 import { dropPrivileges } from './privileges.js';
+import { guardHangup } from './process-guards.js';
+import { DAEMON_SERVICES, type ServiceKind } from './services.js';
 import { installSignals } from './signals.js';
-import { Supervisor } from './supervisor.js';
 import { RUNTIME_VERSION } from './version.js';
 
-// An entry point that runs `runMain` checks this first: the same program serves as the action helper.
-export { isActionHelper, serveActions } from '../actions/action-helper.js';
+/** Where `runMain` writes what is not its own log: usage, the version, a compile's report, why it cannot start. */
+export interface DaemonIo {
+  out(text: string): void;
+  err(text: string): void;
+}
 
-/** Options of `runMain` beyond the command line. */
+/**
+ * A rule file compiled for the daemon: the generated module as a script (a CommonJS body, as
+ * `compileToJs(..., 'script')` makes it; `evaluateModuleScript` loads it) and the compiler's
+ * report as the user should read it: warnings, or the errors when `script` is null.
+ */
+export interface CompiledRules {
+  readonly script: string | null;
+  readonly report: string;
+}
+
+/**
+ * The rules `runMain` runs: modules loaded already (a bundle's; checked here, and no reload), or
+ * how to compile them (a rule file: at the start, unless the parent of a `-d` copy hands them
+ * over, and again on each SIGUSR1).
+ */
+export type DaemonRules =
+  | { readonly modules: readonly unknown[] }
+  | { readonly compile: () => Promise<CompiledRules> };
+
+/** What `runMain` runs and how, beyond its command line. */
 export interface RunMainOptions {
-  /** Produces a fresh rule set on SIGUSR1; a rejection (e.g. check errors) keeps the running set. */
-  readonly reload?: () => Promise<RuleModule[]>;
+  readonly rules: DaemonRules;
   /**
-   * The program's own script (bin/rulec.js, bundle.mjs), started again as the process actions
-   * are started from (action-helper.ts); without it, actions start from this process.
-   */
-  readonly actionHelper?: string;
-  /**
-   * The file the modules were made from (the rule file, the bundle itself). A rule file named on
-   * the command line (`-c`, the positional) must be this one: a bundle cannot run another.
+   * The file the rules came from (the rule file, the bundle itself). A rule file named on the
+   * command line (`-c`, the positional) must be this one: a bundle cannot run another.
    */
   readonly ruleSource?: string;
-  /**
-   * The rules as compiled here (a generated module as a script): the background copy of `-d`
-   * gets them from this process rather than compiling them again.
-   */
-  readonly moduleScript?: string;
+  /** See `DaemonActionOptions.helperProgram`. */
+  readonly helperProgram?: string;
+  /** Default `DAEMON_SERVICES`. */
+  readonly services?: readonly ServiceKind[];
+  /** Default the process's stdout and stderr. */
+  readonly io?: DaemonIo;
 }
 
 /** How long `-d` waits for its background copy to be running. */
 const DETACH_READY_MS = 10_000;
 
-/**
- * SIGTERM must end the process within 5 s: stopping the readers takes some, draining most of the
- * rest, and actions still running get SIGTERM and, STOP_GRACE_MS later, SIGKILL.
- */
-const DRAIN_MS = 3_500;
-const STOP_GRACE_MS = 1_000;
+const processIo: DaemonIo = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+};
 
-/**
- * The daemon: runs `modules` with logNOT's command line (see `DAEMON_USAGE`) until SIGTERM or
- * SIGINT, then drains the action queue and resolves 0. Resolves 2 on usage errors or a module of
- * another contract version, 1 when it cannot start. This is also what `bundle.mjs` calls.
- */
-export async function runMain(
-  modules: readonly RuleModule[],
-  argv: readonly string[],
-  options: RunMainOptions = {},
-): Promise<number> {
+/** Runs the daemon until SIGTERM or SIGINT; resolves the exit code (see the file's comment). */
+export async function runMain(argv: readonly string[], options: RunMainOptions): Promise<number> {
+  const io = options.io ?? processIo;
   const parsed = parseDaemonArgs(argv);
   if (parsed.value.help) {
-    process.stdout.write(`${DAEMON_USAGE}\n`);
+    io.out(`${DAEMON_USAGE}\n`);
     return 0;
   }
   if (parsed.errors.length > 0) {
-    for (const error of parsed.errors) process.stderr.write(`rulec: ${error}\n`);
-    process.stderr.write(`${DAEMON_USAGE}\n`);
+    for (const error of parsed.errors) io.err(`rulec: ${error}\n`);
+    io.err(`${DAEMON_USAGE}\n`);
     return 2;
   }
   if (parsed.value.version) {
-    process.stdout.write(`rulec ${RUNTIME_VERSION}\n`);
+    io.out(`rulec ${RUNTIME_VERSION}\n`);
     return 0;
   }
-  const checked: RuleModule[] = [];
-  for (const [i, candidate] of modules.entries()) {
-    const result = checkModule(candidate, `rule module ${i + 1}`);
-    if (result.error !== null) {
-      process.stderr.write(`rulec: ${escapeControl(result.error)}\n`);
-      return 2;
-    }
-    checked.push(result.value);
-  }
+  // Compiling takes a while, and no handler of the daemon's exists before it is done.
+  guardHangup();
+  const loaded = await loadRules(options.rules, options.ruleSource ?? 'rules', io);
+  if ('exit' in loaded) return loaded.exit;
+  const { modules } = loaded;
   if (parsed.value.test !== null) {
     // A bundle can only vouch for itself (it loads); a rule file is checked by `rulec check`.
     const self = process.argv[1];
     if (self === undefined || !sameFile(parsed.value.test, self)) {
-      process.stderr.write(`rulec: -t ${escapeControl(parsed.value.test)}: this bundle checks only itself; check a rule file with rulec check\n`);
+      io.err(`rulec: -t ${escapeControl(parsed.value.test)}: this bundle checks only itself; check a rule file with rulec check\n`);
       return 2;
     }
-    const items = checked.reduce((n, m) => n + m.items.length, 0);
-    process.stdout.write(`${parsed.value.test}: loads: ${checked.length} module(s), ${items} item(s)\n`);
+    const items = modules.reduce((n, m) => n + m.items.length, 0);
+    io.out(`${parsed.value.test}: loads: ${modules.length} module(s), ${items} item(s)\n`);
     return 0;
   }
   const config = parsed.value.config;
   if (config !== null && options.ruleSource !== undefined && !sameFile(config, options.ruleSource)) {
-    process.stderr.write(`rulec: ${escapeControl(config)}: this bundle runs only the rules it was built from; run a rule file with rulec run FILE.rules, or build it\n`);
+    io.err(`rulec: ${escapeControl(config)}: this bundle runs only the rules it was built from; run a rule file with rulec run FILE.rules, or build it\n`);
     return 2;
+  }
+  const services = options.services ?? DAEMON_SERVICES;
+  const coverage = coverageOf(modules, services);
+  if (nothingToRun(coverage)) {
+    io.err(`rulec: ${escapeControl(nothingMessage(modules, coverage))}\n`);
+    return 1;
   }
   const args = absolutePaths(parsed.value);
   // A background copy whose parent went before it could say "started" stops (SIGTERM: the same
   // orderly stop, which also removes a pid file already written).
   watchParent(() => {
-    process.stderr.write('rulec: the process that started this background copy is gone before it reported ready; stopping\n');
+    io.err('rulec: the process that started this background copy is gone before it reported ready; stopping\n');
     process.kill(process.pid, 'SIGTERM');
   });
   if (args.daemon && !isDetachedChild()) {
-    const started = await spawnDetached(args.logFile!, DETACH_READY_MS, options.moduleScript ?? null);
+    const started = await spawnDetached(args.logFile!, DETACH_READY_MS, loaded.script);
     if ('error' in started) {
-      process.stderr.write(`rulec: ${started.error}\n`);
+      io.err(`rulec: ${started.error}\n`);
       return 1;
     }
     return 0;
   }
-  return serve(checked, args, options);
+  return serve(modules, args, { ...options, services }, io, coverage);
+}
+
+/** The modules to run and the script they came from, or the exit code of a failure already reported. */
+async function loadRules(rules: DaemonRules, origin: string, io: DaemonIo): Promise<{ modules: RuleModule[]; script: string | null } | { exit: number }> {
+  if ('modules' in rules) {
+    const modules: RuleModule[] = [];
+    for (const [i, candidate] of rules.modules.entries()) {
+      const result = checkModule(candidate, `rule module ${i + 1}`);
+      if (result.error !== null) {
+        io.err(`rulec: ${escapeControl(result.error)}\n`);
+        return { exit: 2 };
+      }
+      modules.push(result.value);
+    }
+    return { modules, script: null };
+  }
+  // The background copy of `-d` runs what its parent compiled and checked (whose report went to
+  // the terminal there, not again to the log here).
+  const handed = await rulesFromParent();
+  const compiled = handed === null ? await rules.compile() : { script: handed, report: '' };
+  if (compiled.report !== '') io.err(compiled.report);
+  if (compiled.script === null) return { exit: 1 };
+  const module = evaluateModuleScript(compiled.script, origin);
+  if (module.error !== null) {
+    io.err(`rulec: ${escapeControl(module.error)}\n`);
+    return { exit: 1 };
+  }
+  return { modules: [module.value], script: compiled.script };
+}
+
+/** A fresh rule set for a reload, or why there is none (the running one stays). */
+async function reloadRules(rules: DaemonRules, origin: string): Promise<{ modules: RuleModule[] } | { error: string[] }> {
+  if ('modules' in rules) return { error: ['this build cannot reload its rules; restart it with a new bundle'] };
+  let compiled: CompiledRules;
+  try {
+    compiled = await rules.compile();
+  } catch (error) {
+    return { error: [messageOf(error)] };
+  }
+  if (compiled.script === null) {
+    return { error: [`${origin} has errors`, ...compiled.report.split('\n').filter((line) => line.trim() !== '')] };
+  }
+  const module = evaluateModuleScript(compiled.script, origin);
+  return module.error === null ? { modules: [module.value] } : { error: [module.error] };
+}
+
+/** Why a rule set gives the daemon nothing to do, naming what runs its blocks. */
+function nothingMessage(modules: readonly RuleModule[], coverage: Coverage): string {
+  const names = modules.map((m) => m.name).join(', ');
+  const left = describeLeft(coverage);
+  return `nothing to run in ${names}: it has no items${left.length === 0 ? ' and no blocks' : `, and ${left.join('; ')}`}`;
 }
 
 /** True when both names reach the same file (through symlinks too), or are the same name. */
@@ -150,12 +224,13 @@ function absolutePaths(args: DaemonArgs): DaemonArgs {
   return { ...args, logFile: abs(args.logFile), pidFile: abs(args.pidFile) };
 }
 
-async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: RunMainOptions): Promise<number> {
+async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: RunMainOptions, io: DaemonIo, coverage: Coverage): Promise<number> {
+  const toProcess = io === processIo;
   const log = new Logger({
     level: args.verbose ? 'debug' : 'info',
     file: args.logFile,
     // A background copy's stdout already is the log file; do not write each line twice (-s too).
-    stdout: isDetachedChild() ? false : args.stdout ? true : args.logFile === null ? process.stderr : false,
+    stdout: isDetachedChild() ? false : args.stdout ? (toProcess ? true : { write: io.out }) : args.logFile === null ? { write: io.err } : false,
   });
   // Running on with nowhere to log would hide every match, action and error: refuse to start
   // (the logger said why on stderr).
@@ -164,7 +239,7 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
     try {
       process.chdir(args.chdir);
     } catch (error) {
-      log.error(null, `cannot change directory to ${args.chdir}: ${(error as Error).message}`);
+      log.error(null, `cannot change directory to ${args.chdir}: ${messageOf(error)}`);
       return 1;
     }
   }
@@ -174,7 +249,7 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
     try {
       owner = claimPidFile(args.pidFile);
     } catch (error) {
-      log.error(null, `cannot write pid file ${args.pidFile}: ${(error as Error).message}`);
+      log.error(null, `cannot write pid file ${args.pidFile}: ${messageOf(error)}`);
       return 1;
     }
     if (owner !== null) {
@@ -182,59 +257,66 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
       return 1;
     }
   }
+  const removePid = (): void => {
+    const problem = args.pidFile === null ? null : removePidFile(args.pidFile);
+    if (problem !== null) log.warn(null, problem);
+  };
   const general = modules[0]?.engine;
   const uid = args.uid ?? general?.uid ?? null;
   const gid = args.gid ?? general?.gid ?? null;
   const dropped = dropPrivileges(uid, gid);
   if (dropped !== null) {
     log.error(null, dropped);
-    if (args.pidFile !== null) removePidFile(args.pidFile);
+    removePid();
     return 1;
   }
   if (uid !== null && gid === null && process.getgid?.() === 0) log.warn(null, `running as user ${uid} but still in group 0 (root): give -g too`);
 
-  const helper = options.actionHelper === undefined
-    ? undefined
-    : actionHelperIfNeeded(options.actionHelper, (reason) => log.warn(null, `${reason}: actions start from the daemon itself`));
-  const actions = new ActionRunner(log, { threads: general?.actionThreads ?? 2, helper });
-  const supervisor = new Supervisor({ clock: new LiveClock(), actions, log, verbose: args.verbose });
-  const items = modules.reduce((n, m) => n + m.items.length, 0);
+  const daemon = createDaemon(modules, { log, verbose: args.verbose, services: options.services, actions: { helperProgram: options.helperProgram } });
+  const origin = options.ruleSource ?? modules.map((m) => m.name).join(', ');
 
   return new Promise<number>((done) => {
     let stopping = false;
     // Signals are handled from here on; reloads and the stop queue up behind the start.
-    let reloading: Promise<void> = supervisor.start(modules).then(
+    let reloading: Promise<void> = daemon.start().then(
       () => {
-        log.info(null, `rulec ${RUNTIME_VERSION} running ${items} item(s) from ${modules.map((m) => m.name).join(', ')} (pid ${process.pid})`);
-        if (items === 0) log.warn(null, 'no items to watch: MailLog and Snort blocks are checked, but this release does not run them');
+        log.info(null, `rulec ${RUNTIME_VERSION} running ${describeServed(coverage)} from ${modules.map((m) => m.name).join(', ')} (pid ${process.pid})`);
+        for (const line of describeLeft(coverage)) log.info(null, line);
         reportReady();
       },
       (error: unknown) => {
         // A module from elsewhere can hold what the checker refuses; one line, not a stack trace.
         stopping = true;
-        log.error(null, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
+        log.error(null, `cannot start: ${messageOf(error)}`);
         void shutDown(1);
       },
     );
+    // Signals that come before a reload begins ask for what it will do anyway: one reload. It
+    // begins after the signals already delivered (a burst queued behind a compile comes at once).
+    let reloadWaiting = false;
     const reload = (): void => {
-      reloading = reloading.then(async () => {
+      if (reloadWaiting) return;
+      reloadWaiting = true;
+      setImmediate(() => void (reloading = reloading.then(async () => {
+        reloadWaiting = false;
         if (stopping) return;
-        if (options.reload === undefined) {
-          log.warn(null, 'SIGUSR1: this build cannot reload its rules; restart it with a new bundle');
-          return;
-        }
-        const fresh = await loadFresh(options.reload);
+        const fresh = await reloadRules(options.rules, origin);
         if ('error' in fresh) {
-          const [first, ...rest] = fresh.error.split('\n').filter((l) => l.trim() !== '');
+          const [first, ...rest] = fresh.error;
           log.error(null, `reload failed, keeping the running rules: ${first ?? 'no reason given'}`);
           for (const line of rest) log.error(null, line);
           return;
         }
         if (stopping) return;
-        await supervisor.replace(fresh.modules);
+        await daemon.replace(fresh.modules);
         log.info(null, `reloaded: ${fresh.modules.reduce((n, m) => n + m.items.length, 0)} item(s)`);
         for (const change of startOnlyChanges(general, fresh.modules[0]?.engine)) log.warn(null, change);
-      }).catch((error: unknown) => log.error(null, `reload failed: ${String(error)}`));
+      }).catch((error: unknown) => log.error(null, `reload failed: ${messageOf(error)}`))));
+    };
+    const stop = (code: number): void => {
+      if (stopping) return;
+      stopping = true;
+      void reloading.then(() => shutDown(code));
     };
     const uninstall = installSignals({
       hangup: () => {
@@ -244,46 +326,35 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
       },
       reload,
       terminate: (signal) => {
-        if (stopping) return;
-        stopping = true;
-        log.info(null, `${signal}: stopping`);
-        void reloading.then(() => shutDown(0));
+        if (!stopping) log.info(null, `${signal}: stopping`);
+        stop(0);
       },
     });
+    // A bug must not leave the actions running and the pid file behind: the same stop, exit 2.
+    const crashed = (error: unknown): void => {
+      log.error(null, `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      stop(2);
+    };
+    process.on('uncaughtException', crashed);
+    process.on('unhandledRejection', crashed);
 
     async function shutDown(code: number): Promise<void> {
-      // After a failed start the supervisor may be half built; stopping it must not end the shutdown.
-      await supervisor.stop().catch((error: unknown) => log.error(null, `stopping: ${String(error)}`));
-      const drained = await actions.drain(DRAIN_MS);
-      // What started from this process (no helper) must not outlive it: SIGKILL before the exit.
-      await actions.close(STOP_GRACE_MS);
-      const stats = actions.stats();
-      if (!drained) log.warn(null, `${stats.running + stats.queued} action(s) still running at exit`);
-      const dropped = droppedSummary(stats);
-      log.info(null, `stopped: ${supervisor.stats().linesRead} line(s) read, ${stats.submitted} action(s) submitted${dropped === '' ? '' : `, ${dropped}`}`);
-      const pidProblem = args.pidFile === null ? null : removePidFile(args.pidFile);
-      if (pidProblem !== null) log.warn(null, pidProblem);
+      const running = daemon.stats().actions.running;
+      if (running > 0) log.info(null, `ending ${running} running action(s): SIGTERM, and SIGKILL ${STOP_GRACE_MS / 1000} s later`);
+      const stats = await daemon.stop();
+      if (stats.actions.notStarted > 0) log.warn(null, `${stats.actions.notStarted} queued action(s) not started: rulec was stopping`);
+      const dropped = droppedSummary(stats.actions);
+      log.info(null, `stopped: ${stats.linesRead} line(s) read, ${stats.actions.submitted} action(s) submitted${dropped === '' ? '' : `, ${dropped}`}`);
+      removePid();
       uninstall();
+      process.off('uncaughtException', crashed);
+      process.off('unhandledRejection', crashed);
       log.close();
-      // Actions still running would keep the process alive past the promised 5 s.
-      if (!drained) setTimeout(() => process.exit(code), 100).unref();
       done(code);
     }
   });
 }
 
-async function loadFresh(reload: () => Promise<RuleModule[]>): Promise<{ modules: RuleModule[] } | { error: string }> {
-  let candidates: RuleModule[];
-  try {
-    candidates = await reload();
-  } catch (error) {
-    return { error: (error as Error).message };
-  }
-  const modules: RuleModule[] = [];
-  for (const [i, candidate] of candidates.entries()) {
-    const result = checkModule(candidate, `rule module ${i + 1}`);
-    if (result.error !== null) return { error: result.error };
-    modules.push(result.value);
-  }
-  return { modules };
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

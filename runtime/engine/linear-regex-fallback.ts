@@ -9,8 +9,8 @@
  *
  * Node 20's linear engine takes no pattern with the `i` or `u` flag, a lookaround or a
  * backreference; those still backtrack (see docs/regex.md). The limit is read when a RegExp is
- * created, so the flags must be set before any rule module is imported: bin/rulec.js and every
- * bundle's banner set them first thing.
+ * created, so the flags must be set before any rule module is loaded: `guardProcess`
+ * (runtime/daemon/process-guards.ts) sets them, first thing in the CLI and in every bundle.
  */
 import { setFlagsFromString } from 'node:v8';
 
@@ -22,7 +22,7 @@ import { setFlagsFromString } from 'node:v8';
  */
 export const BACKTRACKS_BEFORE_LINEAR = 1000;
 
-/** The V8 flags, also written into each bundle's banner (compiler/bundle.ts). */
+/** The V8 flags. */
 export const LINEAR_FALLBACK_FLAGS: readonly string[] = [
   '--enable-experimental-regexp-engine-on-excessive-backtracks',
   `--regexp-backtracks-before-fallback=${BACKTRACKS_BEFORE_LINEAR}`,

@@ -1,4 +1,4 @@
-import { ownCopy } from './own-copy.js';
+import { ownCopy } from '../text/own-copy.js';
 import { allocateTimes, FIRE, FIRST_RING, GROW, grownSize, ringHit, unroll, type AllocationFailure, type WindowMemory } from './sliding-window.js';
 
 /** A counting key: a CRC-32 number or a capture's text. */

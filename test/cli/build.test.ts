@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compile } from '../../compiler/api.js';
+import { compile } from '../../compiler/pipeline.js';
 import { GRAMMAR_VERSION } from '../../grammar/version.js';
 import { CONTRACT_VERSION } from '../../runtime/contract.js';
 import { REPO, runCli, tempDir } from './run-cli.js';

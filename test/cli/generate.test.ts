@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from '../../grammar/index.js';
 import { ITEM_KEYS, GENERAL_ONLY_KEYS, SETTING_KEYS } from '../../compiler/check/keys.js';
-import { compile } from '../../compiler/api.js';
+import { compile } from '../../compiler/pipeline.js';
 import { runCli, tempDir } from './run-cli.js';
 
 describe('rulec generate', () => {

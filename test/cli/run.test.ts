@@ -32,21 +32,24 @@ async function stopWithin(d: Daemon, ms: number): Promise<{ code: number | null;
 }
 
 describe('rulec run FILE.rules', () => {
-  it('runs a real action per matching line, writes the pid file, and SIGTERM exits 0 after draining', async () => {
+  it('runs a real action per matching line, writes the pid file, and SIGTERM ends the action still running, exit 0', async () => {
     const t = setup();
-    writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', SLOW_MARKER, t.rec, '"$1"'));
+    // Writes its record after 30 s: still running when SIGTERM comes, however busy the machine.
+    const slow = join(t.dir, 'slow.mjs');
+    writeFileSync(slow, "import { appendFileSync } from 'node:fs';\nsetTimeout(() => appendFileSync(process.argv[2], 'late\\n'), 30_000);\n");
+    writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', slow, t.rec, '"$1"'));
     const d = daemon([t.rules, '-l', t.own, '-p', join(t.dir, 'rulec.pid')], t.dir);
     expect(await waitFor(() => read(t.own).includes('running 1 item(s)'))).toBe(true);
     expect(readFileSync(join(t.dir, 'rulec.pid'), 'utf8').trim()).toBe(String(d.child.pid));
 
     appendFileSync(t.log, 'INFO fine\nERROR disk\n');
-    // Give the engine time to submit; the slow action is then still running (it sleeps 1 s).
-    await new Promise((r) => setTimeout(r, 400));
-    expect(records(t.rec)).toEqual([]);
+    const slowRunning = (): boolean => childrenOf(d.child.pid!).some((child) => procStrings(child.pid, 'cmdline').includes(slow));
+    expect(await waitFor(slowRunning)).toBe(true);
     const { code, took } = await stopWithin(d, 5_000);
     expect(code).toBe(0);
     expect(took).toBeLessThan(5_000);
-    expect(records(t.rec)).toEqual([['disk']]);
+    expect(read(t.own)).toMatch(/ending 1 running action\(s\): SIGTERM, and SIGKILL 1 s later[\s\S]*was killed by SIGTERM[\s\S]*stopped: 2 line\(s\) read, 1 action\(s\) submitted/);
+    expect(read(t.rec)).toBe('');
     expect(existsSync(join(t.dir, 'rulec.pid'))).toBe(false);
     expect(read(t.own)).not.toContain('before-start');
   });
@@ -68,8 +71,11 @@ describe('rulec run FILE.rules', () => {
     const t = setup();
     writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', MARKER, t.rec, '"$1"'));
     const d = daemon([t.rules, '-l', t.own], t.dir);
-    // Past Node's own start (no script can listen yet), well before the rules are compiled (~1.3 s).
-    await new Promise((r) => setTimeout(r, 400));
+    // From the start of the compile (the daemon's SIGHUP guard is set just before it; during
+    // Node's own start no script can keep the inspector shut) until the rules are compiled.
+    const SIGHUP = 1;
+    expect(await waitFor(() => catchesSignal(d.child.pid!, SIGHUP) || read(t.own) !== '', 10_000)).toBe(true);
+    expect(read(t.own)).not.toContain('running 1 item(s)');
     let sent = 0;
     while (!read(t.own).includes('running 1 item(s)') && sent < 500) {
       d.child.kill('SIGUSR1');
@@ -334,17 +340,42 @@ describe('rulec run FILE.rules', () => {
     const stopped = await stopWithin(d, 5_000);
     clearInterval(watch);
     expect(stopped.code).toBe(0);
-    expect(read(t.own)).toContain('1 action(s) still running at exit');
+    expect(read(t.own)).toContain('ending 1 running action(s): SIGTERM, and SIGKILL 1 s later');
     // SIGTERM to its group, SIGKILL a second later, from the daemon, though the helper started
     // it: nothing outlives the daemon, not even for the helper's own grace period.
     expect(actionAtExit).toBe(false);
   }, 20_000);
 
-  it('SIGINT stops like SIGTERM, with exit 0', async () => {
+  it('SIGTERM: queued actions never start, running ones end, nothing outlives the daemon (two queued sleep 3600)', async () => {
     const t = setup();
-    writeRules(t.rules, itemText('ERRORS', t.log, 'ERROR (\\w+)', MARKER, t.rec, '"$1"'));
+    // A duration no other process uses, so /proc shows exactly this test's sleeps.
+    const duration = `3600.${process.pid}${Date.now() % 1000}`;
+    const sleeps = (): number[] => readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number)
+      .filter((pid) => running(pid) && procStrings(pid, 'cmdline').join(' ') === `/bin/sleep ${duration} `);
+    // Four workers, so the item may run two at once; a key per line, so each line fires.
+    writeRules(t.rules, `[general]\nathread_count = 4\n\n[SLEEP]\npath = ${t.log}\nregex = SLEEP \\d\nusecrc = true\nupbound_action = /bin/sleep ${duration}\n`);
+    const pidFile = join(t.dir, 'rulec.pid');
+    const d = daemon([t.rules, '-l', t.own, '-p', pidFile], t.dir);
+    expect(await waitFor(() => read(t.own).includes('running 1 item(s)'))).toBe(true);
+    appendFileSync(t.log, 'SLEEP 1\nSLEEP 2\nSLEEP 3\nSLEEP 4\n');
+    // Two run, two wait in the queue.
+    expect(await waitFor(() => sleeps().length === 2)).toBe(true);
+    cleanup.push(() => {
+      for (const pid of sleeps()) process.kill(pid, 'SIGKILL');
+    });
+    expect((await stopWithin(d, 5_000)).code).toBe(0);
+    expect(sleeps()).toEqual([]);
+    expect(read(t.own)).toMatch(/ending 2 running action\(s\)[\s\S]*2 queued action\(s\) not started: rulec was stopping[\s\S]*stopped: 4 line\(s\) read, 4 action\(s\) submitted/);
+    expect(existsSync(pidFile)).toBe(false);
+  });
+
+  it('SIGINT stops like SIGTERM, with exit 0; the blocks it does not run are named with the command that does', async () => {
+    const t = setup();
+    const watch = 'watch <<__END\n    logfile /var/log/messages\n__END\n';
+    writeRules(t.rules, `${itemText('ERRORS', t.log, 'ERROR (\\w+)', MARKER, t.rec, '"$1"')}\n${watch}\n${watch}`);
     const d = daemon([t.rules, '-s'], t.dir);
     expect(await waitFor(() => d.output().includes('running 1 item(s)'))).toBe(true);
+    expect(d.output()).toContain('2 watch blocks are not run here: rulec report runs them');
     d.child.kill('SIGINT');
     expect(await d.exited).toBe(0);
     expect(d.output()).toContain('SIGINT: stopping');

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, checkFiles, compile, compileToJs, UserError } from '../../compiler/api.js';
+import { loadCompiler, UserError } from '../../compiler/api.js';
 import type { LoadHost } from '../../compiler/load.js';
 import { CONTRACT_VERSION, type RuleModule } from '../../runtime/contract.js';
 import { Prefilter } from '../../runtime/prefilter/prefilter.js';
@@ -14,6 +14,9 @@ regex = Failed password for (\\S+) from (\\S+)
 upbound_freq = 5/60
 upbound_action = /bin/echo "$2"
 `;
+
+// The API loads the stages on demand; everything below goes through it.
+const { build, checkFiles, compile, compileToJs } = await loadCompiler();
 
 describe('compiler API', () => {
   let dir: string;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Project, ts } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../compiler/api.js';
+import { compile } from '../../compiler/pipeline.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const update = process.env.UPDATE_GOLDEN === '1';

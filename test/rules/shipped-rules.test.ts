@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkFiles } from '../../compiler/api.js';
-import { loadRuleFile } from '../../cli/commands/run.js';
+import { checkFiles } from '../../compiler/pipeline.js';
+import { loadRuleFile } from '../../cli/load-rules.js';
 import { DryRun, type DryRunEvent } from '../../runtime/daemon/dry-run.js';
 
 const RULES = fileURLToPath(new URL('../../rules/', import.meta.url));

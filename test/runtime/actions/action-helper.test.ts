@@ -8,9 +8,12 @@ import { ActionRunner } from '../../../runtime/actions/action-runner.js';
 import type { ActionRequest } from '../../../runtime/actions/action-sink.js';
 import type { ActionSpec, Captures } from '../../../runtime/contract.js';
 import { Logger } from '../../../runtime/log/logger.js';
-import { packageRoot, rulecScript } from '../../../compiler/manifest.js';
+import { packageRoot } from '../../../compiler/manifest.js';
 import { childrenOf, listeningSockets, procStrings, running } from '../../helpers/proc.js';
 import { cap, dumpAction, item, tempDir, text, whole, type TempDir } from './helpers.js';
+
+/** The runtime's helper program, as built (the daemon's `defaultHelperProgram()`). */
+const HELPER = join(packageRoot(), 'out', 'runtime', 'actions', 'helper-main.js');
 
 let dir: TempDir;
 let helper: ActionHelper;
@@ -34,17 +37,17 @@ function request(spec: ActionSpec, captures: Captures = [], line = '', actionTim
 }
 
 function runnerWithHelper(onSpawn?: (r: ActionRequest) => void): ActionRunner {
-  helper = new ActionHelper(rulecScript());
+  helper = new ActionHelper(HELPER);
   const log = new Logger({ level: 'error', stdout: { write: () => {} } });
   return new ActionRunner(log, { threads: 2, killGraceMs: 300, baseEnv: { ...process.env, DUMP_FILE: dir.dump }, helper, onSpawn });
 }
 
 /** Pids of this process's children running the helper script (read from /proc: no `ps` needed). */
 function helperPids(): number[] {
-  return childrenOf(process.pid).map((child) => child.pid).filter((pid) => procStrings(pid, 'cmdline').includes(rulecScript()));
+  return childrenOf(process.pid).map((child) => child.pid).filter((pid) => procStrings(pid, 'cmdline').includes(HELPER));
 }
 
-describe('actions started from the helper process (the real bin/rulec.js)', () => {
+describe('actions started from the helper process (the real, built helper-main.js)', () => {
   it('runs hostile captures byte-exact as single argv words, with the RULEC_* environment, and reports each start', async () => {
     dir = tempDir();
     const pwned = join(dir.path, 'pwned');
@@ -73,7 +76,7 @@ describe('actions started from the helper process (the real bin/rulec.js)', () =
   it('fails the actions of a helper that died, with a clear reason, and starts a new one for the next', async () => {
     dir = tempDir();
     const failures: string[] = [];
-    helper = new ActionHelper(rulecScript());
+    helper = new ActionHelper(HELPER);
     const log = new Logger({ level: 'error', stdout: { write: (t: string) => failures.push(t) } });
     let started = false;
     const r = new ActionRunner(log, { threads: 1, baseEnv: { ...process.env, DUMP_FILE: dir.dump }, helper, onSpawn: () => (started = true) });
@@ -114,7 +117,7 @@ describe('actions started from the helper process (the real bin/rulec.js)', () =
   it('does not take a helper closed and started again at once for one that cannot start', async () => {
     dir = tempDir();
     const warnings: string[] = [];
-    helper = new ActionHelper(rulecScript(), (reason) => warnings.push(reason));
+    helper = new ActionHelper(HELPER, (reason) => warnings.push(reason));
     const log = new Logger({ level: 'error', stdout: { write: () => {} } });
     const r = new ActionRunner(log, { threads: 1, baseEnv: { ...process.env, DUMP_FILE: dir.dump }, helper });
     r.submit(request(dumpAction([text('one')])));
@@ -134,7 +137,7 @@ describe('actions started from the helper process (the real bin/rulec.js)', () =
     const helperModule = pathToFileURL(join(packageRoot(), 'out', 'runtime', 'actions', 'action-helper.js')).href;
     const script = [
       `import { ActionHelper } from ${JSON.stringify(helperModule)};`,
-      `const helper = new ActionHelper(${JSON.stringify(rulecScript())});`,
+      `const helper = new ActionHelper(${JSON.stringify(HELPER)});`,
       "const outcome = await helper.run(['/bin/sh', '-c', 'sleep 0.3; echo done'], { env: process.env, timeoutMs: 0, killGraceMs: 100, outputCap: 100 });",
       'helper.close();',
       'console.log(JSON.stringify(outcome));',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compileToJs } from '../../../compiler/api.js';
+import { compileToJs } from '../../../compiler/pipeline.js';
 import type { RuleModule } from '../../../runtime/contract.js';
 import { evaluateModuleScript } from '../../../runtime/daemon/loader.js';
 import { tempDir, type TempDir } from './helpers.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { templateRules } from '../../../bench/bench.js';
-import { loadRuleFile } from '../../../cli/commands/run.js';
+import { loadRuleFile } from '../../../cli/load-rules.js';
 import { ManualClock } from '../../../runtime/clock/manual-clock.js';
 import type { ItemSpec, RuleModule } from '../../../runtime/contract.js';
 import { Engine } from '../../../runtime/engine/engine.js';

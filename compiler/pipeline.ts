@@ -1,0 +1,192 @@
+/**
+ * The compiler's stages chained: check, compile, build, and compile to JavaScript for running in
+ * memory. Loaded through `loadCompiler()` (api.ts), since it brings the parser, ts-morph and
+ * esbuild. Stages never throw on bad rule files; problems a user must fix outside the rule text
+ * (an unreadable entry, an unwritable output directory) are `UserError`s, printed without a stack.
+ */
+import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
+import { ts } from 'ts-morph';
+import type { Diagnostic, DiagnosticLabel, Span } from '../grammar/diagnostic.js';
+import { hasErrors } from '../grammar/diagnostic.js';
+import { bundleModule } from './bundle.js';
+import { check } from './check/index.js';
+import { emitFiles } from './emit.js';
+import { generate, type GeneratedFile } from './generate/index.js';
+import { loadProgram, nodeHost, type LoadHost } from './load.js';
+import { createManifest, manifestText } from './manifest.js';
+import type { RuleModel } from './model.js';
+import { UserError } from './user-error.js';
+
+/** What checking one entry file found. */
+export interface CheckedFile {
+  /** The entry path as given. */
+  readonly path: string;
+  readonly diagnostics: readonly Diagnostic[];
+  /** The text of every file read, keyed by the file names the diagnostics use. */
+  readonly sources: ReadonlyMap<string, string>;
+}
+
+/** A checked and generated entry file. `model` is null when loading or checking found errors. */
+export interface Compiled extends CheckedFile {
+  readonly model: RuleModel | null;
+  readonly files: readonly GeneratedFile[];
+}
+
+/** A finished `build`: the files written (empty when diagnostics have errors). */
+export interface Built extends Compiled {
+  readonly written: readonly string[];
+}
+
+/**
+ * `compileToJs`: the module as JavaScript, or null on errors: an ES module whose default export
+ * is the RuleModule, or (format `script`) a CommonJS body that sets `exports.default`, which
+ * the runtime's `evaluateModuleScript` evaluates without import()'s module map.
+ */
+export interface CompiledJs extends CheckedFile {
+  readonly js: string | null;
+}
+
+/**
+ * Reading from disk, names are relative to the entry's directory, so generated output does
+ * not depend on where the compiler ran; diagnostics get the names back as the user wrote them.
+ */
+interface Rooted {
+  readonly entry: string;
+  readonly host: LoadHost;
+  readonly display: (name: string) => string;
+}
+
+function rooted(path: string, host: LoadHost | undefined): Rooted {
+  if (host !== undefined) return { entry: path, host, display: (name) => name };
+  const normal = posix.normalize(path);
+  const root = posix.dirname(normal);
+  const entry = posix.basename(normal);
+  if (nodeHost.readFile(normal) === undefined) throw new UserError(`cannot read ${path}`);
+  const resolve = (name: string): string => (posix.isAbsolute(name) || root === '.' ? name : posix.join(root, name));
+  const onDisk: LoadHost = {
+    readFile: (name) => nodeHost.readFile(resolve(name)),
+    unreadable: (name) => nodeHost.unreadable?.(resolve(name)) ?? null,
+    identity: (name) => nodeHost.identity?.(resolve(name)) ?? resolve(name),
+    display: resolve,
+  };
+  return { entry, host: onDisk, display: resolve };
+}
+
+function renameSpan(span: Span, display: (name: string) => string): Span {
+  return { ...span, file: display(span.file) };
+}
+
+function renameDiagnostic(diagnostic: Diagnostic, display: (name: string) => string): Diagnostic {
+  const labels = diagnostic.labels?.map((label): DiagnosticLabel => ({ ...label, span: renameSpan(label.span, display) }));
+  return { ...diagnostic, span: renameSpan(diagnostic.span, display), ...(labels === undefined ? {} : { labels }) };
+}
+
+interface Checked {
+  readonly rooted: Rooted;
+  readonly model: RuleModel | null;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly sources: ReadonlyMap<string, string>;
+  /** Texts by the names the model uses (relative to the entry's directory). */
+  readonly texts: ReadonlyMap<string, string>;
+}
+
+function checkEntry(path: string, host: LoadHost | undefined): Checked {
+  const root = rooted(path, host);
+  const loaded = loadProgram(root.entry, root.host);
+  const checked = check(loaded.value);
+  const texts = new Map([...loaded.value.files].map(([name, file]) => [name, file.text]));
+  const diagnostics = [...loaded.diagnostics, ...checked.diagnostics];
+  return {
+    rooted: root,
+    model: hasErrors(diagnostics) ? null : checked.value,
+    diagnostics: diagnostics.map((d) => renameDiagnostic(d, root.display)),
+    sources: new Map([...texts].map(([name, text]) => [root.display(name), text])),
+    texts,
+  };
+}
+
+/** Checks each entry file (with its includes); one result per path, in order. */
+export function checkFiles(paths: readonly string[], host?: LoadHost): CheckedFile[] {
+  return paths.map((path) => {
+    const { diagnostics, sources } = checkEntry(path, host);
+    return { path, diagnostics, sources };
+  });
+}
+
+/** Checks and generates one entry file. */
+export function compile(path: string, host?: LoadHost): Compiled {
+  const checked = checkEntry(path, host);
+  if (checked.model === null) return { path, diagnostics: checked.diagnostics, sources: checked.sources, model: null, files: [] };
+  const generated = generate(checked.model);
+  const diagnostics = [...checked.diagnostics, ...generated.diagnostics.map((d) => renameDiagnostic(d, checked.rooted.display))];
+  return { path, diagnostics, sources: checked.sources, model: hasErrors(diagnostics) ? null : checked.model, files: generated.value };
+}
+
+/**
+ * Builds `<name>.ts`, `bundle.mjs` and `manifest.json` into `outDir`. Writes nothing when
+ * any stage reports an error.
+ */
+export async function build(path: string, outDir: string): Promise<Built> {
+  const checked = checkEntry(path, undefined);
+  const fail = (diagnostics: readonly Diagnostic[]): Built => ({
+    path,
+    diagnostics,
+    sources: checked.sources,
+    model: null,
+    files: [],
+    written: [],
+  });
+  if (checked.model === null) return fail(checked.diagnostics);
+  const model = checked.model;
+  const display = checked.rooted.display;
+  const generated = generate(model);
+  const module = generated.value[0];
+  if (module === undefined || hasErrors(generated.diagnostics)) {
+    return fail([...checked.diagnostics, ...generated.diagnostics.map((d) => renameDiagnostic(d, display))]);
+  }
+  const bundled = await bundleModule(module, model.name);
+  const diagnostics = [...checked.diagnostics, ...generated.diagnostics, ...bundled.diagnostics].map((d) => renameDiagnostic(d, display));
+  if (bundled.value === null || hasErrors(diagnostics)) return fail(diagnostics);
+
+  // Hash the bytes on disk, not the decoded text (a BOM or invalid UTF-8 must change the hash).
+  const inputs = new Map<string, Uint8Array | string>();
+  for (const file of model.files) {
+    try {
+      inputs.set(file, readFileSync(display(file)));
+    } catch {
+      inputs.set(file, checked.texts.get(file) ?? '');
+    }
+  }
+  const outputs = [
+    { path: module.path, data: module.text },
+    { path: 'bundle.mjs', data: bundled.value },
+  ];
+  const manifest = { path: 'manifest.json', data: manifestText(createManifest(model, inputs, outputs)) };
+  let written: string[];
+  try {
+    written = emitFiles(outDir, [...outputs, manifest]);
+  } catch (error) {
+    throw new UserError(`cannot write to ${outDir}: ${(error as Error).message}`);
+  }
+  return { path, diagnostics, sources: checked.sources, model, files: generated.value, written };
+}
+
+/**
+ * Compiles one entry file to the JavaScript of its module, for loading in memory
+ * (`rulec run FILE.rules`): a plain ES module whose default export is the RuleModule.
+ * The type-only import of the contract disappears in the transpile.
+ */
+export function compileToJs(path: string, host?: LoadHost, format: 'esm' | 'script' = 'esm'): CompiledJs {
+  const compiled = compile(path, host);
+  const module = compiled.files[0];
+  if (compiled.model === null || module === undefined) return { path, diagnostics: compiled.diagnostics, sources: compiled.sources, js: null };
+  const js = ts.transpileModule(module.text, {
+    compilerOptions: {
+      module: format === 'esm' ? ts.ModuleKind.ES2022 : ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      verbatimModuleSyntax: false,
+    },
+  }).outputText;
+  return { path, diagnostics: compiled.diagnostics, sources: compiled.sources, js };
+}
