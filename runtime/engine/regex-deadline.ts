@@ -10,8 +10,10 @@
  * so one script runs a window of lines: the line asked for and the following lines of the same
  * batch the item may be asked about, until the window's time is up. The line asked for runs
  * first, so a line abandoned had a whole window; a later line the window cut short gets a
- * window of its own when asked. So a line costs at most two windows (2 × WINDOW_MS), and
- * ordinary lines share one watchdog per batch.
+ * window of its own when asked. A window is wall time: one in which the regex got less than
+ * half of it in CPU time (a loaded machine) is tried again, up to MAX_ATTEMPTS windows. So a
+ * hostile line costs about one window on an idle machine, and ordinary lines share one watchdog
+ * per batch.
  *
  * A flood of lines each just under the deadline would still hold the event loop (and SIGTERM)
  * for lines × deadline, so the time all guarded matching takes in one turn of the event loop is
@@ -23,7 +25,12 @@ import type { MatchResult } from '../contract.js';
 
 /** Wall time one window of guarded matching may take; a line abandoned had at least this. */
 export const WINDOW_MS = 25;
-/** Guarded matching time per turn of the event loop, after which lines are abandoned at once. */
+/** Windows a line may get when the machine, not the regex, used up the earlier ones (see `window`). */
+const MAX_ATTEMPTS = 4;
+/**
+ * Guarded matching time per turn of the event loop, after which lines are abandoned at once.
+ * Counted in CPU time, as the deadline's decision is: what the regexes cost, not the machine's load.
+ */
 export const TURN_BUDGET_MS = 500;
 
 /** Why a line was abandoned. */
@@ -105,6 +112,25 @@ export class RegexDeadline {
    * cut short is not kept and gets a window of its own when asked.
    */
   private window(lines: readonly string[], index: number, text: string, textOf: (j: number) => string, candidate: (text: string) => boolean): void {
+    for (let attempt = 1; ; attempt++) {
+      const cpu = process.cpuUsage();
+      const done = this.run(lines, index, text, textOf, candidate);
+      const used = process.cpuUsage(cpu);
+      const cpuMs = (used.user + used.system) / 1000;
+      chargeTurn(cpuMs);
+      if (done) return;
+      // Timed out on the line asked for. The window is wall time: on a loaded machine the
+      // thread may have spent most of it waiting for a CPU, which is not the line's doing. It
+      // is abandoned once the regex really ran (CPU time) for half a window.
+      if (cpuMs >= WINDOW_MS / 2 || attempt === MAX_ATTEMPTS || spentThisTurn >= TURN_BUDGET_MS) {
+        this.results[index] = 'abandoned';
+        return;
+      }
+    }
+  }
+
+  /** One window; false when it timed out on the line asked for. */
+  private run(lines: readonly string[], index: number, text: string, textOf: (j: number) => string, candidate: (text: string) => boolean): boolean {
     let at = index;
     const job = (): void => {
       for (; at < lines.length; at++) {
@@ -115,17 +141,16 @@ export class RegexDeadline {
       }
     };
     const slot = globalThis as Slot;
-    const started = performance.now();
     slot[SLOT] = job;
     try {
       WINDOW_SCRIPT.runInThisContext({ timeout: WINDOW_MS });
+      return true;
     } catch (err) {
       if (!isTimeout(err)) throw err;
-      if (at === index) this.results[index] = 'abandoned';
-      else this.results[at] = undefined;
+      this.results[at] = undefined;
+      return at !== index;
     } finally {
       slot[SLOT] = undefined;
-      chargeTurn(performance.now() - started);
     }
   }
 
