@@ -1,7 +1,8 @@
 /**
  * `rulec run FILE|BUNDLE [-d] [-p PID] [-u UID] [-g GID] [-l LOG] [-s] [-w DIR] [-v] [-t FILE]`:
  * a `.rules` file is compiled in memory and run by the daemon (SIGUSR1 recompiles it); a
- * `.mjs` bundle is run with node. `-t FILE` checks FILE as `rulec check` does.
+ * `.mjs` bundle is run with node. `-t FILE` checks FILE as `rulec check` does; `-T REGEX` is
+ * `rulec regex REGEX`.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { BUNDLE_HEAD, BUNDLE_TAIL, hasErrors, loadCompiler, UserError } from '..
 import { DAEMON_USAGE, parseDaemonArgs, runMain } from '../../runtime/index.js';
 import { UsageError, type Command, type Io } from '../command.js';
 import { compileRuleFile } from '../load-rules.js';
+import { regexCommand } from './regex.js';
 import { orderDiagnostics, renderReport } from '../render.js';
 
 async function checkOnly(file: string, io: Io): Promise<number> {
@@ -68,6 +70,8 @@ export const runCommand: Command = {
     const parsed = parseDaemonArgs(args);
     if (parsed.errors.length > 0) throw new UsageError(parsed.errors.join('; '));
     if (parsed.value.version || parsed.value.help) return runMain(args, { rules: { modules: [] }, io });
+    // logNOT's `-T REGEX`: what `rulec regex` does.
+    if (parsed.value.retest !== null) return regexCommand.run([parsed.value.retest], io);
     const file = parsed.value.config;
     const test = parsed.value.test;
     const isBundle = (name: string): boolean => /\.m?js$/.test(name);

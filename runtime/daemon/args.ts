@@ -1,8 +1,8 @@
 /**
  * The daemon's command line, as logNOT had it: `-c FILE` (or a positional FILE), `-d`, `-p PID`,
- * `-u UID`, `-g GID`, `-l LOG`, `-s`, `-w DIR`, `-t FILE`, `-v`, `-V`, `-h`, with their long forms
- * (`--config`, `--daemon`, `--pid`, `--uid`, `--gid`, `--logfile`, `--stdout`, `--chdir`,
- * `--test`, `--verbose`, `--version`, `--help`) and `--name=value`.
+ * `-u UID`, `-g GID`, `-l LOG`, `-s`, `-w DIR`, `-t FILE`, `-T REGEX`, `-v`, `-V`, `-h`, with their long
+ * forms (`--config`, `--daemon`, `--pid`, `--uid`, `--gid`, `--logfile`, `--stdout`, `--chdir`,
+ * `--test`, `--retest`, `--verbose`, `--version`, `--help`) and `--name=value`.
  */
 import { resolve } from 'node:path';
 
@@ -18,12 +18,14 @@ export interface DaemonArgs {
   readonly stdout: boolean;
   readonly chdir: string | null;
   readonly test: string | null;
+  /** `-T REGEX`: show its captures on each line of standard input and exit, as `rulec regex` does. */
+  readonly retest: string | null;
   readonly verbose: boolean;
   readonly version: boolean;
   readonly help: boolean;
 }
 
-type ValueKey = 'config' | 'pidFile' | 'uid' | 'gid' | 'logFile' | 'chdir' | 'test';
+type ValueKey = 'config' | 'pidFile' | 'uid' | 'gid' | 'logFile' | 'chdir' | 'test' | 'retest';
 type FlagKey = 'daemon' | 'stdout' | 'verbose' | 'version' | 'help';
 
 const VALUE_OPTIONS: Readonly<Record<string, ValueKey>> = {
@@ -34,6 +36,7 @@ const VALUE_OPTIONS: Readonly<Record<string, ValueKey>> = {
   '-l': 'logFile', '--logfile': 'logFile',
   '-w': 'chdir', '--chdir': 'chdir',
   '-t': 'test', '--test': 'test',
+  '-T': 'retest', '--retest': 'retest',
 };
 
 const FLAG_OPTIONS: Readonly<Record<string, FlagKey>> = {
@@ -55,6 +58,7 @@ export const DAEMON_USAGE = `usage: rulec run FILE|BUNDLE [options]
   -s, --stdout         write the own log to standard output
   -w, --chdir DIR      change the working directory first
   -t, --test FILE      check FILE and exit
+  -T, --retest REGEX   show the captures of REGEX on each line of standard input and exit
   -v, --verbose        log every match (careful: frequent logs)
   -V, --version        print the version and exit
 signals: SIGHUP reopens the own log, SIGUSR1 reloads the rules, SIGTERM ends running actions and exits`;
@@ -62,7 +66,7 @@ signals: SIGHUP reopens the own log, SIGUSR1 reloads the rules, SIGTERM ends run
 /** Parses daemon options; unknown options and missing values are errors, never throws. */
 export function parseDaemonArgs(argv: readonly string[]): { value: DaemonArgs; errors: string[] } {
   const values: Record<ValueKey, string | null> = {
-    config: null, pidFile: null, uid: null, gid: null, logFile: null, chdir: null, test: null,
+    config: null, pidFile: null, uid: null, gid: null, logFile: null, chdir: null, test: null, retest: null,
   };
   const flags: Record<FlagKey, boolean> = { daemon: false, stdout: false, verbose: false, version: false, help: false };
   const positionals: string[] = [];

@@ -94,6 +94,11 @@ export async function runMain(argv: readonly string[], options: RunMainOptions):
     io.out(`rulec ${RUNTIME_VERSION}\n`);
     return 0;
   }
+  if (parsed.value.retest !== null) {
+    // Translating a PCRE pattern takes the compiler, which a bundle does not carry.
+    io.err('rulec: -T needs the rulec command (rulec run -T REGEX, or rulec regex REGEX): a bundle cannot translate a regex\n');
+    return 2;
+  }
   // Compiling takes a while, and no handler of the daemon's exists before it is done.
   guardHangup();
   const loaded = await loadRules(options.rules, options.ruleSource ?? 'rules', io);

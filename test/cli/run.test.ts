@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renam
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { catchesSignal, childrenOf, listeningSockets, procStrings, running } from '../helpers/proc.js';
-import { tempDir } from './run-cli.js';
+import { REPO, runCli, tempDir } from './run-cli.js';
 import { alive, itemText, MARKER, PARENT_MARKER, read, records, SLOW_MARKER, startRun, waitFor, writeRules, type Daemon } from './run-helpers.js';
 
 let cleanup: (() => void)[] = [];
@@ -30,6 +30,17 @@ async function stopWithin(d: Daemon, ms: number): Promise<{ code: number | null;
   const code = await Promise.race([d.exited, new Promise<'late'>((r) => setTimeout(() => r('late'), ms + 2_000))]);
   return { code: code === 'late' ? -1 : code, took: Date.now() - started };
 }
+
+describe('rulec run -T REGEX', () => {
+  it('is logNOT\'s flag for rulec regex: the same captures of each line of standard input', async () => {
+    const input = 'Failed password for root from 203.0.113.5\nnothing\n';
+    const regex = 'Failed password for (\\S+) from (?P<host>\\S+)';
+    const viaRun = await runCli(['run', '-T', regex], { cwd: REPO, input });
+    expect(viaRun).toEqual(await runCli(['regex', regex], { cwd: REPO, input }));
+    expect(viaRun.code).toBe(0);
+    expect(viaRun.stdout).toContain('  $host ($2) = "203.0.113.5"\n1 of 2 line(s) matched\n');
+  });
+});
 
 describe('rulec run FILE.rules', () => {
   it('runs a real action per matching line, writes the pid file, and SIGTERM ends the action still running, exit 0', async () => {

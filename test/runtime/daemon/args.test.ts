@@ -16,6 +16,12 @@ describe('parseDaemonArgs', () => {
     expect(long.value).toMatchObject({ config: 'b.rules', pidFile: 'x.pid', logFile: 'y.log', test: 't.rules', version: true });
   });
 
+  it('reads logNOT\'s -T REGEX (--retest), a pattern whatever it looks like', () => {
+    expect(parseDaemonArgs(['-T', '-(\\d+)']).value).toMatchObject({ retest: '-(\\d+)', config: null });
+    expect(parseDaemonArgs(['--retest=x y']).value.retest).toBe('x y');
+    expect(parseDaemonArgs(['-T']).errors).toEqual(['option -T needs a value']);
+  });
+
   it('takes the positional file as -c, and accepts both when they agree', () => {
     expect(parseDaemonArgs(['x.rules']).value.config).toBe('x.rules');
     expect(parseDaemonArgs(['-c', 'x.rules', 'x.rules']).errors).toEqual([]);
