@@ -59,22 +59,49 @@ function caretLine(lineText: string, startColumn: number, width: number): string
   return `${prefix}${'^'.repeat(Math.max(1, width))}`;
 }
 
+/** Characters of a source line shown at most: a longer one is cut around the span, with `…` where it was cut. */
+export const SHOWN_LINE_MAX = 160;
+// How much of the line before the span is kept when the line is cut.
+const SHOWN_BEFORE = 40;
+
+/**
+ * The part of `lineText` to show for a span at 1-based `column` that is `width` long on this
+ * line: the whole line, or a window around the span's start (a binary or minified file has
+ * lines of megabytes, which each diagnostic used to repeat in full). Returns the text and the
+ * span's column and width within it.
+ */
+export function shownLine(lineText: string, column: number, width: number): { text: string; column: number; width: number } {
+  if (lineText.length <= SHOWN_LINE_MAX) return { text: lineText, column, width };
+  let from = Math.max(0, column - 1 - SHOWN_BEFORE);
+  let to = Math.min(lineText.length, from + SHOWN_LINE_MAX);
+  from = Math.max(0, to - SHOWN_LINE_MAX);
+  // Never between the two halves of a surrogate pair.
+  if (from > 0 && isLowSurrogate(lineText.charCodeAt(from))) from++;
+  if (to < lineText.length && isLowSurrogate(lineText.charCodeAt(to))) to--;
+  const head = from > 0 ? '…' : '';
+  const text = `${head}${lineText.slice(from, to)}${to < lineText.length ? '…' : ''}`;
+  const start = column - 1 - from;
+  return { text, column: start + head.length + 1, width: Math.max(1, Math.min(width, to - from - start)) };
+}
+
+const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;
+
 /** `file:line:col: error[R301]: message`, the source line with carets, then labels and notes. */
 export function renderText(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): string {
   const locator = new Locator(sources);
   const blocks = orderDiagnostics(diagnostics, sources).map((d) => {
     const index = locator.index(d.span.file);
     const start = index.position(d.span.start);
-    const lineText = index.lineText(start.line);
+    const fullLine = index.lineText(start.line);
     // Carets cover the span on its first line only.
-    const width = Math.min(d.span.end - d.span.start, lineText.length - (start.column - 1));
+    const shown = shownLine(fullLine, start.column, Math.min(d.span.end - d.span.start, fullLine.length - (start.column - 1)));
     const gutter = String(start.line).length;
     const pad = ' '.repeat(gutter);
     const lines = [
       // Messages quote the rule text, control characters included: shown, not obeyed.
       `${escapeControlKeepingBackslashes(d.span.file)}:${start.line}:${start.column}: ${d.severity}[${d.code}]: ${escapeControlKeepingBackslashes(d.message)}`,
-      `${start.line} | ${lineText.replace(CONTROL, '\ufffd')}`,
-      `${pad} | ${caretLine(lineText, start.column, width)}`,
+      `${start.line} | ${shown.text.replace(CONTROL, '\ufffd')}`,
+      `${pad} | ${caretLine(shown.text, shown.column, shown.width)}`,
     ];
     for (const label of d.labels ?? []) {
       const at = locator.index(label.span.file).position(label.span.start);

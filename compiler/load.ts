@@ -3,7 +3,7 @@
  * files: everything else works on the Program. Names stay as the user wrote them, resolved
  * against the including file's directory with POSIX path rules, so output is deterministic.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { CommandStatement, RulesFile, Statement } from '../grammar/ast.js';
 import type { Diagnostic, Result, Span } from '../grammar/diagnostic.js';
@@ -11,11 +11,19 @@ import type { Code } from '../grammar/codes.js';
 import { parse } from '../grammar/index.js';
 import { BUNDLE_HEAD } from './bundle-marks.js';
 import type { Program } from './program.js';
+import { MAX_RULE_FILE_BYTES, readRuleFile, type FileRead } from './read-rule-file.js';
 
-/** Where rule files come from: the disk, an editor's open buffers, or a test's map. */
+export { MAX_RULE_FILE_BYTES, type FileRead };
+
+/**
+ * Where rule files come from: the disk, an editor's open buffers, or a test's map. Whatever
+ * the host, a text longer than MAX_RULE_FILE_BYTES or holding a NUL is refused (R212, R213).
+ */
 export interface LoadHost {
   /** The file's text, or undefined when it does not exist or cannot be read. */
   readFile(name: string): string | undefined;
+  /** The file as `readRuleFile` reads it, with why it could not be; used instead of `readFile` when given. */
+  read?(name: string): FileRead;
   /** How a name is shown in messages (the spans' names are shown so too); default as it is. */
   display?(name: string): string;
   /** Why a file `readFile` did not give cannot be read, when it exists; null when it does not. */
@@ -28,24 +36,15 @@ export interface LoadHost {
   identity?(name: string): string;
 }
 
-/** Reads files from disk as UTF-8, dropping a leading byte-order mark. */
+/** Reads regular files from disk as UTF-8 within the size limit (readRuleFile), dropping a leading byte-order mark. */
 export const nodeHost: LoadHost = {
+  read: readRuleFile,
   readFile(name: string): string | undefined {
-    try {
-      const text = readFileSync(name, 'utf8');
-      return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    } catch {
-      return undefined;
-    }
+    const read = readRuleFile(name);
+    return read.kind === 'text' ? read.text : undefined;
   },
   unreadable(name: string): string | null {
-    try {
-      readFileSync(name);
-      return null;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      return code === 'ENOENT' ? null : code ?? (error as Error).message;
-    }
+    return whyNot(readRuleFile(name));
   },
   identity(name: string): string {
     try {
@@ -65,6 +64,20 @@ export function resolveInclude(from: string, target: string): string {
   return posix.isAbsolute(target) ? posix.normalize(target) : posix.join(posix.dirname(from), target);
 }
 
+/** Why a read gave no usable text, in a few words; null when the file does not exist (or was read). */
+export function whyNot(read: FileRead): string | null {
+  switch (read.kind) {
+    case 'unreadable':
+      return read.reason;
+    case 'too-large':
+      return `larger than ${MAX_RULE_FILE_BYTES / 1024 / 1024} MiB`;
+    case 'not-utf8':
+      return `not UTF-8 at byte ${read.byte}`;
+    default:
+      return null;
+  }
+}
+
 /** One file on the include chain: its name as resolved, and what file it is. */
 interface Link {
   readonly name: string;
@@ -76,6 +89,62 @@ class Loader {
   readonly diagnostics: Diagnostic[] = [];
 
   constructor(private readonly host: LoadHost) {}
+
+  /**
+   * What `name` reads as, refused with one error when it is not a rule file's text: missing or
+   * unreadable (R205, at `at`, the `source` line, or the file's start), too large (R212),
+   * binary (R213), not UTF-8 (R214). Returns the text to parse, or null.
+   */
+  accept(name: string, at: Span | null, read = this.readOf(name)): string | null {
+    const where = at ?? { file: name, start: 0, end: 0 };
+    const what = at === null ? 'rule file' : 'source file';
+    const shown = this.shown(name);
+    switch (read.kind) {
+      case 'missing':
+        this.error('R205', `${what} not found: ${shown}`, where);
+        return null;
+      case 'unreadable':
+        this.error('R205', `${what} cannot be read: ${shown} (${read.reason})`, where);
+        return null;
+      case 'too-large':
+        this.error('R212', `${what} too large: ${shown} is ${read.size} bytes, over the limit of ${MAX_RULE_FILE_BYTES / 1024 / 1024} MiB`, where, [
+          'a rule file this large is not one; split real rule sets with `source`',
+        ]);
+        return null;
+      case 'not-utf8':
+        // A NUL says binary more plainly than the first byte that is not UTF-8.
+        if (read.text.includes('\0')) return this.accept(name, at, { kind: 'text', text: read.text });
+        this.refuse(name, read.text, read.offset, 'R214', `${what} is not UTF-8: ${shown} has a byte (at byte offset ${read.byte}) that is not part of a UTF-8 character`, [
+          'save the file as UTF-8; a binary file is not a rule file',
+        ]);
+        return null;
+      case 'text': {
+        const nul = read.text.indexOf('\0');
+        if (nul === -1) return read.text;
+        this.refuse(name, read.text, nul, 'R213', `${what} is binary: ${shown} holds a NUL byte`, ['a rule file is text; is this the file you meant?']);
+        return null;
+      }
+    }
+  }
+
+  /** The file `name` through the host, with the limits applied to any host's text. */
+  private readOf(name: string): FileRead {
+    let read: FileRead;
+    if (this.host.read !== undefined) read = this.host.read(name);
+    else {
+      const text = this.host.readFile(name);
+      const why = text === undefined ? this.host.unreadable?.(name) ?? null : null;
+      read = text !== undefined ? { kind: 'text', text } : why === null ? { kind: 'missing' } : { kind: 'unreadable', reason: why };
+    }
+    // An editor's buffer, a test's map: the same limit as on disk.
+    return read.kind === 'text' && read.text.length > MAX_RULE_FILE_BYTES ? { kind: 'too-large', size: read.text.length } : read;
+  }
+
+  /** One error at `offset` of a file kept only to show it (no statements): the rest of it is not read. */
+  private refuse(name: string, text: string, offset: number, code: Code, message: string, notes: string[]): void {
+    if (!this.files.has(name)) this.files.set(name, { kind: 'file', file: name, text, statements: [], span: { file: name, start: 0, end: text.length } });
+    this.error(code, message, { file: name, start: offset, end: Math.min(text.length, offset + 1) }, notes);
+  }
 
   /**
    * Parses `name` once (later includes reuse the tree) and returns its expanded statements;
@@ -123,13 +192,8 @@ class Loader {
         this.error('R206', `source include cycle: ${cycle}`, statement.span);
         continue;
       }
-      const text = this.host.readFile(target);
-      if (text === undefined) {
-        const why = this.host.unreadable?.(target) ?? null;
-        this.error('R205', why === null ? `source file not found: ${this.shown(target)}` : `source file cannot be read: ${this.shown(target)} (${why})`, statement.span);
-        continue;
-      }
-      out.push(...this.load(target, text, chain, identity));
+      const text = this.accept(target, statement.span);
+      if (text !== null) out.push(...this.load(target, text, chain, identity));
     }
     return out;
   }
@@ -155,18 +219,14 @@ class Loader {
 }
 
 /**
- * Loads `entry` and everything it sources. Missing files (R205), cycles (R206) and `source`
- * inside a block (R207) are reported at the `source` line; the rest of the program still loads.
+ * Loads `entry` and everything it sources. Missing or unreadable files (R205), cycles (R206)
+ * and `source` inside a block (R207) are reported at the `source` line; a file too large, binary
+ * or not UTF-8 (R212-R214) is one error and is not parsed; the rest of the program still loads.
  */
 export function loadProgram(entry: string, host: LoadHost): Result<Program> {
   const loader = new Loader(host);
-  const text = host.readFile(entry);
-  let statements: Statement[] = [];
-  if (text === undefined) {
-    loader.error('R205', `rule file not found: ${entry}`, { file: entry, start: 0, end: 0 });
-  } else {
-    statements = loader.load(entry, text, []);
-  }
+  const text = loader.accept(entry, null);
+  const statements = text === null ? [] : loader.load(entry, text, []);
   // A file sourced twice is expanded twice; report each of its problems once.
   const seen = new Set<string>();
   const diagnostics = loader.diagnostics.filter((d) => {

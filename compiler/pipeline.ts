@@ -10,11 +10,13 @@ import { ts } from 'ts-morph';
 import type { Diagnostic, DiagnosticLabel, Span } from '../grammar/diagnostic.js';
 import { hasErrors } from '../grammar/diagnostic.js';
 import { bundleModule } from './bundle.js';
+import { capPerFile } from './cap-diagnostics.js';
 import { check } from './check/index.js';
 import { emitFiles } from './emit.js';
 import { generate, type GeneratedFile } from './generate/index.js';
-import { loadProgram, nodeHost, type LoadHost } from './load.js';
+import { loadProgram, nodeHost, whyNot, type LoadHost } from './load.js';
 import { createManifest, manifestText } from './manifest.js';
+import { readRuleFile } from './read-rule-file.js';
 import type { RuleModel } from './model.js';
 import { UserError } from './user-error.js';
 
@@ -62,9 +64,14 @@ function rooted(path: string, host: LoadHost | undefined): Rooted {
   const normal = posix.normalize(path);
   const root = posix.dirname(normal);
   const entry = posix.basename(normal);
-  if (nodeHost.readFile(normal) === undefined) throw new UserError(`cannot read ${path}`);
+  // A file that is there and readable but not a rule file's text (too large, binary) is a
+  // diagnostic at its place; one that cannot be read at all says why, as log files do.
+  const first = readRuleFile(normal);
+  if (first.kind === 'missing') throw new UserError(`cannot read ${path}: ENOENT: no such file or directory`);
+  if (first.kind === 'unreadable') throw new UserError(`cannot read ${path}: ${whyNot(first)}`);
   const resolve = (name: string): string => (posix.isAbsolute(name) || root === '.' ? name : posix.join(root, name));
   const onDisk: LoadHost = {
+    read: (name) => readRuleFile(resolve(name)),
     readFile: (name) => nodeHost.readFile(resolve(name)),
     unreadable: (name) => nodeHost.unreadable?.(resolve(name)) ?? null,
     identity: (name) => nodeHost.identity?.(resolve(name)) ?? resolve(name),
@@ -100,7 +107,8 @@ function checkEntry(path: string, host: LoadHost | undefined): Checked {
   return {
     rooted: root,
     model: hasErrors(diagnostics) ? null : checked.value,
-    diagnostics: diagnostics.map((d) => renameDiagnostic(d, root.display)),
+    // The counts of R215 name files as the user does, so capped after the renaming.
+    diagnostics: capPerFile(diagnostics.map((d) => renameDiagnostic(d, root.display))),
     sources: new Map([...texts].map(([name, text]) => [root.display(name), text])),
     texts,
   };

@@ -100,6 +100,26 @@ export const codes = {
     description: 'The file is a `bundle.mjs` made by `rulec build`, given where a `.rules` file is expected.',
     fix: 'Run the bundle with `node bundle.mjs` or `rulec run bundle.mjs`, and check the `.rules` file it was built from.',
   },
+  R212: {
+    title: 'rule file too large',
+    description: 'A rule file, or a `source` include, is larger than 2 MiB; it is not read at all, so a device or a runaway file cannot exhaust memory.',
+    fix: 'Name the rule file you meant; split a real rule set this large into files joined with `source`.',
+  },
+  R213: {
+    title: 'binary file, not a rule file',
+    description: 'The file holds a NUL byte, so it is binary; it is reported once, at the first NUL, and not parsed.',
+    fix: 'Name the rule file you meant (a compiled or compressed file is not one).',
+  },
+  R214: {
+    title: 'rule file is not UTF-8',
+    description: 'The file has a byte that is not part of a UTF-8 character; it is reported once, at that byte, and not parsed.',
+    fix: 'Save the file as UTF-8 (for example with `iconv -f latin1 -t utf-8`).',
+  },
+  R215: {
+    title: 'more problems not shown',
+    description: 'A file has more than 100 problems; the first 100 are shown, and this one counts the rest, with the most severe level among them.',
+    fix: 'Fix the problems shown first; so many usually mean the file is not a rule file, or one early mistake (an unclosed heredoc) confuses the rest.',
+  },
 
   // Checks
   R301: {

@@ -89,13 +89,13 @@ describe('rulec check', () => {
     expect(result.stderr).toContain('2 errors, 0 warnings');
   });
 
-  it('refuses a NUL byte in a path or an action at its place, which would fail only once running', async () => {
+  it('refuses a NUL byte in a path or an action, which would fail only once running: one error for the file, at the first', async () => {
     const text = '[A]\npath = /var/log/a\0b\nregex = x\nupbound_action = /bin/echo a\0b\n';
     writeFileSync(join(dir, 'nul.rules'), text);
     const checked = await runCli(['check', 'nul.rules'], { cwd: dir });
     expect(checked.code).toBe(1);
-    expect(checked.stderr).toMatch(/^nul\.rules:2:18: error\[R101\]: unexpected character U\+0000 \(a NUL byte\)$/m);
-    expect(checked.stderr).toMatch(/^nul\.rules:4:29: error\[R101\]/m);
+    expect(checked.stderr).toMatch(/^nul\.rules:2:18: error\[R213\]: rule file is binary: nul\.rules holds a NUL byte$/m);
+    expect(checked.stderr).toContain('1 error, 0 warnings');
     const built = await runCli(['build', 'nul.rules', '-o', 'nul-out'], { cwd: dir, timeoutMs: 60_000 });
     expect(built.code).toBe(1);
     expect(built.stderr).toContain('build refused');
@@ -105,8 +105,8 @@ describe('rulec check', () => {
     writeFileSync(join(dir, 'latin1.rules'), Buffer.from('[A]\npath = /var/log/a\nregex = caf\xe9 from (\\S+)\nupbound_action = /bin/echo "$1"\n', 'latin1'));
     const checked = await runCli(['check', 'latin1.rules'], { cwd: dir });
     expect(checked.code).toBe(1);
-    expect(checked.stderr).toMatch(/^latin1\.rules:3:12: error\[R101\]: unexpected character U\+FFFD: a byte that is not UTF-8, or a replacement character$/m);
-    expect(checked.stderr).toContain('save the rule file as UTF-8');
+    expect(checked.stderr).toMatch(/^latin1\.rules:3:12: error\[R214\]: rule file is not UTF-8: latin1\.rules has a byte \(at byte offset 33\) that is not part of a UTF-8 character$/m);
+    expect(checked.stderr).toContain('save the file as UTF-8');
   });
 
   it('says in one error that a bundle is not a rule file, for check and test alike (R211)', async () => {
@@ -178,7 +178,7 @@ describe('rulec check', () => {
     expect((JSON.parse(result.stdout) as JsonOut[]).map((d) => [d.file, d.code, d.message])).toEqual([
       ['nest/inc/a.rules', 'R205', 'source file not found: nest/inc/b.rules'],
       ['nest/inc/a.rules', 'R206', 'source include cycle: nest/inc/a.rules → nest/inc/a.rules'],
-      ['nest/inc/a.rules', 'R205', 'source file cannot be read: nest/inc/d.rules (EISDIR)'],
+      ['nest/inc/a.rules', 'R205', 'source file cannot be read: nest/inc/d.rules (EISDIR: is a directory)'],
     ]);
   });
 
@@ -205,12 +205,12 @@ describe('rulec check', () => {
     expect((await runCli(['check', '--nope', 'clean.rules'], { cwd: dir })).code).toBe(2);
     const missing = await runCli(['check', 'missing.rules'], { cwd: dir });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe('rulec check: cannot read missing.rules\n');
+    expect(missing.stderr).toBe('rulec check: cannot read missing.rules: ENOENT: no such file or directory\n');
     // The files that can be read are still reported, in valid JSON; the exit says one could not.
     writeFileSync(join(dir, 'bad.rules'), BAD);
     const mixed = await runCli(['check', 'bad.rules', 'missing.rules', '--format', 'json'], { cwd: dir });
     expect(mixed.code).toBe(2);
     expect((JSON.parse(mixed.stdout) as JsonOut[]).map((o) => [o.file, o.code])).toEqual([['bad.rules', 'R301'], ['bad.rules', 'R310']]);
-    expect(mixed.stderr).toBe('rulec check: cannot read missing.rules\n');
+    expect(mixed.stderr).toBe('rulec check: cannot read missing.rules: ENOENT: no such file or directory\n');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderGithub, renderText, toJson } from '../../cli/render.js';
+import { renderGithub, renderText, SHOWN_LINE_MAX, toJson } from '../../cli/render.js';
 import type { Diagnostic } from '../../grammar/diagnostic.js';
 
 const d = (file: string, start: number, end: number, extra: Partial<Diagnostic> = {}): Diagnostic => ({
@@ -11,6 +11,23 @@ const d = (file: string, start: number, end: number, extra: Partial<Diagnostic> 
 });
 
 describe('render', () => {
+  it('cuts a long source line around the span, with … where it was cut, the carets still under the span', () => {
+    // A 16 KB line (a binary or minified file) was repeated whole by every diagnostic on it.
+    const line = `${'a'.repeat(8000)}BAD${'z'.repeat(8000)}`;
+    const start = line.indexOf('BAD');
+    const [head, source, carets] = renderText([d('f.rules', start, start + 3)], new Map([['f.rules', `${line}\n`]])).split('\n');
+    expect(head).toBe(`f.rules:1:${start + 1}: error[R301]: unknown key \`x\``);
+    expect(source!.length).toBeLessThanOrEqual('1 | '.length + SHOWN_LINE_MAX + 2);
+    expect(source).toMatch(/^1 \| …a+BADz+…$/);
+    expect(carets!.indexOf('^')).toBe(source!.indexOf('BAD'));
+    expect(carets).toMatch(/\^\^\^$/);
+    // Near the start: cut at the end only; a span running past the cut: carets to the cut.
+    const early = renderText([d('f.rules', 2, 9000)], new Map([['f.rules', line]])).split('\n');
+    expect(early[1]).toMatch(/^1 \| a{160}…$/);
+    expect(early[2]).toBe(`  |   ${'^'.repeat(158)}`);
+  });
+
+
   it('keeps tabs before the carets, cuts carets at the end of the first line, replaces control characters', () => {
     const text = 'a = 1\n\tkey\u001b[31m = value\nnext line\n';
     const start = text.indexOf('key');

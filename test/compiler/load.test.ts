@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Statement } from '../../grammar/ast.js';
 import { LineIndex } from '../../grammar/diagnostic.js';
 import type { Diagnostic } from '../../grammar/diagnostic.js';
-import { loadProgram, nodeHost, resolveInclude } from '../../compiler/load.js';
+import { loadProgram, MAX_RULE_FILE_BYTES, nodeHost, resolveInclude } from '../../compiler/load.js';
 import type { LoadHost } from '../../compiler/load.js';
 import type { Program } from '../../compiler/program.js';
 
@@ -118,6 +118,48 @@ describe('loadProgram', () => {
     const map = new Map([['m.rules', 'source "lib/x.rules"'], ['lib/x.rules', 'set a b']]);
     const r = loadProgram('m.rules', { readFile: (n) => map.get(n) });
     expect(names(r.value.statements)).toEqual(['set a b']);
+  });
+});
+
+describe('hostile rule files', () => {
+  const diskHost = (): LoadHost => ({ readFile: (name) => nodeHost.readFile(join(root, name)), read: (name) => nodeHost.read!(name.startsWith('/') ? name : join(root, name)) });
+
+  it('`source "/dev/zero"` and friends: one R205 saying why, nothing read', () => {
+    mkdirSync(join(root, 'dir.rules'));
+    files({ 'main.rules': 'source "/dev/zero"\nsource "/dev/urandom"\nsource "dir.rules"\nset a b\n' });
+    const r = loadProgram('main.rules', diskHost());
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['R205', 'source file cannot be read: /dev/zero (not a regular file: a character device)'],
+      ['R205', 'source file cannot be read: /dev/urandom (not a regular file: a character device)'],
+      ['R205', 'source file cannot be read: dir.rules (EISDIR: is a directory)'],
+    ]);
+    expect(names(r.value.statements)).toEqual(['set a b']);
+  });
+
+  it('a binary file is one R213 at its first NUL; a file that is not UTF-8 one R214 at the bad byte', () => {
+    writeFileSync(join(root, 'bin.rules'), Buffer.concat([Buffer.from('\x7fELF'), Buffer.from([0, 1, 0xff, 0xfe]), Buffer.from('[x]\n'.repeat(1000))]));
+    writeFileSync(join(root, 'latin1.rules'), Buffer.concat([Buffer.from('set a b\nset c d'), Buffer.from([0xe9]), Buffer.from('\n[y\n')]));
+    files({ 'main.rules': 'source "bin.rules"\nsource "latin1.rules"\n' });
+    const r = loadProgram('main.rules', diskHost());
+    expect(r.diagnostics.map((d) => where(r.value, d))).toEqual(['bin.rules:1:5 R213', 'latin1.rules:2:8 R214']);
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      'source file is binary: bin.rules holds a NUL byte',
+      'source file is not UTF-8: latin1.rules has a byte (at byte offset 15) that is not part of a UTF-8 character',
+    ]);
+  });
+
+  it('an editor buffer or any host: a NUL is R213 and more than 2 MiB is R212, at the entry too', () => {
+    const map = new Map([
+      ['m.rules', 'source "big.rules"\nsource "nul.rules"\nset a b\n'],
+      ['big.rules', 'x'.repeat(MAX_RULE_FILE_BYTES + 1)],
+      ['nul.rules', 'set c d\nset a\u0000b\n[x]\n'],
+    ]);
+    const r = loadProgram('m.rules', { readFile: (n) => map.get(n) });
+    expect(r.diagnostics.map((d) => where(r.value, d))).toEqual(['m.rules:1:1 R212', 'nul.rules:2:6 R213']);
+    // Neither is parsed: nothing of theirs is in the program.
+    expect(names(r.value.statements)).toEqual(['set a b']);
+    const entry = loadProgram('big.rules', { readFile: (n) => map.get(n) });
+    expect(entry.diagnostics.map((d) => [d.code, d.message])).toEqual([['R212', `rule file too large: big.rules is ${MAX_RULE_FILE_BYTES + 1} bytes, over the limit of 2 MiB`]]);
   });
 });
 

@@ -1,0 +1,37 @@
+import type { Diagnostic, Severity } from '../grammar/diagnostic.js';
+
+/** Problems kept per file; the rest are counted in one R215. */
+export const MAX_DIAGNOSTICS_PER_FILE = 100;
+
+const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
+
+/**
+ * Keeps the first `max` diagnostics of each file (by position) and replaces the rest with one
+ * R215 that counts them, at the first one left out, with the most severe level among them, so
+ * an exit code that depends on errors stays the same. A file that is not a rule file at all
+ * used to print tens of thousands of errors; an editor gets the same short list.
+ */
+export function capPerFile(diagnostics: readonly Diagnostic[], max = MAX_DIAGNOSTICS_PER_FILE): Diagnostic[] {
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const d of diagnostics) {
+    const list = byFile.get(d.span.file);
+    if (list === undefined) byFile.set(d.span.file, [d]);
+    else list.push(d);
+  }
+  if ([...byFile.values()].every((list) => list.length <= max)) return [...diagnostics];
+  return [...byFile].flatMap(([file, list]) => {
+    if (list.length <= max) return list;
+    const sorted = list.map((d, i) => ({ d, i })).sort((a, b) => a.d.span.start - b.d.span.start || a.i - b.i).map(({ d }) => d);
+    const rest = sorted.slice(max);
+    const count = (severity: Severity): number => rest.filter((d) => d.severity === severity).length;
+    const parts = (['error', 'warning', 'info'] as const).filter((s) => count(s) > 0).map((s) => `${count(s)} ${s === 'info' ? 'info' : `${s}${count(s) === 1 ? '' : 's'}`}`);
+    const worst = rest.reduce<Severity>((w, d) => (RANK[d.severity] > RANK[w] ? d.severity : w), 'info');
+    const summary: Diagnostic = {
+      code: 'R215',
+      severity: worst,
+      message: `${rest.length} more problems in ${file} not shown (${parts.join(', ')}); the first ${max} are shown`,
+      span: rest[0]!.span,
+    };
+    return [...sorted.slice(0, max), summary];
+  });
+}
