@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkFiles } from '../../compiler/api.js';
+import { checkFiles } from '../../compiler/pipeline.js';
 import { capPerFile } from '../../compiler/cap-diagnostics.js';
 import type { Diagnostic } from '../../grammar/diagnostic.js';
 
