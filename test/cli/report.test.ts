@@ -284,6 +284,23 @@ describe('rulec report', () => {
     expect(mail.attachments[2]!.content.toString()).toBe('2 directives\n');
   });
 
+  it('--check PRIOR compares monitor listings, as rulec monitor --check does', async () => {
+    const tree = join(tmp.dir, 'tree');
+    mkdirSync(tree);
+    writeFileSync(join(tree, 'a.conf'), 'a\n');
+    const rules = join(tmp.dir, 'monitor.rules');
+    writeFileSync(rules, `monitor <<__M\n    dir ${tree}\n__M\n`);
+    let listing = '';
+    expect(await main(['monitor', rules], { out: (t) => void (listing += t), err: () => {} })).toBe(0);
+    const prior = join(tmp.dir, 'prior.txt');
+    writeFileSync(prior, listing);
+    expect((await report('--check', prior, rules)).code).toBe(0);
+    writeFileSync(join(tree, 'a.conf'), 'changed\n');
+    const changed = await report('--check', prior, rules);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toContain('a.conf');
+  });
+
   it('calls finish() only once the message was accepted or spooled, never for a failed entry or a dry run', async () => {
     const finished: string[] = [];
     const entry = (name: string, run: (out: ReportOutput) => void): ReportEntry => ({
