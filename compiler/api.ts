@@ -5,6 +5,7 @@
  * check, compile and build, `loadRegexTools()` for one pattern's translation and lint.
  */
 import type * as Pipeline from './pipeline.js';
+import type * as EditorTools from './editor-tools.js';
 import type * as RegexTools from './regex-tools.js';
 
 export type { Code } from '../grammar/codes.js';
@@ -31,4 +32,12 @@ export type RegexToolkit = typeof RegexTools;
 /** Loads the regex translator and lints, without the rest of the compiler. */
 export function loadRegexTools(): Promise<RegexToolkit> {
   return import('./regex-tools.js');
+}
+
+/** The parser, formatter, check and the docs of keys and codes, without code generation (see editor-tools.ts). */
+export type EditorToolkit = typeof EditorTools;
+
+/** Loads what `rulec fmt` and the language server use, without ts-morph and esbuild. */
+export function loadEditorTools(): Promise<EditorToolkit> {
+  return import('./editor-tools.js');
 }

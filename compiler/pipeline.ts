@@ -5,29 +5,19 @@
  * (an unreadable entry, an unwritable output directory) are `UserError`s, printed without a stack.
  */
 import { readFileSync } from 'node:fs';
-import { posix } from 'node:path';
 import { ts } from 'ts-morph';
-import type { Diagnostic, DiagnosticLabel, Span } from '../grammar/diagnostic.js';
+import type { Diagnostic } from '../grammar/diagnostic.js';
 import { hasErrors } from '../grammar/diagnostic.js';
 import { bundleModule } from './bundle.js';
-import { capPerFile } from './cap-diagnostics.js';
-import { check } from './check/index.js';
 import { emitFiles } from './emit.js';
 import { generate, type GeneratedFile } from './generate/index.js';
-import { loadProgram, nodeHost, whyNot, type LoadHost } from './load.js';
+import { checkEntry, renameDiagnostic, type CheckedFile } from './check-files.js';
+import type { LoadHost } from './load.js';
 import { createManifest, manifestText } from './manifest.js';
-import { readRuleFile } from './read-rule-file.js';
 import type { RuleModel } from './model.js';
 import { UserError } from './user-error.js';
 
-/** What checking one entry file found. */
-export interface CheckedFile {
-  /** The entry path as given. */
-  readonly path: string;
-  readonly diagnostics: readonly Diagnostic[];
-  /** The text of every file read, keyed by the file names the diagnostics use. */
-  readonly sources: ReadonlyMap<string, string>;
-}
+export { checkFiles, type CheckedFile } from './check-files.js';
 
 /** A checked and generated entry file. `model` is null when loading or checking found errors. */
 export interface Compiled extends CheckedFile {
@@ -47,79 +37,6 @@ export interface Built extends Compiled {
  */
 export interface CompiledJs extends CheckedFile {
   readonly js: string | null;
-}
-
-/**
- * Reading from disk, names are relative to the entry's directory, so generated output does
- * not depend on where the compiler ran; diagnostics get the names back as the user wrote them.
- */
-interface Rooted {
-  readonly entry: string;
-  readonly host: LoadHost;
-  readonly display: (name: string) => string;
-}
-
-function rooted(path: string, host: LoadHost | undefined): Rooted {
-  if (host !== undefined) return { entry: path, host, display: (name) => name };
-  const normal = posix.normalize(path);
-  const root = posix.dirname(normal);
-  const entry = posix.basename(normal);
-  // A file that is there and readable but not a rule file's text (too large, binary) is a
-  // diagnostic at its place; one that cannot be read at all says why, as log files do.
-  const first = readRuleFile(normal);
-  if (first.kind === 'missing') throw new UserError(`cannot read ${path}: ENOENT: no such file or directory`);
-  if (first.kind === 'unreadable') throw new UserError(`cannot read ${path}: ${whyNot(first)}`);
-  const resolve = (name: string): string => (posix.isAbsolute(name) || root === '.' ? name : posix.join(root, name));
-  const onDisk: LoadHost = {
-    read: (name) => readRuleFile(resolve(name)),
-    readFile: (name) => nodeHost.readFile(resolve(name)),
-    unreadable: (name) => nodeHost.unreadable?.(resolve(name)) ?? null,
-    identity: (name) => nodeHost.identity?.(resolve(name)) ?? resolve(name),
-    display: resolve,
-  };
-  return { entry, host: onDisk, display: resolve };
-}
-
-function renameSpan(span: Span, display: (name: string) => string): Span {
-  return { ...span, file: display(span.file) };
-}
-
-function renameDiagnostic(diagnostic: Diagnostic, display: (name: string) => string): Diagnostic {
-  const labels = diagnostic.labels?.map((label): DiagnosticLabel => ({ ...label, span: renameSpan(label.span, display) }));
-  return { ...diagnostic, span: renameSpan(diagnostic.span, display), ...(labels === undefined ? {} : { labels }) };
-}
-
-interface Checked {
-  readonly rooted: Rooted;
-  readonly model: RuleModel | null;
-  readonly diagnostics: readonly Diagnostic[];
-  readonly sources: ReadonlyMap<string, string>;
-  /** Texts by the names the model uses (relative to the entry's directory). */
-  readonly texts: ReadonlyMap<string, string>;
-}
-
-function checkEntry(path: string, host: LoadHost | undefined): Checked {
-  const root = rooted(path, host);
-  const loaded = loadProgram(root.entry, root.host);
-  const checked = check(loaded.value);
-  const texts = new Map([...loaded.value.files].map(([name, file]) => [name, file.text]));
-  const diagnostics = [...loaded.diagnostics, ...checked.diagnostics];
-  return {
-    rooted: root,
-    model: hasErrors(diagnostics) ? null : checked.value,
-    // The counts of R215 name files as the user does, so capped after the renaming.
-    diagnostics: capPerFile(diagnostics.map((d) => renameDiagnostic(d, root.display))),
-    sources: new Map([...texts].map(([name, text]) => [root.display(name), text])),
-    texts,
-  };
-}
-
-/** Checks each entry file (with its includes); one result per path, in order. */
-export function checkFiles(paths: readonly string[], host?: LoadHost): CheckedFile[] {
-  return paths.map((path) => {
-    const { diagnostics, sources } = checkEntry(path, host);
-    return { path, diagnostics, sources };
-  });
 }
 
 /** Checks and generates one entry file. */

@@ -6,6 +6,7 @@ import type { Command } from '../command.js';
 import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
 import { demoCommand } from './demo.js';
+import { fmtCommand } from './fmt.js';
 import { generateCommand } from './generate.js';
 import { monitorCommand } from './monitor.js';
 import { regexCommand } from './regex.js';
@@ -17,6 +18,7 @@ import { testCommand } from './test.js';
 /** Every subcommand, in help order. */
 export const commands: readonly Command[] = [
   checkCommand,
+  fmtCommand,
   buildCommand,
   generateCommand,
   runCommand,
