@@ -9,6 +9,7 @@ import { formatFigure } from './bench.js';
 import { buildBench } from './compiler-build.js';
 import { checkBench } from './compiler-check.js';
 import { prefilterBench } from './compiler-prefilter.js';
+import { actionsBench } from './runtime-actions.js';
 import { hostileBench } from './runtime-hostile.js';
 import { latencyBench } from './runtime-latency.js';
 import { memoryBench } from './runtime-memory.js';
@@ -28,6 +29,7 @@ const benchmarks: readonly Benchmark[] = [
   latencyBench,
   memoryBench,
   spawnBench,
+  actionsBench,
   hostileBench,
   snortBench,
 ];

@@ -1,4 +1,4 @@
-// Generated from gram-scan.wat by test/runtime/prefilter/gram-scan-wasm.test.ts (UPDATE_WASM=1); do not edit.
+// Generated from gram-scan.wat by `npm run wasm` (tools/wasm.ts); do not edit.
 /** The gram index scan, a WebAssembly module, in base64. */
 export const GRAM_SCAN_WASM =
   'AGFzbQEAAAABFgJgCH9/f39/f39/AX9gBX9/f39/AX8DAwIAAQUDAQABBhUEfwFBAAt/AUEAC38BQQALfwFBAAsHEQIGbWVt' +

@@ -4,10 +4,10 @@
 ;; literal's item has a sequence program (sequence-program.ts), the program then decides the
 ;; item's regex at that occurrence. Written in WebAssembly because the probes are independent
 ;; loads that V8's JavaScript code runs at about half this speed (bounds and type checks on
-;; every read); see docs/engine.md for the figures.
+;; every read); see bench/HISTORY.md for the figures, docs/prefilter.md for the design.
 ;;
-;; Assembled into gram-scan-wasm.ts by test/runtime/prefilter/gram-scan-wasm.test.ts
-;; (UPDATE_WASM=1), which also checks that the two agree.
+;; Assembled into gram-scan-wasm.ts by `npm run wasm` (tools/wasm.ts);
+;; test/runtime/prefilter/gram-scan-wasm.test.ts fails when the two disagree.
 (module
   (memory (export "memory") 1)
 

@@ -260,7 +260,7 @@ describe('ActionRunner failures and limits', () => {
     const sleeper: ActionSpec = { shell: true, command: 'sleep 30', source: 'x' };
     for (const name of ['A', 'B', 'C', 'D']) r.submit(request(sleeper, [], '', item({ name })));
     expect(r.stats()).toMatchObject({ running: 3, queued: 1 });
-    return r.close(300);
+    return r.stop(300);
   });
 
   it('keeps no read segment alive behind a queued action: line and captures are copied', async () => {
@@ -318,7 +318,7 @@ describe('ActionRunner fairness between items', () => {
     expect(done()).toEqual(Array.from({ length: 40 }, (_, i) => `ban${i}`));
     const slowStats = r.stats().items.find((i) => i.name === 'SLOW');
     expect(slowStats).toMatchObject({ running: 1, queued: 19, dropped: 0 });
-    await r.close(300);
+    await r.stop(300);
   });
 
   it('takes items in turn: one worker alternates between two items\' waiting actions', async () => {
@@ -351,6 +351,6 @@ describe('ActionRunner fairness between items', () => {
       ['SLOW', '2'],
       ['SLOW', '4'],
     ]);
-    await r.close(300);
+    await r.stop(300);
   });
 });
