@@ -73,7 +73,7 @@ describe('rulec run on lines that would stall a pattern outside the linear-time 
       // The lookahead keeps it off V8's linear engine: 29 characters took 6.3 s, 40 take hours.
       writeFileSync(join(dir, 'app.rules'), itemText('WORDS', log, '^(?=\\w)(\\w+\\s?)*$', MARKER, rec, '"$1"', 'upbound_freq = 0/0\n'));
       d.current = startRun([join(dir, 'app.rules'), '-l', own], dir, 60_000);
-      expect(await waitFor(() => read(own).includes('running 1 item(s)'))).toBe(true);
+      expect(await waitFor(() => read(own).includes('running 1 item(s)'), 30_000)).toBe(true);
       const hostile = `${'a'.repeat(40)}!\n`;
       appendFileSync(log, hostile.repeat(3));
       expect(await waitFor(() => read(own).includes('(2 abandoned so far)'), 30_000)).toBe(true);

@@ -44,14 +44,18 @@ describe('RegexDeadline', () => {
 });
 
 describe('the engine with an item whose regex runs under a deadline', () => {
-  it('abandons the hostile lines, logs them escaped, counts them, and keeps matching and firing on the rest', () => {
+  it('abandons the hostile lines, logs them escaped, counts them, and keeps matching and firing on the rest', async () => {
     const sink = new RecordingSink();
     const { log, lines } = memoryLog();
     const guarded = item({ name: 'GUARDED', match: matcher(EXPONENTIAL), deadline: true, upbound: { count: 2, seconds: 60 } });
     const engine = new Engine(moduleOf(guarded), { clock: new ManualClock(0), actions: sink, log });
     engine.start();
     const hostileWithEscape = `${'a'.repeat(40)}\x1b[31m!`;
-    engine.onLines(0, ['ok one', HOSTILE, 'not ok!', 'ok two', hostileWithEscape, HOSTILE, 'ok three']);
+    // Batches in turns of their own, as a tailer delivers them: each turn's guarded time is bounded (see below).
+    for (const batch of [['ok one', HOSTILE, 'not ok!'], ['ok two', hostileWithEscape], [HOSTILE, 'ok three']]) {
+      engine.onLines(0, batch);
+      await new Promise((r) => setImmediate(r));
+    }
     const stats = engine.stats();
     expect(stats.items[0]!.matched).toBe(3);
     expect(stats.abandoned).toEqual([{ item: 'GUARDED', deadline: 3, turnBudget: 0 }]);
@@ -69,9 +73,8 @@ describe('the engine with an item whose regex runs under a deadline', () => {
     const engine = new Engine(moduleOf(item({ name: 'GUARDED', match: matcher(EXPONENTIAL), deadline: true, upbound: null })), {
       clock: new ManualClock(0), actions: new RecordingSink(), log: memoryLog().log,
     });
-    // A line is abandoned once its regex used half a window of CPU (or after a few windows on a
-    // starved machine): the turn's CPU budget is spent well before the end of this flood.
-    const flood = 3 * Math.ceil(TURN_BUDGET_MS / (WINDOW_MS / 2));
+    // An abandoned line took at least one window of wall time: the budget is spent before the end.
+    const flood = Math.ceil(TURN_BUDGET_MS / WINDOW_MS) + 20;
     engine.onLines(0, Array.from({ length: flood }, () => HOSTILE));
     const [first] = engine.stats().abandoned;
     expect(first!.deadline + first!.turnBudget).toBe(flood);
