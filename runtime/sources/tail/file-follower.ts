@@ -4,6 +4,7 @@ import { startsWith } from './fingerprint.js';
 import { endsInsideLine, NotRegularFile, OpenFile, type ReadOutcome } from './open-file.js';
 import { findCopy, findRotated, staleReason } from './find-file.js';
 import { Notifier } from './notifier.js';
+import { Pump } from './pump.js';
 import type { AsciiLineBytes, Checkpoint, Fingerprint, TailHandlers } from './types.js';
 
 /** Settings a follower runs with, defaults already applied. */
@@ -24,13 +25,47 @@ const DRAIN_INTERVAL = 10;
 const MAX_RETIRING = 4;
 
 /**
+ * What the followed path is to the follower (see the diagram on FileFollower):
+ * `opening` until one open worked, with how to place it; `absent` while nothing is open at
+ * the path; `open` while following `file`.
+ */
+type Phase =
+  /** `initial`: the file was there at the start, so `start = end` applies (a later one is new). */
+  | { readonly kind: 'opening'; readonly checkpoint: Checkpoint | null; readonly initial: boolean }
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'open'; readonly file: OpenFile };
+
+/**
  * Follows one regular file by path: reads appends, and survives rename-and-create,
  * copytruncate, truncation, delete-and-recreate, symlink retargeting and a missing file.
- * Everything runs synchronously inside one guarded `check`, so delivery is in order and a
- * handler that calls `stop()` cannot re-enter.
+ * Every look at the path is one `step`, run by a Pump (never inside itself), so delivery is
+ * in order and a handler that calls `stop()` cannot re-enter.
+ *
+ * The followed path's phase, and what moves it (each arrow is a notice of that name):
+ *
+ *   begin(checkpoint)
+ *         │
+ *         ▼            open works: at the checkpoint ('resumed'),
+ *      OPENING ──────▶ at `start` or from 0 ('opened') ──────────────────▶ OPEN(file) ◀──────────┐
+ *      │  ▲                                                                │  │  │                 │
+ *      └──┘ missing, or not a regular file: a file that appears later      │  │  └ same inode,    │
+ *           is new, read from 0 (EACCES: it was there, `start` holds)      │  │    shorter or     │
+ *                                                                          │  │    another head:  │
+ *                                           another inode, or gone:        │  │    'truncated',   │
+ *      ABSENT ◀──────────────────── 'rotated'; the file goes to RETIRING ───┘  │    rewind to 0    │
+ *        │                                                                    │    (+ COPY)       │
+ *        ├── a file appears at the path: 'opened', from 0 ──▶ OPEN            │                   │
+ *        └── a RETIRING file is back at the path: 'returned', read on ────────┴───────────────────┘
+ *
+ * Beside the phase, each step reads first:
+ * - RETIRING: rotated files, read by descriptor until `retireAt` (their rotation plus
+ *   `rotateWait`, kept across restarts; at most MAX_RETIRING), then flushed and closed ('retired').
+ * - COPY: a copytruncate copy, read from our old offset to its end; the followed file waits.
+ * `stopped` (halt) ends a step at once, and `mayRead` (the tailer's checkpoint bound) holds
+ * reading until `resume()`.
  */
 export class FileFollower {
-  private current: OpenFile | null = null;
+  private phase: Phase = { kind: 'absent' };
   private readonly retiring: OpenFile[] = [];
   /**
    * A copytruncate copy still being read out, a budget's worth per turn like any backlog (it can
@@ -44,17 +79,10 @@ export class FileFollower {
   private pollTimer: NodeJS.Timeout | null = null;
   private drainTimer: NodeJS.Timeout | null = null;
   private stopped = false;
-  private busy = false;
-  private again = false;
-  private continuation = false;
+  private readonly pump: Pump;
   private readonly notices: Notifier;
   private cutTotal = 0;
   private lastSize = -1;
-  /**
-   * How the first open is to place itself, kept until an open succeeds: a file there all along
-   * but not openable at start (EACCES, EMFILE) still resumes at its checkpoint, or at its end.
-   */
-  private firstOpen: { readonly checkpoint: Checkpoint | null; initial: boolean } | null = null;
   /** Where the last rotated file was read to when it was retired and nothing else is open. */
   private retiredPosition: Checkpoint | null = null;
 
@@ -74,6 +102,16 @@ export class FileFollower {
       (dir, name) => this.onEvent(dir, name),
       (dir, message) => this.notices.error(`watching ${dir}: ${message}`),
     );
+    this.pump = new Pump(
+      (poll) => this.step(poll),
+      () => this.stopped,
+      (error) => this.notices.error((error as Error).message),
+    );
+  }
+
+  /** The file followed at the path, while there is one. */
+  private get current(): OpenFile | null {
+    return this.phase.kind === 'open' ? this.phase.file : null;
   }
 
   /** Opens the file (resuming from `checkpoint` when it is still the same file) and starts following. */
@@ -82,8 +120,9 @@ export class FileFollower {
     for (const rotated of checkpoint?.rotated ?? []) this.adoptRotated(rotated);
     const successor = checkpoint !== null && this.adoptRotated(checkpoint);
     // When the checkpointed file was found under another name, whatever the path names now
-    // was created after it, so all of it is unread.
-    this.firstOpen = { checkpoint: successor ? null : checkpoint, initial: !successor };
+    // was created after it, so all of it is unread. Until an open works, a file there all along
+    // but not openable at start (EACCES, EMFILE) still resumes at its checkpoint, or its end.
+    this.phase = { kind: 'opening', checkpoint: successor ? null : checkpoint, initial: !successor };
     this.openCurrent();
     this.refreshWatches();
     // A notice handler may have stopped us meanwhile; a timer started now would never be cleared.
@@ -128,7 +167,7 @@ export class FileFollower {
 
   close(): void {
     this.current?.close();
-    this.current = null;
+    this.phase = { kind: 'absent' };
     this.copy?.close();
     this.copy = null;
     for (const f of this.retiring.splice(0)) f.close();
@@ -145,41 +184,25 @@ export class FileFollower {
   }
 
   private check(poll: boolean): void {
-    if (this.stopped) return;
-    if (this.busy) {
-      this.again = true;
-      return;
-    }
-    this.busy = true;
-    try {
-      let verify = poll;
-      do {
-        this.again = false;
-        this.step(verify);
-        verify = false;
-      } while (this.again && !this.stopped);
-    } catch (err) {
-      this.notices.error((err as Error).message);
-    } finally {
-      this.busy = false;
-    }
+    this.pump.run(poll);
   }
 
-  private step(poll: boolean): void {
+  /** One look: rotated files, the path's identity, the copy, the followed file. Returns whether reading is left for the next turn. */
+  private step(poll: boolean): boolean {
     let more = false;
     const now = Date.now();
     for (const f of [...this.retiring]) {
       const outcome = this.readOut(f, true);
-      if (outcome === 'aborted') return;
+      if (outcome === 'aborted') return false;
       if (outcome === 'budget') more = true;
       else if (f.retireAt !== null && now >= f.retireAt) this.retire(f);
     }
-    if (this.stopped) return;
+    if (this.stopped) return false;
     this.identify();
-    if (this.stopped) return;
+    if (this.stopped) return false;
     if (this.copy !== null) {
       const outcome = this.readOut(this.copy, true);
-      if (outcome === 'aborted') return;
+      if (outcome === 'aborted') return false;
       if (outcome === 'budget') more = true;
       else {
         // Its last, unfinished line goes on in the truncated file: dropped, not delivered in half.
@@ -187,21 +210,16 @@ export class FileFollower {
         this.copy = null;
       }
     }
-    if (this.current !== null && this.copy === null) {
-      const outcome = this.readOut(this.current, false);
-      if (outcome === 'aborted') return;
+    const cur = this.current;
+    if (cur !== null && this.copy === null) {
+      const outcome = this.readOut(cur, false);
+      if (outcome === 'aborted') return false;
       if (outcome === 'budget') more = true;
-      if (this.current.readPos !== this.lastSize) this.reportSize(this.current.readPos);
+      if (cur.readPos !== this.lastSize) this.reportSize(cur.readPos);
     }
     if (poll) this.refreshWatches();
     this.paceDrain();
-    if (more && !this.continuation) {
-      this.continuation = true;
-      setImmediate(() => {
-        this.continuation = false;
-        this.check(false);
-      });
-    }
+    return more;
   }
 
   private reportSize(bytes: number): void {
@@ -265,16 +283,18 @@ export class FileFollower {
     }
   }
 
-  /** Opens what the path names: placed as `firstOpen` says until one open worked, then from 0. */
+  /** Opens what the path names: placed as the `opening` phase says until one open worked, then from 0. */
   private openCurrent(): void {
     const path = this.settings.path;
-    const checkpoint = this.firstOpen?.checkpoint ?? null;
-    const initial = this.firstOpen?.initial ?? false;
+    const opening = this.phase.kind === 'opening' ? this.phase : null;
+    const checkpoint = opening?.checkpoint ?? null;
+    const initial = opening?.initial ?? false;
     let resumed = false;
     let truncatedWhileStopped = false;
     let openedSize = 0;
+    let file: OpenFile;
     try {
-      this.current = OpenFile.open(this.abs, this.settings.lineMax, (fd, size, dev, ino) => {
+      file = OpenFile.open(this.abs, this.settings.lineMax, (fd, size, dev, ino) => {
         openedSize = size;
         if (checkpoint !== null) {
           const stale = staleReason(checkpoint, fd, size, dev, ino);
@@ -299,22 +319,22 @@ export class FileFollower {
       // appears later is new, all of it unread (a checkpoint still decides, if it turns out to
       // be the same file). One there but not openable (EACCES) still starts at its end.
       const absent = code === 'ENOENT' || code === 'ENOTDIR';
-      if ((absent || err instanceof NotRegularFile) && this.firstOpen !== null) this.firstOpen.initial = false;
+      if ((absent || err instanceof NotRegularFile) && opening !== null) this.phase = { ...opening, initial: false };
       if (absent) this.notices.missing();
       else this.notices.errorOnce((err as Error).message);
       return;
     }
-    this.firstOpen = null;
+    this.phase = { kind: 'open', file };
     this.notices.present();
     this.notices.recovered();
     this.lastSize = -1;
-    const offset = this.current.readPos;
+    const offset = file.readPos;
     this.notices.notice(resumed ? { kind: 'resumed', path, offset } : { kind: 'opened', path, offset });
     this.refreshWatches();
     if (truncatedWhileStopped && checkpoint !== null) {
       // A copytruncate while we were stopped: its copy holds what was written after our
       // checkpoint and before the copy, read first as after a live truncation.
-      const copy = this.readCopy(checkpoint.fingerprint, checkpoint, this.current.ino);
+      const copy = this.readCopy(checkpoint.fingerprint, checkpoint, file.ino);
       if (copy !== null) this.notices.notice({ kind: 'truncated', path, from: checkpoint.offset, to: openedSize, copy });
     }
   }
@@ -367,7 +387,7 @@ export class FileFollower {
     f.retireAt = Date.now() + this.settings.rotateWaitMs;
     this.retiring.push(f);
     this.limitRetiring();
-    this.current = null;
+    this.phase = { kind: 'absent' };
     this.notices.notice({ kind: 'rotated', path: this.settings.path, reason });
   }
 
@@ -386,7 +406,7 @@ export class FileFollower {
     if (back === undefined) return false;
     this.retiring.splice(this.retiring.indexOf(back), 1);
     back.retireAt = null;
-    this.current = back;
+    this.phase = { kind: 'open', file: back };
     this.lastSize = -1;
     this.notices.present();
     this.notices.notice({ kind: 'returned', path: this.settings.path, offset: back.readPos });
@@ -434,8 +454,6 @@ export class FileFollower {
     this.target = watched.target;
     this.watcher.update(watched.dirs);
   }
-
-
 }
 
 /** Where handled lines of one open file end, as a checkpoint records it (a rotated one: until when it is read). */

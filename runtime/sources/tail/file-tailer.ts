@@ -17,7 +17,7 @@ import {
 // Below this a cut could not even hold one multi-byte character plus context.
 const MIN_LINE_MAX = 16;
 /** Reading waits while this many times `checkpointLines` handled lines are not saved yet. */
-export const UNSAVED_FACTOR = 5;
+export const UNSAVED_FACTOR = 10;
 // Notices after which the position jumped or a file came or went: saved at once, so a crash
 // right after cannot make a restart lose a rotated file's lines or read a new file from its end.
 const MILESTONES: ReadonlySet<TailNotice['kind']> = new Set(['opened', 'resumed', 'resumed-rotated', 'returned', 'rotated', 'retired', 'truncated']);

@@ -61,7 +61,7 @@ export interface TailOptions {
   readonly checkpointInterval?: number;
   /**
    * Lines handled between checkpoint saves (default 10,000) besides the interval; reading waits
-   * while five times this many are not in a saved checkpoint (the bound on lines a crash repeats).
+   * while ten times this many are not in a saved checkpoint (the bound on lines a crash repeats).
    */
   readonly checkpointLines?: number;
 }

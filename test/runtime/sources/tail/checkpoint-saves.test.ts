@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCheckpointStore } from '../../../../runtime/sources/tail/checkpoint-store.js';
 import type { Checkpoint, CheckpointStore } from '../../../../runtime/sources/tail/types.js';
-import { FileTailer } from '../../../../runtime/sources/tail/file-tailer.js';
+import { FileTailer, UNSAVED_FACTOR } from '../../../../runtime/sources/tail/file-tailer.js';
 import { collectingTailer, numberedText, scratchDirs, waitFor } from './helpers.js';
 
 const tempDir = scratchDirs();
@@ -59,7 +59,7 @@ describe('when checkpoints are saved', () => {
     await tailer.stop();
   });
 
-  it('every checkpointLines lines, and reading waits while five times that are unsaved: a backlog is never far ahead of its checkpoint', async () => {
+  it('every checkpointLines lines, and reading waits while UNSAVED_FACTOR times that are unsaved: a backlog is never far ahead of its checkpoint', async () => {
     const dir = tempDir();
     const path = join(dir, 'app.log');
     const total = 20_000;
@@ -91,9 +91,9 @@ describe('when checkpoints are saved', () => {
     await tailer.start();
     expect(await waitFor(() => delivered === total, 20_000)).toBe(true);
     await tailer.stop();
-    expect(store.saves).toBeGreaterThanOrEqual(total / (5 * 500));
-    // Five times checkpointLines, plus the lines of one 256 KiB read.
-    expect(unsavedMax).toBeLessThanOrEqual(5 * 500 + Math.ceil((256 * 1024) / numberedText(0, 1).length));
+    expect(store.saves).toBeGreaterThanOrEqual(total / (UNSAVED_FACTOR * 500));
+    // UNSAVED_FACTOR times checkpointLines, plus the lines of one 256 KiB read.
+    expect(unsavedMax).toBeLessThanOrEqual(UNSAVED_FACTOR * 500 + Math.ceil((256 * 1024) / numberedText(0, 1).length));
   });
 });
 

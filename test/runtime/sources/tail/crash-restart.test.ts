@@ -8,14 +8,15 @@ import { once } from 'node:events';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { UNSAVED_FACTOR } from '../../../../runtime/sources/tail/file-tailer.js';
 import { REPO } from '../../../cli/run-cli.js';
 import { numberedText, scratchDirs, startWriter, tally, waitFor } from './helpers.js';
 
 const tempDir = scratchDirs();
 const LINE_BYTES = numberedText(0, 1).length;
 const CHECKPOINT_LINES = 200;
-/** Lines a crash may deliver again: five times checkpointLines, plus one 256 KiB read. */
-const BOUND = 5 * CHECKPOINT_LINES + Math.ceil((256 * 1024) / LINE_BYTES);
+/** Lines a crash may deliver again: UNSAVED_FACTOR times checkpointLines, plus one 256 KiB read. */
+const BOUND = UNSAVED_FACTOR * CHECKPOINT_LINES + Math.ceil((256 * 1024) / LINE_BYTES);
 
 // The reader: the built tailer with a state directory; each batch's line numbers are appended
 // to OUT before the handler returns, so "handled" means "recorded" when the kill comes.
