@@ -17,6 +17,19 @@ export function escapeControl(text: string): string {
   return escapeMatching(UNSAFE, text);
 }
 
+/** The same without the newline, which `escapeLines` puts between lines itself. */
+const UNSAFE_IN_LINES = new RegExp(`[${CONTROL_CLASS.replace('\\x00-\\x1f', '\\x00-\\x09\\x0b-\\x1f')}\\\\]`);
+
+/**
+ * `escapeControl` of each line, each followed by a newline: one test over all of them in the
+ * common case that none needs an escape (a report of many log lines).
+ */
+export function escapeLines(lines: readonly string[]): string {
+  if (lines.length === 0) return '';
+  const joined = lines.join('\n');
+  return `${UNSAFE_IN_LINES.test(joined) ? lines.map(escapeControl).join('\n') : joined}\n`;
+}
+
 const CONTROLS = new RegExp(`[${CONTROL_CLASS}]`, 'g');
 
 /**

@@ -1,6 +1,7 @@
 import type { BlockSpec } from '../contract.js';
 import { CommandEntry } from '../sources/command/command-entry.js';
 import { MonitorEntry } from '../sources/monitor/monitor-entry.js';
+import { WatchEntry } from '../sources/watch/watch-entry.js';
 import type { Directive, EntryContext, ReportEntry } from './report-entry.js';
 
 /** The block kinds `rulec report` runs; `snort` is `rulec snort`'s, `custom` a module's. */
@@ -34,32 +35,6 @@ export function builtinEntry(block: BuiltinReportBlock, blockContext: EntryConte
     case 'monitor':
       return new MonitorEntry(block, context);
     case 'watch':
-      return new NotRunYet(block.kind, context);
-  }
-}
-
-/** Until `monitor` and `watch` run, a report that has them stops before anything runs, saying why. */
-class NotRunYet implements ReportEntry {
-  readonly mime_file: string;
-  readonly description: string;
-
-  constructor(
-    private readonly kind: string,
-    context: EntryContext,
-  ) {
-    this.mime_file = `${kind}-${context.index}.txt`;
-    this.description = kind;
-  }
-
-  validate(): void {
-    throw new Error(`\`${this.kind}\` blocks are not run by this release yet`);
-  }
-
-  run(): void {}
-
-  finish(): void {}
-
-  encrypted(): boolean {
-    return true;
+      return new WatchEntry(block, context);
   }
 }

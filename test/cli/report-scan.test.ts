@@ -64,3 +64,44 @@ describe('rulec report with a monitor block', () => {
     expect(expected).toContain(`\t${tree}/etc/odd\\tname\n`);
   });
 });
+
+describe('rulec report with a watch block', () => {
+  it('attaches the unusual lines of the log, encrypted; the seed\'s ignore, do ... end and trim as written', async () => {
+    const log = join(tmp.dir, 'messages');
+    writeFileSync(log, ['-- MARK --', 'sshd[1]: session opened for user root', 'sshd[1]: Failed password for root', '  padded unusual line  ', 'kernel: \x1b[31mred', ''].join('\n'));
+    const rules = ruleFile(
+      'watch',
+      [
+        '[general]',
+        `state = ${join(tmp.dir, 'state')}`,
+        '',
+        'watch <<__END',
+        `    logfile ${log}`,
+        '    mime_file "messages.txt"',
+        '    description "Unusual lines"',
+        "    trim 'yes'",
+        '    ignore =~ /MARK/',
+        '    do ignore',
+        '        =~ /sshd/',
+        '        =~ /session opened/',
+        '    end',
+        '__END',
+        '',
+      ].join('\n'),
+    );
+    const result = await report(rules, '--dry-run');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const mail = await simpleParser(result.stdout);
+    expect(decrypted(mail, 'messages.txt')).toBe('sshd[1]: Failed password for root\npadded unusual line\nkernel: \\x1b[31mred\n');
+  });
+
+  it('stops before anything runs when an ignore_from list is broken (R365)', async () => {
+    writeFileSync(join(tmp.dir, 'bad.list'), 'fine\n(unclosed\n');
+    const rules = ruleFile('badlist', `watch <<__END\n    logfile ${join(tmp.dir, 'messages')}\n    ignore_from bad.list\n__END\n`);
+    const result = await report(rules, '--dry-run');
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('bad.list:2:1: error[R365]: unmatched ( or \\(');
+    expect(result.stdout).toBe('');
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * `ignore_from FILE|DIR`: ignore lists in logcheck's format, so Debian's logcheck-database
+ * lists (/etc/logcheck/ignore.d.server/ ...) work as they are. A file holds one POSIX extended
+ * regex per line, as `grep -E -f` reads it; blank lines and lines starting with `#` are left
+ * out, as logcheck's cleanrules does. A directory contributes the files run-parts would list
+ * (logcheck lists them with `run-parts --list`): names of letters, digits, `_` and `-` only, so
+ * `foo.dpkg-old` or an editor's `foo~` are skipped, in byte order.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileEre, type CompiledEre } from './ere-compile.js';
+import { EreError } from './ere-parse.js';
+
+/** One pattern of a list, with where it came from. */
+export interface ListPattern extends CompiledEre {
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  readonly source: string;
+}
+
+/** A list that cannot be read or holds a pattern grep -E would refuse (R365); `where` is `file:line:col` or the path. */
+export class IgnoreListError extends Error {
+  constructor(
+    readonly where: string,
+    message: string,
+  ) {
+    super(`${where}: error[R365]: ${message}`);
+  }
+}
+
+/** run-parts' default name rule (Debian, without --lsbsysinit). */
+const RUN_PARTS_NAME = /^[A-Za-z0-9_-]+$/;
+/** Bytes one list file may have; Debian's largest is ~40 KB. */
+const MAX_LIST_BYTES = 16 * 1024 * 1024;
+/** logcheck's cleanrules: `grep -E -v '^[[:space:]]*$|^#'`. */
+const SKIPPED = /^[\t\n\v\f\r ]*$|^#/;
+
+function reason(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+}
+
+/** The files a path stands for: itself, or a directory's files as run-parts lists them. */
+function listFiles(path: string): string[] {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (error) {
+    throw new IgnoreListError(path, `cannot read the ignore list: ${reason(error)}`);
+  }
+  if (st.isFile()) return [path];
+  if (!st.isDirectory()) throw new IgnoreListError(path, 'an ignore list must be a file or a directory of files');
+  let names: string[];
+  try {
+    names = readdirSync(path);
+  } catch (error) {
+    throw new IgnoreListError(path, `cannot read the ignore list directory: ${reason(error)}`);
+  }
+  return names
+    .filter((name) => RUN_PARTS_NAME.test(name))
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+    .map((name) => join(path, name))
+    .filter((file) => statSync(file, { throwIfNoEntry: false })?.isFile() === true);
+}
+
+/** Reads and compiles every pattern of the lists, in order; throws IgnoreListError at the first problem. */
+export function readIgnoreLists(paths: readonly string[]): ListPattern[] {
+  const patterns: ListPattern[] = [];
+  for (const path of paths) {
+    for (const file of listFiles(path)) {
+      let bytes: Buffer;
+      try {
+        if (statSync(file).size > MAX_LIST_BYTES) throw new Error(`larger than ${MAX_LIST_BYTES} bytes`);
+        bytes = readFileSync(file);
+      } catch (error) {
+        throw new IgnoreListError(file, `cannot read the ignore list: ${reason(error)}`);
+      }
+      const lines = bytes.toString('utf8').split('\n');
+      // grep -f: a last line without a newline is a pattern too; the empty string after a final newline is not.
+      if (lines.at(-1) === '') lines.pop();
+      lines.forEach((source, i) => {
+        if (SKIPPED.test(source)) return;
+        try {
+          patterns.push({ file, line: i + 1, source, ...compileEre(source) });
+        } catch (error) {
+          if (!(error instanceof EreError)) throw error;
+          throw new IgnoreListError(`${file}:${i + 1}:${error.at + 1}`, error.message);
+        }
+      });
+    }
+  }
+  return patterns;
+}

@@ -1,0 +1,210 @@
+/**
+ * One pass of a `watch` block: the lines written to its log since the last pass, judged
+ * (line-judge.ts) and the unusual ones written out, escaped. Where the last pass stopped comes
+ * from a `WatchPosition`; if the log was rotated since, the rest of the rotated file (found
+ * beside it by device, inode and head, as the tailer finds one) is read first, then the new file
+ * from its start. A truncated or rewritten log is read from its start, with a note.
+ */
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { escapeControl, escapeLines } from '../../log/escape.js';
+import { LineStream, type StreamPosition } from '../line-stream.js';
+import { fingerprintOf, startsWith } from '../tail/fingerprint.js';
+import type { Fingerprint } from '../tail/types.js';
+import type { LineJudge } from './line-judge.js';
+import type { WatchPosition } from './watch-position.js';
+
+/** What a pass reads and how. */
+export interface WatchSource {
+  readonly logfile: string;
+  /** Strip blanks from both ends of each line before judging and reporting (`trim yes`). */
+  readonly trim: boolean;
+  readonly lineMax?: number;
+}
+
+/** How a pass went. `position` is where the next pass starts; null when nothing could be read. */
+export interface WatchScanResult {
+  readonly position: WatchPosition | null;
+  readonly lines: number;
+  readonly reported: number;
+  /** False when the pass stopped at `maxReportBytes` and the rest waits for the next one. */
+  readonly complete: boolean;
+}
+
+/** Options of a pass. */
+export interface WatchScanOptions {
+  /** Characters of reported lines after which the pass stops at the end of a batch (default 16 Mi). */
+  readonly maxReportBytes?: number;
+}
+
+const DEFAULT_MAX_REPORT = 16 * 1024 * 1024;
+/** Characters gathered before one `out` call. */
+const FLUSH_AT = 64 * 1024;
+/** Directory entries looked at when searching for a rotated log (as the tailer). */
+const MAX_SIBLINGS = 10_000;
+/** Attempts when the log is replaced between looking at it and opening it. */
+const ATTEMPTS = 3;
+
+/** Blanks Perl's `\s` would strip from a line's ends (trim). */
+function trimBlanks(line: string): string {
+  let start = 0;
+  let end = line.length;
+  const blank = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  while (start < end && blank(line.charCodeAt(start))) start++;
+  while (end > start && blank(line.charCodeAt(end - 1))) end--;
+  return start === 0 && end === line.length ? line : line.slice(start, end);
+}
+
+/** The file now at `path`: identity and head, and whether `p` describes it (same file, grown only); throws the error opening it. */
+function lookAt(path: string, p: WatchPosition | null): { dev: bigint; ino: bigint; fingerprint: Fingerprint; size: number; matches: boolean } {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd, { bigint: true });
+    if (!st.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTFILE' });
+    const fingerprint = fingerprintOf(fd);
+    const size = Number(st.size);
+    return {
+      dev: st.dev,
+      ino: st.ino,
+      fingerprint,
+      size,
+      matches: p !== null && p.dev === String(st.dev) && p.ino === String(st.ino) && p.offset <= size && startsWith(fd, p.fingerprint),
+    };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The file `p` described, renamed within `dirs` by a rotation, still holding its head; null when gone. */
+function findRotated(p: WatchPosition, dirs: readonly string[]): string | null {
+  for (const dir of dirs) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names.slice(0, MAX_SIBLINGS)) {
+      const path = join(dir, name);
+      const st = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+      if (st === undefined || !st.isFile() || String(st.dev) !== p.dev || String(st.ino) !== p.ino) continue;
+      try {
+        return lookAt(path, p).matches ? path : null;
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
+
+/** Streams lines into the judge and `out`; see the file comment. */
+export async function scanWatch(
+  source: WatchSource,
+  judge: LineJudge,
+  from: WatchPosition | null,
+  out: (text: string) => void,
+  options: WatchScanOptions = {},
+): Promise<WatchScanResult> {
+  const maxReport = options.maxReportBytes ?? DEFAULT_MAX_REPORT;
+  const path = resolve(source.logfile);
+  const lineMax = source.lineMax;
+  let pending = '';
+  let reportedBytes = 0;
+  let lines = 0;
+  let reported = 0;
+  let cut = 0;
+  const note = (text: string): void => void (pending += `[rulec: ${escapeControl(text)}]\n`);
+
+  /** Reads one file from `at`; returns where it stopped and whether it read to the end. */
+  const read = async (file: string, at: StreamPosition, ino: bigint, unterminated: 'deliver' | 'keep'): Promise<{ position: StreamPosition; complete: boolean } | null> => {
+    const stream = LineStream.open(file, { from: at, unterminated, ...(lineMax === undefined ? {} : { lineMax }) });
+    if (stream.stat.ino !== Number(ino)) {
+      // Replaced since we looked: the caller looks again.
+      for await (const _ of stream) break;
+      return null;
+    }
+    for await (const batch of stream) {
+      const batchLines = batch.lines;
+      judge.beginBatch(batchLines, batch.ascii);
+      const unusual: string[] = [];
+      for (let k = 0; k < batchLines.length; k++) {
+        const line = source.trim ? trimBlanks(batchLines[k]!) : batchLines[k]!;
+        if (judge.unusualBatched(k, line)) unusual.push(line);
+      }
+      judge.endBatch();
+      const text = escapeLines(unusual);
+      pending += text;
+      reportedBytes += text.length;
+      reported += unusual.length;
+      lines += batchLines.length;
+      cut += batch.cut.length;
+      if (pending.length >= FLUSH_AT) {
+        out(pending);
+        pending = '';
+      }
+      if (reportedBytes >= maxReport) return { position: stream.position, complete: false };
+    }
+    return { position: stream.position, complete: true };
+  };
+
+  const finish = (position: WatchPosition | null, complete: boolean): WatchScanResult => {
+    if (cut > 0) note(`${cut} line${cut === 1 ? ' was' : 's were'} longer than line_max and ${cut === 1 ? 'is' : 'are'} shown cut`);
+    if (!complete) note(`this report stops after ${reportedBytes} bytes of lines; the next one goes on from there`);
+    if (pending !== '') out(pending);
+    return { position, lines, reported, complete };
+  };
+
+  // After the rotated file was read, the new one is read from its start, whatever happens next.
+  let last = from;
+  let afterRotation = false;
+  for (let attempt = 1; ; attempt++) {
+    let now: ReturnType<typeof lookAt> | null;
+    try {
+      now = lookAt(path, last);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${source.logfile}: ${(error as Error).message}`);
+      now = null;
+    }
+    let start: StreamPosition = { offset: 0, discarding: false };
+    if (last !== null && !afterRotation) {
+      if (now !== null && now.matches) {
+        start = { offset: last.offset, discarding: last.discarding };
+      } else if (now !== null && last.dev === String(now.dev) && last.ino === String(now.ino)) {
+        note(`${source.logfile} was truncated or rewritten (or replaced by a file that got its inode) since the last report: read from its start`);
+      } else {
+        const rotated = findRotated(last, [...new Set([dirname(path), last.dir])]);
+        if (rotated === null) {
+          note(`${source.logfile} was rotated since the last report and the rotated file was not found beside it (compressed or removed?): lines written to it after the last report are not here`);
+        } else {
+          const old = await read(rotated, { offset: last.offset, discarding: last.discarding }, BigInt(last.ino), 'deliver');
+          if (old !== null && !old.complete) return finish({ ...last, offset: old.position.offset, discarding: old.position.discarding }, false);
+          if (old !== null) {
+            last = { ...last, offset: old.position.offset, discarding: old.position.discarding };
+            note(`the lines above came from ${basename(rotated)}, the rotated ${basename(source.logfile)}; those below from the new file`);
+          }
+        }
+        afterRotation = true;
+      }
+    }
+    if (now === null) {
+      if (last === null) throw new Error(`cannot read ${source.logfile}: it does not exist`);
+      note(`${source.logfile} does not exist now`);
+      return finish(last, true);
+    }
+    const current = await read(path, start, now.ino, 'keep');
+    if (current === null) {
+      if (attempt < ATTEMPTS) continue;
+      throw new Error(`cannot read ${source.logfile}: it was replaced while being opened, ${ATTEMPTS} times`);
+    }
+    const position: WatchPosition = {
+      dev: String(now.dev),
+      ino: String(now.ino),
+      fingerprint: now.fingerprint,
+      offset: current.position.offset,
+      discarding: current.position.discarding,
+      dir: dirname(path),
+    };
+    return finish(position, current.complete);
+  }
+}
