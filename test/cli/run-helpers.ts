@@ -57,8 +57,11 @@ export function read(file: string): string {
   return existsSync(file) ? readFileSync(file, 'utf8') : '';
 }
 
-/** The shared `waitFor` with the longer default a daemon child process needs to start. */
-export function waitFor(check: () => boolean, timeoutMs = 8_000): Promise<boolean> {
+/**
+ * The shared `waitFor` with the longer default a daemon child process needs: it compiles its
+ * rules first, which took 4–5 s on a shared machine at load 20 (8 s was too little there).
+ */
+export function waitFor(check: () => boolean, timeoutMs = 20_000): Promise<boolean> {
   return poll(check, timeoutMs);
 }
 
