@@ -17,6 +17,10 @@ export type { Problem } from './problem.js';
 export { seededRandom } from './seeded-random.js';
 export { UserError } from './user-error.js';
 export type { Built, CheckedFile, Compiled, CompiledJs } from './pipeline.js';
+export type * from '../grammar/ast.js';
+export type { Highlight } from '../grammar/highlight.js';
+export type { KeyDoc } from './check/key-docs.js';
+export type { FileRead, LoadHost } from './load.js';
 
 /** The compiler's stages: `checkFiles`, `compile`, `build`, `compileToJs` (see pipeline.ts). */
 export type Compiler = typeof Pipeline;

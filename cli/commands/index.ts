@@ -8,6 +8,7 @@ import { checkCommand } from './check.js';
 import { demoCommand } from './demo.js';
 import { fmtCommand } from './fmt.js';
 import { generateCommand } from './generate.js';
+import { lspCommand } from './lsp.js';
 import { monitorCommand } from './monitor.js';
 import { regexCommand } from './regex.js';
 import { reportCommand } from './report.js';
@@ -28,4 +29,5 @@ export const commands: readonly Command[] = [
   regexCommand,
   monitorCommand,
   demoCommand,
+  lspCommand,
 ];

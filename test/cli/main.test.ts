@@ -14,7 +14,7 @@ describe('rulec', () => {
     const result = await runCli(['--help'], { cwd: REPO });
     expect(result.code).toBe(0);
     const listed = [...result.stdout.matchAll(/^  ([a-z]+) +\S/gm)].map((m) => m[1]);
-    expect(listed).toEqual(['check', 'fmt', 'build', 'generate', 'run', 'report', 'test', 'snort', 'regex', 'monitor', 'demo']);
+    expect(listed).toEqual(['check', 'fmt', 'build', 'generate', 'run', 'report', 'test', 'snort', 'regex', 'monitor', 'demo', 'lsp']);
   });
 
   it('does not load the compiler (ts-morph, TypeScript, esbuild) until a command needs it', () => {
