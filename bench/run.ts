@@ -13,11 +13,13 @@ import { actionsBench } from './runtime-actions.js';
 import { hostileBench } from './runtime-hostile.js';
 import { latencyBench } from './runtime-latency.js';
 import { memoryBench } from './runtime-memory.js';
+import { monitorBench } from './runtime-monitor.js';
 import { snortBench } from './runtime-snort.js';
 import { spawnBench } from './runtime-spawn.js';
 import { tailBench } from './runtime-tail.js';
 import { testPathBench } from './runtime-test-path.js';
 import { throughputBench } from './runtime-throughput.js';
+import { watchBench } from './runtime-watch.js';
 
 const benchmarks: readonly Benchmark[] = [
   checkBench,
@@ -32,6 +34,8 @@ const benchmarks: readonly Benchmark[] = [
   actionsBench,
   hostileBench,
   snortBench,
+  watchBench,
+  monitorBench,
 ];
 
 // As every rulec process does (guardProcess), before any benchmark loads a rule module: measure what operators run.

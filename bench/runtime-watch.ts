@@ -1,0 +1,60 @@
+/**
+ * `watch` with Debian's logcheck server lists over 1 M syslog lines (the corpus's Linux log
+ * repeated), beside logcheck's own filter, `grep -E -v -f` with the same cleaned lists in the C
+ * locale, on the same file in the same run. The watch figure is one whole pass as a report runs
+ * it: lists read and compiled, the file streamed, every line judged, unusual lines escaped.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readIgnoreLists } from '../runtime/sources/watch/ignore-lists.js';
+import { LineJudge } from '../runtime/sources/watch/line-judge.js';
+import { scanWatch } from '../runtime/sources/watch/watch-scan.js';
+import { corpusPath, type Benchmark, type Figure } from './bench.js';
+
+const SERVER = '/etc/logcheck/ignore.d.server';
+const LINES = 1_000_000;
+
+/** The corpus's Linux log repeated to `LINES` lines. */
+function bigLog(dir: string): string {
+  const lines = readFileSync(corpusPath('loghub/full/Linux.log'), 'utf8').split('\n').filter((l) => l.length > 0);
+  const out: string[] = [];
+  for (let i = 0; out.length < LINES; i++) out.push(lines[i % lines.length]!);
+  const file = join(dir, 'syslog');
+  writeFileSync(file, `${out.join('\n')}\n`);
+  return file;
+}
+
+export const watchBench: Benchmark = {
+  name: 'runtime-watch',
+  async run(): Promise<Figure[]> {
+    if (!existsSync(SERVER)) {
+      console.log('runtime-watch: skipped, no /etc/logcheck (apt-get install logcheck-database)');
+      return [];
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'rulec-bench-watch-'));
+    try {
+      const log = bigLog(dir);
+      const files = execFileSync('run-parts', ['--list', SERVER], { encoding: 'utf8' }).trim().split('\n');
+      const cleaned = join(dir, 'cleaned');
+      writeFileSync(cleaned, files.map((f) => readFileSync(f, 'utf8').split('\n').filter((l) => !/^[\t\n\v\f\r ]*$|^#/.test(l)).join('\n')).join('\n') + '\n');
+
+      const started = process.hrtime.bigint();
+      const judge = new LineJudge([], [], readIgnoreLists([SERVER]));
+      let reported = 0;
+      const result = await scanWatch({ logfile: log, trim: false }, judge, null, (t) => void (reported += t.length), { maxReportBytes: Infinity });
+      const watchSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+      const grepStarted = process.hrtime.bigint();
+      const grep = spawnSync('sh', ['-c', 'grep -E --text -v -f "$1" "$2" | wc -l', 'grep', cleaned, log], { env: { ...process.env, LC_ALL: 'C' }, encoding: 'utf8' });
+      const grepSeconds = Number(process.hrtime.bigint() - grepStarted) / 1e9;
+      const grepKept = Number(grep.stdout.trim());
+      console.log(`runtime-watch: ${judge.size} patterns; watch reported ${result.reported} of ${result.lines} lines, grep kept ${grepKept}`);
+      const baseline = { name: 'grep -E -v -f (LC_ALL=C)', value: LINES / grepSeconds };
+      return [{ name: 'watch, logcheck server lists, lines per second', value: result.lines / watchSeconds, unit: 'lines/s', baseline, goal: '>= 1,000,000 lines/s and >= 10x grep' }];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
