@@ -1,7 +1,8 @@
 /**
  * `watch` with Debian's logcheck server lists over 1 M syslog lines (the corpus's Linux log
  * repeated), beside logcheck's own filter, `grep -E -v -f` with the same cleaned lists in the C
- * locale, on the same file in the same run. The watch figure is one whole pass as a report runs
+ * locale after its `sed` that strips trailing blanks (the lists are written for that), on the
+ * same file in the same run; the two keep the same lines (test/runtime/sources/watch/logcheck.test.ts). The watch figure is one whole pass as a report runs
  * it: lists read and compiled, the file streamed, every line judged, unusual lines escaped.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -47,11 +48,11 @@ export const watchBench: Benchmark = {
       const watchSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 
       const grepStarted = process.hrtime.bigint();
-      const grep = spawnSync('sh', ['-c', 'grep -E --text -v -f "$1" "$2" | wc -l', 'grep', cleaned, log], { env: { ...process.env, LC_ALL: 'C' }, encoding: 'utf8' });
+      const grep = spawnSync('sh', ['-c', 'sed -e "s/[[:space:]]\\+$//" "$2" | grep -E --text -v -f "$1" | wc -l', 'grep', cleaned, log], { env: { ...process.env, LC_ALL: 'C' }, encoding: 'utf8' });
       const grepSeconds = Number(process.hrtime.bigint() - grepStarted) / 1e9;
       const grepKept = Number(grep.stdout.trim());
       console.log(`runtime-watch: ${judge.size} patterns; watch reported ${result.reported} of ${result.lines} lines, grep kept ${grepKept}`);
-      const baseline = { name: 'grep -E -v -f (LC_ALL=C)', value: LINES / grepSeconds };
+      const baseline = { name: 'logcheck: sed | grep -E -v -f (LC_ALL=C)', value: LINES / grepSeconds };
       return [{ name: 'watch, logcheck server lists, lines per second', value: result.lines / watchSeconds, unit: 'lines/s', baseline, goal: '>= 1,000,000 lines/s and >= 10x grep' }];
     } finally {
       rmSync(dir, { recursive: true, force: true });
