@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const stamp = join(root, 'out', '.build-stamp');
-const SOURCE_DIRS = ['grammar', 'compiler', 'runtime', 'lsp', 'bench'];
+const SOURCE_DIRS = ['grammar', 'compiler', 'cli', 'runtime', 'lsp', 'bench'];
 
 function newestSource(dir: string): number {
   if (!existsSync(dir)) return 0;
