@@ -5,8 +5,9 @@
  * Windows grow on demand (runtime/engine/window-table.ts), so what they hold follows the matches
  * each key really has within T; the worst case is every key at its limit at once. Per item,
  * in 8-byte times (what the runtime allocates for them):
- * - an up-bound `N/T` with keys: `max_keys` × (min(N, 8) + (N if N > 8) + 1 with a hold-off)
- *   — a key's first ring holds min(N, 8) times, a busier key grows a ring of its own up to N;
+ * - an up-bound `N/T` with keys: `max_keys` × (N, or 8 + N when N > 32, + 1 with a hold-off)
+ *   — a key's first ring holds N times up to 32, else 8, and a busier key then grows a ring of
+ *   its own up to N;
  * - an up-bound without keys: N times (its one ring grows to N);
  * - a down-bound `N/T`: N times, kept from the start.
  * Per live key the engine also keeps its text (at most 256 characters), a map entry and 16
@@ -20,7 +21,8 @@ import type { ReadItem } from './shared-path.js';
 
 /** `window_memory` when the rule file does not set it: 1 GiB. */
 export const DEFAULT_WINDOW_MEMORY = 1024 ** 3;
-/** Times a key's first ring holds (runtime/engine/sliding-window.ts FIRST_RING). */
+/** As runtime/engine/sliding-window.ts: up to INLINE_UP_TO a key's ring holds N times from the start, else FIRST_RING that grow. */
+const INLINE_UP_TO = 32;
 const FIRST_RING = 8;
 const TIME_BYTES = 8;
 
@@ -43,7 +45,7 @@ export function windowWorstCase(item: ItemModel): WindowWorstCase {
   const keys = keyless ? 1 : item.maxKeys;
   const timesPerKey = keyless
     ? n
-    : Math.min(n, FIRST_RING) + (n > FIRST_RING ? n : 0) + (holdoff ? 1 : 0);
+    : (n <= INLINE_UP_TO ? n : FIRST_RING + n) + (holdoff ? 1 : 0);
   const down = item.downbound;
   const itemTimes = down !== null && down.count > 0 && down.seconds > 0 && item.downboundAction !== null ? down.count : 0;
   return { keys, timesPerKey, itemTimes, bytes: (keys * timesPerKey + itemTimes) * TIME_BYTES };

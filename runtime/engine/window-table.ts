@@ -1,5 +1,5 @@
 import { ownCopy } from '../text/own-copy.js';
-import { allocateTimes, FIRE, FIRST_RING, GROW, grownSize, ringHit, unroll, type AllocationFailure, type WindowMemory } from './sliding-window.js';
+import { allocateTimes, FIRE, firstRing, GROW, grownSize, ringHit, unroll, type AllocationFailure, type WindowMemory } from './sliding-window.js';
 
 /** A counting key: a CRC-32 number or a capture's text. */
 export type WindowKey = string | number;
@@ -12,12 +12,13 @@ const INITIAL_KEYS = 16;
 /**
  * Exact sliding windows `N/T` for up to `maxKeys` keys, and each key's hold-off after it fired.
  *
- * Each key's ring of match times starts with room for min(N, 8) times in one shared
- * Float64Array, and grows on demand, doubling up to N, into a Float64Array of its own when all
- * of its times are still inside the window (`ringHit`'s GROW): memory follows the matches a key
- * has within T, so 200,000 keys at `1000/60` that each match a few times take 8 times each, not
- * 1,000. A fire or an eviction gives a grown ring back. The worst case, every key at N, is what
- * `rulec check` bounds (`window_memory`).
+ * Each key's ring of match times lives in one Float64Array shared by the item's keys: all N
+ * times when N ≤ 32 (`firstRing`), else 8, growing on demand, doubling up to N, into a
+ * Float64Array of its own when all of its times are still inside the window (`ringHit`'s GROW):
+ * memory follows the matches a key has within T, so 200,000 keys at `1000/60` that each match
+ * a few times take 8 times each, not 1,000. An eviction gives a grown ring back; a key that
+ * fired keeps it for its next round. The worst case, every key at N, is what `rulec check`
+ * bounds (`window_memory`).
  *
  * Keys form an LRU list in Int32Arrays so the least recently used is evicted when a new key
  * arrives at the cap, its hold-off with it; the shared arrays double as keys arrive, up to the
@@ -35,15 +36,18 @@ export class WindowTable {
   allocationFailures = 0;
   private readonly n: number;
   private readonly windowMs: number;
-  /** Times each key's first ring holds: min(N, 8). */
+  /** Times each key's first ring holds: N up to 32, else 8 (`firstRing`). */
   private readonly first: number;
   private maxKeys: number;
   private readonly index = new Map<WindowKey, number>();
   private keys: WindowKey[] = [];
   /** The first ring of every slot, `first` times each. */
   private times: Float64Array;
-  /** Per slot, the ring it grew into, if it did (then its first ring is unused). */
-  private readonly rings: (Float64Array | undefined)[] = [];
+  /**
+   * Per slot, the ring it grew into, if it did (then its first ring is unused). Kept as long as
+   * the slots, with no holes: a sparse array would turn into a dictionary, read on every match.
+   */
+  private readonly rings: (Float64Array | undefined)[];
   /** Times held by grown rings, and the most they may hold once an allocation failed. */
   private ringTimes = 0;
   private ringLimit = Infinity;
@@ -77,7 +81,7 @@ export class WindowTable {
     this.onAllocationFailure = memory.onAllocationFailure ?? (() => {});
     this.n = Math.max(0, Math.floor(count));
     this.windowMs = seconds * 1000;
-    this.first = Math.min(this.n, FIRST_RING);
+    this.first = firstRing(this.n);
     this.maxKeys = Math.max(1, Math.floor(maxKeys));
     this.capacity = Math.min(this.maxKeys, INITIAL_KEYS);
     this.times = this.allocate(this.capacity * this.first);
@@ -86,6 +90,7 @@ export class WindowTable {
     this.prev = new Int32Array(this.capacity);
     this.next = new Int32Array(this.capacity);
     this.held = holdoff ? new Float64Array(this.capacity) : null;
+    this.rings = this.n > this.first ? Array.from({ length: this.capacity }, () => undefined) : [];
   }
 
   /** Bytes of window storage allocated now: rings, hold-offs and the LRU list (not the keys' text). */
@@ -139,7 +144,10 @@ export class WindowTable {
         : ringHit(ring, 0, ring.length, n, this.windowMs, this.len[slot] ?? 0, this.pos[slot] ?? 0, t);
     }
     if (next === FIRE) {
-      this.clear(slot);
+      // The ring stays: a key that fired is likely to go on (a new ring each round cost a
+      // typed array allocation each, 2.8 times the time of a hit at 20/60).
+      this.len[slot] = 0;
+      this.pos[slot] = 0;
       return true;
     }
     this.pos[slot] = next;
@@ -186,7 +194,7 @@ export class WindowTable {
     return grown;
   }
 
-  /** Empties the slot's window and gives its grown ring back. */
+  /** Empties the slot's window and gives its grown ring back (a new key, an allocation failure). */
   private clear(slot: number): void {
     const ring = this.rings[slot];
     if (ring !== undefined) {
@@ -261,6 +269,7 @@ export class WindowTable {
       this.prev = prev;
       this.next = next;
       this.held = held;
+      if (this.n > this.first) for (let slot = this.capacity; slot < capacity; slot++) this.rings.push(undefined);
       this.capacity = capacity;
       return true;
     } catch (error) {

@@ -20,7 +20,7 @@ describe('window_memory (R335)', () => {
     expect(d.severity).toBe('error');
     expect(d.span).toMatchObject(m.marks[0]!);
     expect(d.message).toBe('the counting windows may need up to 1.50 GiB (every key at its limit), more than `window_memory` (1.00 GiB, the default)');
-    // 8 first times + a ring of 1,000 + the hold-off's time, per key.
+    // 8 first times + a ring grown to 1,000 + the hold-off's time, per key.
     expect(d.notes?.[0]).toBe('`BIG`: 200,000 key(s) × 1,009 time(s) × 8 bytes = 1.50 GiB');
     expect(d.notes?.at(-1)).toContain('e.g. `window_memory = 2G`');
   });
@@ -59,17 +59,19 @@ describe('window_memory (R335)', () => {
   });
 
   it('is what the runtime holds: a table filled to its limit holds exactly the times counted', () => {
-    const c = checkText(keyed('FULL', '20/60', 50));
-    const model = c.model.items[0]!;
-    const worst = windowWorstCase(model);
-    expect(worst).toMatchObject({ keys: 50, timesPerKey: 8 + 20 + 1 });
-    const table = new WindowTable(20, 60, 50, crcOf, true);
-    // Every key 20 times within the window: one short of firing, its ring grown to N.
-    for (let k = 0; k < 50; k++) {
-      const slot = table.slotFor(`k${k}`);
-      for (let i = 0; i < 20; i++) expect(table.hit(slot, i)).toBe(false);
+    // 20 times a key are kept from the start; 40 start at 8 and grow.
+    for (const [n, perKey] of [[20, 20 + 1], [40, 8 + 40 + 1]] as const) {
+      const c = checkText(keyed('FULL', `${n}/60`, 50));
+      const worst = windowWorstCase(c.model.items[0]!);
+      expect(worst).toMatchObject({ keys: 50, timesPerKey: perKey });
+      const table = new WindowTable(n, 60, 50, crcOf, true);
+      // Every key N times within the window: one short of firing, its ring at N.
+      for (let k = 0; k < 50; k++) {
+        const slot = table.slotFor(`k${k}`);
+        for (let i = 0; i < n; i++) expect(table.hit(slot, i)).toBe(false);
+      }
+      const lruList = 50 * 16;
+      expect(table.bytes - lruList).toBe(worst.bytes);
     }
-    const lruList = 50 * 16;
-    expect(table.bytes - lruList).toBe(worst.bytes);
   });
 });

@@ -54,17 +54,30 @@ describe('windows grow on demand', () => {
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(2_000_000);
   });
 
-  it('grows a busy key\'s ring up to N, fires exactly on the N+1th within T, and gives the ring back', () => {
-    const table = new WindowTable(1000, 60, 10, crcOf);
+  it('grows a busy key\'s ring up to N, fires exactly on the N+1th within T, and gives the ring back at eviction', () => {
+    const table = new WindowTable(1000, 60, 2, crcOf);
     const idle = table.bytes;
-    const slot = table.slotFor('busy');
-    const fired = Array.from({ length: 1001 }, (_, i) => table.hit(slot, i));
+    const busy = table.slotFor('busy');
+    const fired = Array.from({ length: 1001 }, (_, i) => table.hit(busy, i));
     expect(fired.indexOf(true)).toBe(1000);
     expect(fired.filter(Boolean)).toHaveLength(1);
-    expect(table.bytes).toBe(idle);
-    // Matches spread out so that only 20 fall in any window keep the ring at 32 times.
-    for (let i = 0; i < 2000; i++) expect(table.hit(slot, 100_000 + i * 3000)).toBe(false);
+    // A key that fired keeps its ring for its next round.
+    expect(table.bytes).toBe(idle + 1000 * 8);
+    // Matches spread out so that only 20 fall in any window grow another key's ring to 32.
+    const spread = table.slotFor('spread');
+    for (let i = 0; i < 200; i++) expect(table.hit(spread, 100_000 + i * 3000)).toBe(false);
+    expect(table.bytes).toBe(idle + 1000 * 8 + 32 * 8);
+    // A third key evicts the least recently used, busy, and its ring goes with it.
+    table.hit(table.slotFor('third'), 1_000_000);
     expect(table.bytes).toBe(idle + 32 * 8);
+  });
+
+  it('keeps up to 32 times a key from the start (no ring of its own to read on every match)', () => {
+    const table = new WindowTable(32, 60, 100, crcOf);
+    const idle = table.bytes;
+    const slot = table.slotFor('k');
+    expect(Array.from({ length: 33 }, (_, i) => table.hit(slot, i)).indexOf(true)).toBe(32);
+    expect(table.bytes).toBe(idle);
   });
 
   it('the window without keys grows on demand too, and fires on the N+1th', () => {
