@@ -1,7 +1,7 @@
 /**
  * The compiler's programmatic API, shared by the CLI and the language server. Cheap to import:
  * the diagnostic type and its helpers, user errors, the package's own facts. The stages load on
- * demand, as they cost most of a second (the parser, ts-morph, esbuild): `loadCompiler()` for
+ * demand, as they cost a good part of a second (the parser, the regex tools; esbuild to bundle): `loadCompiler()` for
  * check, compile and build, `loadRegexTools()` for one pattern's translation and lint.
  */
 import type * as Pipeline from './pipeline.js';
@@ -41,7 +41,7 @@ export function loadRegexTools(): Promise<RegexToolkit> {
 /** The parser, formatter, check and the docs of keys and codes, without code generation (see editor-tools.ts). */
 export type EditorToolkit = typeof EditorTools;
 
-/** Loads what `rulec fmt` and the language server use, without ts-morph and esbuild. */
+/** Loads what `rulec fmt` and the language server use, without code generation and esbuild. */
 export function loadEditorTools(): Promise<EditorToolkit> {
   return import('./editor-tools.js');
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import type { Diagnostic, Result } from '../grammar/diagnostic.js';
 import type { GeneratedFile } from './generate/index.js';
 import { BUNDLE_HEAD, BUNDLE_TAIL } from './bundle-marks.js';
@@ -60,6 +60,8 @@ export async function bundleModule(module: GeneratedFile, ruleFile: string): Pro
     `process.exitCode = await bundleMain(() => import(${JSON.stringify(GENERATED)}), fileURLToPath(import.meta.url), process.argv.slice(2));`,
   ].join('\n');
   try {
+    // Loaded here: the other stages (check, compile to JavaScript) do without it.
+    const { build } = await import('esbuild');
     const result = await build({
       stdin: { contents, resolveDir: root, sourcefile: 'rulec-bundle-entry.ts', loader: 'ts' },
       absWorkingDir: root,

@@ -1,7 +1,7 @@
 /**
  * Check, the first of the compiler's stages: an entry file and its includes loaded, checked, and
  * the diagnostics named as the user wrote the files. Without code generation, so the language
- * server and `rulec fmt` load neither ts-morph nor esbuild (pipeline.ts chains the rest).
+ * server and `rulec fmt` load neither the generator nor esbuild (pipeline.ts chains the rest).
  */
 import { posix } from 'node:path';
 import type { Diagnostic, DiagnosticLabel, Span } from '../grammar/diagnostic.js';

@@ -1,16 +1,16 @@
 /**
  * The compiler's stages chained: check, compile, build, and compile to JavaScript for running in
- * memory. Loaded through `loadCompiler()` (api.ts), since it brings the parser, ts-morph and
- * esbuild. Stages never throw on bad rule files; problems a user must fix outside the rule text
- * (an unreadable entry, an unwritable output directory) are `UserError`s, printed without a stack.
+ * memory. Loaded through `loadCompiler()` (api.ts), since it brings the parser and the regex
+ * tools (esbuild only when a build bundles). Stages never throw on bad rule files; problems a
+ * user must fix outside the rule text (an unreadable entry, an unwritable output directory) are
+ * `UserError`s, printed without a stack.
  */
 import { readFileSync } from 'node:fs';
-import { ts } from 'ts-morph';
 import type { Diagnostic } from '../grammar/diagnostic.js';
 import { hasErrors } from '../grammar/diagnostic.js';
 import { bundleModule } from './bundle.js';
 import { emitFiles } from './emit.js';
-import { generate, type GeneratedFile } from './generate/index.js';
+import { generate, generateJavaScript, type GeneratedFile } from './generate/index.js';
 import { checkEntry, renameDiagnostic, type CheckedFile } from './check-files.js';
 import type { LoadHost } from './load.js';
 import { createManifest, manifestText } from './manifest.js';
@@ -99,19 +99,14 @@ export async function build(path: string, outDir: string): Promise<Built> {
 
 /**
  * Compiles one entry file to the JavaScript of its module, for loading in memory
- * (`rulec run FILE.rules`): a plain ES module whose default export is the RuleModule.
- * The type-only import of the contract disappears in the transpile.
+ * (`rulec run FILE.rules`): a plain ES module whose default export is the RuleModule, or
+ * (`script`) the CommonJS body the runtime's `evaluateModuleScript` takes. No TypeScript is
+ * loaded: the generator prints JavaScript itself.
  */
 export function compileToJs(path: string, host?: LoadHost, format: 'esm' | 'script' = 'esm'): CompiledJs {
-  const compiled = compile(path, host);
-  const module = compiled.files[0];
-  if (compiled.model === null || module === undefined) return { path, diagnostics: compiled.diagnostics, sources: compiled.sources, js: null };
-  const js = ts.transpileModule(module.text, {
-    compilerOptions: {
-      module: format === 'esm' ? ts.ModuleKind.ES2022 : ts.ModuleKind.CommonJS,
-      target: ts.ScriptTarget.ES2022,
-      verbatimModuleSyntax: false,
-    },
-  }).outputText;
-  return { path, diagnostics: compiled.diagnostics, sources: compiled.sources, js };
+  const checked = checkEntry(path, host);
+  if (checked.model === null) return { path, diagnostics: checked.diagnostics, sources: checked.sources, js: null };
+  const generated = generateJavaScript(checked.model, format);
+  const diagnostics = [...checked.diagnostics, ...generated.diagnostics.map((d) => renameDiagnostic(d, checked.rooted.display))];
+  return { path, diagnostics, sources: checked.sources, js: hasErrors(diagnostics) ? null : generated.value };
 }

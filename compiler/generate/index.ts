@@ -1,13 +1,13 @@
 /**
- * Code generation: rule model → one TypeScript matcher module per compiled rule file.
- * Pure (no file system): the module is assembled in an in-memory ts-morph project, and every
- * value taken from the rule file enters it as a literal built by the TypeScript factory.
+ * Code generation: rule model → one matcher module per compiled rule file, as TypeScript (what
+ * `rulec build` writes) or as JavaScript (what `rulec run` evaluates). Pure (no file system):
+ * every value taken from the rule file enters the module as a node of literal.ts's syntax tree,
+ * printed with its escapes; only the fixed helpers below are written as text.
  */
-import { IndentationText, NewLineKind, Project, QuoteKind, ts, VariableDeclarationKind } from 'ts-morph';
 import type { Diagnostic, Result } from '../../grammar/diagnostic.js';
 import type { AlertFilterModel, BlockModel, ItemModel, MatchGroupModel, RegexModel, RuleModel } from '../model.js';
 import { CONTRACT_VERSION } from '../../runtime/contract.js';
-import { call, Code, literal, print, regExpExpression, regExpTest } from './literal.js';
+import { call, Code, literal, print, regExpExpression, regExpTest, type Expr, type PrintOptions } from './literal.js';
 import { sourceLiterals } from './prefilter.js';
 import { sequenceOf } from './sequence.js';
 import { validateModel } from './validate.js';
@@ -44,14 +44,29 @@ class RegexPool {
 }
 
 /**
- * Generates the matcher module for a checked model. Never throws: a model the generator
- * cannot express yields R401 diagnostics and no files.
+ * Generates the matcher module for a checked model, as TypeScript. Never throws: a model the
+ * generator cannot express yields R401 diagnostics and no files.
  */
 export function generate(model: RuleModel): Result<GeneratedFile[]> {
+  const text = printed(model, typeScriptText);
+  return { value: text.value === null ? [] : [{ path: moduleFileName(model.name), text: text.value }], diagnostics: text.diagnostics };
+}
+
+/**
+ * The same module as JavaScript, for running in memory (`rulec run FILE.rules`): an ES module
+ * whose default export is the RuleModule, or (`script`) a CommonJS body that sets
+ * `exports.default`, which the runtime's `evaluateModuleScript` evaluates. Never throws; null
+ * with R401 diagnostics as `generate`.
+ */
+export function generateJavaScript(model: RuleModel, format: 'esm' | 'script'): Result<string | null> {
+  return printed(model, (plan) => javaScriptText(plan, format));
+}
+
+function printed(model: RuleModel, text: (plan: ModulePlan) => string): Result<string | null> {
   const problems = validateModel(model);
-  if (problems.length > 0) return { value: [], diagnostics: problems };
+  if (problems.length > 0) return { value: null, diagnostics: problems };
   try {
-    return { value: [{ path: moduleFileName(model.name), text: generateText(model) }], diagnostics: [] };
+    return { value: text(planModule(model)), diagnostics: [] };
   } catch (error) {
     const diagnostic: Diagnostic = {
       code: 'R401',
@@ -59,11 +74,19 @@ export function generate(model: RuleModel): Result<GeneratedFile[]> {
       message: `code generation failed: ${error instanceof Error ? error.message : String(error)}`,
       span: { file: model.name, start: 0, end: 0 },
     };
-    return { value: [], diagnostics: [diagnostic] };
+    return { value: null, diagnostics: [diagnostic] };
   }
 }
 
-function generateText(model: RuleModel): string {
+/** What a generated module holds, before it is printed as TypeScript or as JavaScript. */
+interface ModulePlan {
+  readonly regexes: readonly { name: string; js: string; flags: string }[];
+  readonly matcher: boolean;
+  readonly lookaheadMatcher: boolean;
+  readonly data: Expr;
+}
+
+function planModule(model: RuleModel): ModulePlan {
   const regexes = new RegexPool();
   const data = {
     contractVersion: CONTRACT_VERSION,
@@ -74,46 +97,42 @@ function generateText(model: RuleModel): string {
     sources: sourcesData(model.items),
     blocks: model.blocks.map((block) => blockData(block, regexes)),
   };
-  const moduleExpression = literal(data);
-
-  const project = new Project({
-    useInMemoryFileSystem: true,
-    manipulationSettings: {
-      indentationText: IndentationText.FourSpaces,
-      newLineKind: NewLineKind.LineFeed,
-      quoteKind: QuoteKind.Double,
-    },
-  });
-  const file = project.createSourceFile('module.ts', '');
-  file.addImportDeclaration({
-    isTypeOnly: true,
-    namedImports: needsMatcher(model) ? ['MatchResult', 'RuleModule'] : ['RuleModule'],
-    moduleSpecifier: 'rulec/contract',
-  });
-  if (regexes.entries.length > 0) {
-    file.addVariableStatements(
-      regexes.entries.map((entry) => ({
-        declarationKind: VariableDeclarationKind.Const,
-        declarations: [{ name: entry.name, initializer: print(regExpExpression(entry.js, entry.flags)) }],
-      })),
-    );
-  }
-  if (needsMatcher(model)) file.addFunction(MATCHER_FUNCTION);
-  if (model.items.some((item) => item.regex.lookGroup !== undefined)) file.addFunction(LOOKAHEAD_MATCHER_FUNCTION);
-  // Printed whole so the data keeps the printer's own indentation.
-  file.addStatements((writer) => writer.newLine().write(print(moduleStatement(moduleExpression))));
-  file.addExportAssignment({ isExportEquals: false, expression: 'ruleModule' });
-  return `${HEADER}\n${file.getFullText()}`;
+  return {
+    regexes: regexes.entries,
+    matcher: needsMatcher(model),
+    lookaheadMatcher: model.items.some((item) => item.regex.lookGroup !== undefined),
+    data: literal(data),
+  };
 }
 
-function moduleStatement(initializer: ts.Expression): ts.VariableStatement {
-  const declaration = ts.factory.createVariableDeclaration(
-    'ruleModule',
-    undefined,
-    ts.factory.createTypeReferenceNode('RuleModule'),
-    initializer,
-  );
-  return ts.factory.createVariableStatement(undefined, ts.factory.createVariableDeclarationList([declaration], ts.NodeFlags.Const));
+/** The module as TypeScript, typed against the contract (what `rulec build` writes). */
+function typeScriptText(plan: ModulePlan): string {
+  const options = { types: true };
+  const imports = plan.matcher ? 'MatchResult, RuleModule' : 'RuleModule';
+  const parts = [`${HEADER}\nimport type { ${imports} } from "rulec/contract";\n`];
+  if (plan.regexes.length > 0) parts.push(regexLines(plan, options));
+  if (plan.matcher) parts.push(MATCHER.ts);
+  if (plan.lookaheadMatcher) parts.push(LOOKAHEAD_MATCHER.ts);
+  parts.push(`const ruleModule: RuleModule = ${print(plan.data, options)};\n`, 'export default ruleModule;\n');
+  return parts.join('\n');
+}
+
+/**
+ * The module as JavaScript, as `ts.transpileModule` made it from the TypeScript text: an ES
+ * module, or (`script`) a CommonJS body that sets `exports.default`.
+ */
+function javaScriptText(plan: ModulePlan, format: 'esm' | 'script'): string {
+  const options = { types: false };
+  const parts = format === 'script' ? ['"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\n'] : [];
+  if (plan.regexes.length > 0) parts.push(regexLines(plan, options));
+  if (plan.matcher) parts.push(MATCHER.js);
+  if (plan.lookaheadMatcher) parts.push(LOOKAHEAD_MATCHER.js);
+  parts.push(`const ruleModule = ${print(plan.data, options)};\n`, format === 'script' ? 'exports.default = ruleModule;\n' : 'export default ruleModule;\n');
+  return parts.join('');
+}
+
+function regexLines(plan: ModulePlan, options: PrintOptions): string {
+  return plan.regexes.map((entry) => `const ${entry.name} = ${print(regExpExpression(entry.js, entry.flags), options)};\n`).join('');
 }
 
 /** Whether any item, a snort block's rules included, is built with `matcher`. */
@@ -122,17 +141,24 @@ function needsMatcher(model: RuleModel): boolean {
 }
 
 /** The one helper every item's `match` is built with: it knows nothing of any rule. */
-const MATCHER_FUNCTION = {
-  name: 'matcher',
-  parameters: [{ name: 're', type: 'RegExp' }],
-  returnType: '(line: string) => MatchResult | null',
-  statements: [
-    'return (line) => {',
-    '    const m = re.exec(line);',
-    '    if (m === null) return null;',
-    '    return m.groups === undefined ? { captures: Array.from(m) } : { captures: Array.from(m), groups: m.groups };',
-    '};',
-  ],
+const MATCHER = {
+  ts: `function matcher(re: RegExp): (line: string) => MatchResult | null {
+    return (line) => {
+        const m = re.exec(line);
+        if (m === null) return null;
+        return m.groups === undefined ? { captures: Array.from(m) } : { captures: Array.from(m), groups: m.groups };
+    };
+}
+`,
+  js: `function matcher(re) {
+    return (line) => {
+        const m = re.exec(line);
+        if (m === null)
+            return null;
+        return m.groups === undefined ? { captures: Array.from(m) } : { captures: Array.from(m), groups: m.groups };
+    };
+}
+`,
 };
 
 /**
@@ -140,20 +166,30 @@ const MATCHER_FUNCTION = {
  * (compiler/regex/linear-rewrite.ts): `$0` without that group's text, the groups after it
  * numbered as in the pattern as written.
  */
-const LOOKAHEAD_MATCHER_FUNCTION = {
-  name: 'lookaheadMatcher',
-  parameters: [{ name: 're', type: 'RegExp' }, { name: 'g', type: 'number' }],
-  returnType: '(line: string) => MatchResult | null',
-  statements: [
-    'return (line) => {',
-    '    const m = re.exec(line);',
-    '    if (m === null) return null;',
-    '    const captures = Array.from(m);',
-    '    captures.splice(g, 1);',
-    '    captures[0] = m[0].slice(0, m[0].length - (m[g]?.length ?? 0));',
-    '    return m.groups === undefined ? { captures } : { captures, groups: m.groups };',
-    '};',
-  ],
+const LOOKAHEAD_MATCHER = {
+  ts: `function lookaheadMatcher(re: RegExp, g: number): (line: string) => MatchResult | null {
+    return (line) => {
+        const m = re.exec(line);
+        if (m === null) return null;
+        const captures = Array.from(m);
+        captures.splice(g, 1);
+        captures[0] = m[0].slice(0, m[0].length - (m[g]?.length ?? 0));
+        return m.groups === undefined ? { captures } : { captures, groups: m.groups };
+    };
+}
+`,
+  js: `function lookaheadMatcher(re, g) {
+    return (line) => {
+        const m = re.exec(line);
+        if (m === null)
+            return null;
+        const captures = Array.from(m);
+        captures.splice(g, 1);
+        captures[0] = m[0].slice(0, m[0].length - (m[g]?.length ?? 0));
+        return m.groups === undefined ? { captures } : { captures, groups: m.groups };
+    };
+}
+`,
 };
 
 function itemData(item: ItemModel, regexes: RegexPool) {

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCli } from './run-cli.js';
+import { REPO, runCli, tempDir } from './run-cli.js';
 
 const version = (JSON.parse(readFileSync(`${REPO}/package.json`, 'utf8')) as { version: string }).version;
 
@@ -17,20 +19,35 @@ describe('rulec', () => {
     expect(listed).toEqual(['check', 'fmt', 'build', 'generate', 'run', 'report', 'test', 'snort', 'regex', 'monitor', 'demo', 'lsp']);
   });
 
-  it('does not load the compiler (ts-morph, TypeScript, esbuild) until a command needs it', () => {
-    // CommonJS packages imported from ESM still land in the require cache, so a child can list them.
-    const probe = `
-      import { createRequire } from 'node:module';
-      const cache = createRequire(import.meta.url).cache;
-      const heavy = () => Object.keys(cache).filter((k) => /node_modules[\\/](ts-morph|@ts-morph|typescript|esbuild)[\\/]/.test(k)).length;
-      await import('./out/cli/main.js');
-      const before = heavy();
-      await (await import('./out/compiler/api.js')).loadCompiler();
-      console.log(JSON.stringify([before, heavy()]));`;
-    const [before, after] = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: REPO, encoding: 'utf8' })) as [number, number];
-    expect(before).toBe(0);
-    // The probe sees them once the compiler's stages are loaded, so a 0 above means something.
-    expect(after).toBeGreaterThan(0);
+  it('never loads TypeScript, ts-morph or lodash-es, and esbuild only to bundle; the compiler only when a command needs it', () => {
+    const { dir, remove } = tempDir('rulec-modules-');
+    try {
+      // Every module URL the ESM loader loads (CommonJS packages imported from ESM included), with marks between steps.
+      const log = join(dir, 'loaded');
+      writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) { appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, context); }
+`);
+      const probe = `
+        import { register } from 'node:module';
+        import { appendFileSync } from 'node:fs';
+        register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});
+        const mark = (what) => appendFileSync(${JSON.stringify(log)}, '-- ' + what + '\\n');
+        await import('./out/cli/main.js');
+        mark('cli');
+        const { compileToJs } = await (await import('./out/compiler/api.js')).loadCompiler();
+        if (compileToJs('rules/ssh-brute-force.rules', undefined, 'script').js === null) throw new Error('no module');
+        mark('compiled');`;
+      execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: REPO, encoding: 'utf8' });
+      const [cli, compiled] = readFileSync(log, 'utf8').split(/^-- \w+\n/m);
+      const heavy = /node_modules\/(ts-morph|@ts-morph|typescript|lodash-es|esbuild)\//;
+      expect(cli).not.toMatch(/node_modules\/chevrotain\//);
+      expect(cli).not.toMatch(heavy);
+      expect(compiled).not.toMatch(heavy);
+      // The probe does see packages: the parser's, from its one-file build.
+      expect(compiled).toMatch(/node_modules\/chevrotain\/lib\/chevrotain\.mjs/);
+    } finally {
+      remove();
+    }
   });
 
   it('prints a command usage with COMMAND --help', async () => {

@@ -72,3 +72,57 @@ export function model(extra: Partial<RuleModel> = {}): RuleModel {
     ...extra,
   };
 }
+
+/** Text that breaks code pasted into a template: quotes, escapes, interpolation, comment ends, line breaks. */
+export const HOSTILE = [
+  'quote " and \' and `',
+  'back\\slash \\\\ \\n \\u0041',
+  '${process.exit(7)}',
+  '*/ /* // <!-- -->',
+  'new\nline\r\nand\ttab',
+  'sep\u2028ara\u2029tor\u0085',
+  'ünïcödé ß İ ς',
+  'emoji 😀🔥 \uD83D',
+  '\u0000nul\u00001',
+  "'); process.exit(8); ('",
+  '"); process.exit(9); ("',
+];
+
+/** Regexes (JS syntax) made of the same hazards, each with lines that must behave the same. */
+export const HOSTILE_REGEXES: { js: string; flags: string; names?: string[]; lines: string[] }[] = [
+  { js: `"([^"]*)" and '([^']*)' \`(x)\``, flags: '', lines: [`a "b" and 'c' \`x\``, 'none'] },
+  { js: '\\\\(\\w+) \\*\\/ (.*)', flags: '', lines: ['\\abc */ rest', 'abc */ rest'] },
+  { js: '\\$\\{(\\w+)\\}', flags: 'u', lines: ['${HOME}', '$HOME'] },
+  { js: 'a\nb|\u2028(x)|\r', flags: '', lines: ['x\u2028x', 'a\nb', 'plain'] },
+  { js: '(?<who>ünï)(.)😀+', flags: 'iu', names: ['who'], lines: ['ÜNÏx😀😀', 'uni😀'] },
+  { js: '^(?:\\x00|\\u0000)(\\d*)$', flags: 's', lines: ['\u000012', '12'] },
+];
+
+/** A model carrying HOSTILE in every place a rule file's text reaches: names, paths, settings, actions, blocks. */
+export function hostileModel(): RuleModel {
+  const items = HOSTILE_REGEXES.map((r, i) =>
+    item(HOSTILE[i % HOSTILE.length]!, `/var/log/${HOSTILE[i % HOSTILE.length]!}`, regex(r.js, r.flags, [], r.names ?? []), {
+      upboundAction: argv(...HOSTILE.map((text, w) => (w % 3 === 0 ? [text, 1] : w % 3 === 1 ? ['@', text] : [text]))),
+      downbound: { count: 1, seconds: 60 },
+      downboundAction: shell(HOSTILE.join(' ; ')),
+      timestamp: { format: 'syslog', year: 2024, zone: HOSTILE[i % HOSTILE.length]! },
+    }),
+  );
+  return model({
+    name: 'hostile "name" ${x} */.rules',
+    settings: Object.fromEntries(HOSTILE.map((text, i) => [i % 2 === 0 ? text : `key${i}`, text])),
+    items,
+    blocks: [
+      { kind: 'command', span: items[0]!.span, exec: HOSTILE[3]!, description: HOSTILE[4]!, mimeFile: HOSTILE[6]! },
+      { kind: 'monitor', span: items[0]!.span, dirs: HOSTILE, description: null, mimeFile: null, digest: 'sha256', crossFilesystems: false, realtime: true, action: shell(HOSTILE.join(' ')).spec },
+      {
+        kind: 'snort',
+        span: items[0]!.span,
+        logdir: HOSTILE[2]!,
+        variant: 'snort3',
+        handlers: [{ name: HOSTILE[1]!, options: Object.fromEntries([['__proto__', HOSTILE[0]!], [HOSTILE[5]!, HOSTILE[7]!]]) }],
+      },
+      { kind: 'custom', span: items[0]!.span, alias: 'custom', module: HOSTILE[9]!, path: HOSTILE[10]!, directives: [{ name: HOSTILE[8]!, args: HOSTILE }] },
+    ],
+  });
+}
