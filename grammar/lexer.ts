@@ -1,5 +1,5 @@
 /** The one lexer instance and a tokenize function that never throws. */
-import { Lexer } from 'chevrotain';
+import { Lexer } from './chevrotain.js';
 import type { ILexingError, IToken } from 'chevrotain';
 import { lexContext } from './lex-context.js';
 import { allTokens } from './tokens.js';

@@ -13,7 +13,7 @@
  *     command   := (Word|'ignore'|'filter') AnyWord* Heredoc? lineEnd
  *     lineEnd   := junk* Comment? Newline?
  */
-import { CstParser } from 'chevrotain';
+import { CstParser } from './chevrotain.js';
 import type { CstNode, IRecognitionException, IToken } from 'chevrotain';
 import {
   AnyWord, allTokens, Comment, Entry, Header, Heredoc, KwDo, KwEnd, KwFilter, KwIgnore, MatchOp, Newline,

@@ -3,7 +3,7 @@
  * is decided inside custom patterns rather than lexer modes: every context-dependent
  * construct here is one token long, so a mode would be pushed and popped around one token.
  */
-import { createToken, Lexer } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 import type { CustomPatternMatcherFunc, CustomPatternMatcherReturn, IToken, TokenType } from 'chevrotain';
 import { lexContext } from './lex-context.js';
 import { atLineStart, lineStartOf, scanComment, scanEntry, scanHeader, scanHeredoc, scanRegex, scanWord } from './scanners.js';

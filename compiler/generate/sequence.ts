@@ -90,11 +90,25 @@ function piecesOf(alternatives: readonly AST.Alternative[], flags: string): Piec
   return pieces;
 }
 
-/** Which ASCII codes one atom matches, asked of V8 with the pattern's flags. */
-function membersOf(raw: string, flags: string): boolean[] {
-  const atom = new RegExp(`^(?:${raw})$`, flags);
-  return Array.from({ length: ASCII }, (_, code) => atom.test(String.fromCharCode(code)));
+/**
+ * Which ASCII codes one atom matches, asked of V8 with the pattern's flags. Remembered by atom
+ * and flags: patterns repeat the same letters and classes, and a RegExp compiled and run 128
+ * times for each atom of each item took most of a 200-rule compile.
+ */
+function membersOf(raw: string, flags: string): readonly boolean[] {
+  const key = `${flags}/${raw}`;
+  let members = knownMembers.get(key);
+  if (members === undefined) {
+    const atom = new RegExp(`^(?:${raw})$`, flags);
+    members = Array.from({ length: ASCII }, (_, code) => atom.test(String.fromCharCode(code)));
+    // A long-lived compiler (the language server) sees ever new atoms: keep the memory bounded.
+    if (knownMembers.size >= 4096) knownMembers.clear();
+    knownMembers.set(key, members);
+  }
+  return members;
 }
+
+const knownMembers = new Map<string, readonly boolean[]>();
 
 /** The one ASCII code `members` holds, or -1. */
 function onlyMember(members: readonly boolean[]): number {
@@ -122,14 +136,23 @@ function anchorAt(pieces: readonly Piece[], literal: string): { pieces: Piece[];
       : [piece],
   );
   const want = Array.from(literal, (ch) => fold(ch.charCodeAt(0)));
+  // Each piece's one folded code, decided once rather than at every start tried.
+  const codes = single.map((piece) => (piece.kind === 'set' && piece.min === 1 && piece.max === 1 ? foldedMember(piece.members) : -1));
   for (let start = 0; start + want.length <= single.length; start++) {
-    const fits = want.every((code, k) => {
-      const piece = single[start + k]!;
-      return piece.kind === 'set' && piece.min === 1 && piece.max === 1 && piece.members.every((on, c) => !on || fold(c) === code) && piece.members.some((on) => on);
-    });
-    if (fits) return { pieces: single, index: start };
+    if (want.every((code, k) => codes[start + k] === code)) return { pieces: single, index: start };
   }
   return null;
+}
+
+/** The one code every member folds to, or -1 (no member, or members folding to different codes). */
+function foldedMember(members: readonly boolean[]): number {
+  let only = -1;
+  for (let c = 0; c < ASCII; c++) {
+    if (!members[c]) continue;
+    if (only !== -1 && fold(c) !== only) return -1;
+    only = fold(c);
+  }
+  return only;
 }
 
 /** Merges single characters into text and turns member lists into ranges. */
