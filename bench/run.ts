@@ -9,6 +9,7 @@ import { formatFigure } from './bench.js';
 import { buildBench } from './compiler-build.js';
 import { checkBench } from './compiler-check.js';
 import { prefilterBench } from './compiler-prefilter.js';
+import { lspBench } from './lsp-diagnostics.js';
 import { actionsBench } from './runtime-actions.js';
 import { hostileBench } from './runtime-hostile.js';
 import { latencyBench } from './runtime-latency.js';
@@ -25,6 +26,7 @@ const benchmarks: readonly Benchmark[] = [
   checkBench,
   buildBench,
   prefilterBench,
+  lspBench,
   throughputBench,
   tailBench,
   testPathBench,

@@ -18,7 +18,8 @@ function newestSource(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    // lsp/vscode/node_modules (npm run package:vscode) is no source of out/.
+    if (entry.isDirectory()) newest = entry.name === 'node_modules' ? newest : Math.max(newest, newestSource(path));
     else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;

@@ -5,7 +5,8 @@
 import type { Span } from '../../grammar/diagnostic.js';
 import type { RegexModel } from '../model.js';
 import { runTimeBound } from '../regex/linear-blocker.js';
-import { runTimeForm, runTimeVerdict } from '../regex/run-time.js';
+import type { Problem } from '../problem.js';
+import { runTimeForm, runTimeVerdict, type RunTimeForm } from '../regex/run-time.js';
 import { lintRedos } from '../regex/redos.js';
 import { translateRegex } from '../regex/translate.js';
 import type { CheckContext } from './context.js';
@@ -13,6 +14,56 @@ import type { Located } from './locate.js';
 
 // The model lists group names only; the numbers `key = $name` and `${name}` in actions need stay here.
 const namedGroupsOf = new WeakMap<RegexModel, Readonly<Record<string, number>>>();
+
+/** What translating and linting one pattern found: a pure function of the pattern and its flags. */
+interface Analysis {
+  /** A translator bug's message: the pattern is reported as untranslatable. */
+  readonly crashed?: string;
+  readonly result?: ReturnType<typeof translateRegex>;
+  readonly lintCrashed?: string;
+  readonly warnings: ReturnType<typeof lintRedos>;
+  readonly runs?: RunTimeForm;
+  readonly verdict: Problem | null;
+}
+
+/**
+ * Analyses by pattern and flags. A rule file repeats patterns, and the language server checks
+ * the same file again at every pause in typing: the lints cost most of a check, and only the
+ * patterns that changed need them again. Bounded; the oldest entry goes first.
+ */
+const analyses = new Map<string, Analysis>();
+const MAX_ANALYSES = 4096;
+
+function analyse(source: string, flags: string): Analysis {
+  const key = `${flags}\u0000${source}`;
+  const known = analyses.get(key);
+  if (known !== undefined) return known;
+  const found = analyseNow(source, flags);
+  if (analyses.size >= MAX_ANALYSES) analyses.delete(analyses.keys().next().value!);
+  analyses.set(key, found);
+  return found;
+}
+
+function analyseNow(source: string, flags: string): Analysis {
+  let result: ReturnType<typeof translateRegex>;
+  try {
+    result = translateRegex(source, flags);
+  } catch (error) {
+    return { crashed: messageOf(error), warnings: [], verdict: null };
+  }
+  const translated = result.value;
+  if (translated === null || result.problems.length > 0) return { result, warnings: [], verdict: null };
+  let warnings: ReturnType<typeof lintRedos> = [];
+  let lintCrashed: string | undefined;
+  try {
+    warnings = lintRedos(translated, source);
+  } catch (error) {
+    lintCrashed = messageOf(error);
+  }
+  const runs = runTimeForm(translated);
+  const verdict = warnings.length === 0 ? runTimeVerdict(translated, source, runs) : null;
+  return { result, warnings, runs, verdict, ...(lintCrashed === undefined ? {} : { lintCrashed }) };
+}
 
 /**
  * Translates `pattern` (flags as written after the closing slash, if any) into a RegexModel,
@@ -25,26 +76,23 @@ export function checkRegex(
   modelSpan: Span = pattern.span,
 ): RegexModel | null {
   const source = pattern.text;
-  let result: ReturnType<typeof translateRegex>;
-  try {
-    result = translateRegex(source, flags?.text ?? '');
-  } catch (error) {
+  const analysis = analyse(source, flags?.text ?? '');
+  if (analysis.crashed !== undefined) {
     // A translator bug must not take the whole check down: report it where it happened.
-    ctx.error('R307', `regex could not be translated: ${messageOf(error)}`, ctx.at(pattern));
+    ctx.error('R307', `regex could not be translated: ${analysis.crashed}`, ctx.at(pattern));
     return null;
   }
+  const result = analysis.result!;
   for (const problem of result.problems) {
     ctx.report(problem.code, problem.severity, problem.message, problemSpan(ctx, pattern, flags, problem.start, problem.end));
   }
   const translated = result.value;
   if (translated === null || result.problems.length > 0) return null;
-  let warnings: ReturnType<typeof lintRedos> = [];
-  try {
-    warnings = lintRedos(translated, source);
-  } catch (error) {
-    ctx.warning('R309', `regex could not be linted for backtracking: ${messageOf(error)}`, ctx.at(pattern));
+  const { warnings, verdict } = analysis;
+  const runs = analysis.runs!;
+  if (analysis.lintCrashed !== undefined) {
+    ctx.warning('R309', `regex could not be linted for backtracking: ${analysis.lintCrashed}`, ctx.at(pattern));
   }
-  const runs = runTimeForm(translated);
   const atRunTime = warnings.length > 0 ? runTimeBound(runs.blocker) : '';
   for (const warning of warnings) {
     ctx.warning(
@@ -53,7 +101,6 @@ export function checkRegex(
       ctx.at(pattern, warning.start, warning.end),
     );
   }
-  const verdict = warnings.length === 0 ? runTimeVerdict(translated, source, runs) : null;
   if (verdict !== null) ctx.report(verdict.code, verdict.severity, verdict.message, ctx.at(pattern, verdict.start, verdict.end));
   const model: RegexModel = {
     source,
