@@ -285,6 +285,6 @@ describe('rulec test', () => {
 
   it('exits 2 naming a rule file it cannot read', async () => {
     const result = await runCli(['test', 'test/cli/no-such.rules'], { cwd: REPO, input: '' });
-    expect(result).toEqual({ code: 2, stdout: '', stderr: 'rulec test: cannot read test/cli/no-such.rules\n' });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'rulec test: cannot read test/cli/no-such.rules: ENOENT: no such file or directory\n' });
   });
 });
