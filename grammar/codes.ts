@@ -315,7 +315,17 @@ export const codes = {
   R355: {
     title: 'unknown Snort handler or option',
     description: 'A `handler` line of a `snort` block names a handler rulec does not have, or an option that handler does not take.',
-    fix: 'Use `json` (file=), `http` (url=, timeout=, retries=, backoff=, queue=, concurrency=) or `repl`.',
+    fix: 'Use `json` (file=), `http` (url=, timeout=, retries=, backoff=, queue=, concurrency=), `repl` or `mail` (count=, every=, max=, mime_file=, subject=).',
+  },
+  R356: {
+    title: 'bad Snort handler option value',
+    description: 'An option of a `handler` line has a value of the wrong form: a number or duration out of its range, a URL that is not http or https, an empty value, a subject with an unknown placeholder.',
+    fix: 'Write the value as the message says, e.g. `retries=3`, `timeout=10s`, `every=10m`, `url=http://127.0.0.1:8080/alerts`.',
+  },
+  R357: {
+    title: 'mail handler without mail settings',
+    description: 'A `snort` block has `handler mail`, but the rule file lacks `set to`, `set pgp` or `set smtp`, without which alerts cannot be mailed encrypted.',
+    fix: 'Add the missing `set` lines (as for `rulec report`: docs/report.md), or remove the handler.',
   },
   R365: {
     title: 'ignore list unreadable or invalid',

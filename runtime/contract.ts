@@ -290,10 +290,13 @@ export const ALERT_FIELDS = ['msg', 'gid', 'sid', 'rev', 'classification', 'prio
 /**
  * What Snort alerts can be handed to (Pigear's data handlers) and the `key=value` options each
  * takes. `json`: JSON lines to standard output or `file`; `http`: POST of the same JSON; `repl`:
- * an interactive REPL per alert. Checked by the compiler, run by `rulec snort` and `rulec run`.
+ * an interactive REPL per alert; `mail`: batches of alerts mailed as an encrypted attachment
+ * with the rule file's mail settings. Checked by the compiler, run by `rulec snort`, `rulec run`
+ * and `rulec test --alerts`.
  */
 export const SNORT_HANDLERS = {
   json: ['file'],
   http: ['url', 'timeout', 'retries', 'backoff', 'queue', 'concurrency'],
   repl: [],
+  mail: ['count', 'every', 'max', 'mime_file', 'subject'],
 } as const satisfies Readonly<Record<string, readonly string[]>>;

@@ -16,7 +16,7 @@ import { checkWindowMemory } from './memory.js';
 import { checkAttachmentNames, mimeFileWord } from './report.js';
 import { checkSharedPaths, type ReadItem } from './shared-path.js';
 import { indexSections, type IndexedItem } from './sections.js';
-import { attachRules, ruleItems } from './snort.js';
+import { attachRules, checkMailHandlers, ruleItems } from './snort.js';
 import { checkGeneralSnort } from './snort-rule.js';
 
 /** Checks a program and builds its rule model. */
@@ -65,6 +65,7 @@ export function check(program: Program): Result<RuleModel> {
   }
 
   checkAttachmentNames(ctx, attachmentNames);
+  checkMailHandlers(ctx, program.statements, settings);
 
   // [general] defaults apply wherever [general] appears, so items are read after every section is known.
   const index = indexSections(ctx, sections);

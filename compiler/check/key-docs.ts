@@ -171,7 +171,7 @@ export const DIRECTIVE_DOCS: Readonly<Record<BuiltinBlock, Readonly<Record<strin
     byte_order: '`native`, `little` or `big`',
     threads: 'how many packet threads (sockets `0_snort_alert`, ...) Snort 3 runs',
     classification_config: 'Snort\'s classification.config, to name classifications',
-    handler: '`json`, `http` or `repl` with its `key=value` options; may repeat',
+    handler: '`json`, `http`, `repl` or `mail` with its `key=value` options; may repeat',
   },
 };
 

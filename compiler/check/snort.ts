@@ -5,8 +5,9 @@
  * `snort = LOGDIR` join the block on that directory (one with defaults is made when there is
  * none). Rules are read after `[general]` is known, by the same reader as items.
  */
-import type { BlockStatement, CommandStatement, Entry, Section } from '../../grammar/ast.js';
+import type { BlockStatement, CommandStatement, Entry, Section, Statement } from '../../grammar/ast.js';
 import { SNORT_HANDLERS } from '../../runtime/contract.js';
+import { handlerOptionProblem, MAIL_SETTINGS_NEEDED } from '../../runtime/index.js';
 import { didYouMean } from '../did-you-mean.js';
 import type { BlockModel, ItemModel } from '../model.js';
 import { suggestion, wordValue } from './context.js';
@@ -77,11 +78,31 @@ function readHandler(ctx: CheckContext, line: CommandStatement): { name: string;
     const key = option.value.slice(0, equals);
     if (allowed !== undefined && !allowed.includes(key)) {
       ctx.error('R355', `handler \`${handler}\` has no option \`${key}\``, ctx.at(wordValue(option), 0, equals), { notes: suggestion(didYouMean(key, allowed)) });
+    } else if (allowed !== undefined) {
+      const problem = handlerOptionProblem(handler as keyof typeof SNORT_HANDLERS, key, option.value.slice(equals + 1));
+      if (problem !== null) ctx.error('R356', `handler \`${handler}\`: ${problem}`, ctx.at(wordValue(option), equals + 1));
     }
     Object.defineProperty(parsed, key, { value: option.value.slice(equals + 1), enumerable: true, writable: true, configurable: true });
   }
   if (handler === 'http' && !Object.hasOwn(parsed, 'url')) ctx.error('R355', 'handler `http` needs url=', line.span);
   return { name: handler, options: parsed };
+}
+
+/**
+ * A `handler mail` mails with the file's `set` settings: without `to`, `pgp` or `smtp` it could
+ * not (R357). Called once every `set` of the file is known, wherever it stands.
+ */
+export function checkMailHandlers(ctx: CheckContext, statements: readonly Statement[], settings: Readonly<Record<string, string>>): void {
+  const missing = MAIL_SETTINGS_NEEDED.filter((key) => !Object.hasOwn(settings, key));
+  if (missing.length === 0) return;
+  for (const statement of statements) {
+    if (statement.kind !== 'block' || statement.name.value !== 'snort') continue;
+    for (const line of statement.body) {
+      if (line.kind === 'command' && line.name.value === 'handler' && line.args[0]?.value === 'mail') {
+        ctx.error('R357', `handler \`mail\` needs ${missing.map((key) => `\`set ${key}\``).join(', ')} in the rule file`, line.span, { notes: ['alerts are mailed encrypted as `rulec report` mails: see docs/report.md for the settings'] });
+      }
+    }
+  }
 }
 
 function isRuleBlock(statement: BlockStatement['body'][number]): statement is BlockStatement {

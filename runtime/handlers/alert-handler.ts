@@ -16,6 +16,8 @@ export interface HandlerStats {
  */
 export interface AlertHandler {
   readonly name: string;
+  /** Proves and takes what the handler needs before the first alert (the mail handler's keys); throws saying what is wrong. */
+  open?(): Promise<void>;
   handle(alert: SnortAlert): void;
   /** Finishes what is queued, waiting at most `timeoutMs`; then lets go of files and connections. */
   close(timeoutMs: number): Promise<void>;

@@ -13,9 +13,9 @@ export class JsonLinesHandler implements AlertHandler {
 
   /**
    * @param file a file to append to (created 0640), or null for `out`
-   * @param out where lines go without a file; default standard output
+   * @param out where lines go without a file (standard output)
    */
-  constructor(private readonly file: string | null, private readonly out: { write(text: string): unknown } = process.stdout) {
+  constructor(private readonly file: string | null, private readonly out: { write(text: string): unknown } | null) {
     if (file !== null) this.fd = openSync(file, 'a', 0o640);
   }
 
@@ -23,7 +23,7 @@ export class JsonLinesHandler implements AlertHandler {
     const line = `${safeJson(alertRecord(alert))}\n`;
     try {
       if (this.fd !== null) writeSync(this.fd, line);
-      else this.out.write(line);
+      else this.out!.write(line);
       this.handled++;
     } catch {
       this.failed++;

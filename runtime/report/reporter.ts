@@ -70,8 +70,13 @@ export class Reporter {
     return reporter;
   }
 
-  /** Runs `entries` into one mail and delivers it; see the class comment. Throws ReportError before anything runs when an entry does not validate. */
-  async report(entries: readonly ReportEntry[]): Promise<ReportResult> {
+  /**
+   * Runs `entries` into one mail and delivers it; see the class comment. Throws ReportError
+   * before anything runs when an entry does not validate. With `spoolOnly` the message goes
+   * straight to the spool (a listener stopping: it cannot wait for a slow server, and must not
+   * lose what it holds); `flush()` or the next report sends it.
+   */
+  async report(entries: readonly ReportEntry[], options: { readonly spoolOnly?: boolean } = {}): Promise<ReportResult> {
     const encryptor = this.encryptor;
     if (encryptor === null) throw new Error('this reporter was opened without keys');
     const problems: string[] = [];
@@ -112,7 +117,7 @@ export class Reporter {
     const failedEntries = attachments.some((a) => a.failed);
     if (this.options.dryRun) return { ok: !failedEntries, message, spooled: null, flushed: 0 };
 
-    const delivered = await this.deliver(message);
+    const delivered = options.spoolOnly === true ? this.spoolMessage(message) : await this.deliver(message);
     for (const entry of succeeded) {
       try {
         await entry.finish();
@@ -175,6 +180,18 @@ export class Reporter {
     } finally {
       client.close();
     }
+  }
+
+  private spoolMessage(message: Buffer): { ok: boolean; spooled: string | null; flushed: number } {
+    const spool = this.spool!;
+    let name: string;
+    try {
+      name = spool.add(message);
+    } catch (error) {
+      throw new ReportError(`the message cannot be spooled: ${(error as Error).message}`);
+    }
+    this.debug(`spooled as ${spool.dir}/${name}`);
+    return { ok: true, spooled: name, flushed: 0 };
   }
 
   /** Sends the spool oldest first; stops at the first message the server cannot take now, skips (and keeps) one it refuses for good. */

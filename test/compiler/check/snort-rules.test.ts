@@ -88,9 +88,28 @@ __S
     const c = checkText('snort <<__A\n  logdir /l\n  handler jsn\n  handler http url=x tmeout=5\n__A\nsnort <<__B\n  logdir /l\n__B\n');
     expect(problems(c)).toEqual([
       'R355 unknown handler `jsn`',
+      'R356 handler `http`: url=x must be an http:// or https:// URL',
       'R355 handler `http` has no option `tmeout`',
       'R354 a second `snort` block on /l',
     ]);
+  });
+
+  it('reads handler option values as the runtime does (R356), pointing at the value', () => {
+    const c = checkText('snort <<__A\n  logdir /l\n  handler http url=ftp://x retries=many timeout=2m backoff=250\n  handler mail count=0 every=10m subject={hostname}\n__A\nset to a@example.com\nset pgp k.asc\nset smtp 127.0.0.1\n');
+    expect(problems(c)).toEqual([
+      'R356 handler `http`: url=ftp://x must be an http:// or https:// URL',
+      'R356 handler `http`: retries=many must be a whole number from 0 to 100',
+      'R356 handler `mail`: count=0 must be a whole number from 1 to 100000',
+      'R356 handler `mail`: subject={hostname}: unknown placeholder {hostname}; the subject may hold {host}, {date}, {time}',
+    ]);
+    expect(c.text(c.diagnostics[1]!)).toBe('many');
+  });
+
+  it('refuses a mail handler in a file without the mail settings it needs (R357), wherever the `set` lines stand', () => {
+    const c = checkText('snort <<__A\n  logdir /l\n  handler mail every=1h\n__A\nset to a@example.com\n');
+    expect(problems(c)).toEqual(['R357 handler `mail` needs `set pgp`, `set smtp` in the rule file']);
+    const ok = checkText('snort <<__A\n  logdir /l\n  handler mail every=1h\n__A\nset to a@example.com\nset pgp keys/ops.asc\nset smtp 127.0.0.1:25\n');
+    expect(problems(ok)).toEqual([]);
   });
 
   it('lets an action and a key name the alert fields, and refuses others', () => {
