@@ -3,6 +3,7 @@
  * Pigear's command line. `key=value` words belong to the handler named before them (Pigear's
  * `--data-handler CLASS` and its class names work too); `--repl` is `--handler repl`.
  */
+import { dirname, resolve } from 'node:path';
 import { ALERT_VARIANTS, serveSnort, type AlertVariant, type ByteOrder, type HandlerRequest } from '../../runtime/index.js';
 import { UsageError, type Command } from '../command.js';
 import { loadRuleFile } from '../load-rules.js';
@@ -99,6 +100,6 @@ export const snortCommand: Command = {
     const loaded = await loadRuleFile(parsed.files[0]!);
     if (loaded.report !== '') io.err(loaded.report);
     if (loaded.module === null) return 1;
-    return serveSnort({ ...parsed, handlers, modules: [loaded.module] }, streams);
+    return serveSnort({ ...parsed, handlers, modules: [loaded.module], baseDir: dirname(resolve(parsed.files[0]!)) }, streams);
   },
 };

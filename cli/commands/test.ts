@@ -1,13 +1,15 @@
 /**
- * `rulec test FILE... [--log LOG | < LOG] [--replay] [--format text|json] [--missed]`: what
- * each item would match and fire on LOG, executing nothing. Every item reads LOG instead of
- * its own path.
+ * `rulec test FILE... [--log LOG | < LOG] [--alerts ALERTS] [--replay] [--format text|json]
+ * [--missed]`: what each item would match and fire on LOG, executing nothing. Every item reads
+ * LOG instead of its own path. With `--alerts` the snort blocks get the alerts of ALERTS
+ * (test-alerts.ts), and LOG is read only when `--log` names it.
  */
 import { fstatSync, readFileSync, statSync } from 'node:fs';
 import { DryRun, escapeControl, safeJson, type DryRunEvent, type ItemStats } from '../../runtime/index.js';
 import { parseCommandArgs } from '../args.js';
 import { endWhenStdoutCloses, UsageError, type Command, type Io } from '../command.js';
 import { loadRuleFile } from '../load-rules.js';
+import { readAlertsFile, testAlerts } from './test-alerts.js';
 
 /** A log split into lines, and the byte offset just past each line (the file's size once it is read). */
 interface Log {
@@ -88,7 +90,7 @@ async function testFile(file: string, log: Log, opts: { replay: boolean; json: b
   const module = loaded.module;
   if (module === null) return 1;
   // Otherwise a file of MailLog or Snort blocks alone would report nothing, as if nothing matched.
-  if (module.items.length === 0) io.err(`${escapeControl(file)}: no items to test: MailLog and Snort blocks are checked, but this release does not run them\n`);
+  if (module.items.length === 0) io.err(`${escapeControl(file)}: no items to test (rulec report runs MailLog blocks; --alerts FILE replays alerts to snort blocks)\n`);
   const keys = new Map<string, Set<string | null>>();
   const emit = (event: DryRunEvent): void => {
     if (event.type === 'match') {
@@ -132,7 +134,7 @@ async function testFile(file: string, log: Log, opts: { replay: boolean; json: b
 export const testCommand: Command = {
   name: 'test',
   summary: 'show what each item matches and would fire on a log (nothing runs)',
-  usage: 'rulec test FILE... [--log LOG | < LOG] [--replay] [--format text|json] [--missed]',
+  usage: 'rulec test FILE... [--log LOG | < LOG] [--alerts UNIFIED2|DATAGRAMS] [--replay] [--format text|json] [--missed]',
   async run(args, io) {
     endWhenStdoutCloses();
     const { values, positionals } = parseCommandArgs(args, {
@@ -140,14 +142,25 @@ export const testCommand: Command = {
       replay: { type: 'boolean', default: false },
       format: { type: 'string', short: 'f', default: 'text' },
       missed: { type: 'boolean', default: false },
+      alerts: { type: 'string' },
     });
     const format = values.format as string;
     if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format \`${format}\` (text or json)`);
     if (positionals.length === 0) throw new UsageError('no rule file given');
     const logPath = values.log as string | undefined;
-    const log = readLog(logPath);
+    const alertsPath = values.alerts as string | undefined;
     const opts = { replay: values.replay === true, json: format === 'json', missed: values.missed === true, logName: logPath ?? 'standard input' };
     let status = 0;
+    if (alertsPath !== undefined) {
+      const alerts = readAlertsFile(alertsPath);
+      for (const file of positionals) {
+        const loaded = await loadRuleFile(file);
+        if (loaded.report !== '') io.err(loaded.report);
+        status = Math.max(status, loaded.module === null ? 1 : await testAlerts(file, loaded.module, alertsPath, alerts, opts, io));
+      }
+      if (logPath === undefined) return status;
+    }
+    const log = readLog(logPath);
     for (const file of positionals) status = Math.max(status, await testFile(file, log, opts, io));
     return status;
   },

@@ -6,7 +6,8 @@
  * place to add a Snort socket, digests, a monitor), all started together and stopped together.
  *
  * Stopping, in order: the action queue closes (what is queued or fired from now on never
- * starts), the readers and services stop (checkpoints saved), running actions get SIGTERM and,
+ * starts), the readers and services stop (checkpoints saved; Snort's handlers get a few seconds
+ * to deliver or spool what they hold), running actions get SIGTERM and,
  * `STOP_GRACE_MS` later, SIGKILL. Nothing it started outlives `stop()`. While a daemon runs it
  * holds the event loop open, so a process with nothing else to wait on cannot end behind its back
  * (Node would exit 13 with the daemon's promise unsettled): it ends only through `stop()`.
@@ -19,7 +20,7 @@ import type { RuleModule } from '../contract.js';
 import type { ItemStats } from '../engine/item-state.js';
 import type { Logger } from '../log/logger.js';
 import { coverageOf, type Coverage } from './coverage.js';
-import { DAEMON_SERVICES, type DaemonService, type ServiceKind } from './services.js';
+import { DAEMON_SERVICES, type DaemonService, type ServiceKind, type ServiceStats, type ServiceSurroundings } from './services.js';
 import { Supervisor } from './supervisor.js';
 
 /** Between SIGTERM and SIGKILL for the actions still running when a daemon stops. */
@@ -52,6 +53,8 @@ export interface DaemonOptions {
   readonly actions?: DaemonActionOptions;
   /** Default `DAEMON_SERVICES`. */
   readonly services?: readonly ServiceKind[];
+  /** What the services get of the world around; default: the process's standard output, no terminal, the working directory. */
+  readonly surroundings?: ServiceSurroundings;
 }
 
 /** Counters of a daemon since it started. */
@@ -60,6 +63,8 @@ export interface DaemonStats {
   /** Per item of the rule set running now. */
   readonly items: readonly ItemStats[];
   readonly actions: ActionStats;
+  /** Per service that counts (the Snort listener). */
+  readonly services: readonly ServiceStats[];
 }
 
 /** A built daemon; see the file's comment for the order of its start and stop. */
@@ -72,7 +77,7 @@ export interface Daemon {
   replace(modules: readonly RuleModule[]): Promise<void>;
   /**
    * Stops it all (see above) and resolves once nothing it started runs. With `drainMs` the
-   * readers stop first and queued and running actions get that long to finish (`rulec demo`).
+   * readers and services stop first and queued and running actions get that long to finish (`rulec demo`).
    */
   stop(options?: { readonly drainMs?: number }): Promise<DaemonStats>;
   stats(): DaemonStats;
@@ -95,29 +100,32 @@ export function createDaemon(modules: readonly RuleModule[], options: DaemonOpti
     },
   };
   const supervisor = new Supervisor({ clock, actions, log, verbose: options.verbose });
-  const services: DaemonService[] = kinds.map((kind) => kind.create({ log, clock, actions }));
+  const surroundings = options.surroundings ?? { output: process.stdout, terminal: 'this daemon has no terminal for it', baseDir: process.cwd() };
+  const services: DaemonService[] = kinds.map((kind) => kind.create({ log, clock, actions, ...surroundings }));
   let running = modules;
   let keepAlive: NodeJS.Timeout | null = null;
   let stopping: Promise<DaemonStats> | null = null;
 
   const stats = (): DaemonStats => {
     const { linesRead, items } = supervisor.stats();
-    return { linesRead, items, actions: runner.stats() };
+    return { linesRead, items, actions: runner.stats(), services: services.flatMap((service) => service.stats?.() ?? []) };
   };
 
   const stopAll = async (drainMs: number): Promise<DaemonStats> => {
     // A half-started daemon must still stop whole: each part's failure is logged, not thrown.
     const settle = (what: string, step: () => Promise<void>): Promise<void> => step().catch((error: unknown) => log.error(null, `stopping ${what}: ${messageOf(error)}`));
-    const readers = drainMs > 0 ? settle('the file readers', () => supervisor.stop()) : null;
-    if (readers !== null) {
-      await readers;
+    // Readers and services stop together: nothing new is read or received from then on.
+    const sources = (): Promise<unknown> => Promise.all([
+      settle('the file readers', () => supervisor.stop()),
+      ...[...services].reverse().map((service) => settle(service.name, () => service.stop())),
+    ]);
+    const stopped = drainMs > 0 ? sources() : null;
+    if (stopped !== null) {
+      await stopped;
       await runner.drain(drainMs);
     }
     const actionsStopped = runner.stop(STOP_GRACE_MS);
-    await Promise.all([
-      readers ?? settle('the file readers', () => supervisor.stop()),
-      ...[...services].reverse().map((service) => settle(service.name, () => service.stop())),
-    ]);
+    await (stopped ?? sources());
     await actionsStopped;
     if (keepAlive !== null) clearInterval(keepAlive);
     return stats();

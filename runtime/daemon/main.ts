@@ -11,7 +11,7 @@
  * removes the pid file it wrote.
  */
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { droppedSummary } from '../actions/action-runner.js';
 import type { EngineSettings, RuleModule } from '../contract.js';
 import { escapeControl } from '../log/escape.js';
@@ -24,7 +24,7 @@ import { checkModule, evaluateModuleScript } from './loader.js';
 import { claimPidFile, removePidFile } from './pid-file.js';
 import { dropPrivileges } from './privileges.js';
 import { guardHangup } from './process-guards.js';
-import { DAEMON_SERVICES, type ServiceKind } from './services.js';
+import { DAEMON_SERVICES, type ServiceKind, type ServiceStats, type ServiceSurroundings } from './services.js';
 import { installSignals } from './signals.js';
 import { RUNTIME_VERSION } from './version.js';
 
@@ -127,6 +127,13 @@ export async function runMain(argv: readonly string[], options: RunMainOptions):
     return 1;
   }
   const args = absolutePaths(parsed.value);
+  const surroundings = surroundingsOf(args, io, options.ruleSource);
+  // Said here, before -d leaves the terminal: a background copy could only say it in its log.
+  const refusals = services.flatMap((kind) => kind.check?.(modules, surroundings) ?? []);
+  if (refusals.length > 0) {
+    for (const refusal of refusals) io.err(`rulec: ${escapeControl(refusal)}\n`);
+    return 1;
+  }
   // A background copy whose parent went before it could say "started" stops (SIGTERM: the same
   // orderly stop, which also removes a pid file already written).
   watchParent(() => {
@@ -141,7 +148,29 @@ export async function runMain(argv: readonly string[], options: RunMainOptions):
     }
     return 0;
   }
-  return serve(modules, args, { ...options, services }, io, coverage);
+  return serve(modules, args, { ...options, services }, io, coverage, surroundings);
+}
+
+/**
+ * What the services get: standard output unless the daemon's own log is there (`-d`, `-s`), a
+ * terminal when standard input is one and the daemon stays in the foreground, and the rule
+ * file's directory.
+ */
+function surroundingsOf(args: DaemonArgs, io: DaemonIo, ruleSource: string | undefined): ServiceSurroundings {
+  const output = args.daemon
+    ? 'under rulec run -d standard output is the log file'
+    : args.stdout
+      ? "with -s standard output carries rulec's own log"
+      : io === processIo ? process.stdout : { write: io.out };
+  const terminal = args.daemon
+    ? 'rulec run -d has none'
+    : process.stdin.isTTY === true ? { stdin: process.stdin, stdout: process.stdout } : 'standard input is not a terminal';
+  return { output, terminal, baseDir: ruleSource === undefined ? process.cwd() : dirname(resolve(ruleSource)) };
+}
+
+/** `snort listener: 3 datagram(s) received, 3 alert(s), 0 bad`: a service's counters for the stop line. */
+function serviceSummary(stats: ServiceStats): string {
+  return `${stats.name}: ${Object.entries(stats.counts).map(([what, n]) => `${n} ${what}`).join(', ')}`;
 }
 
 /** The modules to run and the script they came from, or the exit code of a failure already reported. */
@@ -229,7 +258,7 @@ function absolutePaths(args: DaemonArgs): DaemonArgs {
   return { ...args, logFile: abs(args.logFile), pidFile: abs(args.pidFile) };
 }
 
-async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: RunMainOptions, io: DaemonIo, coverage: Coverage): Promise<number> {
+async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: RunMainOptions, io: DaemonIo, coverage: Coverage, surroundings: ServiceSurroundings): Promise<number> {
   const toProcess = io === processIo;
   const log = new Logger({
     level: args.verbose ? 'debug' : 'info',
@@ -277,7 +306,7 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
   }
   if (uid !== null && gid === null && process.getgid?.() === 0) log.warn(null, `running as user ${uid} but still in group 0 (root): give -g too`);
 
-  const daemon = createDaemon(modules, { log, verbose: args.verbose, services: options.services, actions: { helperProgram: options.helperProgram } });
+  const daemon = createDaemon(modules, { log, verbose: args.verbose, services: options.services, surroundings, actions: { helperProgram: options.helperProgram } });
   const origin = options.ruleSource ?? modules.map((m) => m.name).join(', ');
 
   return new Promise<number>((done) => {
@@ -349,7 +378,8 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
       const stats = await daemon.stop();
       if (stats.actions.notStarted > 0) log.warn(null, `${stats.actions.notStarted} queued action(s) not started: rulec was stopping`);
       const dropped = droppedSummary(stats.actions);
-      log.info(null, `stopped: ${stats.linesRead} line(s) read, ${stats.actions.submitted} action(s) submitted${dropped === '' ? '' : `, ${dropped}`}`);
+      const served = stats.services.map((service) => `; ${serviceSummary(service)}`).join('');
+      log.info(null, `stopped: ${stats.linesRead} line(s) read, ${stats.actions.submitted} action(s) submitted${dropped === '' ? '' : `, ${dropped}`}${served}`);
       removePid();
       uninstall();
       process.off('uncaughtException', crashed);

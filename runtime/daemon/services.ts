@@ -9,10 +9,27 @@
 import type { ActionSink } from '../actions/action-sink.js';
 import type { Clock } from '../clock/clock.js';
 import type { BlockSpec, RuleModule } from '../contract.js';
+import type { ItemStats } from '../engine/item-state.js';
+import type { Output, Terminal } from '../handlers/create-handler.js';
 import type { Logger } from '../log/logger.js';
+import { SNORT_SERVICE } from '../sources/snort/snort-daemon-service.js';
+
+/**
+ * What a daemon offers its services of the world around it. `output` and `terminal` are a
+ * string, the reason, where it has none to give: `rulec run -d` writes its log to standard
+ * output and has no terminal; with `-s` standard output carries the log.
+ */
+export interface ServiceSurroundings {
+  /** Standard output, for what a service writes there (Snort's `json` handler without a file). */
+  readonly output: Output | string;
+  /** A person at a terminal (Snort's `repl` handler). */
+  readonly terminal: Terminal | string;
+  /** The rule file's directory: relative paths of its settings (key files, spool) are read from it. */
+  readonly baseDir: string;
+}
 
 /** The daemon's shared parts a service may use. */
-export interface ServiceContext {
+export interface ServiceContext extends ServiceSurroundings {
   /** The daemon's own log (escapes what it is given). */
   readonly log: Logger;
   readonly clock: Clock;
@@ -33,13 +50,30 @@ export interface DaemonService {
   replace(modules: readonly RuleModule[]): Promise<void>;
   /** Stops before the daemon's actions are stopped; what it submits meanwhile is counted, not run. */
   stop(): Promise<void>;
+  /** Its counters, for the daemon's stats and its stop summary; after `stop`, those of the stop. */
+  stats?(): ServiceStats;
+}
+
+/** A service's counters. */
+export interface ServiceStats {
+  readonly name: string;
+  /** For the stop summary, in order: `{ 'datagram(s) received': 3, 'alert(s)': 3 }`. */
+  readonly counts: Readonly<Record<string, number>>;
+  /** Per rule of its own (Snort rules: items whose matches are alerts). */
+  readonly items: readonly ItemStats[];
 }
 
 /** A kind of service: the block kinds it runs, and how one is made. */
 export interface ServiceKind {
   readonly blocks: readonly BlockSpec['kind'][];
+  /**
+   * What keeps it from running `modules` in these surroundings, one message each (none: it can
+   * try). Reads and makes nothing: `rulec run` asks before it starts, and before `-d` leaves the
+   * terminal, so that the refusal is said where the operator sees it.
+   */
+  check?(modules: readonly RuleModule[], surroundings: ServiceSurroundings): string[];
   create(context: ServiceContext): DaemonService;
 }
 
 /** Every kind of service a daemon runs, in start order (stopped in reverse). */
-export const DAEMON_SERVICES: readonly ServiceKind[] = [];
+export const DAEMON_SERVICES: readonly ServiceKind[] = [SNORT_SERVICE];

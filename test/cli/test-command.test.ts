@@ -176,7 +176,7 @@ describe('rulec test', () => {
       writeFileSync(join(dir, 'x.log'), 'hello\n');
       const result = await runCli(['test', 'w.rules', '--log', 'x.log'], { cwd: dir });
       expect(result.code).toBe(0);
-      expect(result.stderr).toBe('w.rules: no items to test: MailLog and Snort blocks are checked, but this release does not run them\n');
+      expect(result.stderr).toBe('w.rules: no items to test (rulec report runs MailLog blocks; --alerts FILE replays alerts to snort blocks)\n');
       expect(result.stdout).toContain('w.rules over x.log: 1 line(s), 0 matched by some item\n');
     });
   });

@@ -45,7 +45,10 @@ export class SnortListener {
   private decoded = 0;
   private bad = 0;
 
-  constructor(private readonly options: SnortListenerOptions, private readonly events: SnortListenerEvents) {
+  private decoding: DecodeOptions;
+
+  constructor(options: SnortListenerOptions, private readonly events: SnortListenerEvents) {
+    this.decoding = options;
     this.socket = new AlertSocket(
       options.paths,
       {
@@ -69,13 +72,18 @@ export class SnortListener {
     return this.socket.stop();
   }
 
+  /** How datagrams are decoded from now on (a reload that keeps the sockets bound). */
+  setDecoding(options: DecodeOptions): void {
+    this.decoding = options;
+  }
+
   stats(): SnortListenerStats {
     const s = this.socket.stats();
     return { received: s.received, decoded: this.decoded, bad: this.bad + s.oversized, oversized: s.oversized, behind: s.behind };
   }
 
   private onDatagram(path: string, data: Buffer): void {
-    const result = decodeSnortAlert(data, path, this.options);
+    const result = decodeSnortAlert(data, path, this.decoding);
     if ('error' in result) {
       this.bad++;
       this.events.bad(path, result.error);

@@ -32,6 +32,8 @@ export interface SnortServeOptions {
   readonly handlers: readonly HandlerRequest[];
   readonly serveForever: boolean;
   readonly debug: boolean;
+  /** The rule file's directory (a mail handler's relative paths); default the working directory. */
+  readonly baseDir?: string;
 }
 
 /** Where it reads and writes. */
@@ -75,7 +77,14 @@ export async function serveSnort(options: SnortServeOptions, io: SnortIo): Promi
       void stop(0);
     };
     const service = new SnortService(
-      { log, clock: new LiveClock(), actions, stdout: io.stdout, stdin: io.stdin },
+      {
+        log,
+        clock: new LiveClock(),
+        actions,
+        output: io.stdout,
+        terminal: { stdin: io.stdin, stdout: io.stdout },
+        baseDir: options.baseDir ?? process.cwd(),
+      },
       {
         onBad: () => {
           if (options.serveForever) {
