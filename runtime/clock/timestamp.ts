@@ -1,13 +1,18 @@
 import type { TimestampSpec } from '../contract.js';
-import { zoneContext, type ZoneContext } from './zone.js';
+import { DAY_MS, daysFromCivil, daysInMonth } from './civil.js';
+import { UTC, zoneContext, type ZoneContext } from './zone.js';
 
-const MONTHS: Readonly<Record<string, number>> = {
-  Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
-};
+/** Month names by their three character codes packed into one number (no string made per line). */
+const MONTHS: ReadonlyMap<number, number> = new Map(
+  ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].map((name, i) => [monthKey(name), i]),
+);
+
+function monthKey(text: string): number {
+  return (text.charCodeAt(0) << 16) | (text.charCodeAt(1) << 8) | text.charCodeAt(2);
+}
 
 /** `<PRI>` (RFC 3164) or `<PRI>1 ` (RFC 5424) before the stamp, as syslog writes to the wire and some files. */
 const PRIORITY = /^<\d{1,3}>(?:1 )?/;
-const SYSLOG = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?![\d:])/;
 // Seconds may be left out (ISO 8601 allows it); an offset may follow one space (`date`'s own
 // format). What looks like a broken offset or fraction (`+05:3`) makes the stamp unreadable
 // rather than silently local.
@@ -19,6 +24,12 @@ const EPOCH = /^(?:(\d{9,11})(?:\.(\d+))?|(\d{12,13}))(?![\d.])/;
 const FUTURE_SLACK_MS = 86_400_000;
 /** How far a syslog stamp may go back from the log's last time and still be in the same year run. */
 const STEP_BACK_MS = 30 * 86_400_000;
+/**
+ * A stamp read in the year before its hint's is at least 365 days, less a change of the zone's
+ * offset (under two days), before where it is in the hint's year: if that is less than this
+ * after the hint, the year before puts it more than STEP_BACK_MS before the hint.
+ */
+const YEAR_BEFORE_MS = 363 * 86_400_000 - STEP_BACK_MS;
 
 /**
  * The time a log line carries at its start, in epoch ms, or null when it carries none that
@@ -52,32 +63,135 @@ export function parseLogTime(line: string, spec: TimestampSpec, now: number, hin
   }
 }
 
+/**
+ * The fields of a syslog stamp, as `/^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?![\d:])/`
+ * reads them, by hand: a regex match (an array of seven strings) per line was most of the cost
+ * of a replay. One object, overwritten by each call.
+ */
+const stamp = { month: 0, day: 0, h: 0, mi: 0, s: 0, ms: 0, end: 0 };
+
+/**
+ * The last syslog stamp read, as written, and its time. A line read next with the same spec
+ * that starts with the same stamp, its hint that time, is at that time too (the same year, and
+ * in a repeated hour the same pass): lines logged within one second skip the reading.
+ */
+const lastSyslog = { spec: null as TimestampSpec | null, text: '', time: Number.NaN };
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Two digits at `at` as a number, or -1. */
+function twoDigits(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 48;
+  const b = text.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** Reads a syslog stamp at the start of `text` into `stamp`; false when there is none. */
+function readSyslogStamp(text: string): boolean {
+  const c0 = text.charCodeAt(0);
+  if (!(c0 >= 65 && c0 <= 90)) return false;
+  const month = MONTHS.get(monthKey(text));
+  if (month === undefined || text.charCodeAt(3) !== 32) return false;
+  let at = text.charCodeAt(4) === 32 ? 5 : 4;
+  if (!isDigit(text.charCodeAt(at))) return false;
+  let day = text.charCodeAt(at++) - 48;
+  if (isDigit(text.charCodeAt(at))) day = day * 10 + text.charCodeAt(at++) - 48;
+  if (text.charCodeAt(at) !== 32) return false;
+  const h = twoDigits(text, at + 1);
+  const mi = twoDigits(text, at + 4);
+  const s = twoDigits(text, at + 7);
+  if (h < 0 || mi < 0 || s < 0 || text.charCodeAt(at + 3) !== 58 || text.charCodeAt(at + 6) !== 58) return false;
+  at += 9;
+  let ms = 0;
+  const next = text.charCodeAt(at);
+  if (next === 46 /* . */) {
+    let end = at + 1;
+    while (isDigit(text.charCodeAt(end))) end++;
+    // Up to nine digits not followed by a colon are a fraction; otherwise the stamp ends before the dot.
+    if (end > at + 1 && end <= at + 10 && text.charCodeAt(end) !== 58) {
+      ms = fraction(text.slice(at + 1, end));
+      at = end;
+    }
+  } else if (isDigit(next) || next === 58) {
+    return false;
+  }
+  stamp.month = month;
+  stamp.day = day;
+  stamp.h = h;
+  stamp.mi = mi;
+  stamp.s = s;
+  stamp.ms = ms;
+  stamp.end = at;
+  return true;
+}
+
+/** How a line's leading time is written, as `auto` reads it. */
+export type StampFormat = 'syslog' | 'iso8601' | 'epoch';
+
+/**
+ * The format of the time `line` carries at its start, when `parseLogTime` with format `auto`
+ * reads one (at `now`, without a hint), or null: what `rulec test` counts per format. Cheaper
+ * than reading the time itself, which it does only for an ISO stamp.
+ */
+export function stampFormat(line: string, now: number): StampFormat | null {
+  const text = line.charCodeAt(0) === 60 /* < */ ? line.replace(PRIORITY, '') : line;
+  const c = text.charCodeAt(0);
+  if (c >= 65 && c <= 90) {
+    if (!readSyslogStamp(text)) return null;
+    const { month, day, h, mi, s } = stamp;
+    // Whether some year has the date: Feb 29 has leap years.
+    return day >= 1 && day <= daysInMonth(2000, month) && h <= 23 && mi <= 59 && s <= 60 ? 'syslog' : null;
+  }
+  if (!(c >= 48 && c <= 57)) return null;
+  if (parseIso(text, UTC_SPEC, Number.NaN) !== null) return 'iso8601';
+  const epoch = parseEpoch(text, false);
+  return epoch !== null && epoch <= now + FUTURE_SLACK_MS ? 'epoch' : null;
+}
+
 function parseSyslog(text: string, spec: TimestampSpec, now: number, hint: number): number | null {
-  const m = SYSLOG.exec(text);
-  if (m === null) return null;
-  const month = MONTHS[m[1] ?? ''];
-  if (month === undefined) return null;
+  const last = lastSyslog;
+  if (spec === last.spec && hint === last.time && text.startsWith(last.text)) {
+    // The same stamp only if it ends there: not in more digits, a fraction or a colon.
+    const next = text.charCodeAt(last.text.length);
+    if (!(isDigit(next) || next === 58 || next === 46)) return last.time;
+  }
+  if (!readSyslogStamp(text)) return null;
   const zone = zoneContext(spec.zone);
   if (zone === null) return null;
-  const [day, h, mi, s] = [Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])];
-  const ms = fraction(m[6]);
-  const inYear = (year: number): number | null => wallTime(zone, year, month, day, h, mi, s, ms, hint);
+  const t = syslogTime(zone, spec, now, hint);
+  if (t !== null) {
+    last.spec = spec;
+    last.text = text.slice(0, stamp.end);
+    last.time = t;
+  }
+  return t;
+}
+
+/** The time of the syslog stamp just read into `stamp`. */
+function syslogTime(zone: ZoneContext, spec: TimestampSpec, now: number, hint: number): number | null {
+  const { month, day, h, mi, s, ms } = stamp;
   if (Number.isNaN(hint)) {
-    if (spec.year !== undefined) return inYear(spec.year);
+    if (spec.year !== undefined) return wallTime(zone, spec.year, month, day, h, mi, s, ms, hint);
   } else {
     // A log goes forward: the first year that does not put the stamp back before the last one
     // by more than a log can step back (a clock set back, lines out of order), even where that
     // is after now (a log of last November piped in on 23 November goes on into "this"
     // December). Nearest-year would put a stamp after a gap of over half a year before the log's start.
     const year = zone.wallYear(hint);
-    for (const candidate of [year - 1, year, year + 1]) {
-      const t = inYear(candidate);
+    const same = wallTime(zone, year, month, day, h, mi, s, ms, hint);
+    // The year before comes first, but is a year earlier: it can only qualify when this year's
+    // time is nearly a year after the hint (or does not exist: Feb 29).
+    const from = same === null || same >= hint + YEAR_BEFORE_MS ? year - 1 : year;
+    for (let candidate = from; candidate <= year + 1; candidate++) {
+      const t = candidate === year ? same : wallTime(zone, candidate, month, day, h, mi, s, ms, hint);
       if (t !== null && t >= hint - STEP_BACK_MS) return t;
     }
   }
   const limit = now + FUTURE_SLACK_MS;
   for (let year = zone.wallYear(now) + 1, oldest = year - 9; year >= oldest; year--) {
-    const t = inYear(year);
+    const t = wallTime(zone, year, month, day, h, mi, s, ms, hint);
     if (t !== null && t <= limit) return t;
   }
   return null;
@@ -103,7 +217,9 @@ function parseIso(text: string, spec: TimestampSpec, hint: number): number | nul
   return utc - sign * (oh * 60 + om) * 60_000;
 }
 
-const UTC: ZoneContext = { toEpoch: (wall) => wall, wallYear: (epoch) => new Date(epoch).getUTCFullYear() };
+/** ISO stamps without an offset read in UTC, where every wall time exists: for `stampFormat`. */
+const UTC_SPEC: TimestampSpec = { format: 'iso8601', zone: 'UTC' };
+
 
 function parseEpoch(text: string, millis: boolean): number | null {
   const m = EPOCH.exec(text);
@@ -118,13 +234,14 @@ function fraction(digits: string | undefined): number {
   return Number((digits + '00').slice(0, 3));
 }
 
+/** Largest |epoch ms| a `Date` holds. */
+const MAX_DATE_MS = 8.64e15;
+
 function wallTime(zone: ZoneContext, y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, hint: number): number | null {
   // A leap second (:60) is read as :59; anything else out of range is not a time.
-  if (mo < 0 || mo > 11 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
-  // Date.UTC reads years 0–99 as 1900–1999.
-  const date = new Date(Date.UTC(2000, mo, d, h, mi, Math.min(s, 59), ms));
-  date.setUTCFullYear(y, mo, d);
-  if (date.getUTCDate() !== d) return null;
-  const epoch = zone.toEpoch(date.getTime(), hint);
+  if (mo < 0 || mo > 11 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || d > daysInMonth(y, mo)) return null;
+  const wall = daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + Math.min(s, 59)) * 1000 + ms;
+  if (!(Math.abs(wall) <= MAX_DATE_MS)) return null;
+  const epoch = zone.toEpoch(wall, hint);
   return Number.isFinite(epoch) ? epoch : null;
 }

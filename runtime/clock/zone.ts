@@ -1,3 +1,5 @@
+import { DAY_MS, yearOfDays } from './civil.js';
+
 /**
  * Wall-clock time in a zone to epoch milliseconds, via `Intl` (no tz database of our own).
  *
@@ -13,7 +15,6 @@ export interface ZoneContext {
   readonly wallYear: (epochMs: number) => number;
 }
 
-const DAY_MS = 86_400_000;
 /** How far back a line may go from the one before it and still be read as the same pass of time. */
 const LINE_DISORDER_MS = 15 * 60_000;
 const MINUTE_MS = 60_000;
@@ -26,8 +27,8 @@ export function zoneContext(zone: string | undefined): ZoneContext | null {
   const key = zone ?? '';
   const cached = contexts.get(key);
   if (cached !== undefined) return cached;
-  const offsetAt = zone === undefined ? hostOffset : zone.toUpperCase() === 'UTC' ? () => 0 : namedOffset(zone);
-  const ctx = offsetAt === null ? null : contextOf(offsetAt);
+  const offsetAt = zone === undefined ? (hostIsUtc() ? utcOffset : hostOffset) : zone.toUpperCase() === 'UTC' ? utcOffset : namedOffset(zone);
+  const ctx = offsetAt === null ? null : offsetAt === utcOffset ? UTC : contextOf(byDay(offsetAt));
   contexts.set(key, ctx);
   return ctx;
 }
@@ -59,8 +60,40 @@ function contextOf(offsetAt: OffsetAt): ZoneContext {
       // Either the only fit, or a skipped time: read with the offset before the change, it lands after it.
       return early;
     },
-    wallYear: (epoch) => new Date(epoch + offsetAt(epoch)).getUTCFullYear(),
+    wallYear: (epoch) => yearOfDays(Math.floor((epoch + offsetAt(epoch)) / DAY_MS)),
   };
+}
+
+/**
+ * Offsets looked up once per UTC day where a day has one offset throughout (nearly every day:
+ * reading a stamp asks for three or more), else asked again each time. Like `toEpoch`, it takes
+ * it that a zone does not change its offset twice within a day. Bounded, as `namedOffset`.
+ */
+function byDay(offsetAt: OffsetAt): OffsetAt {
+  const days = new Map<number, number>();
+  return (epoch) => {
+    const day = Math.floor(epoch / DAY_MS);
+    let whole = days.get(day);
+    if (whole === undefined) {
+      const start = offsetAt(day * DAY_MS);
+      // NaN (a change that day, or out of range) sends every instant of the day to offsetAt.
+      whole = start === offsetAt((day + 1) * DAY_MS - 1) ? start : Number.NaN;
+      if (days.size >= 4096) days.clear();
+      days.set(day, whole);
+    }
+    return Number.isNaN(whole) ? offsetAt(epoch) : whole;
+  };
+}
+
+const utcOffset: OffsetAt = () => 0;
+
+/** UTC: every wall time is one instant. */
+export const UTC: ZoneContext = { toEpoch: (wall) => wall, wallYear: (epoch) => yearOfDays(Math.floor(epoch / DAY_MS)) };
+
+/** Whether the host's zone is UTC (servers often are): then no stamp needs `Date`'s zone lookups. */
+function hostIsUtc(): boolean {
+  const name = new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return ['UTC', 'Etc/UTC', 'Etc/Universal', 'Etc/Zulu', 'Universal', 'Zulu', 'Etc/GMT', 'GMT'].includes(name);
 }
 
 function hostOffset(epoch: number): number {

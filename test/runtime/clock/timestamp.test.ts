@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseLogTime } from '../../../runtime/clock/timestamp.js';
 import type { TimestampSpec } from '../../../runtime/contract.js';
+import { REPO } from '../../cli/run-cli.js';
 
 const corpus = fileURLToPath(new URL('../../../../shared/corpus/fail2ban/expectations/', import.meta.url));
 // fail2ban's test clock (SOURCES.md): 2005-08-14T12:00:00 local in CET/CEST.
@@ -199,22 +201,28 @@ describe('parseLogTime: clocks going back and forward', () => {
       ['Europe/Berlin', 'Mar 31 02:30:00'], ['Europe/Berlin', 'Oct 27 02:30:00'],
       ['Australia/Lord_Howe', 'Oct  6 02:10:00'], ['Australia/Lord_Howe', 'Apr  7 01:45:00'],
     ];
-    const month: Readonly<Record<string, number>> = { Mar: 2, Apr: 3, Oct: 9, Nov: 10 };
-    const saved = process.env.TZ;
-    try {
-      for (const [zone, stamp] of cases) {
+    // The host zone is the process's at start (rulec reads it once): one process per zone.
+    const script = [
+      "const { parseLogTime } = await import('./out/runtime/clock/timestamp.js');",
+      'const month = { Mar: 2, Apr: 3, Oct: 9, Nov: 10 };',
+      'const out = process.argv.slice(1).map((stamp) => {',
+      "  const [mon, day, time] = stamp.split(/ +/); const [h, m] = time.split(':').map(Number);",
+      "  return [parseLogTime(`${stamp} x`, { format: 'syslog', year: 2024 }, Date.UTC(2025, 0, 1)), new Date(2024, month[mon], Number(day), h, m).getTime()];",
+      '});',
+      'console.log(JSON.stringify(out));',
+    ].join('\n');
+    const zones = [...new Set(cases.map(([zone]) => zone))];
+    for (const zone of zones) {
+      const stamps = cases.filter(([z]) => z === zone).map(([, stamp]) => stamp);
+      const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, ...stamps], { cwd: REPO, encoding: 'utf8', env: { ...process.env, TZ: zone }, timeout: 20_000 });
+      expect(child.stderr).toBe('');
+      const results = JSON.parse(child.stdout) as [number, number][];
+      stamps.forEach((stamp, i) => {
+        const [host, viaDate] = results[i]!;
         const named = parseLogTime(`${stamp} x`, { format: 'syslog', year: 2024, zone }, Date.UTC(2025, 0, 1));
-        process.env.TZ = zone;
-        const host = parseLogTime(`${stamp} x`, { format: 'syslog', year: 2024 }, Date.UTC(2025, 0, 1));
-        const [mon, day, time] = stamp.split(/ +/);
-        const [h, m] = time!.split(':').map(Number);
-        const viaDate = new Date(2024, month[mon!]!, Number(day), h, m).getTime();
         expect([zone, stamp, named], 'named zone').toEqual([zone, stamp, viaDate]);
         expect([zone, stamp, host], 'host zone').toEqual([zone, stamp, viaDate]);
-      }
-    } finally {
-      if (saved === undefined) delete process.env.TZ;
-      else process.env.TZ = saved;
+      });
     }
   });
 
