@@ -53,7 +53,9 @@ export function parseLogTime(line: string, spec: TimestampSpec, now: number, hin
     case 'epoch':
       return parseEpoch(text, true);
     case 'auto': {
-      const stamped = parseSyslog(text, spec, now, hint) ?? parseIso(text, spec, hint);
+      // ISO and epoch stamps start with a digit: most lines need no regex run at all.
+      if (!isDigit(text.charCodeAt(0))) return parseSyslog(text, spec, now, hint);
+      const stamped = parseIso(text, spec, hint);
       if (stamped !== null) return stamped;
       // Any 9 to 11 digits look like epoch seconds (an order number, a pid): only a plausible
       // time is one. Milliseconds only when asked for: 12 or 13 digits are too often an id.
@@ -71,11 +73,11 @@ export function parseLogTime(line: string, spec: TimestampSpec, now: number, hin
 const stamp = { month: 0, day: 0, h: 0, mi: 0, s: 0, ms: 0, end: 0 };
 
 /**
- * The last syslog stamp read, as written, and its time. A line read next with the same spec
+ * The last syslog stamp read (the first `end` characters of `text`) and its time. A line read next with the same spec
  * that starts with the same stamp, its hint that time, is at that time too (the same year, and
  * in a repeated hour the same pass): lines logged within one second skip the reading.
  */
-const lastSyslog = { spec: null as TimestampSpec | null, text: '', time: Number.NaN };
+const lastSyslog = { spec: null as TimestampSpec | null, text: '', end: 0, time: Number.NaN };
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -127,43 +129,39 @@ function readSyslogStamp(text: string): boolean {
   return true;
 }
 
-/** How a line's leading time is written, as `auto` reads it. */
+/** How a line's leading time is written. */
 export type StampFormat = 'syslog' | 'iso8601' | 'epoch';
 
 /**
- * The format of the time `line` carries at its start, when `parseLogTime` with format `auto`
- * reads one (at `now`, without a hint), or null: what `rulec test` counts per format. Cheaper
- * than reading the time itself, which it does only for an ISO stamp.
+ * The format of the time `line` starts with, for a line `parseLogTime` read a time from: the
+ * formats start differently (a month name; four digits and a dash; digits only).
  */
-export function stampFormat(line: string, now: number): StampFormat | null {
-  const text = line.charCodeAt(0) === 60 /* < */ ? line.replace(PRIORITY, '') : line;
-  const c = text.charCodeAt(0);
-  if (c >= 65 && c <= 90) {
-    if (!readSyslogStamp(text)) return null;
-    const { month, day, h, mi, s } = stamp;
-    // Whether some year has the date: Feb 29 has leap years.
-    return day >= 1 && day <= daysInMonth(2000, month) && h <= 23 && mi <= 59 && s <= 60 ? 'syslog' : null;
-  }
-  if (!(c >= 48 && c <= 57)) return null;
-  if (parseIso(text, UTC_SPEC, Number.NaN) !== null) return 'iso8601';
-  const epoch = parseEpoch(text, false);
-  return epoch !== null && epoch <= now + FUTURE_SLACK_MS ? 'epoch' : null;
+export function formatOf(line: string): StampFormat {
+  const at = line.charCodeAt(0) === 60 /* < */ ? line.length - line.replace(PRIORITY, '').length : 0;
+  const c = line.charCodeAt(at);
+  if (c >= 65 && c <= 90) return 'syslog';
+  return line.charCodeAt(at + 4) === 45 /* - */ ? 'iso8601' : 'epoch';
+}
+
+/** Whether `text` starts with the stamp `previous` starts with (its first `end` characters), ending there too. */
+function sameStamp(text: string, previous: string, end: number): boolean {
+  for (let i = 0; i < end; i++) if (text.charCodeAt(i) !== previous.charCodeAt(i)) return false;
+  // Not the same if it goes on: more digits, a fraction or a colon.
+  const next = text.charCodeAt(end);
+  return end > 0 && !(isDigit(next) || next === 58 || next === 46);
 }
 
 function parseSyslog(text: string, spec: TimestampSpec, now: number, hint: number): number | null {
   const last = lastSyslog;
-  if (spec === last.spec && hint === last.time && text.startsWith(last.text)) {
-    // The same stamp only if it ends there: not in more digits, a fraction or a colon.
-    const next = text.charCodeAt(last.text.length);
-    if (!(isDigit(next) || next === 58 || next === 46)) return last.time;
-  }
+  if (spec === last.spec && hint === last.time && sameStamp(text, last.text, last.end)) return last.time;
   if (!readSyslogStamp(text)) return null;
   const zone = zoneContext(spec.zone);
   if (zone === null) return null;
   const t = syslogTime(zone, spec, now, hint);
   if (t !== null) {
     last.spec = spec;
-    last.text = text.slice(0, stamp.end);
+    last.text = text;
+    last.end = stamp.end;
     last.time = t;
   }
   return t;
@@ -216,9 +214,6 @@ function parseIso(text: string, spec: TimestampSpec, hint: number): number | nul
   if (oh > 23 || om > 59) return null;
   return utc - sign * (oh * 60 + om) * 60_000;
 }
-
-/** ISO stamps without an offset read in UTC, where every wall time exists: for `stampFormat`. */
-const UTC_SPEC: TimestampSpec = { format: 'iso8601', zone: 'UTC' };
 
 
 function parseEpoch(text: string, millis: boolean): number | null {

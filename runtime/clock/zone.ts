@@ -21,15 +21,22 @@ const MINUTE_MS = 60_000;
 const MAX_DATE_MS = 8.64e15;
 
 const contexts = new Map<string, ZoneContext | null>();
+let lastZone: string | undefined;
+let lastContext: ZoneContext | null | undefined;
 
 /** A zone by IANA name, `UTC`, or undefined for the host's zone; null when `Intl` does not know the name. */
 export function zoneContext(zone: string | undefined): ZoneContext | null {
+  // Asked once per stamp read, nearly always for the zone asked for last.
+  if (zone === lastZone && lastContext !== undefined) return lastContext;
   const key = zone ?? '';
-  const cached = contexts.get(key);
-  if (cached !== undefined) return cached;
-  const offsetAt = zone === undefined ? (hostIsUtc() ? utcOffset : hostOffset) : zone.toUpperCase() === 'UTC' ? utcOffset : namedOffset(zone);
-  const ctx = offsetAt === null ? null : offsetAt === utcOffset ? UTC : contextOf(byDay(offsetAt));
-  contexts.set(key, ctx);
+  let ctx = contexts.get(key);
+  if (ctx === undefined) {
+    const offsetAt = zone === undefined ? (hostIsUtc() ? utcOffset : hostOffset) : zone.toUpperCase() === 'UTC' ? utcOffset : namedOffset(zone);
+    ctx = offsetAt === null ? null : offsetAt === utcOffset ? UTC : contextOf(byDay(offsetAt));
+    contexts.set(key, ctx);
+  }
+  lastZone = zone;
+  lastContext = ctx;
   return ctx;
 }
 
