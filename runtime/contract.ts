@@ -4,7 +4,7 @@
  * whose `contractVersion` differs from `CONTRACT_VERSION`. Bump the version on any change
  * a module built by an older compiler could not satisfy.
  */
-export const CONTRACT_VERSION = 2;
+export const CONTRACT_VERSION = 3;
 
 /** Captures of one match: index 0 is the whole match (`$0`), then `$1..$n`; unmatched groups are `undefined`. */
 export type Captures = readonly (string | undefined)[];
@@ -64,6 +64,15 @@ export interface ItemSpec {
    * captures are built): the engine uses it when it needs captures only for a firing action.
    */
   readonly test?: (line: string) => boolean;
+  /**
+   * The regex for a line cut at `line_max`, when the item's has an end anchor (`$`, `\z`, `\Z`):
+   * the same pattern with those never matching, for a cut line ends where the line does not
+   * (runtime/engine/cut-line.ts). Absent: `match` and `test` serve cut lines too.
+   */
+  readonly cut?: {
+    readonly match: (line: string) => MatchResult | null;
+    readonly test: (line: string) => boolean;
+  };
   /** Number of capture groups, so `$N` beyond it was already rejected at compile time. */
   readonly groupCount: number;
   readonly upbound: Frequency | null;

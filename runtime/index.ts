@@ -25,6 +25,7 @@ export { escapeControl, escapeControlKeepingBackslashes, safeJson } from './log/
 export { LineSplitter } from './sources/tail/index.js';
 export { writeTempBeside } from './fs/write-atomic.js';
 export { LineStream, type LineBatch, type LineStreamOptions, type StreamPosition } from './sources/line-stream.js';
+export { endBlind } from './engine/cut-line.js';
 export { BaseReportEntry, type Directive, type EntryContext, type ReportEntry, type ReportOutput } from './report/report-entry.js';
 export { serveSnort, type SnortServeOptions, type SnortIo } from './sources/snort/serve-snort.js';
 export { ALERT_VARIANTS, type AlertVariant, type ByteOrder } from './sources/snort/alertpkt.js';

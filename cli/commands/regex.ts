@@ -4,7 +4,7 @@
  */
 import { fstatSync } from 'node:fs';
 import { loadRegexTools, UserError } from '../../compiler/api.js';
-import { escapeControl, escapeControlKeepingBackslashes, LineSplitter, RegexDeadline, REGEX_WINDOW_MS } from '../../runtime/index.js';
+import { endBlind, escapeControl, escapeControlKeepingBackslashes, LineSplitter, RegexDeadline, REGEX_WINDOW_MS, type Captures } from '../../runtime/index.js';
 import { parseCommandArgs } from '../args.js';
 import { endWhenStdoutCloses, UsageError, type Command, type Io } from '../command.js';
 
@@ -56,27 +56,40 @@ export const regexCommand: Command = {
     }
     const verdict = warnings.length === 0 ? runTimeVerdict(t, source, runs) : null;
     if (verdict?.severity === 'warning') io.err(`rulec regex: warning[${verdict.code}]: ${verdict.message}\n${pointAt(source, verdict.start, verdict.end)}`);
-    const regex = new RegExp(runs.js, runs.flags);
-    const match = (line: string): (string | undefined)[] | null => {
-      const m = regex.exec(line);
-      if (m === null) return null;
-      return runs.lookGroup === null ? [...m] : originalCaptures([...m], runs.lookGroup);
-    };
     let abandoned = 0;
-    const deadline = runs.blocker === null ? null : new RegexDeadline((line) => {
-      const captures = match(line);
-      return captures === null ? null : { captures };
-    }, () => void abandoned++);
+    /** Runs a form of the regex as an item would: directly, or under the deadline when V8's linear engine cannot take it. */
+    const runner = (js: string): ((line: string) => Captures | null | 'abandoned') => {
+      const regex = new RegExp(js, runs.flags);
+      const match = (line: string): Captures | null => {
+        const m = regex.exec(line);
+        if (m === null) return null;
+        return runs.lookGroup === null ? [...m] : originalCaptures([...m], runs.lookGroup);
+      };
+      if (runs.blocker === null) return match;
+      const deadline = new RegexDeadline((line) => {
+        const captures = match(line);
+        return captures === null ? null : { captures };
+      }, () => void abandoned++);
+      return (line) => {
+        const result = deadline.exec([line], 0, line, () => line, () => true);
+        return result === null || result === 'abandoned' ? result : result.captures;
+      };
+    };
+    const whole = runner(runs.js);
+    // A line cut at line_max is matched as the daemon matches it: no end anchor matches there.
+    const blind = endBlind(runs.js);
+    const cutOne = blind === null ? whole : runner(blind);
     let lineNo = 0;
     let matched = 0;
-    const each = (line: string): void => {
+    let cutLines = 0;
+    const each = (line: string, cut: boolean): void => {
       lineNo++;
-      const result = deadline === null ? match(line) : deadline.exec([line], 0, line, () => line, () => true);
-      if (result === 'abandoned') {
+      if (cut) cutLines++;
+      const captures = (cut ? cutOne : whole)(line);
+      if (captures === 'abandoned') {
         io.out(`${lineNo}: abandoned: the regex ran past its ${REGEX_WINDOW_MS} ms deadline on this line\n`);
         return;
       }
-      const captures = result === null ? null : Array.isArray(result) ? result : result.captures;
       if (captures === null) return;
       matched++;
       printMatch(io, lineNo, line, captures, t.namedGroups);
@@ -86,13 +99,17 @@ export const regexCommand: Command = {
     // A directory as standard input reads as empty through a stream; say so instead.
     if (fstatSync(0).isDirectory()) throw new UserError('cannot read standard input: it is a directory');
     try {
-      for await (const chunk of process.stdin) for (const line of splitter.push(chunk as Buffer).lines) each(line);
+      for await (const chunk of process.stdin) {
+        const { lines, cut } = splitter.push(chunk as Buffer);
+        lines.forEach((line, i) => each(line, cut.includes(i)));
+      }
     } catch (error) {
       throw new UserError(`cannot read standard input: ${(error as Error).message}`);
     }
     const last = splitter.flush();
-    if (last !== null) each(last);
+    if (last !== null) each(last, false);
     io.out(`${matched} of ${lineNo} line(s) matched${abandoned > 0 ? `, ${abandoned} abandoned` : ''}\n`);
+    if (cutLines > 0) io.out(`${cutLines} line(s) longer than ${LINE_MAX} bytes cut to that (line_max): nothing after the cut is seen, and no end anchor matches at it\n`);
     return 0;
   },
 };

@@ -7,6 +7,7 @@
 import type { Diagnostic, Result } from '../../grammar/diagnostic.js';
 import type { AlertFilterModel, BlockModel, ItemModel, MatchGroupModel, RegexModel, RuleModel } from '../model.js';
 import { CONTRACT_VERSION } from '../../runtime/contract.js';
+import { endBlind } from '../../runtime/engine/cut-line.js';
 import { call, Code, literal, print, regExpExpression, regExpTest, type Expr, type PrintOptions } from './literal.js';
 import { sourceLiterals } from './prefilter.js';
 import { sequenceOf } from './sequence.js';
@@ -31,7 +32,7 @@ class RegexPool {
   readonly entries: { name: string; js: string; flags: string }[] = [];
   private readonly byKey = new Map<string, string>();
 
-  name(regex: RegexModel): string {
+  name(regex: Pick<RegexModel, 'js' | 'flags'>): string {
     const key = `${regex.flags}/${regex.js}`;
     let name = this.byKey.get(key);
     if (name === undefined) {
@@ -88,12 +89,18 @@ interface ModulePlan {
 
 function planModule(model: RuleModel): ModulePlan {
   const regexes = new RegexPool();
+  for (const item of model.items) regexes.name(item.regex);
+  // Named after every item's own regex, so that adding them renumbers none of those.
+  const blindNames = model.items.map((item) => {
+    const blind = endBlind(item.regex.js);
+    return blind === null ? null : regexes.name({ js: blind, flags: item.regex.flags });
+  });
   const data = {
     contractVersion: CONTRACT_VERSION,
     name: model.name,
     settings: model.settings,
     engine: model.engine,
-    items: model.items.map((item) => itemData(item, regexes)),
+    items: model.items.map((item, i) => itemData(item, regexes, blindNames[i] ?? null)),
     sources: sourcesData(model.items),
     blocks: model.blocks.map((block) => blockData(block, regexes)),
   };
@@ -192,15 +199,18 @@ const LOOKAHEAD_MATCHER = {
 `,
 };
 
-function itemData(item: ItemModel, regexes: RegexPool) {
+/** `blind`: the pool name of the regex for cut lines (cut-line.ts's `endBlind`), null when the item's has no end anchor. */
+function itemData(item: ItemModel, regexes: RegexPool, blind: string | null = null) {
   const regex = regexes.name(item.regex);
+  const matcherOf = (name: string): Expr => (item.regex.lookGroup === undefined ? call('matcher', name) : call('lookaheadMatcher', name, item.regex.lookGroup));
   return {
     name: item.name,
     path: item.path,
     fileType: item.fileType,
     start: item.start,
-    match: new Code(item.regex.lookGroup === undefined ? call('matcher', regex) : call('lookaheadMatcher', regex, item.regex.lookGroup)),
+    match: new Code(matcherOf(regex)),
     test: new Code(regExpTest(regex)),
+    ...(blind === null ? {} : { cut: { match: new Code(matcherOf(blind)), test: new Code(regExpTest(blind)) } }),
     groupCount: item.regex.groupCount,
     upbound: item.upbound,
     upboundAction: item.upboundAction?.spec ?? null,

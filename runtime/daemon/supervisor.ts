@@ -183,7 +183,7 @@ export class Supervisor {
         {
           lines: (lines, info) => {
             this.linesRead += lines.length;
-            for (const route of follow.routes) route.engine.onLines(route.sourceIndex, lines, info.ascii);
+            for (const route of follow.routes) route.engine.onLines(route.sourceIndex, lines, info.ascii, info.cut);
           },
           size: (bytes) => {
             follow.size = bytes;

@@ -36,3 +36,33 @@ export function sourceLineCap(items: readonly ItemSpec[]): number {
   const caps = items.map((item) => (item.lineMax > 0 ? item.lineMax : Infinity));
   return caps.length === 0 ? Infinity : Math.max(...caps);
 }
+
+/**
+ * The rule for a line cut at `line_max` (issue 15 §7): its text ends where the line does not,
+ * so an end anchor must not match there; else `(a+)+$` "matches" a megabyte of `a`s that ends
+ * in `!`, and `!$` could never be told from the line's real end. Given a JavaScript pattern
+ * as the regex translation writes it (every end anchor a `$` outside a class, no `m` flag),
+ * returns it with each end anchor replaced by `[]`, which matches nothing and keeps the
+ * pattern inside V8's linear-time engine; null when it has no end anchor, so it needs no
+ * other pattern for cut lines. The daemon, `rulec test` (compiled into each item's `cut`) and
+ * `rulec regex` all match cut lines with it.
+ */
+export function endBlind(source: string): string | null {
+  let out = '';
+  let from = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 0x5c /* \ */) {
+      i++;
+    } else if (inClass) {
+      if (c === 0x5d /* ] */) inClass = false;
+    } else if (c === 0x5b /* [ */) {
+      inClass = true;
+    } else if (c === 0x24 /* $ */) {
+      out += `${source.slice(from, i)}[]`;
+      from = i + 1;
+    }
+  }
+  return from === 0 ? null : out + source.slice(from);
+}

@@ -1,7 +1,7 @@
 import type { ActionSink } from '../actions/action-sink.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
-import { parseLogTime } from '../clock/timestamp.js';
-import type { Captures, ItemSpec, RuleModule, SourceSpec, TimestampSpec } from '../contract.js';
+import { formatOf, parseLogTime, type StampFormat } from '../clock/timestamp.js';
+import type { Captures, ItemSpec, MatchResult, RuleModule, SourceSpec, TimestampSpec } from '../contract.js';
 import type { Logger } from '../log/logger.js';
 import { Prefilter } from '../prefilter/prefilter.js';
 import type { AsciiLineBytes } from '../sources/tail/types.js';
@@ -16,8 +16,14 @@ export interface EngineDeps {
   readonly actions: ActionSink;
   readonly log: Logger;
   readonly replay?: boolean;
-  /** Called with each line an item matched, as it matched it (cut at its line_max): `-v` logs them. */
-  readonly onMatch?: (item: ItemSpec, line: string) => void;
+  /**
+   * Called with each line an item matched, as it matched it (cut at its line_max), its captures
+   * when they were built (null: the item was only tested) and its index in the `onLines` batch
+   * (-1 for an `onRecord`): `-v` logs them, `rulec test` reports them.
+   */
+  readonly onMatch?: (item: ItemSpec, line: string, captures: Captures | null, index: number) => void;
+  /** Build the captures of every match (`match`, never only `test`), for `onMatch` to show. */
+  readonly captures?: boolean;
   /**
    * Makes window storage for `length` times; default `new Float64Array`. Tests give one that
    * fails as a host out of memory does (a real failure cannot be provoked safely: under an
@@ -30,8 +36,10 @@ export interface EngineDeps {
 export interface SourceStats {
   readonly path: string;
   readonly lines: number;
-  /** Lines longer than every item's `lineMax` on this source, cut before the prefilter. */
+  /** Lines longer than every item's `lineMax` on this source: cut by the reader, or before the prefilter. */
   readonly cutLines: number;
+  /** Under replay, which reads every line's time: its lines by the format their time was read in, `none` when none was. */
+  readonly timeFormats?: Readonly<Record<StampFormat | 'none', number>>;
 }
 
 /** Counters since start, per source and per item. */
@@ -62,9 +70,11 @@ interface SourceState {
   readonly timeSpecs: readonly TimestampSpec[];
   lines: number;
   cutLines: number;
+  readonly timeFormats: Record<StampFormat | 'none', number>;
 }
 
 const NO_CAPTURES: Captures = [];
+const NO_CUTS: readonly number[] = [];
 /** Down-bound checks run per item per call when replayed log time leaps; the rest are counted as skipped. */
 const MAX_CATCH_UP = 1000;
 /**
@@ -76,6 +86,7 @@ const LONG_LINE = 4096;
 /** Characters of an abandoned line shown in the log. */
 const ABANDONED_SHOWN = 200;
 const always = (): boolean => true;
+const never = (): boolean => false;
 const SYNTAX = /[\\^$.*+?()[\]{}|/]/g;
 
 /** A test every line holding `literal` passes (ASCII case-insensitively), or null when there is no ASCII literal to test. */
@@ -99,12 +110,15 @@ export class Engine {
   private readonly actions: ActionSink;
   private readonly log: Logger;
   private readonly replay: boolean;
-  private readonly onMatch: ((item: ItemSpec, line: string) => void) | null;
+  private readonly onMatch: ((item: ItemSpec, line: string, captures: Captures | null, index: number) => void) | null;
+  private readonly allCaptures: boolean;
   private readonly timers = new Map<ItemState, TimerHandle>();
   /** By item index: the deadline runner of an item whose regex V8's linear engine cannot take. */
   private readonly deadlines: (RegexDeadline | undefined)[];
   /** By item index: the deadline runner of an item's long lines (LONG_LINE), made when first needed. */
   private readonly longRunners: (RegexDeadline | undefined)[];
+  /** By item index: the deadline runner of an item's end-blind regex on cut lines (ItemSpec.cut), made when first needed. */
+  private readonly cutRunners: (RegexDeadline | undefined)[];
   /** By item index: a cheap superset of the prefilter's "may match" (its literal), for a deadline window's lookahead. */
   private readonly screens: (((text: string) => boolean) | undefined)[];
   private started = false;
@@ -128,6 +142,7 @@ export class Engine {
     this.log = deps.log;
     this.replay = deps.replay === true;
     this.onMatch = deps.onMatch ?? null;
+    this.allCaptures = deps.captures === true;
     const timeSpecs = new Map<string, TimestampSpec>();
     const sameReading = (t: TimestampSpec): TimestampSpec => {
       const key = `${t.format}\n${t.zone ?? ''}\n${t.year ?? ''}`;
@@ -151,6 +166,7 @@ export class Engine {
     // Filled, not holey: the scan reads them for every candidate.
     this.deadlines = module.items.map(() => undefined);
     this.longRunners = module.items.map(() => undefined);
+    this.cutRunners = module.items.map(() => undefined);
     this.screens = module.items.map(() => undefined);
     module.items.forEach((spec, i) => {
       if (spec.deadline === true) this.deadlines[i] = new RegexDeadline(spec.match, (line, why) => this.abandon(spec, line, why));
@@ -172,6 +188,7 @@ export class Engine {
         lastTimes: new Map(),
         lines: 0,
         cutLines: 0,
+        timeFormats: { syslog: 0, iso8601: 0, epoch: 0, none: 0 },
       };
     });
   }
@@ -195,8 +212,10 @@ export class Engine {
   /**
    * Matches, counts and fires for complete lines (without their line breaks) read from
    * `sources[sourceIndex]`; `ascii`, when the reader has it, spares the prefilter encoding them.
+   * `cut` lists, in order, the indices of lines the reader cut at its line_max: they end where
+   * the line does not, so no item may match them at their end (cut-line.ts).
    */
-  onLines(sourceIndex: number, lines: readonly string[], ascii: AsciiLineBytes | null = null): void {
+  onLines(sourceIndex: number, lines: readonly string[], ascii: AsciiLineBytes | null = null, cut: readonly number[] = NO_CUTS): void {
     const src = this.sources[sourceIndex];
     if (src === undefined || this.stopped) return;
     src.lines += lines.length;
@@ -205,7 +224,7 @@ export class Engine {
     let from = 0;
     while (from < lines.length) {
       try {
-        this.scan(src, lines, from, arrival);
+        this.scan(src, lines, from, arrival, cut);
         break;
       } catch (err) {
         from = this.at + 1;
@@ -231,14 +250,14 @@ export class Engine {
     const arrival = this.clock.now();
     const line = captures[0] ?? '';
     st.matched++;
-    if (this.onMatch !== null) this.onMatch(st.spec, line);
+    if (this.onMatch !== null) this.onMatch(st.spec, line, captures, -1);
     let t = arrival;
     if (st.logTime) {
       t = time;
       this.noteLogTime(time);
       for (const other of this.downItems) this.catchUp(other, this.logNow, false);
     }
-    this.count(st, captures, line, t, arrival);
+    this.count(st, captures, line, false, t, arrival);
   }
 
   /** Replay: the input ended; runs the down-bound checks due up to the last log time. */
@@ -271,14 +290,22 @@ export class Engine {
     }
   }
 
+  /**
+   * The index, in the batch of the `onLines` call in progress or last made, of the line being
+   * read: the line an action submitted now was noticed on.
+   */
+  get lineIndex(): number {
+    return this.at;
+  }
+
   stats(): EngineStats {
     return {
       lines: this.sources.reduce((n, s) => n + s.lines, 0),
       matchErrors: this.matchErrors,
-      sources: this.sources.map((s) => ({ path: s.spec.path, lines: s.lines, cutLines: s.cutLines })),
+      sources: this.sources.map((s) => ({ path: s.spec.path, lines: s.lines, cutLines: s.cutLines, ...(this.replay ? { timeFormats: { ...s.timeFormats } } : {}) })),
       items: this.items.map((s) => s.stats()),
       abandoned: this.items.flatMap((st, i) => {
-        const runners = [this.deadlines[i], this.longRunners[i]].filter((d) => d !== undefined);
+        const runners = [this.deadlines[i], this.longRunners[i], this.cutRunners[i]].filter((d) => d !== undefined);
         if (runners.length === 0) return [];
         const sum = (why: AbandonReason): number => runners.reduce((n, d) => n + d.abandoned[why], 0);
         return [{ item: st.spec.name, deadline: sum('deadline'), turnBudget: sum('turn-budget') }];
@@ -286,61 +313,85 @@ export class Engine {
     };
   }
 
-  private scan(src: SourceState, lines: readonly string[], from: number, arrival: number): void {
+  private scan(src: SourceState, lines: readonly string[], from: number, arrival: number, readerCuts: readonly number[]): void {
     const items = this.items;
     const cap = src.lineCap;
     const prefilter = src.prefilter;
     const found = prefilter.found;
     const known = prefilter.matched;
     const replay = this.replay;
+    const onMatch = this.onMatch;
+    const allCaptures = this.allCaptures;
+    let nextCut = 0;
+    while (nextCut < readerCuts.length && (readerCuts[nextCut] as number) < from) nextCut++;
     for (let li = from; li < lines.length; li++) {
       this.at = li;
       const full = lines[li] as string;
       let line = full;
+      let cut = readerCuts[nextCut] === li;
+      if (cut) nextCut++;
       if (full.length * 3 > cap) {
         line = cutLine(full, cap);
-        if (line !== full) src.cutLines++;
+        if (line !== full) cut = true;
       }
+      if (cut) src.cutLines++;
       if (replay) this.advanceLogTime(line, src);
       const n = line === full ? prefilter.scanBatched(li, line) : prefilter.scan(line);
       for (let c = 0; c < n; c++) {
         const st = items[found[c] as number];
         if (st === undefined) continue;
         let text = line;
+        let textCut = cut;
         const max = st.spec.lineMax;
         if (max > 0 && full.length * 3 > max) {
           // A prefix of `line` too, which is cut at the source's largest line_max.
-          const cut = cutLine(full, max);
-          if (cut !== full) {
-            st.cutLines++;
-            text = cut;
+          const shorter = cutLine(full, max);
+          if (shorter !== full) {
+            text = shorter;
+            textCut = true;
           }
         }
-        const test = st.test;
+        if (textCut) st.cutLines++;
+        // A cut text is matched by the item's end-blind regex, when its regex has an end anchor.
+        const blind = textCut ? st.spec.cut : undefined;
+        const test = st.test === null || allCaptures ? null : (blind?.test ?? st.test);
         let captures: Captures | null = null;
         const index = found[c] as number;
         let deadline = this.deadlines[index];
         // A long line runs under the deadline whatever the pattern: the linear-time fallback
         // bounds the steps, not the time (~0.5 s on 64 KiB for `(\d+)\.(\d+)`-like shapes).
-        if (deadline === undefined && text.length > LONG_LINE && (test === null || known[c] === 0 || text !== line)) deadline = this.longRunners[index] ?? this.longLines(index, st);
+        if (deadline === undefined && text.length > LONG_LINE && (test === null || known[c] === 0 || textCut)) deadline = this.longRunners[index] ?? this.longLines(index, st);
         if (deadline !== undefined) {
-          const m = deadline.exec(lines, li, text, (j) => this.itemText(src, st, lines[j] as string), this.screens[index] ?? always);
+          // A cut text that needs the end-blind regex has a runner of its own, asked about it alone.
+          const m = blind !== undefined
+            ? this.cutRunner(index, st, blind.match).exec(lines, li, text, () => text, never)
+            : deadline.exec(lines, li, text, (j) => this.itemText(src, st, lines[j] as string), this.screens[index] ?? always);
           if (m === null || m === 'abandoned') continue;
           captures = m.captures;
         } else if (test !== null) {
-          // The prefilter may already know (on the very text the regex would see).
-          if ((known[c] === 0 || text !== line) && !test(text)) continue;
+          // The prefilter may already know (on the very text the regex would see, when it is whole).
+          if ((known[c] === 0 || textCut) && !test(text)) continue;
         } else {
-          const m = st.spec.match(text);
+          const m = (blind?.match ?? st.spec.match)(text);
           if (m === null) continue;
           captures = m.captures;
         }
         st.matched++;
-        if (this.onMatch !== null) this.onMatch(st.spec, text);
+        if (onMatch !== null) onMatch(st.spec, text, captures, li);
         const t = st.logTime ? this.logTimeOf(text, st, src) : arrival;
-        this.count(st, captures, text, t, arrival);
+        this.count(st, captures, text, textCut, t, arrival);
       }
     }
+  }
+
+  /** The deadline runner of item `index`'s end-blind regex. */
+  private cutRunner(index: number, st: ItemState, match: (text: string) => MatchResult | null): RegexDeadline {
+    let runner = this.cutRunners[index];
+    if (runner === undefined) {
+      runner = new RegexDeadline(match, (line, why) => this.abandon(st.spec, line, why));
+      this.cutRunners[index] = runner;
+    }
+    return runner;
   }
 
   /** The deadline runner item `index` uses on long lines only (its screen passes only those). */
@@ -372,7 +423,7 @@ export class Engine {
   }
 
   /** `captures` is null when the item was only tested: they are built here once it fires, if its action reads them. */
-  private count(st: ItemState, captures: Captures | null, line: string, t: number, arrival: number): void {
+  private count(st: ItemState, captures: Captures | null, line: string, cut: boolean, t: number, arrival: number): void {
     const down = st.down;
     if (down !== null) {
       if (this.replay) {
@@ -406,7 +457,8 @@ export class Engine {
       if (holdoff > 0) st.heldUntil = t + holdoff;
     }
     st.upboundFires++;
-    const fired = captures ?? (st.upboundReadsCaptures ? st.spec.match(line)?.captures : undefined) ?? NO_CAPTURES;
+    const match = cut ? (st.spec.cut?.match ?? st.spec.match) : st.spec.match;
+    const fired = captures ?? (st.upboundReadsCaptures ? match(line)?.captures : undefined) ?? NO_CAPTURES;
     this.actions.submit({ item: st.spec, kind: 'upbound', spec: action, captures: fired, line, env: st.upEnv, at: t });
   }
 
@@ -439,6 +491,7 @@ export class Engine {
     let stamped = false;
     // Every way of reading times on this source, so each has the log's last time for its items' untimed matches.
     for (const spec of src.timeSpecs) if (this.timeOf(line, spec, src) !== null) stamped = true;
+    src.timeFormats[stamped ? formatOf(line) : 'none']++;
     if (stamped) for (const other of this.downItems) this.catchUp(other, this.logNow, false);
   }
 

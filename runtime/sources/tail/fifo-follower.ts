@@ -104,14 +104,14 @@ export class FifoFollower {
   private onData(chunk: Buffer): void {
     if (this.stopped) return;
     this.bytes += chunk.length;
-    const { lines, cuts, ascii } = this.splitter.push(chunk);
-    if (cuts > 0) {
-      this.cutTotal += cuts;
+    const { lines, cut, ascii } = this.splitter.push(chunk);
+    if (cut.length > 0) {
+      this.cutTotal += cut.length;
       this.notices.notice({ kind: 'line-cut', path: this.settings.path, total: this.cutTotal, lineMax: this.settings.lineMax });
     }
     if (lines.length === 0) return;
     try {
-      this.handlers.lines(lines, { path: this.settings.path, endOffset: this.splitter.consumed, rotated: false, ascii });
+      this.handlers.lines(lines, { path: this.settings.path, endOffset: this.splitter.consumed, rotated: false, ascii, cut });
     } catch (err) {
       this.notices.errorOnce(`lines handler threw: ${(err as Error).message}`);
     }

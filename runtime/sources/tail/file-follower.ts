@@ -430,18 +430,18 @@ export class FileFollower {
   private readOut(f: OpenFile, rotated: boolean, gated = true): ReadOutcome {
     // A handler may have stopped us in the middle of a step; read nothing more.
     if (this.stopped || (gated && !this.mayRead())) return 'aborted';
-    return f.read(this.buf, TURN_BUDGET, (lines, endOffset, cuts, ascii) => {
-      if (cuts > 0) {
-        this.cutTotal += cuts;
+    return f.read(this.buf, TURN_BUDGET, (lines, endOffset, cut, ascii) => {
+      if (cut.length > 0) {
+        this.cutTotal += cut.length;
         this.notices.notice({ kind: 'line-cut', path: this.settings.path, total: this.cutTotal, lineMax: this.settings.lineMax });
       }
-      return (lines.length === 0 || this.deliver(lines, endOffset, rotated, ascii)) && (!gated || this.mayRead());
+      return (lines.length === 0 || this.deliver(lines, endOffset, rotated, ascii, cut)) && (!gated || this.mayRead());
     });
   }
 
-  private deliver(lines: string[], endOffset: number, rotated: boolean, ascii: AsciiLineBytes | null): boolean {
+  private deliver(lines: string[], endOffset: number, rotated: boolean, ascii: AsciiLineBytes | null, cut?: readonly number[]): boolean {
     try {
-      this.handlers.lines(lines, { path: this.settings.path, endOffset, rotated, ascii });
+      this.handlers.lines(lines, { path: this.settings.path, endOffset, rotated, ascii, cut });
     } catch (err) {
       this.notices.errorOnce(`lines handler threw: ${(err as Error).message}`);
     }

@@ -4,9 +4,7 @@ import type { AsciiLineBytes } from './types.js';
 /** What one `push` produced. */
 export interface SplitResult {
   readonly lines: string[];
-  /** Lines cut to the cap in this push. */
-  readonly cuts: number;
-  /** Their indices in `lines`: a cut line must not look whole to a pattern anchored at its end (engine/cut-line.ts). */
+  /** Indices in `lines` of the lines cut to the cap: a cut line must not look whole to a pattern anchored at its end (engine/cut-line.ts). */
   readonly cut: readonly number[];
   /** Where each line's bytes are in the pushed chunk, when it is ASCII; valid until the next push. */
   readonly ascii: AsciiLineBytes | null;
@@ -134,7 +132,7 @@ export class LineSplitter {
     }
     const bytes = ascii && lines.length > 0 ? { bytes: chunk, starts: this.starts, ends: this.ends } : null;
     this.segment = null;
-    return { lines, cuts: cut?.length ?? 0, cut: cut ?? NONE, ascii: bytes };
+    return { lines, cut: cut ?? NONE, ascii: bytes };
   }
 
   /** Returns the held partial line (or null) and counts it as consumed: for a file nobody writes to any more. */

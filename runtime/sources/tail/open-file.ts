@@ -7,7 +7,7 @@ import type { AsciiLineBytes, Fingerprint } from './types.js';
 export type ReadOutcome = 'eof' | 'budget' | 'aborted';
 
 /** Receives a batch; returns false to stop reading (the tailer was stopped meanwhile). */
-export type LineSink = (lines: string[], endOffset: number, cuts: number, ascii: AsciiLineBytes | null) => boolean;
+export type LineSink = (lines: string[], endOffset: number, cut: readonly number[], ascii: AsciiLineBytes | null) => boolean;
 
 /**
  * One open regular file read by descriptor, so it can still be read after it is renamed or
@@ -70,8 +70,8 @@ export class OpenFile {
       this.readPos += n;
       total += n;
       if (this.retireAt !== null) this.bytesAfterRotation += n;
-      const { lines, cuts, ascii } = this.splitter.push(buf.subarray(0, n));
-      const more = lines.length === 0 && cuts === 0 ? true : sink(lines, this.splitter.consumed, cuts, ascii);
+      const { lines, cut, ascii } = this.splitter.push(buf.subarray(0, n));
+      const more = lines.length === 0 && cut.length === 0 ? true : sink(lines, this.splitter.consumed, cut, ascii);
       this.handled = { offset: this.splitter.consumed, discarding: this.splitter.discarding };
       if (!more) return 'aborted';
       // A short read of a regular file means its end was reached; skip the extra syscall.

@@ -88,6 +88,8 @@ export interface LineBatchInfo {
   readonly rotated: boolean;
   /** Lets a prefilter read the lines' bytes without encoding the strings again; null: not at hand. */
   readonly ascii: AsciiLineBytes | null;
+  /** Indices, in order, of the lines cut at `lineMax` (absent: none): the engine must know them (engine/cut-line.ts). */
+  readonly cut?: readonly number[];
 }
 
 /** Events worth a line in the engine's own log. */

@@ -13,7 +13,7 @@ function matcher(re: RegExp): (line: string) => MatchResult | null {
 }
 
 const ruleModule: RuleModule = {
-    contractVersion: 2,
+    contractVersion: 3,
     name: "input.rules",
     settings: {
         subject: "quote \" back\\slash ${HOME} */ \u00FCn\u00EF \uD83D\uDE00"

@@ -5,6 +5,8 @@ const re0 = new RegExp("error: PAM: Authentication failure for illegal user ([^\
 const re1 = new RegExp("\\]: Invalid user ([^\\x0A]*) from ([^\\x0A]*)$", "");
 const re2 = new RegExp("[Kk][Ee][Rr][Nn][Ee][Ll]: [^\\x0A]*([Ee][Rr][Rr][Oo][Rr]|[Ff][Aa][Ii][Ll][Ee][Dd])", "");
 const re3 = new RegExp("[^\\x0A]*", "");
+const re4 = new RegExp("error: PAM: Authentication failure for illegal user ([^\\x0A]*) from ([^\\x0A]*)[]", "");
+const re5 = new RegExp("\\]: Invalid user ([^\\x0A]*) from ([^\\x0A]*)[]", "");
 
 function matcher(re: RegExp): (line: string) => MatchResult | null {
     return (line) => {
@@ -15,7 +17,7 @@ function matcher(re: RegExp): (line: string) => MatchResult | null {
 }
 
 const ruleModule: RuleModule = {
-    contractVersion: 2,
+    contractVersion: 3,
     name: "input.rules",
     settings: {},
     engine: {
@@ -32,6 +34,10 @@ const ruleModule: RuleModule = {
             start: "end",
             match: matcher(re0),
             test: (line: string) => re0.test(line),
+            cut: {
+                match: matcher(re4),
+                test: (line: string) => re4.test(line)
+            },
             groupCount: 2,
             upbound: {
                 count: 5,
@@ -79,6 +85,10 @@ const ruleModule: RuleModule = {
             start: "end",
             match: matcher(re1),
             test: (line: string) => re1.test(line),
+            cut: {
+                match: matcher(re5),
+                test: (line: string) => re5.test(line)
+            },
             groupCount: 2,
             upbound: {
                 count: 5,

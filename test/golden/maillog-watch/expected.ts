@@ -9,7 +9,7 @@ const re4 = new RegExp("[Tt][Hh][Ii][Ss]", "");
 const re5 = new RegExp("AND", "");
 
 const ruleModule: RuleModule = {
-    contractVersion: 2,
+    contractVersion: 3,
     name: "input.rules",
     settings: {
         to: "ops@example.com",

@@ -15,7 +15,7 @@ function matcher(re: RegExp): (line: string) => MatchResult | null {
 }
 
 const ruleModule: RuleModule = {
-    contractVersion: 2,
+    contractVersion: 3,
     name: "input.rules",
     settings: {},
     engine: {

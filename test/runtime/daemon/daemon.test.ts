@@ -3,7 +3,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BlockSpec, RuleModule } from '../../../runtime/contract.js';
+import { CONTRACT_VERSION, type BlockSpec, type RuleModule } from '../../../runtime/contract.js';
 import { createDaemon, type Daemon } from '../../../runtime/daemon/daemon.js';
 import type { ServiceKind } from '../../../runtime/daemon/services.js';
 import { Logger } from '../../../runtime/log/logger.js';
@@ -84,7 +84,7 @@ describe('createDaemon', () => {
       `const { createDaemon } = await import(${JSON.stringify(daemonModule)});`,
       `const { Logger } = await import(${JSON.stringify(loggerModule)});`,
       "const idle = { blocks: ['snort'], create: () => ({ name: 'idle', start: async () => {}, replace: async () => {}, stop: async () => {} }) };",
-      "const module = { contractVersion: 2, name: 'x.rules', settings: {}, engine: { actionThreads: 1, uid: null, gid: null, stateDir: null }, items: [], sources: [], blocks: [{ kind: 'snort', logdir: '/nonexistent', variant: 'snort2', handlers: [] }] };",
+      `const module = { contractVersion: ${CONTRACT_VERSION}, name: 'x.rules', settings: {}, engine: { actionThreads: 1, uid: null, gid: null, stateDir: null }, items: [], sources: [], blocks: [{ kind: 'snort', logdir: '/nonexistent', variant: 'snort2', handlers: [] }] };`,
       'const daemon = createDaemon([module], { log: new Logger({ level: "error" }), services: [idle] });',
       'await daemon.start();',
       'await new Promise((resolve) => setTimeout(() => void daemon.stop().then(resolve), 300).unref());',

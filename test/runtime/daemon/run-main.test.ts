@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../../compiler/manifest.js';
+import { CONTRACT_VERSION } from '../../../runtime/contract.js';
 import { runMain, type DaemonIo } from '../../../runtime/daemon/main.js';
 import { ruleModule, tempDir, type TempDir } from './helpers.js';
 
@@ -38,7 +39,7 @@ describe('runMain as a process', () => {
     const script = [
       `const { runMain } = await import(${JSON.stringify(main)});`,
       "const faulty = { blocks: ['snort'], create: () => ({ name: 'faulty', start: async () => void setTimeout(() => { throw new Error('boom'); }, 200), replace: async () => {}, stop: async () => {} }) };",
-      "const module = { contractVersion: 2, name: 'x.rules', settings: {}, engine: { actionThreads: 1, uid: null, gid: null, stateDir: null }, items: [], sources: [], blocks: [{ kind: 'snort', logdir: '/nonexistent', variant: 'snort2', handlers: [] }] };",
+      `const module = { contractVersion: ${CONTRACT_VERSION}, name: 'x.rules', settings: {}, engine: { actionThreads: 1, uid: null, gid: null, stateDir: null }, items: [], sources: [], blocks: [{ kind: 'snort', logdir: '/nonexistent', variant: 'snort2', handlers: [] }] };`,
       `process.exitCode = await runMain(['-s', '-p', ${JSON.stringify(pidFile)}], { rules: { modules: [module] }, services: [faulty] });`,
     ].join('\n');
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });

@@ -1,10 +1,30 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compileToJs } from '../../../compiler/pipeline.js';
+import { LiveClock } from '../../../runtime/clock/clock.js';
 import { ManualClock } from '../../../runtime/clock/manual-clock.js';
+import type { RuleModule } from '../../../runtime/contract.js';
 import { DryRun } from '../../../runtime/daemon/dry-run.js';
-import { cutLine } from '../../../runtime/engine/cut-line.js';
+import { evaluateModuleScript } from '../../../runtime/daemon/loader.js';
+import { Supervisor } from '../../../runtime/daemon/supervisor.js';
+import { cutLine, endBlind } from '../../../runtime/engine/cut-line.js';
 import { Engine } from '../../../runtime/engine/engine.js';
 import { LineSplitter } from '../../../runtime/sources/tail/line-splitter.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { item, memoryLog, moduleOf, RecordingSink } from './helpers.js';
+
+/** Compiles rule text as `rulec run` does and loads the module. */
+function compiled(dir: string, text: string): RuleModule {
+  const file = join(dir, 'cut.rules');
+  writeFileSync(file, text);
+  const js = compileToJs(file, undefined, 'script').js;
+  if (js === null) throw new Error('rules do not compile');
+  const loaded = evaluateModuleScript(js, file);
+  if (loaded.value === null) throw new Error(loaded.error);
+  return loaded.value;
+}
 
 describe('cutLine', () => {
   it.each([
@@ -69,5 +89,58 @@ describe('line_max counts bytes wherever a line comes from', () => {
     run.feed(line);
     run.feed('ascii fail from abc');
     expect(matched).toEqual([2]);
+  });
+});
+
+describe('endBlind', () => {
+  it.each([
+    ['a$', 'a[]'],
+    ['^(a+)+$', '^(a+)+[]'],
+    ['x$|y', 'x[]|y'],
+    ['(?:ssh2$)', '(?:ssh2[])'],
+    ['[$]x', null],
+    ['\\$x', null],
+    ['[\\]$]$', '[\\]$][]'],
+    ['\\\\$', '\\\\[]'],
+    ['a[^\\x0A]*', null],
+  ])('%s has its end anchors never match: %s', (source, blind) => {
+    expect(endBlind(source)).toBe(blind);
+    // Still a valid pattern, and one that never matches at the end of a text.
+    if (blind !== null) expect(new RegExp(blind, 'u').test('x')).toBe(false);
+  });
+});
+
+describe('a cut line never looks whole to an end-anchored pattern', () => {
+  const rules = (path: string): string => [
+    '[general]\nstart = beginning\n',
+    `[WHOLE]\npath = ${path}\nregex = ^a+$\nupbound_action = /bin/true\n`,
+    `[NESTED]\npath = ${path}\nregex = ^(a+)+\\z\nupbound_action = /bin/true\n`,
+    `[START]\npath = ${path}\nregex = ^a{10}\nupbound_action = /bin/true\n`,
+    `[SHORT]\npath = ${path}\nline_max = 20\nregex = ^a+$\nupbound_action = /bin/true\n`,
+  ].join('\n');
+  // A 1 MB line of `a`s ending in `!` (cut by the reader at 64 KiB), one of 23 bytes (cut for
+  // SHORT's line_max only; short enough for NESTED to backtrack through), and a short one every
+  // pattern truly matches.
+  const log = `${'a'.repeat(1_000_000)}!\n${'a'.repeat(22)}!\naaa\n`;
+  const expected = { WHOLE: 1, NESTED: 1, START: 2, SHORT: 1 };
+
+  it('in the daemon: the tailer\'s cut and an item\'s line_max, end anchors and \\z alike', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rulec-cut-'));
+    try {
+      const path = join(dir, 'long.log');
+      writeFileSync(path, log);
+      const sink = new RecordingSink();
+      const supervisor = new Supervisor({ clock: new LiveClock(), actions: sink, log: memoryLog().log });
+      await supervisor.start([compiled(dir, rules(path))]);
+      expect(await waitFor(() => supervisor.stats().linesRead === 3, 10_000)).toBe(true);
+      await supervisor.stop();
+      const fired: Record<string, number> = {};
+      for (const r of sink.requests) fired[r.item.name] = (fired[r.item.name] ?? 0) + 1;
+      expect(fired).toEqual(expected);
+      // What START fired on is the cut text: the first 64 KiB of the line.
+      expect(sink.requests.filter((r) => r.item.name === 'START').map((r) => r.line.length)).toEqual([65536, 23]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

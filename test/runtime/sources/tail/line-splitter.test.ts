@@ -26,13 +26,13 @@ describe('LineSplitter', () => {
       const sp = new LineSplitter(16, 0);
       const results = chunks.map((c) => sp.push(b(c)));
       expect(results.flatMap((r) => r.lines).slice(0, 1), chunks.join('|')).toEqual([cap]);
-      expect(results.reduce((n, r) => n + r.cuts, 0), chunks.join('|')).toBe(0);
+      expect(results.reduce((n, r) => n + r.cut.length, 0), chunks.join('|')).toBe(0);
     }
     // A CR that no newline follows is part of the line, which is then one byte over the cap.
     const sp = new LineSplitter(16, 0);
     const results = [`${cap}\r`, 'x\nnext\n'].map((c) => sp.push(b(c)));
     expect(results.flatMap((r) => r.lines)).toEqual([cap, 'next']);
-    expect(results.reduce((n, r) => n + r.cuts, 0)).toBe(1);
+    expect(results.reduce((n, r) => n + r.cut.length, 0)).toBe(1);
     expect(sp.consumed).toBe(24);
   });
 
@@ -53,12 +53,12 @@ describe('LineSplitter', () => {
     for (let sent = 0; sent < 1024 * 1024; sent += piece.length) {
       const r = sp.push(piece);
       out.push(...r.lines);
-      cuts += r.cuts;
+      cuts += r.cut.length;
       expect(sp.held).toBeLessThanOrEqual(cap);
     }
     const tail = sp.push(b('AAA\nnext\n'));
     out.push(...tail.lines);
-    cuts += tail.cuts;
+    cuts += tail.cut.length;
     expect(cuts).toBe(1);
     expect(out).toHaveLength(2);
     expect(out[0]).toBe('A'.repeat(cap));
@@ -71,7 +71,7 @@ describe('LineSplitter', () => {
     const sp = new LineSplitter(16, 0);
     const r = sp.push(b(`${'a'.repeat(15)}€tail\n`));
     expect(r.lines).toEqual(['a'.repeat(15)]);
-    expect(r.cuts).toBe(1);
+    expect(r.cut.length).toBe(1);
   });
 
   it('resumes in discarding mode by dropping up to the next newline', () => {
