@@ -15,7 +15,18 @@ export { checkModule, evaluateModuleScript, importModule, type LoadResult } from
 export { guardProcess } from './daemon/process-guards.js';
 export { enableLinearRegexFallback } from './engine/linear-regex-fallback.js';
 export { Supervisor, type SupervisorDeps } from './daemon/supervisor.js';
-export { DryRun, type DryRunEvent, type DryRunOptions, type FireEvent, type MatchEvent } from './daemon/dry-run.js';
+export {
+  DryRun,
+  type DryRunBatch,
+  type DryRunEvent,
+  type DryRunItem,
+  type DryRunOptions,
+  type DryRunSummary,
+  type FireEvent,
+  type MatchEvent,
+  type MissedEvent,
+  type TimeFormatCounts,
+} from './daemon/dry-run.js';
 export { RUNTIME_VERSION } from './daemon/version.js';
 export type { ActionRequest, ActionSink, FireKind } from './actions/action-sink.js';
 export type { ActionStats } from './actions/action-runner.js';

@@ -1,133 +1,158 @@
 /**
  * `rulec test FILE... [--log LOG | < LOG] [--alerts ALERTS] [--replay] [--format text|json]
  * [--missed]`: what each item would match and fire on LOG, executing nothing. Every item reads
- * LOG instead of its own path. With `--alerts` the snort blocks get the alerts of ALERTS
- * (test-alerts.ts), and LOG is read only when `--log` names it.
+ * LOG instead of its own path. The log is streamed through the daemon's batch path, so any size
+ * runs in memory that does not grow with it. With `--alerts` the snort blocks get the alerts of
+ * ALERTS (test-alerts.ts), and LOG is read only when `--log` names it.
  */
-import { fstatSync, readFileSync, statSync } from 'node:fs';
-import { DryRun, escapeControl, safeJson, type DryRunEvent, type ItemStats } from '../../runtime/index.js';
+import { once } from 'node:events';
+import { DryRun, escapeControl, LineStream, safeJson, type DryRunEvent, type DryRunItem, type DryRunSummary, type RuleModule } from '../../runtime/index.js';
 import { parseCommandArgs } from '../args.js';
 import { endWhenStdoutCloses, UsageError, type Command, type Io } from '../command.js';
 import { loadRuleFile } from '../load-rules.js';
 import { readAlertsFile, testAlerts } from './test-alerts.js';
 
-/** A log split into lines, and the byte offset just past each line (the file's size once it is read). */
-interface Log {
-  readonly lines: readonly string[];
-  /** Each line's bytes (a view of the log's), for cutting at line_max as a reader would. */
-  readonly raws: readonly Buffer[];
-  readonly ends: readonly number[];
-  /**
-   * When it was last written (a file's mtime; now for a pipe): no line was logged after it, so
-   * under --replay a year-less stamp is placed at or before it, not before the day it is read.
-   */
-  readonly writtenAt: number;
+interface Options {
+  readonly replay: boolean;
+  readonly json: boolean;
+  readonly missed: boolean;
+  readonly logName: string;
 }
 
-/**
- * Splits a log into lines as the tailer does: on `\n` bytes, without a trailing `\r` or an empty
- * last line, each line decoded on its own (invalid UTF-8 as U+FFFD). Sizes count the file's
- * bytes, as the daemon's size thresholds do, not the decoded text.
- */
-function splitLog(bytes: Buffer): Pick<Log, 'lines' | 'raws' | 'ends'> {
-  const lines: string[] = [];
-  const raws: Buffer[] = [];
-  const ends: number[] = [];
-  for (let start = 0; start < bytes.length; ) {
-    const newline = bytes.indexOf(0x0a, start);
-    const end = newline === -1 ? bytes.length : newline;
-    const raw = bytes.subarray(start, end > start && bytes[end - 1] === 0x0d ? end - 1 : end);
-    raws.push(raw);
-    lines.push(raw.toString('utf8'));
-    start = newline === -1 ? bytes.length : newline + 1;
-    ends.push(start);
+/** A rule file that compiled, and its run over the log. */
+interface Tested {
+  readonly file: string;
+  readonly module: RuleModule;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** One event as output: a JSON object, or a text line (matches are summed up per item instead). */
+function eventText(event: DryRunEvent, file: string, opts: Options, prefix: string): string {
+  if (opts.json) {
+    switch (event.type) {
+      case 'match':
+        return `${safeJson({ type: 'match', file, item: event.item, line: event.line, key: event.key, captures: event.captures })}\n`;
+      case 'fire':
+        return `${safeJson({ type: 'fire', file, item: event.item, kind: event.kind, line: event.line, key: event.key, time: iso(event.time), argv: event.argv, env: event.env })}\n`;
+      case 'missed':
+        return `${safeJson({ type: 'missed', file, line: event.line, text: event.text })}\n`;
+    }
   }
-  return { lines, raws, ends };
+  switch (event.type) {
+    case 'match':
+      return '';
+    case 'missed':
+      return `${prefix}missed line ${event.line}: ${escapeControl(event.text)}\n`;
+    case 'fire': {
+      const key = event.key === null ? '' : ` key ${escapeControl(event.key)}`;
+      const time = event.time === null ? '' : ` at ${iso(event.time)}`;
+      // A shell action's captures reach it only through its environment: show that too.
+      const env = event.shell ? ` env ${safeJson(event.env)}` : '';
+      return `${prefix}fire ${escapeControl(event.item)} ${event.kind} line ${event.line}${key}${time}: ${safeJson(event.argv)}${env}\n`;
+    }
+  }
 }
 
-function readLog(path: string | undefined): Log {
+const FORMAT_NAMES = { syslog: 'syslog', iso8601: 'ISO 8601', epoch: 'epoch', none: 'none' } as const;
+
+/** The summary of one rule file over the log, fail2ban-regex's figures in rulec's words. */
+function summaryText(file: string, summary: DryRunSummary, opts: Options): string {
+  const read = summary.lines - summary.comments;
+  const head = [
+    `${summary.lines} line(s)`,
+    summary.comments > 0 ? `${summary.comments} comment line(s) skipped` : null,
+    `${summary.matched} matched by some item`,
+    `${summary.missed} missed`,
+    summary.cutLines > 0 ? `${summary.cutLines} cut at line_max` : null,
+  ].filter((part) => part !== null);
+  const times = summary.timeFormats;
+  const formats = times === null ? [] : (Object.keys(FORMAT_NAMES) as (keyof typeof FORMAT_NAMES)[]).filter((f) => times[f] > 0).map((f) => `${FORMAT_NAMES[f]} ${times[f]}`);
+  const lines = [
+    `${escapeControl(file)} over ${escapeControl(opts.logName)}: ${head.join(', ')}\n`,
+    // Without --replay no line's time is read (but for items with clock = log).
+    read === 0 ? '' : times === null ? 'time formats: read with --replay\n' : `time formats: ${formats.join(', ')}\n`,
+    ...summary.items.map((item) => itemText(item, read)),
+  ];
+  return lines.join('');
+}
+
+function itemText(item: DryRunItem, read: number): string {
+  const fires = item.upboundFires + item.downboundFires + item.sizeFires;
+  const kinds = [
+    item.upboundFires > 0 ? `upbound ${item.upboundFires}` : null,
+    item.downboundFires > 0 ? `downbound ${item.downboundFires}` : null,
+    item.sizeFires > 0 ? `size ${item.sizeFires}` : null,
+  ].filter((k) => k !== null);
+  const keys = `${item.keysExact ? '' : 'at least '}${item.distinctKeys} distinct key(s)`;
+  const matched = item.everyLine ? `no regex (counts every line: ${item.matched})` : `${item.matched} line(s) matched, ${read - item.matched} missed, ${keys}`;
+  // Under --replay these change what fired: a match without a readable time counts at the last one.
+  const timing = [
+    item.heldOff > 0 ? `${item.heldOff} match(es) held off after a fire (upbound_holdoff)` : null,
+    item.untimedLines > 0 ? `${item.untimedLines} matched line(s) without a readable time` : null,
+    item.downboundSkipped > 0 ? `${item.downboundSkipped} down-bound check(s) skipped over a gap in the log` : null,
+  ].filter((t) => t !== null);
+  return `${escapeControl(item.name)}: ${matched}, ${fires} fire(s)${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}${timing.map((t) => `; ${t}`).join('')}\n`;
+}
+
+function summaryJson(file: string, summary: DryRunSummary): string {
+  const read = summary.lines - summary.comments;
+  const items = summary.items.map((item) => {
+    // An item without a regex is not counted as matching (see the text summary); `counted` says how many lines it counted.
+    const counts = item.everyLine ? { matched: null, counted: item.matched } : { matched: item.matched, missed: read - item.matched };
+    return `${safeJson({ type: 'item', file, item: item.name, ...counts, keys: item.distinctKeys, keysExact: item.keysExact, upbound: item.upboundFires, heldOff: item.heldOff, downbound: item.downboundFires, size: item.sizeFires, untimed: item.untimedLines })}\n`;
+  });
+  const { lines, comments, matched, missed, cutLines: cut, timeFormats: times } = summary;
+  return `${items.join('')}${safeJson({ type: 'summary', file, lines, comments, matched, missed, cut, times })}\n`;
+}
+
+/** Opens the log (standard input when `path` is undefined), its problems worded for the user. */
+function openLog(path: string | undefined, lineMax: number): LineStream {
   try {
-    const bytes = readFileSync(path ?? 0);
-    const stat = path === undefined ? fstatSync(0) : statSync(path);
-    return { ...splitLog(bytes), writtenAt: stat.isFile() ? stat.mtimeMs : Date.now() };
+    return LineStream.open(path ?? null, { lineMax, unterminated: 'deliver' });
   } catch (error) {
     throw new UsageError(`cannot read ${path ?? 'standard input'}: ${(error as Error).message}`);
   }
 }
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-/** Text lines for one event (text format); matches are summed up per item instead. */
-function fireText(event: DryRunEvent & { type: 'fire' }): string {
-  const key = event.key === null ? '' : ` key ${escapeControl(event.key)}`;
-  const time = event.time === null ? '' : ` at ${iso(event.time)}`;
-  // A shell action's captures reach it only through its environment: show that too.
-  const env = event.shell ? ` env ${safeJson(event.env)}` : '';
-  return `fire ${escapeControl(event.item)} ${event.kind} line ${event.line}${key}${time}: ${safeJson(event.argv)}${env}\n`;
+/** Waits while standard output holds more than it can pass on, so a slow reader does not grow our memory. */
+async function drained(): Promise<void> {
+  if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
 }
 
-/** `everyLine`: the item has no regex of its own, so its count is of lines, not of matches. */
-function itemText(stats: ItemStats, keys: number, everyLine: boolean): string {
-  const fires = stats.upboundFires + stats.downboundFires + stats.sizeFires;
-  const kinds = [
-    stats.upboundFires > 0 ? `upbound ${stats.upboundFires}` : null,
-    stats.downboundFires > 0 ? `downbound ${stats.downboundFires}` : null,
-    stats.sizeFires > 0 ? `size ${stats.sizeFires}` : null,
-  ].filter((k) => k !== null);
-  const matched = everyLine ? `no regex (counts every line: ${stats.matched})` : `${stats.matched} line(s) matched, ${keys} distinct key(s)`;
-  // Under --replay these change what fired: a match without a readable time counts at the last one.
-  const timing = [
-    stats.heldOff > 0 ? `${stats.heldOff} match(es) held off after a fire (upbound_holdoff)` : null,
-    stats.untimedLines > 0 ? `${stats.untimedLines} matched line(s) without a readable time` : null,
-    stats.downboundSkipped > 0 ? `${stats.downboundSkipped} down-bound check(s) skipped over a gap in the log` : null,
-  ].filter((t) => t !== null);
-  return `${escapeControl(stats.name)}: ${matched}, ${fires} fire(s)${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}${timing.map((t) => `; ${t}`).join('')}\n`;
-}
-
-async function testFile(file: string, log: Log, opts: { replay: boolean; json: boolean; missed: boolean; logName: string }, io: Io): Promise<number> {
-  const loaded = await loadRuleFile(file);
-  if (loaded.report !== '') io.err(loaded.report);
-  const module = loaded.module;
-  if (module === null) return 1;
-  // Otherwise a file of MailLog or Snort blocks alone would report nothing, as if nothing matched.
-  if (module.items.length === 0) io.err(`${escapeControl(file)}: no items to test (rulec report runs MailLog blocks; --alerts FILE replays alerts to snort blocks)\n`);
-  const keys = new Map<string, Set<string | null>>();
-  const emit = (event: DryRunEvent): void => {
-    if (event.type === 'match') {
-      const seen = keys.get(event.item) ?? new Set();
-      seen.add(event.key);
-      keys.set(event.item, seen);
-      if (opts.json) io.out(`${safeJson({ type: 'match', file, item: event.item, line: event.line, key: event.key, captures: event.captures })}\n`);
-    } else if (opts.json) {
-      io.out(`${safeJson({ type: 'fire', file, item: event.item, kind: event.kind, line: event.line, key: event.key, time: iso(event.time), argv: event.argv, env: event.env })}\n`);
-    } else {
-      io.out(fireText(event));
+/**
+ * Runs the rule files of `group` together over one reading of the log: their events go out as
+ * they happen (prefixed with the file in text when several share the reading), then each
+ * file's summary.
+ */
+async function testGroup(group: readonly Tested[], stream: LineStream, startMs: number, opts: Options, io: Io): Promise<void> {
+  let out: string[] = [];
+  const prefix = (file: string): string => (group.length > 1 && !opts.json ? `${escapeControl(file)}: ` : '');
+  const runs = group.map(({ file, module }) => new DryRun(module, {
+    replay: opts.replay,
+    startMs,
+    matches: opts.json,
+    missed: opts.missed,
+    captures: opts.json,
+    onEvent: (event) => {
+      const text = eventText(event, file, opts, prefix(file));
+      if (text !== '') out.push(text);
+    },
+  }));
+  for await (const batch of stream) {
+    for (const run of runs) run.feed(batch);
+    if (out.length > 0) {
+      io.out(out.join(''));
+      out = [];
+      await drained();
     }
-  };
-  const run = new DryRun(module, { replay: opts.replay, startMs: log.writtenAt, onEvent: emit });
-  const missed: number[] = [];
-  const { lines, raws, ends } = log;
-  raws.forEach((raw, i) => {
-    if (!run.feed(raw, ends[i]) && opts.missed) missed.push(i);
+  }
+  runs.forEach((run, i) => {
+    const summary = run.finish();
+    const file = group[i]!.file;
+    out.push(opts.json ? summaryJson(file, summary) : summaryText(file, summary, opts));
   });
-  const result = run.finish();
-  if (opts.json) {
-    for (const line of missed) io.out(`${safeJson({ type: 'missed', file, line: line + 1, text: lines[line] })}\n`);
-    for (const [i, stats] of result.items.entries()) {
-      // An item without a regex is not counted as matching (see the text summary); `counted` says how many lines it counted.
-      const everyLine = module.items[i]?.everyLine === true;
-      const counts = everyLine ? { matched: null, counted: stats.matched } : { matched: stats.matched };
-      io.out(`${safeJson({ type: 'item', file, item: stats.name, ...counts, keys: keys.get(stats.name)?.size ?? 0, upbound: stats.upboundFires, heldOff: stats.heldOff, downbound: stats.downboundFires, size: stats.sizeFires })}\n`);
-    }
-    return 0;
-  }
-  io.out(`${escapeControl(file)} over ${escapeControl(opts.logName)}: ${result.lines} line(s), ${result.lines - result.missed} matched by some item\n`);
-  result.items.forEach((stats, i) => io.out(itemText(stats, keys.get(stats.name)?.size ?? 0, module.items[i]?.everyLine === true)));
-  if (opts.missed) {
-    io.out(`${missed.length} line(s) no item matched:\n`);
-    for (const line of missed) io.out(`  ${line + 1}: ${escapeControl(lines[line]!)}\n`);
-  }
-  return 0;
+  io.out(out.join(''));
 }
 
 /** `rulec test`: every rule file over the same log lines. */
@@ -149,7 +174,7 @@ export const testCommand: Command = {
     if (positionals.length === 0) throw new UsageError('no rule file given');
     const logPath = values.log as string | undefined;
     const alertsPath = values.alerts as string | undefined;
-    const opts = { replay: values.replay === true, json: format === 'json', missed: values.missed === true, logName: logPath ?? 'standard input' };
+    const opts: Options = { replay: values.replay === true, json: format === 'json', missed: values.missed === true, logName: logPath ?? 'standard input' };
     let status = 0;
     if (alertsPath !== undefined) {
       const alerts = readAlertsFile(alertsPath);
@@ -160,8 +185,31 @@ export const testCommand: Command = {
       }
       if (logPath === undefined) return status;
     }
-    const log = readLog(logPath);
-    for (const file of positionals) status = Math.max(status, await testFile(file, log, opts, io));
+    const tested: Tested[] = [];
+    for (const file of positionals) {
+      const loaded = await loadRuleFile(file);
+      if (loaded.report !== '') io.err(loaded.report);
+      if (loaded.module === null) {
+        status = 1;
+        continue;
+      }
+      // Otherwise a file of MailLog or Snort blocks alone would report nothing, as if nothing matched.
+      if (loaded.module.items.length === 0) io.err(`${escapeControl(file)}: no items to test (rulec report runs MailLog blocks; --alerts FILE replays alerts to snort blocks)\n`);
+      tested.push({ file, module: loaded.module });
+    }
+    if (tested.length === 0) return status;
+    const lineMax = Math.max(...tested.map(({ module }) => DryRun.readLineMax(module)));
+    let stream = openLog(logPath, lineMax);
+    // No line was logged after its last write: under --replay a year-less stamp is placed at
+    // or before it, not before the day it is read. A pipe was written just now.
+    const seekable = stream.stat.isFile();
+    const startMs = seekable ? stream.stat.mtimeMs : Date.now();
+    // A file is read once per rule file, so each one's output stays together; a pipe, once for all.
+    const groups = seekable ? tested.map((t) => [t]) : [tested];
+    for (const [g, group] of groups.entries()) {
+      if (g > 0) stream = openLog(logPath, lineMax);
+      await testGroup(group, stream, startMs, opts, io);
+    }
     return status;
   },
 };

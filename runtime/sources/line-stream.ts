@@ -119,7 +119,8 @@ export class LineStream implements AsyncIterable<LineBatch> {
     }
   }
 
-  private close(): void {
+  /** Closes what was opened, when the stream is not iterated to its end. */
+  close(): void {
     if (this.closed) return;
     this.closed = true;
     if (this.owned) closeSync(this.fd);

@@ -1,6 +1,7 @@
 import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.js';
 import { REPO, runCli, tempDir } from './run-cli.js';
 
 const CORPUS = join(REPO, '../shared/corpus/elastic/auth.log');
@@ -8,7 +9,7 @@ const RULES = join(REPO, 'rules/ssh-brute-force.rules');
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** The corpus lines and, computed here with plain JS regexes, what the shipped rule should find. */
-function expected(): { failed: number[]; fails: { line: number; ip: string; time: number }[]; keys: number; heldOff: number } {
+function expected(): { lines: number; failed: number[]; fails: { line: number; ip: string; time: number }[]; keys: number; heldOff: number } {
   const lines = readFileSync(CORPUS, 'utf8').split('\n');
   const pattern = / sshd\[\d+\]: Failed password for (?:invalid user )?\S* from (\S+) port \d+ ssh2$/;
   const failed: number[] = [];
@@ -40,7 +41,8 @@ function expected(): { failed: number[]; fails: { line: number; ip: string; time
       heldUntil.set(m[1]!, time + 60_000);
     } else windows.set(m[1]!, recent);
   });
-  return { failed, fails, keys: new Set(failed.map((n) => pattern.exec(lines[n - 1]!)![1])).size, heldOff };
+  // The file ends with a newline: no line after it.
+  return { lines: lines.length - 1, failed, fails, keys: new Set(failed.map((n) => pattern.exec(lines[n - 1]!)![1])).size, heldOff };
 }
 
 interface Event {
@@ -87,7 +89,7 @@ describe('rulec test', () => {
     const want = expected();
     const result = await runCli(['test', RULES], { cwd: REPO, input: readFileSync(CORPUS, 'utf8'), timeoutMs: 60_000 });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`SSH_FAILED_PASSWORD: ${want.failed.length} line(s) matched, ${want.keys} distinct key(s), ${want.fails.length} fire(s) (upbound ${want.fails.length}); ${want.heldOff} match(es) held off after a fire (upbound_holdoff)\n`);
+    expect(result.stdout).toContain(`SSH_FAILED_PASSWORD: ${want.failed.length} line(s) matched, ${want.lines - want.failed.length} missed, ${want.keys} distinct key(s), ${want.fails.length} fire(s) (upbound ${want.fails.length}); ${want.heldOff} match(es) held off after a fire (upbound_holdoff)\n`);
     // Without --replay every line arrives at once: windows see no time pass, times are not shown.
     expect(result.stdout).toMatch(/^fire SSH_FAILED_PASSWORD upbound line \d+ key \S+: \["\/usr\/bin\/logger"/m);
     expect(result.stdout).not.toMatch(/^fire .* at \d{4}-/m);
@@ -98,14 +100,15 @@ describe('rulec test', () => {
     const result = await runCli(['test', RULES], { cwd: REPO, input: log, env: { TMPDIR: join(REPO, 'no-such-tmp-dir') } });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('SSH_FAILED_PASSWORD: 1 line(s) matched, 1 distinct key(s)');
+    expect(result.stdout).toContain('SSH_FAILED_PASSWORD: 1 line(s) matched, 0 missed, 1 distinct key(s)');
   });
 
   it('--missed lists the lines no item matched', async () => {
     const log = 'Mar  1 10:00:00 h sshd[1]: Failed password for root from 192.0.2.1 port 22 ssh2\nsomething else\n';
     const result = await runCli(['test', RULES, '--missed'], { cwd: REPO, input: log });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('1 line(s) no item matched:\n  2: something else\n');
+    expect(result.stdout).toContain('missed line 2: something else\n');
+    expect(result.stdout).not.toContain('missed line 1');
   });
 
   it('fails with the diagnostics of a rule file that has errors, reading no log', async () => {
@@ -150,7 +153,7 @@ describe('rulec test', () => {
       // The untimed line counts at the last stamp (23:59:40), so 1/60 fires on it, then the key starts afresh.
       expect(fires.map((e) => [e.line, e.time])).toEqual([[3, '2025-11-30T23:59:40.000Z']]);
       const text = await runCli(['test', 'bf.rules', '--replay'], { cwd: dir, input: log });
-      expect(text.stdout).toContain('BF: 4 line(s) matched, 1 distinct key(s), 1 fire(s) (upbound 1); 1 matched line(s) without a readable time');
+      expect(text.stdout).toContain('BF: 4 line(s) matched, 0 missed, 1 distinct key(s), 1 fire(s) (upbound 1); 1 match(es) held off after a fire (upbound_holdoff); 1 matched line(s) without a readable time');
     });
   });
 
@@ -166,7 +169,7 @@ describe('rulec test', () => {
       writeFileSync(join(dir, 'sep.log'), 'user a\u2028b from 1.2.3.4\n');
       const json = await runCli(['test', 'esc.rules', '--log', 'sep.log', '--format', 'json'], { cwd: dir });
       expect(json.stdout).not.toContain('\u2028');
-      expect(json.stdout.split(/\r?\n|\u2028/).filter((l) => l !== '').map((l) => (JSON.parse(l) as { type: string }).type)).toEqual(['match', 'fire', 'item']);
+      expect(json.stdout.split(/\r?\n|\u2028/).filter((l) => l !== '').map((l) => (JSON.parse(l) as { type: string }).type)).toEqual(['match', 'fire', 'item', 'summary']);
     });
   });
 
@@ -177,7 +180,7 @@ describe('rulec test', () => {
       const result = await runCli(['test', 'w.rules', '--log', 'x.log'], { cwd: dir });
       expect(result.code).toBe(0);
       expect(result.stderr).toBe('w.rules: no items to test (rulec report runs MailLog blocks; --alerts FILE replays alerts to snort blocks)\n');
-      expect(result.stdout).toContain('w.rules over x.log: 1 line(s), 0 matched by some item\n');
+      expect(result.stdout).toContain('w.rules over x.log: 1 line(s), 0 matched by some item, 1 missed\n');
     });
   });
 
@@ -191,12 +194,13 @@ describe('rulec test', () => {
       writeFileSync(join(dir, 'x.log'), 'hello\nlogin fail\nworld\n');
       const text = await runCli(['test', 'r.rules', '--log', 'x.log', '--missed'], { cwd: dir });
       expect(text.code, text.stderr).toBe(0);
-      expect(text.stdout).toContain('x.log: 3 line(s), 1 matched by some item\n');
+      expect(text.stdout).toContain('x.log: 3 line(s), 1 matched by some item, 2 missed\n');
       expect(text.stdout).toContain('SZ: no regex (counts every line: 3), 0 fire(s)\n');
       // More than 2 lines within 10 s: the third line fires the flood alarm.
       expect(text.stdout).toContain('fire FLOOD upbound line 3: ["/bin/echo","world"]\n');
       expect(text.stdout).toContain('FLOOD: no regex (counts every line: 3), 1 fire(s) (upbound 1)\n');
-      expect(text.stdout).toContain('2 line(s) no item matched:\n  1: hello\n  3: world\n');
+      expect(text.stdout).toContain('missed line 1: hello\n');
+      expect(text.stdout).toContain('missed line 3: world\n');
       const json = await runCli(['test', 'r.rules', '--log', 'x.log', '--format', 'json'], { cwd: dir });
       const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event & { matched?: number | null; counted?: number });
       expect(events.filter((e) => e.type === 'match').map((e) => [e.item, e.line])).toEqual([['FAIL', 2]]);
@@ -236,10 +240,12 @@ describe('rulec test', () => {
         ['a.rules', 'fire', 'A'],
         ['a.rules', 'missed', null],
         ['a.rules', 'item', 'A'],
+        ['a.rules', 'summary', null],
         ['b.rules', 'match', 'A'],
         ['b.rules', 'fire', 'A'],
         ['b.rules', 'missed', null],
         ['b.rules', 'item', 'A'],
+        ['b.rules', 'summary', null],
       ]);
     });
   });
@@ -251,7 +257,7 @@ describe('rulec test', () => {
       writeFileSync(join(dir, 'x.log'), Buffer.concat([Buffer.alloc(30_000, 0xff), Buffer.from(' fail from 1.1.1.1 user x\n')]));
       const result = await runCli(['test', 'r.rules', '--log', 'x.log'], { cwd: dir });
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toContain('U: 1 line(s) matched, 1 distinct key(s), 1 fire(s) (upbound 1)\n');
+      expect(result.stdout).toContain('U: 1 line(s) matched, 0 missed, 1 distinct key(s), 1 fire(s) (upbound 1)\n');
     });
   });
 
@@ -287,4 +293,65 @@ describe('rulec test', () => {
     const result = await runCli(['test', 'test/cli/no-such.rules'], { cwd: REPO, input: '' });
     expect(result).toEqual({ code: 2, stdout: '', stderr: 'rulec test: cannot read test/cli/no-such.rules: ENOENT: no such file or directory\n' });
   });
+
+  describe('in process (what is tested is the command, not the process boundary)', () => {
+    /** `rulec ARGS` through the CLI's main, its output collected. */
+    async function rulec(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+      let stdout = '';
+      let stderr = '';
+      const code = await main(args, { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
+      return { code, stdout, stderr };
+    }
+
+    it('sums the log up as fail2ban-regex does: lines, comment lines skipped, matched and missed per item, time formats, cut lines', async () => {
+      await inTempDir('rulec-test-summary-', async (dir) => {
+        writeFileSync(join(dir, 'r.rules'), '[FAIL]\npath = /var/log/x.log\nregex = fail from (\\S+)$\nkey = $1\nupbound_action = /bin/true "$1"\n\n[OK]\npath = /var/log/x.log\nregex = ^ok\nupbound_action = /bin/true\n');
+        const log = [
+          '# a sample log: comment lines are notes, not log lines',
+          'Mar  1 10:00:00 h app: fail from 10.0.0.1',
+          '2025-03-01T10:00:01Z h app: fail from 10.0.0.2',
+          '1740823202 h app: fail from 10.0.0.1',
+          '#another note',
+          'ok, no time here',
+          `Mar  1 10:00:03 h app: fail from 10.0.0.3 ${'x'.repeat(70_000)}`,
+          'Mar  1 10:00:04 h app: nothing',
+        ].join('\n');
+        writeFileSync(join(dir, 'x.log'), log);
+        const text = await rulec(['test', join(dir, 'r.rules'), '--log', join(dir, 'x.log'), '--replay']);
+        expect(text.stderr).toBe('');
+        expect(text.code).toBe(0);
+        expect(text.stdout).toContain(`over ${join(dir, 'x.log')}: 8 line(s), 2 comment line(s) skipped, 4 matched by some item, 2 missed, 1 cut at line_max\n`);
+        expect(text.stdout).toContain('time formats: syslog 3, ISO 8601 1, epoch 1, none 1\n');
+        // Without --replay no line's time is read.
+        expect((await rulec(['test', join(dir, 'r.rules'), '--log', join(dir, 'x.log')])).stdout).toContain('time formats: read with --replay\n');
+        // The cut line's `fail from 10.0.0.3 xxx…` does not end there: `$` cannot match it.
+        expect(text.stdout).toContain('FAIL: 3 line(s) matched, 3 missed, 2 distinct key(s), 3 fire(s) (upbound 3)\n');
+        expect(text.stdout).toContain('OK: 1 line(s) matched, 5 missed, 1 distinct key(s), 1 fire(s) (upbound 1); 1 matched line(s) without a readable time\n');
+        const json = await rulec(['test', join(dir, 'r.rules'), '--log', join(dir, 'x.log'), '--format', 'json', '--missed', '--replay']);
+        const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+        expect(events.filter((e) => e.type === 'missed').map((e) => e.line)).toEqual([7, 8]);
+        expect(events.filter((e) => e.type === 'match' && e.item === 'FAIL').map((e) => [e.line, e.key])).toEqual([[2, '10.0.0.1'], [3, '10.0.0.2'], [4, '10.0.0.1']]);
+        expect(events.find((e) => e.type === 'item' && e.item === 'FAIL')).toMatchObject({ matched: 3, missed: 3, keys: 2, keysExact: true, upbound: 3 });
+        expect(events.at(-1)).toEqual({
+          type: 'summary', file: join(dir, 'r.rules'), lines: 8, comments: 2, matched: 4, missed: 2, cut: 1,
+          times: { syslog: 3, iso8601: 1, epoch: 1, none: 1 },
+        });
+      });
+    });
+
+    it('never lets a line cut at line_max look whole to an end-anchored pattern, and says how many were cut', async () => {
+      await inTempDir('rulec-test-cut-', async (dir) => {
+        writeFileSync(join(dir, 'r.rules'), '[NESTED]\npath = /var/log/x.log\nregex = ^(a+)+$\nupbound_action = /bin/true\n\n[BANG]\npath = /var/log/x.log\nregex = !\nupbound_action = /bin/true\n');
+        // 1 MB of `a`s ending in `!`: the first 64 KiB are all `a`s, which `^(a+)+$` matches.
+        writeFileSync(join(dir, 'x.log'), `${'a'.repeat(1_000_000)}!\naaaa\n`);
+        const result = await rulec(['test', join(dir, 'r.rules'), '--log', join(dir, 'x.log'), '--format', 'json']);
+        expect(result.code, result.stderr).toBe(0);
+        const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+        expect(events.filter((e) => e.type === 'match').map((e) => [e.item, e.line])).toEqual([['NESTED', 2]]);
+        expect(events.at(-1)).toMatchObject({ type: 'summary', lines: 2, matched: 1, missed: 1, cut: 1 });
+      });
+    });
+
+  });
 });
+

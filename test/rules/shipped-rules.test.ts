@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { checkFiles } from '../../compiler/pipeline.js';
 import { loadRuleFile } from '../../cli/load-rules.js';
 import { DryRun, type DryRunEvent } from '../../runtime/daemon/dry-run.js';
+import { LineStream } from '../../runtime/sources/line-stream.js';
 
 const RULES = fileURLToPath(new URL('../../rules/', import.meta.url));
 const names = readdirSync(RULES).filter((f) => f.endsWith('.rules')).map((f) => f.slice(0, -'.rules'.length));
@@ -19,8 +20,8 @@ async function replay(name: string, log: string): Promise<{ events: DryRunEvent[
   expect(loaded.report).toBe('');
   const module = loaded.module!;
   const events: DryRunEvent[] = [];
-  const run = new DryRun(module, { replay: true, startMs: Date.now(), onEvent: (e) => events.push(e) });
-  for (const line of lines(log)) run.feed(line);
+  const run = new DryRun(module, { replay: true, startMs: Date.now(), matches: true, onEvent: (e) => events.push(e) });
+  for await (const batch of LineStream.open(log, { lineMax: DryRun.readLineMax(module) })) run.feed(batch);
   run.finish();
   // Items whose matches count towards an alarm; a size-only item matches every line by design.
   const alerting = new Set(module.items.filter((i) => i.upboundAction !== null || i.downboundAction !== null).map((i) => i.name));

@@ -18,8 +18,9 @@ function run(replay: boolean): { events: DryRunEvent[]; result: ReturnType<DryRu
     upboundAction: markerAction('/nonexistent', [cap(1)]),
   });
   const events: DryRunEvent[] = [];
-  const dry = new DryRun(ruleModule([failed]), { replay, startMs: Date.UTC(2024, 4, 2), onEvent: (e) => events.push(e) });
-  for (const line of LINES) dry.feed(line);
+  const dry = new DryRun(ruleModule([failed]), { replay, startMs: Date.UTC(2024, 4, 2), matches: true, onEvent: (e) => events.push(e) });
+  dry.feed({ lines: LINES.slice(0, 3), endOffset: 0 });
+  dry.feed({ lines: LINES.slice(3), endOffset: 0 });
   return { events, result: dry.finish() };
 }
 

@@ -85,9 +85,8 @@ describe('line_max counts bytes wherever a line comes from', () => {
 
   it('in rulec test (DryRun)', () => {
     const matched: number[] = [];
-    const run = new DryRun(moduleOf(cutItem), { replay: false, startMs: 0, onEvent: (e) => void (e.type === 'match' && matched.push(e.line)) });
-    run.feed(line);
-    run.feed('ascii fail from abc');
+    const run = new DryRun(moduleOf(cutItem), { replay: false, startMs: 0, matches: true, onEvent: (e) => void (e.type === 'match' && matched.push(e.line)) });
+    run.feed({ lines: [line, 'ascii fail from abc'], endOffset: 0 });
     expect(matched).toEqual([2]);
   });
 });
@@ -139,6 +138,24 @@ describe('a cut line never looks whole to an end-anchored pattern', () => {
       expect(fired).toEqual(expected);
       // What START fired on is the cut text: the first 64 KiB of the line.
       expect(sink.requests.filter((r) => r.item.name === 'START').map((r) => r.line.length)).toEqual([65536, 23]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('in rulec test (DryRun), which also counts the cut lines', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rulec-cut-'));
+    try {
+      const module = compiled(dir, rules('/var/log/x.log'));
+      const matched: Record<string, number> = {};
+      const run = new DryRun(module, { replay: false, startMs: 0, matches: true, onEvent: (e) => void (e.type === 'match' && (matched[e.item] = (matched[e.item] ?? 0) + 1)) });
+      const splitter = new LineSplitter(DryRun.readLineMax(module), 0);
+      run.feed({ ...splitter.push(Buffer.from(log)), endOffset: log.length });
+      const summary = run.finish();
+      expect(matched).toEqual(expected);
+      // Cut for every item: the long line; for SHORT the second line too.
+      expect(summary.cutLines).toBe(1);
+      expect(summary.items.find((i) => i.name === 'SHORT')?.cutLines).toBe(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
