@@ -17,6 +17,7 @@ export { enableLinearRegexFallback } from './engine/linear-regex-fallback.js';
 export { Supervisor, type SupervisorDeps } from './daemon/supervisor.js';
 export {
   DryRun,
+  placeBeforeWrite,
   type DryRunBatch,
   type DryRunEvent,
   type DryRunItem,

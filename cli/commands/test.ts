@@ -6,7 +6,8 @@
  * ALERTS (test-alerts.ts), and LOG is read only when `--log` names it.
  */
 import { once } from 'node:events';
-import { DryRun, escapeControl, LineStream, safeJson, type DryRunEvent, type DryRunItem, type DryRunSummary, type RuleModule } from '../../runtime/index.js';
+import { closeSync, openSync } from 'node:fs';
+import { DryRun, escapeControl, LineStream, placeBeforeWrite, safeJson, type DryRunEvent, type DryRunItem, type DryRunSummary, type RuleModule } from '../../runtime/index.js';
 import { parseCommandArgs } from '../args.js';
 import { endWhenStdoutCloses, UsageError, type Command, type Io } from '../command.js';
 import { loadRuleFile } from '../load-rules.js';
@@ -104,6 +105,20 @@ function summaryJson(file: string, summary: DryRunSummary): string {
   });
   const { lines, comments, matched, missed, cutLines: cut, timeFormats: times } = summary;
   return `${items.join('')}${safeJson({ type: 'summary', file, lines, comments, matched, missed, cut, times })}\n`;
+}
+
+/**
+ * A file's year-less stamps are placed so that the log ends at or before its last write
+ * (docs/cli.md): the year they begin in is found by reading it once before (a pipe cannot be).
+ */
+function placed(tested: Tested, path: string | undefined, writtenAt: number, replay: boolean): Tested {
+  if (!replay && !tested.module.items.some((item) => item.clock === 'log')) return tested;
+  const fd = path === undefined ? 0 : openSync(path, 'r');
+  try {
+    return { ...tested, module: placeBeforeWrite(tested.module, fd, writtenAt, replay) };
+  } finally {
+    if (path !== undefined) closeSync(fd);
+  }
 }
 
 /** Opens the log (standard input when `path` is undefined), its problems worded for the user. */
@@ -205,7 +220,7 @@ export const testCommand: Command = {
     const seekable = stream.stat.isFile();
     const startMs = seekable ? stream.stat.mtimeMs : Date.now();
     // A file is read once per rule file, so each one's output stays together; a pipe, once for all.
-    const groups = seekable ? tested.map((t) => [t]) : [tested];
+    const groups = seekable ? tested.map((t) => [placed(t, logPath, startMs, opts.replay)]) : [tested];
     for (const [g, group] of groups.entries()) {
       if (g > 0) stream = openLog(logPath, lineMax);
       await testGroup(group, stream, startMs, opts, io);

@@ -1,8 +1,9 @@
 import type { ActionRequest, ActionSink, FireKind } from '../actions/action-sink.js';
 import { actionEnv, fillArgv } from '../actions/fill-argv.js';
 import { ManualClock } from '../clock/manual-clock.js';
+import { firstYears } from '../clock/first-year.js';
 import type { StampFormat } from '../clock/timestamp.js';
-import type { Captures, ItemSpec, RuleModule } from '../contract.js';
+import type { Captures, ItemSpec, RuleModule, TimestampSpec } from '../contract.js';
 import { sourceLineCap } from '../engine/cut-line.js';
 import { Engine } from '../engine/engine.js';
 import { crcOf, type ItemStats } from '../engine/item-state.js';
@@ -297,3 +298,21 @@ function keyOf(item: ItemSpec, captures: Captures): string | null {
   return captures[key.index] ?? '';
 }
 
+/**
+ * `module` with the year its year-less stamps begin in set (as `time_year` would) where the log
+ * in the file `fd`, read from its first stamp on, would end after `writtenAt`, its last write:
+ * see `firstYears`. Only items that read log time (`replay`, or `clock = log`) need it.
+ */
+export function placeBeforeWrite(module: RuleModule, fd: number, writtenAt: number, replay: boolean): RuleModule {
+  const reading = module.items.filter((item) => replay || item.clock === 'log');
+  const keyOfSpec = (t: TimestampSpec): string => `${t.format}\n${t.zone ?? ''}\n${t.year ?? ''}`;
+  const specs = new Map(reading.map((item) => [keyOfSpec(item.timestamp), item.timestamp]));
+  const years = firstYears(fd, [...specs.values()], writtenAt);
+  if (years.size === 0) return module;
+  const pinned = new Map([...years].map(([spec, year]) => [keyOfSpec(spec), { ...spec, year }]));
+  const items = module.items.map((item) => {
+    const timestamp = pinned.get(keyOfSpec(item.timestamp));
+    return timestamp === undefined ? item : { ...item, timestamp };
+  });
+  return { ...module, items };
+}

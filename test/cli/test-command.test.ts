@@ -352,6 +352,25 @@ describe('rulec test', () => {
       });
     });
 
+    it('--replay ends loghub\'s Linux.log (June to February, no years) at or before the file\'s last write', async () => {
+      const linux = join(REPO, '../shared/corpus/loghub/full/Linux.log');
+      await inTempDir('rulec-test-linux-', async (dir) => {
+        // The rule of docs/cli.md, on a real log that crosses New Year: sshd authentication failures per rhost.
+        writeFileSync(join(dir, 'r.rules'), '[AUTH]\npath = /var/log/messages\nregex = authentication failure; .* rhost=(\\S+)\nkey = $1\nupbound_freq = 3/60\nupbound_action = /bin/true "$1"\n');
+        const result = await rulec(['test', join(dir, 'r.rules'), '--log', linux, '--replay', '--format', 'json']);
+        expect(result.code, result.stderr).toBe(0);
+        const fires = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event).filter((e) => e.type === 'fire');
+        expect(fires.length).toBeGreaterThan(100);
+        const times = fires.map((f) => Date.parse(f.time!));
+        const written = statSync(linux).mtimeMs;
+        // In order, the last (Feb 28) at or before the last write (a day of slack), the first (June) less than a year before it.
+        expect(times).toEqual([...times].sort((a, b) => a - b));
+        expect(times.at(-1)!).toBeLessThanOrEqual(written + 86_400_000);
+        expect(new Date(times.at(-1)!).getMonth()).toBe(1);
+        expect(new Date(times[0]!).getMonth()).toBe(5);
+        expect(times.at(-1)! - times[0]!).toBeLessThan(366 * 86_400_000);
+      });
+    });
   });
 });
 
