@@ -111,6 +111,6 @@ function inBlock(tools: EditorToolkit, kinds: readonly string[], body: RulesFile
 }
 
 /** The aliases `module` lines of the file declare. */
-export function aliases(file: RulesFile): string[] {
+function aliases(file: RulesFile): string[] {
   return file.statements.flatMap((s) => (s.kind === 'command' && s.name.value === 'module' && s.args[1] !== undefined ? [s.args[1].value] : []));
 }

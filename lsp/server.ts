@@ -52,7 +52,7 @@ export async function serve(connection: Connection, options: ServerOptions = {})
     const root = rootUri === null ? null : pathOf(rootUri);
     workspace = new Workspace(tools, documents, root, (uri, diagnostics, version) => {
       void connection.sendDiagnostics({ uri, diagnostics, ...(version === undefined ? {} : { version }) });
-    }, options.debounceMs ?? 30);
+    }, options.debounceMs ?? 30, (message) => connection.console.error(message));
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,

@@ -154,6 +154,6 @@ function patternAt(file: RulesFile, offset: number): Found | null {
 }
 
 /** Where a log path written in `rules` points: absolute as it is, else beside the rule file. */
-export function resolveLog(rules: string, log: string): string {
+function resolveLog(rules: string, log: string): string {
   return posix.isAbsolute(log) ? log : posix.join(posix.dirname(rules), log);
 }

@@ -30,6 +30,7 @@ export class Workspace {
     private readonly root: string | null,
     private readonly publish: Publish,
     private readonly delayMs: number,
+    private readonly report: (message: string) => void,
   ) {}
 
   /** The text of an open buffer, by absolute path. */
@@ -61,7 +62,12 @@ export class Workspace {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.checkNow();
+      try {
+        this.checkNow();
+      } catch (error) {
+        // A bug in a check must not end the server: the editor keeps its last diagnostics.
+        this.report(`rulec: checking failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      }
     }, this.delayMs);
   }
 

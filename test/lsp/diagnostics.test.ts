@@ -91,14 +91,18 @@ describe('lsp diagnostics', () => {
   });
 
   it('golden cases with an expected.diag: the same findings as rulec check', async () => {
+    const names = readdirSync(join(dir, 'golden'));
+    expect(names).toContain('broken-mix.rules');
     const client = await startClient(null);
     try {
-      for (const name of readdirSync(join(dir, 'golden'))) {
+      for (const name of names) {
         const path = join(dir, 'golden', name);
         client.published.length = 0;
         client.open(uri(path), readFileSync(path, 'utf8'));
         await client.diagnostics(uri(path), 1);
-        expect(asCheckJson(client)).toEqual((await checkJson(path)).sort(byPlace));
+        const expected = await checkJson(path);
+        expect(expected.length).toBeGreaterThan(0);
+        expect(asCheckJson(client)).toEqual(expected.sort(byPlace));
       }
     } finally {
       client.close();
