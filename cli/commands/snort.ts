@@ -93,7 +93,8 @@ export const snortCommand: Command = {
   async run(args, io) {
     const parsed = parseSnortArgs(args);
     const handlers: HandlerRequest[] = parsed.handlers;
-    const streams = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+    // A REPL needs the terminal itself; what is only written goes through io.
+    const streams = { out: { write: io.out }, err: { write: io.err }, terminal: { stdin: process.stdin, stdout: process.stdout } };
     if (parsed.files.length === 0) return serveSnort({ ...parsed, handlers }, streams);
     if (parsed.files.length > 1) throw new UsageError(`${parsed.files[1]}: one rule file at most`);
     if (parsed.listenerFlags.length > 0) throw new UsageError(`${parsed.listenerFlags.join(', ')}: with a rule file its snort blocks say where and how to listen`);

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendDatagrams } from '../../bench/snort-sender.js';
+import { main } from '../../cli/main.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { snortCorpus, snortCorpusPath } from '../runtime/sources/snort/helpers.js';
 import { BIN, tempDir } from './run-cli.js';
@@ -32,6 +33,26 @@ function startSnort(args: string[]) {
   return { child, out, socket: join(dir, 'snort_alert'), dir };
 }
 
+/**
+ * `rulec snort` in this process through the CLI's `main`; `stop()` is SIGTERM as its handler
+ * sees it (the event, not a signal: nothing else in this process is stopped).
+ */
+function snortHere(args: string[]) {
+  const { dir, remove } = tempDir('rulec-snort-here-');
+  cleanups.push(remove);
+  const out = { stdout: '', stderr: '', code: null as number | null };
+  const done = main(['snort', '--logdir', dir, ...args], { out: (t) => void (out.stdout += t), err: (t) => void (out.stderr += t) }).then((code) => {
+    out.code = code;
+    return code;
+  });
+  const stop = async (): Promise<number> => {
+    process.emit('SIGTERM', 'SIGTERM');
+    return done;
+  };
+  cleanups.push(() => void (out.code === null && process.emit('SIGTERM', 'SIGTERM')));
+  return { out, done, stop, socket: join(dir, 'snort_alert'), dir };
+}
+
 describe('rulec snort', () => {
   it('prints each alert as a JSON line by default, every field under Pigear\'s names', async () => {
     const snort = startSnort(['--classification-config', snortCorpusPath('idstools_classification.config.txt')]);
@@ -56,22 +77,22 @@ describe('rulec snort', () => {
   });
 
   it('stops at a datagram that is no alert, with a clear message; --serve-forever logs it and goes on', async () => {
-    const strict = startSnort([]);
+    const strict = snortHere([]);
     expect(await waitFor(() => strict.out.stderr.includes('listening on'), 15_000)).toBe(true);
     sendDatagrams(strict.socket, [REAL.subarray(0, 100)]);
-    expect(await waitFor(() => strict.out.exited, 10_000)).toBe(true);
-    expect(strict.out.code).toBe(1);
+    expect(await strict.done).toBe(1);
     expect(strict.out.stderr).toContain(`${strict.socket}: a datagram that is no alert: datagram of 100 bytes, variant snort2 sends 65864\n`);
     expect(strict.out.stderr).toContain('stopping at a datagram that is no alert (with --serve-forever');
 
-    const forever = startSnort(['--serve-forever']);
+    const forever = snortHere(['--serve-forever']);
     expect(await waitFor(() => forever.out.stderr.includes('listening on'), 15_000)).toBe(true);
     sendDatagrams(forever.socket, [REAL.subarray(0, 100), REAL]);
     expect(await waitFor(() => forever.out.stdout.includes('\n'), 10_000)).toBe(true);
-    expect(forever.out.exited).toBe(false);
-    expect(forever.out.stderr).toContain('listening on');
+    expect(forever.out.code).toBeNull();
     expect(forever.out.stderr).toContain('datagram of 100 bytes, variant snort2 sends 65864\n');
     expect(forever.out.stderr).toContain('listening goes on (--serve-forever)');
+    expect(await forever.stop()).toBe(0);
+    expect(forever.out.stderr).toContain(`${forever.dir}: 2 datagram(s) received, 1 alert(s), 1 bad`);
   });
 
   it('POSTs each alert as JSON to an HTTP server, retrying a 503', async () => {
@@ -92,22 +113,27 @@ describe('rulec snort', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     cleanups.push(() => server.close());
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`;
-    const snort = startSnort(['--handler', 'pigear.contrib.HttpSendHandler', `url=${url}`, 'backoff=50']);
+    const snort = snortHere(['--handler', 'pigear.contrib.HttpSendHandler', `url=${url}`, 'backoff=50']);
     expect(await waitFor(() => snort.out.stderr.includes('listening on'), 15_000)).toBe(true);
     sendDatagrams(snort.socket, [REAL]);
     expect(await waitFor(() => bodies.length === 1, 10_000)).toBe(true);
     expect(bodies[0]).toMatchObject({ sig_id: 20326, src: '127.0.0.1', dport: 5060 });
+    expect(await snort.stop()).toBe(0);
     expect(snort.out.stdout).toBe('');
   });
 
-  it('refuses a handler option it does not know, and a stray key=value', async () => {
-    const bad = startSnort(['--handler', 'http', 'ur=http://x']);
-    expect(await waitFor(() => bad.out.exited, 15_000)).toBe(true);
-    expect(bad.out.code).toBe(1);
+  it('refuses a handler option it does not know, a value of the wrong form, a stray key=value, and a mail handler without a rule file', async () => {
+    const bad = snortHere(['--handler', 'http', 'ur=http://x']);
+    expect(await bad.done).toBe(1);
     expect(bad.out.stderr).toContain('handler http takes url=, timeout=, retries=, backoff=, queue=, concurrency=, not ur=');
-    const stray = startSnort(['url=x']);
-    expect(await waitFor(() => stray.out.exited, 15_000)).toBe(true);
-    expect(stray.out.code).toBe(2);
+    const value = snortHere(['--handler', 'http', 'url=http://127.0.0.1:9/', 'retries=lots']);
+    expect(await value.done).toBe(1);
+    expect(value.out.stderr).toContain('handler http: retries=lots must be a whole number from 0 to 100');
+    const mail = snortHere(['--handler', 'mail']);
+    expect(await mail.done).toBe(1);
+    expect(mail.out.stderr).toContain('handler mail takes its settings (set to, set pgp, set smtp) from a rule file');
+    const stray = snortHere(['url=x']);
+    expect(await stray.done).toBe(2);
     expect(stray.out.stderr).toContain('url=x: key=value options follow the --handler they are for');
   });
 });

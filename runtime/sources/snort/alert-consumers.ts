@@ -53,6 +53,8 @@ export class AlertConsumers {
     private held: Held[],
     /** Rule names, for match reports. */
     readonly ruleNames: readonly string[],
+    /** The consumers handlers were taken over from, and which: `abandon` gives them back. */
+    private readonly takenFrom: { readonly previous: AlertConsumers; readonly handlers: readonly Held[] } | null,
   ) {}
 
   /**
@@ -86,7 +88,17 @@ export class AlertConsumers {
     const rules = (block.rules ?? []).filter((rule) => rule.alert !== undefined && rule.groupCount === CAPTURE_COUNT);
     const engine = new Engine(ruleModule(template, rules, block), { clock: deps.clock, actions: deps.actions, log: deps.log, replay: deps.replay });
     engine.start();
-    return new AlertConsumers(engine, rules.map((rule) => alertFilter(rule.alert!)), held, rules.map((rule) => rule.name));
+    const takenFrom = previous === null || taken.length === 0 ? null : { previous, handlers: taken };
+    return new AlertConsumers(engine, rules.map((rule) => alertFilter(rule.alert!)), held, rules.map((rule) => rule.name), takenFrom);
+  }
+
+  /** Undoes `open` (a reload that did not go through): handlers taken over go back, the others are closed. */
+  async abandon(): Promise<void> {
+    this.engine.stop();
+    const back = this.takenFrom?.handlers ?? [];
+    if (this.takenFrom !== null) this.takenFrom.previous.held.push(...back);
+    const own = this.held.splice(0).filter((h) => !back.includes(h));
+    await Promise.all(own.map((h) => h.handler.close(0)));
   }
 
   /** The indexes (in `ruleNames`) of the rules `alert` matches. */

@@ -9,7 +9,7 @@
 import { ActionRunner } from '../../actions/action-runner.js';
 import { LiveClock } from '../../clock/clock.js';
 import type { RuleModule } from '../../contract.js';
-import type { HandlerRequest } from '../../handlers/create-handler.js';
+import type { HandlerRequest, Output, Terminal } from '../../handlers/create-handler.js';
 import { Logger } from '../../log/logger.js';
 import type { AlertVariant, ByteOrder } from './alertpkt.js';
 import { DEFAULT_SNORT_CONF, resolveLogdir } from './logdir.js';
@@ -36,18 +36,18 @@ export interface SnortServeOptions {
   readonly baseDir?: string;
 }
 
-/** Where it reads and writes. */
+/** Where it writes: JSON lines to `out`, its log to `err`; a `repl` handler talks on `terminal`. */
 export interface SnortIo {
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  readonly stderr: NodeJS.WritableStream;
-  readonly stdin: NodeJS.ReadableStream;
+  readonly out: Output;
+  readonly err: Output;
+  readonly terminal: Terminal | string;
 }
 
 const DRAIN_MS = 3_000;
 
 /** Runs until SIGINT or SIGTERM (0) or a datagram that does not decode without `serveForever` (1); 1 when it cannot start. */
 export async function serveSnort(options: SnortServeOptions, io: SnortIo): Promise<number> {
-  const log = new Logger({ level: options.debug ? 'debug' : 'info', stdout: io.stderr });
+  const log = new Logger({ level: options.debug ? 'debug' : 'info', stdout: io.err });
   const blocks = options.modules === undefined ? [commandLineBlock(options, log)] : SnortService.blocksOf(options.modules);
   if (blocks.length === 0) {
     log.error(null, 'the rule file has no snort block and no item with `snort =`: nothing to listen for');
@@ -81,9 +81,9 @@ export async function serveSnort(options: SnortServeOptions, io: SnortIo): Promi
         log,
         clock: new LiveClock(),
         actions,
-        output: io.stdout,
-        terminal: { stdin: io.stdin, stdout: io.stdout },
-        baseDir: options.baseDir ?? process.cwd(),
+        output: io.out,
+        terminal: io.terminal,
+        baseDir: options.modules === undefined ? null : (options.baseDir ?? process.cwd()),
       },
       {
         onBad: () => {

@@ -31,8 +31,8 @@ export interface SnortServiceContext {
   /** See `HandlerDeps`. */
   readonly output: Output | string;
   readonly terminal: Terminal | string;
-  /** The rule file's directory: a mail handler's relative key and spool paths are read from it. */
-  readonly baseDir: string;
+  /** The rule file's directory: a mail handler's relative key and spool paths are read from it; null without a rule file (no mail settings). */
+  readonly baseDir: string | null;
 }
 
 /** How a datagram that is no alert is met: logged and passed over (a daemon), or also reported to `onBad`. */
@@ -112,8 +112,8 @@ export class SnortService {
         prepared.push({ block, consumers, classes });
       }
     } catch (error) {
-      // Handlers taken over went back only if the open that took them failed: close what was made.
-      await Promise.all(prepared.map((p) => p.consumers.close(0)));
+      // The running blocks go on as they were: what was taken from them goes back.
+      await Promise.all(prepared.map((p) => p.consumers.abandon()));
       throw error;
     }
     const keptRunning = new Set(kept.values());
@@ -166,7 +166,7 @@ export class SnortService {
       log,
       output,
       terminal,
-      mail: template === undefined ? null : { settings: template.settings, baseDir, stateDir: template.engine.stateDir },
+      mail: template === undefined || baseDir === null ? null : { settings: template.settings, baseDir, stateDir: template.engine.stateDir },
     };
     return { log, clock, actions, handlers };
   }

@@ -75,6 +75,19 @@ describe('SnortService', () => {
     expect(stats!.rules.map((r) => [r.name, r.matched])).toEqual([['BEFORE', 1], ['AFTER', 1]]);
   });
 
+  it('gives the handlers it took over back when a later block of the reload cannot be made', async () => {
+    const [one, two] = [scratch(), scratch()];
+    const fired: string[] = [];
+    service = start(one, fired, []);
+    await service.start([await module(one, block(one, 'ONE') + block(two, 'TWO'))]);
+    const broken = block(two, 'TWO').replace(`file=${join(two, 'alerts.jsonl')}`, `file=${join(two, 'gone', 'x.jsonl')}`);
+    await expect(service.replace([await module(one, block(one, 'ONE') + broken)])).rejects.toThrow(`${two}: ENOENT`);
+    sendDatagrams(join(one, 'snort_alert'), [REAL]);
+    expect(await waitFor(() => fired.length === 1)).toBe(true);
+    // The json handler of the first block was taken by the failed reload and given back, still open.
+    expect(service.stats()[0]!.handlers).toEqual([{ name: `json ${join(one, 'alerts.jsonl')}`, handled: 1, failed: 0, dropped: 0 }]);
+  });
+
   it('binds again when the sockets change, and keeps the running blocks when the new ones cannot be set up', async () => {
     const dir = scratch();
     const fired: string[] = [];
