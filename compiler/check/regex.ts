@@ -34,6 +34,11 @@ interface Analysis {
 const analyses = new Map<string, Analysis>();
 const MAX_ANALYSES = 4096;
 
+/** Forgets every remembered analysis (benchmarks of a first check). */
+export function forgetRegexAnalyses(): void {
+  analyses.clear();
+}
+
 function analyse(source: string, flags: string): Analysis {
   const key = `${flags}\u0000${source}`;
   const known = analyses.get(key);
