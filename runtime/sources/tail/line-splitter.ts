@@ -15,6 +15,12 @@ const NONE: readonly number[] = Object.freeze([]);
 const CR = 0x0d;
 /** Bytes of an ASCII chunk decoded at once (see `segment`). */
 const SEGMENT_BYTES = 32 * 1024;
+/**
+ * In a chunk that is not all ASCII, blocks of this many bytes are checked each at once: a line
+ * inside ASCII blocks is ASCII, and only the lines touching another block are checked one by one.
+ */
+const ASCII_BLOCK = 4096;
+const ASCII_BLOCK_SHIFT = 12;
 
 /** `end`, or one less when the bytes from `start` to `end` end in a CR. */
 function withoutCR(bytes: Buffer, start: number, end: number): number {
@@ -61,6 +67,8 @@ export class LineSplitter {
   private consumedOffset: number;
   private starts: Int32Array = new Int32Array(1024);
   private ends: Int32Array = new Int32Array(1024);
+  /** For a chunk that is not all ASCII: whether each ASCII_BLOCK of it is (1) or not (0). */
+  private blocks: Uint8Array = new Uint8Array(64);
 
   constructor(
     private readonly lineMax: number,
@@ -89,7 +97,10 @@ export class LineSplitter {
     const lines: string[] = [];
     let cut: number[] | null = null;
     // Log chunks are mostly ASCII: then latin1 decodes them (the same text, cheaper than UTF-8).
-    const ascii = isAscii(chunk);
+    // One non-ASCII byte in a chunk leaves its other lines ASCII: they keep their bytes too.
+    const allAscii = isAscii(chunk);
+    if (!allAscii) this.markBlocks(chunk);
+    let placed = false;
     let pos = 0;
     while (pos < chunk.length) {
       const nl = chunk.indexOf(NEWLINE, pos);
@@ -105,7 +116,7 @@ export class LineSplitter {
       // A CR before the newline is not part of the line; one that ends the chunk may turn out so.
       const last = end > pos ? chunk[end - 1] : this.lastPendingByte();
       if (end - pos - (last === CR ? 1 : 0) > room) {
-        if (ascii) this.place(lines.length, -1, -1);
+        this.place(lines.length, -1, -1);
         (cut ??= []).push(lines.length);
         lines.push(this.cut(chunk, pos, room));
         this.consumedOffset += this.pendingLength + (end - pos);
@@ -123,14 +134,17 @@ export class LineSplitter {
         this.pendingLength += chunk.length - pos;
         pos = chunk.length;
       } else {
-        if (ascii) this.place(lines.length, this.pendingLength === 0 ? pos : -1, withoutCR(chunk, pos, end));
+        const whole = this.pendingLength === 0;
+        const ascii = allAscii || (whole && this.lineIsAscii(chunk, pos, end));
+        this.place(lines.length, whole && ascii ? pos : -1, withoutCR(chunk, pos, end));
+        placed ||= whole && ascii;
         lines.push(this.complete(chunk, pos, end, ascii));
         this.consumedOffset += this.pendingLength + (end - pos) + 1;
         this.clearPending();
         pos = nl + 1;
       }
     }
-    const bytes = ascii && lines.length > 0 ? { bytes: chunk, starts: this.starts, ends: this.ends } : null;
+    const bytes = placed ? { bytes: chunk, starts: this.starts, ends: this.ends } : null;
     this.segment = null;
     return { lines, cut: cut ?? NONE, ascii: bytes };
   }
@@ -151,6 +165,21 @@ export class LineSplitter {
     this.discardingNow = false;
     this.consumedOffset = offset;
     return dropped;
+  }
+
+  /** Marks which ASCII_BLOCKs of `chunk` are ASCII. */
+  private markBlocks(chunk: Buffer): void {
+    const count = (chunk.length + ASCII_BLOCK - 1) >>> ASCII_BLOCK_SHIFT;
+    if (this.blocks.length < count) this.blocks = new Uint8Array(count);
+    for (let b = 0; b < count; b++) this.blocks[b] = isAscii(chunk.subarray(b << ASCII_BLOCK_SHIFT, (b + 1) << ASCII_BLOCK_SHIFT)) ? 1 : 0;
+  }
+
+  /** Whether `chunk[start, end)` is ASCII, in a chunk that is not all ASCII (markBlocks ran). */
+  private lineIsAscii(chunk: Buffer, start: number, end: number): boolean {
+    const last = end > start ? (end - 1) >>> ASCII_BLOCK_SHIFT : start >>> ASCII_BLOCK_SHIFT;
+    let b = start >>> ASCII_BLOCK_SHIFT;
+    while (b <= last && this.blocks[b] === 1) b++;
+    return b > last || isAscii(chunk.subarray(start, end));
   }
 
   private place(line: number, start: number, end: number): void {

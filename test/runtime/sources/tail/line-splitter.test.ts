@@ -123,4 +123,20 @@ describe('LineSplitter', () => {
     expect(sp.push(b('é\n')).ascii).toBeNull();
     expect(sp.push(b('no nl')).ascii).toBeNull();
   });
+
+  it('places the ASCII lines of a chunk that holds other bytes too, and only those', () => {
+    // 300 KB: one line with é far into the chunk, one whose block holds é but which is ASCII.
+    const want: string[] = [];
+    for (let i = 0; i < 3000; i++) want.push(i === 1500 ? `line ${i} caf\u00e9` : `line ${i} ${'x'.repeat(90)}`);
+    const chunk = b(`${want.join('\n')}\n`);
+    const { lines, ascii } = new LineSplitter(64 * 1024, 0).push(chunk);
+    expect(lines).toEqual(want);
+    expect(ascii).not.toBeNull();
+    const placed = lines.map((_, k) => (ascii!.starts[k] === -1 ? null : chunk.toString('latin1', ascii!.starts[k], ascii!.ends[k])));
+    expect(placed.filter((line) => line === null)).toHaveLength(1);
+    expect(placed[1500]).toBeNull();
+    expect(placed[1499]).toBe(want[1499]);
+    expect(placed[1501]).toBe(want[1501]);
+    expect(placed.every((line, k) => line === null || line === want[k])).toBe(true);
+  });
 });
