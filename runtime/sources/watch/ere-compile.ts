@@ -1,7 +1,9 @@
 /**
  * A parsed POSIX ERE (ere-parse.ts) as a JavaScript RegExp, and the literals every match
  * contains, for the prefilter. The RegExp takes no flags: then V8 may finish a match that
- * backtracks too long on its linear-time engine (runtime/engine/linear-regex-fallback.ts).
+ * backtracks too long on its linear-time engine (runtime/engine/linear-regex-fallback.ts). A
+ * pattern with a back reference cannot go there, so it is marked to run under the per-line
+ * deadline (runtime/engine/regex-deadline.ts).
  *
  * Matching is only ever "does the line match", so POSIX's leftmost-longest rule and
  * JavaScript's leftmost-first one give the same answer. A back reference is kept when its group
@@ -19,6 +21,14 @@ export interface CompiledEre {
   readonly regex: RegExp;
   readonly literals: readonly string[] | null;
   readonly required: readonly string[];
+  /** Outside V8's linear-time engine (a back reference): run under the per-line deadline. */
+  readonly deadline: boolean;
+  /**
+   * For a `deadline` pattern: a regex V8's linear-time engine can take that matches every line
+   * the pattern matches (each back reference stands for its group's pattern), tried first so
+   * that only the lines it matches run under the deadline. Null when there is none.
+   */
+  readonly screen: RegExp | null;
 }
 
 /** Parses and compiles one pattern; throws EreError. */
@@ -34,7 +44,23 @@ export function compileEre(pattern: string): CompiledEre {
   }
   const required = new Set<string>();
   allRequired(node, required);
-  return { regex, literals: bestLiterals(node), required: [...required] };
+  const deadline = hasBackref(node);
+  return { regex, literals: bestLiterals(node), required: [...required], deadline, screen: deadline ? screenOf(node) : null };
+}
+
+/** See `CompiledEre.screen`; null when the pattern has a lookaround (`\<`, `\>`), which keeps any regex off the linear engine. */
+function screenOf(root: EreNode): RegExp | null {
+  const groups = new Map<number, EreNode>();
+  let lookaround = false;
+  const visit = (node: EreNode): void => {
+    if (node.t === 'group') groups.set(node.index, node.body);
+    if (node.t === 'assert' && (node.kind === 'wordstart' || node.kind === 'wordend')) lookaround = true;
+    if (node.t === 'seq') node.items.forEach(visit);
+    else if (node.t === 'alt') node.alts.forEach(visit);
+    else if (node.t === 'group' || node.t === 'repeat') visit(node.body);
+  };
+  visit(root);
+  return lookaround ? null : new RegExp(emit(root, groups));
 }
 
 /** Groups that take part in every match of the whole pattern. */
@@ -52,6 +78,22 @@ function certainGroups(node: EreNode, into: Set<number>): void {
       return;
     default:
       return;
+  }
+}
+
+function hasBackref(node: EreNode): boolean {
+  switch (node.t) {
+    case 'backref':
+      return true;
+    case 'seq':
+      return node.items.some(hasBackref);
+    case 'alt':
+      return node.alts.some(hasBackref);
+    case 'group':
+    case 'repeat':
+      return hasBackref(node.body);
+    default:
+      return false;
   }
 }
 
@@ -92,7 +134,13 @@ function single(node: EreNode): boolean {
   return node.t === 'char' || node.t === 'any' || node.t === 'set' || node.t === 'group';
 }
 
-function emit(node: EreNode): string {
+/**
+ * The RegExp source of `node`. With `groups`, a back reference is written as its group's
+ * pattern rather than its text: a regex that matches every line the pattern matches, and more,
+ * but that V8's linear-time engine can take (`screen`).
+ */
+function emit(node: EreNode, groups?: ReadonlyMap<number, EreNode>): string {
+  const emit1 = (child: EreNode): string => emit(child, groups);
   switch (node.t) {
     case 'char':
       return unit(node.c);
@@ -103,22 +151,24 @@ function emit(node: EreNode): string {
       return `[${node.negated ? '^' : ''}${body}]`;
     }
     case 'seq':
-      return node.items.map((item) => (item.t === 'alt' ? `(?:${emit(item)})` : emit(item))).join('');
+      return node.items.map((item) => (item.t === 'alt' ? `(?:${emit1(item)})` : emit1(item))).join('');
     case 'alt':
-      return node.alts.map(emit).join('|');
+      return node.alts.map(emit1).join('|');
     case 'group':
-      return `(${emit(node.body)})`;
+      return `(${emit1(node.body)})`;
     case 'repeat': {
-      const body = single(node.body) ? emit(node.body) : `(?:${emit(node.body)})`;
+      const body = single(node.body) ? emit1(node.body) : `(?:${emit1(node.body)})`;
       const { min, max } = node;
       const q = max === null ? (min === 0 ? '*' : min === 1 ? '+' : `{${min},}`) : min === 0 && max === 1 ? '?' : min === max ? `{${min}}` : `{${min},${max}}`;
       return body + q;
     }
     case 'assert':
       return ASSERTS[node.kind]!;
-    case 'backref':
+    case 'backref': {
+      const group = groups?.get(node.index);
       // A group, so that a digit after it is not read as part of the number.
-      return `(?:\\${node.index})`;
+      return group === undefined ? `(?:\\${node.index})` : `(?:${emit1(group)})`;
+    }
   }
 }
 
@@ -128,6 +178,15 @@ const MAX_EXACT_LENGTH = 64;
 
 /** Every string `node` can match when there are few (null: too many, or unbounded). */
 function exact(node: EreNode): string[] | null {
+  // The literal analyses ask about the same nodes over and over: each is worked out once.
+  let known = exactOf.get(node);
+  if (known === undefined) exactOf.set(node, (known = exactNow(node)));
+  return known;
+}
+
+const exactOf = new WeakMap<EreNode, string[] | null>();
+
+function exactNow(node: EreNode): string[] | null {
   switch (node.t) {
     case 'char':
       return [String.fromCharCode(node.c)];
@@ -145,11 +204,11 @@ function exact(node: EreNode): string[] | null {
     case 'group':
       return exact(node.body);
     case 'seq': {
+      // Most sequences hold an item that is not exact: find out before building any string.
+      if (node.items.some((item) => exact(item) === null)) return null;
       let out: string[] = [''];
       for (const item of node.items) {
-        const next = exact(item);
-        if (next === null) return null;
-        out = product(out, next);
+        out = product(out, exact(item)!);
         if (out.length === 0) return null;
       }
       return out;
@@ -165,10 +224,12 @@ function exact(node: EreNode): string[] | null {
       return unique.length <= MAX_EXACT ? unique : null;
     }
     case 'repeat': {
-      if (node.max !== node.min || node.min > 8) return null;
-      let out: string[] = [''];
       const body = exact(node.body);
       if (body === null) return null;
+      // `x?`: x or nothing.
+      if (node.min === 0 && node.max === 1) return body.includes('') ? body : [...body, ''];
+      if (node.max !== node.min || node.min > 8) return null;
+      let out: string[] = [''];
       for (let k = 0; k < node.min; k++) out = product(out, body);
       return out.length === 0 ? null : out;
     }
@@ -179,20 +240,32 @@ function exact(node: EreNode): string[] | null {
 
 /** All concatenations, or [] when there would be too many or too long ones. */
 function product(a: readonly string[], b: readonly string[]): string[] {
+  if (a.length === 1 && b.length === 1) {
+    const joined = a[0]! + b[0]!;
+    return joined.length > MAX_EXACT_LENGTH ? [] : [joined];
+  }
   if (a.length * b.length > MAX_EXACT) return [];
   const out: string[] = [];
   for (const x of a) for (const y of b) out.push(x + y);
   return out.some((s) => s.length > MAX_EXACT_LENGTH) ? [] : [...new Set(out)];
 }
 
-/** Higher is better: the shortest literal's length, then fewer alternatives. */
+/**
+ * A key's shortest string at which it is selective enough that fewer strings count for more
+ * than more length: each string of a key is an entry of the prefilter's index, and a shorter
+ * key slows its scan for every line (runtime/prefilter/gram-index.ts).
+ */
+const LONG_ENOUGH = 10;
+
+/** Higher is better: the shortest literal's length up to LONG_ENOUGH, then fewer alternatives, then length. */
 function score(set: readonly string[]): number {
-  return Math.min(...set.map((s) => s.length)) * 64 - set.length;
+  const shortest = Math.min(...set.map((s) => s.length));
+  return Math.min(shortest, LONG_ENOUGH) * 64 * 256 - set.length * 256 + Math.min(shortest, 255);
 }
 
 function better(a: string[] | null, b: string[] | null): string[] | null {
-  if (a === null || a.some((s) => s === '')) return b;
-  if (b === null || b.some((s) => s === '')) return a;
+  if (a === null || a.length === 0 || a.some((s) => s === '')) return b;
+  if (b === null || b.length === 0 || b.some((s) => s === '')) return a;
   return score(b) > score(a) ? b : a;
 }
 
@@ -214,8 +287,22 @@ function bestLiterals(node: EreNode): string[] | null {
     }
     case 'seq': {
       let best: string[] | null = null;
-      // Runs of items whose exact strings are known, concatenated.
+      // Runs of items whose exact strings are known, concatenated. A run shorter than
+      // LONG_ENOUGH also tries the strings the item before it ends with and those the item
+      // after it starts with (` ovpn-` rather than `ovpn-` in ` (openvpn|ovpn-[a-z]+)`).
       let run: string[] = [''];
+      let lead: string[] | null = null;
+      const close = (next: EreNode | null): void => {
+        best = better(best, run);
+        if (run.every((text) => text.length >= LONG_ENOUGH)) return;
+        const starts = next === null ? null : ends(next, 'start');
+        const led = lead === null ? null : product(lead, run);
+        best = better(best, led);
+        if (starts !== null) {
+          best = better(best, product(run, starts));
+          if (led !== null && led.length > 0) best = better(best, product(led, starts));
+        }
+      };
       for (const item of node.items) {
         const fixed = exact(item);
         const joined = fixed === null ? [] : product(run, fixed);
@@ -223,17 +310,68 @@ function bestLiterals(node: EreNode): string[] | null {
           run = joined;
           continue;
         }
-        best = better(best, run);
+        close(item);
         best = better(best, bestLiterals(item));
         // An item too wide to join still starts the next run with its own strings.
         run = fixed ?? [''];
+        lead = fixed === null ? ends(item, 'end') : null;
       }
-      return better(best, run);
+      close(null);
+      return best;
     }
     default: {
       const fixed = exact(node);
       return fixed !== null && fixed.every((s) => s !== '') ? fixed : null;
     }
+  }
+}
+
+/**
+ * Strings one of which every match of `node` starts with (`side` 'start') or ends with ('end'),
+ * at most `room` of them; null when none is known. Extends a literal run across an item that
+ * is not exact, so the run's key gets longer.
+ */
+function ends(node: EreNode, side: 'start' | 'end', room = MAX_EXACT): string[] | null {
+  const fixed = exact(node);
+  if (fixed !== null && fixed.length <= room) return fixed;
+  switch (node.t) {
+    case 'group':
+      return ends(node.body, side, room);
+    case 'repeat':
+      return node.min >= 1 ? ends(node.body, side, room) : null;
+    case 'alt': {
+      // Each alternative gets its share, so that the union stays within `room`.
+      const share = Math.floor(room / node.alts.length);
+      if (share === 0) return null;
+      const all: string[] = [];
+      for (const alt of node.alts) {
+        const one = ends(alt, side, share);
+        if (one === null || one.includes('')) return null;
+        all.push(...one);
+      }
+      return [...new Set(all)];
+    }
+    case 'seq': {
+      const items = side === 'start' ? node.items : [...node.items].reverse();
+      const join = (a: readonly string[], b: readonly string[]): string[] => (side === 'start' ? product(a, b) : product(b, a));
+      let out: string[] = [''];
+      for (const item of items) {
+        const whole = exact(item);
+        const joined = whole === null ? [] : join(out, whole);
+        if (joined.length > 0 && joined.length <= room) {
+          out = joined;
+          continue;
+        }
+        // The item is where the known part ends: what it starts (or ends) with, if that fits.
+        const part = ends(item, side, Math.max(1, Math.floor(room / out.length)));
+        const extended = part === null ? [] : join(out, part);
+        if (extended.length > 0 && extended.length <= room) out = extended;
+        break;
+      }
+      return out.includes('') ? null : out;
+    }
+    default:
+      return null;
   }
 }
 

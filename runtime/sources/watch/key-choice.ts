@@ -13,12 +13,18 @@
 const BITS = 16;
 const GRAM = 4;
 
+/** A code unit as the prefilter compares it: ASCII letters in lower case. */
+function fold(c: number): number {
+  return c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+}
+
+/** A 4-gram's hash, case-folded: the prefilter finds a key in either case, so a key is as frequent as its folded form. */
 function gramHash(text: string, at: number): number {
   const h =
-    (text.charCodeAt(at) * 0x9e3779b1) ^
-    Math.imul(text.charCodeAt(at + 1), 0x85ebca6b) ^
-    Math.imul(text.charCodeAt(at + 2), 0xc2b2ae35) ^
-    Math.imul(text.charCodeAt(at + 3), 0x27d4eb2f);
+    (fold(text.charCodeAt(at)) * 0x9e3779b1) ^
+    Math.imul(fold(text.charCodeAt(at + 1)), 0x85ebca6b) ^
+    Math.imul(fold(text.charCodeAt(at + 2)), 0xc2b2ae35) ^
+    Math.imul(fold(text.charCodeAt(at + 3)), 0x27d4eb2f);
   return Math.imul(h, 0x9e3779b1) >>> (32 - BITS);
 }
 

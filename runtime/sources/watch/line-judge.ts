@@ -9,17 +9,28 @@
  * (runtime/prefilter) finds the few patterns whose key a line holds in one pass over it, probing
  * the bytes of a batch of ASCII lines in WebAssembly. A candidate then checks the other strings
  * its matches must hold (`includes`), and only then runs its regex. Most lines have no candidate.
+ *
+ * No line stalls a report: a regex outside V8's linear-time engine (a back reference, a
+ * lookaround the compiler could not rewrite) runs under the per-line deadline
+ * (runtime/engine/regex-deadline.ts), and so does every regex on a line longer than LONG_LINE,
+ * where even the linear engine takes long. A test abandoned there decides nothing: the line is
+ * reported (an ignore that could not decide does not ignore it, a filter that could not decide
+ * lets it through), and counted in `unjudged`.
  */
+import { RegexDeadline } from '../../engine/regex-deadline.js';
 import { Prefilter } from '../../prefilter/prefilter.js';
 import type { AsciiLineBytes } from '../tail/types.js';
 import type { ListPattern } from './ignore-lists.js';
 import { chooseKey, GramSample } from './key-choice.js';
 
-/** One `=~`/`!~` test; `literals`, when known, are strings one of which every match contains. */
+/** One `=~`/`!~` test. */
 export interface JudgeOperand {
   readonly negated: boolean;
   readonly test: (line: string) => boolean;
-  readonly literals?: readonly string[] | null;
+  /** Strings every match of the regex holds, all of them (ASCII lower case when it ignores case); absent: none known. */
+  readonly literals?: readonly string[];
+  /** The regex is outside V8's linear-time engine: it runs under the per-line deadline. */
+  readonly deadline?: boolean;
 }
 
 /** Operands that must all hold. */
@@ -27,13 +38,35 @@ export interface JudgeGroup {
   readonly operands: readonly JudgeOperand[];
 }
 
-/** Entry `k`: a group of the block, or a list pattern (matched against the line without trailing blanks). */
+/** A regex's answer: it matched, it did not, or it ran past its deadline and was abandoned. */
+type Verdict = boolean | 'abandoned';
+
+/**
+ * Entry `k`: a group of the block, or a list pattern (matched against the line without trailing
+ * blanks). `options` are the keys it may be found by (each a set of strings, one of which every
+ * line it matches holds); `guarded` when some regex of it runs under the deadline on every line.
+ */
 type Entry =
-  | { readonly kind: 'group'; readonly group: JudgeGroup; readonly options: readonly (readonly string[])[] }
-  | { readonly kind: 'list'; readonly regex: RegExp; readonly required: readonly string[]; readonly options: readonly (readonly string[])[] };
+  | { readonly kind: 'group'; readonly group: JudgeGroup; readonly options: readonly (readonly string[])[]; readonly guarded: boolean }
+  | {
+      readonly kind: 'list';
+      readonly regex: RegExp;
+      /** Tried before a guarded regex: a line it does not match, the regex does not either (CompiledEre.screen). */
+      readonly screen: RegExp | null;
+      readonly required: readonly string[];
+      readonly options: readonly (readonly string[])[];
+      readonly guarded: boolean;
+    };
 
 /** Characters of the log's first lines the keys are chosen by. */
-const SAMPLE_CHARS = 64 * 1024;
+const SAMPLE_CHARS = 256 * 1024;
+/**
+ * Lines longer than this run every regex under the deadline, as the engine's items do
+ * (runtime/engine/engine.ts): up to it V8's linear-time fallback keeps any pattern within a few
+ * milliseconds, above it that takes long enough to stall a report of many such lines.
+ */
+const LONG_LINE = 4096;
+const MATCHED = { captures: [] as string[] };
 
 /** logcheck strips trailing whitespace (`sed 's/[[:space:]]\+$//'`) before its lists see a line. */
 function withoutTrailingSpace(line: string): string {
@@ -43,17 +76,6 @@ function withoutTrailingSpace(line: string): string {
     if (c !== 0x20 && (c < 0x09 || c > 0x0d)) break;
   }
   return end === line.length ? line : line.slice(0, end);
-}
-
-function holds(group: JudgeGroup, line: string): boolean {
-  for (const operand of group.operands) if (operand.test(line) === operand.negated) return false;
-  return true;
-}
-
-function listMatches(entry: Extract<Entry, { kind: 'list' }>, line: string, trimmed: string): boolean {
-  const required = entry.required;
-  for (let r = 0; r < required.length; r++) if (!line.includes(required[r]!)) return false;
-  return entry.regex.test(trimmed);
 }
 
 function isAscii(text: string): boolean {
@@ -71,46 +93,18 @@ function asciiProbe(line: string): string {
 }
 
 /**
- * Keys shorter than this are not given to the prefilter: more than a few of them turn its gram
- * index off (each costs a native regex test per line, see runtime/prefilter), while an
- * `includes` per line costs less. Their entries are tried on every line, key first.
+ * Key strings shorter than this are not given to the prefilter: more than a few of them turn
+ * its gram index off, and any one makes it probe more often on every line (runtime/prefilter).
+ * One native test of them all settles, on most lines, every entry they key.
  */
 const SHORT_KEY = 6;
 
-/**
- * Bytes for the ASCII lines of a batch the reader read in a chunk that was not all ASCII (one
- * non-ASCII byte anywhere in 256 KiB makes it so), so that they too are scanned a block at a
- * time; the other lines get no bytes (start -1) and are probed one by one.
- */
-function asciiLineBytes(lines: readonly string[]): AsciiLineBytes {
-  const text = lines.join('\n');
-  const bytes = Buffer.from(text, 'latin1');
-  const starts = new Int32Array(lines.length);
-  const ends = new Int32Array(lines.length);
-  let at = 0;
-  for (let k = 0; k < lines.length; k++) {
-    starts[k] = at;
-    at += lines[k]!.length;
-    ends[k] = at;
-    at += 1;
-  }
-  // The few lines that are not ASCII, found by one native scan of the text.
-  NOT_ASCII.lastIndex = 0;
-  for (let m = NOT_ASCII.exec(text), k = 0; m !== null; m = NOT_ASCII.exec(text)) {
-    while (ends[k]! < m.index) k++;
-    starts[k] = -1;
-    NOT_ASCII.lastIndex = ends[k]! + 1;
-  }
-  return { bytes, starts, ends };
-}
-
-const NOT_ASCII = /[^\x00-\x7f]/g;
-
 const SYNTAX = /[\\^$.*+?()[\]{}|/]/g;
 
-function shortKeysTest(keys: readonly (readonly string[])[]): RegExp | null {
-  const all = [...new Set(keys.flat())];
-  return all.length === 0 ? null : new RegExp(all.map((text) => text.replace(SYNTAX, '\\$&')).join('|'));
+/** A case-insensitive test for any of `texts` (the prefilter's keys compare case-folded too); null for none. */
+function anyOf(texts: readonly string[]): RegExp | null {
+  const all = [...new Set(texts)];
+  return all.length === 0 ? null : new RegExp(all.map((text) => text.replace(SYNTAX, '\\$&')).join('|'), 'i');
 }
 
 /** The prefilter, once the keys are chosen, and what it maps back to. */
@@ -118,14 +112,45 @@ interface Keyed {
   readonly prefilter: Prefilter;
   /** Prefilter item j → entry. */
   readonly entryOf: Int32Array;
-  /** Entries every line must try (no key known, or a short one), with the key a line must hold one of ([] for none). */
+  /** Entries with no key: every line tries them. */
   readonly always: Int32Array;
-  readonly alwaysKeys: readonly (readonly string[])[];
-  /** Finds whether a line holds any of the short keys, in one native test; null when there are none. */
-  readonly shortKeys: RegExp | null;
+  /** Entries some of whose key strings are short, with a test for those strings. */
+  readonly short: Int32Array;
+  readonly shortTests: readonly RegExp[];
+  /** Finds whether a line holds any of the short strings, in one native test; null when there are none. */
+  readonly anyShort: RegExp | null;
+  /** By entry: a test for its key (null: none), so that a deadline window computes only lines it will be asked about. */
+  readonly keyTests: readonly (RegExp | null)[];
   /** Every key is ASCII, so a line that is not can be probed as `asciiProbe` of it. */
   readonly asciiKeys: boolean;
 }
+
+/** Growable pairs of numbers (line, entry) waiting for a guarded regex. */
+class Pairs {
+  lines: Int32Array = new Int32Array(1024);
+  entries: Int32Array = new Int32Array(1024);
+  count = 0;
+
+  push(line: number, entry: number): void {
+    if (this.count === this.lines.length) {
+      const grow = (from: Int32Array): Int32Array => {
+        const to = new Int32Array(from.length * 2);
+        to.set(from);
+        return to;
+      };
+      this.lines = grow(this.lines);
+      this.entries = grow(this.entries);
+    }
+    this.lines[this.count] = line;
+    this.entries[this.count++] = entry;
+  }
+}
+
+/** What the first pass over a line found. */
+const IGNORED = 0;
+const REPORTED = 1;
+/** Only guarded regexes are left to decide it (`judgeBatch`'s second pass); reported unless one ignores it. */
+const PENDING = 2;
 
 /** Which lines a watch block reports; see the file comment. */
 export class LineJudge {
@@ -133,7 +158,19 @@ export class LineJudge {
   private keyed: Keyed | null = null;
   private readonly seen: Uint32Array;
   private stamp = 0;
-  private batch: AsciiLineBytes | null = null;
+  /** The lines the deadline runners of long lines and filters see (a batch, or one line). */
+  private lines: readonly string[] = [];
+  /** Deadline runners by entry (or -1 - g for filter g) and operand (a list pattern's is 0), made when first needed. */
+  private readonly runners = new Map<number, RegexDeadline[]>();
+  private abandonedNow = false;
+  private states = new Uint8Array(4096);
+  /** By line of the batch: a test on it was abandoned (counted in `unjudged` if it is reported). */
+  private unsure = new Uint8Array(4096);
+  private readonly pending = new Pairs();
+  /** When the first pass defers guarded entries (a batch) rather than running them at once (one line). */
+  private deferring = false;
+  /** Lines reported because a regex ran past its deadline on them (see the file comment). */
+  unjudged = 0;
 
   constructor(
     ignore: readonly JudgeGroup[],
@@ -141,12 +178,12 @@ export class LineJudge {
     lists: readonly ListPattern[] = [],
   ) {
     for (const group of ignore) {
-      const options = group.operands.flatMap((operand) => (operand.negated || !operand.literals ? [] : [operand.literals]));
-      this.entries.push({ kind: 'group', group, options });
+      const options = group.operands.flatMap((operand) => (operand.negated ? [] : (operand.literals ?? []).map((text) => [text])));
+      this.entries.push({ kind: 'group', group, options, guarded: group.operands.some((operand) => operand.deadline === true) });
     }
     for (const pattern of lists) {
       const options = [...pattern.required.map((text) => [text]), ...(pattern.literals === null ? [] : [pattern.literals])];
-      this.entries.push({ kind: 'list', regex: pattern.regex, required: pattern.required, options });
+      this.entries.push({ kind: 'list', regex: pattern.regex, screen: pattern.screen, required: pattern.required, options, guarded: pattern.deadline });
     }
     this.seen = new Uint32Array(this.entries.length);
   }
@@ -162,14 +199,21 @@ export class LineJudge {
     const grams = new GramSample(sample);
     const items: { entry: number; key: string }[] = [];
     const always: number[] = [];
-    const alwaysKeys: (readonly string[])[] = [];
+    const short: number[] = [];
+    const shortTests: RegExp[] = [];
+    const shortTexts: string[] = [];
+    const keyTests: (RegExp | null)[] = [];
     this.entries.forEach((entry, k) => {
       const key = chooseKey(entry.options, grams);
-      if (key === null || key.some((text) => text.length < SHORT_KEY)) {
-        always.push(k);
-        alwaysKeys.push(key ?? []);
-      } else {
-        for (const text of key) items.push({ entry: k, key: text });
+      keyTests.push(key === null ? null : anyOf(key));
+      if (key === null) return void always.push(k);
+      // Long strings of a key go to the prefilter; the short ones are tested natively.
+      for (const text of key) if (text.length >= SHORT_KEY) items.push({ entry: k, key: text });
+      const shortOnes = key.filter((text) => text.length < SHORT_KEY);
+      if (shortOnes.length > 0) {
+        short.push(k);
+        shortTests.push(anyOf(shortOnes)!);
+        shortTexts.push(...shortOnes);
       }
     });
     const prefilter = new Prefilter(
@@ -180,15 +224,23 @@ export class LineJudge {
       prefilter,
       entryOf: Int32Array.from(items, (item) => item.entry),
       always: Int32Array.from(always),
-      alwaysKeys,
-      shortKeys: shortKeysTest(alwaysKeys),
+      short: Int32Array.from(short),
+      shortTests,
+      anyShort: anyOf(shortTexts),
+      keyTests,
       asciiKeys: items.every((item) => isAscii(item.key)),
     };
     return this.keyed;
   }
 
-  /** Before `unusualBatched`: the batch's lines, and their bytes when the reader has them. */
-  beginBatch(lines: readonly string[], ascii: AsciiLineBytes | null): void {
+  /**
+   * Judges a batch of lines (as the block sees them: trimmed when it trims), with their bytes
+   * when the reader has them; writes the indices of the lines it reports into `picked`, in
+   * order, and returns how many. First every line is judged by all but the guarded regexes,
+   * then each guarded regex runs once over the lines still waiting for it, under one deadline
+   * window for as many of them as fit in it.
+   */
+  judgeBatch(lines: readonly string[], ascii: AsciiLineBytes | null, picked: Int32Array): number {
     if (this.keyed === null) {
       const sample: string[] = [];
       let chars = 0;
@@ -198,27 +250,53 @@ export class LineJudge {
       }
       this.keys(sample);
     }
-    this.batch = ascii ?? (this.keyed!.asciiKeys ? asciiLineBytes(lines) : null);
-    this.keyed!.prefilter.beginBatch(this.batch, lines.length);
-  }
-
-  endBatch(): void {
-    this.batch = null;
-    this.keyed?.prefilter.endBatch();
-  }
-
-  /** `unusual` for line `k` of the batch begun; `line` may be that line trimmed. */
-  unusualBatched(k: number, line: string): boolean {
     const keyed = this.keyed!;
-    const batch = this.batch;
-    if (batch !== null && batch.starts[k] !== -1) return this.judge(keyed, line, keyed.prefilter.scanBatched(k, line));
-    return this.judge(keyed, line, this.scanOne(keyed, line));
+    if (this.states.length < lines.length) {
+      this.states = new Uint8Array(lines.length);
+      this.unsure = new Uint8Array(lines.length);
+    }
+    const states = this.states;
+    const unsure = this.unsure;
+    this.lines = lines;
+    this.deferring = true;
+    this.pending.count = 0;
+    const prefilter = keyed.prefilter;
+    prefilter.beginBatch(ascii, lines.length);
+    try {
+      for (let k = 0; k < lines.length; k++) {
+        const line = lines[k]!;
+        const hits = ascii !== null && ascii.starts[k] !== -1 ? prefilter.scanBatched(k, line) : this.scanOne(keyed, line);
+        this.abandonedNow = false;
+        states[k] = this.decide(keyed, k, line, hits);
+        unsure[k] = this.abandonedNow ? 1 : 0;
+      }
+    } finally {
+      prefilter.endBatch();
+      this.deferring = false;
+    }
+    if (this.pending.count > 0) this.settlePending(lines);
+    let count = 0;
+    for (let k = 0; k < lines.length; k++) {
+      if (states[k] === IGNORED) continue;
+      picked[count++] = k;
+      this.unjudged += unsure[k]!;
+    }
+    this.lines = [];
+    return count;
   }
 
   /** True when the block reports `line`. */
   unusual(line: string): boolean {
     const keyed = this.keys([]);
-    return this.judge(keyed, line, this.scanOne(keyed, line));
+    this.lines = [line];
+    this.abandonedNow = false;
+    try {
+      const reported = this.decide(keyed, 0, line, this.scanOne(keyed, line)) === REPORTED;
+      if (reported && this.abandonedNow) this.unjudged++;
+      return reported;
+    } finally {
+      this.lines = [];
+    }
   }
 
   private scanOne(keyed: Keyed, line: string): number {
@@ -227,29 +305,139 @@ export class LineJudge {
     return keyed.prefilter.scan(keyed.asciiKeys && !isAscii(line) ? asciiProbe(line) : line);
   }
 
-  private judge(keyed: Keyed, line: string, hits: number): boolean {
-    if (this.filter.length > 0 && !this.filter.some((group) => holds(group, line))) return false;
+  /** IGNORED, REPORTED, or PENDING when only deferred guarded entries could still ignore it. */
+  private decide(keyed: Keyed, k: number, line: string, hits: number): number {
+    const long = line.length > LONG_LINE;
+    if (this.filter.length > 0 && !this.filter.some((group, g) => this.holds(-1 - g, group, k, line, long) !== false)) return IGNORED;
     const stamp = (this.stamp = this.stamp === 0xffffffff ? 1 : this.stamp + 1);
     if (stamp === 1) this.seen.fill(0);
-    let trimmed: string | null = null;
+    const pendingBefore = this.pending.count;
     const found = keyed.prefilter.found;
     const entryOf = keyed.entryOf;
     for (let h = 0; h < hits; h++) {
-      const k = entryOf[found[h]!]!;
-      if (this.seen[k] === stamp) continue;
-      this.seen[k] = stamp;
-      const entry = this.entries[k]!;
-      if (entry.kind === 'group' ? holds(entry.group, line) : listMatches(entry, line, (trimmed ??= withoutTrailingSpace(line)))) return false;
+      const e = entryOf[found[h]!]!;
+      if (this.seen[e] === stamp) continue;
+      this.seen[e] = stamp;
+      if (this.ignores(e, k, line, long)) return this.drop(pendingBefore);
+    }
+    // Usually no short key is in the line: one test settles every entry that has one.
+    if (keyed.anyShort !== null && keyed.anyShort.test(line)) {
+      const short = keyed.short;
+      for (let s = 0; s < short.length; s++) {
+        const e = short[s]!;
+        if (this.seen[e] === stamp || !keyed.shortTests[s]!.test(line)) continue;
+        this.seen[e] = stamp;
+        if (this.ignores(e, k, line, long)) return this.drop(pendingBefore);
+      }
     }
     const always = keyed.always;
-    // Usually no short key is in the line: one test settles every entry that has one.
-    const anyShort = keyed.shortKeys === null || keyed.shortKeys.test(line);
-    for (let a = 0; a < always.length; a++) {
-      const key = keyed.alwaysKeys[a]!;
-      if (key.length > 0 && (!anyShort || !key.some((text) => line.includes(text)))) continue;
-      const entry = this.entries[always[a]!]!;
-      if (entry.kind === 'group' ? holds(entry.group, line) : listMatches(entry, line, (trimmed ??= withoutTrailingSpace(line)))) return false;
+    for (let a = 0; a < always.length; a++) if (this.ignores(always[a]!, k, line, long)) return this.drop(pendingBefore);
+    return this.pending.count > pendingBefore ? PENDING : REPORTED;
+  }
+
+  /** The line is ignored: what it was waiting for need not run. */
+  private drop(pendingBefore: number): number {
+    this.pending.count = pendingBefore;
+    return IGNORED;
+  }
+
+  /**
+   * Whether entry `e` ignores line `k` (`line`); a test it could not finish ignores nothing.
+   * A guarded entry, in a batch, is left to `settlePending` (false here).
+   */
+  private ignores(e: number, k: number, line: string, long: boolean): boolean {
+    const entry = this.entries[e]!;
+    if (entry.kind === 'list') {
+      const required = entry.required;
+      for (let r = 0; r < required.length; r++) if (!line.includes(required[r]!)) return false;
+      if (entry.screen !== null && !long && !entry.screen.test(withoutTrailingSpace(line))) return false;
     }
-    return true;
+    if (entry.guarded && !long && this.deferring) {
+      this.pending.push(k, e);
+      return false;
+    }
+    return this.ignoresNow(e, k, line, long, this.lines);
+  }
+
+  /** `ignores` run now; guarded regexes see `lines[k]` among `lines`. */
+  private ignoresNow(e: number, k: number, line: string, long: boolean, lines: readonly string[]): boolean {
+    const entry = this.entries[e]!;
+    if (entry.kind === 'group') return this.holds(e, entry.group, k, line, long, lines) === true;
+    const text = withoutTrailingSpace(line);
+    if (!entry.guarded && !long) return entry.regex.test(text);
+    const regex = entry.regex;
+    return this.guarded(e, 0, (t) => regex.test(t), lines, k, text, withoutTrailingSpace, entry.guarded) === true;
+  }
+
+  /**
+   * The second pass of `judgeBatch`: each guarded entry runs over the lines waiting for it, in
+   * order, one deadline window covering as many as fit; a line it matches is ignored.
+   */
+  private settlePending(lines: readonly string[]): void {
+    const { lines: at, entries, count } = this.pending;
+    const byEntry = new Map<number, number[]>();
+    for (let p = 0; p < count; p++) {
+      const list = byEntry.get(entries[p]!);
+      if (list === undefined) byEntry.set(entries[p]!, [at[p]!]);
+      else list.push(at[p]!);
+    }
+    const states = this.states;
+    for (const [e, waiting] of byEntry) {
+      const texts = waiting.map((k) => lines[k]!);
+      for (let i = 0; i < waiting.length; i++) {
+        const k = waiting[i]!;
+        if (states[k] === IGNORED) continue;
+        this.abandonedNow = false;
+        if (this.ignoresNow(e, i, texts[i]!, false, texts)) states[k] = IGNORED;
+        else if (this.abandonedNow) this.unsure[k] = 1;
+      }
+    }
+  }
+
+  /** Whether every operand of `group` holds for line `k`; `id` names its runners (an entry, or -1 - g for filter g). */
+  private holds(id: number, group: JudgeGroup, k: number, line: string, long: boolean, lines: readonly string[] = this.lines): Verdict {
+    let verdict: Verdict = true;
+    const operands = group.operands;
+    for (let o = 0; o < operands.length; o++) {
+      const operand = operands[o]!;
+      const always = operand.deadline === true;
+      const matched = long || always ? this.guarded(id, o, operand.test, lines, k, line, null, always) : operand.test(line);
+      if (matched === 'abandoned') verdict = 'abandoned';
+      else if (matched === operand.negated) return false;
+    }
+    return verdict;
+  }
+
+  /**
+   * Runs `test` on `lines[k]` (seen as `text`) under the deadline; `view` makes another line
+   * what the test sees. `always`: the test runs guarded on every line (else on long ones only).
+   */
+  private guarded(
+    id: number,
+    operand: number,
+    test: (text: string) => boolean,
+    lines: readonly string[],
+    k: number,
+    text: string,
+    view: ((line: string) => string) | null,
+    always: boolean,
+  ): Verdict {
+    let own = this.runners.get(id);
+    if (own === undefined) this.runners.set(id, (own = []));
+    const keyTest = id >= 0 ? (this.keyed?.keyTests[id] ?? null) : null;
+    const runner = (own[operand] ??= new RegexDeadline(
+      (t) => (test(t) ? MATCHED : null),
+      () => void (this.abandonedNow = true),
+    ));
+    const result = runner.exec(
+      lines,
+      k,
+      text,
+      (j) => (view === null ? lines[j]! : view(lines[j]!)),
+      // The later lines a window computes ahead: those it may be asked about.
+      (t) => (always || t.length > LONG_LINE) && (keyTest === null || keyTest.test(t)),
+    );
+    return result === 'abandoned' ? 'abandoned' : result !== null;
   }
 }
+

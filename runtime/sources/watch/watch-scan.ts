@@ -7,11 +7,12 @@
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { escapeControl, escapeLines } from '../../log/escape.js';
+import { escapeControl } from '../../log/escape.js';
 import { LineStream, type StreamPosition } from '../line-stream.js';
 import { fingerprintOf, startsWith } from '../tail/fingerprint.js';
 import type { Fingerprint } from '../tail/types.js';
 import type { LineJudge } from './line-judge.js';
+import { ReportLines } from './report-lines.js';
 import type { WatchPosition } from './watch-position.js';
 
 /** What a pass reads and how. */
@@ -38,21 +39,24 @@ export interface WatchScanOptions {
 }
 
 const DEFAULT_MAX_REPORT = 16 * 1024 * 1024;
-/** Characters gathered before one `out` call. */
-const FLUSH_AT = 64 * 1024;
 /** Directory entries looked at when searching for a rotated log (as the tailer). */
 const MAX_SIBLINGS = 10_000;
 /** Attempts when the log is replaced between looking at it and opening it. */
 const ATTEMPTS = 3;
 
-/** Blanks Perl's `\s` would strip from a line's ends (trim). */
-function trimBlanks(line: string): string {
-  let start = 0;
-  let end = line.length;
-  const blank = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  while (start < end && blank(line.charCodeAt(start))) start++;
-  while (end > start && blank(line.charCodeAt(end - 1))) end--;
-  return start === 0 && end === line.length ? line : line.slice(start, end);
+const blank = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+
+/** Strips the blanks Perl's `\s` would from each line's ends (trim), noting where each now starts. */
+function trimBlanks(lines: string[], from: Int32Array): void {
+  for (let k = 0; k < lines.length; k++) {
+    const line = lines[k]!;
+    let start = 0;
+    let end = line.length;
+    while (start < end && blank(line.charCodeAt(start))) start++;
+    while (end > start && blank(line.charCodeAt(end - 1))) end--;
+    from[k] = start;
+    if (start !== 0 || end !== line.length) lines[k] = line.slice(start, end);
+  }
 }
 
 /** The file now at `path`: identity and head, and whether `p` describes it (same file, grown only); throws the error opening it. */
@@ -98,23 +102,28 @@ function findRotated(p: WatchPosition, dirs: readonly string[]): string | null {
   return null;
 }
 
-/** Streams lines into the judge and `out`; see the file comment. */
+/**
+ * Streams lines into the judge and the report's bytes into `out` (each piece valid only during
+ * the call); see the file comment.
+ */
 export async function scanWatch(
   source: WatchSource,
   judge: LineJudge,
   from: WatchPosition | null,
-  out: (text: string) => void,
+  out: (bytes: Uint8Array) => void,
   options: WatchScanOptions = {},
 ): Promise<WatchScanResult> {
   const maxReport = options.maxReportBytes ?? DEFAULT_MAX_REPORT;
   const path = resolve(source.logfile);
   const lineMax = source.lineMax;
-  let pending = '';
-  let reportedBytes = 0;
+  const report = new ReportLines(out);
   let lines = 0;
   let reported = 0;
   let cut = 0;
-  const note = (text: string): void => void (pending += `[rulec: ${escapeControl(text)}]\n`);
+  const unjudgedBefore = judge.unjudged;
+  let picked = new Int32Array(4096);
+  let trimmedFrom = source.trim ? new Int32Array(4096) : null;
+  const note = (text: string): void => report.text(`[rulec: ${escapeControl(text)}]\n`);
 
   /** Reads one file from `at`; returns where it stopped and whether it read to the end. */
   const read = async (file: string, at: StreamPosition, ino: bigint, unterminated: 'deliver' | 'keep'): Promise<{ position: StreamPosition; complete: boolean } | null> => {
@@ -126,32 +135,27 @@ export async function scanWatch(
     }
     for await (const batch of stream) {
       const batchLines = batch.lines;
-      judge.beginBatch(batchLines, batch.ascii);
-      const unusual: string[] = [];
-      for (let k = 0; k < batchLines.length; k++) {
-        const line = source.trim ? trimBlanks(batchLines[k]!) : batchLines[k]!;
-        if (judge.unusualBatched(k, line)) unusual.push(line);
+      if (picked.length < batchLines.length) {
+        picked = new Int32Array(batchLines.length);
+        if (trimmedFrom !== null) trimmedFrom = new Int32Array(batchLines.length);
       }
-      judge.endBatch();
-      const text = escapeLines(unusual);
-      pending += text;
-      reportedBytes += text.length;
-      reported += unusual.length;
+      if (trimmedFrom !== null) trimBlanks(batchLines, trimmedFrom);
+      const count = judge.judgeBatch(batchLines, batch.ascii, picked);
+      report.lines(batchLines, picked, count, batch.ascii, trimmedFrom);
+      reported += count;
       lines += batchLines.length;
       cut += batch.cut.length;
-      if (pending.length >= FLUSH_AT) {
-        out(pending);
-        pending = '';
-      }
-      if (reportedBytes >= maxReport) return { position: stream.position, complete: false };
+      if (report.size >= maxReport) return { position: stream.position, complete: false };
     }
     return { position: stream.position, complete: true };
   };
 
   const finish = (position: WatchPosition | null, complete: boolean): WatchScanResult => {
+    const unjudged = judge.unjudged - unjudgedBefore;
+    if (unjudged > 0) note(`${unjudged} line${unjudged === 1 ? ' is' : 's are'} here unjudged: a pattern ran past its time bound on ${unjudged === 1 ? 'it' : 'them'} (see rulec check's notes on the block's regexes)`);
     if (cut > 0) note(`${cut} line${cut === 1 ? ' was' : 's were'} longer than line_max and ${cut === 1 ? 'is' : 'are'} shown cut`);
-    if (!complete) note(`this report stops after ${reportedBytes} bytes of lines; the next one goes on from there`);
-    if (pending !== '') out(pending);
+    if (!complete) note(`this report stops after ${report.size} bytes of lines; the next one goes on from there`);
+    report.flush();
     return { position, lines, reported, complete };
   };
 

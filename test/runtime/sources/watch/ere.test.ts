@@ -118,4 +118,25 @@ describe('POSIX ERE as grep -E reads it', () => {
     expect(compileEre('(foo|bar)baz').literals).toEqual(['foobaz', 'barbaz']);
     expect(compileEre('a*').literals).toBeNull();
   });
+
+  it('lengthens a short key with what the items around it start or end with', () => {
+    // ` ovpn-` and ` openvpn`, not `ovpn-` (5 characters: too short for the prefilter's index).
+    expect(compileEre(' (openvpn|ovpn-[a-z]+)\\[').literals).toEqual([' openvpn', ' ovpn-']);
+    const su = compileEre('su(\\[[0-9]+\\])?: (\\+|-) (/dev/)?(pts/[0-9]{1,2}|tty[0-9]) ').literals!;
+    expect(Math.min(...su.map((text) => text.length))).toBeGreaterThanOrEqual(7);
+    expect(su).toContain(': + tty');
+    // A key long enough already is not split into one string per digit before it.
+    expect(compileEre('cvsd\\[[0-9]+\\]: connection from [0-9]+').literals).toEqual([']: connection from ']);
+  });
+
+  it('marks a pattern with a back reference for the deadline, with a linear screen that matches every line it matches', () => {
+    const { deadline, screen, regex } = compileEre('^(a+)-\\1$');
+    expect(deadline).toBe(true);
+    expect(screen!.source).not.toMatch(/\\1/);
+    for (const line of ['aa-aa', 'a-a', 'aa-a', 'b-b', 'aaa-']) if (regex.test(line)) expect(screen!.test(line)).toBe(true);
+    expect(screen!.test('aa-a')).toBe(true); // wider: the regex says no
+    expect(regex.test('aa-a')).toBe(false);
+    expect(compileEre('^(a+)-x$').deadline).toBe(false);
+    expect(compileEre('\\<(a+)-\\1').screen).toBeNull(); // a lookaround keeps any regex off the linear engine
+  });
 });

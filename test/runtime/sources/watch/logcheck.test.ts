@@ -49,7 +49,7 @@ describe('ignore_from with logcheck-database over real logs', () => {
     const expected = logcheckKeeps(log, dir);
     const judge = new LineJudge([], [], readIgnoreLists([SERVER]));
     let text = '';
-    const result = await scanWatch({ logfile: log, trim: true }, judge, null, (t) => void (text += t), { maxReportBytes: Infinity });
+    const result = await scanWatch({ logfile: log, trim: true }, judge, null, (t) => void (text += Buffer.from(t).toString()), { maxReportBytes: Infinity });
     const reported = text.split('\n').slice(0, -1);
     expect(reported).toEqual(expected.map(escapeControl));
     // Real work was done: most lists have lines, and some lines were ignored.

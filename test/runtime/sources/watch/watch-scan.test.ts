@@ -2,6 +2,7 @@ import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { escapeControl } from '../../../../runtime/log/escape.js';
 import { LineJudge, type JudgeGroup } from '../../../../runtime/sources/watch/line-judge.js';
 import { scanWatch } from '../../../../runtime/sources/watch/watch-scan.js';
 import { WatchPositions, type WatchPosition } from '../../../../runtime/sources/watch/watch-position.js';
@@ -24,7 +25,7 @@ describe('watch passes over a real log', () => {
   async function pass(judge: LineJudge, trim = false): Promise<string> {
     const { position } = positions.load(log, 'w.txt');
     let text = '';
-    const result = await scanWatch({ logfile: log, trim }, judge, position, (t) => void (text += t));
+    const result = await scanWatch({ logfile: log, trim }, judge, position, (t) => void (text += Buffer.from(t).toString()));
     if (result.position !== null) positions.save(log, 'w.txt', result.position);
     return text;
   }
@@ -75,12 +76,31 @@ describe('watch passes over a real log', () => {
     expect(await pass(judge, true)).toBe('ERROR one\ndisk ok\nERROR \\x1b[2J\\\\x1b\n');
   });
 
+  it('writes each reported line as escapeControl would, whether copied from the chunk or encoded: CRLF, trimmed ends, tabs, backslashes, UTF-8', async () => {
+    const shapes = ['plain %', '  lead %', 'trail %  ', 'tab\t%', 'back\\slash %', 'caf\u00e9 %', 'crlf %\r', 'esc \x1b[1m %', 'ign %', '', ' '];
+    const raw: string[] = [];
+    for (let i = 0; i < 6000; i++) raw.push(shapes[(i * 7 + (i >> 3)) % shapes.length]!.replace('%', String(i)));
+    writeFileSync(log, `${raw.join('\n')}\n`);
+    for (const trim of [false, true]) {
+      positions = new WatchPositions(join(dir, `state-${trim}`));
+      const judge = new LineJudge([group(re('^ign'))], []);
+      const blank = /^[\t\n\v\f\r ]+|[\t\n\v\f\r ]+$/g;
+      const want = raw
+        .map((line) => line.replace(/\r$/, ''))
+        .map((line) => (trim ? line.replace(blank, '') : line))
+        .filter((line) => !line.startsWith('ign'))
+        .map((line) => `${escapeControl(line)}\n`)
+        .join('');
+      expect(await pass(judge, trim)).toBe(want);
+    }
+  });
+
   it('stops at its size bound on a batch boundary and goes on from there next time', async () => {
     const judge = new LineJudge([], []);
     writeFileSync(log, Array.from({ length: 30000 }, (_, i) => `line ${i}`).join('\n') + '\n');
     const { position } = positions.load(log, 'w.txt');
     let first = '';
-    const result = await scanWatch({ logfile: log, trim: false }, judge, position, (t) => void (first += t), { maxReportBytes: 1000 });
+    const result = await scanWatch({ logfile: log, trim: false }, judge, position, (t) => void (first += Buffer.from(t).toString()), { maxReportBytes: 1000 });
     expect(result.complete).toBe(false);
     expect(first).toMatch(/\[rulec: this report stops after \d+ bytes of lines; the next one goes on from there\]\n$/);
     positions.save(log, 'w.txt', result.position as WatchPosition);
