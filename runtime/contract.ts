@@ -162,7 +162,17 @@ export interface SequenceSpec {
 
 /** A regex test of a MailLog `watch` block: operands AND-ed inside a group, groups OR-ed. */
 export interface MatchGroupSpec {
-  readonly operands: readonly { readonly negated: boolean; readonly test: (line: string) => boolean }[];
+  readonly operands: readonly {
+    readonly negated: boolean;
+    readonly test: (line: string) => boolean;
+    /**
+     * Strings every match of the regex holds, all of them (ASCII lower case when it ignores
+     * case): the watch's prefilter finds the group by them. Absent: none known (older modules too).
+     */
+    readonly literals?: readonly string[];
+    /** The regex is outside V8's linear-time engine: it runs under the per-line deadline. */
+    readonly deadline?: boolean;
+  }[];
 }
 
 /** Values a condition accepts (`any`, empty: all) and refuses (`not`). */

@@ -9,7 +9,7 @@ import type { AlertFilterModel, BlockModel, ItemModel, MatchGroupModel, RegexMod
 import { CONTRACT_VERSION } from '../../runtime/contract.js';
 import { endBlind } from '../../runtime/engine/cut-line.js';
 import { call, Code, literal, print, regExpExpression, regExpTest, type Expr, type PrintOptions } from './literal.js';
-import { sourceLiterals } from './prefilter.js';
+import { isAscii, sourceLiterals } from './prefilter.js';
 import { sequenceOf } from './sequence.js';
 import { validateModel } from './validate.js';
 
@@ -262,11 +262,22 @@ function sourcesData(items: readonly ItemModel[]) {
 
 function groupData(group: MatchGroupModel, regexes: RegexPool) {
   return {
-    operands: group.operands.map((operand) => ({
-      negated: operand.negated,
-      test: new Code(regExpTest(regexes.name(operand.regex))),
-    })),
+    operands: group.operands.map((operand) => {
+      const literals = watchLiterals(operand.regex);
+      return {
+        negated: operand.negated,
+        test: new Code(regExpTest(regexes.name(operand.regex))),
+        ...(literals.length > 0 ? { literals } : {}),
+        ...(operand.regex.deadline === true ? { deadline: true } : {}),
+      };
+    }),
   };
+}
+
+/** The required literals a watch's prefilter can use: as the items' (see prefilter.ts), ASCII only when the regex ignores case. */
+function watchLiterals(regex: RegexModel): string[] {
+  const caseInsensitive = regex.caseInsensitive || regex.flags.includes('i');
+  return regex.requiredLiterals.filter((literal) => literal.length > 0 && !(caseInsensitive && !isAscii(literal)));
 }
 
 // A block is plain data but for its regex tests: new kinds and fields pass through as they are.

@@ -96,6 +96,20 @@ describe('rulec report with a watch block', () => {
     expect(decrypted(mail, 'messages.txt')).toBe('sshd[1]: Failed password for root\npadded unusual line\nkernel: \\x1b[31mred\n');
   });
 
+  it('does not stall on a hostile line: an ignore regex outside V8\'s linear engine runs under the deadline, and the line is reported unjudged', async () => {
+    const log = join(tmp.dir, 'hostile.log');
+    const hostile = 'a'.repeat(31);
+    writeFileSync(log, ['aaaa', hostile, 'kept', ''].join('\n'));
+    const rules = ruleFile(
+      'hostile',
+      ['[general]', `state = ${join(tmp.dir, 'state')}`, '', 'watch <<__END', `    logfile ${log}`, '    mime_file "h.txt"', '    ignore =~ /^((a+)+)\\1$/', '__END', ''].join('\n'),
+    );
+    const result = await report(rules, '--dry-run');
+    expect(result.code).toBe(0);
+    const body = decrypted(await simpleParser(result.stdout), 'h.txt');
+    expect(body.split('\n')).toEqual([hostile, 'kept', expect.stringMatching(/^\[rulec: 1 line is here unjudged: a pattern ran past its time bound/), '']);
+  });
+
   it('stops before anything runs when an ignore_from list is broken (R365)', async () => {
     writeFileSync(join(tmp.dir, 'bad.list'), 'fine\n(unclosed\n');
     const rules = ruleFile('badlist', `watch <<__END\n    logfile ${join(tmp.dir, 'messages')}\n    ignore_from bad.list\n__END\n`);

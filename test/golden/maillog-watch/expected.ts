@@ -62,7 +62,10 @@ const ruleModule: RuleModule = {
                     operands: [
                         {
                             negated: false,
-                            test: (line: string) => re0.test(line)
+                            test: (line: string) => re0.test(line),
+                            literals: [
+                                "MARK"
+                            ]
                         }
                     ]
                 },
@@ -70,7 +73,10 @@ const ruleModule: RuleModule = {
                     operands: [
                         {
                             negated: false,
-                            test: (line: string) => re1.test(line)
+                            test: (line: string) => re1.test(line),
+                            literals: [
+                                "Another"
+                            ]
                         }
                     ]
                 },
@@ -78,11 +84,17 @@ const ruleModule: RuleModule = {
                     operands: [
                         {
                             negated: false,
-                            test: (line: string) => re2.test(line)
+                            test: (line: string) => re2.test(line),
+                            literals: [
+                                "sshd"
+                            ]
                         },
                         {
                             negated: true,
-                            test: (line: string) => re3.test(line)
+                            test: (line: string) => re3.test(line),
+                            literals: [
+                                "session opened"
+                            ]
                         }
                     ]
                 }
@@ -92,11 +104,17 @@ const ruleModule: RuleModule = {
                     operands: [
                         {
                             negated: false,
-                            test: (line: string) => re4.test(line)
+                            test: (line: string) => re4.test(line),
+                            literals: [
+                                "this"
+                            ]
                         },
                         {
                             negated: false,
-                            test: (line: string) => re5.test(line)
+                            test: (line: string) => re5.test(line),
+                            literals: [
+                                "AND"
+                            ]
                         }
                     ]
                 }
