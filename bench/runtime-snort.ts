@@ -6,16 +6,22 @@
  * sender waits; its time is printed) and non-blocking (what a full queue loses). Received and
  * lost counts are printed for bursts of 1,000 and 10,000. The receive buffer is the listener's
  * (8 MiB asked); for unix datagram sockets the kernel's queue is bounded by
- * net.unix.max_dgram_qlen and the sender's SO_SNDBUF, which the listener cannot raise.
+ * net.unix.max_dgram_qlen and the sender's SO_SNDBUF, which the listener cannot raise. Last,
+ * `rulec test --alerts`'s replay of a unified2 file through a rule and a json handler, beside
+ * reading the file alone.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Logger } from '../runtime/log/logger.js';
 import { SnortListener } from '../runtime/sources/snort/alert-listener.js';
+import { replayAlerts } from '../runtime/sources/snort/replay-alerts.js';
+import { readUnified2 } from '../runtime/sources/snort/unified2.js';
 import { decodeSnortAlert, alertRecord, fastAlertLine } from '../runtime/sources/snort/snort-alert.js';
 import { corpusPath, type Benchmark, type Figure } from './bench.js';
+import { ruleModule } from './runtime-common.js';
 
 const DECODES = 20_000;
 
@@ -67,6 +73,40 @@ async function burst(datagramFile: string, count: number, mode: 'blocking' | 'no
   }
 }
 
+/** The corpus's 6-event unified2 file this many times over. */
+const REPLAY_COPIES = 2000;
+
+async function replayRate(): Promise<{ replayed: number; baseline: number; alerts: number }> {
+  const bytes = Buffer.concat(Array.from({ length: REPLAY_COPIES }, () => readFileSync(corpusPath('snort/idstools_merged.unified2'))));
+  const dir = mkdtempSync(join(tmpdir(), 'rulec-bench-replay-'));
+  try {
+    const module = await ruleModule(dir, 'replay.rules', `snort <<__S
+    logdir ${dir}
+    handler json file=${join(dir, 'alerts.jsonl')}
+    rule WEB <<__R
+        sid 498
+        src 172.16.0.0/12
+        key $src
+        upbound_freq 20/60
+        upbound_action /bin/true "$src"
+    __R
+__S
+`);
+    let start = performance.now();
+    const alerts = readUnified2(bytes).alerts.length;
+    const baseline = alerts / ((performance.now() - start) / 1000);
+    start = performance.now();
+    const [block] = await replayAlerts(module, 'bench.unified2', bytes, {
+      handlers: { log: new Logger({ level: 'error' }), output: 'none', terminal: 'none', mail: null },
+      onEvent: () => undefined,
+    });
+    const replayed = (block?.decoded ?? 0) / ((performance.now() - start) / 1000);
+    return { replayed, baseline, alerts };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export const snortBench: Benchmark = {
   name: 'runtime-snort',
   async run() {
@@ -85,6 +125,13 @@ export const snortBench: Benchmark = {
         );
       }
     }
+    const replay = await replayRate();
+    figures.push({
+      name: `rulec test --alerts: ${replay.alerts} unified2 alerts through a rule and a json handler`,
+      value: Math.round(replay.replayed),
+      unit: 'alerts/s',
+      baseline: { name: 'the unified2 file read only', value: Math.round(replay.baseline) },
+    });
     return figures;
   },
 };
