@@ -53,3 +53,4 @@ export { addressProblem, smtpProblem, subjectProblem } from './report/mail-setti
 export { handlerOptionProblem } from './handlers/handler-options.js';
 export { MAIL_SETTINGS_NEEDED } from './handlers/mail-batch.js';
 export { replayAlerts, type AlertReplayEvent, type AlertReplayOptions, type BlockReplay } from './sources/snort/replay-alerts.js';
+export { parseSidMessages, type SidMessages } from './sources/snort/sid-msg-map.js';

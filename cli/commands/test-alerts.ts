@@ -8,12 +8,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { escapeControl, Logger, replayAlerts, safeJson, type AlertReplayEvent, type BlockReplay, type RuleModule } from '../../runtime/index.js';
+import { escapeControl, Logger, parseSidMessages, replayAlerts, safeJson, type AlertReplayEvent, type BlockReplay, type RuleModule, type SidMessages } from '../../runtime/index.js';
 import { UsageError, type Io } from '../command.js';
 
-/** How `rulec test` was asked to report. */
+/** How `rulec test` was asked to report, and the messages of unified2 events. */
 export interface AlertTestOptions {
   readonly json: boolean;
+  readonly messages: SidMessages;
 }
 
 /** The bytes of an alerts file, or a usage error saying why it cannot be read. */
@@ -23,6 +24,25 @@ export function readAlertsFile(path: string): Buffer {
   } catch (error) {
     throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Snort's message maps (`--sid-msg`: sid-msg.map, gen-msg.map) as one; a map that cannot be read
+ * is a usage error, lines that are no map line are skipped and counted on stderr.
+ */
+export function readSidMessages(paths: readonly string[], io: Io): SidMessages {
+  const messages = new Map<string, string>();
+  for (const path of paths) {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
+    }
+    const { skipped } = parseSidMessages(text, messages);
+    if (skipped.length > 0) io.err(`${escapeControl(path)}:${skipped[0]}: ${skipped.length} line(s) that are no sid-msg.map or gen-msg.map line skipped\n`);
+  }
+  return messages;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -43,6 +63,7 @@ export async function testAlerts(file: string, module: RuleModule, alertsName: s
   try {
     results = await replayAlerts(module, alertsName, alerts, {
       onEvent: emit,
+      messages: opts.messages,
       handlers: {
         log,
         output: { write: io.out },

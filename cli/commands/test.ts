@@ -11,7 +11,7 @@ import { DryRun, escapeControl, LineStream, placeBeforeWrite, safeJson, type Dry
 import { parseCommandArgs } from '../args.js';
 import { endWhenStdoutCloses, UsageError, type Command, type Io } from '../command.js';
 import { loadRuleFile } from '../load-rules.js';
-import { readAlertsFile, testAlerts } from './test-alerts.js';
+import { readAlertsFile, readSidMessages, testAlerts } from './test-alerts.js';
 
 interface Options {
   readonly replay: boolean;
@@ -174,7 +174,7 @@ async function testGroup(group: readonly Tested[], stream: LineStream, startMs: 
 export const testCommand: Command = {
   name: 'test',
   summary: 'show what each item matches and would fire on a log (nothing runs)',
-  usage: 'rulec test FILE... [--log LOG | < LOG] [--alerts UNIFIED2|DATAGRAMS] [--replay] [--format text|json] [--missed]',
+  usage: 'rulec test FILE... [--log LOG | < LOG] [--alerts UNIFIED2|DATAGRAMS [--sid-msg MAP]...] [--replay] [--format text|json] [--missed]',
   async run(args, io) {
     endWhenStdoutCloses();
     const { values, positionals } = parseCommandArgs(args, {
@@ -183,6 +183,7 @@ export const testCommand: Command = {
       format: { type: 'string', short: 'f', default: 'text' },
       missed: { type: 'boolean', default: false },
       alerts: { type: 'string' },
+      'sid-msg': { type: 'string', multiple: true },
     });
     const format = values.format as string;
     if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format \`${format}\` (text or json)`);
@@ -191,12 +192,15 @@ export const testCommand: Command = {
     const alertsPath = values.alerts as string | undefined;
     const opts: Options = { replay: values.replay === true, json: format === 'json', missed: values.missed === true, logName: logPath ?? 'standard input' };
     let status = 0;
+    const maps = (values['sid-msg'] as string[] | undefined) ?? [];
+    if (maps.length > 0 && alertsPath === undefined) throw new UsageError('--sid-msg gives unified2 alerts their messages: it goes with --alerts');
     if (alertsPath !== undefined) {
       const alerts = readAlertsFile(alertsPath);
+      const messages = readSidMessages(maps, io);
       for (const file of positionals) {
         const loaded = await loadRuleFile(file);
         if (loaded.report !== '') io.err(loaded.report);
-        status = Math.max(status, loaded.module === null ? 1 : await testAlerts(file, loaded.module, alertsPath, alerts, opts, io));
+        status = Math.max(status, loaded.module === null ? 1 : await testAlerts(file, loaded.module, alertsPath, alerts, { ...opts, messages }, io));
       }
       if (logPath === undefined) return status;
     }

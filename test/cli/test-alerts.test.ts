@@ -88,6 +88,24 @@ describe('rulec test --alerts', () => {
     expect(real.out).toContain('snort2 datagrams): 1 alert(s) read, 1 decoded, 0 bad\n');
   });
 
+  it('gives unified2 events their messages from --sid-msg maps, so msg conditions match them', async () => {
+    const { dir, file } = ruleFile((d) => `snort <<__S\n    logdir ${d}\n    rule ROOT <<__R\n        msg ^ATTACK-RESPONSES\n        upbound_action /bin/echo "$msg"\n    __R\n__S\n`);
+    const merged = snortCorpusPath('idstools_merged.unified2');
+    const without = await rulec(['test', file, '--alerts', merged]);
+    expect(without.out).toContain('ROOT: 0 alert(s) matched');
+    const map = join(dir, 'sid-msg.map');
+    writeFileSync(map, '498 || ATTACK-RESPONSES id check returned root || url,www.example.org\nbroken line\n');
+    const gen = join(dir, 'gen-msg.map');
+    writeFileSync(gen, '120 || 3 || http_inspect: NO CONTENT-LENGTH OR TRANSFER-ENCODING IN HTTP RESPONSE\n');
+    const withMap = await rulec(['test', file, '--alerts', merged, '--sid-msg', map, '--sid-msg', gen]);
+    expect(withMap.err).toBe(`${map}:2: 1 line(s) that are no sid-msg.map or gen-msg.map line skipped\n`);
+    expect(withMap.out).toContain('fire ROOT upbound alert 1 at 2013-07-15T21:49:18.307Z: ["/bin/echo","ATTACK-RESPONSES id check returned root"]\n');
+    expect(withMap.out).toContain('ROOT: 6 alert(s) matched');
+    const alone = await rulec(['test', file, '--sid-msg', map]);
+    expect(alone.code).toBe(2);
+    expect(alone.err).toContain('--sid-msg gives unified2 alerts their messages: it goes with --alerts');
+  });
+
   it('counts what does not decode as bad and says why, exit 0; a file with no snort block, or no alerts file, is an error', async () => {
     const { dir, file } = ruleFile(IDS);
     const alerts = join(dir, 'two.bin');

@@ -5,7 +5,8 @@
  * variant. Each block's handlers get every alert that decodes; its rules count them in the
  * alerts' own time (ts_sec, ts_usec), and what would fire is reported with the argv it would run,
  * never run. A datagram that does not decode, or a unified2 file cut short, is counted as bad
- * and reported, and the others go on.
+ * and reported, and the others go on. unified2 events carry no message text: given Snort's
+ * message maps (sid-msg-map.ts), their `msg` is the map's, as barnyard2 gave it.
  */
 import type { ActionRequest, ActionSink, FireKind } from '../../actions/action-sink.js';
 import { actionEnv, fillArgv } from '../../actions/fill-argv.js';
@@ -19,6 +20,7 @@ import { AlertConsumers, type SnortBlockSpec } from './alert-consumers.js';
 import { alertLayout } from './alertpkt.js';
 import type { Classification } from './classification.js';
 import { alertCaptures, alertOf, decodeSnortAlert, type SnortAlert } from './snort-alert.js';
+import { sidKey, type SidMessages } from './sid-msg-map.js';
 import { classificationsOf, SnortService } from './snort-service.js';
 import { looksLikeUnified2, readUnified2 } from './unified2.js';
 
@@ -60,6 +62,8 @@ export interface AlertReplayOptions {
   readonly onEvent: (event: AlertReplayEvent) => void;
   /** The longest each handler may take to deliver what it holds at the end; default 5 s. */
   readonly closeMs?: number;
+  /** Messages for unified2 events, by gid:sid (sid-msg.map, gen-msg.map). */
+  readonly messages?: SidMessages;
 }
 
 /** Replays `bytes` (the file `name`) to every snort block of `module`; throws when a block's handlers or classification.config cannot be set up. */
@@ -72,7 +76,7 @@ export async function replayAlerts(module: RuleModule, name: string, bytes: Buff
 async function replayBlock(module: RuleModule, block: SnortBlockSpec, name: string, bytes: Buffer, options: AlertReplayOptions): Promise<BlockReplay> {
   const { logdir } = block;
   const classes = classificationsOf(block);
-  const read = readAlerts(block, name, bytes, classes);
+  const read = readAlerts(block, name, bytes, classes, options.messages ?? new Map());
   let current = 0;
   const keys: Set<string | null>[] = (block.rules ?? []).map(() => new Set());
   const fired = (request: ActionRequest): void => {
@@ -133,10 +137,11 @@ async function replayBlock(module: RuleModule, block: SnortBlockSpec, name: stri
 }
 
 /** The alerts of the file as `block` reads them, and what cut the file short (a last partial record or datagram). */
-function readAlerts(block: SnortBlockSpec, name: string, bytes: Buffer, classes: ReadonlyMap<number, Classification>): { format: string; alerts: (SnortAlert | { error: string })[]; cut: string | null } {
+function readAlerts(block: SnortBlockSpec, name: string, bytes: Buffer, classes: ReadonlyMap<number, Classification>, messages: SidMessages): { format: string; alerts: (SnortAlert | { error: string })[]; cut: string | null } {
   if (looksLikeUnified2(bytes)) {
     const { alerts, problem } = readUnified2(bytes);
-    return { format: 'unified2', alerts: alerts.map((fields) => alertOf(fields, name, classes)), cut: problem };
+    const withText = alerts.map((fields) => ({ ...fields, msg: messages.get(sidKey(fields.sig_generator, fields.sig_id)) ?? fields.msg }));
+    return { format: 'unified2', alerts: withText.map((fields) => alertOf(fields, name, classes)), cut: problem };
   }
   const size = alertLayout(block.variant).size;
   const alerts: (SnortAlert | { error: string })[] = [];
