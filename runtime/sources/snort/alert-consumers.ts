@@ -12,7 +12,7 @@ import { ALERT_FIELDS, type BlockSpec, type RuleModule } from '../../contract.js
 import { Engine } from '../../engine/engine.js';
 import type { ItemStats } from '../../engine/item-state.js';
 import type { AlertHandler, HandlerStats } from '../../handlers/alert-handler.js';
-import { createHandler, type HandlerDeps, type HandlerRequest } from '../../handlers/create-handler.js';
+import { createHandler, handlerName, type HandlerDeps, type HandlerRequest } from '../../handlers/create-handler.js';
 import type { Logger } from '../../log/logger.js';
 import { alertFilter } from './alert-filter.js';
 import { alertCaptures, type SnortAlert } from './snort-alert.js';
@@ -68,7 +68,7 @@ export class AlertConsumers {
     const held: Held[] = [];
     try {
       for (const request of block.handlers) {
-        const key = handlerKey(request);
+        const key = handlerKey(request, deps.handlers);
         const reused = previous?.held.find((h) => h.key === key && !taken.includes(h));
         if (reused !== undefined) {
           taken.push(reused);
@@ -140,9 +140,11 @@ export class AlertConsumers {
   }
 }
 
-/** Handlers are the same when their names and options are. */
-function handlerKey(request: HandlerRequest): string {
-  return JSON.stringify([request.name, Object.entries(request.options).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+/** Handlers are the same when their names and options are, and for `mail` the rule file's settings too. */
+function handlerKey(request: HandlerRequest, deps: HandlerDeps): string {
+  const options = Object.entries(request.options).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const mail = handlerName(request.name) === 'mail' ? deps.mail : null;
+  return JSON.stringify([request.name, options, mail]);
 }
 
 /** The rules of a block as a module of their own for an Engine (no file sources). */

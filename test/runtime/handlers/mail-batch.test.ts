@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.js';
 import { createHandler } from '../../../runtime/handlers/create-handler.js';
 import type { AlertHandler } from '../../../runtime/handlers/alert-handler.js';
+import { LiveClock } from '../../../runtime/clock/clock.js';
 import { Logger } from '../../../runtime/log/logger.js';
+import { AlertConsumers } from '../../../runtime/sources/snort/alert-consumers.js';
 import { decodeAlertpkt } from '../../../runtime/sources/snort/alertpkt.js';
 import { alertOf, type SnortAlert } from '../../../runtime/sources/snort/snort-alert.js';
 import { Gpg } from '../../helpers/gpg.js';
@@ -145,6 +147,31 @@ describe('the mail handler', () => {
     const handler = mailHandler('spool-garbage', { count: '1' }, 'keys/garbage.asc');
     await expect(handler.open!()).rejects.toThrow(/not an OpenPGP public key/);
     expect((await sink.settled(before)).length).toBe(before);
+  });
+
+  it('is handed over by a reload only while the rule file\'s mail settings are the same', async () => {
+    const block = { kind: 'snort' as const, logdir: tmp.dir, variant: 'snort2' as const, handlers: [{ name: 'mail', options: { count: '100', every: '1h' } }], rules: [] };
+    const deps = (to: string) => ({
+      log: quiet,
+      clock: new LiveClock(),
+      actions: { submit: () => undefined },
+      handlers: { log: quiet, output: 'none', terminal: 'none', mail: { settings: { ...settings('spool-reload'), to }, baseDir: tmp.dir, stateDir: null } },
+    });
+    const first = await AlertConsumers.open(block, undefined, deps('ops@example.com'));
+    first.feed(alert(1));
+    const same = await AlertConsumers.open(block, undefined, deps('ops@example.com'), first);
+    await first.close(1_000);
+    same.feed(alert(2));
+    // The batch of the first went on in the second: one handler that holds both alerts.
+    expect(same.stats().handlers).toEqual([{ name: 'mail', handled: 0, failed: 0, dropped: 0 }]);
+    const before = sink.received.length;
+    const other = await AlertConsumers.open(block, undefined, deps('security@example.com'), same);
+    const closed = await same.close(10_000);
+    const [mail] = await received(before, 1);
+    expect(eventIds(mail!)).toEqual([1, 2]);
+    expect(sink.received.at(-1)!.to).toEqual(['ops@example.com']);
+    expect(closed.handlers).toEqual([{ name: 'mail', handled: 2, failed: 0, dropped: 0 }]);
+    await other.close(1_000);
   });
 
   it('gets the alerts rulec test --alerts replays, mailed in batches with the rule file\'s settings', async () => {
