@@ -6,13 +6,8 @@
  */
 import { didYouMean, packageVersion, UserError } from '../compiler/api.js';
 import { guardProcess } from '../runtime/index.js';
-import { UsageError, type Command, type Io } from './command.js';
+import { UsageError, withDefaults, type Command, type Io } from './command.js';
 import { commands } from './commands/index.js';
-
-const processIo: Io = {
-  out: (text) => void process.stdout.write(text),
-  err: (text) => void process.stderr.write(text),
-};
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -67,8 +62,9 @@ async function runCommand(command: Command, args: readonly string[], io: Io): Pr
  * Runs `rulec` with the arguments after the program name. Sets the process up first
  * (`guardProcess`: no inspector on SIGUSR1, the regex time bound).
  */
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function main(argv: readonly string[], given: Partial<Io> = {}): Promise<number> {
   guardProcess();
+  const io = withDefaults(given);
   const [name, ...rest] = argv;
   if (name === undefined) {
     io.err(help());

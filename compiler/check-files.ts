@@ -30,27 +30,38 @@ export interface Rooted {
   readonly entry: string;
   readonly host: LoadHost;
   readonly display: (name: string) => string;
+  /** Where a displayed name is on disk (relative to the origin's `cwd`); absent for a host. */
+  readonly onDisk?: (name: string) => string;
 }
 
-function rooted(path: string, host: LoadHost | undefined): Rooted {
-  if (host !== undefined) return { entry: path, host, display: (name) => name };
+/**
+ * Where an entry's files are read: a host (an editor's buffers, a test's map), or the disk with
+ * names relative to `cwd` (default the process's), which a command run in process passes as the
+ * directory its user is in. Names in diagnostics stay as given either way.
+ */
+export type Origin = LoadHost | { readonly cwd: string };
+
+function rooted(path: string, origin: Origin | undefined): Rooted {
+  if (origin !== undefined && !('cwd' in origin)) return { entry: path, host: origin, display: (name) => name };
+  const cwd = origin?.cwd;
+  const onDiskAt = (name: string): string => (cwd === undefined || posix.isAbsolute(name) ? name : posix.join(cwd, name));
   const normal = posix.normalize(path);
   const root = posix.dirname(normal);
   const entry = posix.basename(normal);
   // A file that is there and readable but not a rule file's text (too large, binary) is a
   // diagnostic at its place; one that cannot be read at all says why, as log files do.
-  const first = readRuleFile(normal);
+  const first = readRuleFile(onDiskAt(normal));
   if (first.kind === 'missing') throw new UserError(`cannot read ${path}: ENOENT: no such file or directory`);
   if (first.kind === 'unreadable') throw new UserError(`cannot read ${path}: ${whyNot(first)}`);
   const resolve = (name: string): string => (posix.isAbsolute(name) || root === '.' ? name : posix.join(root, name));
   const onDisk: LoadHost = {
-    read: (name) => readRuleFile(resolve(name)),
-    readFile: (name) => nodeHost.readFile(resolve(name)),
-    unreadable: (name) => nodeHost.unreadable?.(resolve(name)) ?? null,
-    identity: (name) => nodeHost.identity?.(resolve(name)) ?? resolve(name),
+    read: (name) => readRuleFile(onDiskAt(resolve(name))),
+    readFile: (name) => nodeHost.readFile(onDiskAt(resolve(name))),
+    unreadable: (name) => nodeHost.unreadable?.(onDiskAt(resolve(name))) ?? null,
+    identity: (name) => nodeHost.identity?.(onDiskAt(resolve(name))) ?? onDiskAt(resolve(name)),
     display: resolve,
   };
-  return { entry, host: onDisk, display: resolve };
+  return { entry, host: onDisk, display: resolve, onDisk: onDiskAt };
 }
 
 function renameSpan(span: Span, display: (name: string) => string): Span {
@@ -71,8 +82,8 @@ export interface Checked {
   readonly texts: ReadonlyMap<string, string>;
 }
 
-export function checkEntry(path: string, host: LoadHost | undefined): Checked {
-  const root = rooted(path, host);
+export function checkEntry(path: string, origin: Origin | undefined): Checked {
+  const root = rooted(path, origin);
   const loaded = loadProgram(root.entry, root.host);
   const checked = check(loaded.value);
   const texts = new Map([...loaded.value.files].map(([name, file]) => [name, file.text]));
@@ -88,9 +99,9 @@ export function checkEntry(path: string, host: LoadHost | undefined): Checked {
 }
 
 /** Checks each entry file (with its includes); one result per path, in order. */
-export function checkFiles(paths: readonly string[], host?: LoadHost): CheckedFile[] {
+export function checkFiles(paths: readonly string[], origin?: Origin): CheckedFile[] {
   return paths.map((path) => {
-    const { diagnostics, sources } = checkEntry(path, host);
+    const { diagnostics, sources } = checkEntry(path, origin);
     return { path, diagnostics, sources };
   });
 }

@@ -6,7 +6,7 @@
  * must stay inside the output directory.
  */
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { writeTempBeside } from '../runtime/index.js';
 
 /** One file to write, relative to the output directory. */
@@ -15,8 +15,11 @@ export interface OutputFile {
   readonly data: string | Uint8Array;
 }
 
-/** Writes the files under `outDir` (created as needed); returns the paths written. */
-export function emitFiles(outDir: string, files: readonly OutputFile[]): string[] {
+/**
+ * Writes the files under `outDir` (created as needed; relative to `cwd` when given); returns the
+ * paths written, named under `outDir` as given.
+ */
+export function emitFiles(outDir: string, files: readonly OutputFile[], cwd?: string): string[] {
   const targets = files.map((file) => {
     const relative = normalize(file.path);
     if (isAbsolute(relative) || relative === '..' || relative.startsWith(`..${sep}`)) {
@@ -26,8 +29,9 @@ export function emitFiles(outDir: string, files: readonly OutputFile[]): string[
   });
   const staged: { temp: string; target: string }[] = [];
   try {
+    const onDisk = (name: string): string => (cwd === undefined ? name : resolve(cwd, name));
     files.forEach((file, k) => {
-      const target = targets[k]!;
+      const target = onDisk(targets[k]!);
       mkdirSync(dirname(target), { recursive: true });
       staged.push({ temp: writeTempBeside(target, file.data), target });
     });

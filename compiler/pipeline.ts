@@ -11,13 +11,12 @@ import { hasErrors } from '../grammar/diagnostic.js';
 import { bundleModule } from './bundle.js';
 import { emitFiles } from './emit.js';
 import { generate, generateJavaScript, type GeneratedFile } from './generate/index.js';
-import { checkEntry, renameDiagnostic, type CheckedFile } from './check-files.js';
-import type { LoadHost } from './load.js';
+import { checkEntry, renameDiagnostic, type CheckedFile, type Origin } from './check-files.js';
 import { createManifest, manifestText } from './manifest.js';
 import type { RuleModel } from './model.js';
 import { UserError } from './user-error.js';
 
-export { checkFiles, type CheckedFile } from './check-files.js';
+export { checkFiles, type CheckedFile, type Origin } from './check-files.js';
 
 /** A checked and generated entry file. `model` is null when loading or checking found errors. */
 export interface Compiled extends CheckedFile {
@@ -40,8 +39,8 @@ export interface CompiledJs extends CheckedFile {
 }
 
 /** Checks and generates one entry file. */
-export function compile(path: string, host?: LoadHost): Compiled {
-  const checked = checkEntry(path, host);
+export function compile(path: string, origin?: Origin): Compiled {
+  const checked = checkEntry(path, origin);
   if (checked.model === null) return { path, diagnostics: checked.diagnostics, sources: checked.sources, model: null, files: [] };
   const generated = generate(checked.model);
   const diagnostics = [...checked.diagnostics, ...generated.diagnostics.map((d) => renameDiagnostic(d, checked.rooted.display))];
@@ -50,10 +49,12 @@ export function compile(path: string, host?: LoadHost): Compiled {
 
 /**
  * Builds `<name>.ts`, `bundle.mjs` and `manifest.json` into `outDir`. Writes nothing when
- * any stage reports an error.
+ * any stage reports an error. Relative names (the entry, `outDir`) are taken from `at.cwd`
+ * (default the process's); `outDir` is named as given in messages and `written`.
  */
-export async function build(path: string, outDir: string): Promise<Built> {
-  const checked = checkEntry(path, undefined);
+export async function build(path: string, outDir: string, at: { readonly cwd?: string } = {}): Promise<Built> {
+  const checked = checkEntry(path, at.cwd === undefined ? undefined : { cwd: at.cwd });
+  const onDisk = checked.rooted.onDisk ?? ((name: string) => name);
   const fail = (diagnostics: readonly Diagnostic[]): Built => ({
     path,
     diagnostics,
@@ -78,7 +79,7 @@ export async function build(path: string, outDir: string): Promise<Built> {
   const inputs = new Map<string, Uint8Array | string>();
   for (const file of model.files) {
     try {
-      inputs.set(file, readFileSync(display(file)));
+      inputs.set(file, readFileSync(onDisk(display(file))));
     } catch {
       inputs.set(file, checked.texts.get(file) ?? '');
     }
@@ -90,7 +91,7 @@ export async function build(path: string, outDir: string): Promise<Built> {
   const manifest = { path: 'manifest.json', data: manifestText(createManifest(model, inputs, outputs)) };
   let written: string[];
   try {
-    written = emitFiles(outDir, [...outputs, manifest]);
+    written = emitFiles(outDir, [...outputs, manifest], at.cwd);
   } catch (error) {
     throw new UserError(`cannot write to ${outDir}: ${(error as Error).message}`);
   }
@@ -103,8 +104,8 @@ export async function build(path: string, outDir: string): Promise<Built> {
  * (`script`) the CommonJS body the runtime's `evaluateModuleScript` takes. No TypeScript is
  * loaded: the generator prints JavaScript itself.
  */
-export function compileToJs(path: string, host?: LoadHost, format: 'esm' | 'script' = 'esm'): CompiledJs {
-  const checked = checkEntry(path, host);
+export function compileToJs(path: string, origin?: Origin, format: 'esm' | 'script' = 'esm'): CompiledJs {
+  const checked = checkEntry(path, origin);
   if (checked.model === null) return { path, diagnostics: checked.diagnostics, sources: checked.sources, js: null };
   const generated = generateJavaScript(checked.model, format);
   const diagnostics = [...checked.diagnostics, ...generated.diagnostics.map((d) => renameDiagnostic(d, checked.rooted.display))];

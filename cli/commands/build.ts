@@ -17,7 +17,7 @@ export const buildCommand: Command = {
     const outDir = values.out as string;
     if (outDir === '') throw new UsageError('-o needs a directory (an empty one would mean the current directory)');
     const { build } = await loadCompiler();
-    const result = await build(positionals[0]!, outDir);
+    const result = await build(positionals[0]!, outDir, { cwd: io.cwd });
     io.err(renderReport(result.diagnostics, result.sources));
     if (hasErrors(result.diagnostics)) {
       io.err('rulec: build refused: the rule file has errors\n');

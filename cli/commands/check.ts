@@ -26,7 +26,7 @@ export const checkCommand: Command = {
     const unreadable: string[] = [];
     for (const path of positionals) {
       try {
-        results.push(...checkFiles([path]));
+        results.push(...checkFiles([path], { cwd: io.cwd }));
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
         unreadable.push(error.message);

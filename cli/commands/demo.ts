@@ -74,7 +74,7 @@ async function runDemo(dir: string, seconds: number, io: Io, interrupt: Interrup
   copyFileSync(join(rules, 'demo-notify.mjs'), join(dir, 'demo-notify.mjs'));
   writeFileSync(join(dir, 'auth.log'), '');
   writeFileSync(join(dir, 'notify.log'), '');
-  const loaded = await loadRuleFile(join(dir, 'demo.rules'));
+  const loaded = await loadRuleFile(join(dir, 'demo.rules'), io);
   if (loaded.report !== '') io.err(loaded.report);
   if (loaded.module === null) return 1;
 
@@ -152,7 +152,7 @@ export const demoCommand: Command = {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     process.stdout.on('error', onStdoutError);
-    const quietIo: Io = { out: (text) => (interrupt.readerGone ? undefined : io.out(text)), err: (text) => io.err(text) };
+    const quietIo: Io = { ...io, out: (text) => (interrupt.readerGone ? undefined : io.out(text)) };
     try {
       // The rules name `auth.log` and `demo-notify.mjs` relative to the demo directory.
       process.chdir(dir);

@@ -1,5 +1,6 @@
 /** `rulec fmt FILE... [--check]`: rewrites rule files in the canonical layout the language server uses. */
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadEditorTools } from '../../compiler/api.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
@@ -18,7 +19,7 @@ export const fmtCommand: Command = {
     for (const path of positionals) {
       let text: string;
       try {
-        text = readFileSync(path, 'utf8');
+        text = readFileSync(resolve(io.cwd, path), 'utf8');
       } catch (error) {
         io.err(`rulec fmt: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
         status = 2;
@@ -38,7 +39,7 @@ export const fmtCommand: Command = {
         continue;
       }
       try {
-        replaceFile(path, formatted.value);
+        replaceFile(resolve(io.cwd, path), formatted.value);
       } catch (error) {
         io.err(`rulec fmt: cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
         status = 2;

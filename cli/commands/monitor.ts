@@ -6,6 +6,7 @@
  * when anything differs (MailLog's `--check`).
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UserError } from '../../compiler/api.js';
 import {
   algorithmOf,
@@ -19,22 +20,26 @@ import {
   type ListingEntry,
 } from '../../runtime/index.js';
 import { parseCommandArgs } from '../args.js';
-import { endWhenStdoutCloses, UsageError, type Command, type Io } from '../command.js';
+import { endWhenStdoutCloses, readsProcessStdin, UsageError, type Command, type Io } from '../command.js';
 import { loadRuleFile } from '../load-rules.js';
 
 const isRuleFile = (name: string): boolean => name.endsWith('.rules');
 
-function readText(name: string): string {
+async function readText(name: string, io: Io): Promise<string> {
   try {
-    return readFileSync(name === '-' ? 0 : name, 'utf8');
+    if (name !== '-') return readFileSync(resolve(io.cwd, name), 'utf8');
+    if (readsProcessStdin(io)) return readFileSync(0, 'utf8');
+    const chunks: Buffer[] = [];
+    for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    return Buffer.concat(chunks).toString('utf8');
   } catch (error) {
     throw new UserError(`cannot read ${name}: ${(error as Error).message}`);
   }
 }
 
 /** A listing file's entries; a line it cannot read stops the comparison (exit 2) rather than being guessed. */
-function readListing(name: string): ListingEntry[] {
-  const { entries, problems } = parseListing(readText(name));
+async function readListing(name: string, io: Io): Promise<ListingEntry[]> {
+  const { entries, problems } = parseListing(await readText(name, io));
   if (problems.length > 0) {
     const shown = problems.slice(0, 5).map((p) => `${name}:${p.line}: ${escapeControl(p.message)}`);
     const more = problems.length > 5 ? `\n(${problems.length - 5} more)` : '';
@@ -45,7 +50,7 @@ function readListing(name: string): ListingEntry[] {
 
 /** The listing of the monitor blocks of a rule file, scanned now. */
 async function scanRuleFile(file: string, io: Io, algorithm?: DigestAlgorithm): Promise<string> {
-  const loaded = await loadRuleFile(file);
+  const loaded = await loadRuleFile(file, io);
   if (loaded.report !== '') io.err(loaded.report);
   if (loaded.module === null) throw new UserError(`${file} has errors`);
   const blocks = loaded.module.blocks.filter((block) => block.kind === 'monitor');
@@ -74,16 +79,16 @@ export const monitorCommand: Command = {
       const [file, ...extra] = positionals;
       if (file === undefined || extra.length > 0) throw new UsageError('give one rule file (or --check PRIOR FILE)');
       if (!isRuleFile(file)) throw new UsageError(`${file} is not a .rules file`);
-      endWhenStdoutCloses();
+      endWhenStdoutCloses(io);
       io.out(await scanRuleFile(file, io));
       return 0;
     }
     const [file, ...extra] = positionals;
     if (file === undefined || extra.length > 0) throw new UsageError('--check PRIOR needs one FILE to compare with it');
-    const before = readListing(prior);
-    const after = isRuleFile(file) ? parseListing(await scanRuleFile(file, io, algorithmIn(before))).entries : readListing(file);
+    const before = await readListing(prior, io);
+    const after = isRuleFile(file) ? parseListing(await scanRuleFile(file, io, algorithmIn(before))).entries : await readListing(file, io);
     const { differences, note } = compareListings(before, after);
-    endWhenStdoutCloses();
+    endWhenStdoutCloses(io);
     // A file the scan could not read shows as removed: say why beside it.
     for (const entry of after) if (entry.kind === 'warn') io.err(`rulec monitor: warning: ${entry.message}\n`);
     if (note !== null) io.err(`rulec monitor: ${note}\n`);

@@ -6,7 +6,7 @@ import { fstatSync } from 'node:fs';
 import { loadRegexTools, UserError } from '../../compiler/api.js';
 import { endBlind, escapeControl, escapeControlKeepingBackslashes, LineSplitter, RegexDeadline, REGEX_WINDOW_MS, type Captures } from '../../runtime/index.js';
 import { parseCommandArgs } from '../args.js';
-import { endWhenStdoutCloses, UsageError, type Command, type Io } from '../command.js';
+import { endWhenStdoutCloses, readsProcessStdin, UsageError, type Command, type Io } from '../command.js';
 
 /** Lines are cut here before matching, as the engine's default `line_max` does. */
 const LINE_MAX = 64 * 1024;
@@ -35,7 +35,7 @@ export const regexCommand: Command = {
   summary: 'show the captures of a PCRE regex on each line of standard input (lognot -T)',
   usage: 'rulec regex REGEX [--flags imsx] < LINES',
   async run(args, io) {
-    endWhenStdoutCloses();
+    endWhenStdoutCloses(io);
     const { values, positionals } = parseCommandArgs(args, { flags: { type: 'string', default: '' } });
     if (positionals.length !== 1) throw new UsageError('give exactly one REGEX (quote it for the shell)');
     const source = positionals[0]!;
@@ -97,10 +97,10 @@ export const regexCommand: Command = {
     // Lines as the engine gets them: split on \n only, one trailing \r dropped, cut at 64 KiB.
     const splitter = new LineSplitter(LINE_MAX, 0);
     // A directory as standard input reads as empty through a stream; say so instead.
-    if (fstatSync(0).isDirectory()) throw new UserError('cannot read standard input: it is a directory');
+    if (readsProcessStdin(io) && fstatSync(0).isDirectory()) throw new UserError('cannot read standard input: it is a directory');
     try {
-      for await (const chunk of process.stdin) {
-        const { lines, cut } = splitter.push(chunk as Buffer);
+      for await (const chunk of io.stdin) {
+        const { lines, cut } = splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
         lines.forEach((line, i) => each(line, cut.includes(i)));
       }
     } catch (error) {

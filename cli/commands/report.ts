@@ -92,13 +92,14 @@ export const reportCommand: Command = {
     if (extra.length > 0) throw new UsageError(`one rule file only (got ${positionals.join(' ')})`);
     if (values.flush === true && dryRun !== null) throw new UsageError('--flush sends the spool; it cannot be a dry run');
 
-    const loaded = await loadRuleFile(resolve(file));
+    const path = resolve(io.cwd, file);
+    const loaded = await loadRuleFile(path, io);
     if (loaded.report !== '') io.err(loaded.report);
     if (loaded.module === null) return 1;
     try {
       const result = await runReport(loaded.module, {
-        baseDir: dirname(resolve(file)),
-        spoolDir: values.spool,
+        baseDir: dirname(path),
+        spoolDir: values.spool === undefined ? undefined : resolve(io.cwd, values.spool),
         dryRun: dryRun !== null,
         flushOnly: values.flush === true,
         importer: importAny,
@@ -106,7 +107,7 @@ export const reportCommand: Command = {
       });
       if (dryRun !== null && result.message !== null) {
         if (dryRun === '-') io.out(result.message.toString('utf8'));
-        else writeFileSync(dryRun, result.message, { mode: 0o600 });
+        else writeFileSync(resolve(io.cwd, dryRun), result.message, { mode: 0o600 });
       }
       return result.ok ? 0 : 1;
     } catch (error) {

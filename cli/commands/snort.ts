@@ -98,7 +98,7 @@ export const snortCommand: Command = {
     if (parsed.files.length === 0) return serveSnort({ ...parsed, handlers }, streams);
     if (parsed.files.length > 1) throw new UsageError(`${parsed.files[1]}: one rule file at most`);
     if (parsed.listenerFlags.length > 0) throw new UsageError(`${parsed.listenerFlags.join(', ')}: with a rule file its snort blocks say where and how to listen`);
-    const loaded = await loadRuleFile(parsed.files[0]!);
+    const loaded = await loadRuleFile(parsed.files[0]!, io);
     if (loaded.report !== '') io.err(loaded.report);
     if (loaded.module === null) return 1;
     return serveSnort({ ...parsed, handlers, modules: [loaded.module], baseDir: dirname(resolve(parsed.files[0]!)) }, streams);

@@ -35,7 +35,7 @@ export function readSidMessages(paths: readonly string[], io: Io): SidMessages {
   for (const path of paths) {
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = readFileSync(resolve(io.cwd, path), 'utf8');
     } catch (error) {
       throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
     }

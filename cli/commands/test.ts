@@ -7,9 +7,10 @@
  */
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { DryRun, escapeControl, LineStream, placeBeforeWrite, safeJson, type DryRunEvent, type DryRunItem, type DryRunSummary, type RuleModule } from '../../runtime/index.js';
 import { parseCommandArgs } from '../args.js';
-import { endWhenStdoutCloses, UsageError, type Command, type Io } from '../command.js';
+import { endWhenStdoutCloses, readsProcessStdin, UsageError, writesToProcess, type Command, type Io } from '../command.js';
 import { loadRuleFile } from '../load-rules.js';
 import { readAlertsFile, readSidMessages, testAlerts } from './test-alerts.js';
 
@@ -121,18 +122,20 @@ function placed(tested: Tested, path: string | undefined, writtenAt: number, rep
   }
 }
 
-/** Opens the log (standard input when `path` is undefined), its problems worded for the user. */
-function openLog(path: string | undefined, lineMax: number): LineStream {
+/** Opens the log (`io`'s standard input when `path` is undefined), its problems worded for the user. */
+function openLog(path: string | undefined, lineMax: number, io: Io): LineStream {
+  const options = { lineMax, unterminated: 'deliver' } as const;
   try {
-    return LineStream.open(path ?? null, { lineMax, unterminated: 'deliver' });
+    if (path === undefined && !readsProcessStdin(io)) return LineStream.fromStream(io.stdin as AsyncIterable<Buffer | string>, options);
+    return LineStream.open(path === undefined ? null : resolve(io.cwd, path), options);
   } catch (error) {
     throw new UsageError(`cannot read ${path ?? 'standard input'}: ${(error as Error).message}`);
   }
 }
 
 /** Waits while standard output holds more than it can pass on, so a slow reader does not grow our memory. */
-async function drained(): Promise<void> {
-  if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
+async function drained(io: Io): Promise<void> {
+  if (writesToProcess(io) && process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
 }
 
 /**
@@ -159,7 +162,7 @@ async function testGroup(group: readonly Tested[], stream: LineStream, startMs: 
     if (out.length > 0) {
       io.out(out.join(''));
       out = [];
-      await drained();
+      await drained(io);
     }
   }
   runs.forEach((run, i) => {
@@ -176,7 +179,7 @@ export const testCommand: Command = {
   summary: 'show what each item matches and would fire on a log (nothing runs)',
   usage: 'rulec test FILE... [--log LOG | < LOG] [--alerts UNIFIED2|DATAGRAMS [--sid-msg MAP]...] [--replay] [--format text|json] [--missed]',
   async run(args, io) {
-    endWhenStdoutCloses();
+    endWhenStdoutCloses(io);
     const { values, positionals } = parseCommandArgs(args, {
       log: { type: 'string', short: 'l' },
       replay: { type: 'boolean', default: false },
@@ -195,10 +198,10 @@ export const testCommand: Command = {
     const maps = (values['sid-msg'] as string[] | undefined) ?? [];
     if (maps.length > 0 && alertsPath === undefined) throw new UsageError('--sid-msg gives unified2 alerts their messages: it goes with --alerts');
     if (alertsPath !== undefined) {
-      const alerts = readAlertsFile(alertsPath);
+      const alerts = readAlertsFile(resolve(io.cwd, alertsPath));
       const messages = readSidMessages(maps, io);
       for (const file of positionals) {
-        const loaded = await loadRuleFile(file);
+        const loaded = await loadRuleFile(file, io);
         if (loaded.report !== '') io.err(loaded.report);
         status = Math.max(status, loaded.module === null ? 1 : await testAlerts(file, loaded.module, alertsPath, alerts, { ...opts, messages }, io));
       }
@@ -206,7 +209,7 @@ export const testCommand: Command = {
     }
     const tested: Tested[] = [];
     for (const file of positionals) {
-      const loaded = await loadRuleFile(file);
+      const loaded = await loadRuleFile(file, io);
       if (loaded.report !== '') io.err(loaded.report);
       if (loaded.module === null) {
         status = 1;
@@ -218,15 +221,17 @@ export const testCommand: Command = {
     }
     if (tested.length === 0) return status;
     const lineMax = Math.max(...tested.map(({ module }) => DryRun.readLineMax(module)));
-    let stream = openLog(logPath, lineMax);
+    let stream = openLog(logPath, lineMax, io);
     // No line was logged after its last write: under --replay a year-less stamp is placed at
     // or before it, not before the day it is read. A pipe was written just now.
-    const seekable = stream.stat.isFile();
-    const startMs = seekable ? stream.stat.mtimeMs : Date.now();
+    const stat = stream.stat;
+    const seekable = stat?.isFile() === true;
+    const startMs = seekable ? stat!.mtimeMs : Date.now();
+    const logFile = logPath === undefined ? undefined : resolve(io.cwd, logPath);
     // A file is read once per rule file, so each one's output stays together; a pipe, once for all.
-    const groups = seekable ? tested.map((t) => [placed(t, logPath, startMs, opts.replay)]) : [tested];
+    const groups = seekable ? tested.map((t) => [placed(t, logFile, startMs, opts.replay)]) : [tested];
     for (const [g, group] of groups.entries()) {
-      if (g > 0) stream = openLog(logPath, lineMax);
+      if (g > 0) stream = openLog(logPath, lineMax, io);
       await testGroup(group, stream, startMs, opts, io);
     }
     return status;

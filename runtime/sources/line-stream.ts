@@ -61,9 +61,10 @@ export class LineStream implements AsyncIterable<LineBatch> {
   private constructor(
     private readonly fd: number,
     private readonly owned: boolean,
-    /** The input's status when it was opened: a regular file's size and mtime, or what else it is. */
-    readonly stat: Stats,
+    /** The input's status when it was opened: a regular file's size and mtime, or what else it is; null for a stream given as such. */
+    readonly stat: Stats | null,
     private readonly options: LineStreamOptions,
+    private readonly input: AsyncIterable<Buffer | string> | null = null,
   ) {
     this.lineMax = Math.max(16, Math.floor(options.lineMax ?? DEFAULT_LINE_MAX));
     this.where = options.from ?? { offset: 0, discarding: false };
@@ -86,6 +87,14 @@ export class LineStream implements AsyncIterable<LineBatch> {
     }
   }
 
+  /**
+   * Reads a stream the caller has (standard input of a command run in process, not the
+   * process's own): read as a pipe is, the first `from.offset` bytes skipped.
+   */
+  static fromStream(input: AsyncIterable<Buffer | string>, options: LineStreamOptions = {}): LineStream {
+    return new LineStream(-1, false, null, options, input);
+  }
+
   /** Where the lines delivered so far end: a later stream `from` it reads on without loss or repeat. */
   get position(): StreamPosition {
     return this.where;
@@ -99,7 +108,7 @@ export class LineStream implements AsyncIterable<LineBatch> {
   async *[Symbol.asyncIterator](): AsyncIterator<LineBatch> {
     if (this.closed) return;
     try {
-      const chunks = this.stat.isFile() ? this.fileChunks() : this.streamChunks();
+      const chunks = this.stat?.isFile() === true ? this.fileChunks() : this.streamChunks();
       for await (const chunk of chunks) {
         const { lines, cut, ascii } = this.splitter.push(chunk);
         this.cuts += cut.length;
@@ -147,9 +156,9 @@ export class LineStream implements AsyncIterable<LineBatch> {
   /** A pipe, terminal or socket: read as a stream, the first `from.offset` bytes skipped. */
   private async *streamChunks(): AsyncGenerator<Buffer> {
     let skip = this.where.offset;
-    const input = this.fd === 0 ? process.stdin : createReadStream('', { fd: this.fd, autoClose: false });
+    const input = this.input ?? (this.fd === 0 ? process.stdin : createReadStream('', { fd: this.fd, autoClose: false }));
     for await (const data of input) {
-      let chunk = data as Buffer;
+      let chunk = typeof data === 'string' ? Buffer.from(data) : (data as Buffer);
       if (skip > 0) {
         const dropped = Math.min(skip, chunk.length);
         skip -= dropped;

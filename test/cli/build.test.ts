@@ -7,6 +7,7 @@ import { compile } from '../../compiler/pipeline.js';
 import { GRAMMAR_VERSION } from '../../grammar/version.js';
 import { CONTRACT_VERSION } from '../../runtime/contract.js';
 import { REPO, runCli, tempDir } from './run-cli.js';
+import { runHere } from './run-here.js';
 
 const SSH = `source "common.rules"
 
@@ -49,7 +50,7 @@ describe('rulec build', () => {
     expect(first.code).toBe(0);
     expect(readdirSync(join(dir, 'out1')).sort()).toEqual(['bundle.mjs', 'manifest.json', 'ssh.ts']);
 
-    const second = await runCli(['build', 'ssh.rules', '--out', '../out2'], { cwd: join(dir, 'rules') });
+    const second = await runHere(['build', 'ssh.rules', '--out', '../out2'], { cwd: join(dir, 'rules') });
     expect(second.code).toBe(0);
     for (const name of ['bundle.mjs', 'manifest.json', 'ssh.ts']) {
       const text = readFileSync(join(dir, 'out1', name), 'utf8');
@@ -67,7 +68,7 @@ describe('rulec build', () => {
     symlinkSync(join(REPO, 'node_modules'), join(install, 'node_modules'));
     const linked = spawnSync(process.execPath, [join(install, 'bin/rulec.js'), 'build', 'rules/ssh.rules', '-o', 'out-linked'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
     expect(linked.status, linked.stderr).toBe(0);
-    const reference = await runCli(['build', 'rules/ssh.rules', '-o', 'out-reference'], { cwd: dir });
+    const reference = await runHere(['build', 'rules/ssh.rules', '-o', 'out-reference'], { cwd: dir });
     expect(reference.code).toBe(0);
     const bundle = readFileSync(join(dir, 'out-linked/bundle.mjs'), 'utf8');
     expect(bundle).toMatch(/^\/\/ node_modules\/crc\//m);
@@ -75,7 +76,7 @@ describe('rulec build', () => {
   });
 
   it('records sources, versions and hashes in the manifest', async () => {
-    const result = await runCli(['build', 'rules/ssh.rules', '-o', 'out3'], { cwd: dir });
+    const result = await runHere(['build', 'rules/ssh.rules', '-o', 'out3'], { cwd: dir });
     expect(result.code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(dir, 'out3/manifest.json'), 'utf8')) as Record<string, unknown>;
     expect(manifest).toEqual({
@@ -98,7 +99,7 @@ describe('rulec build', () => {
 
   it('refuses a file with errors: exit 1, diagnostics printed, nothing written', async () => {
     writeFileSync(join(dir, 'bad.rules'), '[X]\npath = /l\nregex = (\nupbound_action = /bin/true\n');
-    const result = await runCli(['build', 'bad.rules', '-o', 'refused'], { cwd: dir });
+    const result = await runHere(['build', 'bad.rules', '-o', 'refused'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^bad\.rules:3:\d+: error\[R307\]: /m);
     expect(result.stderr).toContain('build refused');
@@ -106,8 +107,8 @@ describe('rulec build', () => {
   });
 
   it('exits 2 without exactly one file', async () => {
-    expect((await runCli(['build'], { cwd: dir })).code).toBe(2);
-    expect((await runCli(['build', 'a.rules', 'b.rules'], { cwd: dir })).code).toBe(2);
+    expect((await runHere(['build'], { cwd: dir })).code).toBe(2);
+    expect((await runHere(['build', 'a.rules', 'b.rules'], { cwd: dir })).code).toBe(2);
   });
 
   it('builds an entry named __proto__ whose action uses a group of that name, hashed in the manifest', async () => {
@@ -115,7 +116,7 @@ describe('rulec build', () => {
     mkdirSync(odd);
     const rules = '[P]\npath = /var/log/p.log\nregex = user (?<__proto__>\\w+)\nupbound_action = /bin/echo "${__proto__}"\n';
     writeFileSync(join(odd, '__proto__'), rules);
-    const result = await runCli(['build', '__proto__', '-o', 'out'], { cwd: odd, timeoutMs: 60_000 });
+    const result = await runHere(['build', '__proto__', '-o', 'out'], { cwd: odd });
     expect(result.code, result.stderr).toBe(0);
     const manifest = JSON.parse(readFileSync(join(odd, 'out/manifest.json'), 'utf8')) as { inputs: Record<string, string> };
     expect(Object.entries(manifest.inputs)).toEqual([['__proto__', sha(rules)]]);
@@ -125,7 +126,7 @@ describe('rulec build', () => {
     const empty = join(dir, 'empty-o');
     mkdirSync(empty);
     copyFileSync(join(dir, 'rules/common.rules'), join(empty, 'common.rules'));
-    const result = await runCli(['build', 'common.rules', '-o', ''], { cwd: empty });
+    const result = await runHere(['build', 'common.rules', '-o', ''], { cwd: empty });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/-o needs a directory/);
     expect(readdirSync(empty)).toEqual(['common.rules']);
@@ -135,7 +136,7 @@ describe('rulec build', () => {
     const odd = join(dir, 'odd');
     mkdirSync(odd);
     copyFileSync(join(dir, 'rules/common.rules'), join(odd, 'back\\slash.rules'));
-    const result = await runCli(['build', 'back\\slash.rules', '-o', 'out'], { cwd: odd, timeoutMs: 60_000 });
+    const result = await runHere(['build', 'back\\slash.rules', '-o', 'out'], { cwd: odd });
     expect(result.code, result.stderr).toBe(0);
     expect(readdirSync(join(odd, 'out')).sort()).toEqual(['back\\slash.ts', 'bundle.mjs', 'manifest.json']);
   });

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { asNobody, secondUserMissing } from '../runtime/fs/helpers.js';
-import { BIN, runCli, type CliResult } from './run-cli.js';
+import { BIN, type CliResult } from './run-cli.js';
+import { runHere } from './run-here.js';
 
 let dir = '';
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,11 +51,11 @@ interface JsonOut {
 describe('rulec check on files that are not rule files', () => {
   it('a device as the rule file, or sourced: says why and reads nothing (exit 2 and 1)', async () => {
     const d = scratch();
-    const zero = await runCli(['check', '/dev/zero'], { cwd: d, timeoutMs: 20_000 });
+    const zero = await runHere(['check', '/dev/zero'], { cwd: d });
     expect(zero.stderr).toBe('rulec check: cannot read /dev/zero: not a regular file: a character device\n');
     expect(zero.code).toBe(2);
     writeFileSync(join(d, 'main.rules'), 'source "/dev/zero"\nsource "/dev/urandom"\n');
-    const sourced = await runCli(['check', 'main.rules', '--format', 'json'], { cwd: d, timeoutMs: 20_000 });
+    const sourced = await runHere(['check', 'main.rules', '--format', 'json'], { cwd: d });
     expect(sourced.code).toBe(1);
     expect((JSON.parse(sourced.stdout) as JsonOut[]).map((o) => [o.line, o.code, o.message])).toEqual([
       [1, 'R205', 'source file cannot be read: /dev/zero (not a regular file: a character device)'],
@@ -114,7 +115,7 @@ describe('rulec run on files that are not rule files', () => {
   it('a binary rule file: one error, exit 1, nothing started', async () => {
     const d = scratch();
     writeFileSync(join(d, 'node.rules'), binaryHead(150_000));
-    const result = await runCli(['run', 'node.rules', '-s'], { cwd: d, timeoutMs: 20_000 });
+    const result = await runHere(['run', 'node.rules', '-s'], { cwd: d });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/error\[R213\]: rule file is binary/);
     expect(result.stderr.length).toBeLessThan(1_000);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LineIndex } from '../../grammar/diagnostic.js';
 import { runCli, tempDir } from './run-cli.js';
+import { runHere } from './run-here.js';
 
 const CLEAN = `[SSH]
 path = /var/log/auth.log
@@ -73,7 +74,7 @@ describe('rulec check', () => {
   });
 
   it('prints file:line:col, the source line and carets, and notes; exits 1', async () => {
-    const result = await runCli(['check', 'bad.rules'], { cwd: dir });
+    const result = await runHere(['check', 'bad.rules'], { cwd: dir });
     expect(result.code).toBe(1);
     const key = at(BAD, 'upbund_freq');
     const capture = at(BAD, '$3');
@@ -92,18 +93,18 @@ describe('rulec check', () => {
   it('refuses a NUL byte in a path or an action, which would fail only once running: one error for the file, at the first', async () => {
     const text = '[A]\npath = /var/log/a\0b\nregex = x\nupbound_action = /bin/echo a\0b\n';
     writeFileSync(join(dir, 'nul.rules'), text);
-    const checked = await runCli(['check', 'nul.rules'], { cwd: dir });
+    const checked = await runHere(['check', 'nul.rules'], { cwd: dir });
     expect(checked.code).toBe(1);
     expect(checked.stderr).toMatch(/^nul\.rules:2:18: error\[R213\]: rule file is binary: nul\.rules holds a NUL byte$/m);
     expect(checked.stderr).toContain('1 error, 0 warnings');
-    const built = await runCli(['build', 'nul.rules', '-o', 'nul-out'], { cwd: dir, timeoutMs: 60_000 });
+    const built = await runHere(['build', 'nul.rules', '-o', 'nul-out'], { cwd: dir });
     expect(built.code).toBe(1);
     expect(built.stderr).toContain('build refused');
   });
 
   it('refuses a rule file that is not UTF-8 (saved as Latin-1) at the first byte it cannot read', async () => {
     writeFileSync(join(dir, 'latin1.rules'), Buffer.from('[A]\npath = /var/log/a\nregex = caf\xe9 from (\\S+)\nupbound_action = /bin/echo "$1"\n', 'latin1'));
-    const checked = await runCli(['check', 'latin1.rules'], { cwd: dir });
+    const checked = await runHere(['check', 'latin1.rules'], { cwd: dir });
     expect(checked.code).toBe(1);
     expect(checked.stderr).toMatch(/^latin1\.rules:3:12: error\[R214\]: rule file is not UTF-8: latin1\.rules has a byte \(at byte offset 33\) that is not part of a UTF-8 character$/m);
     expect(checked.stderr).toContain('save the file as UTF-8');
@@ -111,9 +112,9 @@ describe('rulec check', () => {
 
   it('says in one error that a bundle is not a rule file, for check and test alike (R211)', async () => {
     writeFileSync(join(dir, 'tiny.rules'), CLEAN);
-    expect((await runCli(['build', 'tiny.rules', '-o', 'tiny-out'], { cwd: dir, timeoutMs: 60_000 })).code).toBe(0);
+    expect((await runHere(['build', 'tiny.rules', '-o', 'tiny-out'], { cwd: dir })).code).toBe(0);
     for (const args of [['check', 'tiny-out/bundle.mjs'], ['test', 'tiny-out/bundle.mjs', '--log', 'tiny.rules']]) {
-      const result = await runCli(args, { cwd: dir });
+      const result = await runHere(args, { cwd: dir });
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/^tiny-out\/bundle\.mjs:1:1: error\[R211\]: a bundle made by rulec build, not a rule file$/m);
       expect(result.stderr).toContain('1 error, 0 warnings');
@@ -121,7 +122,7 @@ describe('rulec check', () => {
   });
 
   it('prints JSON with 1-based positions and exclusive ends', async () => {
-    const result = await runCli(['check', '--format', 'json', 'bad.rules', 'clean.rules'], { cwd: dir });
+    const result = await runHere(['check', '--format', 'json', 'bad.rules', 'clean.rules'], { cwd: dir });
     expect(result.code).toBe(1);
     const out = JSON.parse(result.stdout) as JsonOut[];
     const key = at(BAD, 'upbund_freq');
@@ -133,7 +134,7 @@ describe('rulec check', () => {
   });
 
   it('prints GitHub workflow commands', async () => {
-    const result = await runCli(['check', '--format', 'github', 'bad.rules', 'warn.rules', 'info.rules'], { cwd: dir });
+    const result = await runHere(['check', '--format', 'github', 'bad.rules', 'warn.rules', 'info.rules'], { cwd: dir });
     expect(result.code).toBe(1);
     const key = at(BAD, 'upbund_freq');
     const lines = result.stdout.trimEnd().split('\n');
@@ -146,11 +147,11 @@ describe('rulec check', () => {
   });
 
   it('fails on warnings only with --strict, never on info', async () => {
-    expect((await runCli(['check', 'warn.rules'], { cwd: dir })).code).toBe(0);
-    const strict = await runCli(['check', '--strict', 'warn.rules'], { cwd: dir });
+    expect((await runHere(['check', 'warn.rules'], { cwd: dir })).code).toBe(0);
+    const strict = await runHere(['check', '--strict', 'warn.rules'], { cwd: dir });
     expect(strict.code).toBe(1);
     expect(strict.stderr).toMatch(/^warn\.rules:\d+:\d+: warning\[R312\]: /m);
-    const info = await runCli(['check', '--strict', 'info.rules'], { cwd: dir });
+    const info = await runHere(['check', '--strict', 'info.rules'], { cwd: dir });
     expect(info.code).toBe(0);
     expect(info.stderr).toMatch(/^info\.rules:\d+:\d+: info\[R323\]: /m);
     // The summary counts what it printed, info too.
@@ -158,7 +159,7 @@ describe('rulec check', () => {
   });
 
   it('names included files as the user reaches them', async () => {
-    const result = await runCli(['check', '--format', 'json', 'sub/main.rules'], { cwd: dir });
+    const result = await runHere(['check', '--format', 'json', 'sub/main.rules'], { cwd: dir });
     expect(result.code).toBe(1);
     const out = JSON.parse(result.stdout) as JsonOut[];
     expect(out.map((d) => [d.file, d.code])).toEqual([
@@ -173,7 +174,7 @@ describe('rulec check', () => {
     writeFileSync(join(dir, 'nest', 'inc', 'a.rules'), 'source "b.rules"\nsource "a.rules"\nsource "d.rules"\n');
     // There, but not a file it can read.
     mkdirSync(join(dir, 'nest', 'inc', 'd.rules'));
-    const result = await runCli(['check', '--format', 'json', 'nest/main.rules'], { cwd: dir });
+    const result = await runHere(['check', '--format', 'json', 'nest/main.rules'], { cwd: dir });
     expect(result.code).toBe(1);
     expect((JSON.parse(result.stdout) as JsonOut[]).map((d) => [d.file, d.code, d.message])).toEqual([
       ['nest/inc/a.rules', 'R205', 'source file not found: nest/inc/b.rules'],
@@ -189,7 +190,7 @@ describe('rulec check', () => {
     symlinkSync('.', join(dir, 'loop', 'link'));
     writeFileSync(join(dir, 'loop', 'b.rules'), 'source "c.rules"\n');
     symlinkSync('b.rules', join(dir, 'loop', 'c.rules'));
-    const result = await runCli(['check', '--format', 'json', 'loop/a.rules', 'loop/b.rules'], { cwd: dir });
+    const result = await runHere(['check', '--format', 'json', 'loop/a.rules', 'loop/b.rules'], { cwd: dir });
     expect(result.code).toBe(1);
     expect((JSON.parse(result.stdout) as JsonOut[]).map((d) => [d.file, d.code, d.message])).toEqual([
       ['loop/a.rules', 'R206', 'source include cycle: loop/a.rules → loop/link/a.rules'],
@@ -198,17 +199,17 @@ describe('rulec check', () => {
   });
 
   it('exits 2 on usage errors and unreadable files', async () => {
-    const none = await runCli(['check'], { cwd: dir });
+    const none = await runHere(['check'], { cwd: dir });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('usage: rulec check FILE...');
-    expect((await runCli(['check', '--format', 'xml', 'clean.rules'], { cwd: dir })).code).toBe(2);
-    expect((await runCli(['check', '--nope', 'clean.rules'], { cwd: dir })).code).toBe(2);
-    const missing = await runCli(['check', 'missing.rules'], { cwd: dir });
+    expect((await runHere(['check', '--format', 'xml', 'clean.rules'], { cwd: dir })).code).toBe(2);
+    expect((await runHere(['check', '--nope', 'clean.rules'], { cwd: dir })).code).toBe(2);
+    const missing = await runHere(['check', 'missing.rules'], { cwd: dir });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe('rulec check: cannot read missing.rules: ENOENT: no such file or directory\n');
     // The files that can be read are still reported, in valid JSON; the exit says one could not.
     writeFileSync(join(dir, 'bad.rules'), BAD);
-    const mixed = await runCli(['check', 'bad.rules', 'missing.rules', '--format', 'json'], { cwd: dir });
+    const mixed = await runHere(['check', 'bad.rules', 'missing.rules', '--format', 'json'], { cwd: dir });
     expect(mixed.code).toBe(2);
     expect((JSON.parse(mixed.stdout) as JsonOut[]).map((o) => [o.file, o.code])).toEqual([['bad.rules', 'R301'], ['bad.rules', 'R310']]);
     expect(mixed.stderr).toBe('rulec check: cannot read missing.rules: ENOENT: no such file or directory\n');

@@ -2,25 +2,34 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait-for.js';
-import { BIN, REPO, runCli } from './run-cli.js';
+import { main } from '../../cli/main.js';
+import { BIN, REPO } from './run-cli.js';
 
 describe('rulec demo', () => {
-  it('watches its synthetic log, fires brute force, absence and size alarms, and prints a summary within 15 s', async () => {
-    const started = Date.now();
-    const result = await runCli(['demo'], { cwd: REPO, timeoutMs: 25_000 });
-    const took = Date.now() - started;
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    expect(took).toBeLessThan(15_000);
+  it('watches its synthetic log, fires brute force, absence and size alarms, and prints a summary about its 10 s after it starts watching', async () => {
+    // In process, each piece of output timed: start-up (compiling on a busy machine) is not what
+    // the demo's length is about, and no bound here depends on an idle machine.
+    const pieces: { text: string; at: number }[] = [];
+    let stderr = '';
+    const code = await main(['demo'], { cwd: REPO, out: (text) => void pieces.push({ text, at: Date.now() }), err: (text) => void (stderr += text) });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const when = (what: RegExp): number => pieces.find((p) => what.test(p.text))?.at ?? Number.NaN;
+    const watched = when(/summary/) - when(/^rulec demo: watching /);
+    // It writes for its 10 s, then gives its actions up to 4 s: the loop and the drain bound it.
+    expect(watched).toBeGreaterThanOrEqual(10_000);
+    expect(watched).toBeLessThan(25_000);
+    const result = { stdout: pieces.map((p) => p.text).join('') };
     const out = result.stdout;
     const written = Number(/lines written (\d+)/.exec(out)?.[1]);
     const read = Number(/lines read (\d+)/.exec(out)?.[1]);
     expect(written).toBeGreaterThan(2_000);
     expect(read).toBe(written);
     const fires = (item: string, kind: string): number => Number(new RegExp(`${item}: (?:\\d+ matched|counts every line \\(\\d+\\)), fires: .*${kind} (\\d+)`).exec(out)?.[1]);
-    // Two bursting addresses: 8 failures in 1 s fire once, 12 in 2 s twice (a key counts afresh
-    // after firing); the rare ordinary failures, spread over 200 hosts, never reach 6.
-    expect(fires('BRUTE_FORCE', 'upbound')).toBe(3);
+    // Two bursting addresses fire once each: 8 failures in 1 s, and 12 in 2 s, whose last ones the
+    // key's rest after a fire holds off (upbound_holdoff, default the window's 10 s); the rare
+    // ordinary failures, spread over 200 hosts, never reach 6.
+    expect(fires('BRUTE_FORCE', 'upbound')).toBe(2);
     expect(fires('HEARTBEAT_LOST', 'downbound')).toBeGreaterThanOrEqual(1);
     expect(fires('LOG_SIZE', 'size')).toBeGreaterThanOrEqual(2);
     const total = fires('BRUTE_FORCE', 'upbound') + fires('HEARTBEAT_LOST', 'downbound') + fires('LOG_SIZE', 'size');

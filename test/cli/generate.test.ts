@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from '../../grammar/index.js';
 import { ITEM_KEYS, GENERAL_ONLY_KEYS, SETTING_KEYS } from '../../compiler/check/keys.js';
 import { compile } from '../../compiler/pipeline.js';
-import { runCli, tempDir } from './run-cli.js';
+import { tempDir } from './run-cli.js';
+import { runHere } from './run-here.js';
 
 describe('rulec generate', () => {
   let dir: string;
@@ -12,7 +13,7 @@ describe('rulec generate', () => {
   let text: string;
   beforeAll(async () => {
     ({ dir, remove } = tempDir('rulec-generate-'));
-    const result = await runCli(['generate'], { cwd: dir });
+    const result = await runHere(['generate'], { cwd: dir });
     expect(result.code).toBe(0);
     text = result.stdout;
     writeFileSync(join(dir, 'starter.rules'), text);
@@ -20,7 +21,7 @@ describe('rulec generate', () => {
   afterAll(() => remove());
 
   it('passes rulec check --strict with no errors and no warnings', async () => {
-    const result = await runCli(['check', '--strict', '--format', 'json', 'starter.rules'], { cwd: dir });
+    const result = await runHere(['check', '--strict', '--format', 'json', 'starter.rules'], { cwd: dir });
     const found = JSON.parse(result.stdout) as { severity: string; code: string; line: number; message: string }[];
     expect(found.filter((d) => d.severity !== 'info')).toEqual([]);
     expect(result.code).toBe(0);

@@ -1,7 +1,8 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from './run-cli.js';
+import { tempDir } from './run-cli.js';
+import { runHere } from './run-here.js';
 import { itemText, MARKER, read, records, startRun, waitFor, type Daemon } from './run-helpers.js';
 
 /**
@@ -44,7 +45,7 @@ describe('hostile lines against backtracking patterns', () => {
       // 4,000 digits: under 4 KiB, where lines are not put under the regex deadline (longer ones may be abandoned).
       writeFileSync(join(dir, 'hostile.log'), `${'a'.repeat(40)}!\n${'1'.repeat(4000)} 10.2.3.4\nhello world\nHello ${'a'.repeat(40)}!\nHELLO there\n`);
       // Without the linear fallback this does not end: the first line alone needs ~2^40 steps.
-      const result = await runCli(['test', 'hostile.rules', '--log', 'hostile.log', '--format', 'json'], { cwd: dir, timeoutMs: 30_000 });
+      const result = await runHere(['test', 'hostile.rules', '--log', 'hostile.log', '--format', 'json'], { cwd: dir });
       expect(result.code, result.stderr).toBe(0);
       const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as MatchEvent);
       const matches = events.filter((e) => e.type === 'match').map(({ item, line, captures }) => ({ item, line, captures }));

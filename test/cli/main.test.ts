@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { REPO, runCli, tempDir } from './run-cli.js';
+import { runHere } from './run-here.js';
 
 const version = (JSON.parse(readFileSync(`${REPO}/package.json`, 'utf8')) as { version: string }).version;
 
@@ -51,16 +52,16 @@ export async function load(url, context, next) { appendFileSync(${JSON.stringify
   });
 
   it('prints a command usage with COMMAND --help', async () => {
-    const result = await runCli(['build', '--help'], { cwd: REPO });
+    const result = await runHere(['build', '--help'], { cwd: REPO });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^usage: rulec build FILE/);
   });
 
   it('exits 2 with a suggestion on an unknown command, and with help on none', async () => {
-    const unknown = await runCli(['chek'], { cwd: REPO });
+    const unknown = await runHere(['chek'], { cwd: REPO });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('did you mean `check`?');
-    const none = await runCli([], { cwd: REPO });
+    const none = await runHere([], { cwd: REPO });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('usage: rulec COMMAND');
   });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMonitor } from '../../runtime/sources/monitor/monitor-block.js';
 import { runCli, tempDir } from './run-cli.js';
+import { runHere } from './run-here.js';
 
 describe('rulec monitor', () => {
   let dir: string;
@@ -42,7 +43,7 @@ describe('rulec monitor', () => {
   });
 
   it('round-trips odd names through --check: an unchanged tree has no differences (exit 0)', async () => {
-    const result = await runCli(['monitor', '--check', 'prior.txt', 'tree.rules'], { cwd: dir });
+    const result = await runHere(['monitor', '--check', 'prior.txt', 'tree.rules'], { cwd: dir });
     expect(result.stdout).toBe('');
     expect(result.code).toBe(0);
   });
@@ -58,17 +59,17 @@ describe('rulec monitor', () => {
       `changed\t${dir}/tree/tab\\tname\tcontent, size 20 -> 29`,
       '',
     ].join('\n');
-    const scanned = await runCli(['monitor', '--check', 'prior.txt', 'tree.rules'], { cwd: dir });
+    const scanned = await runHere(['monitor', '--check', 'prior.txt', 'tree.rules'], { cwd: dir });
     expect(scanned.stdout).toBe(expected);
     expect(scanned.code).toBe(1);
-    const piped = await runCli(['monitor', '--check', 'prior.txt', '-'], { cwd: dir, input: listNow() });
+    const piped = await runHere(['monitor', '--check', 'prior.txt', '-'], { cwd: dir, input: listNow() });
     expect(piped.stdout).toBe(expected);
     expect(piped.code).toBe(1);
   });
 
   it('refuses a prior that is not a listing (exit 2) and names the line', async () => {
     writeFileSync(join(dir, 'junk.txt'), 'this is not\na listing\n');
-    const result = await runCli(['monitor', '--check', 'junk.txt', 'prior.txt'], { cwd: dir });
+    const result = await runHere(['monitor', '--check', 'junk.txt', 'prior.txt'], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('junk.txt:1:');
   });

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BIN, REPO, runCli } from './run-cli.js';
+import { runHere } from './run-here.js';
 
 describe('rulec regex', () => {
   it('prints the captures of each matching line, numbered and named, PCRE syntax translated', async () => {
@@ -33,13 +34,13 @@ describe('rulec regex', () => {
   });
 
   it('escapes control characters of the input and shows unset groups', async () => {
-    const result = await runCli(['regex', '(a)|(b)', '--flags', 'i'], { cwd: REPO, input: 'B\x1b[31m\n' });
+    const result = await runHere(['regex', '(a)|(b)', '--flags', 'i'], { cwd: REPO, input: 'B\x1b[31m\n' });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('1: B\\x1b[31m\n  $0 = "B"\n  $1 = (unset)\n  $2 = "B"\n1 of 1 line(s) matched\n');
   });
 
   it('points at the part of a pattern JavaScript cannot express, and exits 1', async () => {
-    const result = await runCli(['regex', 'a(?>bc)d'], { cwd: REPO, input: 'abcd\n' });
+    const result = await runHere(['regex', 'a(?>bc)d'], { cwd: REPO, input: 'abcd\n' });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/error\[R308\].*atomic/i);
     // The carets start under `(?>`, right after the `a`.
@@ -47,23 +48,23 @@ describe('rulec regex', () => {
   });
 
   it('shows the pattern without a trailing slash when no flags were given, and with /flags when they were', async () => {
-    const bare = await runCli(['regex', 'foo\\Kbar'], { cwd: REPO, input: 'x\n' });
+    const bare = await runHere(['regex', 'foo\\Kbar'], { cwd: REPO, input: 'x\n' });
     expect(bare.code).toBe(1);
     expect(bare.stderr).toContain('\n  foo\\Kbar\n     ^^\n');
-    const flagged = await runCli(['regex', 'foo', '--flags', 'iq'], { cwd: REPO, input: 'x\n' });
+    const flagged = await runHere(['regex', 'foo', '--flags', 'iq'], { cwd: REPO, input: 'x\n' });
     expect(flagged.code).toBe(1);
     expect(flagged.stderr).toContain('\n  foo/iq\n       ^\n');
   });
 
   it('warns about a pattern that may backtrack catastrophically but still runs it', async () => {
-    const result = await runCli(['regex', '(a+)+$'], { cwd: REPO, input: 'aaa\n' });
+    const result = await runHere(['regex', '(a+)+$'], { cwd: REPO, input: 'aaa\n' });
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/warning\[R309\]: .*; at run time V8's linear-time engine takes over/);
     expect(result.stdout).toContain('1 of 1 line(s) matched');
   });
 
   it('shows the pattern as typed, backslashes single, with the carets under the part meant', async () => {
-    const result = await runCli(['regex', 'x(\\w+\\s?)*$'], { cwd: REPO, input: '' });
+    const result = await runHere(['regex', 'x(\\w+\\s?)*$'], { cwd: REPO, input: '' });
     expect(result.stderr).toContain('\n  x(\\w+\\s?)*$\n   ^^^^^^^^^\n');
   });
 
@@ -91,7 +92,7 @@ describe('rulec regex', () => {
   });
 
   it('splits its input as the engine does: on \\n only, one trailing \\r dropped', async () => {
-    const result = await runCli(['regex', '(\\w)(\\d)'], { cwd: REPO, input: 'a1\rb2\nc3\r\n' });
+    const result = await runHere(['regex', '(\\w)(\\d)'], { cwd: REPO, input: 'a1\rb2\nc3\r\n' });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^1: a1\\rb2\n/);
     expect(result.stdout).toMatch(/\n2: c3\n/);

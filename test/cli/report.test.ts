@@ -13,6 +13,7 @@ import { SmtpSink } from '../helpers/smtp-sink.js';
 import { main } from '../../cli/main.js';
 import { Reporter, type ReportEntry, type ReportOutput } from '../../runtime/index.js';
 import { REPO, runCli, tempDir, type CliResult } from './run-cli.js';
+import { runHere } from './run-here.js';
 
 const SECRET = 'Failed password for root from 203.0.113.9 port 4242';
 
@@ -273,7 +274,7 @@ describe('rulec report', () => {
       '    two 2',
       '__P',
     ].join('\n'));
-    const result = await runCli(['report', rules, '--dry-run'], { cwd: tmp.dir });
+    const result = await runHere(['report', rules, '--dry-run'], { cwd: tmp.dir });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const mail = await simpleParser(result.stdout);

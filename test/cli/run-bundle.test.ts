@@ -5,6 +5,7 @@ import { packageRoot } from '../../compiler/manifest.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTRACT_VERSION } from '../../runtime/contract.js';
 import { runCli, tempDir } from './run-cli.js';
+import { runHere } from './run-here.js';
 import { alive, itemText, MARKER, PARENT_MARKER, read, records, startRun, waitFor, type Daemon } from './run-helpers.js';
 
 let cleanup: (() => void)[] = [];
@@ -122,13 +123,13 @@ describe('rulec run -t with a bundle', () => {
     const work = dir();
     const file = await bundle(itemText('ERRORS', join(work, 'app.log'), 'ERROR (\\w+)', MARKER, join(work, 'r'), '"$1"'));
     writeFileSync(join(work, 'bad.rules'), '[BAD]\npath = /x\nregex = (unclosed\nupbound_action = /bin/true\n');
-    const bad = await runCli(['run', file, '-t', 'bad.rules'], { cwd: work });
+    const bad = await runHere(['run', file, '-t', 'bad.rules'], { cwd: work });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/bad\.rules:3:\d+: error\[R307\]/);
-    const missing = await runCli(['run', '-t', 'nope.rules', file], { cwd: work });
+    const missing = await runHere(['run', '-t', 'nope.rules', file], { cwd: work });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope\.rules/);
-    const itself = await runCli(['run', file, '-t', file], { cwd: work });
+    const itself = await runHere(['run', file, '-t', file], { cwd: work });
     expect(itself).toMatchObject({ code: 0, stdout: `${file}: loads: 1 module(s), 1 item(s)\n` });
     // Straight to the bundle, as on a host without rulec.
     const other = spawnSync(process.execPath, [file, '-t', 'bad.rules'], { cwd: work, encoding: 'utf8' });
@@ -142,7 +143,7 @@ describe('rulec run -t with a bundle', () => {
     writeFileSync(join(work, 'empty.mjs'), '');
     writeFileSync(join(work, 'other.mjs'), `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(ran)}, 'x');\n`);
     for (const args of [['run', 'empty.mjs'], ['run', 'other.mjs'], ['run', '-t', 'other.mjs']]) {
-      const result = await runCli(args, { cwd: work });
+      const result = await runHere(args, { cwd: work });
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(/^rulec run: \S+\.mjs is not a bundle made by rulec build \(build one with rulec build FILE\.rules\)\n$/);
     }
@@ -150,7 +151,7 @@ describe('rulec run -t with a bundle', () => {
     const file = await bundle(itemText('ERRORS', join(work, 'app.log'), 'ERROR (\\w+)', MARKER, join(work, 'r'), '"$1"'));
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.slice(0, text.length >> 1));
-    const cut = await runCli(['run', file, '-s'], { cwd: work });
+    const cut = await runHere(['run', file, '-s'], { cwd: work });
     expect(cut.code).toBe(2);
     expect(cut.stderr).toBe(`rulec run: ${file} is cut short (it lacks the bundle's last line): copy or build it again\n`);
   });
@@ -164,7 +165,7 @@ describe('rulec run -t with a bundle', () => {
       expect(other.status, args.join(' ')).toBe(2);
       expect(other.stderr).toBe('rulec: other.rules: this bundle runs only the rules it was built from; run a rule file with rulec run FILE.rules, or build it\n');
     }
-    const both = await runCli(['run', file, '-c', 'other.rules'], { cwd: work });
+    const both = await runHere(['run', file, '-c', 'other.rules'], { cwd: work });
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/-c other\.rules and \S+bundle\.mjs name different rule files/);
     // Naming the bundle itself, through a symlink too, is what `rulec run BUNDLE` does.
@@ -175,7 +176,7 @@ describe('rulec run -t with a bundle', () => {
 
   it('names a bundle that is not there in one line, exit 2', async () => {
     const work = dir();
-    const result = await runCli(['run', 'nope.mjs'], { cwd: work });
+    const result = await runHere(['run', 'nope.mjs'], { cwd: work });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^rulec run: cannot read nope\.mjs: ENOENT[^\n]*\n$/);
   });

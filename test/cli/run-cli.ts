@@ -1,4 +1,4 @@
-/** Runs the real `bin/rulec.js` (built by test/global-setup.ts) in a child process. */
+/** Runs the real `bin/rulec.js` (built by test/global-setup.ts) in a child process; run-here.ts runs it in this one. */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

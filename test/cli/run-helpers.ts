@@ -21,9 +21,9 @@ export interface Daemon {
   readonly exited: Promise<number | null>;
 }
 
-/** Starts `node bin/rulec.js run ...args` in `cwd`; killed with SIGKILL after `timeoutMs`. */
-export function startRun(args: readonly string[], cwd: string, timeoutMs = 25_000): Daemon {
-  const child = spawn(process.execPath, [BIN, 'run', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `node bin/rulec.js run ...args` in `cwd` (with `env` added to ours); killed with SIGKILL after `timeoutMs`. */
+export function startRun(args: readonly string[], cwd: string, timeoutMs = 25_000, env: NodeJS.ProcessEnv = {}): Daemon {
+  const child = spawn(process.execPath, [BIN, 'run', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (c: string) => (output += c));
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (output += c));

@@ -2,9 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.js';
-import type { Io } from '../../cli/command.js';
 import { tempDir } from './run-cli.js';
+import { runHere } from './run-here.js';
 
 let cleanup: (() => void)[] = [];
 afterEach(() => {
@@ -12,12 +11,9 @@ afterEach(() => {
 });
 
 /** Runs `rulec ARGS...` here; what it printed and its exit code. */
-async function rulec(args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (text) => void (out += text), err: (text) => void (err += text) };
-  const code = await main(args, io);
-  return { code, out, err };
+async function rulec(args: readonly string[]): Promise<{ code: number | null; out: string; err: string }> {
+  const { code, stdout, stderr } = await runHere(args, { cwd: process.cwd() });
+  return { code, out: stdout, err: stderr };
 }
 
 function rules(text: string): string {

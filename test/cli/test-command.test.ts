@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { REPO, runCli, tempDir } from './run-cli.js';
+import { runHere } from './run-here.js';
 
 const CORPUS = join(REPO, '../shared/corpus/elastic/auth.log');
 const RULES = join(REPO, 'rules/ssh-brute-force.rules');
@@ -87,7 +88,7 @@ describe('rulec test', () => {
 
   it('prints per item counts and each fire as text, reading the log from standard input', async () => {
     const want = expected();
-    const result = await runCli(['test', RULES], { cwd: REPO, input: readFileSync(CORPUS, 'utf8'), timeoutMs: 60_000 });
+    const result = await runHere(['test', RULES], { cwd: REPO, input: readFileSync(CORPUS, 'utf8') });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`SSH_FAILED_PASSWORD: ${want.failed.length} line(s) matched, ${want.lines - want.failed.length} missed, ${want.keys} distinct key(s), ${want.fails.length} fire(s) (upbound ${want.fails.length}); ${want.heldOff} match(es) held off after a fire (upbound_holdoff)\n`);
     // Without --replay every line arrives at once: windows see no time pass, times are not shown.
@@ -97,7 +98,7 @@ describe('rulec test', () => {
 
   it('needs no temporary directory to load the compiled rules (TMPDIR names none)', async () => {
     const log = 'Mar  1 10:00:00 h sshd[1]: Failed password for root from 192.0.2.1 port 22 ssh2\n';
-    const result = await runCli(['test', RULES], { cwd: REPO, input: log, env: { TMPDIR: join(REPO, 'no-such-tmp-dir') } });
+    const result = await runHere(['test', RULES], { cwd: REPO, input: log, env: { TMPDIR: join(REPO, 'no-such-tmp-dir') } });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('SSH_FAILED_PASSWORD: 1 line(s) matched, 0 missed, 1 distinct key(s)');
@@ -105,7 +106,7 @@ describe('rulec test', () => {
 
   it('--missed lists the lines no item matched', async () => {
     const log = 'Mar  1 10:00:00 h sshd[1]: Failed password for root from 192.0.2.1 port 22 ssh2\nsomething else\n';
-    const result = await runCli(['test', RULES, '--missed'], { cwd: REPO, input: log });
+    const result = await runHere(['test', RULES, '--missed'], { cwd: REPO, input: log });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('missed line 2: something else\n');
     expect(result.stdout).not.toContain('missed line 1');
@@ -114,7 +115,7 @@ describe('rulec test', () => {
   it('fails with the diagnostics of a rule file that has errors, reading no log', async () => {
     await inTempDir('rulec-test-cmd-', async (dir) => {
       writeFileSync(join(dir, 'bad.rules'), '[A]\npath = /x\nregex = Failed\nupbund_freq = 5/60\nupbound_action = /bin/true\n');
-      const result = await runCli(['test', 'bad.rules'], { cwd: dir, input: 'Failed\n' });
+      const result = await runHere(['test', 'bad.rules'], { cwd: dir, input: 'Failed\n' });
       expect(result).toMatchObject({ code: 1, stdout: '' });
       expect(result.stderr).toContain('bad.rules:4:1: error[R301]: unknown key `upbund_freq`');
       expect(result.stderr).toContain('1 error, 0 warnings');
@@ -128,7 +129,7 @@ describe('rulec test', () => {
       const log = stamp('00:00:00', 'cron: heartbeat ok') + stamp('00:00:50', 'cron: heartbeat ok')
         + stamp('00:01:55', 'sshd: unrelated') + stamp('00:02:55', 'sshd: unrelated') + stamp('00:03:50', 'sshd: unrelated');
       writeFileSync(join(dir, 'hb.log'), log);
-      const result = await runCli(['test', 'hb.rules', '--log', 'hb.log', '--replay', '--format', 'json'], { cwd: dir });
+      const result = await runHere(['test', 'hb.rules', '--log', 'hb.log', '--replay', '--format', 'json'], { cwd: dir });
       expect(result.code, result.stderr).toBe(0);
       const lost = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event).filter((e) => e.type === 'fire' && (e as { kind?: string }).kind === 'downbound');
       // The last heartbeat at 00:00:50, then a check every 60 s; the one at 00:03:50 is the log's last moment.
@@ -147,12 +148,12 @@ describe('rulec test', () => {
       const log = ['Nov 20 10:00:00 h fail from a', 'Nov 30 23:59:40 h fail from a', 'continued: fail from a', 'Dec  1 00:00:20 h fail from a'].join('\n') + '\n';
       writeFileSync(join(dir, 'bf.log'), log);
       utimesSync(join(dir, 'bf.log'), new Date('2025-12-01T00:01:00Z'), new Date('2025-12-01T00:01:00Z'));
-      const json = await runCli(['test', 'bf.rules', '--log', 'bf.log', '--replay', '--format', 'json'], { cwd: dir });
+      const json = await runHere(['test', 'bf.rules', '--log', 'bf.log', '--replay', '--format', 'json'], { cwd: dir });
       expect(json.code, json.stderr).toBe(0);
       const fires = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event).filter((e) => e.type === 'fire');
       // The untimed line counts at the last stamp (23:59:40), so 1/60 fires on it, then the key starts afresh.
       expect(fires.map((e) => [e.line, e.time])).toEqual([[3, '2025-11-30T23:59:40.000Z']]);
-      const text = await runCli(['test', 'bf.rules', '--replay'], { cwd: dir, input: log });
+      const text = await runHere(['test', 'bf.rules', '--replay'], { cwd: dir, input: log });
       expect(text.stdout).toContain('BF: 4 line(s) matched, 0 missed, 1 distinct key(s), 1 fire(s) (upbound 1); 1 match(es) held off after a fire (upbound_holdoff); 1 matched line(s) without a readable time');
     });
   });
@@ -161,13 +162,13 @@ describe('rulec test', () => {
     await inTempDir('rulec-test-escape-', async (dir) => {
       writeFileSync(join(dir, 'esc.rules'), '[ESC]\npath = /x\nregex = user (\\S+) from\nupbound_action = /bin/echo "$1"\n');
       writeFileSync(join(dir, 'esc.log'), 'user \x1b[31mRED\x1b[0m\u009bx\u202ey\\z from 1.2.3.4\n');
-      const result = await runCli(['test', 'esc.rules', '--log', 'esc.log'], { cwd: dir });
+      const result = await runHere(['test', 'esc.rules', '--log', 'esc.log'], { cwd: dir });
       const fire = result.stdout.split('\n').find((l) => l.startsWith('fire '))!;
       expect(fire).toBe('fire ESC upbound line 1: ["/bin/echo","\\u001b[31mRED\\u001b[0m\\u009bx\\u202ey\\\\z"]');
       expect(JSON.parse(fire.slice(fire.indexOf('['))) as string[]).toEqual(['/bin/echo', '\x1b[31mRED\x1b[0m\u009bx\u202ey\\z']);
       // JSON lines too: one object per line even for readers that split on U+2028.
       writeFileSync(join(dir, 'sep.log'), 'user a\u2028b from 1.2.3.4\n');
-      const json = await runCli(['test', 'esc.rules', '--log', 'sep.log', '--format', 'json'], { cwd: dir });
+      const json = await runHere(['test', 'esc.rules', '--log', 'sep.log', '--format', 'json'], { cwd: dir });
       expect(json.stdout).not.toContain('\u2028');
       expect(json.stdout.split(/\r?\n|\u2028/).filter((l) => l !== '').map((l) => (JSON.parse(l) as { type: string }).type)).toEqual(['match', 'fire', 'item', 'summary']);
     });
@@ -177,7 +178,7 @@ describe('rulec test', () => {
     await inTempDir('rulec-test-noitems-', async (dir) => {
       writeFileSync(join(dir, 'w.rules'), 'watch <<__END\n    logfile "/var/log/messages"\n    ignore =~ /MARK/\n__END\n');
       writeFileSync(join(dir, 'x.log'), 'hello\n');
-      const result = await runCli(['test', 'w.rules', '--log', 'x.log'], { cwd: dir });
+      const result = await runHere(['test', 'w.rules', '--log', 'x.log'], { cwd: dir });
       expect(result.code).toBe(0);
       expect(result.stderr).toBe('w.rules: no items to test (rulec report runs MailLog blocks; --alerts FILE replays alerts to snort blocks)\n');
       expect(result.stdout).toContain('w.rules over x.log: 1 line(s), 0 matched by some item, 1 missed\n');
@@ -192,7 +193,7 @@ describe('rulec test', () => {
         '[FLOOD]\npath = /var/log/x.log\nupbound_freq = 2/10\nupbound_action = /bin/echo "$0"\n',
       ].join('\n'));
       writeFileSync(join(dir, 'x.log'), 'hello\nlogin fail\nworld\n');
-      const text = await runCli(['test', 'r.rules', '--log', 'x.log', '--missed'], { cwd: dir });
+      const text = await runHere(['test', 'r.rules', '--log', 'x.log', '--missed'], { cwd: dir });
       expect(text.code, text.stderr).toBe(0);
       expect(text.stdout).toContain('x.log: 3 line(s), 1 matched by some item, 2 missed\n');
       expect(text.stdout).toContain('SZ: no regex (counts every line: 3), 0 fire(s)\n');
@@ -201,7 +202,7 @@ describe('rulec test', () => {
       expect(text.stdout).toContain('FLOOD: no regex (counts every line: 3), 1 fire(s) (upbound 1)\n');
       expect(text.stdout).toContain('missed line 1: hello\n');
       expect(text.stdout).toContain('missed line 3: world\n');
-      const json = await runCli(['test', 'r.rules', '--log', 'x.log', '--format', 'json'], { cwd: dir });
+      const json = await runHere(['test', 'r.rules', '--log', 'x.log', '--format', 'json'], { cwd: dir });
       const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event & { matched?: number | null; counted?: number });
       expect(events.filter((e) => e.type === 'match').map((e) => [e.item, e.line])).toEqual([['FAIL', 2]]);
       expect(events.filter((e) => e.type === 'item').map((e) => [e.item, e.matched, e.counted])).toEqual([
@@ -216,12 +217,12 @@ describe('rulec test', () => {
     await inTempDir('rulec-test-shell-', async (dir) => {
       writeFileSync(join(dir, 'r.rules'), '[S]\npath = /var/log/x.log\nregex = fail from (\\S+)\nshell = true\nupbound_action = /usr/bin/logger "$RULEC_1"\n');
       writeFileSync(join(dir, 'x.log'), 'fail from $(reboot)\n');
-      const text = await runCli(['test', 'r.rules', '--log', 'x.log'], { cwd: dir });
+      const text = await runHere(['test', 'r.rules', '--log', 'x.log'], { cwd: dir });
       expect(text.code, text.stderr).toBe(0);
       expect(text.stdout).toContain(
         'fire S upbound line 1: ["/bin/sh","-c","/usr/bin/logger \\"$RULEC_1\\""] env {"RULEC_ITEM":"S","RULEC_0":"fail from $(reboot)","RULEC_1":"$(reboot)","RULEC_LINE":"fail from $(reboot)"}\n',
       );
-      const json = await runCli(['test', 'r.rules', '--log', 'x.log', '--format', 'json'], { cwd: dir });
+      const json = await runHere(['test', 'r.rules', '--log', 'x.log', '--format', 'json'], { cwd: dir });
       const fire = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event & { env?: Record<string, string> }).find((e) => e.type === 'fire');
       expect(fire?.env).toEqual({ RULEC_ITEM: 'S', RULEC_0: 'fail from $(reboot)', RULEC_1: '$(reboot)', RULEC_LINE: 'fail from $(reboot)' });
     });
@@ -232,7 +233,7 @@ describe('rulec test', () => {
       writeFileSync(join(dir, 'a.rules'), '[A]\npath = /var/log/x.log\nregex = fail from (\\S+)\nupbound_action = /bin/true "$1"\n');
       writeFileSync(join(dir, 'b.rules'), '[A]\npath = /var/log/x.log\nregex = from (\\S+)\nupbound_action = /bin/true "$1"\n');
       writeFileSync(join(dir, 'x.log'), 'fail from 1.2.3.4\nnothing\n');
-      const json = await runCli(['test', 'a.rules', 'b.rules', '--log', 'x.log', '--format', 'json', '--missed'], { cwd: dir });
+      const json = await runHere(['test', 'a.rules', 'b.rules', '--log', 'x.log', '--format', 'json', '--missed'], { cwd: dir });
       expect(json.code, json.stderr).toBe(0);
       const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event & { file: string });
       expect(events.map((e) => [e.file, e.type, e.item ?? null])).toEqual([
@@ -255,7 +256,7 @@ describe('rulec test', () => {
       writeFileSync(join(dir, 'r.rules'), '[U]\npath = /var/log/x.log\nregex = fail from (\\S+)\nupbound_action = /bin/true "$1"\n');
       // 30,026 bytes, under the default 64 KiB: the match at the end is inside the line.
       writeFileSync(join(dir, 'x.log'), Buffer.concat([Buffer.alloc(30_000, 0xff), Buffer.from(' fail from 1.1.1.1 user x\n')]));
-      const result = await runCli(['test', 'r.rules', '--log', 'x.log'], { cwd: dir });
+      const result = await runHere(['test', 'r.rules', '--log', 'x.log'], { cwd: dir });
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain('U: 1 line(s) matched, 0 missed, 1 distinct key(s), 1 fire(s) (upbound 1)\n');
     });
@@ -266,7 +267,7 @@ describe('rulec test', () => {
       writeFileSync(join(dir, 'r.rules'), '[U]\npath = /var/log/x.log\nline_max = 20\nregex = fail\nupbound_action = /bin/true\n');
       // Six U+FFFD as the log holds them, three bytes each: 18 bytes, then "fail" past the 20th.
       writeFileSync(join(dir, 'x.log'), `${'\ufffd'.repeat(6)}fail\n${'\ufffd'.repeat(4)}fail\n`);
-      const result = await runCli(['test', 'r.rules', '--log', 'x.log', '--format', 'json'], { cwd: dir });
+      const result = await runHere(['test', 'r.rules', '--log', 'x.log', '--format', 'json'], { cwd: dir });
       expect(result.code, result.stderr).toBe(0);
       const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event);
       expect(events.filter((e) => e.type === 'match').map((e) => e.line)).toEqual([2]);
@@ -280,7 +281,7 @@ describe('rulec test', () => {
       writeFileSync(join(dir, 'crlf.log'), '123456789\r\n'.repeat(100));
       writeFileSync(join(dir, 'bad.log'), Buffer.from('\xff\xff\xff\xff1\n'.repeat(100), 'latin1'));
       const fires = async (log: string): Promise<number> => {
-        const result = await runCli(['test', 'sz.rules', '--log', log, '--format', 'json'], { cwd: dir });
+        const result = await runHere(['test', 'sz.rules', '--log', log, '--format', 'json'], { cwd: dir });
         expect(result.code, result.stderr).toBe(0);
         return result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string }).filter((e) => e.type === 'fire').length;
       };
@@ -290,7 +291,7 @@ describe('rulec test', () => {
   });
 
   it('exits 2 naming a rule file it cannot read', async () => {
-    const result = await runCli(['test', 'test/cli/no-such.rules'], { cwd: REPO, input: '' });
+    const result = await runHere(['test', 'test/cli/no-such.rules'], { cwd: REPO, input: '' });
     expect(result).toEqual({ code: 2, stdout: '', stderr: 'rulec test: cannot read test/cli/no-such.rules: ENOENT: no such file or directory\n' });
   });
 

@@ -128,7 +128,7 @@ export async function scanWatch(
   /** Reads one file from `at`; returns where it stopped and whether it read to the end. */
   const read = async (file: string, at: StreamPosition, ino: bigint, unterminated: 'deliver' | 'keep'): Promise<{ position: StreamPosition; complete: boolean } | null> => {
     const stream = LineStream.open(file, { from: at, unterminated, ...(lineMax === undefined ? {} : { lineMax }) });
-    if (stream.stat.ino !== Number(ino)) {
+    if (stream.stat?.ino !== Number(ino)) {
       // Replaced since we looked: the caller looks again.
       for await (const _ of stream) break;
       return null;

@@ -65,45 +65,48 @@ describe('pid file', () => {
     dir = tempDir();
     const file = dir.file('r.pid');
     const module = pathToFileURL(`${REPO}/out/runtime/daemon/pid-file.js`).href;
-    // Each claimer says it is ready, claims on "go", and stays alive (holding the file) until its stdin ends.
+    // Each claimer says it is ready, then claims on every "go" line and says how it went; it stays
+    // alive (a live holder) until its stdin ends. The same claimers race in every round, the
+    // file removed between rounds: six processes rather than six a round.
     const script = dir.file('claimer.mjs');
     writeFileSync(script, [
       `const { claimPidFile } = await import(${JSON.stringify(module)});`,
       `process.stdout.write('ready\\n');`,
-      `process.stdin.once('data', () => {`,
-      `  const owner = claimPidFile(${JSON.stringify(file)});`,
-      `  process.stdout.write(owner === null ? 'claimed\\n' : \`held by \${owner}\\n\`);`,
-      `  process.stdin.resume();`,
+      `process.stdin.setEncoding('utf8').on('data', (chunk) => {`,
+      `  for (const _ of chunk.split('\\n').slice(1)) {`,
+      `    const owner = claimPidFile(${JSON.stringify(file)});`,
+      `    process.stdout.write(owner === null ? 'claimed\\n' : \`held by \${owner}\\n\`);`,
+      `  }`,
       `});`,
     ].join('\n'));
     const rounds = 8;
     const claimers = 6;
-    for (let round = 0; round < rounds; round++) {
-      const children = Array.from({ length: claimers }, () => spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] }));
-      try {
-        const said = children.map((child) => {
-          const lines: string[] = [];
-          let rest = '';
-          child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-            const parts = (rest + chunk).split('\n');
-            rest = parts.pop() ?? '';
-            lines.push(...parts);
-          });
-          return lines;
+    const children = Array.from({ length: claimers }, () => spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    try {
+      const said = children.map((child) => {
+        const lines: string[] = [];
+        let rest = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          const parts = (rest + chunk).split('\n');
+          rest = parts.pop() ?? '';
+          lines.push(...parts);
         });
-        expect(await waitFor(() => said.every((lines) => lines.length === 1), 20_000)).toBe(true);
+        return lines;
+      });
+      expect(await waitFor(() => said.every((lines) => lines.length === 1), 20_000)).toBe(true);
+      for (let round = 1; round <= rounds; round++) {
         for (const child of children) child.stdin.write('go\n');
-        expect(await waitFor(() => said.every((lines) => lines.length === 2), 20_000)).toBe(true);
-        const answers = said.map((lines) => lines[1]);
+        expect(await waitFor(() => said.every((lines) => lines.length === round + 1), 20_000)).toBe(true);
+        const answers = said.map((lines) => lines[round]);
         const winners = children.filter((_, k) => answers[k] === 'claimed');
         expect(winners.map((child) => child.pid)).toHaveLength(1);
         expect(answers.filter((a) => a !== 'claimed')).toEqual(Array(claimers - 1).fill(`held by ${winners[0]!.pid}`));
         expect(readFileSync(file, 'utf8')).toBe(`${winners[0]!.pid}\n`);
-      } finally {
-        for (const child of children) child.stdin.end();
-        await Promise.all(children.map((child) => (child.exitCode !== null ? null : once(child, 'exit'))));
+        rmSync(file, { force: true });
       }
-      rmSync(file, { force: true });
+    } finally {
+      for (const child of children) child.stdin.end();
+      await Promise.all(children.map((child) => (child.exitCode !== null ? null : once(child, 'exit'))));
     }
     expect(readdirSync(dir.path)).toEqual(['claimer.mjs']);
   });

@@ -42,7 +42,7 @@ describe('LineStream', () => {
     for (const end of ends) expect(raw[end - 1]).toBe(0x0a);
     expect(stream.position).toEqual({ offset: Buffer.byteLength(text), discarding: false });
     expect(stream.cutLines).toBe(0);
-    expect(stream.stat.isFile()).toBe(true);
+    expect(stream.stat?.isFile()).toBe(true);
   });
 
   it('delivers an unterminated last line (CR dropped), or keeps it for a later read from the position', async () => {
@@ -98,7 +98,7 @@ describe('LineStream', () => {
     const writer = spawn('sh', ['-c', 'cat > "$1"', 'sh', fifo], { stdio: ['pipe', 'ignore', 'inherit'] });
     writer.stdin.end(bytes);
     const stream = LineStream.open(fifo, { from: { offset: 8, discarding: false } });
-    expect(stream.stat.isFIFO()).toBe(true);
+    expect(stream.stat?.isFIFO()).toBe(true);
     const lines = (await collect(stream)).flatMap((b) => b.lines);
     const splitter = new LineSplitter(64 * 1024, 0);
     expect(lines).toEqual([...splitter.push(bytes.subarray(8)).lines, splitter.flush()]);
