@@ -269,7 +269,8 @@ describe('rulec run FILE.rules', () => {
 
   it('hands hostile log text to the action byte-exact as single argv words, runs nothing else, and escapes its own log', async () => {
     const t = setup();
-    const regex = '^HOSTILE (.*)$';
+    // Not `$`-anchored: a line cut at line_max never matches a `$` (it is not the line's end).
+    const regex = '^HOSTILE (.*)';
     // One action thread, so the records come in line order.
     writeRules(t.rules, `[general]\nathread_count = 1\n\n${itemText('HOSTILE', t.log, regex, MARKER, t.rec, '"$1" "$@"')}`);
     const d = daemon([t.rules, '-l', t.own], t.dir);
