@@ -2,8 +2,11 @@
  * `watch` with Debian's logcheck server lists over 1 M syslog lines (the corpus's Linux log
  * repeated), beside logcheck's own filter, `grep -E -v -f` with the same cleaned lists in the C
  * locale after its `sed` that strips trailing blanks (the lists are written for that), on the
- * same file in the same run; the two keep the same lines (test/runtime/sources/watch/logcheck.test.ts). The watch figure is one whole pass as a report runs
- * it: lists read and compiled, the file streamed, every line judged, unusual lines escaped.
+ * same file in the same run; the two keep the same lines (test/runtime/sources/watch/logcheck.test.ts).
+ * The watch figure is one whole pass as a report runs it: lists read and compiled, the file
+ * streamed, every line judged, unusual lines escaped. Each is measured in wall time and in CPU
+ * time (this process's; the pipeline's children's, as bash's `times` counts them), since a
+ * shared machine makes wall time depend on the neighbours.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,18 +45,31 @@ export const watchBench: Benchmark = {
       writeFileSync(cleaned, files.map((f) => readFileSync(f, 'utf8').split('\n').filter((l) => !/^[\t\n\v\f\r ]*$|^#/.test(l)).join('\n')).join('\n') + '\n');
 
       const started = process.hrtime.bigint();
+      const cpu = process.cpuUsage();
       const judge = new LineJudge([], [], readIgnoreLists([SERVER]));
       let reported = 0;
       const result = await scanWatch({ logfile: log, trim: false }, judge, null, (t) => void (reported += t.length), { maxReportBytes: Infinity });
+      const used = process.cpuUsage(cpu);
       const watchSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const watchCpu = (used.user + used.system) / 1e6;
 
       const grepStarted = process.hrtime.bigint();
-      const grep = spawnSync('sh', ['-c', 'sed -e "s/[[:space:]]\\+$//" "$2" | grep -E --text -v -f "$1" | wc -l', 'grep', cleaned, log], { env: { ...process.env, LC_ALL: 'C' }, encoding: 'utf8' });
+      // `times` prints the children's user and system time last: the pipeline's CPU time.
+      const script = 'sed -e "s/[[:space:]]\\+$//" "$2" | grep -E --text -v -f "$1" | wc -l; times';
+      const grep = spawnSync('bash', ['-c', script, 'grep', cleaned, log], { env: { ...process.env, LC_ALL: 'C' }, encoding: 'utf8' });
       const grepSeconds = Number(process.hrtime.bigint() - grepStarted) / 1e9;
-      const grepKept = Number(grep.stdout.trim());
-      console.log(`runtime-watch: ${judge.size} patterns; watch reported ${result.reported} of ${result.lines} lines, grep kept ${grepKept}`);
-      const baseline = { name: 'logcheck: sed | grep -E -v -f (LC_ALL=C)', value: LINES / grepSeconds };
-      return [{ name: 'watch, logcheck server lists, lines per second', value: result.lines / watchSeconds, unit: 'lines/s', baseline, goal: '>= 1,000,000 lines/s and >= 10x grep' }];
+      const [kept, , children] = grep.stdout.trim().split('\n');
+      const grepKept = Number(kept);
+      const grepCpu = (children ?? '').split(' ').reduce((sum, time) => {
+        const m = /^(\d+)m([\d.]+)s$/.exec(time);
+        return m === null ? sum : sum + Number(m[1]) * 60 + Number(m[2]);
+      }, 0);
+      console.log(`runtime-watch: ${judge.size} patterns; watch reported ${result.reported} of ${result.lines} lines (${reported} bytes), grep kept ${grepKept}`);
+      const goal = '>= 1,000,000 lines/s and >= 10x grep';
+      return [
+        { name: 'watch, logcheck server lists, lines per second (wall)', value: result.lines / watchSeconds, unit: 'lines/s', baseline: { name: 'logcheck: sed | grep -E -v -f (LC_ALL=C), wall', value: LINES / grepSeconds }, goal },
+        { name: 'watch, logcheck server lists, lines per CPU second', value: result.lines / watchCpu, unit: 'lines/s', baseline: { name: 'logcheck: sed | grep -E -v -f (LC_ALL=C), CPU', value: LINES / grepCpu }, goal },
+      ];
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

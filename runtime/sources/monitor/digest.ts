@@ -33,24 +33,30 @@ const CHUNK = 1 << 20;
 /**
  * Hashes files read by descriptor through one reused buffer. Small files (most of a tree) are
  * read in one call and hashed by the one-shot `crypto.hash`, which skips a Hash object per file.
+ * `steps` yields between the 1 MiB pieces of a large file, so that a caller can let other work in.
  */
 export class FileDigester {
   private readonly buffer = Buffer.allocUnsafe(CHUNK);
 
   constructor(readonly algorithm: DigestAlgorithm) {}
 
-  /** The digest of the open file `fd` from offset 0 to its end, and the bytes read. Throws on I/O errors. */
-  digest(fd: number): { digest: string; bytes: number } {
+  /**
+   * The digest of the open file `fd` from offset 0 to its end, and the bytes read. `size` is
+   * what fstat said: a file that long is taken as ending there (no read to find its end), one
+   * that grew meanwhile is read on to its end. Throws on I/O errors.
+   */
+  *steps(fd: number, size: number): Generator<void, { digest: string; bytes: number }> {
     const buffer = this.buffer;
     let filled = 0;
     while (filled < CHUNK) {
       const n = readSync(fd, buffer, filled, CHUNK - filled, filled);
-      if (n === 0) return { digest: unpadded(hash(this.algorithm, buffer.subarray(0, filled), 'base64')), bytes: filled };
       filled += n;
+      if (n === 0 || (filled === size && size < CHUNK)) return { digest: unpadded(hash(this.algorithm, buffer.subarray(0, filled), 'base64')), bytes: filled };
     }
     const h = createHash(this.algorithm).update(buffer);
     let position = filled;
     for (;;) {
+      yield;
       const n = readSync(fd, buffer, 0, CHUNK, position);
       if (n === 0) break;
       h.update(buffer.subarray(0, n));

@@ -5,8 +5,10 @@
  * file system entered unless the block asks for it. Each directory is entered once, however
  * many roots reach it. Errors on one file or directory become `warn` lines; the walk goes on.
  *
- * Synchronous on purpose: a scan is one pass of a one-shot report, and synchronous reads
- * through one buffer are the fastest Node has for many small files (bench/monitor-digest.ts).
+ * Synchronous reads through one buffer are the fastest Node has for many small files
+ * (bench/runtime-monitor.ts): `scanTrees` walks in one go, for a report. A daemon cannot stop
+ * for a whole tree, so the walk is a generator that yields after each file (and each MiB of a
+ * large one): `scanTreesSliced` gives the event loop a turn every few milliseconds.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, type Dirent } from 'node:fs';
 import { escapeControl } from '../../log/escape.js';
@@ -22,6 +24,8 @@ export interface TreeScanOptions {
   readonly crossFilesystems: boolean;
   /** Called now and then with the files and bytes done so far (progress on a terminal). */
   readonly progress?: (files: number, bytes: number) => void;
+  /** `dirs` are entries to list as they are, each on its own: a link as a link, a directory not entered (realtime checks). */
+  readonly entries?: boolean;
 }
 
 /** Counts of one scan. */
@@ -50,6 +54,33 @@ function reason(error: unknown): string {
 
 /** Scans the trees, handing each listing line (without newline) to `emit`. */
 export function scanTrees(options: TreeScanOptions, emit: (line: string) => void): TreeScanStats {
+  const walk = walkTrees(options, emit);
+  for (;;) {
+    const step = walk.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/**
+ * `scanTrees` in slices of about `sliceMs` of work, each followed by a turn of the event loop;
+ * resolves null when `stopped()` says so between slices.
+ */
+export async function scanTreesSliced(options: TreeScanOptions, emit: (line: string) => void, stopped: () => boolean, sliceMs = 20): Promise<TreeScanStats | null> {
+  const walk = walkTrees(options, emit);
+  let sliceEnd = performance.now() + sliceMs;
+  for (let k = 1; ; k++) {
+    const step = walk.next();
+    if (step.done === true) return step.value;
+    if ((k & 15) === 0 && performance.now() > sliceEnd) {
+      await new Promise<void>((done) => setImmediate(done));
+      if (stopped()) return null;
+      sliceEnd = performance.now() + sliceMs;
+    }
+  }
+}
+
+/** The walk; yields between files (see the file comment). */
+function* walkTrees(options: TreeScanOptions, emit: (line: string) => void): Generator<void, TreeScanStats> {
   const digester = new FileDigester(options.algorithm);
   const stats: TreeScanStats = { files: 0, links: 0, bytes: 0, warnings: 0 };
   const entered = new Set<string>();
@@ -58,19 +89,19 @@ export function scanTrees(options: TreeScanOptions, emit: (line: string) => void
     emit(warnLine(`${what} ${escapeName(path)}: ${escapeControl(reason(error))}`));
   };
 
-  const file = (path: Buffer): void => {
+  function* file(path: Buffer): Generator<void, void> {
     let fd: number;
     try {
       fd = openSync(path, OPEN_FLAGS);
     } catch (error) {
       // Replaced by a link since the directory was read: list what is there now.
-      if ((error as NodeJS.ErrnoException).code === 'ELOOP') return other(path);
+      if ((error as NodeJS.ErrnoException).code === 'ELOOP') return yield* other(path);
       return warn('cannot read', path, error);
     }
     try {
       const st = fstatSync(fd);
       if (!st.isFile()) return;
-      const { digest, bytes } = digester.digest(fd);
+      const { digest, bytes } = yield* digester.steps(fd, st.size);
       stats.files += 1;
       stats.bytes += bytes;
       emit(fileLine(path, digest, options.algorithm, bytes, ownership(st)));
@@ -80,21 +111,22 @@ export function scanTrees(options: TreeScanOptions, emit: (line: string) => void
     } finally {
       closeSync(fd);
     }
-  };
+    yield;
+  }
 
-  const link = (path: Buffer): void => {
+  function* link(path: Buffer): Generator<void, void> {
     try {
       const st = lstatSync(path);
-      if (!st.isSymbolicLink()) return other(path);
+      if (!st.isSymbolicLink()) return yield* other(path);
       const target = readlinkSync(path, { encoding: 'buffer' });
       stats.links += 1;
       emit(linkLine(path, target, ownership(st)));
     } catch (error) {
       warn('cannot read link', path, error);
     }
-  };
+  }
 
-  const directory = (path: Buffer, rootDev: bigint | null): void => {
+  function* directory(path: Buffer, rootDev: bigint | null): Generator<void, void> {
     let entries: Dirent<Buffer>[];
     try {
       const st = lstatSync(path, { bigint: true });
@@ -116,28 +148,32 @@ export function scanTrees(options: TreeScanOptions, emit: (line: string) => void
     const prefix = path.length > 0 && path[path.length - 1] === SLASH[0] ? path : Buffer.concat([path, SLASH]);
     for (const entry of entries) {
       const child = Buffer.concat([prefix, entry.name]);
-      if (entry.isFile()) file(child);
-      else if (entry.isDirectory()) directory(child, rootDev);
-      else if (entry.isSymbolicLink()) link(child);
+      if (entry.isFile()) yield* file(child);
+      else if (entry.isDirectory()) yield* directory(child, rootDev);
+      else if (entry.isSymbolicLink()) yield* link(child);
       else if (entry.isFIFO() || entry.isSocket() || entry.isBlockDevice() || entry.isCharacterDevice()) continue;
       // The file system did not say (DT_UNKNOWN): ask it.
-      else other(child, rootDev);
+      else yield* other(child, rootDev);
     }
-  };
+  }
 
-  function other(path: Buffer, rootDev: bigint | null = null): void {
+  function* other(path: Buffer, rootDev: bigint | null = null): Generator<void, void> {
     let st;
     try {
       st = lstatSync(path);
     } catch (error) {
       return warn('cannot read', path, error);
     }
-    if (st.isFile()) file(path);
-    else if (st.isSymbolicLink()) link(path);
-    else if (st.isDirectory() && rootDev !== null) directory(path, rootDev);
+    if (st.isFile()) yield* file(path);
+    else if (st.isSymbolicLink()) yield* link(path);
+    else if (st.isDirectory() && rootDev !== null) yield* directory(path, rootDev);
   }
 
   for (const dir of options.dirs) {
+    if (options.entries === true) {
+      yield* other(Buffer.from(dir));
+      continue;
+    }
     // A root the operator named is followed even when it is a symlink (`dir /etc` on a host
     // where /etc is a link); what lies under it is not.
     const root = Buffer.from(dir.length > 1 ? dir.replace(/\/+$/, '') : dir);
@@ -153,8 +189,8 @@ export function scanTrees(options: TreeScanOptions, emit: (line: string) => void
       warn('cannot read directory', root, error);
       continue;
     }
-    if (st.isDirectory()) directory(path, null);
-    else if (st.isFile()) file(root);
+    if (st.isDirectory()) yield* directory(path, null);
+    else if (st.isFile()) yield* file(root);
     else warn('cannot read directory', root, new Error('not a directory'));
   }
   return stats;
