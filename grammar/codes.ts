@@ -337,6 +337,11 @@ export const codes = {
     description: 'A `monitor` block has an `action`, which runs only on changes that `realtime yes` sees, but the block is not realtime.',
     fix: 'Add `realtime yes` to the block, or remove the action.',
   },
+  R367: {
+    title: 'digest without mail settings',
+    description: 'A `watch` block has `every`, so `rulec run` mails its unusual lines as encrypted digests, but the rule file lacks `set to`, `set pgp` or `set smtp`.',
+    fix: 'Add the missing `set` lines (see docs/report.md), or remove `every` and run the block with `rulec report`.',
+  },
   R375: {
     title: 'logNOT setting with no effect',
     description: 'A key the real logNOT read (`separator`, `tmpdir`, `logfacility`, `logfile`, `loadtime`) that rulec accepts and ignores.',

@@ -18,6 +18,7 @@ import { checkSharedPaths, type ReadItem } from './shared-path.js';
 import { indexSections, type IndexedItem } from './sections.js';
 import { attachRules, checkMailHandlers, ruleItems } from './snort.js';
 import { checkGeneralSnort } from './snort-rule.js';
+import { checkDigestMail } from './watch.js';
 
 /** Checks a program and builds its rule model. */
 export function check(program: Program): Result<RuleModel> {
@@ -66,6 +67,7 @@ export function check(program: Program): Result<RuleModel> {
 
   checkAttachmentNames(ctx, attachmentNames);
   checkMailHandlers(ctx, program.statements, settings);
+  checkDigestMail(ctx, program.statements, settings);
 
   // [general] defaults apply wherever [general] appears, so items are read after every section is known.
   const index = indexSections(ctx, sections);

@@ -3,6 +3,7 @@ import { checkText, marked, problems } from './check-helper.js';
 
 const monitor = (body: string): string => `monitor <<__EOM\n    dir /etc\n${body}__EOM\n`;
 const watch = (body: string): string => `watch <<__EOW\n    logfile /var/log/syslog\n${body}__EOW\n`;
+const MAIL = 'set to ops@example.com\nset pgp ops.asc\nset smtp mail.example.com\n';
 
 describe('monitor directives', () => {
   it('defaults to MD5, no mount points, not realtime, no action', () => {
@@ -44,7 +45,7 @@ describe('monitor directives', () => {
 
 describe('watch directives', () => {
   it('reads ignore_from lists (several per line or lines) and every', () => {
-    const c = checkText(watch('    ignore_from /etc/logcheck/ignore.d.server /etc/local.ignore\n    ignore_from ./more\n    every 1h\n'));
+    const c = checkText(MAIL + watch('    ignore_from /etc/logcheck/ignore.d.server /etc/local.ignore\n    ignore_from ./more\n    every 1h\n'));
     expect(problems(c)).toEqual([]);
     expect(c.model.blocks[0]).toMatchObject({ ignoreFrom: ['/etc/logcheck/ignore.d.server', '/etc/local.ignore', './more'], every: 3600 });
   });
@@ -53,8 +54,16 @@ describe('watch directives', () => {
     expect(checkText(watch('')).model.blocks[0]).toMatchObject({ ignoreFrom: [], every: null });
   });
 
+  it('refuses a period without the mail settings its digests need (R367)', () => {
+    const m = marked(`set to ops@example.com\n${watch('    <|every 1h|>\n')}`);
+    const c = checkText(m.text);
+    const d = c.only('R367');
+    expect(d.span).toMatchObject(m.marks[0]!);
+    expect(d.message).toBe('`every` mails digests, which need `set pgp`, `set smtp` in the rule file');
+  });
+
   it('rejects a period that is not a duration or is under a minute (R306)', () => {
-    const m = marked(`${watch('    every <|hourly|>\n')}${watch('    every <|30s|>\n')}`);
+    const m = marked(`${MAIL}${watch('    every <|hourly|>\n')}${watch('    every <|30s|>\n')}`);
     const c = checkText(m.text);
     const found = c.diagnostics.filter((d) => d.code === 'R306');
     expect(found.map((d) => d.span)).toMatchObject(m.marks);
