@@ -1,7 +1,10 @@
 import type { ActionSpec, Captures, ItemSpec } from '../contract.js';
 
-/** Why an action fires: too many matches, too few, or the file grew past a multiple of `size`. */
-export type FireKind = 'upbound' | 'downbound' | 'size';
+/**
+ * Why an action fires: too many matches, too few, the file grew past a multiple of `size`, or
+ * a realtime monitor saw a file change.
+ */
+export type FireKind = 'upbound' | 'downbound' | 'size' | 'change';
 
 /**
  * One fired action, as the engine hands it over. `captures` and `line` are the match that fired

@@ -32,11 +32,11 @@ export interface Coverage {
 
 /** Counts the items and blocks of `modules` that `services` run and those they leave. */
 export function coverageOf(modules: readonly RuleModule[], services: readonly ServiceKind[]): Coverage {
-  const servedKinds = new Set(services.flatMap((service) => service.blocks));
+  const serving = (block: BlockSpec): boolean => services.some((service) => service.blocks.includes(block.kind) && (service.serves?.(block) ?? true));
   const served = new Map<BlockKind, number>();
   const left = new Map<BlockKind, number>();
   for (const block of modules.flatMap((module) => module.blocks)) {
-    const counts = servedKinds.has(block.kind) ? served : left;
+    const counts = serving(block) ? served : left;
     counts.set(block.kind, (counts.get(block.kind) ?? 0) + 1);
   }
   return { items: modules.reduce((n, module) => n + module.items.length, 0), served, left };

@@ -12,7 +12,9 @@ import type { BlockSpec, RuleModule } from '../contract.js';
 import type { ItemStats } from '../engine/item-state.js';
 import type { Output, Terminal } from '../handlers/create-handler.js';
 import type { Logger } from '../log/logger.js';
+import { REALTIME_MONITOR_SERVICE } from '../sources/monitor/realtime-service.js';
 import { SNORT_SERVICE } from '../sources/snort/snort-daemon-service.js';
+import { WATCH_DIGEST_SERVICE } from '../sources/watch/digest-service.js';
 
 /**
  * What a daemon offers its services of the world around it. `output` and `terminal` are a
@@ -66,6 +68,8 @@ export interface ServiceStats {
 /** A kind of service: the block kinds it runs, and how one is made. */
 export interface ServiceKind {
   readonly blocks: readonly BlockSpec['kind'][];
+  /** Which blocks of those kinds it runs (absent: all): `every` watches, `realtime` monitors. */
+  serves?(block: BlockSpec): boolean;
   /**
    * What keeps it from running `modules` in these surroundings, one message each (none: it can
    * try). Reads and makes nothing: `rulec run` asks before it starts, and before `-d` leaves the
@@ -76,4 +80,4 @@ export interface ServiceKind {
 }
 
 /** Every kind of service a daemon runs, in start order (stopped in reverse). */
-export const DAEMON_SERVICES: readonly ServiceKind[] = [SNORT_SERVICE];
+export const DAEMON_SERVICES: readonly ServiceKind[] = [SNORT_SERVICE, WATCH_DIGEST_SERVICE, REALTIME_MONITOR_SERVICE];

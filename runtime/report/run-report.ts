@@ -1,4 +1,5 @@
 import type { RuleModule } from '../contract.js';
+import { isDigestBlock } from '../sources/watch/watch-entry.js';
 import { isReportBlock } from './builtin-entries.js';
 import type { ModuleImporter } from './custom-module.js';
 import { makeEntries } from './make-entries.js';
@@ -26,6 +27,9 @@ export async function runReport(module: RuleModule, options: RunReportOptions): 
   }
   if (!module.blocks.some(isReportBlock)) {
     throw new ReportError(`${module.name} has no command, monitor, watch or custom block: nothing to report`);
+  }
+  if (module.blocks.every((block) => !isReportBlock(block) || isDigestBlock(block))) {
+    throw new ReportError(`${module.name} has only watch blocks with \`every\`: rulec run mails their digests; nothing to report here`);
   }
   const reporter = await Reporter.open(reporterOptions);
   const others = module.items.length + module.blocks.filter((block) => !isReportBlock(block)).length;

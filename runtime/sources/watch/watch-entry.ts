@@ -9,6 +9,11 @@ import { watchStateDir, WatchPositions, type WatchPosition } from './watch-posit
 /** A `watch` block as the compiler records it. */
 export type WatchBlock = Extract<BlockSpec, { readonly kind: 'watch' }>;
 
+/** A watch block with `every`: rulec run mails its digests (digest-service.ts), rulec report leaves it out. */
+export function isDigestBlock(block: BlockSpec): block is WatchBlock & { readonly every: number } {
+  return block.kind === 'watch' && typeof block.every === 'number';
+}
+
 const groups = (specs: readonly MatchGroupSpec[]): JudgeGroup[] => specs.map((spec) => ({ operands: spec.operands }));
 
 /** The judge of a block: its ignore and filter groups and its `ignore_from` lists (throws IgnoreListError, R365). */

@@ -5,7 +5,7 @@
  * beside it by device, inode and head, as the tailer finds one) is read first, then the new file
  * from its start. A truncated or rewritten log is read from its start, with a note.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { escapeControl } from '../../log/escape.js';
 import { LineStream, type StreamPosition } from '../line-stream.js';
@@ -74,6 +74,45 @@ function lookAt(path: string, p: WatchPosition | null): { dev: bigint; ino: bigi
       size,
       matches: p !== null && p.dev === String(st.dev) && p.ino === String(st.ino) && p.offset <= size && startsWith(fd, p.fingerprint),
     };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Bytes looked at, back from a log's end, for the start of its last line. */
+const TAIL_BYTES = 64 * 1024;
+
+/**
+ * Where a log ends now, as a position to read on from: after its last complete line (an
+ * unfinished one is read whole later), or, when no newline is in its last 64 KiB, at its end
+ * with the rest of that line dropped. Null when the log does not exist.
+ */
+export function startPosition(logfile: string): WatchPosition | null {
+  const path = resolve(logfile);
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    const st = fstatSync(fd, { bigint: true });
+    if (!st.isFile()) throw new Error(`${logfile} is not a regular file`);
+    const size = Number(st.size);
+    const from = Math.max(0, size - TAIL_BYTES);
+    const tail = Buffer.alloc(size - from);
+    let filled = 0;
+    while (filled < tail.length) {
+      const n = readSync(fd, tail, filled, tail.length - filled, from + filled);
+      if (n === 0) break;
+      filled += n;
+    }
+    const newline = tail.subarray(0, filled).lastIndexOf(0x0a);
+    // No newline: the log is one unfinished line (read it whole later), or its last one is too long to keep.
+    const discarding = newline === -1 && from > 0;
+    const offset = newline !== -1 ? from + newline + 1 : discarding ? size : 0;
+    return { dev: String(st.dev), ino: String(st.ino), fingerprint: fingerprintOf(fd), offset, discarding, dir: dirname(path) };
   } finally {
     closeSync(fd);
   }
