@@ -1,4 +1,5 @@
 /** A rule file compiled in memory, for `rulec run`, `rulec test` and `rulec demo`. */
+import { resolve } from 'node:path';
 import { hasErrors, loadCompiler, type Diagnostic } from '../compiler/api.js';
 import { evaluateModuleScript, type CompiledRules, type RuleModule } from '../runtime/index.js';
 import { withDefaults, type Io } from './command.js';
@@ -28,7 +29,8 @@ export async function compileRuleFile(path: string, io: Pick<Io, 'cwd'>): Promis
   const compiled = compileToJs(path, { cwd: io.cwd }, 'script');
   const diagnostics = orderDiagnostics(compiled.diagnostics, compiled.sources);
   const report = renderReport(diagnostics, compiled.sources);
-  return { script: compiled.js === null || hasErrors(diagnostics) ? null : compiled.js, report, diagnostics };
+  const files = [...compiled.sources.keys()].map((file) => resolve(file));
+  return { script: compiled.js === null || hasErrors(diagnostics) ? null : compiled.js, report, diagnostics, files };
 }
 
 /** Compiles a `.rules` file (relative to `io.cwd`; default the process's) and evaluates its module in memory. */

@@ -2,7 +2,8 @@
  * The daemon's command line, as logNOT had it: `-c FILE` (or a positional FILE), `-d`, `-p PID`,
  * `-u UID`, `-g GID`, `-l LOG`, `-s`, `-w DIR`, `-t FILE`, `-T REGEX`, `-v`, `-V`, `-h`, with their long
  * forms (`--config`, `--daemon`, `--pid`, `--uid`, `--gid`, `--logfile`, `--stdout`, `--chdir`,
- * `--test`, `--retest`, `--verbose`, `--version`, `--help`) and `--name=value`.
+ * `--test`, `--retest`, `--verbose`, `--version`, `--help`) and `--name=value`; and rulec's own
+ * `--watch`.
  */
 import { resolve } from 'node:path';
 
@@ -23,10 +24,12 @@ export interface DaemonArgs {
   readonly verbose: boolean;
   readonly version: boolean;
   readonly help: boolean;
+  /** `--watch`: reload when the rule file or a file it sources changes. */
+  readonly watch: boolean;
 }
 
 type ValueKey = 'config' | 'pidFile' | 'uid' | 'gid' | 'logFile' | 'chdir' | 'test' | 'retest';
-type FlagKey = 'daemon' | 'stdout' | 'verbose' | 'version' | 'help';
+type FlagKey = 'daemon' | 'stdout' | 'verbose' | 'version' | 'help' | 'watch';
 
 const VALUE_OPTIONS: Readonly<Record<string, ValueKey>> = {
   '-c': 'config', '--config': 'config',
@@ -45,6 +48,7 @@ const FLAG_OPTIONS: Readonly<Record<string, FlagKey>> = {
   '-v': 'verbose', '--verbose': 'verbose',
   '-V': 'version', '--version': 'version',
   '-h': 'help', '--help': 'help',
+  '--watch': 'watch',
 };
 
 /** The usage text printed for `-h` and after a usage error. */
@@ -60,6 +64,7 @@ export const DAEMON_USAGE = `usage: rulec run FILE|BUNDLE [options]
   -t, --test FILE      check FILE and exit
   -T, --retest REGEX   show the captures of REGEX on each line of standard input and exit
   -v, --verbose        log every match (careful: frequent logs)
+      --watch          reload when the rule file or a file it sources changes
   -V, --version        print the version and exit
 signals: SIGHUP reopens the own log, SIGUSR1 reloads the rules, SIGTERM ends running actions and exits`;
 
@@ -68,7 +73,7 @@ export function parseDaemonArgs(argv: readonly string[]): { value: DaemonArgs; e
   const values: Record<ValueKey, string | null> = {
     config: null, pidFile: null, uid: null, gid: null, logFile: null, chdir: null, test: null, retest: null,
   };
-  const flags: Record<FlagKey, boolean> = { daemon: false, stdout: false, verbose: false, version: false, help: false };
+  const flags: Record<FlagKey, boolean> = { daemon: false, stdout: false, verbose: false, version: false, help: false, watch: false };
   const positionals: string[] = [];
   const errors: string[] = [];
 

@@ -25,6 +25,7 @@ import { claimPidFile, removePidFile } from './pid-file.js';
 import { dropPrivileges } from './privileges.js';
 import { guardHangup } from './process-guards.js';
 import { DAEMON_SERVICES, type ServiceKind, type ServiceStats, type ServiceSurroundings } from './services.js';
+import { RuleFilesWatcher } from './rule-files-watcher.js';
 import { installSignals } from './signals.js';
 import { RUNTIME_VERSION } from './version.js';
 
@@ -42,6 +43,8 @@ export interface DaemonIo {
 export interface CompiledRules {
   readonly script: string | null;
   readonly report: string;
+  /** The rule file and every file it sources, as read (absolute): what `--watch` watches. */
+  readonly files?: readonly string[];
 }
 
 /**
@@ -99,6 +102,10 @@ export async function runMain(argv: readonly string[], options: RunMainOptions):
     io.err('rulec: -T needs the rulec command (rulec run -T REGEX, or rulec regex REGEX): a bundle cannot translate a regex\n');
     return 2;
   }
+  if (parsed.value.watch && 'modules' in options.rules) {
+    io.err('rulec: --watch needs a rule file: a bundle cannot reload its rules\n');
+    return 2;
+  }
   // Compiling takes a while, and no handler of the daemon's exists before it is done.
   guardHangup();
   const loaded = await loadRules(options.rules, options.ruleSource ?? 'rules', io);
@@ -141,14 +148,15 @@ export async function runMain(argv: readonly string[], options: RunMainOptions):
     process.kill(process.pid, 'SIGTERM');
   });
   if (args.daemon && !isDetachedChild()) {
-    const started = await spawnDetached(args.logFile!, DETACH_READY_MS, loaded.script);
+    // With --watch the copy compiles the rules itself: it must know the files they were read from.
+    const started = await spawnDetached(args.logFile!, DETACH_READY_MS, args.watch ? null : loaded.script);
     if ('error' in started) {
       io.err(`rulec: ${started.error}\n`);
       return 1;
     }
     return 0;
   }
-  return serve(modules, args, { ...options, services }, io, coverage, surroundings);
+  return serve(modules, loaded.files, args, { ...options, services }, io, coverage, surroundings);
 }
 
 /**
@@ -174,7 +182,7 @@ function serviceSummary(stats: ServiceStats): string {
 }
 
 /** The modules to run and the script they came from, or the exit code of a failure already reported. */
-async function loadRules(rules: DaemonRules, origin: string, io: DaemonIo): Promise<{ modules: RuleModule[]; script: string | null } | { exit: number }> {
+async function loadRules(rules: DaemonRules, origin: string, io: DaemonIo): Promise<{ modules: RuleModule[]; script: string | null; files: readonly string[] } | { exit: number }> {
   if ('modules' in rules) {
     const modules: RuleModule[] = [];
     for (const [i, candidate] of rules.modules.entries()) {
@@ -185,12 +193,12 @@ async function loadRules(rules: DaemonRules, origin: string, io: DaemonIo): Prom
       }
       modules.push(result.value);
     }
-    return { modules, script: null };
+    return { modules, script: null, files: [] };
   }
   // The background copy of `-d` runs what its parent compiled and checked (whose report went to
   // the terminal there, not again to the log here).
   const handed = await rulesFromParent();
-  const compiled = handed === null ? await rules.compile() : { script: handed, report: '' };
+  const compiled: CompiledRules = handed === null ? await rules.compile() : { script: handed, report: '' };
   if (compiled.report !== '') io.err(compiled.report);
   if (compiled.script === null) return { exit: 1 };
   const module = evaluateModuleScript(compiled.script, origin);
@@ -198,11 +206,11 @@ async function loadRules(rules: DaemonRules, origin: string, io: DaemonIo): Prom
     io.err(`rulec: ${escapeControl(module.error)}\n`);
     return { exit: 1 };
   }
-  return { modules: [module.value], script: compiled.script };
+  return { modules: [module.value], script: compiled.script, files: compiled.files ?? [] };
 }
 
 /** A fresh rule set for a reload, or why there is none (the running one stays). */
-async function reloadRules(rules: DaemonRules, origin: string): Promise<{ modules: RuleModule[] } | { error: string[] }> {
+async function reloadRules(rules: DaemonRules, origin: string): Promise<{ modules: RuleModule[]; files: readonly string[] } | { error: string[] }> {
   if ('modules' in rules) return { error: ['this build cannot reload its rules; restart it with a new bundle'] };
   let compiled: CompiledRules;
   try {
@@ -214,7 +222,7 @@ async function reloadRules(rules: DaemonRules, origin: string): Promise<{ module
     return { error: [`${origin} has errors`, ...compiled.report.split('\n').filter((line) => line.trim() !== '')] };
   }
   const module = evaluateModuleScript(compiled.script, origin);
-  return module.error === null ? { modules: [module.value] } : { error: [module.error] };
+  return module.error === null ? { modules: [module.value], files: compiled.files ?? [] } : { error: [module.error] };
 }
 
 /** Why a rule set gives the daemon nothing to do, naming what runs its blocks. */
@@ -258,7 +266,15 @@ function absolutePaths(args: DaemonArgs): DaemonArgs {
   return { ...args, logFile: abs(args.logFile), pidFile: abs(args.pidFile) };
 }
 
-async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: RunMainOptions, io: DaemonIo, coverage: Coverage, surroundings: ServiceSurroundings): Promise<number> {
+async function serve(
+  modules: readonly RuleModule[],
+  files: readonly string[],
+  args: DaemonArgs,
+  options: RunMainOptions,
+  io: DaemonIo,
+  coverage: Coverage,
+  surroundings: ServiceSurroundings,
+): Promise<number> {
   const toProcess = io === processIo;
   const log = new Logger({
     level: args.verbose ? 'debug' : 'info',
@@ -311,11 +327,24 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
 
   return new Promise<number>((done) => {
     let stopping = false;
+    let ruleFiles: RuleFilesWatcher | null = null;
     // Signals are handled from here on; reloads and the stop queue up behind the start.
     let reloading: Promise<void> = daemon.start().then(
-      () => {
+      async () => {
         log.info(null, `rulec ${RUNTIME_VERSION} running ${describeServed(coverage)} from ${modules.map((m) => m.name).join(', ')} (pid ${process.pid})`);
         for (const line of describeLeft(coverage)) log.info(null, line);
+        if (args.watch) {
+          ruleFiles = new RuleFilesWatcher(
+            files,
+            (file) => {
+              log.info(null, `${file} changed: reloading (--watch)`);
+              reload();
+            },
+            (message) => log.error(null, `--watch: ${message}`),
+          );
+          await ruleFiles.ready();
+          log.info(null, `--watch: reloading when any of ${files.length} rule file(s) changes`);
+        }
         reportReady();
       },
       (error: unknown) => {
@@ -343,6 +372,7 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
         }
         if (stopping) return;
         await daemon.replace(fresh.modules);
+        ruleFiles?.set(fresh.files);
         log.info(null, `reloaded: ${fresh.modules.reduce((n, m) => n + m.items.length, 0)} item(s)`);
         for (const change of startOnlyChanges(general, fresh.modules[0]?.engine)) log.warn(null, change);
       }).catch((error: unknown) => log.error(null, `reload failed: ${messageOf(error)}`))));
@@ -373,6 +403,7 @@ async function serve(modules: readonly RuleModule[], args: DaemonArgs, options: 
     process.on('unhandledRejection', crashed);
 
     async function shutDown(code: number): Promise<void> {
+      await ruleFiles?.close();
       const running = daemon.stats().actions.running;
       if (running > 0) log.info(null, `ending ${running} running action(s): SIGTERM, and SIGKILL ${STOP_GRACE_MS / 1000} s later`);
       const stats = await daemon.stop();
