@@ -116,9 +116,25 @@ __CMD
 monitor <<__MON
     description "MD5 sums of system binaries"
     mime_file "monitor.txt"
+    # dir: directories listed recursively (several per line or several lines); links are
+    # listed, not followed. Compare a listing with a later one: rulec monitor --check.
     dir /etc
     dir /usr/bin /usr/sbin
+    # digest: md5 (default: MailLog's listings still compare) or sha256.
+    digest sha256
+    # cross_filesystems: yes enters mount points below a dir (default no).
+    cross_filesystems no
 __MON
+
+# realtime yes: rulec run also watches the trees and reports each change as it happens.
+monitor <<__RT
+    dir /etc/ssh
+    realtime yes
+    # action: runs on each change, as an item's action: $change is added, removed or
+    # changed, $path the file ($0 the whole report line). shell yes: under /bin/sh instead.
+    action /usr/local/bin/notify "$change" "$path"
+    shell no
+__RT
 
 watch <<__WATCH
     logfile /var/log/messages
@@ -137,6 +153,12 @@ watch <<__WATCH
         !~ /CRON/
         =~ /error|fail/i
     end
+    # ignore_from: logcheck-format lists (a file, or a directory of them), as Debian's
+    # logcheck-database installs them.
+    # ignore_from /etc/logcheck/ignore.d.server
+    # every: in rulec run, mail the period's unusual lines as an encrypted digest (needs
+    # set pgp; rulec report then leaves this block to rulec run).
+    # every 1h
 __WATCH
 
 # ---------------------------------------------------------------------------------------

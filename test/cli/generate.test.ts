@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from '../../grammar/index.js';
-import { ITEM_KEYS, GENERAL_ONLY_KEYS, SETTING_KEYS } from '../../compiler/check/keys.js';
+import { BLOCK_DIRECTIVES, ITEM_KEYS, GENERAL_ONLY_KEYS, SETTING_KEYS } from '../../compiler/check/keys.js';
 import { compile } from '../../compiler/pipeline.js';
 import { tempDir } from './run-cli.js';
 import { runHere } from './run-here.js';
@@ -65,10 +65,16 @@ describe('rulec generate', () => {
     for (const setting of SETTING_KEYS) expect(text, setting).toMatch(new RegExp(`^#? ?set ${setting}\\b`, 'm'));
   });
 
+  it('shows every directive of the command, monitor and watch blocks', () => {
+    for (const kind of ['command', 'monitor', 'watch'] as const) {
+      for (const directive of Object.keys(BLOCK_DIRECTIVES[kind])) expect(text, `${kind} ${directive}`).toMatch(new RegExp(`^ {4}(# )?${directive} `, 'm'));
+    }
+  });
+
   it('compiles to a module with its items and blocks', () => {
     const compiled = compile(join(dir, 'starter.rules'));
     expect(compiled.model?.items.map((i) => i.name)).toEqual(['SSH_BRUTE_FORCE', 'SSHD_SILENT', 'AUTH_LOG_SIZE']);
-    expect(compiled.model?.blocks.map((b) => b.kind)).toEqual(['command', 'monitor', 'watch', 'snort', 'custom']);
+    expect(compiled.model?.blocks.map((b) => b.kind)).toEqual(['command', 'monitor', 'monitor', 'watch', 'snort', 'custom']);
     expect(compiled.files).toHaveLength(1);
   });
 });

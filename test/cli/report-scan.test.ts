@@ -2,14 +2,14 @@
  * `rulec report` runs `monitor` and `watch` blocks: the real CLI code (in this process), the
  * finished message parsed with mailparser, every attachment decrypted by real gpg.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Gpg } from '../helpers/gpg.js';
 import { main } from '../../cli/main.js';
 import { runMonitor } from '../../runtime/sources/monitor/monitor-block.js';
-import { tempDir, type CliResult } from './run-cli.js';
+import { REPO, tempDir, type CliResult } from './run-cli.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let gpg: Gpg;
@@ -117,5 +117,43 @@ describe('rulec report with a watch block', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('bad.list:2:1: error[R365]: unmatched ( or \\(');
     expect(result.stdout).toBe('');
+  });
+});
+
+describe("the seed's MailLog monitor and watch examples, as written", () => {
+  const seed = (name: string): string => readFileSync(join(REPO, 'test/fixtures/seeds', name), 'utf8');
+
+  it('lists every dir of the monitor example: the same lines, over a small tree in place of the system directories', async () => {
+    const root = join(tmp.dir, 'seed-root');
+    const dirs = ['etc', 'opt', 'usr/bin', 'usr/lib', 'usr/local', 'usr/sbin'];
+    for (const dir of dirs) {
+      mkdirSync(join(root, dir), { recursive: true });
+      writeFileSync(join(root, dir, 'file'), `${dir}\n`);
+    }
+    // Only the directory names change: ` /etc` becomes ` <root>/etc`, and so on (usr/local holds no other dir here).
+    const text = seed('maillog-monitor.rules').replace(/ \/(etc|opt|usr\/\w+)/g, ` ${root}/$1`);
+    expect(text.split('\n').filter((line) => line.includes(root))).toHaveLength(3);
+    const result = await report(ruleFile('seed-monitor', text), '--dry-run');
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    const mail = await simpleParser(result.stdout);
+    expect(mail.attachments.map((a) => [a.filename, a.headers.get('content-description')])).toEqual([['monitor.txt', 'MD5 sum of files']]);
+    const listed = decrypted(mail, 'monitor.txt').trimEnd().split('\n').map((line) => line.split('\t')[3]);
+    expect(listed).toEqual(dirs.map((dir) => `${root}/${dir}/file`));
+  });
+
+  it('runs the ignore, do ignore and do filter examples on a log', async () => {
+    const log = join(tmp.dir, 'seed-messages');
+    const lines = ['-- MARK --', 'Another line', 'a pattern alone', 'a pattern and pattern 2', 'THIS AND THAT', 'THIS alone', 'plain'];
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const blocks = ['maillog-ignore.rules', 'maillog-do-ignore.rules', 'maillog-do-filter.rules'].map((name) => seed(name).replace('logfile /var/log/messages', `logfile ${log}`));
+    const named = blocks.map((text, k) => text.replace(`logfile ${log}`, `logfile ${log}\n  mime_file "seed-${k}.txt"`));
+    const rules = ruleFile('seed-watch', [`[general]`, `state = ${join(tmp.dir, 'seed-state')}`, '', ...named].join('\n'));
+    const result = await report(rules, '--dry-run');
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    const mail = await simpleParser(result.stdout);
+    const body = (k: number): string[] => decrypted(mail, `seed-${k}.txt`).trimEnd().split('\n');
+    expect(body(0)).toEqual(['a pattern alone', 'a pattern and pattern 2', 'THIS AND THAT', 'THIS alone', 'plain']);
+    expect(body(1)).toEqual(['-- MARK --', 'Another line', 'a pattern alone', 'THIS AND THAT', 'THIS alone', 'plain']);
+    expect(body(2)).toEqual(['THIS AND THAT']);
   });
 });
