@@ -17,6 +17,7 @@ import { memoryBench } from './runtime-memory.js';
 import { monitorBench } from './runtime-monitor.js';
 import { snortBench } from './runtime-snort.js';
 import { spawnBench } from './runtime-spawn.js';
+import { startupBench } from './runtime-startup.js';
 import { tailBench } from './runtime-tail.js';
 import { testPathBench } from './runtime-test-path.js';
 import { throughputBench } from './runtime-throughput.js';
@@ -33,6 +34,7 @@ const benchmarks: readonly Benchmark[] = [
   latencyBench,
   memoryBench,
   spawnBench,
+  startupBench,
   actionsBench,
   hostileBench,
   snortBench,

@@ -49,7 +49,9 @@ export function writeResampledLog(file: string, count: number, seed = 1, sources
 export async function ruleModule(dir: string, name: string, text: string): Promise<RuleModule> {
   const file = join(dir, name);
   writeFileSync(file, text);
-  const loaded = await loadRuleFile(file);
+  // Compiled as rulec run compiles it, with a cache of its own in the benchmark's directory (cold).
+  const io = { cwd: process.cwd(), env: { ...process.env, XDG_CACHE_HOME: dir }, err: (text: string) => void process.stderr.write(text) };
+  const loaded = await loadRuleFile(file, io);
   if (loaded.module === null) throw new Error(`benchmark rules do not compile:\n${loaded.report}`);
   return loaded.module;
 }

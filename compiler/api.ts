@@ -13,6 +13,7 @@ export { hasErrors, LineIndex, type Diagnostic, type DiagnosticLabel, type Posit
 export { BUNDLE_HEAD, BUNDLE_TAIL } from './bundle-marks.js';
 export { didYouMean } from './did-you-mean.js';
 export { packageRoot, packageVersion } from './manifest.js';
+export { cacheDirectory, lookupCompiled, storeCompiled, type CacheHit, type CacheKey, type CachedCompile, type Lookup } from './compile-cache.js';
 export type { Problem } from './problem.js';
 export { seededRandom } from './seeded-random.js';
 export { UserError } from './user-error.js';

@@ -89,6 +89,7 @@ export const runCommand: Command = {
     if (file === null) throw new UsageError('no rule file or bundle given');
     // `-w` changes the directory before reloads, so reloads must not depend on the current one.
     const path = resolve(io.cwd, file);
-    return runMain(args, { rules: { compile: () => compileRuleFile(path, io) }, ruleSource: path, io });
+    // Compiled in a child process on a cache miss (at the start, and each reload: SIGUSR1, --watch): the daemon never holds the compiler.
+    return runMain(args, { rules: { compile: () => compileRuleFile(path, io, 'child') }, ruleSource: path, io });
   },
 };

@@ -98,9 +98,10 @@ export const snortCommand: Command = {
     if (parsed.files.length === 0) return serveSnort({ ...parsed, handlers }, streams);
     if (parsed.files.length > 1) throw new UsageError(`${parsed.files[1]}: one rule file at most`);
     if (parsed.listenerFlags.length > 0) throw new UsageError(`${parsed.listenerFlags.join(', ')}: with a rule file its snort blocks say where and how to listen`);
-    const loaded = await loadRuleFile(parsed.files[0]!, io);
+    // A server: compiled in a child process, so it never holds the compiler.
+    const loaded = await loadRuleFile(parsed.files[0]!, io, 'child');
     if (loaded.report !== '') io.err(loaded.report);
     if (loaded.module === null) return 1;
-    return serveSnort({ ...parsed, handlers, modules: [loaded.module], baseDir: dirname(resolve(parsed.files[0]!)) }, streams);
+    return serveSnort({ ...parsed, handlers, modules: [loaded.module], baseDir: dirname(resolve(io.cwd, parsed.files[0]!)) }, streams);
   },
 };
