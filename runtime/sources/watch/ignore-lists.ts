@@ -5,8 +5,12 @@
  * out, as logcheck's cleanrules does. A directory contributes the files run-parts would list
  * (logcheck lists them with `run-parts --list`): names of letters, digits, `_` and `-` only, so
  * `foo.dpkg-old` or an editor's `foo~` are skipped, in byte order.
+ *
+ * Compiling Debian's server lists takes a few hundred milliseconds; a process keeps what it
+ * compiled, by file and its identity (device, inode, size, modification time), so the `every`
+ * digests of a daemon read a list again only once it changed.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { compileEre, type CompiledEre } from './ere-compile.js';
 import { EreError } from './ere-parse.js';
@@ -63,31 +67,48 @@ function listFiles(path: string): string[] {
     .filter((file) => statSync(file, { throwIfNoEntry: false })?.isFile() === true);
 }
 
-/** Reads and compiles every pattern of the lists, in order; throws IgnoreListError at the first problem. */
-export function readIgnoreLists(paths: readonly string[]): ListPattern[] {
+/** A list file compiled in this process, and the identity of the file it was compiled from. */
+const compiled = new Map<string, { readonly identity: string; readonly patterns: readonly ListPattern[] }>();
+/** Files whose compiled patterns are kept at most (a daemon's lists; a few dozen as a rule). */
+const KEPT_FILES = 1024;
+
+const identityOf = (st: Stats): string => `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+
+/** The patterns of one list file, compiled now or earlier in this process. */
+function readList(file: string): readonly ListPattern[] {
+  let bytes: Buffer;
+  let st: Stats;
+  try {
+    st = statSync(file);
+    const known = compiled.get(file);
+    if (known !== undefined && known.identity === identityOf(st)) return known.patterns;
+    if (st.size > MAX_LIST_BYTES) throw new Error(`larger than ${MAX_LIST_BYTES} bytes`);
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new IgnoreListError(file, `cannot read the ignore list: ${reason(error)}`);
+  }
   const patterns: ListPattern[] = [];
-  for (const path of paths) {
-    for (const file of listFiles(path)) {
-      let bytes: Buffer;
-      try {
-        if (statSync(file).size > MAX_LIST_BYTES) throw new Error(`larger than ${MAX_LIST_BYTES} bytes`);
-        bytes = readFileSync(file);
-      } catch (error) {
-        throw new IgnoreListError(file, `cannot read the ignore list: ${reason(error)}`);
-      }
-      const lines = bytes.toString('utf8').split('\n');
-      // grep -f: a last line without a newline is a pattern too; the empty string after a final newline is not.
-      if (lines.at(-1) === '') lines.pop();
-      lines.forEach((source, i) => {
-        if (SKIPPED.test(source)) return;
-        try {
-          patterns.push({ file, line: i + 1, source, ...compileEre(source) });
-        } catch (error) {
-          if (!(error instanceof EreError)) throw error;
-          throw new IgnoreListError(`${file}:${i + 1}:${error.at + 1}`, error.message);
-        }
-      });
+  const lines = bytes.toString('utf8').split('\n');
+  // grep -f: a last line without a newline is a pattern too; the empty string after a final newline is not.
+  if (lines.at(-1) === '') lines.pop();
+  lines.forEach((source, i) => {
+    if (SKIPPED.test(source)) return;
+    try {
+      patterns.push({ file, line: i + 1, source, ...compileEre(source) });
+    } catch (error) {
+      if (!(error instanceof EreError)) throw error;
+      throw new IgnoreListError(`${file}:${i + 1}:${error.at + 1}`, error.message);
     }
+  });
+  // Written while it was read (its identity changed meanwhile): compiled, not kept.
+  if (identityOf(statSync(file, { throwIfNoEntry: false }) ?? st) === identityOf(st)) {
+    if (compiled.size >= KEPT_FILES) compiled.clear();
+    compiled.set(file, { identity: identityOf(st), patterns });
   }
   return patterns;
+}
+
+/** Reads and compiles every pattern of the lists, in order; throws IgnoreListError at the first problem. */
+export function readIgnoreLists(paths: readonly string[]): ListPattern[] {
+  return paths.flatMap((path) => listFiles(path).flatMap((file) => readList(file)));
 }

@@ -121,6 +121,11 @@ interface Keyed {
   readonly anyShort: RegExp | null;
   /** By entry: a test for its key (null: none), so that a deadline window computes only lines it will be asked about. */
   readonly keyTests: readonly (RegExp | null)[];
+  /**
+   * By entry: the strings a list pattern's matches must hold that a line is checked for before
+   * its regex runs, rarest first; not its key, which the line was found by.
+   */
+  readonly checks: readonly (readonly string[])[];
   /** Every key is ASCII, so a line that is not can be probed as `asciiProbe` of it. */
   readonly asciiKeys: boolean;
 }
@@ -203,9 +208,12 @@ export class LineJudge {
     const shortTests: RegExp[] = [];
     const shortTexts: string[] = [];
     const keyTests: (RegExp | null)[] = [];
+    const checks: (readonly string[])[] = [];
     this.entries.forEach((entry, k) => {
       const key = chooseKey(entry.options, grams);
       keyTests.push(key === null ? null : anyOf(key));
+      const found = key?.length === 1 ? key[0] : undefined;
+      checks.push(entry.kind === 'list' ? entry.required.filter((text) => text !== found).sort((a, b) => grams.bound(a) - grams.bound(b) || 0) : []);
       if (key === null) return void always.push(k);
       // Long strings of a key go to the prefilter; the short ones are tested natively.
       for (const text of key) if (text.length >= SHORT_KEY) items.push({ entry: k, key: text });
@@ -228,6 +236,7 @@ export class LineJudge {
       shortTests,
       anyShort: anyOf(shortTexts),
       keyTests,
+      checks,
       asciiKeys: items.every((item) => isAscii(item.key)),
     };
     return this.keyed;
@@ -348,7 +357,7 @@ export class LineJudge {
   private ignores(e: number, k: number, line: string, long: boolean): boolean {
     const entry = this.entries[e]!;
     if (entry.kind === 'list') {
-      const required = entry.required;
+      const required = this.keyed!.checks[e]!;
       for (let r = 0; r < required.length; r++) if (!line.includes(required[r]!)) return false;
       if (entry.screen !== null && !long && !entry.screen.test(withoutTrailingSpace(line))) return false;
     }

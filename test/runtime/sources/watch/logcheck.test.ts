@@ -63,6 +63,16 @@ describe('ignore_from with logcheck-database over real logs', () => {
     expect(() => readIgnoreLists([dir])).not.toThrow();
   });
 
+  it('compiles a list once per process while the file stays the same, again once it changed', () => {
+    const list = join(dir, 'kept');
+    writeFileSync(list, '^one$\n');
+    const first = readIgnoreLists([list]);
+    expect(readIgnoreLists([list])[0]).toBe(first[0]);
+    writeFileSync(list, '^one$\n^two$\n');
+    expect(readIgnoreLists([list]).map((p) => p.source)).toEqual(['^one$', '^two$']);
+    rmSync(list);
+  });
+
   it('names the file, line and column of a pattern grep -E would refuse (R365)', () => {
     const bad = join(dir, 'bad');
     writeFileSync(bad, '^fine$\n# fine too\nbroken [a-\n');
