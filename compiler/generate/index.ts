@@ -7,7 +7,7 @@
 import type { Diagnostic, Result } from '../../grammar/diagnostic.js';
 import type { AlertFilterModel, BlockModel, ItemModel, MatchGroupModel, RegexModel, RuleModel } from '../model.js';
 import { CONTRACT_VERSION } from '../../runtime/contract.js';
-import { endBlind } from '../../runtime/engine/cut-line.js';
+import { endBlind } from '../../runtime/index.js';
 import { call, Code, literal, print, regExpExpression, regExpTest, type Expr, type PrintOptions } from './literal.js';
 import { isAscii, sourceLiterals } from './prefilter.js';
 import { sequenceOf } from './sequence.js';
