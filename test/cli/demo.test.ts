@@ -48,7 +48,7 @@ describe('rulec demo', () => {
       child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
       const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       const code = new Promise<number | null>((resolve) => child.on('close', resolve));
-      expect(await waitFor(() => /watching (\S+)\/auth\.log/.test(out) && out.includes('following'), 10_000)).toBe(true);
+      expect(await waitFor(() => /watching (\S+)\/auth\.log/.test(out) && out.includes('following'), 20_000)).toBe(true);
       const dir = /watching (\S+)\/auth\.log/.exec(out)![1]!;
       expect(existsSync(dir)).toBe(true);
       child.kill(signal);

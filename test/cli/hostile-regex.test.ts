@@ -90,8 +90,8 @@ describe('rulec run on lines that would stall a pattern outside the linear-time 
       const started = Date.now();
       d.current.child.kill('SIGTERM');
       const code = await d.current.exited;
-      // The docs promise 5 s; generous, and the point is that it ends at all.
-      expect(Date.now() - started).toBeLessThan(10_000);
+      // The docs promise 5 s; generous for a busy machine: the point is that it ends at all (a flood is hours).
+      expect(Date.now() - started).toBeLessThan(20_000);
       expect(code).toBe(0);
     } finally {
       d.current?.child.kill('SIGKILL');

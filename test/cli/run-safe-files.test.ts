@@ -64,7 +64,7 @@ describe('rulec run: files and directories it writes', () => {
     writeFileSync(t.rules, rulesText(t.log, state));
     const own = join(t.dir, 'rulec.log');
     const d = shellRun('umask 000', [t.rules, '-l', own], t.dir);
-    expect(await waitFor(() => read(own).includes('running 1 item(s)'), 15_000)).toBe(true);
+    expect(await waitFor(() => read(own).includes('running 1 item(s)'), 20_000)).toBe(true);
     appendFileSync(t.log, 'ERROR one\n');
     d.child.kill('SIGTERM');
     expect(await d.exited).toBe(0);

@@ -87,7 +87,7 @@ describe('rulec run FILE.rules', () => {
     // From the start of the compile (the daemon's SIGHUP guard is set just before it; during
     // Node's own start no script can keep the inspector shut) until the rules are compiled.
     const SIGHUP = 1;
-    expect(await waitFor(() => catchesSignal(d.child.pid!, SIGHUP) || read(t.own) !== '', 10_000)).toBe(true);
+    expect(await waitFor(() => catchesSignal(d.child.pid!, SIGHUP) || read(t.own) !== '', 20_000)).toBe(true);
     expect(read(t.own)).not.toContain('running 1 item(s)');
     let sent = 0;
     while (!read(t.own).includes('running 1 item(s)') && sent < 500) {
@@ -109,7 +109,7 @@ describe('rulec run FILE.rules', () => {
     const d = daemon([t.rules, '-l', t.own], t.dir);
     // From the moment a handler exists (before it, no script runs yet) to the end of the compile.
     const SIGHUP = 1;
-    expect(await waitFor(() => catchesSignal(d.child.pid!, SIGHUP) || read(t.own) !== '', 10_000)).toBe(true);
+    expect(await waitFor(() => catchesSignal(d.child.pid!, SIGHUP) || read(t.own) !== '', 20_000)).toBe(true);
     expect(read(t.own)).not.toContain('running 1 item(s)');
     let sent = 0;
     while (!read(t.own).includes('running 1 item(s)') && sent < 500 && d.child.exitCode === null) {
@@ -179,11 +179,11 @@ describe('rulec run FILE.rules', () => {
     });
     const parent = daemon([t.rules, '-d', '-l', t.own, '-p', pidFile], t.dir);
     // Killed as soon as its copy exists: the copy is still starting (node, then its rules).
-    expect(await waitFor(() => copies().length > 0, 15_000)).toBe(true);
+    expect(await waitFor(() => copies().length > 0, 20_000)).toBe(true);
     const [copy] = copies();
     cleanup.push(() => running(copy!) && process.kill(copy!, 'SIGKILL'));
     parent.child.kill('SIGKILL');
-    expect(await waitFor(() => !running(copy!), 15_000)).toBe(true);
+    expect(await waitFor(() => !running(copy!), 20_000)).toBe(true);
     expect(read(t.own)).toContain('the process that started this background copy is gone before it reported ready; stopping');
     expect(existsSync(pidFile)).toBe(false);
   });

@@ -29,21 +29,21 @@ describe('rulec snort --repl', () => {
     let screen = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (screen += c));
     const type = (text: string): void => void child.stdin.write(text);
-    expect(await waitFor(() => screen.includes('listening on'), 15_000)).toBe(true);
+    expect(await waitFor(() => screen.includes('listening on'), 20_000)).toBe(true);
     expect(screen).toContain('a Node REPL starts with the alert as `msg` in scope');
 
     sendDatagrams(join(dir, 'snort_alert'), [REAL, REAL]);
-    expect(await waitFor(() => screen.includes('msg> '), 10_000)).toBe(true);
+    expect(await waitFor(() => screen.includes('msg> '), 20_000)).toBe(true);
     expect(screen).toContain('alert [1:20326:1] VOIP-SIP-UDP From header unquoted tokens in field attempt');
     type('msg.priority * 100\r');
-    expect(await waitFor(() => screen.includes('200'), 5000)).toBe(true);
+    expect(await waitFor(() => screen.includes('200'), 20_000)).toBe(true);
     type('`${msg.src}:${msg.sport} -> ${msg.dport}`\r');
-    expect(await waitFor(() => screen.includes("'127.0.0.1:58896 -> 5060'"), 5000)).toBe(true);
+    expect(await waitFor(() => screen.includes("'127.0.0.1:58896 -> 5060'"), 20_000)).toBe(true);
     type('.exit\r');
     // The second alert gets a REPL of its own.
     const before = screen.split('msg> ').length;
-    expect(await waitFor(() => screen.split('alert [1:20326:1]').length === 3 && screen.split('msg> ').length > before, 5000)).toBe(true);
+    expect(await waitFor(() => screen.split('alert [1:20326:1]').length === 3 && screen.split('msg> ').length > before, 20_000)).toBe(true);
     type('msg.msg.length\r');
-    expect(await waitFor(() => screen.includes('57'), 5000)).toBe(true);
+    expect(await waitFor(() => screen.includes('57'), 20_000)).toBe(true);
   });
 });

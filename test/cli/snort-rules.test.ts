@@ -59,7 +59,7 @@ __SNORT
     expect(await waitFor(() => stderr.includes('listening on'), 20_000)).toBe(true);
     expect(stderr).toContain('3 rule(s), handlers: json');
     sendDatagrams(join(dir, 'snort_alert'), [REAL, REAL, REAL]);
-    expect(await waitFor(() => completeJsonLines(dump).length === 4, 10_000)).toBe(true);
+    expect(await waitFor(() => completeJsonLines(dump).length === 4, 20_000)).toBe(true);
     const runs = completeJsonLines<{ argv: string[]; env: Record<string, string> }>(dump);
     const line = '[1:20326:1] VOIP-SIP-UDP From header unquoted tokens in field attempt [Classification: attempted-dos] [Priority: 2] {UDP} 127.0.0.1:58896 -> 127.0.0.1:5060';
     expect(runs.filter((r) => r.argv[0] === 'every').map((r) => r.argv)).toEqual([['every', line], ['every', line], ['every', line]]);

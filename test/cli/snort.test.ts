@@ -56,9 +56,9 @@ function snortHere(args: string[]) {
 describe('rulec snort', () => {
   it('prints each alert as a JSON line by default, every field under Pigear\'s names', async () => {
     const snort = startSnort(['--classification-config', snortCorpusPath('idstools_classification.config.txt')]);
-    expect(await waitFor(() => snort.out.stderr.includes('listening on'), 15_000)).toBe(true);
+    expect(await waitFor(() => snort.out.stderr.includes('listening on'), 20_000)).toBe(true);
     sendDatagrams(snort.socket, [REAL]);
-    expect(await waitFor(() => snort.out.stdout.includes('\n'), 10_000)).toBe(true);
+    expect(await waitFor(() => snort.out.stdout.includes('\n'), 20_000)).toBe(true);
     const record = JSON.parse(snort.out.stdout.split('\n')[0]!) as Record<string, unknown>;
     expect(Object.keys(record).slice(0, 20)).toEqual([
       'msg', 'ts_sec', 'ts_usec', 'caplen', 'pktlen', 'dlthdr', 'nethdr', 'transhdr', 'data', 'val',
@@ -71,23 +71,23 @@ describe('rulec snort', () => {
     });
     expect(Buffer.from(record.pkt as string, 'base64')).toEqual(REAL.subarray(292, 292 + 347));
     snort.child.kill('SIGTERM');
-    expect(await waitFor(() => snort.out.exited, 10_000)).toBe(true);
+    expect(await waitFor(() => snort.out.exited, 20_000)).toBe(true);
     expect(snort.out.code).toBe(0);
     expect(snort.out.stderr).toContain(`${snort.dir}: 1 datagram(s) received, 1 alert(s), 0 bad`);
   });
 
   it('stops at a datagram that is no alert, with a clear message; --serve-forever logs it and goes on', async () => {
     const strict = snortHere([]);
-    expect(await waitFor(() => strict.out.stderr.includes('listening on'), 15_000)).toBe(true);
+    expect(await waitFor(() => strict.out.stderr.includes('listening on'), 20_000)).toBe(true);
     sendDatagrams(strict.socket, [REAL.subarray(0, 100)]);
     expect(await strict.done).toBe(1);
     expect(strict.out.stderr).toContain(`${strict.socket}: a datagram that is no alert: datagram of 100 bytes, variant snort2 sends 65864\n`);
     expect(strict.out.stderr).toContain('stopping at a datagram that is no alert (with --serve-forever');
 
     const forever = snortHere(['--serve-forever']);
-    expect(await waitFor(() => forever.out.stderr.includes('listening on'), 15_000)).toBe(true);
+    expect(await waitFor(() => forever.out.stderr.includes('listening on'), 20_000)).toBe(true);
     sendDatagrams(forever.socket, [REAL.subarray(0, 100), REAL]);
-    expect(await waitFor(() => forever.out.stdout.includes('\n'), 10_000)).toBe(true);
+    expect(await waitFor(() => forever.out.stdout.includes('\n'), 20_000)).toBe(true);
     expect(forever.out.code).toBeNull();
     expect(forever.out.stderr).toContain('datagram of 100 bytes, variant snort2 sends 65864\n');
     expect(forever.out.stderr).toContain('listening goes on (--serve-forever)');
@@ -114,9 +114,9 @@ describe('rulec snort', () => {
     cleanups.push(() => server.close());
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`;
     const snort = snortHere(['--handler', 'pigear.contrib.HttpSendHandler', `url=${url}`, 'backoff=50']);
-    expect(await waitFor(() => snort.out.stderr.includes('listening on'), 15_000)).toBe(true);
+    expect(await waitFor(() => snort.out.stderr.includes('listening on'), 20_000)).toBe(true);
     sendDatagrams(snort.socket, [REAL]);
-    expect(await waitFor(() => bodies.length === 1, 10_000)).toBe(true);
+    expect(await waitFor(() => bodies.length === 1, 20_000)).toBe(true);
     expect(bodies[0]).toMatchObject({ sig_id: 20326, src: '127.0.0.1', dport: 5060 });
     expect(await snort.stop()).toBe(0);
     expect(snort.out.stdout).toBe('');

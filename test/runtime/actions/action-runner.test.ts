@@ -342,7 +342,7 @@ describe('ActionRunner fairness between items', () => {
     const [slow, ban] = [item({ name: 'SLOW' }), item({ name: 'BAN' })];
     for (let i = 0; i < 10; i++) r.submit(request(sleeper, [], '', slow));
     for (let i = 0; i < 3; i++) r.submit(request(note(`ban${i}`), [], '', ban));
-    expect(await waitFor(() => done().length === 3 && r.stats().running === 1, 10_000)).toBe(true);
+    expect(await waitFor(() => done().length === 3 && r.stats().running === 1, 20_000)).toBe(true);
     // SLOW: 1 running, 3 waiting, 6 refused; BAN: all 3 ran.
     const stats = r.stats();
     expect(stats.items).toEqual([

@@ -26,7 +26,7 @@ describe('spawnDetached', () => {
       expect(JSON.parse(parent.stdout)).toEqual({ error: 'background process did not start within 1500 ms; stopped it' });
       expect(existsSync(pidFile)).toBe(true);
       const child = Number(readFileSync(pidFile, 'utf8'));
-      expect(await waitFor(() => !running(child), 3_000)).toBe(true);
+      expect(await waitFor(() => !running(child), 20_000)).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

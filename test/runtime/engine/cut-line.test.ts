@@ -131,7 +131,7 @@ describe('a cut line never looks whole to an end-anchored pattern', () => {
       const sink = new RecordingSink();
       const supervisor = new Supervisor({ clock: new LiveClock(), actions: sink, log: memoryLog().log });
       await supervisor.start([compiled(dir, rules(path))]);
-      expect(await waitFor(() => supervisor.stats().linesRead === 3, 10_000)).toBe(true);
+      expect(await waitFor(() => supervisor.stats().linesRead === 3, 20_000)).toBe(true);
       await supervisor.stop();
       const fired: Record<string, number> = {};
       for (const r of sink.requests) fired[r.item.name] = (fired[r.item.name] ?? 0) + 1;

@@ -31,7 +31,7 @@ describe('the HTTP handler', () => {
     const server = await serve(() => 500);
     const handler = new HttpPostHandler({ url: server.url, retries: 2, backoffMs: 10 }, quiet);
     handler.handle(ALERT);
-    expect(await waitFor(() => handler.stats().failed === 1, 5000)).toBe(true);
+    expect(await waitFor(() => handler.stats().failed === 1, 20_000)).toBe(true);
     expect(server.hits()).toBe(3);
     expect(handler.stats()).toMatchObject({ handled: 0, failed: 1, dropped: 0 });
   });
@@ -40,14 +40,14 @@ describe('the HTTP handler', () => {
     const server = await serve(() => 400);
     const handler = new HttpPostHandler({ url: server.url, retries: 3, backoffMs: 10 }, quiet);
     handler.handle(ALERT);
-    expect(await waitFor(() => handler.stats().failed === 1, 5000)).toBe(true);
+    expect(await waitFor(() => handler.stats().failed === 1, 20_000)).toBe(true);
     expect(server.hits()).toBe(1);
     const closed = await serve(() => 200);
     servers.pop()!.close();
     await new Promise((r) => setTimeout(r, 50));
     const down = new HttpPostHandler({ url: closed.url, retries: 1, backoffMs: 10 }, quiet);
     down.handle(ALERT);
-    expect(await waitFor(() => down.stats().failed === 1, 5000)).toBe(true);
+    expect(await waitFor(() => down.stats().failed === 1, 20_000)).toBe(true);
   });
 
   it('keeps a bounded queue: the oldest are dropped and counted, the rest delivered', async () => {

@@ -56,19 +56,19 @@ describe('checkpoints across restarts', () => {
   it('a stop while the path is rotated away and not yet recreated saves the renamed file\'s position: no line delivered twice', async () => {
     const { path, tail } = restartable(numberedText(0, 3));
     const first = await tail({ start: 'beginning', rotateWait: 1, pollInterval: 50 });
-    expect(await waitFor(() => first.got.numbers.length === 3, 2000)).toBe(true);
+    expect(await waitFor(() => first.got.numbers.length === 3, 20_000)).toBe(true);
     await first.tailer.stop();
     const second = await tail({ start: 'beginning', rotateWait: 1, pollInterval: 50 });
     appendFileSync(path, numberedText(3, 2));
-    expect(await waitFor(() => second.got.numbers.length === 2, 2000)).toBe(true);
+    expect(await waitFor(() => second.got.numbers.length === 2, 20_000)).toBe(true);
     // logrotate without `create`: the writer keeps its descriptor and recreates the file later.
     renameSync(path, `${path}.1`);
     appendFileSync(`${path}.1`, numberedText(5, 1));
-    expect(await waitFor(() => second.got.numbers.length === 3, 2000)).toBe(true);
+    expect(await waitFor(() => second.got.numbers.length === 3, 20_000)).toBe(true);
     await second.tailer.stop();
     appendFileSync(`${path}.1`, numberedText(6, 1));
     const third = await tail({ start: 'beginning', rotateWait: 1, pollInterval: 50 });
-    expect(await waitFor(() => third.got.numbers.length >= 1, 2000)).toBe(true);
+    expect(await waitFor(() => third.got.numbers.length >= 1, 20_000)).toBe(true);
     await sleep(200);
     await third.tailer.stop();
     expect(tally([...first.got.numbers, ...second.got.numbers, ...third.got.numbers], 0, 7)).toEqual({ missing: [], duplicated: [] });
@@ -81,13 +81,13 @@ describe('checkpoints across restarts', () => {
     // The writer's descriptor: logrotate without `create`, the daemon not told yet.
     const fd = openSync(path, 'a');
     writeSync(fd, numberedText(0, 2));
-    expect(await waitFor(() => first.got.numbers.length === 2, 2000)).toBe(true);
+    expect(await waitFor(() => first.got.numbers.length === 2, 20_000)).toBe(true);
     renameSync(path, `${path}.1`);
     writeSync(fd, numberedText(2, 1));
     // Its last line still unfinished when the rotated file is retired: delivered then, as a whole line.
     writeSync(fd, numberedText(3, 1).trimEnd());
     closeSync(fd);
-    expect(await waitFor(() => first.got.notices.some((n) => n.kind === 'retired'), 3000)).toBe(true);
+    expect(await waitFor(() => first.got.notices.some((n) => n.kind === 'retired'), 20_000)).toBe(true);
     await first.tailer.stop();
     expect(first.got.numbers).toEqual([0, 1, 2, 3]);
     const second = await tail({ start: 'end', rotateWait: 0.5, pollInterval: 50 });
@@ -100,7 +100,7 @@ describe('checkpoints across restarts', () => {
   it('a copytruncate while stopped: the restart reads what the copy holds past the checkpoint, then the truncated file', async () => {
     const { path, tail } = restartable(numberedText(0, 3));
     const first = await tail({ start: 'beginning', pollInterval: 50 });
-    expect(await waitFor(() => first.got.numbers.length === 3, 2000)).toBe(true);
+    expect(await waitFor(() => first.got.numbers.length === 3, 20_000)).toBe(true);
     await first.tailer.stop();
     appendFileSync(path, numberedText(3, 2));
     // logrotate's copytruncate, then the writer goes on in the emptied file.
@@ -108,7 +108,7 @@ describe('checkpoints across restarts', () => {
     truncateSync(path, 0);
     appendFileSync(path, numberedText(5, 2));
     const second = await tail({ start: 'beginning', pollInterval: 50 });
-    expect(await waitFor(() => second.got.numbers.length >= 4, 2000)).toBe(true);
+    expect(await waitFor(() => second.got.numbers.length >= 4, 20_000)).toBe(true);
     await sleep(200);
     await second.tailer.stop();
     expect(second.got.numbers).toEqual([3, 4, 5, 6]);
@@ -124,7 +124,7 @@ describe('checkpoints across restarts', () => {
     const tail = (): ReturnType<typeof collectingTailer> =>
       collectingTailer({ path: link, fileType: 'file', start: 'beginning', rotateWait: 0.3, pollInterval: 50, checkpoint: createCheckpointStore(join(dir, 'state')) });
     const first = await tail();
-    expect(await waitFor(() => first.got.numbers.length === 1, 2000)).toBe(true);
+    expect(await waitFor(() => first.got.numbers.length === 1, 20_000)).toBe(true);
     await first.tailer.stop();
     // While stopped: the old target gets a last line, and the link moves to a dated directory.
     appendFileSync(old, numberedText(1, 1));
@@ -132,7 +132,7 @@ describe('checkpoints across restarts', () => {
     unlinkSync(link);
     symlinkSync('../d2/app.log', link);
     const second = await tail();
-    expect(await waitFor(() => second.got.numbers.length >= 2, 2000)).toBe(true);
+    expect(await waitFor(() => second.got.numbers.length >= 2, 20_000)).toBe(true);
     await sleep(500);
     await second.tailer.stop();
     expect(second.got.numbers).toEqual([1, 2]);
@@ -141,17 +141,17 @@ describe('checkpoints across restarts', () => {
   it('a stop during rotate_wait after the new file appeared: the restart reads on in the rotated file too', async () => {
     const { path, tail } = restartable('L1\n');
     const first = await tail({ start: 'beginning', rotateWait: 5, pollInterval: 50 });
-    expect(await waitFor(() => first.got.other.length === 1, 2000)).toBe(true);
+    expect(await waitFor(() => first.got.other.length === 1, 20_000)).toBe(true);
     // logrotate `create`: the writer has not reopened yet and still writes to the old file.
     renameSync(path, `${path}.1`);
     writeFileSync(path, 'N1\n');
     appendFileSync(`${path}.1`, 'L2\nL3 begun');
-    expect(await waitFor(() => first.got.other.includes('L2') && first.got.other.includes('N1'), 2000)).toBe(true);
+    expect(await waitFor(() => first.got.other.includes('L2') && first.got.other.includes('N1'), 20_000)).toBe(true);
     await first.tailer.stop();
     appendFileSync(`${path}.1`, ' and ended\nL4\n');
     appendFileSync(path, 'N2\n');
     const second = await tail({ start: 'beginning', rotateWait: 0.2, pollInterval: 50 });
-    expect(await waitFor(() => second.got.other.length >= 3, 2000)).toBe(true);
+    expect(await waitFor(() => second.got.other.length >= 3, 20_000)).toBe(true);
     await sleep(300);
     await second.tailer.stop();
     expect([...first.got.other, ...second.got.other].sort()).toEqual(['L1', 'L2', 'L3 begun and ended', 'L4', 'N1', 'N2']);
@@ -169,13 +169,13 @@ describe('checkpoints across restarts', () => {
     const state = join(dir, 'state');
     const opts = { path: link, start: 'beginning', fileType: 'file', rotateWait: 0.2, pollInterval: 50 } as const;
     const first = await collectingTailer({ ...opts, checkpoint: createCheckpointStore(state) });
-    expect(await waitFor(() => first.got.other.length === 1, 2000)).toBe(true);
+    expect(await waitFor(() => first.got.other.length === 1, 20_000)).toBe(true);
     await first.tailer.stop();
     appendFileSync(real, 'L2\n');
     renameSync(real, `${real}.1`);
     writeFileSync(real, 'N1\n');
     const second = await collectingTailer({ ...opts, checkpoint: createCheckpointStore(state) });
-    expect(await waitFor(() => second.got.other.length === 2, 2000)).toBe(true);
+    expect(await waitFor(() => second.got.other.length === 2, 20_000)).toBe(true);
     await second.tailer.stop();
     expect(second.got.other).toEqual(['L2', 'N1']);
     expect(second.got.notices.some((n) => n.kind === 'resumed-rotated')).toBe(true);

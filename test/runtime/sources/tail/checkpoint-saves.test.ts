@@ -48,13 +48,13 @@ describe('when checkpoints are saved', () => {
     const state = join(dir, 'state');
     const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', checkpoint: createCheckpointStore(state), checkpointInterval: NEVER, pollInterval: 50 });
     appendFileSync(path, numberedText(0, 3));
-    expect(await waitFor(() => got.numbers.length === 3, 5_000)).toBe(true);
+    expect(await waitFor(() => got.numbers.length === 3, 20_000)).toBe(true);
     renameSync(path, `${path}.1`);
     writeFileSync(path, numberedText(3, 2));
     const fresh = String(statSync(path).ino);
-    expect(await waitFor(() => got.numbers.length === 5, 5_000)).toBe(true);
+    expect(await waitFor(() => got.numbers.length === 5, 20_000)).toBe(true);
     // Killed now, a restart finds the rotated file by its saved position and reads the new one on.
-    expect(await waitFor(() => onDisk(state)?.ino === fresh, 5_000)).toBe(true);
+    expect(await waitFor(() => onDisk(state)?.ino === fresh, 20_000)).toBe(true);
     expect(onDisk(state)?.rotated?.map((r) => r.ino)).toEqual([String(statSync(`${path}.1`).ino)]);
     await tailer.stop();
   });
@@ -107,11 +107,11 @@ describe('the list of rotated files in a checkpoint', () => {
     for (let cycle = 0; cycle < 7; cycle++) {
       const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', checkpoint: createCheckpointStore(state), rotateWait: 3600, pollInterval: 50 });
       appendFileSync(path, numberedText(cycle, 1));
-      expect(await waitFor(() => got.numbers.includes(cycle), 5_000)).toBe(true);
+      expect(await waitFor(() => got.numbers.includes(cycle), 20_000)).toBe(true);
       // Rotated with a name of its own (dateext), a new file at the path.
       renameSync(path, `${path}.${cycle}`);
       writeFileSync(path, '');
-      expect(await waitFor(() => got.notices.some((n) => n.kind === 'opened' && n.offset === 0), 5_000)).toBe(true);
+      expect(await waitFor(() => got.notices.some((n) => n.kind === 'opened' && n.offset === 0), 20_000)).toBe(true);
       await tailer.stop();
       all.push(...got.numbers);
     }

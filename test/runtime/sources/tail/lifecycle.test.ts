@@ -51,12 +51,12 @@ describe('FileTailer lifecycle', () => {
     const path = join(tempDir(), 'app.log');
     mkdirSync(path);
     const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', pollInterval: 50 });
-    expect(await waitFor(() => got.notices.some((n) => n.kind === 'error' && n.message === 'not a regular file'), 2000)).toBe(true);
+    expect(await waitFor(() => got.notices.some((n) => n.kind === 'error' && n.message === 'not a regular file'), 20_000)).toBe(true);
     const staged = `${path}.new`;
     writeFileSync(staged, numberedText(0, 2));
     rmSync(path, { recursive: true });
     renameSync(staged, path);
-    expect(await waitFor(() => got.numbers.length === 2, 2000)).toBe(true);
+    expect(await waitFor(() => got.numbers.length === 2, 20_000)).toBe(true);
     await tailer.stop();
     expect(got.numbers).toEqual([0, 1]);
   });
@@ -66,19 +66,20 @@ describe('FileTailer lifecycle', () => {
     mkdirSync(logs);
     const path = join(logs, 'app.log');
     writeFileSync(path, '');
-    const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', rotateWait: 0, pollInterval: 1000 });
+    const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', rotateWait: 0, pollInterval: 3000 });
     rmSync(logs, { recursive: true });
     await sleep(50);
     mkdirSync(logs);
     writeFileSync(path, '');
-    // Only a poll can see the new directory; right after it opened the file, the next poll is a second away.
-    expect(await waitFor(() => got.notices.filter((n) => n.kind === 'opened').length === 2, 3000)).toBe(true);
+    // Only a poll can see the new directory; right after it opened the file, the next poll is 3 s
+    // away: an append that arrives within half of that came on an event, however busy the machine.
+    expect(await waitFor(() => got.notices.filter((n) => n.kind === 'opened').length === 2, 20_000)).toBe(true);
     const sent = Date.now();
     appendFileSync(path, numberedText(0, 1));
-    expect(await waitFor(() => got.numbers.length === 1, 2000)).toBe(true);
+    expect(await waitFor(() => got.numbers.length === 1, 5000)).toBe(true);
     const ms = Date.now() - sent;
     await tailer.stop();
-    expect(ms).toBeLessThan(500);
+    expect(ms).toBeLessThan(1500);
   });
 
   it('holds a partial line until its newline arrives', async () => {

@@ -12,7 +12,8 @@ describe('FileTailer under load', () => {
     const dir = tempDir();
     const path = join(dir, 'app.log');
     writeFileSync(path, '');
-    // With a 5 s poll, lines arriving within 0.5 s can only have come through watch events.
+    // With a 5 s poll, lines arriving within 2.5 s can only have come through watch events (half
+    // the poll: a margin for a busy machine).
     const { tailer, got } = await collectingTailer({ path, start: 'end', fileType: 'file', pollInterval: 5000 });
     const writer = startWriter(path, 0, 10_000, 5000);
     await writer.done;
@@ -20,7 +21,7 @@ describe('FileTailer under load', () => {
     await tailer.stop();
 
     expect(tally(got.numbers, 0, 10_000)).toEqual({ missing: [], duplicated: [] });
-    expect(percentile(got.latenciesMs, 99)).toBeLessThan(500);
+    expect(percentile(got.latenciesMs, 99)).toBeLessThan(2500);
   });
 
   it('reads a 200,000-line backlog from the beginning exactly', async () => {

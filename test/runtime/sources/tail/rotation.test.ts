@@ -162,13 +162,13 @@ describe('rotation under a live writer', () => {
     writeFileSync(real, 'a1\na2\n');
     symlinkSync(real, link);
     const { tailer, got } = await collectingTailer({ path: link, start: 'beginning', fileType: 'file', pollInterval: 50 });
-    expect(await waitFor(() => got.other.length === 2, 2000)).toBe(true);
+    expect(await waitFor(() => got.other.length === 2, 20_000)).toBe(true);
     // Appended, copied and truncated in one go, before the tailer looks again.
     appendFileSync(real, 'b1\nb2\n');
     copyFileSync(real, `${real}.1`);
     truncateSync(real, 0);
     appendFileSync(real, 'c1\n');
-    expect(await waitFor(() => got.other.length === 5, 2000)).toBe(true);
+    expect(await waitFor(() => got.other.length === 5, 20_000)).toBe(true);
     await tailer.stop();
     expect(got.other).toEqual(['a1', 'a2', 'b1', 'b2', 'c1']);
     expect(got.notices.find((n) => n.kind === 'truncated')).toMatchObject({ copy: 'app.log.1' });
@@ -181,10 +181,10 @@ describe('rotation under a live writer', () => {
     writeFileSync(path, `run1 line-a ${p}\nrun1 line-b ${p}\n`);
     // A slow poll: the events alone must notice it.
     const { tailer, got } = await collectingTailer({ path, start: 'beginning', fileType: 'file', pollInterval: 60_000 });
-    expect(await waitFor(() => got.other.length === 2, 2000)).toBe(true);
+    expect(await waitFor(() => got.other.length === 2, 20_000)).toBe(true);
     // Truncated and rewritten longer in one go (O_TRUNC, then one write).
     writeFileSync(path, `run2 first line ${p}\nrun2 second line ${p}\nrun2 third line ${p}\n`);
-    expect(await waitFor(() => got.other.length >= 5, 2000)).toBe(true);
+    expect(await waitFor(() => got.other.length >= 5, 20_000)).toBe(true);
     await sleep(200);
     await tailer.stop();
     expect(got.other).toEqual([`run1 line-a ${p}`, `run1 line-b ${p}`, `run2 first line ${p}`, `run2 second line ${p}`, `run2 third line ${p}`]);
@@ -196,9 +196,9 @@ describe('rotation under a live writer', () => {
     const path = join(dir, 'job.log');
     writeFileSync(path, 'run1 A\n');
     const { tailer, got } = await collectingTailer({ path, start: 'beginning', fileType: 'file', pollInterval: 60_000 });
-    expect(await waitFor(() => got.other.length === 1, 2000)).toBe(true);
+    expect(await waitFor(() => got.other.length === 1, 20_000)).toBe(true);
     writeFileSync(path, 'run2 B\n');
-    expect(await waitFor(() => got.other.length === 2, 2000)).toBe(true);
+    expect(await waitFor(() => got.other.length === 2, 20_000)).toBe(true);
     await tailer.stop();
     expect(got.other).toEqual(['run1 A', 'run2 B']);
   });
@@ -215,7 +215,7 @@ describe('rotation under a live writer', () => {
       { lines: (lines) => void (seen.push(...lines), batches.push({ lines: lines.length, ticks })) },
     );
     await tailer.start();
-    expect(await waitFor(() => seen.length === 1, 2000)).toBe(true);
+    expect(await waitFor(() => seen.length === 1, 20_000)).toBe(true);
     // 20 MiB appended, copied and truncated before the tailer looks: five 4 MiB turns of copy.
     appendFileSync(path, `${'b'.repeat(99)}\n`.repeat(200_000));
     copyFileSync(path, `${path}.1`);
@@ -223,7 +223,7 @@ describe('rotation under a live writer', () => {
     appendFileSync(path, 'c1\n');
     const timer = setInterval(() => ticks++, 1);
     try {
-      expect(await waitFor(() => seen.at(-1) === 'c1', 10_000)).toBe(true);
+      expect(await waitFor(() => seen.at(-1) === 'c1', 20_000)).toBe(true);
     } finally {
       clearInterval(timer);
       await tailer.stop();
