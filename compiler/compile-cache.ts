@@ -18,6 +18,8 @@
  *   therefore read by other users but never written by them; an entry another user could have
  *   written is never loaded.
  * - Writes are atomic (runtime/fs's writeFileAtomic); the oldest entries beyond MAX_ENTRIES go.
+ * - A custom module's bundle (`kind: 'module'`, cli/module-importer.ts) is kept the same way,
+ *   under the bundler's version and the bytes of every file the bundler read.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
@@ -37,10 +39,16 @@ export interface CachedCompile {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Which compile an entry is for: the entry file as given, and the directory it was given in. */
+/**
+ * Which compile an entry is for: the entry file as given, and the directory it was given in.
+ * A rule file's compile (the default) reads text as rule files are read; a custom module's
+ * bundle (`module`, with the bundler's name and version in `tool`) reads files as bytes.
+ */
 export interface CacheKey {
   readonly path: string;
   readonly cwd: string;
+  readonly kind?: 'rules' | 'module';
+  readonly tool?: string;
 }
 
 /** Entries kept; beyond this the least recently written go (a few rule files per user, a few compiler versions). */
@@ -56,6 +64,8 @@ interface Entry {
   readonly identity: string;
   readonly entry: string;
   readonly given: string;
+  readonly kind: 'rules' | 'module';
+  readonly tool: string;
   /** [absolute path, sha256 of its text] for every file the compile read. */
   readonly inputs: readonly (readonly [string, string])[];
   readonly script: string;
@@ -108,10 +118,26 @@ function readBytes(path: string): Buffer {
   }
 }
 
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
+/**
+ * An input's hash as it is now, or null when it cannot be read: a rule file's text as the
+ * compiler reads it (readRuleFile), a module's file as bytes.
+ */
+function hashOf(kind: 'rules' | 'module', path: string): string | null {
+  if (kind === 'module') {
+    try {
+      return sha256(readBytes(path));
+    } catch {
+      return null;
+    }
+  }
+  const read = readRuleFile(path);
+  return read.kind === 'text' ? sha256(read.text) : null;
+}
 
 function entryFile(dir: string, key: CacheKey): string {
-  const name = sha256(JSON.stringify([compilerIdentity(), resolve(key.cwd, key.path), key.path]));
+  const name = sha256(JSON.stringify([compilerIdentity(), resolve(key.cwd, key.path), key.path, key.kind ?? 'rules', key.tool ?? '']));
   return join(dir, `${name}.json`);
 }
 
@@ -136,11 +162,10 @@ export function lookupCompiled(dir: string, key: CacheKey): Lookup {
       entry.identity === compilerIdentity() &&
       entry.entry === resolve(key.cwd, key.path) &&
       entry.given === key.path &&
+      entry.kind === (key.kind ?? 'rules') &&
+      entry.tool === (key.tool ?? '') &&
       entry.inputs.length > 0 &&
-      entry.inputs.every(([path, hash]) => {
-        const read = readRuleFile(path);
-        return read.kind === 'text' && sha256(read.text) === hash;
-      });
+      entry.inputs.every(([path, hash]) => hashOf(entry.kind, path) === hash);
     return fresh ? { hit: { script: entry.script, report: entry.report, diagnostics: entry.diagnostics, files: entry.inputs.map(([path]) => path) } } : { miss: true };
   } catch (error) {
     if (error instanceof SyntaxError) return { miss: true };
@@ -189,7 +214,7 @@ function readTrusted(path: string): string | null {
  * read to the text it read there. Returns null, or why nothing was kept (the cache directory
  * cannot be made or trusted, a write failed); never throws.
  */
-export function storeCompiled(dir: string, key: CacheKey, inputs: ReadonlyMap<string, string>, compiled: CachedCompile): string | null {
+export function storeCompiled(dir: string, key: CacheKey, inputs: ReadonlyMap<string, string | Uint8Array>, compiled: CachedCompile): string | null {
   try {
     ensurePrivateDir(dir, 'compile cache directory');
     const entry: Entry = {
@@ -197,7 +222,9 @@ export function storeCompiled(dir: string, key: CacheKey, inputs: ReadonlyMap<st
       identity: compilerIdentity(),
       entry: resolve(key.cwd, key.path),
       given: key.path,
-      inputs: [...inputs].map(([path, text]) => [path, sha256(text)] as const),
+      kind: key.kind ?? 'rules',
+      tool: key.tool ?? '',
+      inputs: [...inputs].map(([path, data]) => [path, sha256(data)] as const),
       script: compiled.script,
       report: compiled.report,
       diagnostics: compiled.diagnostics,

@@ -5,11 +5,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { ReportError, importJavaScript, runReport, type ModuleImporter } from '../../runtime/index.js';
+import { ReportError, runReport } from '../../runtime/index.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command, type Io } from '../command.js';
 import { loadRuleFile } from '../load-rules.js';
+import { moduleImporter } from '../module-importer.js';
 
 const USAGE = 'rulec report FILE [--dry-run [OUT.eml]] [--flush] [--spool DIR] | rulec report --check PRIOR [LISTING]';
 
@@ -40,26 +40,6 @@ function splitDryRun(args: readonly string[]): { rest: string[]; dryRun: string 
   }
   return { rest, dryRun };
 }
-
-/** Custom modules: JavaScript as it is, TypeScript bundled by esbuild first (it is the compiler's dependency). */
-const importAny: ModuleImporter = async (file) => {
-  if (!/\.[cm]?tsx?$/.test(file)) return importJavaScript(file);
-  const { build } = await import('esbuild');
-  const fileUrl = pathToFileURL(file).href;
-  const result = await build({
-    entryPoints: [file],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    write: false,
-    logLevel: 'silent',
-    // Imported from a data: URL, the module's CommonJS dependencies resolve from its own place.
-    banner: { js: `import { createRequire as __rulecRequire } from 'node:module'; const require = __rulecRequire(${JSON.stringify(fileUrl)});` },
-  });
-  const js = result.outputFiles[0]?.text ?? '';
-  return (await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)) as Record<string, unknown>;
-};
 
 async function monitorCheck(args: readonly string[], io: Io): Promise<number> {
   const { commands } = await import('./index.js');
@@ -102,7 +82,7 @@ export const reportCommand: Command = {
         spoolDir: values.spool === undefined ? undefined : resolve(io.cwd, values.spool),
         dryRun: dryRun !== null,
         flushOnly: values.flush === true,
-        importer: importAny,
+        importer: moduleImporter(io),
         log: (line) => io.err(`rulec report: ${line}\n`),
       });
       if (dryRun !== null && result.message !== null) {

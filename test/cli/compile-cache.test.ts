@@ -4,10 +4,10 @@
  * starts with no compile at all, and a cache another user wrote is never used.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordLoads, type LoadRecord } from '../helpers/module-loads.js';
 import { asNobody, NOBODY, secondUserMissing } from '../runtime/fs/helpers.js';
 import { BIN, tempDir } from './run-cli.js';
 import { itemText, MARKER, read, records, startRun, waitFor, writeRules } from './run-helpers.js';
@@ -22,22 +22,16 @@ function setup() {
   const { dir, remove } = tempDir('rulec-cache-cli-');
   cleanup.push(remove);
   chmodSync(dir, 0o755);
-  const t = { dir, log: join(dir, 'app.log'), rules: join(dir, 'app.rules'), inc: join(dir, 'inc.rules'), rec: join(dir, 'rec.jsonl'), own: join(dir, 'own.log'), loads: join(dir, 'loads'), cache: join(dir, 'cache') };
+  const t = { dir, log: join(dir, 'app.log'), rules: join(dir, 'app.rules'), inc: join(dir, 'inc.rules'), rec: join(dir, 'rec.jsonl'), own: join(dir, 'own.log'), cache: join(dir, 'cache') };
   writeFileSync(t.log, '');
   writeFileSync(t.rules, 'source "inc.rules"\n');
   writeRules(t.inc, itemText('ERRORS', t.log, 'ERROR (\\w+)', MARKER, t.rec, '"$1"'));
-  // Every ES module each process loads, as "pid url" lines (the ESM loader's hooks, through NODE_OPTIONS).
-  writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(${JSON.stringify(t.loads)}, process.pid + ' ' + url + '\\n'); return next(url, context); }\n`);
-  writeFileSync(join(dir, 'record.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});\n`);
-  const env = { XDG_CACHE_HOME: t.cache, NODE_OPTIONS: `--import=${pathToFileURL(join(dir, 'record.mjs')).href}` };
-  return { ...t, env };
+  const loads = recordLoads(dir);
+  return { ...t, loads, env: { XDG_CACHE_HOME: t.cache, ...loads.env } };
 }
 
 /** The processes that loaded the compiler's pipeline, by pid, since the record was last cleared. */
-function compilers(loads: string): number[] {
-  const lines = existsSync(loads) ? readFileSync(loads, 'utf8').split('\n') : [];
-  return [...new Set(lines.filter((line) => /\/compiler\/pipeline\.js$/.test(line)).map((line) => Number(line.split(' ')[0])))];
-}
+const compilers = (loads: LoadRecord): number[] => loads.loadedBy(/\/compiler\/pipeline\.js$/);
 
 describe('rulec run FILE.rules with the compile cache', () => {
   it('compiles a miss in a child process, starts from the cache when nothing changed, and reloads through the same path', async () => {
@@ -53,7 +47,7 @@ describe('rulec run FILE.rules with the compile cache', () => {
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
 
-    writeFileSync(t.loads, '');
+    t.loads.clear();
     const second = startRun([t.rules, '-l', t.own], t.dir, 25_000, t.env);
     cleanup.push(() => second.child.kill('SIGKILL'));
     expect(await waitFor(() => read(t.own).split('running 1 item(s)').length === 3)).toBe(true);
@@ -73,7 +67,7 @@ describe('rulec run FILE.rules with the compile cache', () => {
     expect(records(t.rec)).toEqual([['cached'], ['new']]);
 
     // Nothing changed since: the next reload compiles nowhere.
-    writeFileSync(t.loads, '');
+    t.loads.clear();
     second.child.kill('SIGUSR1');
     expect(await waitFor(() => read(t.own).split('reloaded: 1 item(s)').length === 3)).toBe(true);
     expect(compilers(t.loads)).toEqual([]);

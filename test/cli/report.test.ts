@@ -12,6 +12,7 @@ import { Gpg } from '../helpers/gpg.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { main } from '../../cli/main.js';
 import { Reporter, type ReportEntry, type ReportOutput } from '../../runtime/index.js';
+import { recordLoads } from '../helpers/module-loads.js';
 import { REPO, runCli, tempDir, type CliResult } from './run-cli.js';
 import { runHere } from './run-here.js';
 
@@ -244,6 +245,31 @@ describe('rulec report', () => {
     const mail = await simpleParser(binary.stdout);
     expect(mail.attachments[0]!.content.subarray(0, 5).toString('latin1')).not.toBe('-----');
     expect(decrypted(mail, 'secret.txt')).toBe(`${SECRET}\nünïcode line\n`);
+  });
+
+  it('bundles a TypeScript module once: an unchanged one comes from the compile cache without esbuild, an edited one is bundled again', async () => {
+    const dir = join(tmp.dir, 'cached-module');
+    mkdirSync(dir);
+    const loads = recordLoads(dir);
+    const env = { ...loads.env, XDG_CACHE_HOME: join(dir, 'cache') };
+    const words = (word: string): string => `export default class Words {\n  run(out: { print(text: string): void }): void { out.print(${JSON.stringify(word)}); }\n  encrypted(): boolean { return false; }\n}\n`;
+    writeFileSync(join(dir, 'words.ts'), words('first\n'));
+    const rules = ruleFile('cached-module', 'module Words words ./cached-module/words.ts\nwords <<__W\n    mime_file "w.txt"\n__W');
+    const attachment = async (): Promise<string> => {
+      const result = await runCli(['report', rules, '--dry-run'], { cwd: tmp.dir, env });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      return (await simpleParser(result.stdout)).attachments[0]!.content.toString();
+    };
+    const esbuild = /node_modules\/esbuild\//;
+    expect(await attachment()).toBe('first\n');
+    expect(loads.loadedBy(esbuild)).toHaveLength(1);
+    loads.clear();
+    expect(await attachment()).toBe('first\n');
+    expect(loads.loadedBy(esbuild)).toEqual([]);
+    writeFileSync(join(dir, 'words.ts'), words('second\n'));
+    expect(await attachment()).toBe('second\n');
+    expect(loads.loadedBy(esbuild)).toHaveLength(1);
   });
 
   it("refuses the seed's Perl custom module by name, before anything runs", async () => {
