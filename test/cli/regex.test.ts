@@ -83,11 +83,11 @@ describe('rulec regex', () => {
   it('matches a line cut at 64 KiB as the engine does, no end anchor at the cut, and says how many lines were cut', async () => {
     // 1 MB of `a`s ending in `!`: its first 64 KiB are all `a`s, which `(a+)+$` would match.
     const input = `${'a'.repeat(1_000_000)}!\naaa\n`;
-    const anchored = await runCli(['regex', '(a+)+$'], { cwd: REPO, input });
+    const anchored = await runHere(['regex', '(a+)+$'], { cwd: REPO, input });
     expect(anchored.code).toBe(0);
     expect(anchored.stdout).toMatch(/^2: aaa\n/);
     expect(anchored.stdout).toContain('\n1 of 2 line(s) matched\n1 line(s) longer than 65536 bytes cut to that (line_max): nothing after the cut is seen, and no end anchor matches at it\n');
-    const bang = await runCli(['regex', '!'], { cwd: REPO, input });
+    const bang = await runHere(['regex', '!'], { cwd: REPO, input });
     expect(bang.stdout).toBe('0 of 2 line(s) matched\n1 line(s) longer than 65536 bytes cut to that (line_max): nothing after the cut is seen, and no end anchor matches at it\n');
   });
 
