@@ -168,7 +168,11 @@ export function lookupCompiled(dir: string, key: CacheKey): Lookup {
       entry.inputs.every(([path, hash]) => hashOf(entry.kind, path) === hash);
     return fresh ? { hit: { script: entry.script, report: entry.report, diagnostics: entry.diagnostics, files: entry.inputs.map(([path]) => path) } } : { miss: true };
   } catch (error) {
+    // A damaged entry, or a cache this user may not read (a daemon after -u reloading with
+    // root's): nothing another user could have written is loaded, so just compile.
     if (error instanceof SyntaxError) return { miss: true };
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') return { miss: true };
     return { refused: (error as Error).message };
   }
 }

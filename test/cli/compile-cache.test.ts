@@ -75,6 +75,20 @@ describe('rulec run FILE.rules with the compile cache', () => {
     expect(await second.exited).toBe(0);
   });
 
+  it('as root: a user who may not read the cache (a daemon after -u) compiles without it, and says it kept nothing', async (ctx) => {
+    const missing = secondUserMissing();
+    if (missing !== null) return ctx.skip(missing);
+    const t = setup();
+    require0644(t);
+    const rootRun = spawnSync(process.execPath, [BIN, 'test', t.rules, '--log', t.log], { cwd: t.dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: t.cache } });
+    expect(rootRun.stderr).toBe('');
+    // root's cache, 0700: nobody cannot look inside; that is a miss, not a cache to refuse.
+    const theirs = asNobody(['env', `XDG_CACHE_HOME=${t.cache}`, process.execPath, BIN, 'test', t.rules, '--log', t.log]);
+    expect(theirs.status).toBe(0);
+    expect(theirs.stderr).not.toMatch(/not using the compile cache/);
+    expect(theirs.stderr).toMatch(/^rulec: compiled without keeping it in the compile cache: .*EACCES/m);
+  });
+
   it('as root: never uses a cache another user wrote, even one made for this very rule file', async (ctx) => {
     const missing = secondUserMissing();
     if (missing !== null) return ctx.skip(missing);
