@@ -3,11 +3,13 @@
  * temporary name (writeTempBeside); only when all of them are written are they renamed into
  * place, so a failed build (a full disk, a directory that cannot be written) leaves the old
  * output whole rather than new and old files mixed, and a reader never sees half a file. Names
- * must stay inside the output directory.
+ * must stay inside the output directory. Directories it creates are 0755 whatever the umask:
+ * the bundle is meant to be read (its files are 0644, writeTempBeside's default), by a service
+ * user too, but nobody else may plant or replace a file in it.
  */
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
-import { writeTempBeside } from '../runtime/index.js';
+import { makeDirs, writeTempBeside } from '../runtime/index.js';
 
 /** One file to write, relative to the output directory. */
 export interface OutputFile {
@@ -32,7 +34,7 @@ export function emitFiles(outDir: string, files: readonly OutputFile[], cwd?: st
     const onDisk = (name: string): string => (cwd === undefined ? name : resolve(cwd, name));
     files.forEach((file, k) => {
       const target = onDisk(targets[k]!);
-      mkdirSync(dirname(target), { recursive: true });
+      makeDirs(dirname(target), 0o755);
       staged.push({ temp: writeTempBeside(target, file.data), target });
     });
     // Renames in one directory do not fail for want of space: the set lands together.

@@ -5,7 +5,8 @@
  * - `ensurePrivateDir(dir, what)`: create `dir` (and parents) 0700 whatever the umask, then
  *   refuse (throw a message naming the culprit) when it or a directory above it is owned by
  *   another user or writable by group/others (sticky world-writable parents like /tmp are fine).
- *   Call once before using a state or spool directory. `makePrivateDirs` only creates;
+ *   Call once before using a state or spool directory. `makePrivateDirs` only creates
+ *   (`makeDirs` with another mode, 0755 for build output);
  *   `checkTrustedDir` only checks.
  * - `writeFileAtomic(path, data, { mode })` / `writeFileAtomicAsync(...)`: exclusive create of an
  *   unguessable temp file beside `path` with O_EXCL|O_NOFOLLOW, write, fsync, rename over `path`,
@@ -18,6 +19,6 @@
  *   bounded size.
  */
 export { openAppend } from './open-append.js';
-export { checkTrustedDir, ensurePrivateDir, makePrivateDirs } from './private-dir.js';
+export { checkTrustedDir, ensurePrivateDir, makeDirs, makePrivateDirs } from './private-dir.js';
 export { readSmallFile } from './read-small.js';
 export { syncDirectory, writeFileAtomic, writeFileAtomicAsync, writeTempBeside, type WriteOptions } from './write-atomic.js';

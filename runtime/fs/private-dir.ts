@@ -6,6 +6,15 @@ import { dirname, resolve } from 'node:path';
  * directories already there are left as they are. Throws on failure.
  */
 export function makePrivateDirs(path: string): void {
+  makeDirs(path, 0o700);
+}
+
+/**
+ * `makePrivateDirs` with another mode for the new directories (`rulec build`'s output, 0755:
+ * meant to be read, written by its owner only); `mode` holds no group or other write bit.
+ */
+export function makeDirs(path: string, mode: number): void {
+  if ((mode & 0o022) !== 0) throw new Error(`makeDirs: mode ${mode.toString(8)} lets others write`);
   const missing: string[] = [];
   for (let dir = resolve(path); lstatSync(dir, { throwIfNoEntry: false }) === undefined; dir = dirname(dir)) {
     missing.unshift(dir);
@@ -13,14 +22,14 @@ export function makePrivateDirs(path: string): void {
   }
   for (const dir of missing) {
     try {
-      mkdirSync(dir, 0o700);
+      mkdirSync(dir, mode);
     } catch (error) {
       // Made meanwhile by someone else: whether it can be trusted is checkTrustedDir's question.
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
       throw error;
     }
     // The umask can only take bits away, but a umask taking the owner's would leave it unusable.
-    if ((statSync(dir).mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
+    if ((statSync(dir).mode & 0o777) !== mode) chmodSync(dir, mode);
   }
 }
 

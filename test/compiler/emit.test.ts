@@ -1,8 +1,9 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitFiles } from '../../compiler/emit.js';
 import { tempDir } from '../cli/run-cli.js';
+import { withUmask } from '../runtime/fs/helpers.js';
 
 describe('emitFiles', () => {
   let dir: string;
@@ -20,6 +21,14 @@ describe('emitFiles', () => {
     expect(readFileSync(join(out, 'x.ts'), 'utf8')).toBe('text\n');
     expect([...readFileSync(join(out, 'sub/y.bin'))]).toEqual([0, 255]);
     expect(readdirSync(out).sort()).toEqual(['sub', 'x.ts']);
+  });
+
+  it('under umask 000 creates its directories 0755 and its files 0644: readable, written by nobody else', () => {
+    const out = join(dir, 'umask/dist');
+    withUmask(0, () => emitFiles(out, [{ path: 'bundle.mjs', data: 'b\n' }, { path: 'sub/x.ts', data: 'x\n' }]));
+    const mode = (p: string): number => statSync(p).mode & 0o7777;
+    expect([join(dir, 'umask'), out, join(out, 'sub')].map(mode)).toEqual([0o755, 0o755, 0o755]);
+    expect([join(out, 'bundle.mjs'), join(out, 'sub/x.ts')].map(mode)).toEqual([0o644, 0o644]);
   });
 
   it('refuses names that leave the output directory', () => {
