@@ -8,7 +8,7 @@
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DryRun, escapeControl, LineStream, placeBeforeWrite, safeJson, type DryRunEvent, type DryRunItem, type DryRunSummary, type RuleModule } from '../../runtime/index.js';
+import { DryRun, escapeControl, LineStream, placeBeforeWrite, REGEX_WINDOW_MS, safeJson, type DryRunEvent, type DryRunItem, type DryRunSummary, type RuleModule } from '../../runtime/index.js';
 import { parseCommandArgs } from '../args.js';
 import { endWhenStdoutCloses, readsProcessStdin, UsageError, writesToProcess, type Command, type Io } from '../command.js';
 import { loadRuleFile } from '../load-rules.js';
@@ -90,6 +90,8 @@ function itemText(item: DryRunItem, read: number): string {
   const matched = item.everyLine ? `no regex (counts every line: ${item.matched})` : `${item.matched} line(s) matched, ${read - item.matched} missed, ${keys}`;
   // Under --replay these change what fired: a match without a readable time counts at the last one.
   const timing = [
+    // Not matched, so among the missed: a line the daemon would skip the same way (and log).
+    item.abandoned > 0 ? `${item.abandoned} line(s) abandoned: the regex ran past its ${REGEX_WINDOW_MS} ms deadline (counted as missed)` : null,
     item.heldOff > 0 ? `${item.heldOff} match(es) held off after a fire (upbound_holdoff)` : null,
     item.untimedLines > 0 ? `${item.untimedLines} matched line(s) without a readable time` : null,
     item.downboundSkipped > 0 ? `${item.downboundSkipped} down-bound check(s) skipped over a gap in the log` : null,
@@ -102,7 +104,7 @@ function summaryJson(file: string, summary: DryRunSummary): string {
   const items = summary.items.map((item) => {
     // An item without a regex is not counted as matching (see the text summary); `counted` says how many lines it counted.
     const counts = item.everyLine ? { matched: null, counted: item.matched } : { matched: item.matched, missed: read - item.matched };
-    return `${safeJson({ type: 'item', file, item: item.name, ...counts, keys: item.distinctKeys, keysExact: item.keysExact, upbound: item.upboundFires, heldOff: item.heldOff, downbound: item.downboundFires, size: item.sizeFires, untimed: item.untimedLines })}\n`;
+    return `${safeJson({ type: 'item', file, item: item.name, ...counts, keys: item.distinctKeys, keysExact: item.keysExact, upbound: item.upboundFires, heldOff: item.heldOff, downbound: item.downboundFires, size: item.sizeFires, untimed: item.untimedLines, abandoned: item.abandoned })}\n`;
   });
   const { lines, comments, matched, missed, cutLines: cut, timeFormats: times } = summary;
   return `${items.join('')}${safeJson({ type: 'summary', file, lines, comments, matched, missed, cut, times })}\n`;

@@ -14,6 +14,7 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { droppedSummary } from '../actions/action-runner.js';
 import type { EngineSettings, RuleModule } from '../contract.js';
+import { abandonedSummary } from '../engine/item-state.js';
 import { escapeControl } from '../log/escape.js';
 import { Logger } from '../log/logger.js';
 import { DAEMON_USAGE, parseDaemonArgs, type DaemonArgs } from './args.js';
@@ -409,8 +410,9 @@ async function serve(
       const stats = await daemon.stop();
       if (stats.actions.notStarted > 0) log.warn(null, `${stats.actions.notStarted} queued action(s) not started: rulec was stopping`);
       const dropped = droppedSummary(stats.actions);
+      const abandoned = abandonedSummary(stats.items);
       const served = stats.services.map((service) => `; ${serviceSummary(service)}`).join('');
-      log.info(null, `stopped: ${stats.linesRead} line(s) read, ${stats.actions.submitted} action(s) submitted${dropped === '' ? '' : `, ${dropped}`}${served}`);
+      log.info(null, `stopped: ${stats.linesRead} line(s) read${abandoned === '' ? '' : `, ${abandoned}`}, ${stats.actions.submitted} action(s) submitted${dropped === '' ? '' : `, ${dropped}`}${served}`);
       removePid();
       uninstall();
       process.off('uncaughtException', crashed);

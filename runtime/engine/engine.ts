@@ -169,7 +169,7 @@ export class Engine {
     this.cutRunners = module.items.map(() => undefined);
     this.screens = module.items.map(() => undefined);
     module.items.forEach((spec, i) => {
-      if (spec.deadline === true) this.deadlines[i] = new RegexDeadline(spec.match, (line, why) => this.abandon(spec, line, why));
+      if (spec.deadline === true) this.deadlines[i] = new RegexDeadline(spec.match, (line, why) => this.abandon(this.items[i]!, line, why));
     });
     for (const spec of module.sources) {
       spec.items.forEach((i, k) => {
@@ -388,7 +388,7 @@ export class Engine {
   private cutRunner(index: number, st: ItemState, match: (text: string) => MatchResult | null): RegexDeadline {
     let runner = this.cutRunners[index];
     if (runner === undefined) {
-      runner = new RegexDeadline(match, (line, why) => this.abandon(st.spec, line, why));
+      runner = new RegexDeadline(match, (line, why) => this.abandon(st, line, why));
       this.cutRunners[index] = runner;
     }
     return runner;
@@ -396,7 +396,7 @@ export class Engine {
 
   /** The deadline runner item `index` uses on long lines only (its screen passes only those). */
   private longLines(index: number, st: ItemState): RegexDeadline {
-    const runner = new RegexDeadline(st.spec.match, (line, why) => this.abandon(st.spec, line, why));
+    const runner = new RegexDeadline(st.spec.match, (line, why) => this.abandon(st, line, why));
     const screen = this.screens[index] ?? always;
     this.screens[index] = (text) => text.length > LONG_LINE && screen(text);
     this.longRunners[index] = runner;
@@ -413,8 +413,10 @@ export class Engine {
     return full.length * 3 > src.lineCap ? cutLine(full, src.lineCap) : full;
   }
 
-  /** A line an item's regex gave up on: counted by the runner, logged (escaped by the logger) at 1, 2, 4, 8... */
-  private abandon(spec: ItemSpec, line: string, why: AbandonReason): void {
+  /** A line an item's regex gave up on: counted (by reason in the runner, in all for the item), logged (escaped by the logger) at 1, 2, 4, 8... */
+  private abandon(st: ItemState, line: string, why: AbandonReason): void {
+    const spec = st.spec;
+    st.abandoned++;
     this.abandonedLines++;
     if ((this.abandonedLines & (this.abandonedLines - 1)) !== 0) return;
     const shown = line.length > ABANDONED_SHOWN ? `${line.slice(0, ABANDONED_SHOWN)}…(${line.length} chars)` : line;

@@ -23,6 +23,8 @@ export interface ItemStats {
   readonly allocationFailures: number;
   /** Lines cut to the item's `lineMax` before matching. */
   readonly cutLines: number;
+  /** Lines its regex gave up on under the deadline (runtime/engine/regex-deadline.ts): not matched, so counted here. */
+  readonly abandoned: number;
   /** Matched lines counted in log time without a readable time (they took the last known one). */
   readonly untimedLines: number;
   /** Down-bound periods skipped because log time jumped further than 1000 windows at once. */
@@ -64,6 +66,7 @@ export class ItemState {
   downboundFires = 0;
   sizeFires = 0;
   cutLines = 0;
+  abandoned = 0;
   untimedLines = 0;
   downboundSkipped = 0;
   /** Log-time mode: the next moment the down-bound is checked (NaN until a log time is known). */
@@ -112,8 +115,20 @@ export class ItemState {
       evictions: this.table?.evictions ?? 0,
       allocationFailures: (this.table?.allocationFailures ?? 0) + (this.window?.allocationFailures ?? 0),
       cutLines: this.cutLines,
+      abandoned: this.abandoned,
       untimedLines: this.untimedLines,
       downboundSkipped: this.downboundSkipped,
     };
   }
+}
+
+/**
+ * `3 line(s) abandoned past the regex deadline (WORDS 2, ADDR 1)`: the abandoned lines of a
+ * stopping summary, per item, most first; empty when none was.
+ */
+export function abandonedSummary(items: readonly ItemStats[]): string {
+  const hit = items.filter((i) => i.abandoned > 0).sort((a, b) => b.abandoned - a.abandoned);
+  if (hit.length === 0) return '';
+  const total = hit.reduce((n, i) => n + i.abandoned, 0);
+  return `${total} line(s) abandoned past the regex deadline (${hit.map((i) => `${i.name} ${i.abandoned}`).join(', ')})`;
 }

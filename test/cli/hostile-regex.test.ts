@@ -62,6 +62,36 @@ describe('hostile lines against backtracking patterns', () => {
   }, 40_000);
 });
 
+describe('lines abandoned past the regex deadline are counted and shown, never dropped silently', () => {
+  // The lookahead keeps it off V8's linear engine: 40 letters and a `!` take hours unguarded.
+  const WORDS = '^(?=\\w)(\\w+\\s?)*$';
+  const input = `${'a'.repeat(40)}!\nhello world\n${'b'.repeat(40)}!\n`;
+
+  it('rulec regex prints the line it abandoned and the count', async () => {
+    const result = await runHere(['regex', WORDS], { cwd: process.cwd(), input });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^1: abandoned: the regex ran past its 25 ms deadline on this line\n2: hello world\n/);
+    expect(result.stdout).toMatch(/\n3: abandoned: the regex ran past its 25 ms deadline on this line\n1 of 3 line\(s\) matched, 2 abandoned\n$/);
+  }, 40_000);
+
+  it('rulec test gives each item\'s abandoned lines in its summary, text and JSON', async () => {
+    const { dir, remove } = tempDir('rulec-abandoned-test-');
+    try {
+      writeFileSync(join(dir, 'w.rules'), `[WORDS]\npath = /var/log/unused.log\nregex = ${WORDS}\nupbound_action = /bin/true\n\n[HELLO]\npath = /var/log/unused.log\nregex = hello\nupbound_action = /bin/true\n`);
+      writeFileSync(join(dir, 'w.log'), input);
+      const text = await runHere(['test', 'w.rules', '--log', 'w.log'], { cwd: dir });
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toContain('WORDS: 1 line(s) matched, 2 missed, 1 distinct key(s), 1 fire(s) (upbound 1); 2 line(s) abandoned: the regex ran past its 25 ms deadline (counted as missed)\n');
+      expect(text.stdout).toContain('HELLO: 1 line(s) matched, 2 missed, 1 distinct key(s), 1 fire(s) (upbound 1)\n');
+      const json = await runHere(['test', 'w.rules', '--log', 'w.log', '--format', 'json'], { cwd: dir });
+      const items = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.type === 'item');
+      expect(items.map((e) => [e.item, e.matched, e.missed, e.abandoned])).toEqual([['WORDS', 1, 2, 2], ['HELLO', 1, 2, 0]]);
+    } finally {
+      remove();
+    }
+  }, 40_000);
+});
+
 describe('rulec run on lines that would stall a pattern outside the linear-time engine', () => {
   it('abandons them (logged, counted), matches the lines after them, and stops promptly on SIGTERM in the middle of a flood', async () => {
     const { dir, remove } = tempDir('rulec-hostile-run-');
@@ -93,6 +123,13 @@ describe('rulec run on lines that would stall a pattern outside the linear-time 
       // The docs promise 5 s; generous for a busy machine: the point is that it ends at all (a flood is hours).
       expect(Date.now() - started).toBeLessThan(20_000);
       expect(code).toBe(0);
+      // The stop line counts them per item: 3 + 5,000 hostile lines, and none of them dropped silently.
+      const stopped = /stopped: (\d+) line\(s\) read, (\d+) line\(s\) abandoned past the regex deadline \(WORDS (\d+)\), 1 action\(s\) submitted/.exec(read(own));
+      expect(stopped, read(own).slice(-2000)).not.toBeNull();
+      const [, linesRead, total, words] = stopped!.map(Number);
+      expect(total).toBe(words);
+      expect(total).toBeGreaterThanOrEqual(3);
+      expect(total).toBeLessThanOrEqual(linesRead! - 1);
     } finally {
       d.current?.child.kill('SIGKILL');
       remove();

@@ -59,6 +59,8 @@ describe('the engine with an item whose regex runs under a deadline', () => {
     const stats = engine.stats();
     expect(stats.items[0]!.matched).toBe(3);
     expect(stats.abandoned).toEqual([{ item: 'GUARDED', deadline: 3, turnBudget: 0 }]);
+    // The item's own counters carry them too (the daemon's stop line, rulec test's summary).
+    expect(stats.items[0]!.abandoned).toBe(3);
     // The third match fires (more than 2): later lines were matched and counted.
     expect(sink.kinds()).toEqual(['upbound']);
     const warnings = lines.filter((l) => l.includes('abandoned a line'));
@@ -93,6 +95,7 @@ describe('the engine with an item whose regex runs under a deadline', () => {
     const engine = new Engine(moduleOf(plain), { clock: new ManualClock(0), actions: sink, log });
     engine.onLines(0, [`${'1'.repeat(1 << 20)}.`, 'from 10.0.0.1 x', `10.0.0.2 ${'x'.repeat(5000)}`]);
     expect(engine.stats().abandoned).toEqual([{ item: 'PLAIN', deadline: 1, turnBudget: 0 }]);
+    expect(engine.stats().items[0]!.abandoned).toBe(1);
     // The short line and the long line that matches at once are matched as before.
     expect(sink.requests.map((r) => r.captures[0])).toEqual(['10.0.0.1', '10.0.0.2']);
     expect(lines.filter((l) => l.includes('abandoned a line'))).toHaveLength(1);
