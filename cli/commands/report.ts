@@ -3,9 +3,8 @@
  * once and mails them encrypted (runtime/report); `--check PRIOR [LISTING]` is `rulec monitor
  * --check`'s, as MailLog's `--check` was.
  */
-import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ReportError, runReport } from '../../runtime/index.js';
+import { ReportError, runReport, writeFileAtomic } from '../../runtime/index.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command, type Io } from '../command.js';
 import { loadRuleFile } from '../load-rules.js';
@@ -87,7 +86,16 @@ export const reportCommand: Command = {
       });
       if (dryRun !== null && result.message !== null) {
         if (dryRun === '-') io.out(result.message.toString('utf8'));
-        else writeFileSync(resolve(io.cwd, dryRun), result.message, { mode: 0o600 });
+        else {
+          // Replaced, not written through: a link planted at OUT is refused, never followed.
+          const out = resolve(io.cwd, dryRun);
+          try {
+            writeFileAtomic(out, result.message, { mode: 0o600, refuseSymlink: true });
+          } catch (error) {
+            io.err(`rulec report: --dry-run: ${(error as Error).message}\n`);
+            return 1;
+          }
+        }
       }
       return result.ok ? 0 : 1;
     } catch (error) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, lstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -11,6 +11,11 @@ const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | c
 export interface WriteOptions {
   /** Permission bits of a new file (the umask may only remove some); default 0o600. */
   readonly mode?: number;
+  /**
+   * Refuse (throw) when `path` is a symbolic link, rather than replace the link: for a path the
+   * user named (`report --dry-run OUT`), where a link there was planted or meant to be followed.
+   */
+  readonly refuseSymlink?: boolean;
 }
 
 /**
@@ -22,6 +27,10 @@ export interface WriteOptions {
  * Throws on failure (the error names the file).
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteOptions = {}): void {
+  // The rename below would replace a link planted meanwhile, never write through it.
+  if (options.refuseSymlink === true && lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true) {
+    throw new Error(`${path} is a symbolic link; refusing to write through it`);
+  }
   const temp = writeTempBeside(path, data, options.mode ?? 0o600);
   try {
     renameSync(temp, path);

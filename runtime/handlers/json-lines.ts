@@ -1,5 +1,6 @@
 /** The default handler: each alert as one line of JSON, to standard output or appended to a file. */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { openAppend } from '../fs/open-append.js';
 import { safeJson } from '../log/escape.js';
 import { alertRecord, type SnortAlert } from '../sources/snort/snort-alert.js';
 import type { AlertHandler, HandlerStats } from './alert-handler.js';
@@ -12,11 +13,12 @@ export class JsonLinesHandler implements AlertHandler {
   private failed = 0;
 
   /**
-   * @param file a file to append to (created 0640), or null for `out`
+   * @param file a file to append to (created 0640), or null for `out`; a symlink there is refused
+   *   (openAppend): whoever can write its directory must not make root append to another file
    * @param out where lines go without a file (standard output)
    */
   constructor(private readonly file: string | null, private readonly out: { write(text: string): unknown } | null) {
-    if (file !== null) this.fd = openSync(file, 'a', 0o640);
+    if (file !== null) this.fd = openAppend(file, 0o640);
   }
 
   handle(alert: SnortAlert): void {
