@@ -1,7 +1,7 @@
 /**
  * `rulec report FILE [--dry-run [OUT]] [--flush] [--spool DIR]`: runs the file's report blocks
- * once and mails them encrypted (runtime/report); `--check PRIOR [LISTING]` is `rulec monitor
- * --check`'s, as MailLog's `--check` was.
+ * once and mails them encrypted (runtime/report); `FILE --check PRIOR` is `rulec monitor
+ * --check PRIOR FILE`'s, as MailLog's `--check` was.
  */
 import { dirname, resolve } from 'node:path';
 import { ReportError, runReport, writeFileAtomic } from '../../runtime/index.js';
@@ -10,7 +10,7 @@ import { UsageError, type Command, type Io } from '../command.js';
 import { loadRuleFile } from '../load-rules.js';
 import { moduleImporter } from '../module-importer.js';
 
-const USAGE = 'rulec report FILE [--dry-run [OUT.eml]] [--flush] [--spool DIR] | rulec report --check PRIOR [LISTING]';
+const USAGE = 'rulec report FILE [--dry-run [OUT.eml]] [--flush] [--spool DIR] | rulec report FILE --check PRIOR';
 
 /** `--dry-run` takes an optional value: the next word when it is no option and FILE is given besides it. */
 function splitDryRun(args: readonly string[]): { rest: string[]; dryRun: string | null } {

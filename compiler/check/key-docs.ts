@@ -134,7 +134,7 @@ export const SMTP_TLS_MODES: readonly string[] = ['opportunistic', 'starttls', '
 /** The built-in block kinds. */
 export const BLOCK_DOCS = {
   command: 'runs a program once per report and attaches its output (MailLog\'s `command` module)',
-  monitor: 'lists directories and reports what changed since the last listing (MailLog\'s `monitor` module)',
+  monitor: 'lists every file under its directories with a digest; `rulec monitor --check` compares a listing with a prior one (MailLog\'s `monitor` module)',
   watch: 'reports the lines a log file gained, less those its `ignore`/`filter` rules drop (MailLog\'s `watch` module)',
   snort: 'listens on Snort\'s alert socket; holds handlers and `rule` blocks over alerts ([snort.md](snort.md))',
 } as const satisfies Record<BuiltinBlock, string>;
@@ -161,7 +161,7 @@ export const DIRECTIVE_DOCS: Readonly<Record<BuiltinBlock, Readonly<Record<strin
     logfile: 'the log whose new lines are reported; required',
     description: 'the attachment\'s title in the report',
     mime_file: 'the attachment\'s file name',
-    trim: 'how much of each line to keep',
+    trim: '`yes` or `no` (default): strip blanks from both ends of each line before matching and reporting',
     ignore_from: 'files of POSIX extended regexes (grep -E, logcheck\'s lists): lines matching one are dropped',
     every: 'a period of at least 1m: in `rulec run`, the lines gathered are sent as a digest this often',
   },

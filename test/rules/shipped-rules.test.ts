@@ -6,9 +6,15 @@ import { checkFiles } from '../../compiler/pipeline.js';
 import { loadRuleFile } from '../../cli/load-rules.js';
 import { DryRun, type DryRunEvent } from '../../runtime/daemon/dry-run.js';
 import { LineStream } from '../../runtime/sources/line-stream.js';
+import { runHere } from '../cli/run-here.js';
 
 const RULES = fileURLToPath(new URL('../../rules/', import.meta.url));
 const names = readdirSync(RULES).filter((f) => f.endsWith('.rules')).map((f) => f.slice(0, -'.rules'.length));
+
+/** Every `.rules` file under rules/, examples included, relative to rules/. */
+function allRuleFiles(): string[] {
+  return readdirSync(RULES, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.rules')).sort();
+}
 
 function lines(file: string): string[] {
   return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
@@ -35,6 +41,15 @@ describe('shipped rule sets', () => {
       expect(existsSync(join(RULES, `${name}.pos.log`)), `${name}.pos.log`).toBe(true);
       expect(existsSync(join(RULES, `${name}.neg.log`)), `${name}.neg.log`).toBe(true);
     }
+  });
+
+  it('are all laid out as rulec fmt lays them out (fmt --check passes on every one)', async () => {
+    const files = allRuleFiles();
+    // The example report rules are among them, so a walk that missed examples/ would fail here.
+    expect(files).toEqual(expect.arrayContaining(['demo.rules', 'ssh-brute-force.rules', join('examples', 'report.rules')]));
+    const result = await runHere(['fmt', '--check', ...files], { cwd: RULES });
+    expect(result.stdout).toBe('');
+    expect(result.code).toBe(0);
   });
 
   describe.each(names)('%s', (name) => {
