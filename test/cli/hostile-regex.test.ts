@@ -1,7 +1,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from './run-cli.js';
+import { REPO, tempDir } from './run-cli.js';
 import { runHere } from './run-here.js';
 import { itemText, MARKER, read, records, startRun, waitFor, type Daemon } from './run-helpers.js';
 
@@ -68,7 +68,7 @@ describe('lines abandoned past the regex deadline are counted and shown, never d
   const input = `${'a'.repeat(40)}!\nhello world\n${'b'.repeat(40)}!\n`;
 
   it('rulec regex prints the line it abandoned and the count', async () => {
-    const result = await runHere(['regex', WORDS], { cwd: process.cwd(), input });
+    const result = await runHere(['regex', WORDS], { cwd: REPO, input });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^1: abandoned: the regex ran past its 25 ms deadline on this line\n2: hello world\n/);
     expect(result.stdout).toMatch(/\n3: abandoned: the regex ran past its 25 ms deadline on this line\n1 of 3 line\(s\) matched, 2 abandoned\n$/);
@@ -135,4 +135,40 @@ describe('rulec run on lines that would stall a pattern outside the linear-time 
       remove();
     }
   }, 90_000);
+});
+
+describe('rulec check on issue 15\'s hostile patterns', () => {
+  // [pattern, code, the sub-pattern named, its column on `regex = ...`, --strict's exit].
+  const CASES: readonly (readonly [string, string, string, number, number])[] = [
+    // Off the linear engine (\p{..}, a back reference, a lookahead not at the end): named, and --strict fails.
+    [String.raw`(\p{L}+)@(\S+)`, 'R330', String.raw`(\p{L}+)`, 9, 1],
+    [String.raw`(\w+) \1;`, 'R330', String.raw`(\w+)`, 9, 1],
+    [String.raw`^(?=\w)(\w+\s?)*$`, 'R309', String.raw`(\w+\s?)*`, 16, 1],
+    // A trailing lookahead rewritten into the linear subset, and the seeds' shape: bounded, said so (info).
+    [String.raw`(\d+)\.(\d+)\.(\d+)\.(\d+)(?=\s)`, 'R331', String.raw`(\d+)`, 9, 0],
+    [String.raw`(\w+)=(\w+);(?!x)`, 'R331', String.raw`(\w+)`, 9, 0],
+    [String.raw`\]: Invalid user (.*) from (.*)$`, 'R331', '(.*)', 26, 0],
+  ];
+
+  it.each(CASES)('%s: %s naming the part that backtracks, --strict exits %s', async (pattern, code, part, column, strictExit) => {
+    const { dir, remove } = tempDir('rulec-hostile-check-');
+    try {
+      writeFileSync(join(dir, 'p.rules'), `[X]\npath = /var/log/x.log\nregex = ${pattern}\nupbound_action = /bin/true\n`);
+      expect((await runHere(['check', 'p.rules'], { cwd: dir })).code).toBe(0);
+      const strict = await runHere(['check', '--strict', 'p.rules'], { cwd: dir });
+      expect(strict.stderr).toContain(`p.rules:3:${column}: ${code === 'R331' ? 'info' : 'warning'}[${code}]: \`${part}\` `);
+      expect(strict.code).toBe(strictExit);
+    } finally {
+      remove();
+    }
+  });
+
+  it('gives the seeds\' own `(.*) from (.*)$` items a verdict: bounded by the linear-time engine (R331, info)', async () => {
+    const seed = join(REPO, 'test/fixtures/seeds/lognot-ssh-brute-force.rules');
+    const result = await runHere(['check', '--strict', seed], { cwd: REPO });
+    expect(result.code).toBe(0);
+    const verdicts = result.stderr.split('\n').filter((l) => l.includes('[R331]'));
+    expect(verdicts.length).toBeGreaterThanOrEqual(2);
+    for (const v of verdicts) expect(v).toMatch(/info\[R331\]: `\(\.\*\)` can backtrack: .*the time per line stays linear$/);
+  });
 });
