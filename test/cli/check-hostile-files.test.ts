@@ -100,6 +100,18 @@ describe('rulec check on files that are not rule files', () => {
     expect(Math.max(...text.stderr.split('\n').map((l) => l.length))).toBeLessThan(400);
   });
 
+  it('a 64 KiB word, as a command and as a key: every output line stays short, the quote cut with its length', async () => {
+    const d = scratch();
+    const word = 'x'.repeat(65_536);
+    writeFileSync(join(d, 'word.rules'), `${word}\n[item]\n${word} = 1\n`);
+    const text = await rulec(['check', join(d, 'word.rules')]);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toContain('(65536 characters)');
+    expect(text.stderr).toMatch(/R316/);
+    expect(text.stderr).toMatch(/R301/);
+    expect(Math.max(...text.stderr.split('\n').map((l) => l.length))).toBeLessThan(400);
+  });
+
   it('as root: a rule file another user cannot read says EACCES (exit 2)', async (ctx) => {
     const missing = secondUserMissing();
     if (missing !== null) return ctx.skip(missing);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkFiles } from '../../compiler/pipeline.js';
-import { capPerFile } from '../../compiler/cap-diagnostics.js';
+import { MAX_QUOTE, capPerFile, shortenQuotes } from '../../compiler/cap-diagnostics.js';
 import type { Diagnostic } from '../../grammar/diagnostic.js';
 
 const at = (file: string, start: number, severity: Diagnostic['severity'] = 'error'): Diagnostic => ({ code: 'R301', severity, message: `m${start}`, span: { file, start, end: start + 1 } });
@@ -26,5 +26,17 @@ describe('capPerFile', () => {
     const last = result!.diagnostics.at(-1)!;
     expect(last).toMatchObject({ code: 'R215', severity: 'error' });
     expect(last.message).toMatch(/^\d+ more problems in m\.rules not shown \(\d+ errors\); the first 100 are shown$/);
+  });
+
+  it('cuts a long quote to MAX_QUOTE characters with its length, never inside a surrogate pair, and leaves short ones', () => {
+    expect(shortenQuotes('unknown key `upbound_freq`')).toBe('unknown key `upbound_freq`');
+    const long = shortenQuotes(`unknown key \`${'k'.repeat(500)}\` in \`[item]\``);
+    expect(long).toBe(`unknown key \`${'k'.repeat(MAX_QUOTE - 1)}…\` (500 characters) in \`[item]\``);
+    const pairs = shortenQuotes(`\`${'😀'.repeat(100)}\``);
+    expect(pairs).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+    expect(pairs).toContain('(200 characters)');
+    const [d] = capPerFile([{ code: 'R301', severity: 'error', message: `\`${'z'.repeat(1000)}\``, span: { file: 'f', start: 0, end: 1 }, notes: [`did you mean \`${'y'.repeat(1000)}\`?`] }]);
+    expect(d!.message.length).toBeLessThan(120);
+    expect(d!.notes![0]!.length).toBeLessThan(140);
   });
 });
