@@ -1,5 +1,6 @@
-import { chmodSync, lstatSync, mkdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { uid, untrusted, walk } from './trust.js';
 
 /**
  * Creates `path` and any missing parent, each new directory mode 0700 whatever the umask;
@@ -38,16 +39,18 @@ export function makeDirs(path: string, mode: number): void {
  * unless `path` and every directory above it (as written and as its symlinks resolve) belong
  * to root or to this process's user, and none can be written by a group or other users, except
  * that a directory above it may be world-writable with the sticky bit (`/tmp`), where nobody
- * can rename or remove what is not theirs. Someone who can write the directory could plant
- * links where rulec writes, or files it reads back (a checkpoint that skips lines).
+ * can rename or remove what is not theirs; and every symlink on the way belongs to root or to
+ * this user, since its owner can point it elsewhere after the check (trust.ts's walk). Someone
+ * who can write the directory could plant links where rulec writes, or files it reads back (a
+ * checkpoint that skips lines).
  * `what` names the directory in the message ("state directory").
  */
 export function checkTrustedDir(path: string, what: string): void {
   const abs = resolve(path);
-  const real = realpathSync(abs);
-  const self = statSync(real);
-  if (!self.isDirectory()) throw new Error(`${what} ${abs} is not a directory`);
-  refuseIf(abs, what, untrusted(real, self, false) ?? aboveCulprit(real, abs));
+  const found = walk(abs);
+  if (found.culprit !== null) refuseIf(abs, what, found.culprit);
+  else if (!found.st.isDirectory()) throw new Error(`${what} ${abs} is not a directory`);
+  else refuseIf(abs, what, untrusted(found.real, found.st, false));
 }
 
 /**
@@ -59,8 +62,8 @@ export function ensurePrivateDir(path: string, what: string): void {
   let existing = abs;
   while (lstatSync(existing, { throwIfNoEntry: false }) === undefined && dirname(existing) !== existing) existing = dirname(existing);
   if (existing !== abs) {
-    const real = realpathSync(existing);
-    refuseIf(abs, what, untrusted(real, statSync(real), true) ?? aboveCulprit(real, existing));
+    const found = walk(existing);
+    refuseIf(abs, what, found.culprit ?? untrusted(found.real, found.st, true));
   }
   makePrivateDirs(abs);
   checkTrustedDir(abs, what);
@@ -69,34 +72,4 @@ export function ensurePrivateDir(path: string, what: string): void {
 function refuseIf(abs: string, what: string, culprit: string | null): void {
   if (culprit === null) return;
   throw new Error(`refusing to use ${what} ${abs}: ${culprit}; other users could plant or replace files there (make it owned by root or uid ${uid()} and not writable by group or others)`);
-}
-
-/** The first untrusted directory above `real` or above `literal` (whose entries lead to it), or null. */
-function aboveCulprit(real: string, literal: string): string | null {
-  for (const dir of new Set([...ancestors(real), ...ancestors(literal)])) {
-    const why = untrusted(dir, statSync(dir), true);
-    if (why !== null) return why;
-  }
-  return null;
-}
-
-function untrusted(dir: string, st: Stats, above: boolean): string | null {
-  const me = uid();
-  if (st.uid !== 0 && st.uid !== me) return `${dir} is owned by uid ${st.uid}`;
-  const writable = st.mode & 0o022;
-  if (writable === 0 || (above && (st.mode & 0o1000) !== 0)) return null;
-  const mode = (st.mode & 0o7777).toString(8).padStart(4, '0');
-  return `${dir} is writable by ${(writable & 0o002) !== 0 ? 'every user' : `its group (gid ${st.gid})`} (mode ${mode})`;
-}
-
-function ancestors(path: string): string[] {
-  const out: string[] = [];
-  for (let dir = dirname(path); ; dir = dirname(dir)) {
-    out.push(dir);
-    if (dirname(dir) === dir) return out;
-  }
-}
-
-function uid(): number {
-  return process.geteuid?.() ?? 0;
 }

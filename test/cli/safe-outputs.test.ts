@@ -28,8 +28,8 @@ async function rulec(args: string[]): Promise<{ code: number; stdout: string; st
 
 /**
  * A directory of nobody's (as a daemon user's log directory is), a root-only victim beside it,
- * and nobody's link to the victim at `name` in it. Not sticky and world-writable: there Linux's
- * protected_symlinks would refuse the link to root already.
+ * and nobody's link to the victim at `name` in it. Not a sticky world-writable one: there this
+ * test machine's kernel already refused root the link (EACCES) before rulec did.
  */
 function plant(name: string): { shared: string; victim: string; link: string } {
   const d = dir();

@@ -48,6 +48,26 @@ describe('checkTrustedDir (StrictModes)', () => {
     expect(() => checkTrustedDir(join(open, 'link'), 'state directory')).toThrow(`${open} is writable by every user`);
   });
 
+  it('as root: refuses a state directory, or one above it, reached through another user\'s symlink in a sticky directory (/tmp)', (ctx) => {
+    const missing = secondUserMissing();
+    if (missing !== null) return ctx.skip(missing);
+    const d = dir();
+    chmodSync(d, 0o1777);
+    // Root's private directories; nobody's links to them, which nobody may re-point at any time.
+    mkdirSync(join(d, 'private', 'state'), { recursive: true, mode: 0o700 });
+    chmodSync(join(d, 'private'), 0o700);
+    expect(asNobody(['ln', '-s', join(d, 'private', 'state'), join(d, 'state-link')]).status).toBe(0);
+    expect(asNobody(['ln', '-s', join(d, 'private'), join(d, 'parent-link')]).status).toBe(0);
+    expect(() => checkTrustedDir(join(d, 'state-link'), 'state directory')).toThrow(`refusing to use state directory ${join(d, 'state-link')}: ${join(d, 'state-link')} is a symbolic link owned by uid ${NOBODY}`);
+    expect(() => ensurePrivateDir(join(d, 'parent-link', 'state'), 'state directory')).toThrow(`${join(d, 'parent-link')} is a symbolic link owned by uid ${NOBODY}`);
+    expect(() => ensurePrivateDir(join(d, 'parent-link', 'new'), 'state directory')).toThrow(`${join(d, 'parent-link')} is a symbolic link owned by uid ${NOBODY}`);
+    expect(existsSync(join(d, 'private', 'new'))).toBe(false);
+    // Root's own link to the same place is fine, and so is the directory itself.
+    symlinkSync(join(d, 'private', 'state'), join(d, 'root-link'));
+    expect(() => checkTrustedDir(join(d, 'root-link'), 'state directory')).not.toThrow();
+    expect(() => checkTrustedDir(join(d, 'private', 'state'), 'state directory')).not.toThrow();
+  });
+
   it('ensurePrivateDir refuses before creating anything below an untrusted directory', () => {
     const d = dir();
     const open = join(d, 'open');
