@@ -369,6 +369,11 @@ export const codes = {
     description: 'A `command` block\'s `exec` holds `$N`, `${name}` or `$@`, but a command runs on no log line.',
     fix: 'Write the text itself, or single-quote a `$` that belongs to the program\'s arguments.',
   },
+  R385: {
+    title: 'pgp command that does not encrypt',
+    description: '`set pgp` is a command that surely does not encrypt: gpg without `-e`/`--encrypt` or `-c`/`--symmetric` (such as `gpg -a -s` or `gpg --clearsign`, which only sign), or a program that prints its input (`cat`). Its attachments would leave readable; `rulec report` refuses any command output that is not an OpenPGP encrypted message anyway.',
+    fix: 'Give the public key file(s) (`set pgp keys/ops.asc`) or a command that encrypts: `set pgp "gpg -a -e -r \'you@example.com\' --no-tty --batch"`.',
+  },
 
   // Code generation
   R401: {

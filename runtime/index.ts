@@ -51,6 +51,7 @@ export { isReportBlock } from './report/builtin-entries.js';
 export { RegexDeadline, WINDOW_MS as REGEX_WINDOW_MS } from './engine/regex-deadline.js';
 export { algorithmOf, compareListings, differenceLine, monitorSettings, parseListing, runMonitor, type DigestAlgorithm, type ListingEntry } from './sources/monitor/index.js';
 export { addressProblem, smtpProblem, subjectProblem } from './report/mail-settings.js';
+export { pgpProblem } from './report/pgp-setting.js';
 export { handlerOptionProblem } from './handlers/handler-options.js';
 export { MAIL_SETTINGS_NEEDED } from './handlers/mail-batch.js';
 export { replayAlerts, type AlertReplayEvent, type AlertReplayOptions, type BlockReplay } from './sources/snort/replay-alerts.js';

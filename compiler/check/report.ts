@@ -4,7 +4,7 @@
  * report say the same; credentials never in the file).
  */
 import type { BlockStatement, Word } from '../../grammar/ast.js';
-import { addressProblem, smtpProblem, subjectProblem } from '../../runtime/index.js';
+import { addressProblem, pgpProblem, smtpProblem, subjectProblem } from '../../runtime/index.js';
 import { compileActionTemplate } from '../template/action-template.js';
 import { parseDuration } from '../values/index.js';
 import { wordValue } from './context.js';
@@ -47,8 +47,13 @@ export function commandTimeout(ctx: CheckContext, word: Word | undefined): numbe
   return parsed.value;
 }
 
-/** A `set` value the report reads: R360 when it cannot be used. */
+/** A `set` value the report reads: R360 when it cannot be used, R385 for a pgp command that does not encrypt. */
 export function checkMailSetting(ctx: CheckContext, key: string, value: Word): void {
+  if (key === 'pgp') {
+    const problem = pgpProblem(value.value);
+    if (problem !== null) ctx.error('R385', `\`set pgp\`: ${problem}`, ctx.at(wordValue(value)));
+    return;
+  }
   const problem =
     key === 'smtp' ? smtpProblem(value.value)
     : key === 'to' || key === 'from' ? addressProblem(value.value)

@@ -32,7 +32,7 @@ function isKeyFile(word: string, baseDir: string): boolean {
  * Opens `set pgp`: one or several key files (relative to `baseDir`), or a command in the seed's
  * form (`gpg -a -e -r 'you@example.com' --no-tty --batch`) that every body is piped through.
  * Either is proved before anything runs: the keys must be able to encrypt now, the command
- * must turn a probe into an OpenPGP message. Throws ReportError otherwise.
+ * must turn a probe into an OpenPGP encrypted message. Throws ReportError otherwise.
  */
 export async function openEncryptor(pgp: string | undefined, baseDir: string): Promise<Encryptor> {
   if (pgp === undefined || pgp.trim() === '') {
@@ -60,6 +60,6 @@ export async function openEncryptor(pgp: string | undefined, baseDir: string): P
   }
   const argv = words;
   // The probe fails as a report would: a recipient gpg cannot use (missing, expired, revoked).
-  await encryptWithCommand(argv, Buffer.from('rulec: probing the pgp command\n'));
-  return { recipients: `\`${argv.join(' ')}\``, warnings: [], encrypt: (body) => encryptWithCommand(argv, body) };
+  await encryptWithCommand(argv, Buffer.from('rulec: probing the pgp command\n'), 'a probe, before any block runs');
+  return { recipients: `\`${argv.join(' ')}\``, warnings: [], encrypt: (body, name) => encryptWithCommand(argv, body, name) };
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { ReportError } from './report-error.js';
+import { assertEncrypted } from './pgp-verify.js';
 
 /** Seconds a `set pgp` command may take for one attachment. */
 const PGP_COMMAND_TIMEOUT_MS = 120_000;
@@ -8,33 +9,16 @@ const PGP_COMMAND_TIMEOUT_MS = 120_000;
 const STDERR_MAX = 4096;
 
 /**
- * True when `bytes` start as an OpenPGP message does: the armor header, or a first packet that
- * is an encrypted session key (tag 1 or 3, old or new packet format). What a command printed
- * otherwise (its input, an empty line, a usage text) is not encrypted and must not be sent.
+ * Pipes `body` (the attachment `name`) through the seed-style `set pgp` command (argv, no shell)
+ * and returns what it printed, which must be an OpenPGP encrypted message (see pgp-verify).
+ * Throws ReportError naming the attachment when the command cannot start, fails, times out or
+ * prints anything else; the body is then not used at all.
  */
-export function looksEncrypted(bytes: Buffer): boolean {
-  const head = bytes.subarray(0, 64).toString('latin1').trimStart();
-  if (head.startsWith('-----BEGIN PGP MESSAGE-----')) return true;
-  const first = bytes[0];
-  if (first === undefined) return false;
-  if ((first & 0xc0) === 0xc0) return (first & 0x3f) === 1 || (first & 0x3f) === 3;
-  if ((first & 0xc0) === 0x80) {
-    const tag = (first >> 2) & 0x0f;
-    return tag === 1 || tag === 3;
-  }
-  return false;
-}
-
-/**
- * Pipes `body` through the seed-style `set pgp` command (argv, no shell) and returns what it
- * printed, which must be an OpenPGP message. Throws ReportError when the command cannot start,
- * fails, times out or prints anything else; the body is then not used at all.
- */
-export function encryptWithCommand(argv: readonly string[], body: Buffer, env: NodeJS.ProcessEnv = process.env): Promise<Buffer> {
+export function encryptWithCommand(argv: readonly string[], body: Buffer, name: string, env: NodeJS.ProcessEnv = process.env): Promise<Buffer> {
   const program = argv[0] ?? '';
-  const shown = argv.join(' ');
+  const shown = `pgp command \`${argv.join(' ')}\` (encrypting ${name})`;
   return new Promise((resolve, reject) => {
-    const fail = (why: string): void => reject(new ReportError(`pgp command \`${shown}\` ${why}`));
+    const fail = (why: string): void => reject(new ReportError(`${shown} ${why}`));
     let child;
     try {
       child = spawn(program, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env });
@@ -61,7 +45,11 @@ export function encryptWithCommand(argv: readonly string[], body: Buffer, env: N
       if (signal !== null) return fail(`was killed by ${signal}${said}`);
       if (code !== 0) return fail(`exited with status ${code}${said}`);
       const result = Buffer.concat(out);
-      if (!looksEncrypted(result)) return fail(`printed something that is not an OpenPGP message${said}`);
+      try {
+        assertEncrypted(result);
+      } catch (error) {
+        return fail(`did not encrypt: ${(error as Error).message}; it must encrypt, as gpg -a -e -r KEYID --no-tty --batch does${said}`);
+      }
       resolve(result);
     });
     child.stdin.end(body);

@@ -216,6 +216,67 @@ describe('rulec report', () => {
     expect(filesHolding(tmp.dir, SECRET)).toEqual([]);
   });
 
+  it.each([
+    ['sign-only gpg', '"gpg -a -s --no-tty --batch"', /error\[R385\]: `set pgp`: `gpg -a -s --no-tty --batch` does not encrypt/],
+    ['clear-signing gpg', '"gpg --clearsign --no-tty --batch"', /error\[R385\]: .*does not encrypt/],
+    ['cat', 'cat', /error\[R385\]: `set pgp`: `cat` does not encrypt/],
+  ])('a %s pgp command is refused when the file is checked: nothing runs, nothing sent or stored', async (label, pgp, message) => {
+    const name = `check-pgp-${label.replace(/ /g, '-')}`;
+    const marker = join(tmp.dir, `${name}.ran`);
+    const rules = ruleFile(name, `${SECRET_BLOCKS}\ncommand <<__M\n    exec "touch ${marker}"\n__M\n`, pgp);
+    const before = sink.received.length;
+    for (const args of [[rules], [rules, '--dry-run']]) {
+      const result = await report(...args);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(message);
+      expect(result.stdout).toBe('');
+    }
+    expect(existsSync(marker)).toBe(false);
+    expect((await sink.settled(before)).length).toBe(before);
+    expect(spooled(name)).toEqual([]);
+  });
+
+  it.each([
+    ['gpg -a -s --no-tty --batch', /pgp command `gpg -a -s --no-tty --batch` \(encrypting a probe, before any block runs\) did not encrypt: it is an OpenPGP message that is not encrypted \(packets: compressed data\)/],
+    ['gpg -s --no-tty --batch', /\(encrypting a probe, before any block runs\) did not encrypt: .*not encrypted/],
+    ['gpg --clearsign --no-tty --batch', /did not encrypt: it is armored as "-----BEGIN PGP SIGNED MESSAGE-----"/],
+    ['cat', /pgp command `cat` .*did not encrypt: it is not an OpenPGP message/],
+  ])('a reporter opened with the pgp command `%s` (real gpg) refuses before any block runs', async (pgp, message) => {
+    const options = {
+      settings: { pgp, to: 'ops@example.com', smtp: `127.0.0.1:${sink.port}`, smtp_tls: 'none', spool: 'spool-open-pgp' },
+      baseDir: tmp.dir,
+      stateDir: null,
+      log: () => {},
+    };
+    for (const dryRun of [false, true]) await expect(Reporter.open({ ...options, dryRun })).rejects.toThrow(message);
+    expect(spooled('open-pgp')).toEqual([]);
+  });
+
+  it('refuses a pgp command that encrypts the probe but not an attachment: names the block, nothing sent or stored', async () => {
+    // Encrypts what looks like rulec's probe, signs anything else: only the real attachment shows it.
+    const script = join(tmp.dir, 'sneaky-pgp.sh');
+    writeFileSync(script, [
+      '#!/bin/sh',
+      'input=$(cat)',
+      'case "$input" in',
+      '  *probing*) printf "%s" "$input" | gpg -a -e -r you@example.com --batch --no-tty --trust-model always ;;',
+      '  *) printf "%s" "$input" | gpg -a -s --batch --no-tty ;;',
+      'esac',
+    ].join('\n'), { mode: 0o755 });
+    const rules = ruleFile('sneaky', SECRET_BLOCKS, script);
+    const before = sink.received.length;
+    for (const args of [[rules], [rules, '--dry-run']]) {
+      const result = await report(...args);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/pgp command `.*sneaky-pgp\.sh` \(encrypting secret\.txt\) did not encrypt: it is an OpenPGP message that is not encrypted/);
+      expect(result.stderr).toMatch(/no report was sent or stored\n$/);
+      expect(result.stdout).toBe('');
+    }
+    expect((await sink.settled(before)).length).toBe(before);
+    expect(spooled('sneaky')).toEqual([]);
+    expect(filesHolding(tmp.dir, SECRET)).toEqual([]);
+  });
+
   it("runs the seed's MailLog settings and command block as written (pgp through gpg, --dry-run)", async () => {
     const seeds = join(REPO, 'test/fixtures/seeds');
     const text = ['maillog-settings.rules', 'maillog-command.rules'].map((f) => readFileSync(join(seeds, f), 'utf8')).join('\n');

@@ -27,6 +27,30 @@ describe('report blocks and settings', () => {
     expect(c.only('R360').message).toMatch(message);
   });
 
+  it.each([
+    ['set pgp "gpg -a -s --no-tty --batch"', /does not encrypt \(no -e\/--encrypt/],
+    ['set pgp "gpg --clearsign"', /does not encrypt/],
+    ['set pgp "/usr/bin/gpg2 -as -r you@example.com"', /does not encrypt/],
+    ['set pgp "gpg -r e -a"', /does not encrypt/],
+    ['set pgp "gpg --encrypt-to you@example.com -a"', /does not encrypt/],
+    ['set pgp cat', /`cat` does not encrypt/],
+    ["set pgp \"gpg -r 'x\"", /unterminated/],
+  ])('R385: %s', (line, message) => {
+    const c = checkText(line);
+    expect(c.only('R385').message).toMatch(message);
+  });
+
+  it.each([
+    "set pgp \"gpg -a -e -r 'you@example.com' --no-tty --batch\"",
+    'set pgp "gpg -aer you@example.com"',
+    'set pgp "gpg --armor --encr -r you@example.com"',
+    'set pgp "gpg -a --symmetric --passphrase-file /etc/rulec/pass"',
+    'set pgp "keys/ops.asc keys/backup.asc"',
+    'set pgp "/usr/local/bin/my-encrypt --to ops"',
+  ])('no R385 for a pgp setting that may encrypt: %s', (line) => {
+    expect(checkText(line).codes()).toEqual([]);
+  });
+
   it('takes the usual mail settings', () => {
     const c = checkText('set smtp smtps://mail.example.com\nset smtp_tls tls\nset to "a@example.com, b@example.com"\nset subject "{host} on {date} at {time}"\nset smtp_auth /etc/rulec/smtp-auth');
     expect(c.codes()).toEqual([]);

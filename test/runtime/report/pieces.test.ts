@@ -2,9 +2,10 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Gpg } from '../../helpers/gpg.js';
 import { envelopeOf } from '../../../runtime/report/compose.js';
 import { fillSubject, readMailSettings } from '../../../runtime/report/mail-settings.js';
-import { looksEncrypted } from '../../../runtime/report/pgp-command.js';
+import { assertEncrypted } from '../../../runtime/report/pgp-verify.js';
 import { shellWords } from '../../../runtime/report/shell-words.js';
 import { Spool } from '../../../runtime/report/spool.js';
 
@@ -15,14 +16,34 @@ describe('report pieces', () => {
     expect(() => shellWords(`gpg -r 'x`)).toThrow(/unterminated/);
   });
 
-  it('takes only an OpenPGP message for encrypted output', () => {
-    expect(looksEncrypted(Buffer.from('\n-----BEGIN PGP MESSAGE-----\n'))).toBe(true);
-    expect(looksEncrypted(Buffer.from([0x85, 0x01]))).toBe(true); // old format, tag 1
-    expect(looksEncrypted(Buffer.from([0xc1, 0x01]))).toBe(true); // new format, tag 1
-    expect(looksEncrypted(Buffer.from([0xc3, 0x01]))).toBe(true); // new format, tag 3 (passphrase)
-    expect(looksEncrypted(Buffer.from('Failed password for root\n'))).toBe(false);
-    expect(looksEncrypted(Buffer.from('-----BEGIN PGP SIGNED MESSAGE-----\n'))).toBe(false);
-    expect(looksEncrypted(Buffer.alloc(0))).toBe(false);
+  it('takes only an OpenPGP encrypted message, exactly, as the output of a pgp command (real gpg)', () => {
+    const gpg = new Gpg();
+    try {
+      gpg.generate('ops <you@example.com>');
+      const body = 'Failed password for root\n';
+      const run = (...args: string[]): Buffer => gpg.run(['--trust-model', 'always', ...args], body);
+      const encrypted = [run('-a', '-e', '-r', 'you@example.com'), run('-e', '-r', 'you@example.com'), run('-a', '-e', '-s', '-r', 'you@example.com'), run('-a', '-c', '--passphrase', 'x', '--pinentry-mode', 'loopback')];
+      for (const bytes of encrypted) expect(() => assertEncrypted(bytes)).not.toThrow();
+      const armored = encrypted[0]!.toString('latin1');
+      const refused: [Buffer, RegExp][] = [
+        [run('-a', '-s'), /not encrypted \(packets: compressed data\)/],
+        [run('-s'), /not encrypted \(packets: compressed data\)/],
+        [run('-a', '-s', '-z', '0'), /not encrypted \(packets: one-pass signature, literal data, signature\)/],
+        [run('--clearsign'), /armored as "-----BEGIN PGP SIGNED MESSAGE-----"/],
+        [run('-a', '--store'), /not encrypted \(packets: (?:compressed|literal) data\)/],
+        [Buffer.from(body), /not an OpenPGP message/],
+        [Buffer.from(`${armored}${body}`), /not exactly one armored OpenPGP message/],
+        [Buffer.from(`${body}${armored}`), /not an OpenPGP message/],
+        [Buffer.from(`${armored}${armored}`), /not exactly one armored/],
+        [Buffer.concat([encrypted[1]!, run('-s')]), /not encrypted/],
+        [encrypted[1]!.subarray(0, encrypted[1]!.length - 1), /runs past the end/],
+        [Buffer.from(armored.replace(/\n\n/, '\nComment: x\n\n').replace(/^([A-Za-z0-9+/]{10})/m, '$1!')), /not base64/],
+        [Buffer.alloc(0), /not encrypted \(packets: \)/],
+      ];
+      for (const [bytes, why] of refused) expect(() => assertEncrypted(bytes), bytes.toString('latin1').slice(0, 40)).toThrow(why);
+    } finally {
+      gpg.dispose();
+    }
   });
 
   it('fills the subject from the host and the date only, with no control characters', () => {
