@@ -95,7 +95,12 @@ export const snortCommand: Command = {
     const handlers: HandlerRequest[] = parsed.handlers;
     // A REPL needs the terminal itself; what is only written goes through io.
     const streams = { out: { write: io.out }, err: { write: io.err }, terminal: { stdin: process.stdin, stdout: process.stdout } };
-    if (parsed.files.length === 0) return serveSnort({ ...parsed, handlers }, streams);
+    if (parsed.files.length === 0) {
+      // Paths on the command line are the caller's, relative to its working directory.
+      const path = (p: string | null): string | null => (p === null ? null : resolve(io.cwd, p));
+      const paths = { logdir: path(parsed.logdir), snortConf: path(parsed.snortConf), classificationConfig: path(parsed.classificationConfig) };
+      return serveSnort({ ...parsed, ...paths, handlers }, streams);
+    }
     if (parsed.files.length > 1) throw new UsageError(`${parsed.files[1]}: one rule file at most`);
     if (parsed.listenerFlags.length > 0) throw new UsageError(`${parsed.listenerFlags.join(', ')}: with a rule file its snort blocks say where and how to listen`);
     // A server: compiled in a child process, so it never holds the compiler.
