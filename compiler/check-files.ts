@@ -8,7 +8,7 @@ import type { Diagnostic, DiagnosticLabel, Span } from '../grammar/diagnostic.js
 import { hasErrors } from '../grammar/diagnostic.js';
 import { capPerFile } from './cap-diagnostics.js';
 import { check } from './check/index.js';
-import { loadProgram, nodeHost, whyNot, type LoadHost } from './load.js';
+import { loadProgram, nodeHost, readEntry, whyNot, type LoadHost } from './load.js';
 import type { RuleModel } from './model.js';
 import { readRuleFile } from './read-rule-file.js';
 import { UserError } from './user-error.js';
@@ -106,3 +106,26 @@ export function checkFiles(paths: readonly string[], origin?: Origin): CheckedFi
   });
 }
 
+
+/** What `readRuleText` read: the text, or the diagnostics that refused it (named as given), with the texts to show them. */
+export interface RuleText {
+  readonly text: string | null;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly sources: ReadonlyMap<string, string>;
+}
+
+/**
+ * One rule file read as `check` reads it (readRuleFile: a regular file, within the size limit,
+ * UTF-8 with no NUL), its includes not read: for `rulec fmt`. A file too large, binary or not
+ * UTF-8 is a diagnostic (R212-R214); one missing or unreadable (a device, a FIFO) throws a
+ * UserError saying why, as `check` does.
+ */
+export function readRuleText(path: string, origin?: Origin): RuleText {
+  const root = rooted(path, origin);
+  const read = readEntry(root.entry, root.host);
+  return {
+    text: read.value,
+    diagnostics: read.diagnostics.map((d) => renameDiagnostic(d, root.display)),
+    sources: new Map([...read.texts].map(([name, text]) => [root.display(name), text])),
+  };
+}

@@ -8,7 +8,7 @@ export { codes, type CodeInfo } from '../grammar/codes.js';
 export { formatRules } from '../grammar/format.js';
 export { highlightRules, type Highlight } from '../grammar/highlight.js';
 export { parse } from '../grammar/index.js';
-export { checkFiles, type CheckedFile } from './check-files.js';
+export { checkFiles, readRuleText, type CheckedFile, type RuleText } from './check-files.js';
 export * from './check/key-docs.js';
 export { ALL_INI_KEYS, BLOCK_DIRECTIVES, BUILTIN_BLOCKS, GENERAL_ONLY_KEYS, ITEM_KEYS, SETTING_KEYS, isBuiltinBlock } from './check/keys.js';
 export { nodeHost, resolveInclude, type FileRead, type LoadHost } from './load.js';

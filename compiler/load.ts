@@ -219,6 +219,17 @@ class Loader {
 }
 
 /**
+ * `entry`'s text as `loadProgram` would take it, without reading what it sources (`rulec fmt`):
+ * the text, or null with the one error that refused it (R205, R212-R214); `texts` holds a
+ * refused file's text, to show the error at its place.
+ */
+export function readEntry(entry: string, host: LoadHost): Result<string | null> & { readonly texts: ReadonlyMap<string, string> } {
+  const loader = new Loader(host);
+  const value = loader.accept(entry, null);
+  return { value, diagnostics: loader.diagnostics, texts: new Map([...loader.files].map(([name, file]) => [name, file.text])) };
+}
+
+/**
  * Loads `entry` and everything it sources. Missing or unreadable files (R205), cycles (R206)
  * and `source` inside a block (R207) are reported at the `source` line; a file too large, binary
  * or not UTF-8 (R212-R214) is one error and is not parsed; the rest of the program still loads.

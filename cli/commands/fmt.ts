@@ -1,10 +1,9 @@
 /** `rulec fmt FILE... [--check]`: rewrites rule files in the canonical layout the language server uses. */
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { loadEditorTools } from '../../compiler/api.js';
+import { loadEditorTools, UserError } from '../../compiler/api.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { renderReport } from '../render.js';
+import { replaceRuleFile } from './fmt-write.js';
 
 /** `rulec fmt`; loads the parser only when it runs. */
 export const fmtCommand: Command = {
@@ -14,15 +13,24 @@ export const fmtCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { check: { type: 'boolean', default: false } });
     if (positionals.length === 0) throw new UsageError('no rule file given');
-    const { formatRules } = await loadEditorTools();
+    const { formatRules, readRuleText } = await loadEditorTools();
     let status = 0;
     for (const path of positionals) {
-      let text: string;
+      // Read as `check` reads: a device, a FIFO or a file too large is refused, never read on.
+      let read: ReturnType<typeof readRuleText>;
       try {
-        text = readFileSync(resolve(io.cwd, path), 'utf8');
+        read = readRuleText(path, { cwd: io.cwd });
       } catch (error) {
-        io.err(`rulec fmt: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+        if (!(error instanceof UserError)) throw error;
+        io.err(`rulec fmt: ${error.message}\n`);
         status = 2;
+        continue;
+      }
+      const text = read.text;
+      if (text === null) {
+        io.err(renderReport(read.diagnostics, read.sources));
+        io.err(`rulec fmt: ${path} not formatted: it is not a rule file's text\n`);
+        status = Math.max(status, 1);
         continue;
       }
       const formatted = formatRules(text, path);
@@ -38,25 +46,12 @@ export const fmtCommand: Command = {
         status = Math.max(status, 1);
         continue;
       }
-      try {
-        replaceFile(resolve(io.cwd, path), formatted.value);
-      } catch (error) {
-        io.err(`rulec fmt: cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+      const problem = replaceRuleFile(path, io.cwd, formatted.value);
+      if (problem !== null) {
+        io.err(`rulec fmt: cannot write ${path}: ${problem}\n`);
         status = 2;
       }
     }
     return status;
   },
 };
-
-/** Writes beside the file and renames over it, keeping its mode: a crash leaves old or new, never half. */
-function replaceFile(path: string, text: string): void {
-  const temporary = `${path}.rulec-fmt-${process.pid}`;
-  writeFileSync(temporary, text, { mode: statSync(path).mode & 0o7777, flag: 'wx' });
-  try {
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-}

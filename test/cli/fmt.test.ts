@@ -1,8 +1,12 @@
-import { readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, lchownSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
-import { tempDir } from './run-cli.js';
+import { asNobody, secondUserMissing } from '../runtime/fs/helpers.js';
+import { BIN, runCli, tempDir } from './run-cli.js';
+
+const NOBODY = 65534;
 
 function capture() {
   const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
@@ -54,5 +58,84 @@ describe('rulec fmt', () => {
     const io = capture();
     expect(await main(['fmt', join(dir, 'none.rules')], io)).toBe(2);
     expect(io.stderr).toContain('cannot read');
+  });
+
+  it('a FIFO or a device is refused as check refuses it, at once and reading nothing (exit 2)', async () => {
+    // A real process: before, the read blocked (a FIFO) or grew without bound (/dev/zero).
+    const fifo = join(dir, 'pipe.rules');
+    execFileSync('mkfifo', [fifo]);
+    const result = await runCli(['fmt', fifo, '/dev/zero'], { cwd: dir, timeoutMs: 20_000 });
+    expect(result.stderr).toBe(`rulec fmt: cannot read ${fifo}: not a regular file: a FIFO\nrulec fmt: cannot read /dev/zero: not a regular file: a character device\n`);
+    expect(result.code).toBe(2);
+  });
+
+  it('a binary, too large or non-UTF-8 file is the one error check gives, and is left as it was (exit 1)', async () => {
+    const binary = join(dir, 'bin.rules');
+    const big = join(dir, 'big.rules');
+    const latin1 = join(dir, 'latin1.rules');
+    writeFileSync(binary, Buffer.from('set to x\n\0\0\0junk'));
+    writeFileSync(big, ';   c\n'.repeat(400_000));
+    writeFileSync(latin1, Buffer.concat([Buffer.from('[a]\npath=/x\nregex = caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    const io = capture();
+    expect(await main(['fmt', binary, big, latin1], io)).toBe(1);
+    expect(io.stderr).toContain(`${binary}:2:1: error[R213]: rule file is binary`);
+    expect(io.stderr).toContain(`${big}:1:1: error[R212]: rule file too large`);
+    expect(io.stderr).toContain(`${latin1}:3:12: error[R214]: rule file is not UTF-8`);
+    for (const file of [binary, big, latin1]) expect(io.stderr).toContain(`rulec fmt: ${file} not formatted: it is not a rule file's text\n`);
+    expect(io.stderr.length).toBeLessThan(3_000);
+    expect(readFileSync(latin1).includes(0xe9)).toBe(true);
+    expect(readFileSync(big, 'utf8')).toBe(';   c\n'.repeat(400_000));
+  });
+
+  it('a symlinked rule file: the text goes to the file it leads to (mode kept), and the link stays a link', async () => {
+    mkdirSync(join(dir, 'real'));
+    const target = join(dir, 'real', 'messy.rules');
+    writeFileSync(target, '[a]\npath=/x\n');
+    chmodSync(target, 0o604);
+    // A chain, relative: link.rules -> hop.rules -> real/messy.rules
+    symlinkSync('real/messy.rules', join(dir, 'hop.rules'));
+    symlinkSync('hop.rules', join(dir, 'link.rules'));
+    const io = capture();
+    expect(await main(['fmt', 'link.rules'], { ...io, cwd: dir })).toBe(0);
+    expect(io.stderr).toBe('');
+    expect(lstatSync(join(dir, 'link.rules')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(join(dir, 'link.rules'))).toBe('hop.rules');
+    expect(lstatSync(join(dir, 'hop.rules')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toBe('[a]\npath = /x\n');
+    expect(statSync(target).mode & 0o7777).toBe(0o604);
+  });
+
+  it('as root: a link someone else owns is not followed into a file they could not write; root keeps the owner of what it formats', async (ctx) => {
+    if (process.getuid?.() !== 0) return ctx.skip('not running as root');
+    const target = join(dir, 'root.rules');
+    writeFileSync(target, '[a]\npath=/x\n', { mode: 0o644 });
+    symlinkSync(target, join(dir, 'planted.rules'));
+    lchownSync(join(dir, 'planted.rules'), NOBODY, NOBODY);
+    const io = capture();
+    expect(await main(['fmt', 'planted.rules'], { ...io, cwd: dir })).toBe(2);
+    expect(io.stderr).toBe(`rulec fmt: cannot write planted.rules: ${join(dir, 'planted.rules')} is a symlink owned by uid ${NOBODY}, leading to ${target} (owner uid 0): not followed (a link is followed only when you or the target's owner own it)\n`);
+    expect(readFileSync(target, 'utf8')).toBe('[a]\npath=/x\n');
+    expect(lstatSync(join(dir, 'planted.rules')).isSymbolicLink()).toBe(true);
+    // The same link owned by the target's owner is followed; the file keeps its owner.
+    chownSync(target, NOBODY, NOBODY);
+    expect(await main(['fmt', 'planted.rules'], { ...capture(), cwd: dir })).toBe(0);
+    expect(readFileSync(target, 'utf8')).toBe('[a]\npath = /x\n');
+    expect(statSync(target)).toMatchObject({ uid: NOBODY, gid: NOBODY });
+  });
+
+  it('as a second user: a link in a directory it may write, to a file it may not, is refused and stays a link', async (ctx) => {
+    const missing = secondUserMissing();
+    if (missing !== null) return ctx.skip(missing);
+    chmodSync(dir, 0o777);
+    const target = join(dir, 'root.rules');
+    writeFileSync(target, '[a]\npath=/x\n', { mode: 0o644 });
+    const link = join(dir, 'mine.rules');
+    symlinkSync(target, link);
+    lchownSync(link, NOBODY, NOBODY);
+    const result = asNobody([process.execPath, BIN, 'fmt', link]);
+    expect(result.stderr).toBe(`rulec fmt: cannot write ${link}: EACCES: permission denied (it is a symlink to ${target})\n`);
+    expect(result.status).toBe(2);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toBe('[a]\npath=/x\n');
   });
 });

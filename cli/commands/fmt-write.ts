@@ -1,0 +1,83 @@
+/**
+ * How `rulec fmt` puts a formatted rule file in place: written beside the file and renamed over
+ * it, so a crash leaves the old text or the new, never half. A symlink stays a link: the text
+ * goes to the file it leads to. It is followed only where it cannot lead fmt into a file the
+ * invoker could not otherwise write (a link someone else planted, as `fs.protected_symlinks`
+ * refuses), and the target keeps its mode (and, for root, its owner).
+ */
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+/** Links followed before giving up, as the kernel's limit for a path (ELOOP). */
+const MAX_LINKS = 40;
+
+/** Writes `text` to the rule file `path` (relative to `cwd`); null when done, else why not (a few words). */
+export function replaceRuleFile(path: string, cwd: string, text: string): string | null {
+  try {
+    const target = writableTarget(resolve(cwd, path));
+    if ('refused' in target) return target.refused;
+    replaceFile(target.path, text);
+    return null;
+  } catch (error) {
+    return reasonOf(error);
+  }
+}
+
+/**
+ * The file `path` names, through any symlinks, when this process may write it: each link on the
+ * way must be owned by the invoker or by the target's owner, and the target must be a regular
+ * file the invoker can write (access(2): its real user, as a shell's `test -w`).
+ */
+function writableTarget(path: string): { path: string } | { refused: string } {
+  const euid = process.geteuid?.() ?? -1;
+  const links: { name: string; uid: number }[] = [];
+  let at = path;
+  for (let st = lstatSync(at); st.isSymbolicLink(); st = lstatSync(at)) {
+    if (links.length === MAX_LINKS) return { refused: 'ELOOP: too many symbolic links' };
+    links.push({ name: at, uid: st.uid });
+    at = resolve(dirname(at), readlinkSync(at));
+  }
+  const target = statSync(at);
+  if (!target.isFile()) return { refused: `${at} is not a regular file` };
+  const foreign = links.find((link) => link.uid !== euid && link.uid !== target.uid);
+  if (foreign !== undefined) {
+    return { refused: `${foreign.name} is a symlink owned by uid ${foreign.uid}, leading to ${at} (owner uid ${target.uid}): not followed (a link is followed only when you or the target's owner own it)` };
+  }
+  try {
+    accessSync(at, constants.W_OK);
+  } catch (error) {
+    return { refused: links.length === 0 ? reasonOf(error) : `${reasonOf(error)} (it is a symlink to ${at})` };
+  }
+  return { path: at };
+}
+
+/** Writes beside `path` and renames over it, keeping its mode (and its owner, where this process may set it). */
+function replaceFile(path: string, text: string): void {
+  const st = statSync(path);
+  const temporary = `${path}.rulec-fmt-${process.pid}`;
+  // O_EXCL: a name someone placed there (a symlink too) is never written through.
+  const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, st.mode & 0o7777);
+  try {
+    try {
+      const bytes = Buffer.from(text, 'utf8');
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+      fchmodSync(fd, st.mode & 0o7777);
+      const made = fstatSync(fd);
+      if (process.geteuid?.() === 0 && (made.uid !== st.uid || made.gid !== st.gid)) fchownSync(fd, st.uid, st.gid);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** `EACCES: permission denied` out of Node's `EACCES: permission denied, access '/x'`. */
+function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const message = (error as Error).message;
+  const comma = message.indexOf(', ');
+  return code !== undefined && comma !== -1 ? message.slice(0, comma) : message;
+}
