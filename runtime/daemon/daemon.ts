@@ -108,7 +108,7 @@ export function createDaemon(modules: readonly RuleModule[], options: DaemonOpti
 
   const stats = (): DaemonStats => {
     const { linesRead, items } = supervisor.stats();
-    return { linesRead, items, actions: runner.stats(), services: services.flatMap((service) => service.stats?.() ?? []) };
+    return { linesRead, items, actions: runner.stats(), services: services.flatMap((service, i) => countedStats(service, kinds[i]!, running)) };
   };
 
   const stopAll = async (drainMs: number): Promise<DaemonStats> => {
@@ -154,4 +154,16 @@ export function createDaemon(modules: readonly RuleModule[], options: DaemonOpti
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A service's counters for the stop summary, when it has something to say: it serves a block of
+ * the running rule set, or counted something before a reload took its blocks away. A rule file
+ * of items alone gets no `snort listener: 0 datagram(s)` line.
+ */
+function countedStats(service: DaemonService, kind: ServiceKind, running: readonly RuleModule[]): ServiceStats[] {
+  const stats = service.stats?.();
+  if (stats === undefined) return [];
+  const serves = running.some((module) => module.blocks.some((block) => kind.blocks.includes(block.kind) && (kind.serves?.(block) ?? true)));
+  return serves || Object.values(stats.counts).some((n) => n > 0) ? [stats] : [];
 }

@@ -57,6 +57,26 @@ describe('createDaemon', () => {
     expect(stats).toMatchObject({ linesRead: 1, actions: { submitted: 1, succeeded: 1, notStarted: 0 } });
   });
 
+  it('gives the counters of a service only while it serves a block, or once it counted something', async () => {
+    dir = tempDir();
+    let received = 0;
+    const counting: ServiceKind = {
+      blocks: ['snort'],
+      create: () => ({
+        name: 'snort listener', start: async () => {}, replace: async () => {}, stop: async () => {},
+        stats: () => ({ name: 'snort listener', counts: { 'datagram(s) received': received }, items: [] }),
+      }),
+    };
+    daemon = createDaemon([ruleModule([])], { log: quiet(), services: [counting] });
+    await daemon.start();
+    expect(daemon.stats().services).toEqual([]);
+    await daemon.replace([{ ...ruleModule([]), blocks: [snortBlock] }]);
+    expect(daemon.stats().services.map((s) => s.name)).toEqual(['snort listener']);
+    received = 2;
+    await daemon.replace([ruleModule([])]);
+    expect((await daemon.stop()).services).toEqual([{ name: 'snort listener', counts: { 'datagram(s) received': 2 }, items: [] }]);
+  });
+
   it('stops each part though another fails to stop, and says which', async () => {
     dir = tempDir();
     const logged: string[] = [];
