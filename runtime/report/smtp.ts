@@ -52,7 +52,8 @@ export class SmtpClient {
       return { kind: 'sent', response: info.response, refused: info.rejected.map(String) };
     } catch (error) {
       const e = error as Error & { responseCode?: number; code?: string };
-      const message = `${e.code === undefined ? '' : `${e.code}: `}${e.message}`;
+      // One line: OpenSSL's messages end in a newline, which would break the log line that quotes it.
+      const message = `${e.code === undefined ? '' : `${e.code}: `}${e.message}`.replace(/\s*\n\s*/g, ' ').trim();
       return e.responseCode !== undefined && e.responseCode >= 500 ? { kind: 'rejected', error: message } : { kind: 'failed', error: message };
     }
   }
