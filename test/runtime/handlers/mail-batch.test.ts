@@ -192,7 +192,7 @@ describe('the mail handler', () => {
 });
 
 async function waitForSpool(spool: string, count: number): Promise<boolean> {
-  const end = Date.now() + 10_000;
+  const end = Date.now() + 20_000;
   while (Date.now() < end) {
     if (spooled(spool).length >= count) return true;
     await new Promise((r) => setTimeout(r, 50));

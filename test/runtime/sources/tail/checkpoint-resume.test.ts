@@ -185,15 +185,17 @@ describe('checkpoints across restarts', () => {
     const { path, tail } = restartable('');
     const first = await tail({ start: 'end' });
     const writer = startWriter(path, 0, 4000, 2000);
-    await sleep(600);
+    expect(await waitFor(() => first.got.numbers.length >= 200, 20_000)).toBe(true);
     await first.tailer.stop();
     renameSync(path, `${path}.1`);
-    await sleep(200); // still writing to the renamed file
+    // Still writing to the renamed file: 100 lines more there.
+    const grown = statSync(`${path}.1`).size + 100 * numberedText(0, 1).length;
+    expect(await waitFor(() => statSync(`${path}.1`).size >= grown, 20_000)).toBe(true);
     await writer.reopen();
     await sleep(200);
     const second = await tail({ start: 'end', rotateWait: 1 });
     await writer.done;
-    await waitFor(() => first.got.numbers.length + second.got.numbers.length >= 4000, 3000);
+    await waitFor(() => first.got.numbers.length + second.got.numbers.length >= 4000, 20_000);
     await second.tailer.stop();
 
     expect(tally([...first.got.numbers, ...second.got.numbers], 0, 4000)).toEqual({ missing: [], duplicated: [] });
@@ -213,11 +215,11 @@ describe('checkpoints across restarts', () => {
       },
     );
     await first.start();
-    await waitFor(() => firstSeen.length > 0, 2000);
+    await waitFor(() => firstSeen.length > 0, 20_000);
     await first.stop();
     appendFileSync(path, numberedText(10, 10));
     const second = await tail({ start: 'beginning' });
-    await waitFor(() => second.got.numbers.length >= 10, 2000);
+    await waitFor(() => second.got.numbers.length >= 10, 20_000);
     await second.tailer.stop();
 
     expect(firstSeen).toHaveLength(10);
@@ -229,11 +231,11 @@ describe('checkpoints across restarts', () => {
     const { path, tail } = restartable('');
     const first = await tail({ start: 'end', lineMax: 1024 });
     appendFileSync(path, 'L'.repeat(5000));
-    await waitFor(() => first.got.other.length >= 1, 2000);
+    await waitFor(() => first.got.other.length >= 1, 20_000);
     await first.tailer.stop();
     appendFileSync(path, `${'L'.repeat(5000)}\n${numberedText(0, 5)}`);
     const second = await tail({ start: 'beginning', lineMax: 1024 });
-    await waitFor(() => second.got.numbers.length >= 5, 2000);
+    await waitFor(() => second.got.numbers.length >= 5, 20_000);
     await second.tailer.stop();
 
     expect(first.got.other).toEqual(['L'.repeat(1024)]);
@@ -244,14 +246,14 @@ describe('checkpoints across restarts', () => {
   it('inode reuse: a new file of the same size (likely the same inode) is not resumed into', async () => {
     const { path, tail } = restartable(numberedText(0, 100));
     const first = await tail({ start: 'beginning' });
-    await waitFor(() => first.got.numbers.length >= 100, 2000);
+    await waitFor(() => first.got.numbers.length >= 100, 20_000);
     await first.tailer.stop();
     const oldIno = statSync(path).ino;
     unlinkSync(path);
     writeFileSync(path, numberedText(500, 100));
     const reused = statSync(path).ino === oldIno;
     const second = await tail({ start: 'beginning' });
-    await waitFor(() => second.got.numbers.length >= 100, 2000);
+    await waitFor(() => second.got.numbers.length >= 100, 20_000);
     await second.tailer.stop();
 
     console.log(`inode reuse test: inode ${reused ? 'was' : 'was not'} reused`);
@@ -264,16 +266,16 @@ describe('checkpoints across restarts', () => {
     const first = await tail({ start: 'end' });
     const before = startWriter(path, 0, 2000, 2000);
     await before.done;
-    await waitFor(() => first.got.numbers.length >= 2000, 3000);
+    await waitFor(() => first.got.numbers.length >= 2000, 20_000);
     await first.tailer.stop();
     const old = statSync(path);
     unlinkSync(path); // nobody holds it now, so its inode is free for the next file
     const after = startWriter(path, 5000, 4000, 2000);
     // Past the checkpointed offset, the size no longer betrays the new file: only its head does.
-    await waitFor(() => statSync(path, { throwIfNoEntry: false })?.size! > old.size, 5000);
+    await waitFor(() => statSync(path, { throwIfNoEntry: false })?.size! > old.size, 20_000);
     const second = await tail({ start: 'end' });
     await after.done;
-    await waitFor(() => second.got.numbers.length >= 4000, 3000);
+    await waitFor(() => second.got.numbers.length >= 4000, 20_000);
     await second.tailer.stop();
 
     console.log(`inode reuse under a writer: inode ${statSync(path).ino === old.ino ? 'was' : 'was not'} reused`);
@@ -285,13 +287,13 @@ describe('checkpoints across restarts', () => {
   it('a file rewritten in place (same inode, same size, different head) is read from its start', async () => {
     const { path, tail } = restartable(numberedText(0, 100));
     const first = await tail({ start: 'beginning' });
-    await waitFor(() => first.got.numbers.length >= 100, 2000);
+    await waitFor(() => first.got.numbers.length >= 100, 20_000);
     await first.tailer.stop();
     const fd = openSync(path, 'r+');
     writeSync(fd, numberedText(700, 100), 0);
     closeSync(fd);
     const second = await tail({ start: 'beginning' });
-    await waitFor(() => second.got.numbers.length >= 100, 2000);
+    await waitFor(() => second.got.numbers.length >= 100, 20_000);
     await second.tailer.stop();
 
     expect(tally(second.got.numbers, 700, 100)).toEqual({ missing: [], duplicated: [] });
@@ -302,11 +304,11 @@ describe('checkpoints across restarts', () => {
   it('a file that only grew keeps its fingerprint as a prefix and is resumed', async () => {
     const { path, tail } = restartable('a\n'); // shorter than the 256-byte fingerprint
     const first = await tail({ start: 'beginning' });
-    await waitFor(() => first.got.other.length >= 1, 2000);
+    await waitFor(() => first.got.other.length >= 1, 20_000);
     await first.tailer.stop();
     writeFileSync(path, `a\n${numberedText(0, 20)}`);
     const second = await tail({ start: 'beginning' });
-    await waitFor(() => second.got.numbers.length >= 20, 2000);
+    await waitFor(() => second.got.numbers.length >= 20, 20_000);
     await second.tailer.stop();
 
     expect(second.got.other).toEqual([]);

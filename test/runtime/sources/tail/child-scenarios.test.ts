@@ -36,7 +36,7 @@ function runChild(dir: string, body: string, unprivileged = false): { status: nu
     body,
   ].join('\n');
   const asNobody = unprivileged && process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 15_000, ...asNobody });
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 25_000, ...asNobody });
   return { status: run.status, signal: run.signal, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -68,13 +68,13 @@ describe('FileTailer in a process of its own', () => {
       'const notices = [];',
       "const tailer = new FileTailer({ path, start: 'beginning', fileType: 'file', pollInterval: 50 }, { lines: (l) => lines.push(...l), notice: (n) => notices.push(n) });",
       'await tailer.start();',
-      'for (let i = 0; i < 200 && lines.length < 2; i++) await sleep(10);',
+      'for (let i = 0; i < 2000 && lines.length < 2; i++) await sleep(10);',
       // Appended after our last read, copied and truncated before we look again.
       "fs.appendFileSync(path, 'b1\\nb2\\n');",
       "fs.copyFileSync(path, path + '.1');",
       'fs.truncateSync(path, 0);',
       "fs.appendFileSync(path, 'c1\\n');",
-      'for (let i = 0; i < 200 && lines.length < 5; i++) await sleep(10);',
+      'for (let i = 0; i < 2000 && lines.length < 5; i++) await sleep(10);',
       'await tailer.stop();',
       'console.log(JSON.stringify({ lines, notices: notices.filter((n) => n.kind !== \'opened\') }));',
     ].join('\n'), true);
@@ -94,7 +94,7 @@ describe('FileTailer in a process of its own', () => {
       'const one = new FileTailer(opts, { lines: (l) => first.push(...l) });',
       'await one.start();',
       "fs.appendFileSync(path, 'new1\\n');",
-      'for (let i = 0; i < 200 && first.length < 1; i++) await sleep(10);',
+      'for (let i = 0; i < 2000 && first.length < 1; i++) await sleep(10);',
       'await one.stop();',
       // Unreadable while the second run starts (permissions being fixed, or EMFILE).
       'fs.chmodSync(path, 0o000);',
@@ -105,7 +105,7 @@ describe('FileTailer in a process of its own', () => {
       'await sleep(150);',
       'fs.chmodSync(path, 0o644);',
       "fs.appendFileSync(path, 'new2\\n');",
-      "for (let i = 0; i < 200 && !second.includes('new2'); i++) await sleep(10);",
+      "for (let i = 0; i < 2000 && !second.includes('new2'); i++) await sleep(10);",
       'await sleep(100);',
       'await two.stop();',
       'console.log(JSON.stringify({ first, second, notices }));',
