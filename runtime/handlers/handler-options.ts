@@ -5,6 +5,7 @@
  */
 import { SNORT_HANDLERS } from '../contract.js';
 import { subjectProblem } from '../report/mail-settings.js';
+import { redactUrl } from './redact-url.js';
 
 type HandlerName = keyof typeof SNORT_HANDLERS;
 
@@ -61,7 +62,7 @@ function describe(form: OptionForm): string {
 /** The value of a known option, or what is wrong with it. */
 function readValue(handler: HandlerName, key: string, text: string): { value: number | string } | { problem: string } {
   const form = (FORMS[handler] as Readonly<Record<string, OptionForm>>)[key]!;
-  const wrong = (): { problem: string } => ({ problem: `${key}=${text} must be ${describe(form)}` });
+  const wrong = (): { problem: string } => ({ problem: `${key}=${form.kind === 'url' ? redactUrl(text) : text} must be ${describe(form)}` });
   switch (form.kind) {
     case 'number': {
       if (!/^\d+$/.test(text)) return wrong();

@@ -3,12 +3,15 @@
  * form field `alert=<json>`; a JSON body with the decoded addresses is what receivers parse
  * today (docs/differences.md). Requests run from a bounded queue; a network error, a 5xx or a
  * 429 is retried with doubling back-off, anything else non-2xx fails at once; failures and
- * drops are counted, and nothing here can stop the listener.
+ * drops are counted, and nothing here can stop the listener. Credentials in the URL
+ * (`https://user:password@host/`) are sent as HTTP Basic authorization, which fetch does not
+ * take from a URL; the URL is only ever printed with them (and its query) redacted.
  */
 import { safeJson } from '../log/escape.js';
 import type { Logger } from '../log/logger.js';
 import { alertRecord, type SnortAlert } from '../sources/snort/snort-alert.js';
 import type { AlertHandler, HandlerStats } from './alert-handler.js';
+import { redactUrl } from './redact-url.js';
 
 /** Settings of the HTTP handler; all but `url` have defaults. */
 export interface HttpPostOptions {
@@ -37,9 +40,34 @@ export class HttpPostHandler implements AlertHandler {
   private closing = false;
   private counts = { handled: 0, failed: 0, dropped: 0 };
 
+  /** The URL requests go to, without credentials. */
+  private readonly target: string;
+  /** The URL as printed (redactUrl). */
+  private readonly shown: string;
+  private readonly headers: Record<string, string> = { 'content-type': 'application/json' };
+  /** The credentials as written, scrubbed from any error text before it is printed. */
+  private readonly secrets: string[] = [];
+
   constructor(private readonly options: HttpPostOptions, private readonly log: Logger) {
+    this.shown = redactUrl(options.url);
     const url = new URL(options.url);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`url ${options.url}: only http and https can be posted to`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`url ${this.shown}: only http and https can be posted to`);
+    if (url.username !== '' || url.password !== '') {
+      let user: string;
+      let password: string;
+      try {
+        user = decodeURIComponent(url.username);
+        password = decodeURIComponent(url.password);
+      } catch {
+        throw new Error(`url ${this.shown}: its user or password is not valid %-encoding`);
+      }
+      this.headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+      this.secrets.push(options.url, url.username, url.password, user, password, this.headers.authorization);
+      url.username = '';
+      url.password = '';
+    }
+    this.target = url.href;
+    this.secrets.push(url.search.slice(1));
   }
 
   handle(alert: SnortAlert): void {
@@ -69,7 +97,7 @@ export class HttpPostHandler implements AlertHandler {
   }
 
   stats(): HandlerStats {
-    return { name: `${this.name} ${this.options.url}`, ...this.counts };
+    return { name: `${this.name} ${this.shown}`, ...this.counts };
   }
 
   private pump(): void {
@@ -101,7 +129,7 @@ export class HttpPostHandler implements AlertHandler {
       this.counts.failed++;
       // Log the 1st, 2nd, 4th... failure: an unreachable receiver must not flood the log.
       if ((this.counts.failed & (this.counts.failed - 1)) === 0) {
-        this.log.error(null, `http handler: POST to ${this.options.url} failed after ${attempt + 1} tries: ${outcome.error} (${this.counts.failed} alerts failed so far)`);
+        this.log.error(null, `http handler: POST to ${this.shown} failed after ${attempt + 1} tries: ${this.scrub(outcome.error)} (${this.counts.failed} alerts failed so far)`);
       }
       return;
     }
@@ -112,7 +140,7 @@ export class HttpPostHandler implements AlertHandler {
     this.aborts.add(abort);
     const timer = setTimeout(() => abort.abort(), this.options.timeoutMs ?? 10_000);
     try {
-      const response = await fetch(this.options.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: abort.signal });
+      const response = await fetch(this.target, { method: 'POST', headers: this.headers, body, signal: abort.signal });
       await response.arrayBuffer().catch(() => undefined);
       if (response.ok) return 'ok';
       return { retry: response.status >= 500 || response.status === 429, error: `HTTP ${response.status}` };
@@ -122,5 +150,12 @@ export class HttpPostHandler implements AlertHandler {
       clearTimeout(timer);
       this.aborts.delete(abort);
     }
+  }
+
+  /** `text` with every credential (and the query) replaced by `***`, longest first. */
+  private scrub(text: string): string {
+    let clean = text.split(this.target).join(this.shown);
+    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) if (secret.length >= 3) clean = clean.split(secret).join('***');
+    return clean;
   }
 }

@@ -3,7 +3,9 @@
  * appended to, real datagrams over the real socket, a reload by SIGUSR1 and the stop summary.
  * The refusals that end before a daemon serves run in this process through `main`.
  */
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendDatagrams } from '../../bench/snort-sender.js';
@@ -71,6 +73,44 @@ describe('rulec run with items and snort blocks', () => {
     expect(existsSync(join(dir, 'snort_alert'))).toBe(false);
   });
 });
+
+describe('rulec run with an http handler whose URL holds credentials', () => {
+  it('posts with them as Basic authorization and never prints them: not in retries, errors, the stop summary or its own log', async () => {
+    const dir = scratch();
+    const auth: (string | undefined)[] = [];
+    // A receiver that fails every request, so that every retry and failure message is printed.
+    const server = createServer((req, res) => {
+      auth.push(req.headers.authorization);
+      req.resume().on('end', () => res.writeHead(503).end());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => server.close());
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://alice-USER-MARK:s3cr%40t-PASS-MARK@127.0.0.1:${port}/alerts?token=TOKEN-MARK`;
+    const log = join(dir, 'app.log');
+    const ruleFile = join(dir, 'ids.rules');
+    const ownLog = join(dir, 'rulec.log');
+    writeFileSync(log, '');
+    writeFileSync(ruleFile, rules(dir, log, join(dir, 'records'), 'snort', `http url=${url} retries=1 backoff=10ms timeout=5s`));
+    const daemon: Daemon = startRun([ruleFile, '-l', ownLog, '-v'], dir);
+    cleanups.push(() => daemon.child.kill('SIGKILL'));
+    expect(await waitFor(() => daemon.output().includes('running 1 item(s) and 1 snort block') || readLog(ownLog).includes('running 1 item(s) and 1 snort block'), 20_000)).toBe(true);
+    expect(sendDatagrams(join(dir, 'snort_alert'), [REAL, REAL])).toMatchObject({ sent: 2 });
+    expect(await waitFor(() => auth.length >= 4, 20_000)).toBe(true);
+    expect(await waitFor(() => readLog(ownLog).includes('failed after 2 tries'), 20_000)).toBe(true);
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+    expect(auth[0]).toBe(`Basic ${Buffer.from('alice-USER-MARK:s3cr@t-PASS-MARK').toString('base64')}`);
+    const printed = `${daemon.output()}\n${readLog(ownLog)}`;
+    expect(printed).toContain(`POST to http://***@127.0.0.1:${port}/alerts?*** failed after 2 tries: HTTP 503`);
+    expect(printed).toMatch(/handler http http:\/\/\*\*\*@127\.0\.0\.1:\d+\/alerts\?\*\*\*: 0 handled, 2 failed, 0 dropped/);
+    for (const mark of ['USER-MARK', 'PASS-MARK', 's3cr', 'TOKEN-MARK', Buffer.from('alice-USER-MARK:s3cr@t-PASS-MARK').toString('base64')]) expect(printed).not.toContain(mark);
+  });
+});
+
+function readLog(file: string): string {
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
 
 describe('rulec run refuses handlers it cannot serve, before it starts', () => {
   async function rulec(args: readonly string[]): Promise<{ code: number; out: string; err: string }> {

@@ -122,6 +122,31 @@ describe('rulec snort', () => {
     expect(snort.out.stdout).toBe('');
   });
 
+  it('never prints the credentials or the query of an http URL: in retries, failures, refusals and the stop summary', async () => {
+    let hits = 0;
+    const server = createServer((req, res) => {
+      hits += 1;
+      req.resume().on('end', () => res.writeHead(500).end());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => server.close());
+    const port = (server.address() as AddressInfo).port;
+    const snort = snortHere(['--handler', 'http', `url=https://bob:PASS-MARK@127.0.0.1:${port}/?key=TOKEN-MARK`, 'retries=2', 'backoff=10ms']);
+    expect(await waitFor(() => snort.out.stderr.includes('listening on'), 20_000)).toBe(true);
+    sendDatagrams(snort.socket, [REAL]);
+    // https to a plain HTTP server: each try fails below HTTP, in fetch, whose error text is printed.
+    expect(await waitFor(() => snort.out.stderr.includes('failed after 3 tries'), 20_000)).toBe(true);
+    expect(await snort.stop()).toBe(0);
+    const refused = snortHere(['--handler', 'http', 'url=http://bob:PASS-MARK@127.0.0.1:99999/?key=TOKEN-MARK']);
+    expect(await refused.done).not.toBe(0);
+    expect(refused.out.stderr).toContain('url=http://***@127.0.0.1:99999/?*** must be an http:// or https:// URL');
+    const printed = `${snort.out.stdout}${snort.out.stderr}${refused.out.stdout}${refused.out.stderr}`;
+    expect(printed).toContain(`POST to https://***@127.0.0.1:${port}/?*** failed after 3 tries`);
+    expect(printed).toContain(`handler http https://***@127.0.0.1:${port}/?***: 0 handled, 1 failed, 0 dropped`);
+    for (const mark of ['bob', 'PASS-MARK', 'TOKEN-MARK']) expect(printed).not.toContain(mark);
+    expect(hits).toBe(0);
+  });
+
   it('refuses a handler option it does not know, a value of the wrong form, a stray key=value, and a mail handler without a rule file', async () => {
     const bad = snortHere(['--handler', 'http', 'ur=http://x']);
     expect(await bad.done).toBe(1);
