@@ -25,7 +25,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { checkTrustedDir, ensurePrivateDir, writeFileAtomic } from '../runtime/index.js';
+import { checkTrustedDir, ensurePrivateDir, inputFileProblem, writeFileAtomic } from '../runtime/index.js';
 import type { Diagnostic } from '../grammar/diagnostic.js';
 import { packageRoot, packageVersion } from './manifest.js';
 import { readRuleFile } from './read-rule-file.js';
@@ -121,11 +121,14 @@ function readBytes(path: string): Buffer {
 const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 /**
- * An input's hash as it is now, or null when it cannot be read: a rule file's text as the
- * compiler reads it (readRuleFile), a module's file as bytes.
+ * An input's hash as it is now, or null when it cannot be read or another user could change it
+ * (a miss: the compile then says why, R380): a rule file's text as the compiler reads it
+ * (readRuleFile), a module's file as bytes.
  */
 function hashOf(kind: 'rules' | 'module', path: string): string | null {
   if (kind === 'module') {
+    // Another user could have changed it since: a miss, and the loader refuses it (R381).
+    if (inputFileProblem(path) !== null) return null;
     try {
       return sha256(readBytes(path));
     } catch {

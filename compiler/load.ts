@@ -9,6 +9,7 @@ import type { CommandStatement, RulesFile, Statement } from '../grammar/ast.js';
 import type { Diagnostic, Result, Span } from '../grammar/diagnostic.js';
 import type { Code } from '../grammar/codes.js';
 import { parse } from '../grammar/index.js';
+import { inputFileFix } from '../runtime/index.js';
 import { BUNDLE_HEAD } from './bundle-marks.js';
 import type { Program } from './program.js';
 import { MAX_RULE_FILE_BYTES, readRuleFile, type FileRead } from './read-rule-file.js';
@@ -69,6 +70,8 @@ export function whyNot(read: FileRead): string | null {
   switch (read.kind) {
     case 'unreadable':
       return read.reason;
+    case 'untrusted':
+      return `refused: ${read.reason}`;
     case 'too-large':
       return `larger than ${MAX_RULE_FILE_BYTES / 1024 / 1024} MiB`;
     case 'not-utf8':
@@ -92,7 +95,8 @@ class Loader {
 
   /**
    * What `name` reads as, refused with one error when it is not a rule file's text: missing or
-   * unreadable (R205, at `at`, the `source` line, or the file's start), too large (R212),
+   * unreadable (R205, at `at`, the `source` line, or the file's start), changeable by another
+   * user (R380), too large (R212),
    * binary (R213), not UTF-8 (R214). Returns the text to parse, or null.
    */
   accept(name: string, at: Span | null, read = this.readOf(name)): string | null {
@@ -105,6 +109,11 @@ class Loader {
         return null;
       case 'unreadable':
         this.error('R205', `${what} cannot be read: ${shown} (${read.reason})`, where);
+        return null;
+      case 'untrusted':
+        this.error('R380', `${what} refused: ${shown}: ${read.reason}, so another user could change the rules rulec runs`, where, [
+          `${inputFileFix()} (chown root, chmod go-w), or keep the rules where only you and root can write`,
+        ]);
         return null;
       case 'too-large':
         this.error('R212', `${what} too large: ${shown} is ${read.size} bytes, over the limit of ${MAX_RULE_FILE_BYTES / 1024 / 1024} MiB`, where, [

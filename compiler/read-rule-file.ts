@@ -1,9 +1,12 @@
 /**
  * Reads one rule file from disk with the limits a hostile file needs: only a regular file (not
  * `/dev/zero`, a FIFO or a directory), at most MAX_RULE_FILE_BYTES, valid UTF-8. Never reads
- * more than the limit, so a file that grows while read cannot make it grow without bound.
+ * more than the limit, so a file that grows while read cannot make it grow without bound. A
+ * file another user could change (runtime/fs's StrictModes, `inputFileProblem`) is not read:
+ * its rules would run as whoever runs rulec, root as a rule.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { inputFileProblem } from '../runtime/index.js';
 
 /** The largest rule file read: bytes on disk, UTF-16 code units of an editor's buffer. */
 export const MAX_RULE_FILE_BYTES = 2 * 1024 * 1024;
@@ -15,11 +18,15 @@ export type FileRead =
   /** Exists but cannot be read: `reason` is short, as `EACCES: permission denied`. */
   | { readonly kind: 'unreadable'; readonly reason: string }
   | { readonly kind: 'too-large'; readonly size: number }
+  /** Another user could change it: `reason` names what (`/x is writable by every user (mode 0777)`). */
+  | { readonly kind: 'untrusted'; readonly reason: string }
   /** `text` decoded with U+FFFD for bad bytes; the first bad one is byte `byte`, at `offset` in `text`. */
   | { readonly kind: 'not-utf8'; readonly text: string; readonly byte: number; readonly offset: number };
 
 /** Reads `name` from disk (see the module comment); a leading byte-order mark is dropped. */
 export function readRuleFile(name: string): FileRead {
+  const problem = inputFileProblem(name);
+  if (problem !== null) return { kind: 'untrusted', reason: problem };
   let fd: number;
   try {
     fd = openSync(name, constants.O_RDONLY | constants.O_NONBLOCK);

@@ -342,6 +342,16 @@ export const codes = {
     description: 'A `watch` block has `every`, so `rulec run` mails its unusual lines as encrypted digests, but the rule file lacks `set to`, `set pgp` or `set smtp`.',
     fix: 'Add the missing `set` lines (see docs/report.md), or remove `every` and run the block with `rulec report`.',
   },
+  R380: {
+    title: 'rule file another user can change',
+    description: 'A rule file, or a file it `source`s, is owned by a user other than root and the one running rulec, or can be written by its group or by everyone, or a directory above it can (a sticky world-writable one such as /tmp is fine), or a symbolic link on its path belongs to another user. Its rules would run as whoever runs rulec, root as a rule, so it is not read (as sshd\'s StrictModes). A group the (non-root) user\'s own primary group may write is accepted.',
+    fix: 'Make the file and every directory above it owned by root or by you and writable by no one else (`chown root FILE`, `chmod go-w FILE DIR`), or copy the rules to such a place.',
+  },
+  R381: {
+    title: 'report module, pgp key or ignore list another user can change',
+    description: 'A custom report module (`module Name alias PATH`, code that runs in rulec), a `set pgp` key file or an `ignore_from` list is owned by a user other than root and the one running rulec, or it or a directory above it can be written by another user, or a symbolic link on its path belongs to another user. It is refused when it is loaded, and nothing is run or sent.',
+    fix: 'Make the file and every directory above it owned by root or by you and writable by no one else (`chown root FILE`, `chmod go-w FILE DIR`).',
+  },
   R375: {
     title: 'logNOT setting with no effect',
     description: 'A key the real logNOT read (`separator`, `tmpdir`, `logfacility`, `logfile`, `loadtime`) that rulec accepts and ignores.',

@@ -37,6 +37,7 @@ export { escapeControl, escapeControlKeepingBackslashes, safeJson } from './log/
 export { LineSplitter } from './sources/tail/index.js';
 export { writeTempBeside, writeFileAtomic } from './fs/write-atomic.js';
 export { checkTrustedDir, ensurePrivateDir, makeDirs } from './fs/private-dir.js';
+export { inputFileFix, inputFileProblem } from './fs/trusted-file.js';
 export { LineStream, type LineBatch, type LineStreamOptions, type StreamPosition } from './sources/line-stream.js';
 export { endBlind } from './engine/cut-line.js';
 export { BaseReportEntry, type Directive, type EntryContext, type ReportEntry, type ReportOutput } from './report/report-entry.js';

@@ -15,10 +15,13 @@
  *   the renames themselves (pid file, build output).
  * - `openAppend(path, mode)`: an append descriptor for a log, refusing symlinks, non-regular
  *   files and files with other hard links.
+ * - `inputFileProblem(path)`: StrictModes for a file rulec loads (rule file, module, key, list):
+ *   why another user could change it, or null.
  * - `readSmallFile(path, maxBytes)`: read back a small file rulec wrote, no symlink, no device,
  *   bounded size.
  */
 export { openAppend } from './open-append.js';
 export { checkTrustedDir, ensurePrivateDir, makeDirs, makePrivateDirs } from './private-dir.js';
 export { readSmallFile } from './read-small.js';
+export { inputFileFix, inputFileProblem } from './trusted-file.js';
 export { syncDirectory, writeFileAtomic, writeFileAtomicAsync, writeTempBeside, type WriteOptions } from './write-atomic.js';

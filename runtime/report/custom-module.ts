@@ -2,6 +2,7 @@ import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BlockSpec } from '../contract.js';
 import { defaultMimeFile, directiveValue, type EntryContext, type ReportEntry, type ReportOutput } from './report-entry.js';
+import { inputFileFix, inputFileProblem } from '../fs/trusted-file.js';
 import { ReportError } from './report-error.js';
 
 /** A custom block, as the compiler records it. */
@@ -24,12 +25,16 @@ const cache = new Map<string, Promise<Record<string, unknown>>>();
  * and makes a new instance with `new Export(context)` for each block, as MailLog did. The
  * instance needs a `run(out)`; the rest of ReportEntry has MailLog's defaults (`mime_file` and
  * `description` from the block's directives, no validation, encrypted), and `mime_file` and
- * `description` may also be methods, as in MailLog. Throws ReportError when any of that fails.
+ * `description` may also be methods, as in MailLog. Throws ReportError when any of that fails,
+ * and (R381) before importing a module file another user could change (inputFileProblem).
  */
 export async function customEntry(block: CustomBlock, context: EntryContext, importer: ModuleImporter = importJavaScript): Promise<ReportEntry> {
   const file = isAbsolute(block.path) ? block.path : join(context.baseDir, block.path);
   const what = `module ${block.module} (${block.path})`;
   if (/\.pm$/.test(file)) throw new ReportError(`${what}: a Perl module cannot run in rulec; write it in JavaScript or TypeScript (docs/modules.md)`);
+  // Its code runs as whoever runs the report, root as a rule: never code another user could change.
+  const problem = inputFileProblem(file);
+  if (problem !== null) throw new ReportError(`${what}: error[R381]: refusing to load it: ${problem}, so another user could change code rulec runs; ${inputFileFix()}`);
   let loading = cache.get(file);
   if (loading === undefined) {
     loading = importer(file);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Key } from 'openpgp';
+import { inputFileFix, inputFileProblem } from '../fs/trusted-file.js';
 import { ReportError } from './report-error.js';
 
 /** Days before its expiry a key is warned about. */
@@ -15,8 +16,8 @@ export interface RecipientKey {
 
 /**
  * Reads OpenPGP public keys (armored or binary, one or several a file) and refuses any that
- * cannot encrypt now: missing or unreadable file, not a key, a private key, expired, revoked,
- * or without a usable encryption subkey. Throws ReportError naming the file and the reason.
+ * cannot encrypt now: missing or unreadable file, one another user could change (R381), not a
+ * key, a private key, expired, revoked, or without a usable encryption subkey. Throws ReportError naming the file and the reason.
  */
 export async function readRecipientKeys(files: readonly string[], now: Date = new Date()): Promise<RecipientKey[]> {
   // Loaded when needed: every rulec command imports the runtime's entry, few of them encrypt.
@@ -24,6 +25,9 @@ export async function readRecipientKeys(files: readonly string[], now: Date = ne
   const recipients: RecipientKey[] = [];
   for (const file of files) {
     let data: Buffer;
+    // Another user's key would make the reports readable to them.
+    const problem = inputFileProblem(file);
+    if (problem !== null) throw new ReportError(`pgp key ${file}: error[R381]: refusing to use it: ${problem}, so another user could put their own key in it; ${inputFileFix()}`);
     try {
       data = readFileSync(file);
     } catch (error) {

@@ -12,6 +12,7 @@
  */
 import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { inputFileFix, inputFileProblem } from '../../fs/trusted-file.js';
 import { compileEre, type CompiledEre } from './ere-compile.js';
 import { EreError } from './ere-parse.js';
 
@@ -23,14 +24,24 @@ export interface ListPattern extends CompiledEre {
   readonly source: string;
 }
 
-/** A list that cannot be read or holds a pattern grep -E would refuse (R365); `where` is `file:line:col` or the path. */
+/**
+ * A list that cannot be read or holds a pattern grep -E would refuse (R365), or that another
+ * user could change (R381); `where` is `file:line:col` or the path.
+ */
 export class IgnoreListError extends Error {
   constructor(
     readonly where: string,
     message: string,
+    readonly code: 'R365' | 'R381' = 'R365',
   ) {
-    super(`${where}: error[R365]: ${message}`);
+    super(`${where}: error[${code}]: ${message}`);
   }
+}
+
+/** Refuses a list (or its directory) another user could change: they could hide any line from the report. */
+function refuseUntrusted(path: string): void {
+  const problem = inputFileProblem(path);
+  if (problem !== null) throw new IgnoreListError(path, `refusing the ignore list: ${problem}, so another user could make it hide any line; ${inputFileFix()}`, 'R381');
 }
 
 /** run-parts' default name rule (Debian, without --lsbsysinit). */
@@ -46,6 +57,7 @@ function reason(error: unknown): string {
 
 /** The files a path stands for: itself, or a directory's files as run-parts lists them. */
 function listFiles(path: string): string[] {
+  refuseUntrusted(path);
   let st;
   try {
     st = statSync(path);
@@ -60,11 +72,13 @@ function listFiles(path: string): string[] {
   } catch (error) {
     throw new IgnoreListError(path, `cannot read the ignore list directory: ${reason(error)}`);
   }
-  return names
+  const files = names
     .filter((name) => RUN_PARTS_NAME.test(name))
     .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
     .map((name) => join(path, name))
     .filter((file) => statSync(file, { throwIfNoEntry: false })?.isFile() === true);
+  files.forEach(refuseUntrusted);
+  return files;
 }
 
 /** A list file compiled in this process, and the identity of the file it was compiled from. */
