@@ -78,9 +78,13 @@ function compileInChild(path: string, io: Pick<Io, 'cwd' | 'env'>, keep: string 
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
   child.stderr.setEncoding('utf8').on('data', (text: string) => (err += text));
+  // A process ended meanwhile (a signal, process.exit) takes its compile with it.
+  const orphaned = (): void => void child.kill();
+  process.once('exit', orphaned);
   return new Promise((done, fail) => {
     child.on('error', (error) => fail(new Error(`cannot start the compiler: ${error.message}`)));
     child.on('close', (code, signal) => {
+      process.off('exit', orphaned);
       let answer: ChildAnswer;
       try {
         answer = JSON.parse(Buffer.concat(out).toString('utf8')) as ChildAnswer;

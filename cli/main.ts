@@ -9,6 +9,9 @@ import { guardProcess } from '../runtime/index.js';
 import { UsageError, withDefaults, type Command, type Io } from './command.js';
 import { commands } from './commands/index.js';
 
+/** For bin/rulec.js: the guard that ends the process in order on a signal nothing else handles. */
+export { guardTermination } from '../runtime/index.js';
+
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [

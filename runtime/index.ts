@@ -12,7 +12,7 @@ export { BLOCK_COMMANDS, type Coverage } from './daemon/coverage.js';
 export { DAEMON_SERVICES, type DaemonService, type ServiceContext, type ServiceKind } from './daemon/services.js';
 export { DAEMON_USAGE, parseDaemonArgs, type DaemonArgs } from './daemon/args.js';
 export { checkModule, evaluateModuleScript, importModule, type LoadResult } from './daemon/loader.js';
-export { guardProcess } from './daemon/process-guards.js';
+export { guardProcess, guardTermination, holdTermination, type TerminationHold } from './daemon/process-guards.js';
 export { enableLinearRegexFallback } from './engine/linear-regex-fallback.js';
 export { Supervisor, type SupervisorDeps } from './daemon/supervisor.js';
 export {

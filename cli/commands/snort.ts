@@ -4,7 +4,7 @@
  * `--data-handler CLASS` and its class names work too); `--repl` is `--handler repl`.
  */
 import { dirname, resolve } from 'node:path';
-import { ALERT_VARIANTS, serveSnort, type AlertVariant, type ByteOrder, type HandlerRequest } from '../../runtime/index.js';
+import { ALERT_VARIANTS, holdTermination, serveSnort, type AlertVariant, type ByteOrder, type HandlerRequest } from '../../runtime/index.js';
 import { UsageError, type Command } from '../command.js';
 import { loadRuleFile } from '../load-rules.js';
 
@@ -103,10 +103,16 @@ export const snortCommand: Command = {
     }
     if (parsed.files.length > 1) throw new UsageError(`${parsed.files[1]}: one rule file at most`);
     if (parsed.listenerFlags.length > 0) throw new UsageError(`${parsed.listenerFlags.join(', ')}: with a rule file its snort blocks say where and how to listen`);
-    // A server: compiled in a child process, so it never holds the compiler.
-    const loaded = await loadRuleFile(parsed.files[0]!, io, 'child');
-    if (loaded.report !== '') io.err(loaded.report);
-    if (loaded.module === null) return 1;
-    return serveSnort({ ...parsed, handlers, modules: [loaded.module], baseDir: dirname(resolve(io.cwd, parsed.files[0]!)) }, streams);
+    // A server: compiled in a child process, so it never holds the compiler. A SIGTERM or
+    // SIGINT meanwhile is held for the listener, which then stops in order at once.
+    const hold = holdTermination();
+    try {
+      const loaded = await loadRuleFile(parsed.files[0]!, io, 'child');
+      if (loaded.report !== '') io.err(loaded.report);
+      if (loaded.module === null) return 1;
+      return await serveSnort({ ...parsed, handlers, modules: [loaded.module], baseDir: dirname(resolve(io.cwd, parsed.files[0]!)) }, streams, hold);
+    } finally {
+      hold.release();
+    }
   },
 };

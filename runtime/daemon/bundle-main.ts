@@ -6,7 +6,7 @@
  */
 import { isActionHelper, serveActions } from '../actions/action-helper.js';
 import { runMain } from './main.js';
-import { guardProcess } from './process-guards.js';
+import { guardProcess, guardTermination } from './process-guards.js';
 
 /**
  * Runs a bundle: `load` imports its rule module, `self` is the bundle's own file (its rule source,
@@ -15,6 +15,8 @@ import { guardProcess } from './process-guards.js';
 export async function bundleMain(load: () => Promise<{ readonly default: unknown }>, self: string, argv: readonly string[]): Promise<number> {
   guardProcess();
   if (isActionHelper()) return serveActions();
+  // The helper ignores these signals (it ends with its daemon); the daemon stops in order on them.
+  guardTermination();
   const module = await load();
   return runMain(argv, { rules: { modules: [module.default] }, ruleSource: self, helperProgram: self });
 }

@@ -24,7 +24,7 @@ import { isDetachedChild, reportReady, rulesFromParent, spawnDetached, watchPare
 import { checkModule, evaluateModuleScript } from './loader.js';
 import { claimPidFile, removePidFile } from './pid-file.js';
 import { dropPrivileges } from './privileges.js';
-import { guardHangup } from './process-guards.js';
+import { guardHangup, holdTermination, type TerminationHold } from './process-guards.js';
 import { DAEMON_SERVICES, type ServiceKind, type ServiceStats, type ServiceSurroundings } from './services.js';
 import { RuleFilesWatcher } from './rule-files-watcher.js';
 import { installSignals } from './signals.js';
@@ -107,23 +107,38 @@ export async function runMain(argv: readonly string[], options: RunMainOptions):
     io.err('rulec: --watch needs a rule file: a bundle cannot reload its rules\n');
     return 2;
   }
-  // Compiling takes a while, and no handler of the daemon's exists before it is done.
+  // Compiling takes a while, and no handler of the daemon's exists before it is done: a SIGTERM
+  // or SIGINT is held until then (and stops it in order), a SIGHUP ignored.
   guardHangup();
+  const hold = holdTermination();
+  try {
+    return await start(parsed.value, options, io, hold);
+  } finally {
+    hold.release();
+  }
+}
+
+/** `runMain` from loading the rules on, with SIGTERM and SIGINT held (`hold`) until the daemon handles them. */
+async function start(given: DaemonArgs, options: RunMainOptions, io: DaemonIo, hold: TerminationHold): Promise<number> {
   const loaded = await loadRules(options.rules, options.ruleSource ?? 'rules', io);
   if ('exit' in loaded) return loaded.exit;
+  if (hold.signal !== null) {
+    io.err(`rulec: ${hold.signal} while loading the rules: stopped before starting\n`);
+    return 0;
+  }
   const { modules } = loaded;
-  if (parsed.value.test !== null) {
+  if (given.test !== null) {
     // A bundle can only vouch for itself (it loads); a rule file is checked by `rulec check`.
     const self = process.argv[1];
-    if (self === undefined || !sameFile(parsed.value.test, self)) {
-      io.err(`rulec: -t ${escapeControl(parsed.value.test)}: this bundle checks only itself; check a rule file with rulec check\n`);
+    if (self === undefined || !sameFile(given.test, self)) {
+      io.err(`rulec: -t ${escapeControl(given.test)}: this bundle checks only itself; check a rule file with rulec check\n`);
       return 2;
     }
     const items = modules.reduce((n, m) => n + m.items.length, 0);
-    io.out(`${parsed.value.test}: loads: ${modules.length} module(s), ${items} item(s)\n`);
+    io.out(`${given.test}: loads: ${modules.length} module(s), ${items} item(s)\n`);
     return 0;
   }
-  const config = parsed.value.config;
+  const config = given.config;
   if (config !== null && options.ruleSource !== undefined && !sameFile(config, options.ruleSource)) {
     io.err(`rulec: ${escapeControl(config)}: this bundle runs only the rules it was built from; run a rule file with rulec run FILE.rules, or build it\n`);
     return 2;
@@ -134,7 +149,7 @@ export async function runMain(argv: readonly string[], options: RunMainOptions):
     io.err(`rulec: ${escapeControl(nothingMessage(modules, coverage))}\n`);
     return 1;
   }
-  const args = absolutePaths(parsed.value);
+  const args = absolutePaths(given);
   const surroundings = surroundingsOf(args, io, options.ruleSource);
   // Said here, before -d leaves the terminal: a background copy could only say it in its log.
   const refusals = services.flatMap((kind) => kind.check?.(modules, surroundings) ?? []);
@@ -149,6 +164,8 @@ export async function runMain(argv: readonly string[], options: RunMainOptions):
     process.kill(process.pid, 'SIGTERM');
   });
   if (args.daemon && !isDetachedChild()) {
+    // Waiting for the copy, a signal ends this parent (the guard); the copy, its parent gone, stops.
+    hold.release();
     // With --watch the copy compiles the rules itself: it must know the files they were read from.
     const started = await spawnDetached(args.logFile!, DETACH_READY_MS, args.watch ? null : loaded.script);
     if ('error' in started) {
@@ -157,7 +174,7 @@ export async function runMain(argv: readonly string[], options: RunMainOptions):
     }
     return 0;
   }
-  return serve(modules, loaded.files, args, { ...options, services }, io, coverage, surroundings);
+  return serve(modules, loaded.files, args, { ...options, services }, io, coverage, surroundings, hold);
 }
 
 /**
@@ -275,6 +292,7 @@ async function serve(
   io: DaemonIo,
   coverage: Coverage,
   surroundings: ServiceSurroundings,
+  hold: TerminationHold,
 ): Promise<number> {
   const toProcess = io === processIo;
   const log = new Logger({
@@ -286,6 +304,11 @@ async function serve(
   // Running on with nowhere to log would hide every match, action and error: refuse to start
   // (the logger said why on stderr).
   if (log.fileLost) return 1;
+  if (hold.signal !== null) {
+    log.info(null, `${hold.signal}: stopped before starting`);
+    log.close();
+    return 0;
+  }
   if (args.chdir !== null) {
     try {
       process.chdir(args.chdir);
@@ -309,9 +332,13 @@ async function serve(
     }
   }
   const removePid = (): void => {
+    process.off('exit', removePidAtExit);
     const problem = args.pidFile === null ? null : removePidFile(args.pidFile);
     if (problem !== null) log.warn(null, problem);
   };
+  // Whatever ends the process without the orderly stop (process.exit anywhere), the file goes.
+  const removePidAtExit = (): void => void (args.pidFile === null ? null : removePidFile(args.pidFile));
+  process.on('exit', removePidAtExit);
   const general = modules[0]?.engine;
   const uid = args.uid ?? general?.uid ?? null;
   const gid = args.gid ?? general?.gid ?? null;
@@ -378,6 +405,10 @@ async function serve(
         for (const change of startOnlyChanges(general, fresh.modules[0]?.engine)) log.warn(null, change);
       }).catch((error: unknown) => log.error(null, `reload failed: ${messageOf(error)}`))));
     };
+    function terminate(signal: NodeJS.Signals): void {
+      log.info(null, stopping ? `${signal}: already stopping` : `${signal}: stopping`);
+      stop(0);
+    }
     const stop = (code: number): void => {
       if (stopping) return;
       stopping = true;
@@ -390,11 +421,11 @@ async function serve(
         else if (args.logFile === null) log.info(null, 'SIGHUP: no log file to reopen (no -l)');
       },
       reload,
-      terminate: (signal) => {
-        if (!stopping) log.info(null, `${signal}: stopping`);
-        stop(0);
-      },
+      terminate,
     });
+    // The signals held while the daemon started are the daemon's from here on.
+    hold.release();
+    if (hold.signal !== null) terminate(hold.signal);
     // A bug must not leave the actions running and the pid file behind: the same stop, exit 2.
     const crashed = (error: unknown): void => {
       log.error(null, `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

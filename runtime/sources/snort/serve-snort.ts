@@ -10,6 +10,7 @@ import { ActionRunner } from '../../actions/action-runner.js';
 import { LiveClock } from '../../clock/clock.js';
 import type { RuleModule } from '../../contract.js';
 import type { HandlerRequest, Output, Terminal } from '../../handlers/create-handler.js';
+import { holdTermination, type TerminationHold } from '../../daemon/process-guards.js';
 import { Logger } from '../../log/logger.js';
 import type { AlertVariant, ByteOrder } from './alertpkt.js';
 import { DEFAULT_SNORT_CONF, resolveLogdir } from './logdir.js';
@@ -45,9 +46,24 @@ export interface SnortIo {
 
 const DRAIN_MS = 3_000;
 
-/** Runs until SIGINT or SIGTERM (0) or a datagram that does not decode without `serveForever` (1); 1 when it cannot start. */
-export async function serveSnort(options: SnortServeOptions, io: SnortIo): Promise<number> {
+/**
+ * Runs until SIGINT or SIGTERM (0) or a datagram that does not decode without `serveForever` (1); 1 when it cannot start.
+ * `hold`: the signals held while the caller compiled the rule file (`holdTermination`), handed over here.
+ */
+export async function serveSnort(options: SnortServeOptions, io: SnortIo, hold: TerminationHold = holdTermination()): Promise<number> {
+  try {
+    return await serve(options, io, hold);
+  } finally {
+    hold.release();
+  }
+}
+
+async function serve(options: SnortServeOptions, io: SnortIo, hold: TerminationHold): Promise<number> {
   const log = new Logger({ level: options.debug ? 'debug' : 'info', stdout: io.err });
+  if (hold.signal !== null) {
+    log.info(null, `${hold.signal}: stopped before listening`);
+    return 0;
+  }
   const blocks = options.modules === undefined ? [commandLineBlock(options, log)] : SnortService.blocksOf(options.modules);
   if (blocks.length === 0) {
     log.error(null, 'the rule file has no snort block and no item with `snort =`: nothing to listen for');
@@ -62,19 +78,31 @@ export async function serveSnort(options: SnortServeOptions, io: SnortIo): Promi
   const actions = new ActionRunner(log, { threads: module.engine.actionThreads });
   return new Promise<number>((done) => {
     let stopping = false;
+    // Handled from the start to the end of the stop: a second signal while the sockets are
+    // closed and the actions drained must not end the process with its socket files left.
+    const onSignal = (signal: NodeJS.Signals): void => {
+      log.info(null, stopping ? `${signal}: already stopping` : `${signal}: stopping`);
+      void stop(0);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    hold.release();
+    const finish = (code: number): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      done(code);
+    };
+    // A signal during the start stops once the start has settled (a socket bound is then removed;
+    // a start that failed has removed its own and ends with 1).
+    let started: Promise<boolean> = Promise.resolve(true);
     const stop = async (code: number): Promise<void> => {
       if (stopping) return;
       stopping = true;
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      if (!(await started)) return;
       await service.stop();
       await actions.drain(DRAIN_MS);
       await actions.close();
-      done(code);
-    };
-    const onSignal = (signal: NodeJS.Signals): void => {
-      log.info(null, `${signal}: stopping`);
-      void stop(0);
+      finish(code);
     };
     const service = new SnortService(
       {
@@ -97,15 +125,13 @@ export async function serveSnort(options: SnortServeOptions, io: SnortIo): Promi
         onFailed: () => void stop(1),
       },
     );
-    service.start([module]).then(
-      () => {
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-      },
+    started = service.start([module]).then(
+      () => true,
       (error: unknown) => {
         log.error(null, `cannot listen: ${(error as Error).message}`);
         stopping = true;
-        void actions.close().then(() => done(1));
+        void actions.close().then(() => finish(1));
+        return false;
       },
     );
   });
