@@ -67,13 +67,14 @@ const isRequire = (callee: ts.Expression): boolean =>
   (ts.isPropertyAccessExpression(callee) && callee.name.text === 'resolve' && isRequire(callee.expression)) ||
   (ts.isCallExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'createRequire');
 
-const isImportMetaUrl = (node: ts.Node | undefined): boolean =>
-  node !== undefined && ts.isPropertyAccessExpression(node) && ts.isMetaProperty(node.expression) && node.name.text === 'url';
+const isImportMeta = (node: ts.Node | undefined, name: string): boolean =>
+  node !== undefined && ts.isPropertyAccessExpression(node) && ts.isMetaProperty(node.expression) && node.name.text === name;
 
 /**
  * Every module `text` refers to: static and side-effect imports, re-exports, `import x = require`,
  * `import()`, `require()` (also through `createRequire(...)` and `require.resolve`), `import('…')`
- * types, and files named by `new URL('…', import.meta.url)` (workers, helper programs).
+ * types, and modules named by `import.meta.resolve('…')` or `new URL('…', import.meta.url)`
+ * (workers, helper programs).
  */
 export function references(file: string, text: string): Reference[] {
   const kind = /\.[cm]?js$/.test(file) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
@@ -89,9 +90,9 @@ export function references(file: string, text: string): Reference[] {
       add(node, literal(node.moduleReference.expression));
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
       add(node, literal(node.argument.literal));
-    } else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || isRequire(node.expression))) {
+    } else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || isRequire(node.expression) || isImportMeta(node.expression, 'resolve'))) {
       add(node, literal(node.arguments[0]));
-    } else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'URL' && isImportMetaUrl(node.arguments?.[1])) {
+    } else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'URL' && isImportMeta(node.arguments?.[1], 'url')) {
       add(node, literal(node.arguments?.[0]));
     }
     ts.forEachChild(node, visit);

@@ -50,6 +50,7 @@ const PLANTED: readonly [file: string, text: string, flagged: string][] = [
   ['runtime/x.ts', "import { createRequire } from 'node:module';\nconst m = createRequire(import.meta.url)('../compiler/api.js');", 'runtime/x.ts:2 -> compiler/api.ts'],
   ['runtime/x.ts', "new Worker(new URL('../compiler/worker.js', import.meta.url));", 'runtime/x.ts:1 -> compiler/worker.ts'],
   ['runtime/x.ts', "import { code } from '../grammar/codes.js';", 'runtime/x.ts:1 -> grammar/codes.ts'],
+  ['runtime/x.ts', "spawn(process.execPath, [fileURLToPath(import.meta.resolve('../cli/main.js'))]);", 'runtime/x.ts:1 -> cli/main.ts'],
   ['compiler/x.ts', "import { main } from '../cli/main.js';", 'compiler/x.ts:1 -> cli/main.ts'],
   ['compiler/x.ts', "import { serveStdio } from '../lsp/stdio.js';", 'compiler/x.ts:1 -> lsp/stdio.ts'],
   ['compiler/x.ts', "type E = typeof import('../runtime/engine/engine.js');", 'compiler/x.ts:1 -> runtime/engine/engine.ts'],
