@@ -193,7 +193,8 @@ export const testCommand: Command = {
     const format = values.format as string;
     if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format \`${format}\` (text or json)`);
     if (positionals.length === 0) throw new UsageError('no rule file given');
-    const logPath = values.log as string | undefined;
+    // `--log -` is standard input, as no --log is (and beside --alerts, where that reads none).
+    const logPath = values.log === '-' ? undefined : (values.log as string | undefined);
     const alertsPath = values.alerts as string | undefined;
     const opts: Options = { replay: values.replay === true, json: format === 'json', missed: values.missed === true, logName: logPath ?? 'standard input' };
     let status = 0;
@@ -207,7 +208,7 @@ export const testCommand: Command = {
         if (loaded.report !== '') io.err(loaded.report);
         status = Math.max(status, loaded.module === null ? 1 : await testAlerts(file, loaded.module, alertsPath, alerts, { ...opts, messages }, io));
       }
-      if (logPath === undefined) return status;
+      if (values.log === undefined) return status;
     }
     const tested: Tested[] = [];
     for (const file of positionals) {
