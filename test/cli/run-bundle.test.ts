@@ -161,7 +161,7 @@ describe('rulec run -t with a bundle', () => {
     const file = await bundle(itemText('ERRORS', join(work, 'app.log'), 'ERROR (\\w+)', MARKER, join(work, 'r'), '"$1"'));
     writeFileSync(join(work, 'other.rules'), '[OTHER]\npath = /x\nregex = y\nupbound_action = /bin/true\n');
     for (const args of [['-c', 'other.rules', '-s'], ['other.rules', '-s']]) {
-      const other = spawnSync(process.execPath, [file, ...args], { cwd: work, encoding: 'utf8', timeout: 10_000 });
+      const other = spawnSync(process.execPath, [file, ...args], { cwd: work, encoding: 'utf8', timeout: 60_000 });
       expect(other.status, args.join(' ')).toBe(2);
       expect(other.stderr).toBe('rulec: other.rules: this bundle runs only the rules it was built from; run a rule file with rulec run FILE.rules, or build it\n');
     }
@@ -170,9 +170,10 @@ describe('rulec run -t with a bundle', () => {
     expect(both.stderr).toMatch(/-c other\.rules and \S+bundle\.mjs name different rule files/);
     // Naming the bundle itself, through a symlink too, is what `rulec run BUNDLE` does.
     symlinkSync(file, join(work, 'current.mjs'));
-    const itself = spawnSync(process.execPath, [file, '-c', join(work, 'current.mjs'), '-t', file], { cwd: work, encoding: 'utf8', timeout: 10_000 });
+    const itself = spawnSync(process.execPath, [file, '-c', join(work, 'current.mjs'), '-t', file], { cwd: work, encoding: 'utf8', timeout: 60_000 });
     expect(itself.status, itself.stderr).toBe(0);
-  });
+    // Three real processes: the children's timeouts only catch a hang, on a machine of any load.
+  }, 240_000);
 
   it('names a bundle that is not there in one line, exit 2', async () => {
     const work = dir();
