@@ -49,7 +49,7 @@ export { Reporter, type ReporterOptions, type ReportResult } from './report/repo
 export { ReportError } from './report/report-error.js';
 export { importJavaScript, type ModuleImporter } from './report/custom-module.js';
 export { isReportBlock } from './report/builtin-entries.js';
-export { RegexDeadline, WINDOW_MS as REGEX_WINDOW_MS } from './engine/regex-deadline.js';
+export { LONG_LINE as REGEX_LONG_LINE, RegexDeadline, WINDOW_MS as REGEX_WINDOW_MS } from './engine/regex-deadline.js';
 export { algorithmOf, compareListings, differenceLine, monitorSettings, parseListing, runMonitor, type DigestAlgorithm, type ListingEntry } from './sources/monitor/index.js';
 export { addressProblem, smtpProblem, subjectProblem } from './report/mail-settings.js';
 export { pgpProblem } from './report/pgp-setting.js';

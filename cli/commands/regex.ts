@@ -4,7 +4,7 @@
  */
 import { fstatSync } from 'node:fs';
 import { loadRegexTools, UserError } from '../../compiler/api.js';
-import { endBlind, escapeControl, escapeControlKeepingBackslashes, LineSplitter, RegexDeadline, REGEX_WINDOW_MS, type Captures } from '../../runtime/index.js';
+import { endBlind, escapeControl, escapeControlKeepingBackslashes, LineSplitter, RegexDeadline, REGEX_LONG_LINE, REGEX_WINDOW_MS, type Captures } from '../../runtime/index.js';
 import { parseCommandArgs } from '../args.js';
 import { endWhenStdoutCloses, readsProcessStdin, UsageError, type Command, type Io } from '../command.js';
 
@@ -57,7 +57,7 @@ export const regexCommand: Command = {
     const verdict = warnings.length === 0 ? runTimeVerdict(t, source, runs) : null;
     if (verdict?.severity === 'warning') io.err(`rulec regex: warning[${verdict.code}]: ${verdict.message}\n${pointAt(source, verdict.start, verdict.end)}`);
     let abandoned = 0;
-    /** Runs a form of the regex as an item would: directly, or under the deadline when V8's linear engine cannot take it. */
+    /** Runs a form of the regex as an item would: directly, or under the deadline when V8's linear engine cannot take it or the line is long. */
     const runner = (js: string): ((line: string) => Captures | null | 'abandoned') => {
       const regex = new RegExp(js, runs.flags);
       const match = (line: string): Captures | null => {
@@ -65,15 +65,16 @@ export const regexCommand: Command = {
         if (m === null) return null;
         return runs.lookGroup === null ? [...m] : originalCaptures([...m], runs.lookGroup);
       };
-      if (runs.blocker === null) return match;
       const deadline = new RegexDeadline((line) => {
         const captures = match(line);
         return captures === null ? null : { captures };
       }, () => void abandoned++);
-      return (line) => {
+      const guarded = (line: string): Captures | null | 'abandoned' => {
         const result = deadline.exec([line], 0, line, () => line, () => true);
         return result === null || result === 'abandoned' ? result : result.captures;
       };
+      // A long line runs under the deadline whatever the pattern, as the engine runs it.
+      return runs.blocker === null ? (line) => (line.length > REGEX_LONG_LINE ? guarded(line) : match(line)) : guarded;
     };
     const whole = runner(runs.js);
     // A line cut at line_max is matched as the daemon matches it: no end anchor matches there.

@@ -7,7 +7,7 @@ import { Prefilter } from '../prefilter/prefilter.js';
 import type { AsciiLineBytes } from '../sources/tail/types.js';
 import { cutLine, sourceLineCap } from './cut-line.js';
 import { crcOf, ItemState, type ItemStats } from './item-state.js';
-import { RegexDeadline, TURN_BUDGET_MS, WINDOW_MS, type AbandonReason } from './regex-deadline.js';
+import { LONG_LINE, RegexDeadline, TURN_BUDGET_MS, WINDOW_MS, type AbandonReason } from './regex-deadline.js';
 import type { WindowTable } from './window-table.js';
 
 /** What the engine needs from outside; `replay` counts every window in log time. */
@@ -77,12 +77,6 @@ const NO_CAPTURES: Captures = [];
 const NO_CUTS: readonly number[] = [];
 /** Down-bound checks run per item per call when replayed log time leaps; the rest are counted as skipped. */
 const MAX_CATCH_UP = 1000;
-/**
- * Lines longer than this (UTF-16 code units) run under the regex deadline for every item. Up to
- * it, V8's linear-time fallback keeps the worst pattern within a few milliseconds (quadratic
- * shapes cost ~30 ms at 16 KiB); above, a window per batch is cheap beside the line.
- */
-const LONG_LINE = 4096;
 /** Characters of an abandoned line shown in the log. */
 const ABANDONED_SHOWN = 200;
 const always = (): boolean => true;

@@ -33,6 +33,14 @@ const MAX_ATTEMPTS = 4;
  */
 export const TURN_BUDGET_MS = 1000;
 
+/**
+ * Lines longer than this (UTF-16 code units) run under the deadline for every item, whatever its
+ * pattern (the engine, and `rulec regex` the same). Up to it, V8's linear-time fallback keeps
+ * the worst pattern within a few milliseconds (quadratic shapes cost ~30 ms at 16 KiB); above, a
+ * window per batch is cheap beside the line.
+ */
+export const LONG_LINE = 4096;
+
 /** Why a line was abandoned. */
 export type AbandonReason = 'deadline' | 'turn-budget';
 

@@ -55,7 +55,8 @@ describe('a line cut at line_max: rulec run, test and regex agree', () => {
         const line = LINE_OF[name as keyof typeof LINE_OF];
         const lineNo = LOG.split('\n').indexOf(line) + 1;
         expect(shown.stdout).toMatch(new RegExp(`^${lineNo}: ${line}\\n`));
-        expect(shown.stdout).toContain('\n1 of 4 line(s) matched\n2 line(s) longer than 65536 bytes cut to that (line_max): nothing after the cut is seen, and no end anchor matches at it\n');
+        // The long lines run under the deadline (as in the daemon): a starved machine may abandon them, never match them.
+        expect(shown.stdout).toMatch(/\n1 of 4 line\(s\) matched(, [12] abandoned)?\n2 line\(s\) longer than 65536 bytes cut to that \(line_max\): nothing after the cut is seen, and no end anchor matches at it\n$/);
       }
     } finally {
       d.current?.child.kill('SIGKILL');
