@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { UNSAVED_FACTOR } from '../../../../runtime/sources/tail/file-tailer.js';
 import { REPO } from '../../../cli/run-cli.js';
 import { numberedText, scratchDirs, startWriter, tally, waitFor } from './helpers.js';
@@ -33,8 +33,17 @@ process.stdout.write('started\\n');
 process.on('SIGTERM', () => void tailer.stop().then(() => process.exit(0)));
 `;
 
+/** Readers still running: a failed wait must not leave one tailing after its test. */
+const readers = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of readers) child.kill('SIGKILL');
+  readers.clear();
+});
+
 function startReader(path: string, state: string, out: string, start: 'end' | 'beginning'): { child: ChildProcess; started: Promise<void> } {
   const child = spawn(process.execPath, ['--input-type=module', '-e', READER, path, state, out, start, String(CHECKPOINT_LINES)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  readers.add(child);
+  child.on('exit', () => readers.delete(child));
   const started = new Promise<void>((resolve, reject) => {
     child.stdout!.setEncoding('utf8').on('data', (d: string) => d.includes('started') && resolve());
     child.on('exit', (code) => reject(new Error(`reader exited with ${code} before it started`)));
@@ -79,7 +88,8 @@ describe('kill -9 and restart', () => {
     expect(missing).toEqual([]);
     expect(duplicated.length).toBe(twice);
     expect(twice).toBeLessThanOrEqual(kills * BOUND);
-  });
+    // Four reader processes, each waited for by count: the case's own bound only catches a hang.
+  }, 180_000);
 
   it('under a live writer with a rename rotation while down, also when killed right after start: nothing lost, duplicates bounded', async () => {
     const dir = tempDir();
@@ -125,5 +135,5 @@ describe('kill -9 and restart', () => {
     console.log(`live: ${kills} kills with a rotation while down each, ${twice} line(s) delivered twice (bound ${kills} x ${BOUND})`);
     expect(tally(all, 0, total).missing).toEqual([]);
     expect(twice).toBeLessThanOrEqual(kills * BOUND);
-  });
+  }, 240_000);
 });
