@@ -45,7 +45,7 @@ export { serveSnort, type SnortServeOptions, type SnortIo } from './sources/snor
 export { ALERT_VARIANTS, type AlertVariant, type ByteOrder } from './sources/snort/alertpkt.js';
 export type { HandlerRequest } from './handlers/create-handler.js';
 export { runReport, type RunReportOptions } from './report/run-report.js';
-export { Reporter, type ReporterOptions, type ReportResult } from './report/reporter.js';
+export { Reporter, type FlushSummary, type ReporterOptions, type ReportResult } from './report/reporter.js';
 export { ReportError } from './report/report-error.js';
 export { importJavaScript, type ModuleImporter } from './report/custom-module.js';
 export { isReportBlock } from './report/builtin-entries.js';

@@ -9,6 +9,7 @@ import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command, type Io } from '../command.js';
 import { loadRuleFile } from '../load-rules.js';
 import { moduleImporter } from '../module-importer.js';
+import { flushReport } from './report-flush.js';
 
 const USAGE = 'rulec report FILE [--dry-run [OUT.eml]] [--flush] [--spool DIR] | rulec report FILE --check PRIOR';
 
@@ -84,6 +85,11 @@ export const reportCommand: Command = {
         importer: moduleImporter(io),
         log: (line) => io.err(`rulec report: ${line}\n`),
       });
+      if (result.flush) {
+        const said = flushReport(result.flush);
+        if (said.out !== '') io.out(said.out);
+        if (said.err !== '') io.err(said.err);
+      }
       if (dryRun !== null && result.message !== null) {
         if (dryRun === '-') io.out(result.message.toString('utf8'));
         else {

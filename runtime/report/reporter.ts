@@ -34,6 +34,26 @@ export interface ReportResult {
   readonly spooled: string | null;
   /** Spooled messages the server accepted on this run. */
   readonly flushed: number;
+  /** What `--flush` did (null for a report). */
+  readonly flush?: FlushSummary | null;
+}
+
+/** The spool after `--flush`: what was sent, what is left and why. */
+export interface FlushSummary {
+  readonly dir: string;
+  /** `HOST:PORT` of the SMTP server. */
+  readonly server: string;
+  readonly sent: number;
+  /** Messages still spooled (refused for good, or waiting behind a failure). */
+  readonly left: number;
+  /** When the oldest message left was spooled. */
+  readonly oldestLeft: Date | null;
+  /** Why the server could not take messages now (unreachable, timing out), or null. */
+  readonly stopped: string | null;
+  /** Messages the server refused for good (they stay). */
+  readonly rejected: number;
+  /** Another run holds the spool's lock: nothing was tried. */
+  readonly busy: boolean;
 }
 
 /**
@@ -129,18 +149,23 @@ export class Reporter {
     return { ...delivered, ok: delivered.ok && !failedEntries, message };
   }
 
-  /** Sends the spooled messages, oldest first (`--flush`). */
+  /** Sends the spooled messages, oldest first (`--flush`), and says what is left. */
   async flush(): Promise<ReportResult> {
+    const spool = this.spool!;
+    const summary = (sent: number, rejected: number, stopped: string | null, busy: boolean): ReportResult => {
+      const left = spool.list();
+      const oldest = left.length === 0 ? null : spool.addedAt(left[0]!);
+      const flush: FlushSummary = { dir: spool.dir, server: `${this.mail.smtp!.host}:${this.mail.smtp!.port}`, sent, left: left.length, oldestLeft: oldest, stopped, rejected, busy };
+      return { ok: stopped === null && rejected === 0, message: null, spooled: null, flushed: sent, flush };
+    };
+    if (spool.list().length === 0) return summary(0, 0, null, false);
     const client = await this.client();
     try {
-      const locked = this.spool!.lock();
-      if (locked === null) {
-        this.options.log(`the spool ${this.spool!.dir} is being sent by another rulec report; left to it`);
-        return { ok: true, message: null, spooled: null, flushed: 0 };
-      }
+      const locked = spool.lock();
+      if (locked === null) return summary(0, 0, null, true);
       try {
-        const flushed = await this.sendSpooled(client);
-        return { ok: flushed.stopped === null && flushed.rejected === 0, message: null, spooled: null, flushed: flushed.sent };
+        const flushed = await this.sendSpooled(client, false);
+        return summary(flushed.sent, flushed.rejected, flushed.stopped, false);
       } finally {
         locked();
       }
@@ -194,8 +219,11 @@ export class Reporter {
     return { ok: true, spooled: name, flushed: 0 };
   }
 
-  /** Sends the spool oldest first; stops at the first message the server cannot take now, skips (and keeps) one it refuses for good. */
-  private async sendSpooled(client: SmtpClient): Promise<{ sent: number; rejected: number; stopped: string | null }> {
+  /**
+   * Sends the spool oldest first; stops at the first message the server cannot take now, skips
+   * (and keeps) one it refuses for good. `say` logs how many went (a flush prints its own summary).
+   */
+  private async sendSpooled(client: SmtpClient, say = true): Promise<{ sent: number; rejected: number; stopped: string | null }> {
     const spool = this.spool!;
     let sent = 0;
     let rejected = 0;
@@ -221,7 +249,7 @@ export class Reporter {
         return { sent, rejected, stopped: outcome.error };
       }
     }
-    if (sent > 0) this.options.log(`sent ${sent} spooled report${sent === 1 ? '' : 's'}`);
+    if (say && sent > 0) this.options.log(`sent ${sent} spooled report${sent === 1 ? '' : 's'}`);
     return { sent, rejected, stopped: null };
   }
 

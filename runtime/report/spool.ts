@@ -51,6 +51,11 @@ export class Spool {
     return name;
   }
 
+  /** When a message (a name `list` gave) was spooled: its name starts with the time in milliseconds. */
+  addedAt(name: string): Date {
+    return new Date(Number(name.slice(0, 15)));
+  }
+
   /** The waiting messages, oldest first. */
   list(): string[] {
     try {

@@ -178,21 +178,36 @@ describe('rulec report', () => {
     }
   });
 
-  it('--flush sends the spool alone, oldest first, and removes each message once accepted', async () => {
+  it('--flush sends the spool alone, oldest first, removes each message once accepted, and says what it did', async () => {
     const rules = ruleFile('flush', SECRET_BLOCKS);
+    const dir = join(tmp.dir, 'spool-flush');
+    const empty = await report(rules, '--flush');
+    expect([empty.code, empty.stdout, empty.stderr]).toEqual([0, `rulec report: the spool ${dir} is empty: nothing to send\n`, '']);
+
     await sink.down();
+    const started = Date.now();
+    expect((await report(rules)).code).toBe(1);
     expect((await report(rules)).code).toBe(1);
     const down = await report(rules, '--flush');
     expect(down.code).toBe(1);
-    expect(spooled('flush')).toHaveLength(1);
+    expect(down.stdout).toBe('');
+    const said = /^rulec report: the SMTP server 127\.0\.0\.1:\d+ cannot take the spool now \(.*ECONNREFUSED.*\); sent 0, 2 spooled messages stay in (.*), the oldest spooled (\S+), for the next run or --flush\n$/.exec(down.stderr);
+    expect(said, down.stderr).not.toBeNull();
+    expect(said![1]).toBe(dir);
+    const oldest = Date.parse(said![2]!);
+    expect(oldest).toBeGreaterThanOrEqual(Math.floor(started / 1000) * 1000);
+    expect(oldest).toBeLessThanOrEqual(Date.now());
+    expect(spooled('flush')).toHaveLength(2);
+
     await sink.up();
     const before = sink.received.length;
     const flushed = await report(rules, '--flush');
-    expect([flushed.code, flushed.stderr]).toEqual([0, 'rulec report: sent 1 spooled report\n']);
-    expect((await sink.settled(before + 1)).length).toBe(before + 1);
+    expect([flushed.code, flushed.stdout, flushed.stderr]).toEqual([0, `rulec report: sent 2 spooled messages from ${dir}, 0 left\n`, '']);
+    expect((await sink.settled(before + 2)).length).toBe(before + 2);
     expect(spooled('flush')).toEqual([]);
-    expect((await report(rules, '--flush')).code).toBe(0);
-    expect((await sink.settled(before + 1)).length).toBe(before + 1);
+    const again = await report(rules, '--flush');
+    expect([again.code, again.stdout]).toEqual([0, `rulec report: the spool ${dir} is empty: nothing to send\n`]);
+    expect((await sink.settled(before + 2)).length).toBe(before + 2);
   });
 
   it.each([
