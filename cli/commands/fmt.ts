@@ -29,7 +29,7 @@ export const fmtCommand: Command = {
       const text = read.text;
       if (text === null) {
         io.err(renderReport(read.diagnostics, read.sources));
-        io.err(`rulec fmt: ${path} not formatted: it is not a rule file's text\n`);
+        io.err(`rulec fmt: ${path} not formatted: refused as a rule file (above)\n`);
         status = Math.max(status, 1);
         continue;
       }

@@ -81,7 +81,7 @@ describe('rulec fmt', () => {
     expect(io.stderr).toContain(`${binary}:2:1: error[R213]: rule file is binary`);
     expect(io.stderr).toContain(`${big}:1:1: error[R212]: rule file too large`);
     expect(io.stderr).toContain(`${latin1}:3:12: error[R214]: rule file is not UTF-8`);
-    for (const file of [binary, big, latin1]) expect(io.stderr).toContain(`rulec fmt: ${file} not formatted: it is not a rule file's text\n`);
+    for (const file of [binary, big, latin1]) expect(io.stderr).toContain(`rulec fmt: ${file} not formatted: refused as a rule file (above)\n`);
     expect(io.stderr.length).toBeLessThan(3_000);
     expect(readFileSync(latin1).includes(0xe9)).toBe(true);
     expect(readFileSync(big, 'utf8')).toBe(';   c\n'.repeat(400_000));
@@ -105,31 +105,37 @@ describe('rulec fmt', () => {
     expect(statSync(target).mode & 0o7777).toBe(0o604);
   });
 
-  it('as root: a link someone else owns is not followed into a file they could not write; root keeps the owner of what it formats', async (ctx) => {
+  it('as root: a link someone else owns is refused (the loader\'s R380) and stays a link; a file root formats keeps its group', async (ctx) => {
     if (process.getuid?.() !== 0) return ctx.skip('not running as root');
     const target = join(dir, 'root.rules');
     writeFileSync(target, '[a]\npath=/x\n', { mode: 0o644 });
     symlinkSync(target, join(dir, 'planted.rules'));
     lchownSync(join(dir, 'planted.rules'), NOBODY, NOBODY);
     const io = capture();
-    expect(await main(['fmt', 'planted.rules'], { ...io, cwd: dir })).toBe(2);
-    expect(io.stderr).toBe(`rulec fmt: cannot write planted.rules: ${join(dir, 'planted.rules')} is a symlink owned by uid ${NOBODY}, leading to ${target} (owner uid 0): not followed (a link is followed only when you or the target's owner own it)\n`);
+    expect(await main(['fmt', 'planted.rules'], { ...io, cwd: dir })).toBe(1);
+    expect(io.stderr).toContain(`error[R380]: rule file refused: planted.rules: ${join(dir, 'planted.rules')} is a symbolic link owned by uid ${NOBODY}`);
+    expect(io.stderr).toContain('rulec fmt: planted.rules not formatted: refused as a rule file (above)\n');
     expect(readFileSync(target, 'utf8')).toBe('[a]\npath=/x\n');
     expect(lstatSync(join(dir, 'planted.rules')).isSymbolicLink()).toBe(true);
-    // The same link owned by the target's owner is followed; the file keeps its owner.
-    chownSync(target, NOBODY, NOBODY);
-    expect(await main(['fmt', 'planted.rules'], { ...capture(), cwd: dir })).toBe(0);
+    // root:nobody 0640, as a rule file readable by a group is kept: the new file keeps the group.
+    chownSync(target, 0, NOBODY);
+    chmodSync(target, 0o640);
+    expect(await main(['fmt', 'root.rules'], { ...capture(), cwd: dir })).toBe(0);
     expect(readFileSync(target, 'utf8')).toBe('[a]\npath = /x\n');
-    expect(statSync(target)).toMatchObject({ uid: NOBODY, gid: NOBODY });
+    expect(statSync(target)).toMatchObject({ uid: 0, gid: NOBODY });
+    expect(statSync(target).mode & 0o7777).toBe(0o640);
   });
 
-  it('as a second user: a link in a directory it may write, to a file it may not, is refused and stays a link', async (ctx) => {
+  it('as a second user: its own link, in its own directory, to a file it may not write is refused and stays a link', async (ctx) => {
     const missing = secondUserMissing();
     if (missing !== null) return ctx.skip(missing);
-    chmodSync(dir, 0o777);
+    chmodSync(dir, 0o755);
     const target = join(dir, 'root.rules');
     writeFileSync(target, '[a]\npath=/x\n', { mode: 0o644 });
-    const link = join(dir, 'mine.rules');
+    const own = join(dir, 'own');
+    mkdirSync(own, { mode: 0o755 });
+    chownSync(own, NOBODY, NOBODY);
+    const link = join(own, 'mine.rules');
     symlinkSync(target, link);
     lchownSync(link, NOBODY, NOBODY);
     const result = asNobody([process.execPath, BIN, 'fmt', link]);
