@@ -166,6 +166,11 @@ export interface MatchGroupSpec {
     readonly negated: boolean;
     readonly test: (line: string) => boolean;
     /**
+     * The test for a line cut at `line_max`, when the regex has an end anchor: the same pattern
+     * with those never matching (runtime/engine/cut-line.ts). Absent: `test` serves cut lines too.
+     */
+    readonly cut?: (line: string) => boolean;
+    /**
      * Strings every match of the regex holds, all of them (ASCII lower case when it ignores
      * case): the watch's prefilter finds the group by them. Absent: none known (older modules too).
      */

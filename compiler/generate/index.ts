@@ -264,9 +264,12 @@ function groupData(group: MatchGroupModel, regexes: RegexPool) {
   return {
     operands: group.operands.map((operand) => {
       const literals = watchLiterals(operand.regex);
+      // A cut line must not look whole to an end anchor, as for items (cut-line.ts).
+      const blind = endBlind(operand.regex.js);
       return {
         negated: operand.negated,
         test: new Code(regExpTest(regexes.name(operand.regex))),
+        ...(blind === null ? {} : { cut: new Code(regExpTest(regexes.name({ js: blind, flags: operand.regex.flags }))) }),
         ...(literals.length > 0 ? { literals } : {}),
         ...(operand.regex.deadline === true ? { deadline: true } : {}),
       };

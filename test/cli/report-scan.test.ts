@@ -110,6 +110,34 @@ describe('rulec report with a watch block', () => {
     expect(body.split('\n')).toEqual([hostile, 'kept', expect.stringMatching(/^\[rulec: 1 line is here unjudged: a pattern ran past its time bound/), '']);
   });
 
+  it('reports a line cut at line_max, marked, unless an ignore matches it without needing its end: $-anchored ignores, lists and filters cannot hide it', async () => {
+    const log = join(tmp.dir, 'long.log');
+    const long = (head: string): string => `${head}${'x'.repeat(70_000)}END`;
+    const cut = (head: string): string => `${long(head).slice(0, 64 * 1024)} [rulec: cut at line_max]`;
+    writeFileSync(log, [long('foo'), 'foo short', long('baz'), long('keep'), 'keep', 'nope', long('neg'), ''].join('\n'));
+    writeFileSync(join(tmp.dir, 'long.list'), '^foo.*$\n^baz\n^keep$\n^nope$\n');
+    const block = (name: string, lines: string[]): string => ['watch <<__END', `    logfile ${log}`, `    mime_file "${name}.txt"`, ...lines.map((l) => `    ${l}`), '__END'].join('\n');
+    const rules = ruleFile('long', [
+      '[general]',
+      `state = ${join(tmp.dir, 'state-long')}`,
+      '',
+      block('ignores', ['ignore =~ /^foo.*$/', 'ignore =~ /^baz/', 'ignore =~ /^keep\\z/', 'ignore =~ /^nope$/', 'do ignore', '    !~ /END$/', '    =~ /^neg/', 'end']),
+      block('lists', ['ignore_from long.list']),
+      block('filters', ['do filter', '    =~ /^keep$/', '    !~ /^neg/', 'end']),
+      '',
+    ].join('\n'));
+    const result = await report(rules, '--dry-run');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const mail = await simpleParser(result.stdout);
+    const note = (n: number): string => `[rulec: ${n} lines were longer than line_max ( [rulec: cut at line_max] where reported): an ignore whose match needs the line's end does not ignore them]`;
+    // ^baz needs no end: it ignores the cut line. The others would see a whole line ending in END.
+    expect(decrypted(mail, 'ignores.txt').split('\n')).toEqual([cut('foo'), cut('keep'), cut('neg'), note(4), '']);
+    expect(decrypted(mail, 'lists.txt').split('\n')).toEqual([cut('foo'), cut('keep'), cut('neg'), note(4), '']);
+    // A filter cannot tell a cut line is not one of its lines (the rest is unseen), unless a negated operand proves it.
+    expect(decrypted(mail, 'filters.txt').split('\n')).toEqual([cut('foo'), cut('baz'), cut('keep'), 'keep', note(4), '']);
+  });
+
   it('stops before anything runs when an ignore_from list is broken (R365)', async () => {
     writeFileSync(join(tmp.dir, 'bad.list'), 'fine\n(unclosed\n');
     const rules = ruleFile('badlist', `watch <<__END\n    logfile ${join(tmp.dir, 'messages')}\n    ignore_from bad.list\n__END\n`);

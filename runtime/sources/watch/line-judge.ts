@@ -16,7 +16,15 @@
  * where even the linear engine takes long. A test abandoned there decides nothing: the line is
  * reported (an ignore that could not decide does not ignore it, a filter that could not decide
  * lets it through), and counted in `unjudged`.
+ *
+ * A line the reader cut at `line_max` ends where the line does not (runtime/engine/cut-line.ts):
+ * an end anchor never matches it (each pattern's `cut` form), and only what its kept text proves
+ * counts. It is ignored only when an ignore matches it without its end and without a negated
+ * operand (`!~` cannot be proved on part of a line), and a filter drops it only when a negated
+ * operand of every filter group matches it; else it is reported, so that a long line cannot hide
+ * behind a `$`-anchored ignore. Cut lines are long: every test on them runs under the deadline.
  */
+import { endBlind } from '../../engine/cut-line.js';
 import { RegexDeadline } from '../../engine/regex-deadline.js';
 import { Prefilter } from '../../prefilter/prefilter.js';
 import type { AsciiLineBytes } from '../tail/types.js';
@@ -27,6 +35,8 @@ import { chooseKey, GramSample } from './key-choice.js';
 export interface JudgeOperand {
   readonly negated: boolean;
   readonly test: (line: string) => boolean;
+  /** The test for a line cut at line_max, when the regex has an end anchor (endBlind); absent: `test` serves. */
+  readonly cut?: (line: string) => boolean;
   /** Strings every match of the regex holds, all of them (ASCII lower case when it ignores case); absent: none known. */
   readonly literals?: readonly string[];
   /** The regex is outside V8's linear-time engine: it runs under the per-line deadline. */
@@ -51,6 +61,8 @@ type Entry =
   | {
       readonly kind: 'list';
       readonly regex: RegExp;
+      /** The regex for a cut line (endBlind), null when it has no end anchor. */
+      readonly cut: RegExp | null;
       /** Tried before a guarded regex: a line it does not match, the regex does not either (CompiledEre.screen). */
       readonly screen: RegExp | null;
       readonly required: readonly string[];
@@ -167,6 +179,10 @@ export class LineJudge {
   private lines: readonly string[] = [];
   /** Deadline runners by entry (or -1 - g for filter g) and operand (a list pattern's is 0), made when first needed. */
   private readonly runners = new Map<number, RegexDeadline[]>();
+  /** The same for the `cut` forms of the tests, on cut lines. */
+  private readonly cutRunners = new Map<number, RegexDeadline[]>();
+  /** The line being judged was cut at line_max. */
+  private cutNow = false;
   private abandonedNow = false;
   private states = new Uint8Array(4096);
   /** By line of the batch: a test on it was abandoned (counted in `unjudged` if it is reported). */
@@ -188,7 +204,9 @@ export class LineJudge {
     }
     for (const pattern of lists) {
       const options = [...pattern.required.map((text) => [text]), ...(pattern.literals === null ? [] : [pattern.literals])];
-      this.entries.push({ kind: 'list', regex: pattern.regex, screen: pattern.screen, required: pattern.required, options, guarded: pattern.deadline });
+      const blind = endBlind(pattern.regex.source);
+      const cut = blind === null ? null : new RegExp(blind, pattern.regex.flags);
+      this.entries.push({ kind: 'list', regex: pattern.regex, cut, screen: pattern.screen, required: pattern.required, options, guarded: pattern.deadline });
     }
     this.seen = new Uint32Array(this.entries.length);
   }
@@ -247,9 +265,10 @@ export class LineJudge {
    * when the reader has them; writes the indices of the lines it reports into `picked`, in
    * order, and returns how many. First every line is judged by all but the guarded regexes,
    * then each guarded regex runs once over the lines still waiting for it, under one deadline
-   * window for as many of them as fit in it.
+   * window for as many of them as fit in it. `cut`: the indices, in order, of the lines the
+   * reader cut at line_max (see the file comment).
    */
-  judgeBatch(lines: readonly string[], ascii: AsciiLineBytes | null, picked: Int32Array): number {
+  judgeBatch(lines: readonly string[], ascii: AsciiLineBytes | null, picked: Int32Array, cut: readonly number[] = []): number {
     if (this.keyed === null) {
       const sample: string[] = [];
       let chars = 0;
@@ -272,16 +291,20 @@ export class LineJudge {
     const prefilter = keyed.prefilter;
     prefilter.beginBatch(ascii, lines.length);
     try {
+      let nextCut = 0;
       for (let k = 0; k < lines.length; k++) {
         const line = lines[k]!;
         const hits = ascii !== null && ascii.starts[k] !== -1 ? prefilter.scanBatched(k, line) : this.scanOne(keyed, line);
         this.abandonedNow = false;
+        this.cutNow = cut[nextCut] === k;
+        if (this.cutNow) nextCut++;
         states[k] = this.decide(keyed, k, line, hits);
         unsure[k] = this.abandonedNow ? 1 : 0;
       }
     } finally {
       prefilter.endBatch();
       this.deferring = false;
+      this.cutNow = false;
     }
     if (this.pending.count > 0) this.settlePending(lines);
     let count = 0;
@@ -294,17 +317,19 @@ export class LineJudge {
     return count;
   }
 
-  /** True when the block reports `line`. */
-  unusual(line: string): boolean {
+  /** True when the block reports `line` (`cut`: the reader cut it at line_max). */
+  unusual(line: string, cut = false): boolean {
     const keyed = this.keys([]);
     this.lines = [line];
     this.abandonedNow = false;
+    this.cutNow = cut;
     try {
       const reported = this.decide(keyed, 0, line, this.scanOne(keyed, line)) === REPORTED;
       if (reported && this.abandonedNow) this.unjudged++;
       return reported;
     } finally {
       this.lines = [];
+      this.cutNow = false;
     }
   }
 
@@ -316,8 +341,12 @@ export class LineJudge {
 
   /** IGNORED, REPORTED, or PENDING when only deferred guarded entries could still ignore it. */
   private decide(keyed: Keyed, k: number, line: string, hits: number): number {
-    const long = line.length > LONG_LINE;
-    if (this.filter.length > 0 && !this.filter.some((group, g) => this.holds(-1 - g, group, k, line, long) !== false)) return IGNORED;
+    const cut = this.cutNow;
+    const long = cut || line.length > LONG_LINE;
+    if (this.filter.length > 0) {
+      const passes = cut ? this.filter.some((group, g) => this.mayHoldCut(-1 - g, group, k, line)) : this.filter.some((group, g) => this.holds(-1 - g, group, k, line, long) !== false);
+      if (!passes) return IGNORED;
+    }
     const stamp = (this.stamp = this.stamp === 0xffffffff ? 1 : this.stamp + 1);
     if (stamp === 1) this.seen.fill(0);
     const pendingBefore = this.pending.count;
@@ -371,11 +400,38 @@ export class LineJudge {
   /** `ignores` run now; guarded regexes see `lines[k]` among `lines`. */
   private ignoresNow(e: number, k: number, line: string, long: boolean, lines: readonly string[]): boolean {
     const entry = this.entries[e]!;
+    if (this.cutNow) return this.ignoresCut(e, k, line, lines);
     if (entry.kind === 'group') return this.holds(e, entry.group, k, line, long, lines) === true;
     const text = withoutTrailingSpace(line);
     if (!entry.guarded && !long) return entry.regex.test(text);
     const regex = entry.regex;
     return this.guarded(e, 0, (t) => regex.test(t), lines, k, text, withoutTrailingSpace, entry.guarded) === true;
+  }
+
+  /** Whether entry `e` ignores the cut line `k`: only by what its kept text proves (see the file comment). */
+  private ignoresCut(e: number, k: number, line: string, lines: readonly string[]): boolean {
+    const entry = this.entries[e]!;
+    if (entry.kind === 'list') {
+      const regex = entry.cut ?? entry.regex;
+      return this.guarded(e, 0, (t) => regex.test(t), lines, k, withoutTrailingSpace(line), withoutTrailingSpace, true, this.cutRunners) === true;
+    }
+    const operands = entry.group.operands;
+    // A negated operand holds only if its regex matches nowhere in the whole line, which part of it cannot show.
+    if (operands.some((operand) => operand.negated)) return false;
+    for (let o = 0; o < operands.length; o++) {
+      if (this.guarded(e, o, operands[o]!.cut ?? operands[o]!.test, lines, k, line, null, true, this.cutRunners) !== true) return false;
+    }
+    return true;
+  }
+
+  /** Whether filter group `id` may hold for the cut line `k`: false only when a negated operand's regex matches its kept text. */
+  private mayHoldCut(id: number, group: JudgeGroup, k: number, line: string): boolean {
+    const operands = group.operands;
+    for (let o = 0; o < operands.length; o++) {
+      const operand = operands[o]!;
+      if (operand.negated && this.guarded(id, o, operand.cut ?? operand.test, this.lines, k, line, null, true, this.cutRunners) === true) return false;
+    }
+    return true;
   }
 
   /**
@@ -430,9 +486,10 @@ export class LineJudge {
     text: string,
     view: ((line: string) => string) | null,
     always: boolean,
+    runners: Map<number, RegexDeadline[]> = this.runners,
   ): Verdict {
-    let own = this.runners.get(id);
-    if (own === undefined) this.runners.set(id, (own = []));
+    let own = runners.get(id);
+    if (own === undefined) runners.set(id, (own = []));
     const keyTest = id >= 0 ? (this.keyed?.keyTests[id] ?? null) : null;
     const runner = (own[operand] ??= new RegexDeadline(
       (t) => (test(t) ? MATCHED : null),

@@ -8,6 +8,9 @@
 import { escapeControl } from '../../log/escape.js';
 import type { AsciiLineBytes } from '../tail/types.js';
 
+/** Ends a reported line the reader cut at line_max (a log line's own `[` cannot end it: the mark follows the cut). */
+export const CUT_MARK = ' [rulec: cut at line_max]';
+
 /** An ASCII line that holds none of these needs no escape: it is written as its bytes. */
 const NEEDS_ESCAPE = /[^\x20-\x5b\x5d-\x7e]/;
 const NEWLINE = 0x0a;
@@ -29,13 +32,22 @@ export class ReportLines {
    * Adds the lines `picked[0..count)` of a batch. `texts[k]` is line k as judged (trimmed, when
    * the block trims); `trimmedFrom[k]` how many characters trimming took from its start (null
    * when nothing was trimmed). `ascii` places the batch's ASCII lines in the chunk they came from.
+   * `cut`: the indices, in order, of the lines cut at line_max, which end in CUT_MARK.
    */
-  lines(texts: readonly string[], picked: Int32Array, count: number, ascii: AsciiLineBytes | null, trimmedFrom: Int32Array | null): void {
+  lines(texts: readonly string[], picked: Int32Array, count: number, ascii: AsciiLineBytes | null, trimmedFrom: Int32Array | null, cut: readonly number[] = []): void {
     let runStart = -1;
     let runEnd = -1;
+    let nextCut = 0;
     for (let p = 0; p < count; p++) {
       const k = picked[p]!;
       const text = texts[k]!;
+      while (nextCut < cut.length && cut[nextCut]! < k) nextCut++;
+      if (cut[nextCut] === k) {
+        this.run(ascii?.bytes ?? null, runStart, runEnd);
+        runStart = -1;
+        this.text(`${escapeControl(text)}${CUT_MARK}\n`);
+        continue;
+      }
       let start = ascii === null ? -1 : ascii.starts[k]!;
       if (start !== -1 && !NEEDS_ESCAPE.test(text)) {
         if (trimmedFrom !== null) start += trimmedFrom[k]!;

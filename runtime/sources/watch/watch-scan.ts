@@ -12,7 +12,7 @@ import { LineStream, type StreamPosition } from '../line-stream.js';
 import { fingerprintOf, startsWith } from '../tail/fingerprint.js';
 import type { Fingerprint } from '../tail/types.js';
 import type { LineJudge } from './line-judge.js';
-import { ReportLines } from './report-lines.js';
+import { CUT_MARK, ReportLines } from './report-lines.js';
 import type { WatchPosition } from './watch-position.js';
 
 /** What a pass reads and how. */
@@ -179,8 +179,8 @@ export async function scanWatch(
         if (trimmedFrom !== null) trimmedFrom = new Int32Array(batchLines.length);
       }
       if (trimmedFrom !== null) trimBlanks(batchLines, trimmedFrom);
-      const count = judge.judgeBatch(batchLines, batch.ascii, picked);
-      report.lines(batchLines, picked, count, batch.ascii, trimmedFrom);
+      const count = judge.judgeBatch(batchLines, batch.ascii, picked, batch.cut);
+      report.lines(batchLines, picked, count, batch.ascii, trimmedFrom, batch.cut);
       reported += count;
       lines += batchLines.length;
       cut += batch.cut.length;
@@ -192,7 +192,7 @@ export async function scanWatch(
   const finish = (position: WatchPosition | null, complete: boolean): WatchScanResult => {
     const unjudged = judge.unjudged - unjudgedBefore;
     if (unjudged > 0) note(`${unjudged} line${unjudged === 1 ? ' is' : 's are'} here unjudged: a pattern ran past its time bound on ${unjudged === 1 ? 'it' : 'them'} (see rulec check's notes on the block's regexes)`);
-    if (cut > 0) note(`${cut} line${cut === 1 ? ' was' : 's were'} longer than line_max and ${cut === 1 ? 'is' : 'are'} shown cut`);
+    if (cut > 0) note(`${cut} line${cut === 1 ? ' was' : 's were'} longer than line_max (${CUT_MARK} where reported): an ignore whose match needs the line's end does not ignore ${cut === 1 ? 'it' : 'them'}`);
     if (!complete) note(`this report stops after ${report.size} bytes of lines; the next one goes on from there`);
     report.flush();
     return { position, lines, reported, complete };
