@@ -12,6 +12,7 @@ import { loadProgram, nodeHost, readEntry, whyNot, type LoadHost } from './load.
 import type { RuleModel } from './model.js';
 import { readRuleFile } from './read-rule-file.js';
 import { UserError } from './user-error.js';
+import { veilPrivate } from './veil-private.js';
 
 /** What checking one entry file found. */
 export interface CheckedFile {
@@ -59,6 +60,7 @@ function rooted(path: string, origin: Origin | undefined): Rooted {
     readFile: (name) => nodeHost.readFile(onDiskAt(resolve(name))),
     unreadable: (name) => nodeHost.unreadable?.(onDiskAt(resolve(name))) ?? null,
     identity: (name) => nodeHost.identity?.(onDiskAt(resolve(name))) ?? onDiskAt(resolve(name)),
+    isPrivate: (name) => nodeHost.isPrivate?.(onDiskAt(resolve(name))) ?? false,
     display: resolve,
   };
   return { entry, host: onDisk, display: resolve, onDisk: onDiskAt };
@@ -87,13 +89,13 @@ export function checkEntry(path: string, origin: Origin | undefined): Checked {
   const loaded = loadProgram(root.entry, root.host);
   const checked = check(loaded.value);
   const texts = new Map([...loaded.value.files].map(([name, file]) => [name, file.text]));
-  const diagnostics = [...loaded.diagnostics, ...checked.diagnostics];
+  const { diagnostics, veiled } = veilPrivate(loaded.value, [...loaded.diagnostics, ...checked.diagnostics], (name) => root.host.isPrivate?.(name) ?? false, root.display);
   return {
     rooted: root,
     model: hasErrors(diagnostics) ? null : checked.value,
     // The counts of R215 name files as the user does, so capped after the renaming.
     diagnostics: capPerFile(diagnostics.map((d) => renameDiagnostic(d, root.display))),
-    sources: new Map([...texts].map(([name, text]) => [root.display(name), text])),
+    sources: new Map([...texts].filter(([name]) => !veiled.has(name)).map(([name, text]) => [root.display(name), text])),
     texts,
   };
 }

@@ -12,7 +12,7 @@ import { parse } from '../grammar/index.js';
 import { inputFileFix } from '../runtime/index.js';
 import { BUNDLE_HEAD } from './bundle-marks.js';
 import type { Program } from './program.js';
-import { MAX_RULE_FILE_BYTES, readRuleFile, type FileRead } from './read-rule-file.js';
+import { MAX_RULE_FILE_BYTES, readableByEveryone, readRuleFile, type FileRead } from './read-rule-file.js';
 
 export { MAX_RULE_FILE_BYTES, type FileRead };
 
@@ -35,6 +35,11 @@ export interface LoadHost {
    * normalised name.
    */
   identity?(name: string): string;
+  /**
+   * Whether not every user may read the file (a `source "/etc/shadow"`): then its problems are
+   * summarised without quoting it (veil-private.ts). Default: no (an editor's buffer, a test's map).
+   */
+  isPrivate?(name: string): boolean;
 }
 
 /** Reads regular files from disk as UTF-8 within the size limit (readRuleFile), dropping a leading byte-order mark. */
@@ -46,6 +51,9 @@ export const nodeHost: LoadHost = {
   },
   unreadable(name: string): string | null {
     return whyNot(readRuleFile(name));
+  },
+  isPrivate(name: string): boolean {
+    return !readableByEveryone(name);
   },
   identity(name: string): string {
     try {

@@ -5,7 +5,8 @@
  * file another user could change (runtime/fs's StrictModes, `inputFileProblem`) is not read:
  * its rules would run as whoever runs rulec, root as a rule.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
 import { inputFileProblem } from '../runtime/index.js';
 
 /** The largest rule file read: bytes on disk, UTF-16 code units of an editor's buffer. */
@@ -101,4 +102,21 @@ function reasonOf(error: unknown): string {
   const message = (error as Error).message;
   const comma = message.indexOf(', ');
   return comma === -1 ? message : message.slice(0, comma);
+}
+
+/**
+ * Whether every user may read the file at `path` on disk: `o+r` on it and `o+x` on every
+ * directory above it (as its symlinks resolve). False when that cannot be told.
+ */
+export function readableByEveryone(path: string): boolean {
+  try {
+    const real = realpathSync(path);
+    if ((statSync(real).mode & 0o004) === 0) return false;
+    for (let dir = dirname(real); ; dir = dirname(dir)) {
+      if ((statSync(dir).mode & 0o001) === 0) return false;
+      if (dirname(dir) === dir) return true;
+    }
+  } catch {
+    return false;
+  }
 }

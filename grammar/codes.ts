@@ -352,6 +352,11 @@ export const codes = {
     description: 'A custom report module (`module Name alias PATH`, code that runs in rulec), a `set pgp` key file or an `ignore_from` list is owned by a user other than root and the one running rulec, or it or a directory above it can be written by another user, or a symbolic link on its path belongs to another user. It is refused when it is loaded, and nothing is run or sent.',
     fix: 'Make the file and every directory above it owned by root or by you and writable by no one else (`chown root FILE`, `chmod go-w FILE DIR`).',
   },
+  R382: {
+    title: 'problems of a private sourced file not shown',
+    description: 'A file that a rule file `source`s, which not every user may read (no read bit for others on it, or no search bit on a directory above it), has problems. They would quote its lines, and `source "/etc/shadow"` would then print password hashes, so they are counted in this one diagnostic at the `source` line instead; its level is the worst of theirs.',
+    fix: 'If it is a rule file, run `rulec check` on it to see its problems (named as the entry file, its lines are shown); if it is not, remove the `source` line.',
+  },
   R375: {
     title: 'logNOT setting with no effect',
     description: 'A key the real logNOT read (`separator`, `tmpdir`, `logfacility`, `logfile`, `loadtime`) that rulec accepts and ignores.',

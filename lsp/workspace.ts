@@ -53,6 +53,8 @@ export class Workspace {
       },
       unreadable: (name) => (this.openText(name) !== undefined ? null : nodeHost.unreadable!(name)),
       identity: (name) => nodeHost.identity!(name),
+      // A private file sourced by an open one is summarised, not quoted (R382); its own buffer is the user's to see.
+      isPrivate: (name) => this.openText(name) === undefined && nodeHost.isPrivate!(name),
       display: (name) => shownName(this.root, name),
     };
   }

@@ -3,10 +3,12 @@
  * a file it `source`s, a report module (code), a pgp key, an `ignore_from` list. As root with a
  * real second user (nobody) who owns or can write them, through setpriv where nobody acts.
  */
-import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
 import { main } from '../../cli/main.js';
+import { startClient } from '../lsp/lsp-client.js';
 import { Gpg } from '../helpers/gpg.js';
 import { asNobody, NOBODY, scratch, secondUserMissing } from '../runtime/fs/helpers.js';
 
@@ -153,3 +155,59 @@ describe('as root, an input another user could change is refused', () => {
     expect(result.code).toBe(1);
   });
 });
+
+describe('a sourced file not every user may read: its lines are never shown', () => {
+  const MARKER = 'MARKER-7f3a-never-shown';
+  /** A root-only (0600) file in the manner of /etc/shadow, holding MARKER, and a rule file that sources it. */
+  function secret(): { d: string; shadow: string; rules: string } {
+    const d = dir();
+    const shadow = join(d, 'shadow');
+    writeFileSync(shadow, `root:$6$${MARKER}:19000:0:99999:7:::\nmysql -p${MARKER}\n[${MARKER}]\n`, { mode: 0o600 });
+    const rules = join(d, 'app.rules');
+    writeFileSync(rules, `source "shadow"\n${ITEM(join(d, 'app.log'))}`);
+    writeFileSync(join(d, 'app.log'), '');
+    return { d, shadow, rules };
+  }
+
+  it('check (text, json, github), run and test: one R382 at the source line counting its problems, never its text', async () => {
+    const { d, shadow, rules } = secret();
+    for (const format of ['text', 'json', 'github']) {
+      const result = await rulec(['check', '--format', format, rules]);
+      expect(result.code).toBe(1);
+      expect(result.stdout + result.stderr).toContain('R382');
+      expect(result.stdout + result.stderr).not.toContain(MARKER);
+    }
+    const text = await rulec(['check', rules]);
+    expect(text.stdout + text.stderr).toContain(`app.rules:1:1: error[R382]: source file ${join(d, 'shadow')} has`);
+    const env = { XDG_CACHE_HOME: join(d, 'cache') };
+    for (const args of [['run', rules, '-w', join(d, 'state')], ['test', rules, '--log', join(d, 'app.log')]]) {
+      const result = await rulec(args, env);
+      expect(result.code).toBe(1);
+      expect(result.stdout + result.stderr).toContain('R382');
+      expect(result.stdout + result.stderr).not.toContain(MARKER);
+    }
+    // Named as the entry file, it is the user's own choice to see it, as with cat.
+    const direct = await rulec(['check', shadow]);
+    expect(direct.stdout + direct.stderr).toContain(MARKER);
+    // Readable by everyone, its problems are shown as usual (nothing in it is secret).
+    chmodSync(shadow, 0o644);
+    const open = await rulec(['check', rules]);
+    expect(open.stdout + open.stderr).toContain(MARKER);
+    expect(open.stdout + open.stderr).not.toContain('R382');
+  });
+
+  it('the language server: the same one R382 on the including file, nothing published on the private one', async () => {
+    const { shadow, rules } = secret();
+    const client = await startClient(null);
+    try {
+      client.open(pathToFileURL(rules).href, readFileSync(rules, 'utf8'));
+      const published = await client.diagnostics(pathToFileURL(rules).href);
+      expect(published.diagnostics.map((d) => d.code)).toContain('R382');
+      expect(JSON.stringify(client.published)).not.toContain(MARKER);
+      expect(client.published.filter((p) => p.uri === pathToFileURL(shadow).href && p.diagnostics.length > 0)).toEqual([]);
+    } finally {
+      client.close();
+    }
+  });
+});
+
