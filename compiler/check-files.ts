@@ -42,7 +42,8 @@ export interface Rooted {
  */
 export type Origin = LoadHost | { readonly cwd: string };
 
-function rooted(path: string, origin: Origin | undefined): Rooted {
+/** `trusting`: read without the StrictModes check (readRuleFile), for `readRuleText`. */
+function rooted(path: string, origin: Origin | undefined, trusting = false): Rooted {
   if (origin !== undefined && !('cwd' in origin)) return { entry: path, host: origin, display: (name) => name };
   const cwd = origin?.cwd;
   const onDiskAt = (name: string): string => (cwd === undefined || posix.isAbsolute(name) ? name : posix.join(cwd, name));
@@ -51,12 +52,12 @@ function rooted(path: string, origin: Origin | undefined): Rooted {
   const entry = posix.basename(normal);
   // A file that is there and readable but not a rule file's text (too large, binary) is a
   // diagnostic at its place; one that cannot be read at all says why, as log files do.
-  const first = readRuleFile(onDiskAt(normal));
+  const first = readRuleFile(onDiskAt(normal), trusting);
   if (first.kind === 'missing') throw new UserError(`cannot read ${path}: ENOENT: no such file or directory`);
   if (first.kind === 'unreadable') throw new UserError(`cannot read ${path}: ${whyNot(first)}`);
   const resolve = (name: string): string => (posix.isAbsolute(name) || root === '.' ? name : posix.join(root, name));
   const onDisk: LoadHost = {
-    read: (name) => readRuleFile(onDiskAt(resolve(name))),
+    read: (name) => readRuleFile(onDiskAt(resolve(name)), trusting),
     readFile: (name) => nodeHost.readFile(onDiskAt(resolve(name))),
     unreadable: (name) => nodeHost.unreadable?.(onDiskAt(resolve(name))) ?? null,
     identity: (name) => nodeHost.identity?.(onDiskAt(resolve(name))) ?? onDiskAt(resolve(name)),
@@ -123,7 +124,8 @@ export interface RuleText {
  * UserError saying why, as `check` does.
  */
 export function readRuleText(path: string, origin?: Origin): RuleText {
-  const root = rooted(path, origin);
+  // Formatting runs nothing: a file another user could change is the writer's concern, not R380.
+  const root = rooted(path, origin, true);
   const read = readEntry(root.entry, root.host);
   return {
     text: read.value,

@@ -5,8 +5,7 @@
  * file another user could change (runtime/fs's StrictModes, `inputFileProblem`) is not read:
  * its rules would run as whoever runs rulec, root as a rule.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { inputFileProblem } from '../runtime/index.js';
 
 /** The largest rule file read: bytes on disk, UTF-16 code units of an editor's buffer. */
@@ -24,9 +23,12 @@ export type FileRead =
   /** `text` decoded with U+FFFD for bad bytes; the first bad one is byte `byte`, at `offset` in `text`. */
   | { readonly kind: 'not-utf8'; readonly text: string; readonly byte: number; readonly offset: number };
 
-/** Reads `name` from disk (see the module comment); a leading byte-order mark is dropped. */
-export function readRuleFile(name: string): FileRead {
-  const problem = inputFileProblem(name);
+/**
+ * Reads `name` from disk (see the module comment); a leading byte-order mark is dropped.
+ * `trusting` skips the StrictModes check, for a reader that runs nothing (`rulec fmt`).
+ */
+export function readRuleFile(name: string, trusting = false): FileRead {
+  const problem = trusting ? null : inputFileProblem(name);
   if (problem !== null) return { kind: 'untrusted', reason: problem };
   let fd: number;
   try {
@@ -105,17 +107,14 @@ function reasonOf(error: unknown): string {
 }
 
 /**
- * Whether every user may read the file at `path` on disk: `o+r` on it and `o+x` on every
- * directory above it (as its symlinks resolve). False when that cannot be told.
+ * Whether the file at `path` says every user may read it: `o+r` on it (as its symlinks
+ * resolve). A file without it is declared secret by its owner (`/etc/shadow` 0640, a key 0600);
+ * the directories above are not asked, or every file in a home directory 0700 would be secret.
+ * False when that cannot be told.
  */
 export function readableByEveryone(path: string): boolean {
   try {
-    const real = realpathSync(path);
-    if ((statSync(real).mode & 0o004) === 0) return false;
-    for (let dir = dirname(real); ; dir = dirname(dir)) {
-      if ((statSync(dir).mode & 0o001) === 0) return false;
-      if (dirname(dir) === dir) return true;
-    }
+    return (statSync(path).mode & 0o004) !== 0;
   } catch {
     return false;
   }

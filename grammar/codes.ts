@@ -354,7 +354,7 @@ export const codes = {
   },
   R382: {
     title: 'problems of a private sourced file not shown',
-    description: 'A file that a rule file `source`s, which not every user may read (no read bit for others on it, or no search bit on a directory above it), has problems. They would quote its lines, and `source "/etc/shadow"` would then print password hashes, so they are counted in this one diagnostic at the `source` line instead; its level is the worst of theirs.',
+    description: 'A file that a rule file `source`s, which not every user may read (no read bit for others on it, as /etc/shadow or a key file), has problems. They would quote its lines, and `source "/etc/shadow"` would then print password hashes, so they are counted in this one diagnostic at the `source` line instead; its level is the worst of theirs.',
     fix: 'If it is a rule file, run `rulec check` on it to see its problems (named as the entry file, its lines are shown); if it is not, remove the `source` line.',
   },
   R375: {
