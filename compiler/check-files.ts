@@ -42,8 +42,7 @@ export interface Rooted {
  */
 export type Origin = LoadHost | { readonly cwd: string };
 
-/** `trusting`: read without the StrictModes check (readRuleFile), for `readRuleText`. */
-function rooted(path: string, origin: Origin | undefined, trusting = false): Rooted {
+function rooted(path: string, origin: Origin | undefined): Rooted {
   if (origin !== undefined && !('cwd' in origin)) return { entry: path, host: origin, display: (name) => name };
   const cwd = origin?.cwd;
   const onDiskAt = (name: string): string => (cwd === undefined || posix.isAbsolute(name) ? name : posix.join(cwd, name));
@@ -52,12 +51,12 @@ function rooted(path: string, origin: Origin | undefined, trusting = false): Roo
   const entry = posix.basename(normal);
   // A file that is there and readable but not a rule file's text (too large, binary) is a
   // diagnostic at its place; one that cannot be read at all says why, as log files do.
-  const first = readRuleFile(onDiskAt(normal), trusting);
+  const first = readRuleFile(onDiskAt(normal));
   if (first.kind === 'missing') throw new UserError(`cannot read ${path}: ENOENT: no such file or directory`);
   if (first.kind === 'unreadable') throw new UserError(`cannot read ${path}: ${whyNot(first)}`);
   const resolve = (name: string): string => (posix.isAbsolute(name) || root === '.' ? name : posix.join(root, name));
   const onDisk: LoadHost = {
-    read: (name) => readRuleFile(onDiskAt(resolve(name)), trusting),
+    read: (name) => readRuleFile(onDiskAt(resolve(name))),
     readFile: (name) => nodeHost.readFile(onDiskAt(resolve(name))),
     unreadable: (name) => nodeHost.unreadable?.(onDiskAt(resolve(name))) ?? null,
     identity: (name) => nodeHost.identity?.(onDiskAt(resolve(name))) ?? onDiskAt(resolve(name)),
@@ -124,8 +123,7 @@ export interface RuleText {
  * UserError saying why, as `check` does.
  */
 export function readRuleText(path: string, origin?: Origin): RuleText {
-  // Formatting runs nothing: a file another user could change is the writer's concern, not R380.
-  const root = rooted(path, origin, true);
+  const root = rooted(path, origin);
   const read = readEntry(root.entry, root.host);
   return {
     text: read.value,

@@ -23,12 +23,9 @@ export type FileRead =
   /** `text` decoded with U+FFFD for bad bytes; the first bad one is byte `byte`, at `offset` in `text`. */
   | { readonly kind: 'not-utf8'; readonly text: string; readonly byte: number; readonly offset: number };
 
-/**
- * Reads `name` from disk (see the module comment); a leading byte-order mark is dropped.
- * `trusting` skips the StrictModes check, for a reader that runs nothing (`rulec fmt`).
- */
-export function readRuleFile(name: string, trusting = false): FileRead {
-  const problem = trusting ? null : inputFileProblem(name);
+/** Reads `name` from disk (see the module comment); a leading byte-order mark is dropped. */
+export function readRuleFile(name: string): FileRead {
+  const problem = inputFileProblem(name);
   if (problem !== null) return { kind: 'untrusted', reason: problem };
   let fd: number;
   try {
