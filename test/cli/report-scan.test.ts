@@ -138,6 +138,39 @@ describe('rulec report with a watch block', () => {
     expect(decrypted(mail, 'filters.txt').split('\n')).toEqual([cut('foo'), cut('baz'), cut('keep'), 'keep', note(4), '']);
   });
 
+  it('runs filters, do groups and ignore_from lists under the deadline too, on whole and on cut lines: hostile lines are reported unjudged, not stalled on', async () => {
+    const log = join(tmp.dir, 'hostile-all.log');
+    const hostile = 'a'.repeat(31);
+    const cutHostile = 'a'.repeat(70_000);
+    writeFileSync(log, ['aaaa', hostile, 'kept', cutHostile, ''].join('\n'));
+    // An end anchor never matches a cut line (V8 fails `[]` at once): the patterns without one show the deadline there.
+    writeFileSync(join(tmp.dir, 'hostile.list'), '^((a+)+)\\1$\n^((a+)+)\\1b\n');
+    const block = (name: string, lines: string[]): string => ['watch <<__END', `    logfile ${log}`, `    mime_file "${name}.txt"`, ...lines.map((l) => `    ${l}`), '__END'].join('\n');
+    const rules = ruleFile('hostile-all', [
+      '[general]',
+      `state = ${join(tmp.dir, 'state-hostile-all')}`,
+      '',
+      block('filter', ['filter =~ /^((a+)+)\\1$/']),
+      block('group', ['do ignore', '    =~ /^a/', '    =~ /^((a+)+)\\1b/', 'end']),
+      block('list', ['ignore_from hostile.list']),
+      '',
+    ].join('\n'));
+    const started = Date.now();
+    const result = await report(rules, '--dry-run');
+    expect(result.stderr.match(/warning\[R309\]/g)).toHaveLength(2);
+    expect(result.code).toBe(0);
+    // Unbounded, the 31 a's alone take 2^30 steps per pattern, the cut line far more.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const mail = await simpleParser(result.stdout);
+    const cut = `${'a'.repeat(64 * 1024)} [rulec: cut at line_max]`;
+    const unjudged = (n: number): RegExp => new RegExp(`^\\[rulec: ${n} lines? (?:is|are) here unjudged`);
+    const cutNote = expect.stringMatching(/^\[rulec: 1 line was longer than line_max/);
+    // A filter's =~ is not tried on a cut line at all: it could not drop it (see the test above).
+    expect(decrypted(mail, 'filter.txt').split('\n')).toEqual(['aaaa', hostile, cut, expect.stringMatching(unjudged(1)), cutNote, '']);
+    expect(decrypted(mail, 'group.txt').split('\n')).toEqual(['aaaa', hostile, 'kept', cut, expect.stringMatching(unjudged(2)), cutNote, '']);
+    expect(decrypted(mail, 'list.txt').split('\n')).toEqual([hostile, 'kept', cut, expect.stringMatching(unjudged(2)), cutNote, '']);
+  }, 60_000);
+
   it('stops before anything runs when an ignore_from list is broken (R365)', async () => {
     writeFileSync(join(tmp.dir, 'bad.list'), 'fine\n(unclosed\n');
     const rules = ruleFile('badlist', `watch <<__END\n    logfile ${join(tmp.dir, 'messages')}\n    ignore_from bad.list\n__END\n`);
