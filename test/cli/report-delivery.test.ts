@@ -199,7 +199,7 @@ describe('rulec report and a 5xx refusal', () => {
     // Once the server takes it, --flush sends it, and the spool is empty.
     await plain.accept();
     const flushed = await report(badRules, '--flush');
-    expect([flushed.code, flushed.stderr]).toEqual([0, 'rulec report: sent 1 spooled report\n']);
+    expect([flushed.code, flushed.stdout, flushed.stderr]).toEqual([0, `rulec report: sent 1 spooled message from ${join(tmp.dir, 'spool-5xx')}, 0 left\n`, '']);
     expect(await plain.settled(before + 4)).toHaveLength(before + 4);
     const last = await mailOf(plain, 'mail-plain', before + 3);
     expect([last.messageId, plain.received[before + 3]!.from]).toEqual([waitingIds[0], bad]);
