@@ -14,10 +14,10 @@ export function secondUserMissing(): string | null {
   return null;
 }
 
-/** Runs `argv` as nobody (no groups) through setpriv; returns its exit status and stderr. */
-export function asNobody(argv: readonly string[]): { status: number | null; stderr: string } {
+/** Runs `argv` as nobody (no groups) through setpriv; returns its exit status, stdout and stderr. */
+export function asNobody(argv: readonly string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--', ...argv], { encoding: 'utf8' });
-  return { status: r.status, stderr: r.stderr };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /**
