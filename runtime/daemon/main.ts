@@ -174,7 +174,7 @@ async function start(given: DaemonArgs, options: RunMainOptions, io: DaemonIo, h
     }
     return 0;
   }
-  return serve(modules, loaded.files, args, { ...options, services }, io, coverage, surroundings, hold);
+  return serve(modules, loaded.files, loaded.readSince, args, { ...options, services }, io, coverage, surroundings, hold);
 }
 
 /**
@@ -200,7 +200,8 @@ function serviceSummary(stats: ServiceStats): string {
 }
 
 /** The modules to run and the script they came from, or the exit code of a failure already reported. */
-async function loadRules(rules: DaemonRules, origin: string, io: DaemonIo): Promise<{ modules: RuleModule[]; script: string | null; files: readonly string[] } | { exit: number }> {
+async function loadRules(rules: DaemonRules, origin: string, io: DaemonIo): Promise<{ modules: RuleModule[]; script: string | null; files: readonly string[]; readSince: number } | { exit: number }> {
+  const readSince = Date.now();
   if ('modules' in rules) {
     const modules: RuleModule[] = [];
     for (const [i, candidate] of rules.modules.entries()) {
@@ -211,7 +212,7 @@ async function loadRules(rules: DaemonRules, origin: string, io: DaemonIo): Prom
       }
       modules.push(result.value);
     }
-    return { modules, script: null, files: [] };
+    return { modules, script: null, files: [], readSince };
   }
   // The background copy of `-d` runs what its parent compiled and checked (whose report went to
   // the terminal there, not again to the log here).
@@ -224,7 +225,7 @@ async function loadRules(rules: DaemonRules, origin: string, io: DaemonIo): Prom
     io.err(`rulec: ${escapeControl(module.error)}\n`);
     return { exit: 1 };
   }
-  return { modules: [module.value], script: compiled.script, files: compiled.files ?? [] };
+  return { modules: [module.value], script: compiled.script, files: compiled.files ?? [], readSince };
 }
 
 /** A fresh rule set for a reload, or why there is none (the running one stays). */
@@ -287,6 +288,8 @@ function absolutePaths(args: DaemonArgs): DaemonArgs {
 async function serve(
   modules: readonly RuleModule[],
   files: readonly string[],
+  /** When the rules of `files` began to be read. */
+  filesReadSince: number,
   args: DaemonArgs,
   options: RunMainOptions,
   io: DaemonIo,
@@ -364,6 +367,7 @@ async function serve(
         if (args.watch) {
           ruleFiles = new RuleFilesWatcher(
             files,
+            filesReadSince,
             (file) => {
               log.info(null, `${file} changed: reloading (--watch)`);
               reload();
@@ -391,6 +395,7 @@ async function serve(
       setImmediate(() => void (reloading = reloading.then(async () => {
         reloadWaiting = false;
         if (stopping) return;
+        const readSince = Date.now();
         const fresh = await reloadRules(options.rules, origin);
         if ('error' in fresh) {
           const [first, ...rest] = fresh.error;
@@ -400,7 +405,7 @@ async function serve(
         }
         if (stopping) return;
         await daemon.replace(fresh.modules);
-        ruleFiles?.set(fresh.files);
+        void ruleFiles?.set(fresh.files, readSince);
         log.info(null, `reloaded: ${fresh.modules.reduce((n, m) => n + m.items.length, 0)} item(s)`);
         for (const change of startOnlyChanges(general, fresh.modules[0]?.engine)) log.warn(null, change);
       }).catch((error: unknown) => log.error(null, `reload failed: ${messageOf(error)}`))));

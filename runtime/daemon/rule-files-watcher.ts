@@ -4,11 +4,22 @@
  * in pieces, or writing a new file and renaming it over the old one, which chokidar reports as
  * one change) asks once, QUIET_MS after the last. After each reload the set of files is the
  * new rule set's: a `source` line added or removed is followed.
+ *
+ * chokidar starts watching a file some time after it is asked to, and the rules were read
+ * before that: a file written in between would go unseen (a test saw it under load). So once a
+ * file is watched, one written since its rules were read (`since`) asks for a reload too.
  */
+import { stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { watch, type FSWatcher } from 'chokidar';
 
 /** Quiet time after the last event before a reload is asked for. */
 const QUIET_MS = 250;
+/** A file's mtime comes from the kernel's coarse clock, which may lag Date.now() by a tick. */
+const CLOCK_SLACK_MS = 20;
+/** How long to wait for chokidar to watch an added file before giving up on catching up. */
+const WATCH_SETUP_MS = 30_000;
 
 /** Watches a rule set's files; `changed` is called with one of the files that changed. */
 export class RuleFilesWatcher {
@@ -17,11 +28,13 @@ export class RuleFilesWatcher {
   private timer: NodeJS.Timeout | null = null;
   private last = '';
   private readonly watching: Promise<void>;
+  private readonly event: (file: string) => void;
 
-  constructor(files: readonly string[], private readonly changed: (file: string) => void, failed: (message: string) => void) {
+  /** `since`: when the rules of `files` began to be read (Date.now() time). */
+  constructor(files: readonly string[], since: number, private readonly changed: (file: string) => void, failed: (message: string) => void) {
     this.files = new Set(files);
     this.watcher = watch([...this.files], { ignoreInitial: true, persistent: true });
-    this.watching = new Promise((done) => this.watcher.once('ready', () => done()));
+    this.watching = new Promise<void>((done) => this.watcher.once('ready', () => done())).then(() => this.catchUp(files, since));
     const event = (file: string): void => {
       this.last = file;
       if (this.timer !== null) clearTimeout(this.timer);
@@ -30,6 +43,7 @@ export class RuleFilesWatcher {
         this.changed(this.last);
       }, QUIET_MS);
     };
+    this.event = event;
     this.watcher.on('change', event).on('add', event).on('unlink', event);
     this.watcher.on('error', (error) => failed((error as Error).message));
   }
@@ -39,14 +53,33 @@ export class RuleFilesWatcher {
     return this.watching;
   }
 
-  /** Follows the files of the rule set now running. */
-  set(files: readonly string[]): void {
+  /**
+   * Follows the files of the rule set now running, whose reading began at `since`; resolves
+   * once the files added are watched and the reload they ask for, if any, is asked.
+   */
+  set(files: readonly string[], since: number): Promise<void> {
     const next = new Set(files);
     const gone = [...this.files].filter((file) => !next.has(file));
     const added = [...next].filter((file) => !this.files.has(file));
     if (gone.length > 0) this.watcher.unwatch(gone);
-    if (added.length > 0) this.watcher.add(added);
     this.files = next;
+    if (added.length === 0) return Promise.resolve();
+    this.watcher.add(added);
+    return this.catchUp(added, since);
+  }
+
+  /** Once `files` are watched, a reload for one written (or gone) since `since`. */
+  private async catchUp(files: readonly string[], since: number): Promise<void> {
+    // chokidar lists a file once its fs.watch is set up (in the same step), so polling its list tells.
+    const watched = (file: string): boolean => this.watcher.getWatched()[dirname(file)]?.includes(basename(file)) ?? false;
+    for (const deadline = Date.now() + WATCH_SETUP_MS; !files.every(watched) && Date.now() < deadline;) await sleep(20);
+    for (const file of files) {
+      const mtime = await stat(file).then((s) => s.mtimeMs, () => null);
+      if (mtime === null || mtime >= since - CLOCK_SLACK_MS) {
+        this.event(file);
+        return;
+      }
+    }
   }
 
   async close(): Promise<void> {
