@@ -67,48 +67,79 @@ export function firstYears(fd: number, specs: readonly TimestampSpec[], writtenA
  * Calls `read` with the start (HEAD bytes, as text) of each line, comment lines aside, whose
  * first DAY bytes differ from the line before it, preceded by the line before it when that was
  * not read: so `read` sees the last line of each day and the first of the next.
+ *
+ * Works on the bytes of each chunk where they are: a line's head is copied only when the chunk
+ * ends inside it, and the line before only when it was not read and the chunk it is in is
+ * about to be overwritten. Copying each line's head, and then to the line before, was a quarter
+ * of this pass on a log whose day changes at most lines (bench: 1 M resampled lines).
  */
-function forEachDayChange(fd: number, read: (head: string) => void): void {
-  const buf = Buffer.allocUnsafe(CHUNK);
-  const prev = Buffer.alloc(HEAD);
-  const cur = Buffer.alloc(HEAD);
-  let prevLength = -1;
-  let prevRead = true;
-  let curLength = 0;
+export function forEachDayChange(fd: number, read: (head: string) => void, chunkSize = CHUNK): void {
+  const buf = Buffer.allocUnsafe(chunkSize);
+  // The head of a line the last chunk ended in, and the line before's head when kept past its chunk.
+  const carry = Buffer.alloc(HEAD);
+  const kept = Buffer.alloc(HEAD);
+  let carryLength = 0;
   let open = false;
-  const sameDay = (): boolean => {
-    if (prevLength < DAY || curLength < DAY) return false;
-    for (let i = 0; i < DAY; i++) if (cur[i] !== prev[i]) return false;
-    return true;
+  // The line before: where its head is, its first DAY bytes as one number (-1: fewer), whether read.
+  let prevBytes: Buffer = kept;
+  let prevStart = 0;
+  let prevLength = 0;
+  let prevDay = -1;
+  let prevRead = true;
+  /** Copies the line before's head to `kept` when `from` is about to be overwritten and it may yet be read. */
+  const keep = (from: Buffer): void => {
+    if (prevRead || prevBytes !== from) return;
+    from.copy(kept, 0, prevStart, prevStart + prevLength);
+    prevBytes = kept;
+    prevStart = 0;
   };
-  const endLine = (): void => {
-    if (!(curLength > 0 && cur[0] === HASH)) {
-      const same = sameDay();
-      if (!same) {
-        if (!prevRead) read(prev.toString('utf8', 0, prevLength));
-        read(cur.toString('utf8', 0, curLength));
-      }
-      cur.copy(prev, 0, 0, curLength);
-      prevLength = curLength;
-      prevRead = !same;
+  const line = (bytes: Buffer, start: number, length: number): void => {
+    if (length > 0 && bytes[start] === HASH) return;
+    let day = -1;
+    if (length >= DAY) {
+      day = 0;
+      // Six bytes fit a double's 53 bits exactly.
+      for (let i = 0; i < DAY; i++) day = day * 256 + (bytes[start + i] as number);
     }
-    curLength = 0;
-    open = false;
+    const same = day !== -1 && day === prevDay;
+    if (!same) {
+      if (!prevRead) read(prevBytes.toString('utf8', prevStart, prevStart + prevLength));
+      read(bytes.toString('utf8', start, start + length));
+    }
+    prevBytes = bytes;
+    prevStart = start;
+    prevLength = length;
+    prevDay = day;
+    prevRead = !same;
   };
   for (let position = 0; ; ) {
-    const n = readSync(fd, buf, 0, CHUNK, position);
+    keep(buf);
+    const n = readSync(fd, buf, 0, chunkSize, position);
     if (n === 0) break;
     position += n;
     const chunk = buf.subarray(0, n);
-    for (let at = 0; at < n; ) {
-      const nl = chunk.indexOf(NEWLINE, at);
+    let at = 0;
+    if (open) {
+      // The rest of the line the last chunk ended in.
+      const nl = chunk.indexOf(NEWLINE, 0);
       const end = nl === -1 ? n : nl;
-      if (curLength < HEAD && end > at) curLength += chunk.copy(cur, curLength, at, Math.min(end, at + HEAD - curLength));
-      open = true;
-      if (nl === -1) break;
-      endLine();
+      if (carryLength < HEAD) carryLength += buf.copy(carry, carryLength, 0, Math.min(end, HEAD - carryLength));
+      if (nl === -1) continue;
+      line(carry, 0, carryLength);
+      open = false;
+      at = nl + 1;
+    }
+    while (at < n) {
+      const nl = chunk.indexOf(NEWLINE, at);
+      if (nl === -1) {
+        keep(carry);
+        carryLength = buf.copy(carry, 0, at, Math.min(n, at + HEAD));
+        open = true;
+        break;
+      }
+      line(buf, at, Math.min(nl - at, HEAD));
       at = nl + 1;
     }
   }
-  if (open) endLine();
+  if (open) line(carry, 0, carryLength);
 }

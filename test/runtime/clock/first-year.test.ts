@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { firstYears } from '../../../runtime/clock/first-year.js';
+import { firstYears, forEachDayChange } from '../../../runtime/clock/first-year.js';
 import { parseLogTime } from '../../../runtime/clock/timestamp.js';
 import type { TimestampSpec } from '../../../runtime/contract.js';
 
@@ -86,6 +86,50 @@ describe('firstYears', () => {
       expect(years.get(UTC)).toBe(new Date(all[0]!).getUTCFullYear() - 2);
       const placed = chain(text.split('\n').filter((l) => !l.startsWith('#')), { ...UTC, year: years.get(UTC)! }, written);
       expect(new Date(placed.at(-1)!).toISOString()).toBe('2026-01-02T10:00:00.000Z');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the same line heads whatever the chunks: lines across chunk ends, comment lines, same-day runs, no last newline', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rulec-first-year-'));
+    try {
+      const lines = [
+        'Jan  1 00:00:01 a',
+        'Jan  1 00:00:02 same day: unread',
+        '# Feb  2 a comment between two lines of a day',
+        'Jan  1 00:00:03 the last of its day',
+        `Jan  2 10:00:00 ${'long '.repeat(30)}`,
+        `Jan  2 10:00:01 é ${'ü'.repeat(40)}`,
+        'Jan  2 10:00:02 x',
+        '',
+        'Jan',
+        'Jan  3 00:00:00 y',
+        'Jan  3 00:00:01 z',
+        '2026-01-03T00:00:02Z iso',
+        'Jan  3 00:00:03 last, no newline',
+      ];
+      const file = join(dir, 'x.log');
+      writeFileSync(file, lines.join('\n'));
+      // What it promises, from the lines themselves: the first 64 bytes of each line whose
+      // first 6 differ from the line before (comments aside), and that line before when unread.
+      const heads = lines.filter((l) => !l.startsWith('#')).map((l) => Buffer.from(l).subarray(0, 64));
+      const expected: string[] = [];
+      heads.forEach((head, i) => {
+        const before = heads[i - 1];
+        const same = before !== undefined && head.length >= 6 && before.length >= 6 && head.subarray(0, 6).equals(before.subarray(0, 6));
+        if (same) return;
+        const beforeRead = i < 2 || !(heads[i - 2]!.length >= 6 && before!.length >= 6 && heads[i - 2]!.subarray(0, 6).equals(before!.subarray(0, 6)));
+        if (!beforeRead) expected.push(before!.toString());
+        expected.push(head.toString());
+      });
+      expect(expected).toContain('Jan  1 00:00:03 the last of its day');
+      expect(expected).not.toContain(lines[1]);
+      for (const chunk of [1, 2, 5, 6, 7, 17, 63, 64, 65, 100, 1 << 20]) {
+        const read: string[] = [];
+        withFd(file, (fd) => forEachDayChange(fd, (head) => read.push(head), chunk));
+        expect(read, `chunks of ${chunk} bytes`).toEqual(expected);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
