@@ -66,7 +66,8 @@ export function firstYears(fd: number, specs: readonly TimestampSpec[], writtenA
 /**
  * Calls `read` with the start (HEAD bytes, as text) of each line, comment lines aside, whose
  * first DAY bytes differ from the line before it, preceded by the line before it when that was
- * not read: so `read` sees the last line of each day and the first of the next.
+ * not read: so `read` sees the last line of each day and the first of the next. A line that
+ * cannot start with a stamp `parseLogTime` reads as syslog or auto (see `mayStamp`) is not passed.
  *
  * Works on the bytes of each chunk where they are: a line's head is copied only when the chunk
  * ends inside it, and the line before only when it was not read and the chunk it is in is
@@ -103,8 +104,8 @@ export function forEachDayChange(fd: number, read: (head: string) => void, chunk
     }
     const same = day !== -1 && day === prevDay;
     if (!same) {
-      if (!prevRead) read(prevBytes.toString('utf8', prevStart, prevStart + prevLength));
-      read(bytes.toString('utf8', start, start + length));
+      if (!prevRead && mayStamp(prevBytes, prevStart, prevLength)) read(prevBytes.toString('utf8', prevStart, prevStart + prevLength));
+      if (mayStamp(bytes, start, length)) read(bytes.toString('utf8', start, start + length));
     }
     prevBytes = bytes;
     prevStart = start;
@@ -142,4 +143,15 @@ export function forEachDayChange(fd: number, read: (head: string) => void, chunk
     }
   }
   if (open) line(carry, 0, carryLength);
+}
+
+/**
+ * Whether a line starting with these bytes can carry a syslog or auto stamp: `<` (a priority),
+ * a digit (ISO 8601, epoch) or a capital (a month). Others, a third of a mixed log (`[`, `-`),
+ * read no time whatever the hint, so they are not decoded.
+ */
+function mayStamp(bytes: Buffer, start: number, length: number): boolean {
+  if (length === 0) return false;
+  const c = bytes[start] as number;
+  return c === 0x3c || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a);
 }

@@ -91,7 +91,7 @@ describe('firstYears', () => {
     }
   });
 
-  it('reads the same line heads whatever the chunks: lines across chunk ends, comment lines, same-day runs, no last newline', () => {
+  it('reads the same line heads whatever the chunks: lines across chunk ends, comment lines, same-day runs, lines no stamp starts, no last newline', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rulec-first-year-'));
     try {
       const lines = [
@@ -107,12 +107,16 @@ describe('firstYears', () => {
         'Jan  3 00:00:00 y',
         'Jan  3 00:00:01 z',
         '2026-01-03T00:00:02Z iso',
+        '[Sat Jan 03 00:00:02 2026] no stamp a syslog or auto spec reads: not passed',
+        '- 1767398402 nor here',
+        '<13>Jan  3 00:00:02 a priority',
         'Jan  3 00:00:03 last, no newline',
       ];
       const file = join(dir, 'x.log');
       writeFileSync(file, lines.join('\n'));
       // What it promises, from the lines themselves: the first 64 bytes of each line whose
       // first 6 differ from the line before (comments aside), and that line before when unread.
+      const mayStamp = (head: Buffer): boolean => /^[<0-9A-Z]/.test(head.toString());
       const heads = lines.filter((l) => !l.startsWith('#')).map((l) => Buffer.from(l).subarray(0, 64));
       const expected: string[] = [];
       heads.forEach((head, i) => {
@@ -120,11 +124,20 @@ describe('firstYears', () => {
         const same = before !== undefined && head.length >= 6 && before.length >= 6 && head.subarray(0, 6).equals(before.subarray(0, 6));
         if (same) return;
         const beforeRead = i < 2 || !(heads[i - 2]!.length >= 6 && before!.length >= 6 && heads[i - 2]!.subarray(0, 6).equals(before!.subarray(0, 6)));
-        if (!beforeRead) expected.push(before!.toString());
-        expected.push(head.toString());
+        if (!beforeRead && mayStamp(before!)) expected.push(before!.toString());
+        if (mayStamp(head)) expected.push(head.toString());
       });
       expect(expected).toContain('Jan  1 00:00:03 the last of its day');
       expect(expected).not.toContain(lines[1]);
+      expect(expected).toContain('<13>Jan  3 00:00:02 a priority');
+      expect(expected.some((head) => head.startsWith('[') || head.startsWith('-') || head === '')).toBe(false);
+      // What it leaves out reads no time, as syslog or auto, whatever the hint.
+      for (const l of lines.filter((l) => !mayStamp(Buffer.from(l)))) {
+        for (const spec of [UTC, { ...UTC, format: 'syslog' } as const]) {
+          expect(parseLogTime(l, spec, WRITTEN)).toBeNull();
+          expect(parseLogTime(l, spec, WRITTEN, Date.UTC(2026, 0, 3))).toBeNull();
+        }
+      }
       for (const chunk of [1, 2, 5, 6, 7, 17, 63, 64, 65, 100, 1 << 20]) {
         const read: string[] = [];
         withFd(file, (fd) => forEachDayChange(fd, (head) => read.push(head), chunk));
