@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sendDatagrams } from '../../../../bench/snort-sender.js';
@@ -7,6 +7,7 @@ import { parseClassifications } from '../../../../runtime/sources/snort/classifi
 import { socketPaths } from '../../../../runtime/sources/snort/logdir.js';
 import type { SnortAlert } from '../../../../runtime/sources/snort/snort-alert.js';
 import { waitFor } from '../../../helpers/wait-for.js';
+import { NOBODY, asNobody, secondUserMissing } from '../../fs/helpers.js';
 import { makeStaleSocket, scratchDirs, snortCorpus } from './helpers.js';
 
 const newDir = scratchDirs();
@@ -80,10 +81,38 @@ describe('the alert socket', () => {
     expect(readFileSync(file, 'utf8')).toBe('keep me');
   });
 
-  it('says why it cannot bind in a directory it may not write to', () => {
-    if (process.getuid?.() === 0) return;
+  it('says why it cannot bind in a directory it may not write to', (ctx) => {
+    if (process.getuid?.() === 0) ctx.skip('root may write to any directory; the as-root case below covers who may send');
     const dir = newDir();
     chmodSync(dir, 0o500);
     expect(() => listen(socketPaths(dir, 1)).listener.start()).toThrow(/cannot create a socket in/);
+  });
+
+  it('as root: the socket belongs to the owner of the log directory (Snort), who alone of the other users may send', async (ctx) => {
+    const missing = secondUserMissing();
+    if (missing !== null) ctx.skip(missing);
+    // A sender as nobody: the exit status says whether the kernel let it write to the socket.
+    const sendAsNobody = (path: string) => asNobody(['/usr/bin/python3', '-c', 'import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ntry:\n s.sendto(b"x"*500,sys.argv[1])\nexcept PermissionError:\n sys.exit(13)', path]);
+    for (const owner of [NOBODY, 0]) {
+      const dir = newDir();
+      chmodSync(dir, 0o755);
+      chownSync(dir, owner, owner);
+      const [path] = socketPaths(dir, 1);
+      const { listener, bad } = listen([path!]);
+      listener.start();
+      try {
+        const socket = lstatSync(path!);
+        expect([socket.uid, socket.gid, socket.mode & 0o777]).toEqual([owner, owner, 0o600]);
+        const sent = sendAsNobody(path!);
+        if (owner === NOBODY) {
+          expect(sent.status, sent.stderr).toBe(0);
+          expect(await waitFor(() => bad.length === 1)).toBe(true);
+        } else {
+          expect(sent.status, sent.stderr).toBe(13);
+        }
+      } finally {
+        await listener.stop();
+      }
+    }
   });
 });
