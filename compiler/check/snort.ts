@@ -7,10 +7,11 @@
  */
 import type { BlockStatement, CommandStatement, Entry, Section, Statement } from '../../grammar/ast.js';
 import { SNORT_HANDLERS } from '../../runtime/contract.js';
-import { handlerOptionProblem, MAIL_SETTINGS_NEEDED } from '../../runtime/index.js';
+import { handlerOptionProblem } from '../../runtime/index.js';
 import { didYouMean } from '../did-you-mean.js';
 import type { BlockModel, ItemModel } from '../model.js';
 import { suggestion, wordValue } from './context.js';
+import { blockCommands, missingMailSettings } from './mail-needed.js';
 import type { CheckContext } from './context.js';
 import { readBody, single } from './directives.js';
 import { BLOCK_DIRECTIVES, ITEM_KEYS, type DirectiveSpec } from './keys.js';
@@ -88,20 +89,13 @@ function readHandler(ctx: CheckContext, line: CommandStatement): { name: string;
   return { name: handler, options: parsed };
 }
 
-/**
- * A `handler mail` mails with the file's `set` settings: without `to`, `pgp` or `smtp` it could
- * not (R357). Called once every `set` of the file is known, wherever it stands.
- */
+/** R357: a `handler mail` in a rule file without the `set` settings it mails with. */
 export function checkMailHandlers(ctx: CheckContext, statements: readonly Statement[], settings: Readonly<Record<string, string>>): void {
-  const missing = MAIL_SETTINGS_NEEDED.filter((key) => !Object.hasOwn(settings, key));
-  if (missing.length === 0) return;
-  for (const statement of statements) {
-    if (statement.kind !== 'block' || statement.name.value !== 'snort') continue;
-    for (const line of statement.body) {
-      if (line.kind === 'command' && line.name.value === 'handler' && line.args[0]?.value === 'mail') {
-        ctx.error('R357', `handler \`mail\` needs ${missing.map((key) => `\`set ${key}\``).join(', ')} in the rule file`, line.span, { notes: ['alerts are mailed encrypted as `rulec report` mails: see docs/report.md for the settings'] });
-      }
-    }
+  const missing = missingMailSettings(settings);
+  if (missing === null) return;
+  for (const line of blockCommands(statements, 'snort', 'handler')) {
+    if (line.args[0]?.value !== 'mail') continue;
+    ctx.error('R357', `handler \`mail\` needs ${missing} in the rule file`, line.span, { notes: ['alerts are mailed encrypted as `rulec report` mails: see docs/report.md for the settings'] });
   }
 }
 

@@ -3,6 +3,7 @@ import type { BlockStatement, MatchOperand, Statement, Word } from '../../gramma
 import { parseDuration } from '../values/duration.js';
 import type { BlockModel, MatchGroupModel, MatchOperandModel } from '../model.js';
 import { wordValue } from './context.js';
+import { blockCommands, missingMailSettings } from './mail-needed.js';
 import type { CheckContext } from './context.js';
 import { readBody, readYesNo, single } from './directives.js';
 import { BLOCK_DIRECTIVES } from './keys.js';
@@ -44,22 +45,14 @@ export function checkWatch(ctx: CheckContext, block: BlockStatement): BlockModel
   };
 }
 
-/** The settings a digest is mailed with: without one of them `rulec run` cannot send it. */
-const DIGEST_SETTINGS = ['to', 'pgp', 'smtp'] as const;
-
 /** R367: a watch block with `every` in a rule file without the mail settings its digests need. */
 export function checkDigestMail(ctx: CheckContext, statements: readonly Statement[], settings: Readonly<Record<string, string>>): void {
-  const missing = DIGEST_SETTINGS.filter((key) => !Object.hasOwn(settings, key));
-  if (missing.length === 0) return;
-  for (const statement of statements) {
-    if (statement.kind !== 'block' || statement.name.value !== 'watch') continue;
-    for (const line of statement.body) {
-      if (line.kind === 'command' && line.name.value === 'every') {
-        ctx.error('R367', `\`every\` mails digests, which need ${missing.map((key) => `\`set ${key}\``).join(', ')} in the rule file`, line.span, {
-          notes: ['rulec run mails the digest encrypted, as rulec report mails a report: see docs/report.md for the settings'],
-        });
-      }
-    }
+  const missing = missingMailSettings(settings);
+  if (missing === null) return;
+  for (const line of blockCommands(statements, 'watch', 'every')) {
+    ctx.error('R367', `\`every\` mails digests, which need ${missing} in the rule file`, line.span, {
+      notes: ['rulec run mails the digest encrypted, as rulec report mails a report: see docs/report.md for the settings'],
+    });
   }
 }
 
