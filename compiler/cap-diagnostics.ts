@@ -1,9 +1,8 @@
 import type { Diagnostic, DiagnosticLabel, Severity } from '../grammar/diagnostic.js';
+import { worstSeverity } from '../grammar/diagnostic.js';
 
 /** Problems kept per file; the rest are counted in one R215. */
 export const MAX_DIAGNOSTICS_PER_FILE = 100;
-
-const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
 
 /**
  * Keeps the first `max` diagnostics of each file (by position) and replaces the rest with one
@@ -27,10 +26,9 @@ export function capPerFile(diagnostics: readonly Diagnostic[], max = MAX_DIAGNOS
     const rest = sorted.slice(max);
     const count = (severity: Severity): number => rest.filter((d) => d.severity === severity).length;
     const parts = (['error', 'warning', 'info'] as const).filter((s) => count(s) > 0).map((s) => `${count(s)} ${s === 'info' ? 'info' : `${s}${count(s) === 1 ? '' : 's'}`}`);
-    const worst = rest.reduce<Severity>((w, d) => (RANK[d.severity] > RANK[w] ? d.severity : w), 'info');
     const summary: Diagnostic = {
       code: 'R215',
-      severity: worst,
+      severity: worstSeverity(rest),
       message: `${rest.length} more problems in ${file} not shown (${parts.join(', ')}); the first ${max} are shown`,
       span: rest[0]!.span,
     };

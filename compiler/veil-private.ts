@@ -6,11 +6,10 @@
  * and the file's text is not handed to whoever renders diagnostics. Its lines are shown only
  * when the user names it as the entry file (`rulec check FILE`), as `cat` would show it.
  */
-import type { Diagnostic, Severity, Span } from '../grammar/diagnostic.js';
+import type { Diagnostic, Span } from '../grammar/diagnostic.js';
+import { worstSeverity } from '../grammar/diagnostic.js';
 import type { Program } from './program.js';
 import { resolveInclude } from './load.js';
-
-const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
 
 /**
  * `diagnostics` with those in a sourced file of `program` that `isPrivate` says not every user
@@ -34,11 +33,10 @@ export function veilPrivate(
     else kept.push(d.labels?.some((label) => veiled.has(label.span.file)) === true ? { ...d, labels: d.labels.filter((label) => !veiled.has(label.span.file)) } : d);
   }
   for (const [name, list] of hidden) {
-    const worst = list.reduce<Severity>((w, d) => (RANK[d.severity] > RANK[w] ? d.severity : w), 'info');
     const at = sourceLine(program, name, veiled);
     kept.push({
       code: 'R382',
-      severity: worst,
+      severity: worstSeverity(list),
       message: `source file ${display(name)} has ${list.length} problem(s), not shown: not every user may read it, so its lines may be secret`,
       span: at ?? { file: program.entry, start: 0, end: 0 },
       notes: [`if it is a rule file, run \`rulec check ${display(name)}\` to see them; if not, remove the \`source\` line`],

@@ -96,3 +96,10 @@ export function span(file: string, start: number, end: number): Span {
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
+
+const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
+
+/** The most severe level among `diagnostics` ('info' for none): of a summary that stands for them. */
+export function worstSeverity(diagnostics: readonly Diagnostic[]): Severity {
+  return diagnostics.reduce<Severity>((worst, d) => (RANK[d.severity] > RANK[worst] ? d.severity : worst), 'info');
+}
