@@ -6,7 +6,6 @@
  * that keeps the message in the spool without holding the others back; the warning for a key
  * that expires within 30 days (issue 17 §1, §2).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -14,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { Gpg } from '../helpers/gpg.js';
 import { StrictSmtp } from '../helpers/smtp-strict.js';
+import { loopbackCert } from '../helpers/tls-cert.js';
 import { tempDir, type CliResult } from './run-cli.js';
 
 const BODY = 'report body 7f3a\n';
@@ -28,14 +28,8 @@ let plain: StrictSmtp;
 beforeAll(async () => {
   tmp = tempDir('rulec-report-delivery-');
   for (const dir of ['mail-secure', 'mail-plain']) mkdirSync(join(tmp.dir, dir));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
-    '-subj', '/CN=rulec test', '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-keyout', join(tmp.dir, 'key.pem'), '-out', join(tmp.dir, 'cert.pem'),
-  ], { stdio: 'ignore' });
-  gpg = new Gpg();
-  gpg.generate('ops <ops@example.com>');
-  gpg.exportKey('ops@example.com', join(tmp.dir, 'ops.asc'));
+  const tls = loopbackCert(tmp.dir);
+  gpg = Gpg.withKey('ops <ops@example.com>', join(tmp.dir, 'ops.asc'));
   gpg.generate('soon <soon@example.com>', '5d');
   gpg.exportKey('soon@example.com', join(tmp.dir, 'soon.asc'));
   gpg.generate('later <later@example.com>', '60d');
@@ -43,7 +37,7 @@ beforeAll(async () => {
   writeFileSync(join(tmp.dir, 'right.auth'), 'reporter\nright pass\n', { mode: 0o600 });
   writeFileSync(join(tmp.dir, 'wrong.auth'), 'reporter\nwrong pass\n', { mode: 0o600 });
   [secure, plain] = await Promise.all([
-    StrictSmtp.start({ dir: join(tmp.dir, 'mail-secure'), tls: { key: join(tmp.dir, 'key.pem'), cert: join(tmp.dir, 'cert.pem') }, requireAuth: true }),
+    StrictSmtp.start({ dir: join(tmp.dir, 'mail-secure'), tls, requireAuth: true }),
     StrictSmtp.start({ dir: join(tmp.dir, 'mail-plain') }),
   ]);
 }, 60_000);

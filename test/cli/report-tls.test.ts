@@ -3,13 +3,13 @@
  * made for the test (openssl): delivered when `smtp_ca` trusts it, spooled (never sent in the
  * clear) when nothing does.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { Gpg } from '../helpers/gpg.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
+import { loopbackCert } from '../helpers/tls-cert.js';
 import { tempDir } from './run-cli.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -19,15 +19,9 @@ let sink: SmtpSink;
 beforeAll(async () => {
   tmp = tempDir('rulec-report-tls-');
   mkdirSync(join(tmp.dir, 'mail'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
-    '-subj', '/CN=rulec test', '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-keyout', join(tmp.dir, 'key.pem'), '-out', join(tmp.dir, 'cert.pem'),
-  ], { stdio: 'ignore' });
-  gpg = new Gpg();
-  gpg.generate('ops <ops@example.com>');
-  gpg.exportKey('ops@example.com', join(tmp.dir, 'ops.asc'));
-  sink = await SmtpSink.start(join(tmp.dir, 'mail'), { key: join(tmp.dir, 'key.pem'), cert: join(tmp.dir, 'cert.pem') });
+  const tls = loopbackCert(tmp.dir);
+  gpg = Gpg.withKey('ops <ops@example.com>', join(tmp.dir, 'ops.asc'));
+  sink = await SmtpSink.start(join(tmp.dir, 'mail'), tls);
 }, 60_000);
 
 afterAll(() => {

@@ -37,6 +37,14 @@ export class Gpg {
     writeFileSync(file, this.run(['--armor', '--export', uid]));
   }
 
+  /** A new keyring with one key for `uid` ('name <address>'), its public key exported to `file`. */
+  static withKey(uid: string, file: string): Gpg {
+    const gpg = new Gpg();
+    gpg.generate(uid);
+    gpg.exportKey(/<(.+)>/.exec(uid)![1]!, file);
+    return gpg;
+  }
+
   decrypt(message: Buffer | string): Buffer {
     return this.run(['--decrypt'], message);
   }

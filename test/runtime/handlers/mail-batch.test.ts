@@ -32,9 +32,7 @@ beforeAll(async () => {
   mailDir = join(tmp.dir, 'mail');
   mkdirSync(mailDir);
   mkdirSync(join(tmp.dir, 'keys'));
-  gpg = new Gpg();
-  gpg.generate('ops <ops@example.com>');
-  gpg.exportKey('ops@example.com', join(tmp.dir, 'keys/ops.asc'));
+  gpg = Gpg.withKey('ops <ops@example.com>', join(tmp.dir, 'keys/ops.asc'));
   writeFileSync(join(tmp.dir, 'keys/garbage.asc'), 'not a key\n');
   sink = await SmtpSink.start(mailDir);
 }, 60_000);

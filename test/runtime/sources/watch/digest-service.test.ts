@@ -28,9 +28,7 @@ beforeAll(async () => {
   tmp = tempDir('rulec-digest-');
   mailDir = join(tmp.dir, 'mail');
   mkdirSync(mailDir);
-  gpg = new Gpg();
-  gpg.generate('ops <ops@example.com>');
-  gpg.exportKey('ops@example.com', join(tmp.dir, 'ops.asc'));
+  gpg = Gpg.withKey('ops <ops@example.com>', join(tmp.dir, 'ops.asc'));
   sink = await SmtpSink.start(mailDir);
 }, 60_000);
 
