@@ -5,8 +5,9 @@
  * invoker could not otherwise write (a link someone else planted, as `fs.protected_symlinks`
  * refuses), and the target keeps its mode (and, for root, its owner).
  */
-import { accessSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { writeTempBeside } from '../../runtime/index.js';
 
 /** Links followed before giving up, as the kernel's limit for a path (ELOOP). */
 const MAX_LINKS = 40;
@@ -51,16 +52,17 @@ function writableTarget(path: string): { path: string } | { refused: string } {
   return { path: at };
 }
 
-/** Writes beside `path` and renames over it, keeping its mode (and its owner, where this process may set it). */
+/**
+ * Writes beside `path` (runtime/fs's writeTempBeside: an unguessable name, created exclusively,
+ * fsynced) and renames over it, keeping its mode (and its owner, where this process may set it).
+ */
 function replaceFile(path: string, text: string): void {
   const st = statSync(path);
-  const temporary = `${path}.rulec-fmt-${process.pid}`;
-  // O_EXCL: a name someone placed there (a symlink too) is never written through.
-  const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, st.mode & 0o7777);
+  const temporary = writeTempBeside(path, text, st.mode & 0o7777);
   try {
+    // The umask may have taken bits from the mode given at creation; root gives the file back to its owner.
+    const fd = openSync(temporary, constants.O_RDONLY | constants.O_NOFOLLOW);
     try {
-      const bytes = Buffer.from(text, 'utf8');
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
       fchmodSync(fd, st.mode & 0o7777);
       const made = fstatSync(fd);
       if (process.geteuid?.() === 0 && (made.uid !== st.uid || made.gid !== st.gid)) fchownSync(fd, st.uid, st.gid);
