@@ -9,6 +9,7 @@
  * before that: a file written in between would go unseen (a test saw it under load). So once a
  * file is watched, one written since its rules were read (`since`) asks for a reload too.
  */
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,25 +29,27 @@ export class RuleFilesWatcher {
   private timer: NodeJS.Timeout | null = null;
   private last = '';
   private readonly watching: Promise<void>;
-  private readonly event: (file: string) => void;
+  private closed = false;
 
   /** `since`: when the rules of `files` began to be read (Date.now() time). */
   constructor(files: readonly string[], since: number, private readonly changed: (file: string) => void, failed: (message: string) => void) {
     this.files = new Set(files);
     this.watcher = watch([...this.files], { ignoreInitial: true, persistent: true });
     this.watching = new Promise<void>((done) => this.watcher.once('ready', () => done())).then(() => this.catchUp(files, since));
-    const event = (file: string): void => {
-      this.last = file;
-      if (this.timer !== null) clearTimeout(this.timer);
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        this.changed(this.last);
-      }, QUIET_MS);
-    };
-    this.event = event;
-    this.watcher.on('change', event).on('add', event).on('unlink', event);
+    this.watcher.on('change', this.event).on('add', this.event).on('unlink', this.event);
     this.watcher.on('error', (error) => failed((error as Error).message));
   }
+
+  /** Asks for a reload QUIET_MS after the last of a burst of events. */
+  private readonly event = (file: string): void => {
+    if (this.closed) return;
+    this.last = file;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.changed(this.last);
+    }, QUIET_MS);
+  };
 
   /** Resolves once the files are being watched: a change from then on is seen. */
   ready(): Promise<void> {
@@ -71,8 +74,9 @@ export class RuleFilesWatcher {
   /** Once `files` are watched, a reload for one written (or gone) since `since`. */
   private async catchUp(files: readonly string[], since: number): Promise<void> {
     // chokidar lists a file once its fs.watch is set up (in the same step), so polling its list tells.
-    const watched = (file: string): boolean => this.watcher.getWatched()[dirname(file)]?.includes(basename(file)) ?? false;
-    for (const deadline = Date.now() + WATCH_SETUP_MS; !files.every(watched) && Date.now() < deadline;) await sleep(20);
+    // A file gone meanwhile is never listed: its stat below asks for the reload.
+    const settled = (file: string): boolean => !existsSync(file) || (this.watcher.getWatched()[dirname(file)]?.includes(basename(file)) ?? false);
+    for (const deadline = Date.now() + WATCH_SETUP_MS; !this.closed && !files.every(settled) && Date.now() < deadline;) await sleep(20);
     for (const file of files) {
       const mtime = await stat(file).then((s) => s.mtimeMs, () => null);
       if (mtime === null || mtime >= since - CLOCK_SLACK_MS) {
@@ -83,6 +87,7 @@ export class RuleFilesWatcher {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     if (this.timer !== null) clearTimeout(this.timer);
     await this.watcher.close();
   }

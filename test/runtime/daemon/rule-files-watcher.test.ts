@@ -79,6 +79,33 @@ describe('RuleFilesWatcher', () => {
     await until(() => calls.length > 0);
     expect(calls).toEqual([more]);
   }, 60_000);
+
+  it('asks for a reload at once for a file removed before it could be watched, and nothing once closed', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rulec-rule-watch-'));
+    const gone = join(dir, 'gone.rules');
+    const { changed, got } = collector(1);
+    // chokidar never lists a missing file: the catch-up must not wait its 30 s for it.
+    watcher = new RuleFilesWatcher([gone], Date.now(), changed, (m) => expect.fail(m));
+    await watcher.ready();
+    expect(await got).toEqual([gone]);
+    await watcher.close();
+
+    const calls: string[] = [];
+    const main = join(dir, 'main.rules');
+    const late = join(dir, 'late.rules');
+    const old = new Date(Date.now() - 60_000);
+    writeFileSync(main, '\n');
+    utimesSync(main, old, old);
+    watcher = new RuleFilesWatcher([main], Date.now(), (file) => calls.push(file), (m) => expect.fail(m));
+    await watcher.ready();
+    writeFileSync(late, '\n');
+    const caughtUp = watcher.set([main, late], Date.now() - 1_000);
+    await watcher.close();
+    await caughtUp;
+    // A reload asked for would come 250 ms later: a busy machine can only delay it past this wait.
+    await sleep(1_000);
+    expect(calls).toEqual([]);
+  }, 60_000);
 });
 
 async function until(condition: () => boolean): Promise<void> {
