@@ -6,7 +6,7 @@
  * its rules would run as whoever runs rulec, root as a rule.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { inputFileProblem } from '../runtime/index.js';
+import { errnoReason, inputFileProblem } from '../runtime/index.js';
 
 /** The largest rule file read: bytes on disk, UTF-16 code units of an editor's buffer. */
 export const MAX_RULE_FILE_BYTES = 2 * 1024 * 1024;
@@ -32,7 +32,7 @@ export function readRuleFile(name: string): FileRead {
     fd = openSync(name, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? { kind: 'missing' } : { kind: 'unreadable', reason: reasonOf(error) };
+    return code === 'ENOENT' || code === 'ENOTDIR' ? { kind: 'missing' } : { kind: 'unreadable', reason: errnoReason(error) };
   }
   try {
     const st = fstatSync(fd);
@@ -44,7 +44,7 @@ export function readRuleFile(name: string): FileRead {
     if (length > MAX_RULE_FILE_BYTES) return { kind: 'too-large', size: length };
     return decode(buf.subarray(0, length));
   } catch (error) {
-    return { kind: 'unreadable', reason: reasonOf(error) };
+    return { kind: 'unreadable', reason: errnoReason(error) };
   } finally {
     closeSync(fd);
   }
@@ -94,13 +94,6 @@ function notAFile(st: Stats): string {
   if (st.isDirectory()) return 'EISDIR: is a directory';
   const what = st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'not a file';
   return `not a regular file: ${what}`;
-}
-
-/** `EACCES: permission denied` out of Node's `EACCES: permission denied, open '/x'`. */
-function reasonOf(error: unknown): string {
-  const message = (error as Error).message;
-  const comma = message.indexOf(', ');
-  return comma === -1 ? message : message.slice(0, comma);
 }
 
 /**

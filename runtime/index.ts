@@ -38,6 +38,7 @@ export { LineSplitter } from './sources/tail/index.js';
 export { writeTempBeside, writeFileAtomic } from './fs/write-atomic.js';
 export { checkTrustedDir, ensurePrivateDir, makeDirs } from './fs/private-dir.js';
 export { inputFileFix, inputFileProblem } from './fs/trusted-file.js';
+export { errnoReason } from './fs/errno-reason.js';
 export { LineStream, type LineBatch, type LineStreamOptions, type StreamPosition } from './sources/line-stream.js';
 export { endBlind } from './engine/cut-line.js';
 export { BaseReportEntry, type Directive, type EntryContext, type ReportEntry, type ReportOutput } from './report/report-entry.js';

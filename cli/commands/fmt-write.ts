@@ -7,7 +7,7 @@
  */
 import { accessSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { writeTempBeside } from '../../runtime/index.js';
+import { errnoReason, writeTempBeside } from '../../runtime/index.js';
 
 /** Links followed before giving up, as the kernel's limit for a path (ELOOP). */
 const MAX_LINKS = 40;
@@ -20,7 +20,7 @@ export function replaceRuleFile(path: string, cwd: string, text: string): string
     replaceFile(target.path, text);
     return null;
   } catch (error) {
-    return reasonOf(error);
+    return errnoReason(error);
   }
 }
 
@@ -47,7 +47,7 @@ function writableTarget(path: string): { path: string } | { refused: string } {
   try {
     accessSync(at, constants.W_OK);
   } catch (error) {
-    return { refused: links.length === 0 ? reasonOf(error) : `${reasonOf(error)} (it is a symlink to ${at})` };
+    return { refused: links.length === 0 ? errnoReason(error) : `${errnoReason(error)} (it is a symlink to ${at})` };
   }
   return { path: at };
 }
@@ -74,12 +74,4 @@ function replaceFile(path: string, text: string): void {
     rmSync(temporary, { force: true });
     throw error;
   }
-}
-
-/** `EACCES: permission denied` out of Node's `EACCES: permission denied, access '/x'`. */
-function reasonOf(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  const message = (error as Error).message;
-  const comma = message.indexOf(', ');
-  return code !== undefined && comma !== -1 ? message.slice(0, comma) : message;
 }

@@ -19,7 +19,10 @@
  *   why another user could change it, or null.
  * - `readSmallFile(path, maxBytes)`: read back a small file rulec wrote, no symlink, no device,
  *   bounded size.
+ * - `errnoReason(error)`: `EACCES: permission denied` out of a Node fs error, for a message
+ *   that names the file itself.
  */
+export { errnoReason } from './errno-reason.js';
 export { openAppend } from './open-append.js';
 export { checkTrustedDir, ensurePrivateDir, makeDirs, makePrivateDirs } from './private-dir.js';
 export { readSmallFile } from './read-small.js';
