@@ -4,7 +4,7 @@
  * serves its kind (services.ts), and is otherwise named with the command that runs it.
  */
 import type { BlockSpec, RuleModule } from '../contract.js';
-import type { ServiceKind } from './services.js';
+import { servesBlock, type ServiceKind } from './services.js';
 
 type BlockKind = BlockSpec['kind'];
 
@@ -32,7 +32,7 @@ export interface Coverage {
 
 /** Counts the items and blocks of `modules` that `services` run and those they leave. */
 export function coverageOf(modules: readonly RuleModule[], services: readonly ServiceKind[]): Coverage {
-  const serving = (block: BlockSpec): boolean => services.some((service) => service.blocks.includes(block.kind) && (service.serves?.(block) ?? true));
+  const serving = (block: BlockSpec): boolean => services.some((service) => servesBlock(service, block));
   const served = new Map<BlockKind, number>();
   const left = new Map<BlockKind, number>();
   for (const block of modules.flatMap((module) => module.blocks)) {

@@ -20,7 +20,7 @@ import type { RuleModule } from '../contract.js';
 import type { ItemStats } from '../engine/item-state.js';
 import type { Logger } from '../log/logger.js';
 import { coverageOf, type Coverage } from './coverage.js';
-import { DAEMON_SERVICES, type DaemonService, type ServiceKind, type ServiceStats, type ServiceSurroundings } from './services.js';
+import { DAEMON_SERVICES, servesBlock, type DaemonService, type ServiceKind, type ServiceStats, type ServiceSurroundings } from './services.js';
 import { Supervisor } from './supervisor.js';
 
 /** Between SIGTERM and SIGKILL for the actions still running when a daemon stops. */
@@ -164,6 +164,6 @@ function messageOf(error: unknown): string {
 function countedStats(service: DaemonService, kind: ServiceKind, running: readonly RuleModule[]): ServiceStats[] {
   const stats = service.stats?.();
   if (stats === undefined) return [];
-  const serves = running.some((module) => module.blocks.some((block) => kind.blocks.includes(block.kind) && (kind.serves?.(block) ?? true)));
+  const serves = running.some((module) => module.blocks.some((block) => servesBlock(kind, block)));
   return serves || Object.values(stats.counts).some((n) => n > 0) ? [stats] : [];
 }

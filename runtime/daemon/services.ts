@@ -79,5 +79,10 @@ export interface ServiceKind {
   create(context: ServiceContext): DaemonService;
 }
 
+/** True when a service of `kind` runs `block`. */
+export function servesBlock(kind: ServiceKind, block: BlockSpec): boolean {
+  return kind.blocks.includes(block.kind) && (kind.serves?.(block) ?? true);
+}
+
 /** Every kind of service a daemon runs, in start order (stopped in reverse). */
 export const DAEMON_SERVICES: readonly ServiceKind[] = [SNORT_SERVICE, WATCH_DIGEST_SERVICE, REALTIME_MONITOR_SERVICE];
