@@ -6,10 +6,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendDatagrams } from '../../bench/snort-sender.js';
-import { main } from '../../cli/main.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { snortCorpus } from '../runtime/sources/snort/helpers.js';
 import { tempDir } from './run-cli.js';
+import { snortInProcess } from './snort-here.js';
 
 const REAL = snortCorpus('test_alert.bin');
 const FAST = '[1:20326:1] VOIP-SIP-UDP From header unquoted tokens in field attempt [Classification: attempted-dos] [Priority: 2] {UDP} 127.0.0.1:58896 -> 127.0.0.1:5060';
@@ -24,19 +24,9 @@ function scratch(): string {
   return dir;
 }
 
-/** `rulec snort ARGS` in this process (cwd `cwd`); `stop()` is SIGTERM as its handler sees it. */
+/** `rulec snort ARGS` in this process (cwd `cwd`). */
 function snortHere(args: string[], cwd: string) {
-  const out = { stdout: '', stderr: '', code: null as number | null };
-  const done = main(['snort', ...args], { out: (t) => void (out.stdout += t), err: (t) => void (out.stderr += t), cwd }).then((code) => {
-    out.code = code;
-    return code;
-  });
-  const stop = async (): Promise<number> => {
-    process.emit('SIGTERM', 'SIGTERM');
-    return done;
-  };
-  cleanups.push(() => void (out.code === null && process.emit('SIGTERM', 'SIGTERM')));
-  return { out, done, stop };
+  return snortInProcess(args, cleanups, cwd);
 }
 
 /** A snort.conf naming `logdir`, with Snort's classification.config beside it (as Snort's include finds it). */

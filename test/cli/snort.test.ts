@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendDatagrams } from '../../bench/snort-sender.js';
-import { main } from '../../cli/main.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { snortCorpus, snortCorpusPath } from '../runtime/sources/snort/helpers.js';
 import { BIN, tempDir } from './run-cli.js';
+import { snortInProcess } from './snort-here.js';
 
 const REAL = snortCorpus('test_alert.bin');
 const cleanups: (() => void)[] = [];
@@ -40,17 +40,7 @@ function startSnort(args: string[]) {
 function snortHere(args: string[]) {
   const { dir, remove } = tempDir('rulec-snort-here-');
   cleanups.push(remove);
-  const out = { stdout: '', stderr: '', code: null as number | null };
-  const done = main(['snort', '--logdir', dir, ...args], { out: (t) => void (out.stdout += t), err: (t) => void (out.stderr += t) }).then((code) => {
-    out.code = code;
-    return code;
-  });
-  const stop = async (): Promise<number> => {
-    process.emit('SIGTERM', 'SIGTERM');
-    return done;
-  };
-  cleanups.push(() => void (out.code === null && process.emit('SIGTERM', 'SIGTERM')));
-  return { out, done, stop, socket: join(dir, 'snort_alert'), dir };
+  return { ...snortInProcess(['--logdir', dir, ...args], cleanups), socket: join(dir, 'snort_alert'), dir };
 }
 
 describe('rulec snort', () => {
