@@ -135,13 +135,18 @@ function ruleFile(dir: string): string {
   return file;
 }
 
+/** A scratch directory with the rule file and the four alerts (real, rewritten v4, two IPv6). */
+function scratchAlerts(): { dir: string; file: string; alerts: string } {
+  const { dir, remove } = tempDir('rulec-snort-conditions-');
+  cleanups.push(remove);
+  const alerts = join(dir, 'alerts.bin');
+  writeFileSync(alerts, Buffer.concat([realAlert(), rewrittenV4(), ipv6Alert(), ipv6Global()]));
+  return { dir, file: ruleFile(dir), alerts };
+}
+
 describe('rulec test --alerts: classification, rev, priority, sport, dst and IPv6 networks', () => {
   it('matches each rule to exactly the alerts its conditions hold for', async () => {
-    const { dir, remove } = tempDir('rulec-snort-conditions-');
-    cleanups.push(remove);
-    const file = ruleFile(dir);
-    const alerts = join(dir, 'alerts.bin');
-    writeFileSync(alerts, Buffer.concat([realAlert(), rewrittenV4(), ipv6Alert(), ipv6Global()]));
+    const { dir, file, alerts } = scratchAlerts();
 
     let out = '';
     let err = '';
@@ -165,11 +170,7 @@ describe('rulec test --alerts: classification, rev, priority, sport, dst and IPv
   });
 
   it('gives the rewritten fields as captures: classification by name, rev, priority, sport and dst', async () => {
-    const { dir, remove } = tempDir('rulec-snort-conditions-');
-    cleanups.push(remove);
-    const file = ruleFile(dir);
-    const alerts = join(dir, 'alerts.bin');
-    writeFileSync(alerts, Buffer.concat([realAlert(), rewrittenV4(), ipv6Alert(), ipv6Global()]));
+    const { dir, file, alerts } = scratchAlerts();
     let out = '';
     const code = await main(['test', file, '--alerts', alerts], { out: (t) => void (out += t), err: () => undefined, cwd: dir });
     expect(code).toBe(0);
