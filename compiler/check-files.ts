@@ -55,12 +55,13 @@ function rooted(path: string, origin: Origin | undefined): Rooted {
   if (first.kind === 'missing') throw new UserError(`cannot read ${path}: ENOENT: no such file or directory`);
   if (first.kind === 'unreadable') throw new UserError(`cannot read ${path}: ${whyNot(first)}`);
   const resolve = (name: string): string => (posix.isAbsolute(name) || root === '.' ? name : posix.join(root, name));
+  const at = (name: string): string => onDiskAt(resolve(name));
   const onDisk: LoadHost = {
-    read: (name) => readRuleFile(onDiskAt(resolve(name))),
-    readFile: (name) => nodeHost.readFile(onDiskAt(resolve(name))),
-    unreadable: (name) => nodeHost.unreadable?.(onDiskAt(resolve(name))) ?? null,
-    identity: (name) => nodeHost.identity?.(onDiskAt(resolve(name))) ?? onDiskAt(resolve(name)),
-    isPrivate: (name) => nodeHost.isPrivate?.(onDiskAt(resolve(name))) ?? false,
+    read: (name) => readRuleFile(at(name)),
+    readFile: (name) => nodeHost.readFile(at(name)),
+    unreadable: (name) => nodeHost.unreadable?.(at(name)) ?? null,
+    identity: (name) => nodeHost.identity?.(at(name)) ?? at(name),
+    isPrivate: (name) => nodeHost.isPrivate?.(at(name)) ?? false,
     display: resolve,
   };
   return { entry, host: onDisk, display: resolve, onDisk: onDiskAt };
