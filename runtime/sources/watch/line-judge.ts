@@ -25,7 +25,7 @@
  * behind a `$`-anchored ignore. Cut lines are long: every test on them runs under the deadline.
  */
 import { endBlind } from '../../engine/cut-line.js';
-import { RegexDeadline } from '../../engine/regex-deadline.js';
+import { LONG_LINE, RegexDeadline } from '../../engine/regex-deadline.js';
 import { Prefilter } from '../../prefilter/prefilter.js';
 import type { AsciiLineBytes } from '../tail/types.js';
 import type { ListPattern } from './ignore-lists.js';
@@ -72,12 +72,6 @@ type Entry =
 
 /** Characters of the log's first lines the keys are chosen by. */
 const SAMPLE_CHARS = 256 * 1024;
-/**
- * Lines longer than this run every regex under the deadline, as the engine's items do
- * (runtime/engine/engine.ts): up to it V8's linear-time fallback keeps any pattern within a few
- * milliseconds, above it that takes long enough to stall a report of many such lines.
- */
-const LONG_LINE = 4096;
 const MATCHED = { captures: [] as string[] };
 
 /** logcheck strips trailing whitespace (`sed 's/[[:space:]]\+$//'`) before its lists see a line. */
