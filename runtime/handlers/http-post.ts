@@ -68,6 +68,8 @@ export class HttpPostHandler implements AlertHandler {
     }
     this.target = url.href;
     this.secrets.push(url.search.slice(1));
+    // Longest first, so a secret that holds another is replaced whole (`scrub`).
+    this.secrets.sort((a, b) => b.length - a.length);
   }
 
   handle(alert: SnortAlert): void {
@@ -152,10 +154,10 @@ export class HttpPostHandler implements AlertHandler {
     }
   }
 
-  /** `text` with every credential (and the query) replaced by `***`, longest first. */
+  /** `text` with every credential (and the query) replaced by `***`. */
   private scrub(text: string): string {
     let clean = text.split(this.target).join(this.shown);
-    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) if (secret.length >= 3) clean = clean.split(secret).join('***');
+    for (const secret of this.secrets) if (secret.length >= 3) clean = clean.split(secret).join('***');
     return clean;
   }
 }
