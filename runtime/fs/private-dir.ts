@@ -16,12 +16,7 @@ export function makePrivateDirs(path: string): void {
  */
 export function makeDirs(path: string, mode: number): void {
   if ((mode & 0o022) !== 0) throw new Error(`makeDirs: mode ${mode.toString(8)} lets others write`);
-  const missing: string[] = [];
-  for (let dir = resolve(path); lstatSync(dir, { throwIfNoEntry: false }) === undefined; dir = dirname(dir)) {
-    missing.unshift(dir);
-    if (dirname(dir) === dir) break;
-  }
-  for (const dir of missing) {
+  for (const dir of missingDirs(resolve(path))) {
     try {
       mkdirSync(dir, mode);
     } catch (error) {
@@ -59,14 +54,20 @@ export function checkTrustedDir(path: string, what: string): void {
  */
 export function ensurePrivateDir(path: string, what: string): void {
   const abs = resolve(path);
-  let existing = abs;
-  while (lstatSync(existing, { throwIfNoEntry: false }) === undefined && dirname(existing) !== existing) existing = dirname(existing);
-  if (existing !== abs) {
-    const found = walk(existing);
+  const missing = missingDirs(abs);
+  if (missing.length > 0) {
+    const found = walk(dirname(missing[0]!));
     refuseIf(abs, what, found.culprit ?? untrusted(found.real, found.st, true));
   }
   makePrivateDirs(abs);
   checkTrustedDir(abs, what);
+}
+
+/** Those of the absolute `abs` and the directories above it that do not exist yet, the topmost first. */
+function missingDirs(abs: string): string[] {
+  const missing: string[] = [];
+  for (let dir = abs; lstatSync(dir, { throwIfNoEntry: false }) === undefined && dirname(dir) !== dir; dir = dirname(dir)) missing.unshift(dir);
+  return missing;
 }
 
 function refuseIf(abs: string, what: string, culprit: string | null): void {
