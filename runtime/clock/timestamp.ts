@@ -13,6 +13,11 @@ function monthKey(text: string): number {
 
 /** `<PRI>` (RFC 3164) or `<PRI>1 ` (RFC 5424) before the stamp, as syslog writes to the wire and some files. */
 const PRIORITY = /^<\d{1,3}>(?:1 )?/;
+
+/** `line` from its stamp on: without a PRIORITY before it. */
+function withoutPriority(line: string): string {
+  return line.charCodeAt(0) === 60 /* < */ ? line.replace(PRIORITY, '') : line;
+}
 // Seconds may be left out (ISO 8601 allows it); an offset may follow one space (`date`'s own
 // format). What looks like a broken offset or fraction (`+05:3`) makes the stamp unreadable
 // rather than silently local.
@@ -44,7 +49,7 @@ const YEAR_BEFORE_MS = 363 * 86_400_000 - STEP_BACK_MS;
  * clocks go back the hint also picks which of the two instants (the first not before it). Never throws.
  */
 export function parseLogTime(line: string, spec: TimestampSpec, now: number, hint = Number.NaN): number | null {
-  const text = line.charCodeAt(0) === 60 /* < */ ? line.replace(PRIORITY, '') : line;
+  const text = withoutPriority(line);
   switch (spec.format) {
     case 'syslog':
       return parseSyslog(text, spec, now, hint);
@@ -137,10 +142,10 @@ export type StampFormat = 'syslog' | 'iso8601' | 'epoch';
  * formats start differently (a month name; four digits and a dash; digits only).
  */
 export function formatOf(line: string): StampFormat {
-  const at = line.charCodeAt(0) === 60 /* < */ ? line.length - line.replace(PRIORITY, '').length : 0;
-  const c = line.charCodeAt(at);
+  const text = withoutPriority(line);
+  const c = text.charCodeAt(0);
   if (c >= 65 && c <= 90) return 'syslog';
-  return line.charCodeAt(at + 4) === 45 /* - */ ? 'iso8601' : 'epoch';
+  return text.charCodeAt(4) === 45 /* - */ ? 'iso8601' : 'epoch';
 }
 
 /** Whether `text` starts with the stamp `previous` starts with (its first `end` characters), ending there too. */

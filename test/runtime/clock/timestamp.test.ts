@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseLogTime } from '../../../runtime/clock/timestamp.js';
+import { formatOf, parseLogTime } from '../../../runtime/clock/timestamp.js';
 import type { TimestampSpec } from '../../../runtime/contract.js';
 import { REPO } from '../../cli/run-cli.js';
 
@@ -281,5 +281,21 @@ describe('parseLogTime: numbers that only look like epoch seconds', () => {
     expect(parseLogTime('9876543210 order queued', { format: 'auto' }, now)).toBeNull();
     expect(parseLogTime('1704067200 order queued', { format: 'auto' }, now)).toBe(now);
     expect(parseLogTime('9876543210 order queued', { format: 'epoch' }, now)).toBe(9_876_543_210_000);
+  });
+});
+
+describe('formatOf', () => {
+  it('tells the format of the stamp after a syslog priority as of one without', () => {
+    for (const [line, format] of [
+      ['Aug 14 11:59:58 host sshd[1]: x', 'syslog'],
+      ['<34>Aug 14 11:59:58 host sshd[1]: x', 'syslog'],
+      ['2005-08-14T11:59:58Z host x', 'iso8601'],
+      ['<165>1 2005-08-14T11:59:58Z host x', 'iso8601'],
+      ['1124013598 host x', 'epoch'],
+      ['<13>1124013598 host x', 'epoch'],
+    ] as const) {
+      expect(parseLogTime(line, PARIS, NOW), line).not.toBeNull();
+      expect(formatOf(line), line).toBe(format);
+    }
   });
 });
