@@ -6,7 +6,7 @@ import type { StampFormat } from '../clock/timestamp.js';
 import type { Captures, ItemSpec, RuleModule, TimestampSpec } from '../contract.js';
 import { sourceLineCap } from '../engine/cut-line.js';
 import { Engine } from '../engine/engine.js';
-import { crcOf, type ItemStats } from '../engine/item-state.js';
+import { keyText, type ItemStats } from '../engine/item-state.js';
 import { Logger } from '../log/logger.js';
 import type { AsciiLineBytes } from '../sources/tail/types.js';
 
@@ -256,7 +256,7 @@ export class DryRun {
     // An item without a regex "matches" every line: not what a rule is about.
     if (item.everyLine === true) return;
     this.hits[index] = 1;
-    const key = captures === null ? null : keyOf(item, captures);
+    const key = captures === null ? null : keyText(item, captures);
     if (key !== null && !this.keysOver) {
       const keys = this.keySets.get(item);
       if (keys !== null && keys !== undefined && !keys.has(key)) {
@@ -272,7 +272,7 @@ export class DryRun {
 
   private fired(request: ActionRequest): void {
     const { item, kind } = request;
-    const key = kind === 'upbound' ? keyOf(item, request.captures) : null;
+    const key = kind === 'upbound' ? keyText(item, request.captures) : null;
     const at = request.at;
     // Replayed lines before the first stamp count at time 0, an unknown past: no time to show.
     const time = this.options.replay && at !== undefined && at > 0 ? at : null;
@@ -288,14 +288,6 @@ function mostRead(counts: readonly (Readonly<TimeFormatCounts> | undefined)[]): 
   const read = (c: Readonly<TimeFormatCounts>): number => c.syslog + c.iso8601 + c.epoch;
   for (const c of counts) if (c !== undefined && (best === null || read(c) > read(best))) best = c;
   return best === null ? null : { ...best };
-}
-
-/** The key an item counts a match under, as text. */
-function keyOf(item: ItemSpec, captures: Captures): string | null {
-  const key = item.key;
-  if (key.kind === 'none') return null;
-  if (key.kind === 'crc') return crcOf(captures[0] ?? '').toString(16).padStart(8, '0');
-  return captures[key.index] ?? '';
 }
 
 /**

@@ -1,5 +1,5 @@
 import crc32 from 'crc/crc32';
-import type { ItemSpec, TimestampSpec } from '../contract.js';
+import type { Captures, ItemSpec, TimestampSpec } from '../contract.js';
 import { DownboundWindow } from './downbound-window.js';
 import { SizeThreshold } from './size-threshold.js';
 import { SlidingWindow, type WindowMemory } from './sliding-window.js';
@@ -33,6 +33,14 @@ export interface ItemStats {
 
 /** CRC-32 of a string's UTF-8 bytes. */
 export const crcOf = (text: string): number => crc32(text);
+
+/** The key `item` counts a match with `captures` under, as text (as `rulec test` shows it); null: the item has no keys. */
+export function keyText(item: ItemSpec, captures: Captures): string | null {
+  const key = item.key;
+  if (key.kind === 'none') return null;
+  if (key.kind === 'crc') return crcOf(captures[0] ?? '').toString(16).padStart(8, '0');
+  return captures[key.index] ?? '';
+}
 
 /** The engine's mutable state for one item; fields are public for the engine's hot loop. */
 export class ItemState {

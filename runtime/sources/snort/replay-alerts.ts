@@ -11,8 +11,8 @@
 import type { ActionRequest, ActionSink, FireKind } from '../../actions/action-sink.js';
 import { actionEnv, fillArgv } from '../../actions/fill-argv.js';
 import { ManualClock } from '../../clock/manual-clock.js';
-import type { Captures, ItemSpec, RuleModule } from '../../contract.js';
-import { crcOf, type ItemStats } from '../../engine/item-state.js';
+import type { Captures, RuleModule } from '../../contract.js';
+import { keyText, type ItemStats } from '../../engine/item-state.js';
 import type { HandlerStats } from '../../handlers/alert-handler.js';
 import type { HandlerDeps } from '../../handlers/create-handler.js';
 import { Logger } from '../../log/logger.js';
@@ -84,7 +84,7 @@ async function replayBlock(module: RuleModule, block: SnortBlockSpec, name: stri
     const at = request.at;
     options.onEvent({
       type: 'fire', logdir, rule: item.name, kind, alert: current,
-      key: kind === 'upbound' ? keyOf(item, request.captures) : null,
+      key: kind === 'upbound' ? keyText(item, request.captures) : null,
       time: at !== undefined && at > 0 ? at : null,
       argv: fillArgv(request.spec, request.captures, request.line),
       env: actionEnv(request.spec, request.captures, request.line, request.env),
@@ -113,7 +113,7 @@ async function replayBlock(module: RuleModule, block: SnortBlockSpec, name: stri
     for (const i of matched) {
       const rule = consumers.ruleNames[i]!;
       const spec = rules.find((r) => r.name === rule)!;
-      const key = keyOf(spec, captures);
+      const key = keyText(spec, captures);
       keys[rules.indexOf(spec)]!.add(key);
       options.onEvent({ type: 'match', logdir, rule, alert: current, key, captures });
     }
@@ -151,12 +151,4 @@ function readAlerts(block: SnortBlockSpec, name: string, bytes: Buffer, classes:
   const left = bytes.length - at;
   const cut = left === 0 ? null : `${left} byte(s) at the end are too few for a ${size}-byte ${block.variant} datagram (nor is it a unified2 file)`;
   return { format: `${block.variant} datagrams`, alerts, cut };
-}
-
-/** The key a rule counts a match under, as text (as `rulec test` shows keys of file items). */
-function keyOf(item: ItemSpec, captures: Captures): string | null {
-  const key = item.key;
-  if (key.kind === 'none') return null;
-  if (key.kind === 'crc') return crcOf(captures[0] ?? '').toString(16).padStart(8, '0');
-  return captures[key.index] ?? '';
 }
