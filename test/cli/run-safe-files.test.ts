@@ -51,7 +51,8 @@ const mode = (p: string): number => statSync(p).mode & 0o7777;
  */
 async function settle(d: Daemon, ownLog: string | null = null): Promise<number | null> {
   const running = (): boolean => d.output().includes('running 1 item(s)') || (ownLog !== null && read(ownLog).includes('running 1 item(s)'));
-  const started = await waitFor(() => running() || d.child.exitCode !== null, 15_000);
+  // A shell, setpriv and the compile child start first: generous on a loaded machine (the cases get 120 s).
+  const started = await waitFor(() => running() || d.child.exitCode !== null, 60_000);
   expect(started).toBe(true);
   if (d.child.exitCode === null) d.child.kill('SIGTERM');
   return d.exited;
@@ -95,7 +96,7 @@ describe('rulec run: files and directories it writes', () => {
     expect(readFileSync(victim, 'utf8')).toBe('root only\n');
     expect(code).toBe(1);
     expect(d.output()).toContain(`error cannot start: refusing to use state directory ${state}: ${state} is writable by every user (mode 0777)`);
-  });
+  }, 120_000);
 
   it('as root: a symlink another user planted at the own log path (-l) is not written through; rulec says why and exits 1', async (ctx) => {
     const missing = secondUserMissing();
@@ -114,5 +115,5 @@ describe('rulec run: files and directories it writes', () => {
     expect(readFileSync(victim, 'utf8')).toBe('root only\n');
     expect(code).toBe(1);
     expect(d.output()).toContain(`cannot write log file ${join(logDir, 'rulec.log')}: Error: ${join(logDir, 'rulec.log')} is a symbolic link; refusing to write through it`);
-  });
+  }, 120_000);
 });
