@@ -7,9 +7,10 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSyn
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
-import { main } from '../../cli/main.js';
 import { startClient } from '../lsp/lsp-client.js';
 import { Gpg } from '../helpers/gpg.js';
+import type { CliResult } from './run-cli.js';
+import { runHere } from './run-here.js';
 import { asNobody, NOBODY, scratch, secondUserMissing } from '../runtime/fs/helpers.js';
 
 const dir = scratch();
@@ -21,12 +22,7 @@ beforeAll(() => {
 }, 60_000);
 afterAll(() => gpg?.dispose());
 
-async function rulec(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env: { ...process.env, ...env } });
-  return { code, stdout, stderr };
-}
+const rulec = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> => runHere(args, { cwd: process.cwd(), env });
 
 const ITEM = (log: string): string => `[general]\n\n[ERRORS]\npath = ${log}\nregex = ERROR\nupbound_action = /bin/true\n`;
 

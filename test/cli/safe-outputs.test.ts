@@ -6,8 +6,9 @@
 import { chownSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.js';
 import { Gpg } from '../helpers/gpg.js';
+import type { CliResult } from './run-cli.js';
+import { runHere } from './run-here.js';
 import { asNobody, NOBODY, scratch, secondUserMissing } from '../runtime/fs/helpers.js';
 
 const dir = scratch();
@@ -19,12 +20,7 @@ beforeAll(() => {
 }, 60_000);
 afterAll(() => gpg?.dispose());
 
-async function rulec(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
+const rulec = (args: string[]): Promise<CliResult> => runHere(args, { cwd: process.cwd() });
 
 /**
  * A directory of nobody's (as a daemon user's log directory is), a root-only victim beside it,
