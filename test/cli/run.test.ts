@@ -101,6 +101,8 @@ describe('rulec run FILE.rules', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(listeningSockets(d.child.pid!)).toEqual([]);
     expect((await stopWithin(d, 15_000)).code).toBe(0);
+    // Node says so on stderr when an inspector opens, however late: all of it has been read by now.
+    expect(d.output()).not.toContain('Debugger listening');
   });
 
   it('a SIGHUP while it still compiles its rules does not end it (logrotate during a restart)', async () => {
